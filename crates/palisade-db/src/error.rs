@@ -1,0 +1,77 @@
+//! Database errors that keep what callers must tell apart (not found, named constraint violations,
+//! permission denied, raised business rules) and drop what must not travel (values in messages).
+use tokio_postgres::error::SqlState;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("not found")]
+    NotFound,
+    #[error("unique constraint {constraint} violated")]
+    Unique { constraint: String },
+    #[error("foreign key {constraint} violated")]
+    ForeignKey { constraint: String },
+    #[error("check constraint {constraint} violated")]
+    Check { constraint: String },
+    #[error("column {column} must not be null")]
+    NotNull { column: String },
+    /// SQLSTATE 42501: a missing privilege, or a row rejected by a policy's WITH CHECK.
+    #[error("permission denied")]
+    PermissionDenied,
+    /// A business rule raised by a migration's function with a `PA...` SQLSTATE.
+    #[error("rule {code}: {message}")]
+    Rule { code: String, message: String },
+    /// Input the database could not interpret (bad text representation, value out of range).
+    #[error("invalid value (SQLSTATE {code})")]
+    InvalidValue { code: String },
+    #[error("database unavailable")]
+    Unavailable(String),
+    /// Anything else. Display shows only the SQLSTATE; the driver error is kept as the source.
+    #[error("database error (SQLSTATE {code})")]
+    Other {
+        code: String,
+        #[source]
+        source: tokio_postgres::Error,
+    },
+}
+
+impl From<tokio_postgres::Error> for DbError {
+    fn from(err: tokio_postgres::Error) -> Self {
+        let Some(db) = err.as_db_error() else {
+            return Self::Unavailable(if err.is_closed() {
+                "connection closed".into()
+            } else {
+                "connection error".into()
+            });
+        };
+        let constraint = || db.constraint().unwrap_or_default().to_owned();
+        let code = db.code();
+        if *code == SqlState::UNIQUE_VIOLATION {
+            Self::Unique { constraint: constraint() }
+        } else if *code == SqlState::FOREIGN_KEY_VIOLATION {
+            Self::ForeignKey { constraint: constraint() }
+        } else if *code == SqlState::CHECK_VIOLATION {
+            Self::Check { constraint: constraint() }
+        } else if *code == SqlState::NOT_NULL_VIOLATION {
+            Self::NotNull { column: db.column().unwrap_or_default().to_owned() }
+        } else if *code == SqlState::INSUFFICIENT_PRIVILEGE {
+            Self::PermissionDenied
+        } else if code.code().starts_with("PA") {
+            // Messages of our own rules are written in migrations and carry no values.
+            Self::Rule { code: code.code().to_owned(), message: db.message().to_owned() }
+        } else if code.code().starts_with("22") {
+            Self::InvalidValue { code: code.code().to_owned() }
+        } else {
+            Self::Other { code: code.code().to_owned(), source: err }
+        }
+    }
+}
+
+impl From<deadpool_postgres::PoolError> for DbError {
+    fn from(err: deadpool_postgres::PoolError) -> Self {
+        match err {
+            deadpool_postgres::PoolError::Backend(e) => e.into(),
+            deadpool_postgres::PoolError::Timeout(_) => Self::Unavailable("pool timeout".into()),
+            _ => Self::Unavailable("pool error".into()),
+        }
+    }
+}

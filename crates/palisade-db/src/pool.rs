@@ -1,0 +1,159 @@
+//! The runtime pool. It logs in as `palisade_runtime` (NOINHERIT, no privileges of its own) and hands
+//! out context transactions only.
+use std::time::Duration;
+
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime, Timeouts};
+
+use crate::connect::Target;
+use crate::tx::{Context, ContextRole, Tx};
+use crate::{CorrelationId, DbError, Principal, Purpose, TenantId};
+
+#[derive(Clone, Debug)]
+pub struct PoolSettings {
+    pub max_size: usize,
+    pub acquire_timeout: Duration,
+    /// Server-side cap on one statement; protects the pool from runaway queries.
+    pub statement_timeout: Duration,
+}
+
+impl Default for PoolSettings {
+    fn default() -> Self {
+        Self {
+            max_size: 16,
+            acquire_timeout: Duration::from_secs(5),
+            statement_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Handle to the runtime pool. Cheap to clone. Optionally carries the correlation id of the request
+/// it was handed to ([`Db::correlated`]).
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool,
+    correlation_id: CorrelationId,
+}
+
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Db").field("status", &self.pool.status()).finish()
+    }
+}
+
+impl Db {
+    /// Builds the pool and checks that the login is safe to use at runtime: never a superuser, never
+    /// `BYPASSRLS`, never the owner of a table.
+    pub async fn connect(target: &Target, settings: &PoolSettings) -> Result<Self, DbError> {
+        let mut config = target.config.clone();
+        let timeout_ms = settings.statement_timeout.as_millis();
+        config.options(format!("-c statement_timeout={timeout_ms}"));
+        config.application_name("palisade");
+        let connector = target.connector().map_err(|e| DbError::Unavailable(e.to_string()))?;
+        let manager =
+            Manager::from_config(config, connector, ManagerConfig { recycling_method: RecyclingMethod::Fast });
+        let pool = Pool::builder(manager)
+            .max_size(settings.max_size)
+            .runtime(Runtime::Tokio1)
+            .timeouts(Timeouts {
+                wait: Some(settings.acquire_timeout),
+                create: Some(settings.acquire_timeout),
+                recycle: Some(settings.acquire_timeout),
+            })
+            .build()
+            .map_err(|e| DbError::Unavailable(e.to_string()))?;
+        let db = Self { pool, correlation_id: CorrelationId::default() };
+        db.check_login_is_unprivileged().await?;
+        Ok(db)
+    }
+
+    async fn check_login_is_unprivileged(&self) -> Result<(), DbError> {
+        #[expect(clippy::disallowed_methods, reason = "startup check of the login itself, no context")]
+        let client = self.pool.get().await?;
+        let row = client
+            .query_one(
+                "select r.rolsuper, r.rolbypassrls, r.rolinherit, \
+                   exists (select from pg_class c where c.relowner = r.oid) \
+                 from pg_roles r where r.rolname = current_user",
+                &[],
+            )
+            .await?;
+        let (superuser, bypass, inherit, owns): (bool, bool, bool, bool) =
+            (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?, row.try_get(3)?);
+        if superuser || bypass || inherit || owns {
+            return Err(DbError::Unavailable(
+                "refusing to serve: the runtime login must be NOSUPERUSER, NOBYPASSRLS, NOINHERIT and own \
+                 no table (use the palisade_runtime role)"
+                    .into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The same pool, tagging transactions with `correlation_id` (the request id).
+    pub fn correlated(&self, correlation_id: CorrelationId) -> Self {
+        Self { pool: self.pool.clone(), correlation_id }
+    }
+
+    pub fn correlation_id(&self) -> &CorrelationId {
+        &self.correlation_id
+    }
+
+    /// A transaction acting for a signed-in person (role `app_user`).
+    pub async fn user(&self, principal: &Principal) -> Result<Tx, DbError> {
+        self.begin(Context {
+            role: ContextRole::User,
+            user_id: principal.user_id.to_string(),
+            tenant_id: principal.tenant_id.map(|t| t.to_string()).unwrap_or_default(),
+            correlation_id: self.correlation_id.as_str().to_owned(),
+            purpose: "",
+        })
+        .await
+    }
+
+    /// A tenant-scoped service transaction (role `app_service`): webhooks, cron, sync, delivery.
+    pub async fn service(&self, tenant: TenantId, purpose: Purpose) -> Result<Tx, DbError> {
+        self.begin(Context {
+            role: ContextRole::Service,
+            user_id: String::new(),
+            tenant_id: tenant.to_string(),
+            correlation_id: self.correlation_id.as_str().to_owned(),
+            purpose: purpose.as_str(),
+        })
+        .await
+    }
+
+    /// A tenant-scoped aggregate read transaction (role `app_reporting`).
+    pub async fn reporting(&self, tenant: TenantId) -> Result<Tx, DbError> {
+        self.begin(Context {
+            role: ContextRole::Reporting,
+            user_id: String::new(),
+            tenant_id: tenant.to_string(),
+            correlation_id: self.correlation_id.as_str().to_owned(),
+            purpose: "",
+        })
+        .await
+    }
+
+    /// A transaction for flows before any user context exists (role `app_auth`).
+    pub async fn auth(&self) -> Result<Tx, DbError> {
+        self.begin(Context {
+            role: ContextRole::Auth,
+            user_id: String::new(),
+            tenant_id: String::new(),
+            correlation_id: self.correlation_id.as_str().to_owned(),
+            purpose: "",
+        })
+        .await
+    }
+
+    async fn begin(&self, context: Context) -> Result<Tx, DbError> {
+        #[expect(clippy::disallowed_methods, reason = "the one place a pooled connection is taken")]
+        let client = self.pool.get().await?;
+        Ok(Tx::new(client, context))
+    }
+
+    /// Pool occupancy, for readiness and metrics.
+    pub fn status(&self) -> deadpool_postgres::Status {
+        self.pool.status()
+    }
+}

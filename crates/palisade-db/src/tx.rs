@@ -1,0 +1,234 @@
+//! Context transactions.
+//!
+//! A [`Tx`] is a transaction running as a context role with the caller's identity set. Nothing is
+//! sent when it is created: the first statement goes out in one pipelined flight with `BEGIN` and
+//! the single context statement, so a typical read costs one round trip plus the commit.
+//!
+//! Cancel safety: a `Tx` dropped before `commit`/`rollback` (a request future dropped mid-flight)
+//! hands its connection to a task that rolls back before the connection can return to the pool.
+//! Every setting is transaction-local, so after that rollback the connection carries no identity.
+use deadpool_postgres::Object;
+use futures::future::try_join3;
+use tokio_postgres::types::ToSql;
+use tokio_postgres::Row;
+
+use crate::DbError;
+
+/// The database role a context transaction runs as (DESIGN §2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ContextRole {
+    User,
+    Service,
+    Reporting,
+    Auth,
+}
+
+impl ContextRole {
+    pub const fn role_name(self) -> &'static str {
+        match self {
+            Self::User => "app_user",
+            Self::Service => "app_service",
+            Self::Reporting => "app_reporting",
+            Self::Auth => "app_auth",
+        }
+    }
+}
+
+/// The one statement that sets role and identity, all transaction-local.
+const SET_CONTEXT: &str = "select set_config('role', $1, true), set_config('palisade.user_id', $2, true), \
+     set_config('palisade.tenant_id', $3, true), set_config('palisade.correlation_id', $4, true), \
+     set_config('palisade.purpose', $5, true)";
+
+#[derive(Clone, Debug)]
+pub(crate) struct Context {
+    pub role: ContextRole,
+    pub user_id: String,
+    pub tenant_id: String,
+    pub correlation_id: String,
+    pub purpose: &'static str,
+}
+
+enum Kind {
+    Rows,
+    Count,
+}
+
+enum Output {
+    Rows(Vec<Row>),
+    Count(u64),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum State {
+    /// Nothing sent yet.
+    Pending,
+    /// BEGIN may have reached the server: must end with COMMIT or ROLLBACK.
+    Open,
+    Finished,
+}
+
+pub struct Tx {
+    client: Option<Object>,
+    context: Context,
+    state: State,
+}
+
+impl std::fmt::Debug for Tx {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tx").field("role", &self.context.role).field("state", &self.state).finish()
+    }
+}
+
+impl Tx {
+    pub(crate) fn new(client: Object, context: Context) -> Self {
+        Self { client: Some(client), context, state: State::Pending }
+    }
+
+    pub fn role(&self) -> ContextRole {
+        self.context.role
+    }
+
+    fn client(&self) -> Result<&Object, DbError> {
+        self.client.as_ref().ok_or_else(|| DbError::Unavailable("transaction already finished".into()))
+    }
+
+    /// Runs `sql` and returns its rows; on the first call BEGIN, the context statement and `sql`
+    /// are pipelined into one round trip.
+    pub async fn query(&mut self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>, DbError> {
+        match self.run(sql, params, Kind::Rows).await? {
+            Output::Rows(rows) => Ok(rows),
+            Output::Count(_) => Err(DbError::Unavailable("unexpected statement output".into())),
+        }
+    }
+
+    /// Runs a statement and returns the number of rows it affected (no RETURNING needed, so it works
+    /// for roles that may insert but not read, such as the service context on rep-private tables).
+    pub async fn execute(&mut self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<u64, DbError> {
+        match self.run(sql, params, Kind::Count).await? {
+            Output::Count(n) => Ok(n),
+            Output::Rows(_) => Err(DbError::Unavailable("unexpected statement output".into())),
+        }
+    }
+
+    async fn run(
+        &mut self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+        kind: Kind,
+    ) -> Result<Output, DbError> {
+        let first = match self.state {
+            State::Finished => return Err(DbError::Unavailable("transaction already finished".into())),
+            State::Open => false,
+            // From here on BEGIN may be on the wire: a drop must roll back (a stray ROLLBACK is harmless).
+            State::Pending => {
+                self.state = State::Open;
+                true
+            }
+        };
+        let client = self.client()?;
+        let stmt = client.prepare_cached(sql).await?;
+        let statement = async {
+            match kind {
+                Kind::Rows => client.query(&stmt, params).await.map(Output::Rows),
+                Kind::Count => client.execute(&stmt, params).await.map(Output::Count),
+            }
+        };
+        if !first {
+            return Ok(statement.await?);
+        }
+        let begin = client.prepare_cached("BEGIN").await?;
+        let set = client.prepare_cached(SET_CONTEXT).await?;
+        let c = &self.context;
+        let ctx_params: [&(dyn ToSql + Sync); 5] =
+            [&c.role.role_name(), &c.user_id, &c.tenant_id, &c.correlation_id, &c.purpose];
+        // try_join3 polls in order, so the three requests are queued BEGIN, context, statement,
+        // and written in one flush.
+        let (_, _, out) =
+            try_join3(client.execute(&begin, &[]), client.execute(&set, &ctx_params), statement).await?;
+        Ok(out)
+    }
+
+    pub async fn query_one(&mut self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Row, DbError> {
+        self.query_opt(sql, params).await?.ok_or(DbError::NotFound)
+    }
+
+    pub async fn query_opt(
+        &mut self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Option<Row>, DbError> {
+        let mut rows = self.query(sql, params).await?;
+        match rows.len() {
+            0 => Ok(None),
+            1 => Ok(rows.pop()),
+            n => Err(DbError::Unavailable(format!("expected at most one row, got {n}"))),
+        }
+    }
+
+    pub async fn commit(mut self) -> Result<(), DbError> {
+        self.finish("COMMIT").await
+    }
+
+    pub async fn rollback(mut self) -> Result<(), DbError> {
+        self.finish("ROLLBACK").await
+    }
+
+    async fn finish(&mut self, verb: &str) -> Result<(), DbError> {
+        if self.state != State::Open {
+            self.state = State::Finished;
+            return Ok(());
+        }
+        let client = self.client()?;
+        let stmt = client.prepare_cached(verb).await?;
+        let result = client.execute(&stmt, &[]).await;
+        // Only now may the connection go back to the pool.
+        self.state = State::Finished;
+        if result.is_err() {
+            // Unknown server-side state: never reuse this connection.
+            if let Some(client) = self.client.take() {
+                drop(Object::take(client));
+            }
+        }
+        result.map(|_| ()).map_err(Into::into)
+    }
+}
+
+impl Drop for Tx {
+    fn drop(&mut self) {
+        if self.state != State::Open {
+            return;
+        }
+        let Some(client) = self.client.take() else { return };
+        let guard = DetachUnlessRolledBack(Some(client));
+        match tokio::runtime::Handle::try_current() {
+            Ok(handle) => {
+                handle.spawn(guard.rollback());
+            }
+            // No runtime to roll back on: the guard closes the connection, which ends the transaction.
+            Err(_) => drop(guard),
+        }
+    }
+}
+
+/// Owns a connection whose transaction may still be open. Unless `rollback` completes, dropping it
+/// detaches the connection from the pool (closing it), so an open transaction can never be reused.
+struct DetachUnlessRolledBack(Option<Object>);
+
+impl DetachUnlessRolledBack {
+    async fn rollback(mut self) {
+        if let Some(client) = self.0.as_ref() {
+            if client.batch_execute("ROLLBACK").await.is_ok() {
+                // Rolled back: the connection is clean and may return to the pool.
+                drop(self.0.take());
+            }
+        }
+    }
+}
+
+impl Drop for DetachUnlessRolledBack {
+    fn drop(&mut self) {
+        if let Some(client) = self.0.take() {
+            drop(Object::take(client));
+        }
+    }
+}
