@@ -1,1 +1,13 @@
+//! Domain modules. Every function takes a context transaction and, where it touches tenant data,
+//! the tenant id as its first argument: the explicit `tenant_id = $1` filter is defence in depth and
+//! helps the planner; row-level security is the guarantee.
+pub mod crm;
+pub mod dashboard;
+mod error;
+pub mod page;
+pub mod private;
+pub mod tenancy;
+mod validate;
 
+pub use error::CoreError;
+pub use palisade_db::{Principal, TenantId, TenantRole, UserId};

@@ -6,6 +6,9 @@ use tokio_postgres::error::SqlState;
 pub enum DbError {
     #[error("not found")]
     NotFound,
+    /// The caller is not (or no longer) an active member of the tenant they act in.
+    #[error("not an active member of this tenant")]
+    NotMember,
     #[error("unique constraint {constraint} violated")]
     Unique { constraint: String },
     #[error("foreign key {constraint} violated")]

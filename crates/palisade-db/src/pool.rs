@@ -106,6 +106,7 @@ impl Db {
             tenant_id: principal.tenant_id.map(|t| t.to_string()).unwrap_or_default(),
             correlation_id: self.correlation_id.as_str().to_owned(),
             purpose: "",
+            check_membership: principal.tenant_id.is_some(),
         })
         .await
     }
@@ -118,6 +119,7 @@ impl Db {
             tenant_id: tenant.to_string(),
             correlation_id: self.correlation_id.as_str().to_owned(),
             purpose: purpose.as_str(),
+            check_membership: false,
         })
         .await
     }
@@ -130,6 +132,7 @@ impl Db {
             tenant_id: tenant.to_string(),
             correlation_id: self.correlation_id.as_str().to_owned(),
             purpose: "",
+            check_membership: false,
         })
         .await
     }
@@ -142,6 +145,7 @@ impl Db {
             tenant_id: String::new(),
             correlation_id: self.correlation_id.as_str().to_owned(),
             purpose: "",
+            check_membership: false,
         })
         .await
     }

@@ -8,11 +8,11 @@
 //! hands its connection to a task that rolls back before the connection can return to the pool.
 //! Every setting is transaction-local, so after that rollback the connection carries no identity.
 use deadpool_postgres::Object;
-use futures::future::try_join3;
+use futures::future::{join4, try_join3};
 use tokio_postgres::types::ToSql;
 use tokio_postgres::Row;
 
-use crate::DbError;
+use crate::{DbError, TenantRole};
 
 /// The database role a context transaction runs as (DESIGN §2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -46,6 +46,9 @@ pub(crate) struct Context {
     pub tenant_id: String,
     pub correlation_id: String,
     pub purpose: &'static str,
+    /// User context acting in a tenant: the first flight also asks `ctx.tenant_role()`, and the
+    /// transaction fails with [`DbError::NotMember`] unless the caller is an active member.
+    pub check_membership: bool,
 }
 
 enum Kind {
@@ -71,6 +74,7 @@ pub struct Tx {
     client: Option<Object>,
     context: Context,
     state: State,
+    role: Option<TenantRole>,
 }
 
 impl std::fmt::Debug for Tx {
@@ -81,11 +85,23 @@ impl std::fmt::Debug for Tx {
 
 impl Tx {
     pub(crate) fn new(client: Object, context: Context) -> Self {
-        Self { client: Some(client), context, state: State::Pending }
+        Self { client: Some(client), context, state: State::Pending, role: None }
     }
 
     pub fn role(&self) -> ContextRole {
         self.context.role
+    }
+
+    /// The caller's role in the tenant (user context). Costs no round trip when the membership check
+    /// already ran with the first statement.
+    pub async fn tenant_role(&mut self) -> Result<TenantRole, DbError> {
+        if let Some(role) = self.role {
+            return Ok(role);
+        }
+        let row = self.query_one("select ctx.tenant_role()", &[]).await?;
+        let role = row.try_get::<_, Option<String>>(0)?.as_deref().and_then(TenantRole::parse);
+        self.role = role;
+        role.ok_or(DbError::NotMember)
     }
 
     fn client(&self) -> Result<&Object, DbError> {
@@ -141,10 +157,27 @@ impl Tx {
         let c = &self.context;
         let ctx_params: [&(dyn ToSql + Sync); 5] =
             [&c.role.role_name(), &c.user_id, &c.tenant_id, &c.correlation_id, &c.purpose];
-        // try_join3 polls in order, so the three requests are queued BEGIN, context, statement,
-        // and written in one flush.
-        let (_, _, out) =
-            try_join3(client.execute(&begin, &[]), client.execute(&set, &ctx_params), statement).await?;
+        // The futures are polled in order, so the requests are queued BEGIN, context, (membership),
+        // statement, and written in one flush.
+        if !self.context.check_membership {
+            let (_, _, out) =
+                try_join3(client.execute(&begin, &[]), client.execute(&set, &ctx_params), statement).await?;
+            return Ok(out);
+        }
+        let member = client.prepare_cached("select ctx.tenant_role()").await?;
+        let (began, set, role, out) = join4(
+            client.execute(&begin, &[]),
+            client.execute(&set, &ctx_params),
+            client.query_one(&member, &[]),
+            statement,
+        )
+        .await;
+        began?;
+        set?;
+        let role = role?.try_get::<_, Option<String>>(0)?.as_deref().and_then(TenantRole::parse);
+        // Whatever the statement returned, a non-member gets nothing of it.
+        self.role = Some(role.ok_or(DbError::NotMember)?);
+        let out = out?;
         Ok(out)
     }
 

@@ -1,0 +1,250 @@
+//! Deals (an insurance policy is a deal with a product). Same visibility as leads; a deal can only
+//! be opened on a lead the caller can see.
+use chrono::{DateTime, Utc};
+use palisade_db::{DbError, Row, TenantId, Tx, UserId};
+use serde::{Deserialize, Serialize};
+use tracing::instrument;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::page::{new_id, Page, PageParams};
+use crate::{validate, CoreError};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    Prospect,
+    Qualified,
+    Proposal,
+    Negotiation,
+    Won,
+    Lost,
+}
+
+impl Stage {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Prospect => "prospect",
+            Self::Qualified => "qualified",
+            Self::Proposal => "proposal",
+            Self::Negotiation => "negotiation",
+            Self::Won => "won",
+            Self::Lost => "lost",
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Deal {
+    pub id: Uuid,
+    pub lead_id: Uuid,
+    pub owner_id: Uuid,
+    pub title: String,
+    pub stage: String,
+    pub amount_cents: i64,
+    pub currency: String,
+    pub product: Option<String>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewDeal {
+    pub lead_id: Uuid,
+    pub title: String,
+    pub stage: Option<Stage>,
+    pub amount_cents: Option<i64>,
+    /// ISO 4217, default USD.
+    pub currency: Option<String>,
+    pub product: Option<String>,
+    /// Defaults to the caller. Only managers and admins may name someone else.
+    pub owner_id: Option<Uuid>,
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DealPatch {
+    pub title: Option<String>,
+    pub stage: Option<Stage>,
+    pub amount_cents: Option<i64>,
+    pub currency: Option<String>,
+    #[serde(default, deserialize_with = "validate::nullable")]
+    #[schema(value_type = Option<String>)]
+    pub product: Option<Option<String>>,
+    #[serde(default, deserialize_with = "validate::nullable")]
+    #[schema(value_type = Option<DateTime<Utc>>)]
+    pub closed_at: Option<Option<DateTime<Utc>>>,
+    /// Reassign (managers and admins).
+    pub owner_id: Option<Uuid>,
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct DealFilter {
+    pub owner_id: Option<Uuid>,
+    pub lead_id: Option<Uuid>,
+    #[param(value_type = Option<String>)]
+    pub stage: Option<Stage>,
+    pub updated_since: Option<DateTime<Utc>>,
+    pub limit: Option<i64>,
+    pub cursor: Option<Uuid>,
+}
+
+const COLUMNS: &str =
+    "id, lead_id, owner_id, title, stage, amount_cents, currency, product, closed_at, created_at, updated_at";
+
+fn deal(row: &Row) -> Result<Deal, CoreError> {
+    Ok(Deal {
+        id: row.try_get(0)?,
+        lead_id: row.try_get(1)?,
+        owner_id: row.try_get(2)?,
+        title: row.try_get(3)?,
+        stage: row.try_get(4)?,
+        amount_cents: row.try_get(5)?,
+        currency: row.try_get(6)?,
+        product: row.try_get(7)?,
+        closed_at: row.try_get(8)?,
+        created_at: row.try_get(9)?,
+        updated_at: row.try_get(10)?,
+    })
+}
+
+fn currency(c: Option<&str>) -> Result<Option<String>, CoreError> {
+    match c {
+        Some(c) if c.len() == 3 && c.bytes().all(|b| b.is_ascii_uppercase()) => Ok(Some(c.to_owned())),
+        Some(_) => Err(CoreError::invalid("invalid_currency", "currency must be a 3-letter ISO 4217 code")),
+        None => Ok(None),
+    }
+}
+
+fn amount(a: Option<i64>) -> Result<Option<i64>, CoreError> {
+    match a {
+        Some(n) if n < 0 => Err(CoreError::invalid("invalid_amount", "amount_cents must not be negative")),
+        other => Ok(other),
+    }
+}
+
+fn forbidden_owner(e: DbError) -> CoreError {
+    match e {
+        DbError::PermissionDenied => {
+            CoreError::Forbidden("only managers and admins may give a deal to another active member")
+        }
+        other => other.into(),
+    }
+}
+
+#[instrument(skip_all, fields(tenant_id = %tenant), err)]
+pub async fn create(tx: &mut Tx, tenant: TenantId, caller: UserId, input: &NewDeal) -> Result<Deal, CoreError> {
+    let title = validate::text("title", &input.title, 200)?;
+    let product = validate::optional_text("product", input.product.as_deref(), 200)?;
+    let currency = currency(input.currency.as_deref())?.unwrap_or_else(|| "USD".into());
+    let amount = amount(input.amount_cents)?.unwrap_or(0);
+    let owner = input.owner_id.unwrap_or(*caller.as_uuid());
+    let stage = input.stage.unwrap_or(Stage::Prospect).as_str();
+    // Selecting the lead under RLS means an invisible lead (another rep's, another tenant's, or none)
+    // inserts nothing and answers the same "unknown lead": no existence oracle.
+    let sql = format!(
+        "insert into app.deals (tenant_id, id, lead_id, owner_id, title, stage, amount_cents, currency, product) \
+         select l.tenant_id, $2, l.id, $4, $5, $6, $7, $8, $9 from app.leads l \
+         where l.tenant_id = $1 and l.id = $3 returning {COLUMNS}"
+    );
+    let row = tx
+        .query_opt(
+            &sql,
+            &[tenant.as_uuid(), &new_id(), &input.lead_id, &owner, &title, &stage, &amount, &currency, &product],
+        )
+        .await
+        .map_err(forbidden_owner)?
+        .ok_or_else(|| CoreError::invalid("unknown_lead", "the lead does not exist"))?;
+    deal(&row)
+}
+
+#[instrument(skip_all, fields(tenant_id = %tenant), err)]
+pub async fn get(tx: &mut Tx, tenant: TenantId, id: Uuid) -> Result<Deal, CoreError> {
+    let sql = format!("select {COLUMNS} from app.deals where tenant_id = $1 and id = $2");
+    deal(&tx.query_one(&sql, &[tenant.as_uuid(), &id]).await?)
+}
+
+#[instrument(skip_all, fields(tenant_id = %tenant), err)]
+pub async fn list(tx: &mut Tx, tenant: TenantId, filter: &DealFilter) -> Result<Page<Deal>, CoreError> {
+    let limit = PageParams { limit: filter.limit, cursor: filter.cursor }.limit()?;
+    let sql = format!(
+        "select {COLUMNS} from app.deals where tenant_id = $1 \
+           and ($2::uuid is null or owner_id = $2) \
+           and ($3::uuid is null or lead_id = $3) \
+           and ($4::text is null or stage = $4) \
+           and ($5::timestamptz is null or updated_at >= $5) \
+           and ($6::uuid is null or id < $6) \
+         order by id desc limit $7"
+    );
+    let stage = filter.stage.map(Stage::as_str);
+    let rows = tx
+        .query(
+            &sql,
+            &[
+                tenant.as_uuid(),
+                &filter.owner_id,
+                &filter.lead_id,
+                &stage,
+                &filter.updated_since,
+                &filter.cursor,
+                &(limit + 1),
+            ],
+        )
+        .await?;
+    let items = rows.iter().map(deal).collect::<Result<Vec<_>, _>>()?;
+    Ok(Page::from_overfetch(items, limit, |d| d.id))
+}
+
+#[instrument(skip_all, fields(tenant_id = %tenant), err)]
+pub async fn update(tx: &mut Tx, tenant: TenantId, id: Uuid, patch: &DealPatch) -> Result<Deal, CoreError> {
+    let title = validate::optional_text("title", patch.title.as_deref(), 200)?;
+    let product =
+        patch.product.as_ref().map(|p| validate::optional_text("product", p.as_deref(), 200)).transpose()?;
+    let currency = currency(patch.currency.as_deref())?;
+    let amount = amount(patch.amount_cents)?;
+    let stage = patch.stage.map(Stage::as_str);
+    let sql = format!(
+        "update app.deals set \
+           title = coalesce($3, title), \
+           stage = coalesce($4, stage), \
+           amount_cents = coalesce($5, amount_cents), \
+           currency = coalesce($6, currency), \
+           product = case when $7 then $8 else product end, \
+           closed_at = case when $9 then $10 else closed_at end, \
+           owner_id = coalesce($11, owner_id) \
+         where tenant_id = $1 and id = $2 returning {COLUMNS}"
+    );
+    let row = tx
+        .query_one(
+            &sql,
+            &[
+                tenant.as_uuid(),
+                &id,
+                &title,
+                &stage,
+                &amount,
+                &currency,
+                &product.is_some(),
+                &product.flatten(),
+                &patch.closed_at.is_some(),
+                &patch.closed_at.flatten(),
+                &patch.owner_id,
+            ],
+        )
+        .await
+        .map_err(forbidden_owner)?;
+    deal(&row)
+}
+
+#[instrument(skip_all, fields(tenant_id = %tenant), err)]
+pub async fn delete(tx: &mut Tx, tenant: TenantId, id: Uuid) -> Result<(), CoreError> {
+    let n = tx.execute("delete from app.deals where tenant_id = $1 and id = $2", &[tenant.as_uuid(), &id]).await?;
+    if n == 0 {
+        return Err(CoreError::NotFound);
+    }
+    Ok(())
+}

@@ -1,0 +1,257 @@
+//! Interactions: calls, messages, meetings and notes on a lead. Reps see those on their own leads and
+//! change only those they logged; everyone logs as themselves.
+use chrono::{DateTime, Utc};
+use palisade_db::{Row, TenantId, Tx, UserId};
+use serde::{Deserialize, Serialize};
+use tracing::instrument;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::page::{new_id, Page, PageParams};
+use crate::{validate, CoreError};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Call,
+    Sms,
+    Whatsapp,
+    Email,
+    Meeting,
+    Note,
+}
+
+impl Channel {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Call => "call",
+            Self::Sms => "sms",
+            Self::Whatsapp => "whatsapp",
+            Self::Email => "email",
+            Self::Meeting => "meeting",
+            Self::Note => "note",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    Inbound,
+    Outbound,
+    Internal,
+}
+
+impl Direction {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Inbound => "inbound",
+            Self::Outbound => "outbound",
+            Self::Internal => "internal",
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Interaction {
+    pub id: Uuid,
+    pub lead_id: Uuid,
+    pub actor_id: Uuid,
+    pub channel: String,
+    pub direction: String,
+    pub body: Option<String>,
+    pub occurred_at: DateTime<Utc>,
+    /// Regulated advice was given.
+    pub advised: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewInteraction {
+    pub lead_id: Uuid,
+    pub channel: Channel,
+    pub direction: Direction,
+    pub body: Option<String>,
+    /// Defaults to now.
+    pub occurred_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub advised: bool,
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InteractionPatch {
+    pub channel: Option<Channel>,
+    pub direction: Option<Direction>,
+    #[serde(default, deserialize_with = "validate::nullable")]
+    #[schema(value_type = Option<String>)]
+    pub body: Option<Option<String>>,
+    pub occurred_at: Option<DateTime<Utc>>,
+    pub advised: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct InteractionFilter {
+    pub lead_id: Option<Uuid>,
+    /// Who logged it.
+    pub actor_id: Option<Uuid>,
+    #[param(value_type = Option<String>)]
+    pub channel: Option<Channel>,
+    pub updated_since: Option<DateTime<Utc>>,
+    pub limit: Option<i64>,
+    pub cursor: Option<Uuid>,
+}
+
+const COLUMNS: &str =
+    "id, lead_id, actor_id, channel, direction, body, occurred_at, advised, created_at, updated_at";
+const MAX_BODY: usize = 20_000;
+
+fn interaction(row: &Row) -> Result<Interaction, CoreError> {
+    Ok(Interaction {
+        id: row.try_get(0)?,
+        lead_id: row.try_get(1)?,
+        actor_id: row.try_get(2)?,
+        channel: row.try_get(3)?,
+        direction: row.try_get(4)?,
+        body: row.try_get(5)?,
+        occurred_at: row.try_get(6)?,
+        advised: row.try_get(7)?,
+        created_at: row.try_get(8)?,
+        updated_at: row.try_get(9)?,
+    })
+}
+
+fn body(b: Option<&str>) -> Result<Option<String>, CoreError> {
+    match b {
+        Some(b) if b.chars().count() > MAX_BODY => {
+            Err(CoreError::invalid("invalid_field", format!("body must be at most {MAX_BODY} characters")))
+        }
+        other => Ok(other.map(str::to_owned)),
+    }
+}
+
+#[instrument(skip_all, fields(tenant_id = %tenant), err)]
+pub async fn create(
+    tx: &mut Tx,
+    tenant: TenantId,
+    caller: UserId,
+    input: &NewInteraction,
+) -> Result<Interaction, CoreError> {
+    let body = body(input.body.as_deref())?;
+    let occurred = input.occurred_at.unwrap_or_else(Utc::now);
+    // As for deals: a lead the caller cannot see inserts nothing and reads as "unknown lead".
+    let sql = format!(
+        "insert into app.interactions (tenant_id, id, lead_id, actor_id, channel, direction, body, occurred_at, advised) \
+         select l.tenant_id, $2, l.id, $4, $5, $6, $7, $8, $9 from app.leads l \
+         where l.tenant_id = $1 and l.id = $3 returning {COLUMNS}"
+    );
+    let row = tx
+        .query_opt(
+            &sql,
+            &[
+                tenant.as_uuid(),
+                &new_id(),
+                &input.lead_id,
+                caller.as_uuid(),
+                &input.channel.as_str(),
+                &input.direction.as_str(),
+                &body,
+                &occurred,
+                &input.advised,
+            ],
+        )
+        .await?
+        .ok_or_else(|| CoreError::invalid("unknown_lead", "the lead does not exist"))?;
+    interaction(&row)
+}
+
+#[instrument(skip_all, fields(tenant_id = %tenant), err)]
+pub async fn get(tx: &mut Tx, tenant: TenantId, id: Uuid) -> Result<Interaction, CoreError> {
+    let sql = format!("select {COLUMNS} from app.interactions where tenant_id = $1 and id = $2");
+    interaction(&tx.query_one(&sql, &[tenant.as_uuid(), &id]).await?)
+}
+
+#[instrument(skip_all, fields(tenant_id = %tenant), err)]
+pub async fn list(
+    tx: &mut Tx,
+    tenant: TenantId,
+    filter: &InteractionFilter,
+) -> Result<Page<Interaction>, CoreError> {
+    let limit = PageParams { limit: filter.limit, cursor: filter.cursor }.limit()?;
+    let sql = format!(
+        "select {COLUMNS} from app.interactions where tenant_id = $1 \
+           and ($2::uuid is null or lead_id = $2) \
+           and ($3::uuid is null or actor_id = $3) \
+           and ($4::text is null or channel = $4) \
+           and ($5::timestamptz is null or updated_at >= $5) \
+           and ($6::uuid is null or id < $6) \
+         order by id desc limit $7"
+    );
+    let channel = filter.channel.map(Channel::as_str);
+    let rows = tx
+        .query(
+            &sql,
+            &[
+                tenant.as_uuid(),
+                &filter.lead_id,
+                &filter.actor_id,
+                &channel,
+                &filter.updated_since,
+                &filter.cursor,
+                &(limit + 1),
+            ],
+        )
+        .await?;
+    let items = rows.iter().map(interaction).collect::<Result<Vec<_>, _>>()?;
+    Ok(Page::from_overfetch(items, limit, |i| i.id))
+}
+
+#[instrument(skip_all, fields(tenant_id = %tenant), err)]
+pub async fn update(
+    tx: &mut Tx,
+    tenant: TenantId,
+    id: Uuid,
+    patch: &InteractionPatch,
+) -> Result<Interaction, CoreError> {
+    let body = patch.body.as_ref().map(|b| body(b.as_deref())).transpose()?;
+    let sql = format!(
+        "update app.interactions set \
+           channel = coalesce($3, channel), \
+           direction = coalesce($4, direction), \
+           body = case when $5 then $6 else body end, \
+           occurred_at = coalesce($7, occurred_at), \
+           advised = coalesce($8, advised) \
+         where tenant_id = $1 and id = $2 returning {COLUMNS}"
+    );
+    let row = tx
+        .query_one(
+            &sql,
+            &[
+                tenant.as_uuid(),
+                &id,
+                &patch.channel.map(Channel::as_str),
+                &patch.direction.map(Direction::as_str),
+                &body.is_some(),
+                &body.flatten(),
+                &patch.occurred_at,
+                &patch.advised,
+            ],
+        )
+        .await?;
+    interaction(&row)
+}
+
+#[instrument(skip_all, fields(tenant_id = %tenant), err)]
+pub async fn delete(tx: &mut Tx, tenant: TenantId, id: Uuid) -> Result<(), CoreError> {
+    let n = tx
+        .execute("delete from app.interactions where tenant_id = $1 and id = $2", &[tenant.as_uuid(), &id])
+        .await?;
+    if n == 0 {
+        return Err(CoreError::NotFound);
+    }
+    Ok(())
+}

@@ -1,0 +1,207 @@
+//! Leads: reps see and change the leads they own; managers and admins see the tenant and may
+//! (re)assign; deleting a lead (which removes its deals and interactions) is for managers.
+use chrono::{DateTime, Utc};
+use palisade_db::{Row, TenantId, Tx, UserId};
+use serde::{Deserialize, Serialize};
+use tracing::instrument;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::page::{new_id, Page, PageParams};
+use crate::{validate, CoreError};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LeadStatus {
+    New,
+    Contacted,
+    Qualified,
+    Unqualified,
+    Customer,
+    Lost,
+}
+
+impl LeadStatus {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::New => "new",
+            Self::Contacted => "contacted",
+            Self::Qualified => "qualified",
+            Self::Unqualified => "unqualified",
+            Self::Customer => "customer",
+            Self::Lost => "lost",
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Lead {
+    pub id: Uuid,
+    pub owner_id: Uuid,
+    pub name: String,
+    pub email: Option<String>,
+    pub status: String,
+    pub source: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewLead {
+    pub name: String,
+    pub email: Option<String>,
+    pub status: Option<LeadStatus>,
+    pub source: Option<String>,
+    /// Defaults to the caller. Only managers and admins may name someone else.
+    pub owner_id: Option<Uuid>,
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LeadPatch {
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "validate::nullable")]
+    #[schema(value_type = Option<String>)]
+    pub email: Option<Option<String>>,
+    pub status: Option<LeadStatus>,
+    #[serde(default, deserialize_with = "validate::nullable")]
+    #[schema(value_type = Option<String>)]
+    pub source: Option<Option<String>>,
+    /// Reassign (managers and admins).
+    pub owner_id: Option<Uuid>,
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct LeadFilter {
+    pub owner_id: Option<Uuid>,
+    #[param(value_type = Option<String>)]
+    pub status: Option<LeadStatus>,
+    /// Only leads changed at or after this time (RFC 3339).
+    pub updated_since: Option<DateTime<Utc>>,
+    pub limit: Option<i64>,
+    pub cursor: Option<Uuid>,
+}
+
+const COLUMNS: &str = "id, owner_id, name, email, status, source, created_at, updated_at";
+
+fn lead(row: &Row) -> Result<Lead, CoreError> {
+    Ok(Lead {
+        id: row.try_get(0)?,
+        owner_id: row.try_get(1)?,
+        name: row.try_get(2)?,
+        email: row.try_get(3)?,
+        status: row.try_get(4)?,
+        source: row.try_get(5)?,
+        created_at: row.try_get(6)?,
+        updated_at: row.try_get(7)?,
+    })
+}
+
+fn clean_email(email: Option<&str>) -> Result<Option<String>, CoreError> {
+    email.map(validate::email).transpose()
+}
+
+#[instrument(skip_all, fields(tenant_id = %tenant), err)]
+pub async fn create(tx: &mut Tx, tenant: TenantId, caller: UserId, input: &NewLead) -> Result<Lead, CoreError> {
+    let name = validate::text("name", &input.name, 200)?;
+    let email = clean_email(input.email.as_deref())?;
+    let source = validate::optional_text("source", input.source.as_deref(), 100)?;
+    let owner = input.owner_id.unwrap_or(*caller.as_uuid());
+    let status = input.status.unwrap_or(LeadStatus::New).as_str();
+    let sql = format!(
+        "insert into app.leads (tenant_id, id, owner_id, name, email, status, source) \
+         values ($1, $2, $3, $4, $5, $6, $7) returning {COLUMNS}"
+    );
+    let row = tx
+        .query_one(&sql, &[tenant.as_uuid(), &new_id(), &owner, &name, &email, &status, &source])
+        .await
+        .map_err(forbidden_owner)?;
+    lead(&row)
+}
+
+/// A policy rejecting the new row means the caller may not give the lead to that owner.
+fn forbidden_owner(e: palisade_db::DbError) -> CoreError {
+    match e {
+        palisade_db::DbError::PermissionDenied => {
+            CoreError::Forbidden("only managers and admins may assign a lead to another active member")
+        }
+        other => other.into(),
+    }
+}
+
+#[instrument(skip_all, fields(tenant_id = %tenant), err)]
+pub async fn get(tx: &mut Tx, tenant: TenantId, id: Uuid) -> Result<Lead, CoreError> {
+    let sql = format!("select {COLUMNS} from app.leads where tenant_id = $1 and id = $2");
+    lead(&tx.query_one(&sql, &[tenant.as_uuid(), &id]).await?)
+}
+
+#[instrument(skip_all, fields(tenant_id = %tenant), err)]
+pub async fn list(tx: &mut Tx, tenant: TenantId, filter: &LeadFilter) -> Result<Page<Lead>, CoreError> {
+    let limit = PageParams { limit: filter.limit, cursor: filter.cursor }.limit()?;
+    let sql = format!(
+        "select {COLUMNS} from app.leads where tenant_id = $1 \
+           and ($2::uuid is null or owner_id = $2) \
+           and ($3::text is null or status = $3) \
+           and ($4::timestamptz is null or updated_at >= $4) \
+           and ($5::uuid is null or id < $5) \
+         order by id desc limit $6"
+    );
+    let status = filter.status.map(LeadStatus::as_str);
+    let rows = tx
+        .query(
+            &sql,
+            &[tenant.as_uuid(), &filter.owner_id, &status, &filter.updated_since, &filter.cursor, &(limit + 1)],
+        )
+        .await?;
+    let items = rows.iter().map(lead).collect::<Result<Vec<_>, _>>()?;
+    Ok(Page::from_overfetch(items, limit, |l| l.id))
+}
+
+#[instrument(skip_all, fields(tenant_id = %tenant), err)]
+pub async fn update(tx: &mut Tx, tenant: TenantId, id: Uuid, patch: &LeadPatch) -> Result<Lead, CoreError> {
+    let name = validate::optional_text("name", patch.name.as_deref(), 200)?;
+    let email = patch.email.as_ref().map(|e| clean_email(e.as_deref())).transpose()?;
+    let source = patch.source.as_ref().map(|s| validate::optional_text("source", s.as_deref(), 100)).transpose()?;
+    let status = patch.status.map(LeadStatus::as_str);
+    let sql = format!(
+        "update app.leads set \
+           name = coalesce($3, name), \
+           email = case when $4 then $5 else email end, \
+           status = coalesce($6, status), \
+           source = case when $7 then $8 else source end, \
+           owner_id = coalesce($9, owner_id) \
+         where tenant_id = $1 and id = $2 returning {COLUMNS}"
+    );
+    let row = tx
+        .query_one(
+            &sql,
+            &[
+                tenant.as_uuid(),
+                &id,
+                &name,
+                &email.is_some(),
+                &email.flatten(),
+                &status,
+                &source.is_some(),
+                &source.flatten(),
+                &patch.owner_id,
+            ],
+        )
+        .await
+        .map_err(forbidden_owner)?;
+    lead(&row)
+}
+
+/// Managers and admins only: the API asks for the manager capability first, and the delete policy
+/// enforces the same rule in the database.
+#[instrument(skip_all, fields(tenant_id = %tenant), err)]
+pub async fn delete(tx: &mut Tx, tenant: TenantId, id: Uuid) -> Result<(), CoreError> {
+    let n = tx.execute("delete from app.leads where tenant_id = $1 and id = $2", &[tenant.as_uuid(), &id]).await?;
+    if n == 0 {
+        return Err(CoreError::NotFound);
+    }
+    Ok(())
+}

@@ -1,0 +1,70 @@
+//! The manager dashboard: deals by stage, open pipeline value, activity per rep over 7 and 30 days.
+//! Computed in the manager's own user context (never the service context) in one statement, from
+//! CRM tables only: nothing from rep-private tables can appear here.
+use palisade_db::{TenantId, Tx};
+use serde::{Deserialize, Serialize};
+use tracing::instrument;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::CoreError;
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Dashboard {
+    pub deals_by_stage: Vec<StageTotal>,
+    /// Sum of deals not won or lost, per currency.
+    pub pipeline: Vec<CurrencyTotal>,
+    pub activity: Vec<RepActivity>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct StageTotal {
+    pub stage: String,
+    pub currency: String,
+    pub count: i64,
+    pub amount_cents: i64,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct CurrencyTotal {
+    pub currency: String,
+    pub amount_cents: i64,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct RepActivity {
+    pub user_id: Uuid,
+    pub last_7_days: i64,
+    pub last_30_days: i64,
+}
+
+const SQL: &str = "\
+with stages as (
+  select stage, currency, count(*) as n, coalesce(sum(amount_cents), 0)::bigint as amount
+  from app.deals where tenant_id = $1 group by stage, currency
+), activity as (
+  select actor_id,
+         count(*) filter (where occurred_at >= now() - interval '7 days') as d7,
+         count(*) as d30
+  from app.interactions
+  where tenant_id = $1 and occurred_at >= now() - interval '30 days'
+  group by actor_id
+)
+select json_build_object(
+  'deals_by_stage', coalesce((select json_agg(json_build_object(
+      'stage', stage, 'currency', currency, 'count', n, 'amount_cents', amount) order by stage, currency)
+    from stages), '[]'),
+  'pipeline', coalesce((select json_agg(json_build_object('currency', currency, 'amount_cents', total) order by currency)
+    from (select currency, sum(amount)::bigint as total from stages
+          where stage not in ('won', 'lost') group by currency) p), '[]'),
+  'activity', coalesce((select json_agg(json_build_object(
+      'user_id', actor_id, 'last_7_days', d7, 'last_30_days', d30) order by d30 desc, actor_id)
+    from activity), '[]'))";
+
+#[instrument(skip_all, fields(tenant_id = %tenant), err)]
+pub async fn load(tx: &mut Tx, tenant: TenantId) -> Result<Dashboard, CoreError> {
+    let row = tx.query_one(SQL, &[tenant.as_uuid()]).await?;
+    let value: serde_json::Value = row.try_get(0)?;
+    serde_json::from_value(value)
+        .map_err(|_| CoreError::Db(palisade_db::DbError::Unavailable("malformed dashboard row".into())))
+}

@@ -1,0 +1,64 @@
+//! Domain errors: what went wrong in terms a caller can act on. Database details stay inside.
+use palisade_db::DbError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CoreError {
+    #[error("not found")]
+    NotFound,
+    #[error("not an active member of this tenant")]
+    NotMember,
+    #[error("{0}")]
+    Forbidden(&'static str),
+    #[error("{message}")]
+    Conflict { code: &'static str, message: &'static str },
+    #[error("{message}")]
+    Invalid { code: &'static str, message: String },
+    #[error(transparent)]
+    Db(DbError),
+}
+
+impl CoreError {
+    pub fn invalid(code: &'static str, message: impl Into<String>) -> Self {
+        Self::Invalid { code, message: message.into() }
+    }
+}
+
+impl From<DbError> for CoreError {
+    fn from(err: DbError) -> Self {
+        match err {
+            DbError::NotFound => Self::NotFound,
+            DbError::NotMember => Self::NotMember,
+            DbError::PermissionDenied => Self::Forbidden("you are not allowed to do this"),
+            DbError::Unique { constraint } if constraint == "tenants_slug_key" => {
+                Self::Conflict { code: "slug_taken", message: "a tenant with this slug already exists" }
+            }
+            DbError::Unique { .. } => Self::Conflict { code: "conflict", message: "this record already exists" },
+            DbError::ForeignKey { constraint } => {
+                let (code, what) = if constraint.contains("owner_id") || constraint.contains("actor_id") {
+                    ("unknown_member", "the user is not a member of this tenant")
+                } else if constraint.contains("lead_id") {
+                    ("unknown_lead", "the lead does not exist")
+                } else {
+                    ("invalid_reference", "a referenced record does not exist")
+                };
+                Self::invalid(code, what)
+            }
+            DbError::Check { constraint } => Self::invalid("invalid_value", format!("value rejected by {constraint}")),
+            DbError::NotNull { column } => Self::invalid("missing_field", format!("{column} is required")),
+            DbError::InvalidValue { .. } => Self::invalid("invalid_value", "a value is out of range or malformed"),
+            DbError::Rule { code, .. } if code == "PA409" => Self::Conflict {
+                code: "last_admin",
+                message: "the last admin of a tenant cannot be demoted or removed",
+            },
+            DbError::Rule { code, .. } if code == "PA404" => Self::NotFound,
+            other => Self::Db(other),
+        }
+    }
+}
+
+/// Row decoding errors (a column of an unexpected type) are database errors.
+impl From<tokio_postgres::Error> for CoreError {
+    fn from(err: tokio_postgres::Error) -> Self {
+        Self::from(DbError::from(err))
+    }
+}

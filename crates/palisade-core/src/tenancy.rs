@@ -1,0 +1,209 @@
+//! Tenants and memberships. Privileged changes go through SECURITY DEFINER functions that check the
+//! caller's role themselves (migrations/0002); this module only calls them.
+use chrono::{DateTime, Utc};
+use palisade_db::{DbError, Row, TenantId, TenantRole, Tx, UserId};
+use serde::{Deserialize, Serialize};
+use tracing::instrument;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::{validate, CoreError};
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Tenant {
+    pub id: Uuid,
+    pub slug: String,
+    pub name: String,
+    pub status: String,
+    /// The caller's role in this tenant.
+    #[schema(value_type = String, example = "admin")]
+    pub role: TenantRole,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewTenant {
+    /// Lowercase letters, digits and hyphens, 3 to 63 characters.
+    pub slug: String,
+    pub name: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Member {
+    pub user_id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    #[schema(value_type = String, example = "rep")]
+    pub role: TenantRole,
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewMember {
+    pub email: String,
+    pub display_name: Option<String>,
+    #[schema(value_type = String, example = "rep")]
+    pub role: TenantRole,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoleChange {
+    #[schema(value_type = String, example = "manager")]
+    pub role: TenantRole,
+}
+
+const TENANT_COLUMNS: &str = "t.id, t.slug, t.name, t.status, m.role, t.created_at";
+
+fn tenant(row: &Row) -> Result<Tenant, CoreError> {
+    Ok(Tenant {
+        id: row.try_get(0)?,
+        slug: row.try_get(1)?,
+        name: row.try_get(2)?,
+        status: row.try_get(3)?,
+        role: role(row.try_get(4)?)?,
+        created_at: row.try_get(5)?,
+    })
+}
+
+fn role(s: String) -> Result<TenantRole, CoreError> {
+    TenantRole::parse(&s).ok_or(CoreError::Db(DbError::Unavailable("unknown role in database".into())))
+}
+
+fn validate_slug(slug: &str) -> Result<(), CoreError> {
+    let ok = (3..=63).contains(&slug.len())
+        && slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !slug.starts_with('-')
+        && !slug.ends_with('-');
+    if ok {
+        Ok(())
+    } else {
+        Err(CoreError::invalid("invalid_slug", "slug must be 3-63 lowercase letters, digits or hyphens"))
+    }
+}
+
+/// Creates a tenant; the caller becomes its first admin.
+#[instrument(skip_all, err)]
+pub async fn create(tx: &mut Tx, user: UserId, input: &NewTenant) -> Result<Tenant, CoreError> {
+    validate_slug(&input.slug)?;
+    let name = validate::text("name", &input.name, 200)?;
+    let row = tx.query_one("select app.create_tenant($1, $2)", &[&input.slug, &name]).await?;
+    let id: Uuid = row.try_get(0)?;
+    get(tx, user, TenantId::from_uuid(id)).await
+}
+
+/// The tenants the caller is an active member of.
+#[instrument(skip_all, err)]
+pub async fn list_mine(tx: &mut Tx, user: UserId) -> Result<Vec<Tenant>, CoreError> {
+    let sql = format!(
+        "select {TENANT_COLUMNS} from app.tenants t \
+         join app.memberships m on m.tenant_id = t.id and m.user_id = $1 and m.status = 'active' \
+         order by t.slug"
+    );
+    tx.query(&sql, &[user.as_uuid()]).await?.iter().map(tenant).collect()
+}
+
+#[instrument(skip_all, fields(tenant_id = %id), err)]
+pub async fn get(tx: &mut Tx, user: UserId, id: TenantId) -> Result<Tenant, CoreError> {
+    let sql = format!(
+        "select {TENANT_COLUMNS} from app.tenants t \
+         join app.memberships m on m.tenant_id = t.id and m.user_id = $1 and m.status = 'active' \
+         where t.id = $2"
+    );
+    tenant(&tx.query_one(&sql, &[user.as_uuid(), id.as_uuid()]).await?)
+}
+
+/// Looks a tenant up by slug among the caller's tenants.
+#[instrument(skip_all, err)]
+pub async fn find_by_slug(tx: &mut Tx, user: UserId, slug: &str) -> Result<Tenant, CoreError> {
+    let sql = format!(
+        "select {TENANT_COLUMNS} from app.tenants t \
+         join app.memberships m on m.tenant_id = t.id and m.user_id = $1 and m.status = 'active' \
+         where t.slug = $2"
+    );
+    tenant(&tx.query_one(&sql, &[user.as_uuid(), &slug]).await?)
+}
+
+const MEMBER_SELECT: &str = "select m.user_id, u.email, u.display_name, m.role, m.status, m.created_at \
+     from app.memberships m join app.users u on u.id = m.user_id \
+     where m.tenant_id = $1 and m.status <> 'removed'";
+
+fn member(row: &Row) -> Result<Member, CoreError> {
+    Ok(Member {
+        user_id: row.try_get(0)?,
+        email: row.try_get(1)?,
+        display_name: row.try_get(2)?,
+        role: role(row.try_get(3)?)?,
+        status: row.try_get(4)?,
+        created_at: row.try_get(5)?,
+    })
+}
+
+#[instrument(skip_all, fields(tenant_id = %tenant), err)]
+pub async fn list_members(tx: &mut Tx, tenant: TenantId) -> Result<Vec<Member>, CoreError> {
+    let sql = format!("{MEMBER_SELECT} order by lower(u.email)");
+    tx.query(&sql, &[tenant.as_uuid()]).await?.iter().map(member).collect()
+}
+
+#[instrument(skip_all, fields(tenant_id = %tenant), err)]
+pub async fn get_member(tx: &mut Tx, tenant: TenantId, user: UserId) -> Result<Member, CoreError> {
+    let sql = format!("{MEMBER_SELECT} and m.user_id = $2");
+    member(&tx.query_one(&sql, &[tenant.as_uuid(), user.as_uuid()]).await?)
+}
+
+/// Adds a member (creating the user when new) or re-activates a former one. Admins only (checked
+/// in the database).
+#[instrument(skip_all, fields(tenant_id = %tenant), err)]
+pub async fn add_member(tx: &mut Tx, tenant: TenantId, input: &NewMember) -> Result<Member, CoreError> {
+    let email = validate::email(&input.email)?;
+    let name = validate::optional_text("display_name", input.display_name.as_deref(), 200)?;
+    let row = tx.query_one("select app.add_member($1, $2, $3)", &[&email, &name, &input.role.as_str()]).await?;
+    let user = UserId::from_uuid(row.try_get(0)?);
+    get_member(tx, tenant, user).await
+}
+
+#[instrument(skip_all, fields(tenant_id = %tenant), err)]
+pub async fn change_role(tx: &mut Tx, tenant: TenantId, user: UserId, role: TenantRole) -> Result<Member, CoreError> {
+    let rows = tx
+        .query(
+            "select app.change_member_role($1, $2) where ctx.tenant_id() = $3",
+            &[user.as_uuid(), &role.as_str(), tenant.as_uuid()],
+        )
+        .await?;
+    if rows.is_empty() {
+        return Err(CoreError::NotFound);
+    }
+    get_member(tx, tenant, user).await
+}
+
+#[instrument(skip_all, fields(tenant_id = %tenant), err)]
+pub async fn remove_member(tx: &mut Tx, tenant: TenantId, user: UserId) -> Result<(), CoreError> {
+    // The function acts on the context's tenant; the guard makes a mismatched call a no-op 404.
+    let rows = tx
+        .query("select app.remove_member($1) where ctx.tenant_id() = $2", &[user.as_uuid(), tenant.as_uuid()])
+        .await?;
+    if rows.is_empty() {
+        return Err(CoreError::NotFound);
+    }
+    Ok(())
+}
+
+/// Sign-in flows (auth context): find or create a user by email.
+#[instrument(skip_all, err)]
+pub async fn ensure_user(tx: &mut Tx, email: &str, display_name: Option<&str>) -> Result<UserId, CoreError> {
+    let email = validate::email(email)?;
+    let name = validate::optional_text("display_name", display_name, 200)?;
+    let row = tx.query_one("select auth.ensure_user($1, $2)", &[&email, &name]).await?;
+    Ok(UserId::from_uuid(row.try_get(0)?))
+}
+
+/// Sign-in flows (auth context): the user with this email, if any.
+#[instrument(skip_all, err)]
+pub async fn user_by_email(tx: &mut Tx, email: &str) -> Result<Option<UserId>, CoreError> {
+    let row = tx.query_one("select auth.user_id_by_email($1)", &[&email.trim()]).await?;
+    let id: Option<Uuid> = row.try_get(0)?;
+    Ok(id.map(UserId::from_uuid))
+}

@@ -1,0 +1,61 @@
+//! Small input checks shared by the domain modules. The database constraints remain the last word;
+//! these give clearer messages first.
+use crate::CoreError;
+
+pub(crate) fn text(field: &'static str, value: &str, max: usize) -> Result<String, CoreError> {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        return Err(CoreError::invalid("invalid_field", format!("{field} must not be empty")));
+    }
+    if trimmed.chars().count() > max {
+        return Err(CoreError::invalid("invalid_field", format!("{field} must be at most {max} characters")));
+    }
+    Ok(trimmed.to_owned())
+}
+
+pub(crate) fn optional_text(field: &'static str, value: Option<&str>, max: usize) -> Result<Option<String>, CoreError> {
+    value.map(|v| text(field, v, max)).transpose()
+}
+
+pub(crate) fn email(value: &str) -> Result<String, CoreError> {
+    let v = value.trim();
+    let valid = v.len() <= 320
+        && v.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
+        })
+        && !v.chars().any(|c| c.is_whitespace() || c.is_control());
+    if valid {
+        Ok(v.to_owned())
+    } else {
+        Err(CoreError::invalid("invalid_email", "email is not a valid address"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails() {
+        assert!(email("a@b.co").is_ok());
+        for bad in ["", "a", "a@b", "@b.co", "a b@c.de", "a@.co", "a@co."] {
+            assert!(email(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn texts() {
+        assert_eq!(text("name", "  x ", 5).unwrap(), "x");
+        assert!(text("name", "   ", 5).is_err());
+        assert!(text("name", "123456", 5).is_err());
+    }
+}
+
+/// For PATCH bodies: distinguishes an absent field (`None`) from an explicit `null` (`Some(None)`).
+pub(crate) fn nullable<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    serde::Deserialize::deserialize(d).map(Some)
+}
