@@ -86,7 +86,7 @@ fn validate_slug(slug: &str) -> Result<(), CoreError> {
 }
 
 /// Creates a tenant; the caller becomes its first admin.
-#[instrument(skip_all, err)]
+#[instrument(skip_all, err(level = "debug"))]
 pub async fn create(tx: &mut Tx, user: UserId, input: &NewTenant) -> Result<Tenant, CoreError> {
     validate_slug(&input.slug)?;
     let name = validate::text("name", &input.name, 200)?;
@@ -96,7 +96,7 @@ pub async fn create(tx: &mut Tx, user: UserId, input: &NewTenant) -> Result<Tena
 }
 
 /// The tenants the caller is an active member of.
-#[instrument(skip_all, err)]
+#[instrument(skip_all, err(level = "debug"))]
 pub async fn list_mine(tx: &mut Tx, user: UserId) -> Result<Vec<Tenant>, CoreError> {
     let sql = format!(
         "select {TENANT_COLUMNS} from app.tenants t \
@@ -106,7 +106,7 @@ pub async fn list_mine(tx: &mut Tx, user: UserId) -> Result<Vec<Tenant>, CoreErr
     tx.query(&sql, &[user.as_uuid()]).await?.iter().map(tenant).collect()
 }
 
-#[instrument(skip_all, fields(tenant_id = %id), err)]
+#[instrument(skip_all, fields(tenant_id = %id), err(level = "debug"))]
 pub async fn get(tx: &mut Tx, user: UserId, id: TenantId) -> Result<Tenant, CoreError> {
     let sql = format!(
         "select {TENANT_COLUMNS} from app.tenants t \
@@ -117,7 +117,7 @@ pub async fn get(tx: &mut Tx, user: UserId, id: TenantId) -> Result<Tenant, Core
 }
 
 /// Looks a tenant up by slug among the caller's tenants.
-#[instrument(skip_all, err)]
+#[instrument(skip_all, err(level = "debug"))]
 pub async fn find_by_slug(tx: &mut Tx, user: UserId, slug: &str) -> Result<Tenant, CoreError> {
     let sql = format!(
         "select {TENANT_COLUMNS} from app.tenants t \
@@ -142,13 +142,13 @@ fn member(row: &Row) -> Result<Member, CoreError> {
     })
 }
 
-#[instrument(skip_all, fields(tenant_id = %tenant), err)]
+#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn list_members(tx: &mut Tx, tenant: TenantId) -> Result<Vec<Member>, CoreError> {
     let sql = format!("{MEMBER_SELECT} order by lower(u.email)");
     tx.query(&sql, &[tenant.as_uuid()]).await?.iter().map(member).collect()
 }
 
-#[instrument(skip_all, fields(tenant_id = %tenant), err)]
+#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn get_member(tx: &mut Tx, tenant: TenantId, user: UserId) -> Result<Member, CoreError> {
     let sql = format!("{MEMBER_SELECT} and m.user_id = $2");
     member(&tx.query_one(&sql, &[tenant.as_uuid(), user.as_uuid()]).await?)
@@ -156,7 +156,7 @@ pub async fn get_member(tx: &mut Tx, tenant: TenantId, user: UserId) -> Result<M
 
 /// Adds a member (creating the user when new) or re-activates a former one. Admins only (checked
 /// in the database).
-#[instrument(skip_all, fields(tenant_id = %tenant), err)]
+#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn add_member(tx: &mut Tx, tenant: TenantId, input: &NewMember) -> Result<Member, CoreError> {
     let email = validate::email(&input.email)?;
     let name = validate::optional_text("display_name", input.display_name.as_deref(), 200)?;
@@ -165,7 +165,7 @@ pub async fn add_member(tx: &mut Tx, tenant: TenantId, input: &NewMember) -> Res
     get_member(tx, tenant, user).await
 }
 
-#[instrument(skip_all, fields(tenant_id = %tenant), err)]
+#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn change_role(tx: &mut Tx, tenant: TenantId, user: UserId, role: TenantRole) -> Result<Member, CoreError> {
     let rows = tx
         .query(
@@ -179,7 +179,7 @@ pub async fn change_role(tx: &mut Tx, tenant: TenantId, user: UserId, role: Tena
     get_member(tx, tenant, user).await
 }
 
-#[instrument(skip_all, fields(tenant_id = %tenant), err)]
+#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn remove_member(tx: &mut Tx, tenant: TenantId, user: UserId) -> Result<(), CoreError> {
     // The function acts on the context's tenant; the guard makes a mismatched call a no-op 404.
     let rows = tx
@@ -192,7 +192,7 @@ pub async fn remove_member(tx: &mut Tx, tenant: TenantId, user: UserId) -> Resul
 }
 
 /// Sign-in flows (auth context): find or create a user by email.
-#[instrument(skip_all, err)]
+#[instrument(skip_all, err(level = "debug"))]
 pub async fn ensure_user(tx: &mut Tx, email: &str, display_name: Option<&str>) -> Result<UserId, CoreError> {
     let email = validate::email(email)?;
     let name = validate::optional_text("display_name", display_name, 200)?;
@@ -201,7 +201,7 @@ pub async fn ensure_user(tx: &mut Tx, email: &str, display_name: Option<&str>) -
 }
 
 /// Sign-in flows (auth context): the user with this email, if any.
-#[instrument(skip_all, err)]
+#[instrument(skip_all, err(level = "debug"))]
 pub async fn user_by_email(tx: &mut Tx, email: &str) -> Result<Option<UserId>, CoreError> {
     let row = tx.query_one("select auth.user_id_by_email($1)", &[&email.trim()]).await?;
     let id: Option<Uuid> = row.try_get(0)?;

@@ -113,7 +113,7 @@ impl Target {
         next
     }
 
-    pub fn connector(&self) -> Result<MakeRustlsConnect, ConnectError> {
+    pub fn connector(&self) -> Result<Connector, ConnectError> {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let builder = ClientConfig::builder_with_provider(provider.clone())
             .with_safe_default_protocol_versions()
@@ -138,7 +138,7 @@ impl Target {
                 }
             }
         };
-        Ok(MakeRustlsConnect::new(config))
+        Ok(Connector(MakeRustlsConnect::new(config)))
     }
 
     fn roots(&self) -> Result<RootCertStore, ConnectError> {
@@ -157,6 +157,26 @@ impl Target {
             None => store.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned()),
         }
         Ok(store)
+    }
+}
+
+/// The rustls connector, usable for unix sockets too: the driver asks for a TLS connector with an
+/// empty host name there (and never uses it, since sockets run with `sslmode=disable`), which
+/// rustls would reject as an invalid DNS name.
+#[derive(Clone)]
+pub struct Connector(MakeRustlsConnect);
+
+impl<S> tokio_postgres::tls::MakeTlsConnect<S> for Connector
+where
+    MakeRustlsConnect: tokio_postgres::tls::MakeTlsConnect<S>,
+{
+    type Stream = <MakeRustlsConnect as tokio_postgres::tls::MakeTlsConnect<S>>::Stream;
+    type TlsConnect = <MakeRustlsConnect as tokio_postgres::tls::MakeTlsConnect<S>>::TlsConnect;
+    type Error = <MakeRustlsConnect as tokio_postgres::tls::MakeTlsConnect<S>>::Error;
+
+    fn make_tls_connect(&mut self, hostname: &str) -> Result<Self::TlsConnect, Self::Error> {
+        let hostname = if hostname.is_empty() { "localhost" } else { hostname };
+        self.0.make_tls_connect(hostname)
     }
 }
 

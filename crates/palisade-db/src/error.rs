@@ -26,7 +26,7 @@ pub enum DbError {
     /// Input the database could not interpret (bad text representation, value out of range).
     #[error("invalid value (SQLSTATE {code})")]
     InvalidValue { code: String },
-    #[error("database unavailable")]
+    #[error("database unavailable: {0}")]
     Unavailable(String),
     /// Anything else. Display shows only the SQLSTATE; the driver error is kept as the source.
     #[error("database error (SQLSTATE {code})")]
@@ -40,11 +40,8 @@ pub enum DbError {
 impl From<tokio_postgres::Error> for DbError {
     fn from(err: tokio_postgres::Error) -> Self {
         let Some(db) = err.as_db_error() else {
-            return Self::Unavailable(if err.is_closed() {
-                "connection closed".into()
-            } else {
-                "connection error".into()
-            });
+            // Connection-level errors (I/O, TLS, protocol) describe the failure, not user data.
+            return Self::Unavailable(err.to_string());
         };
         let constraint = || db.constraint().unwrap_or_default().to_owned();
         let code = db.code();

@@ -1,1 +1,108 @@
+//! The HTTP server. Start it with [`run`]: tests bind port 0 and pass their own shutdown signal.
+pub mod api;
+pub mod config;
+pub mod error;
+pub mod extract;
+mod middleware;
+pub mod startup;
+pub mod state;
+mod tls;
 
+use std::future::Future;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use axum::extract::DefaultBodyLimit;
+use axum::Router;
+use tokio::net::TcpListener;
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::trace::TraceLayer;
+
+pub use config::Config;
+pub use startup::{Database, StartupError};
+use state::AppState;
+
+/// Opens the database (starting the embedded cluster when no URL is configured), applies migrations
+/// if configured, serves until `shutdown` resolves, then stops the embedded cluster it started.
+pub async fn run(
+    config: Config,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), StartupError> {
+    let database = Database::prepare(&config.database).await?;
+    let served = serve(&config, &database, listener, shutdown).await;
+    database.close().await;
+    served
+}
+
+async fn serve(
+    config: &Config,
+    database: &Database,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), StartupError> {
+    if config.database.migrate_on_start {
+        database.migrate(&config.database).await?;
+    }
+    let db = database.connect(&config.database).await?;
+    let keys = startup::token_keys(config)?;
+    let tls = match (&config.server.tls_cert, &config.server.tls_key) {
+        (Some(cert), Some(key)) => Some(tls::load(cert, key)?),
+        _ => None,
+    };
+    let state = AppState {
+        db,
+        keys,
+        body_limit: config.server.body_limit_bytes,
+        openapi: Arc::new(OnceLock::new()),
+    };
+    let app = app(state, tls.is_some());
+    let addr = listener.local_addr().map_err(|e| StartupError::Invalid(format!("listener: {e}")))?;
+    tracing::info!(%addr, tls = tls.is_some(), "Palisade listening");
+    match tls {
+        None => axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown)
+            .await
+            .map_err(|e| StartupError::Invalid(format!("server: {e}"))),
+        Some(tls) => {
+            let handle = axum_server::Handle::new();
+            let on_signal = handle.clone();
+            tokio::spawn(async move {
+                shutdown.await;
+                on_signal.graceful_shutdown(Some(Duration::from_secs(10)));
+            });
+            let std_listener =
+                listener.into_std().map_err(|e| StartupError::Invalid(format!("listener: {e}")))?;
+            axum_server::from_tcp_rustls(std_listener, tls)
+                .handle(handle)
+                .serve(app.into_make_service())
+                .await
+                .map_err(|e| StartupError::Invalid(format!("server: {e}")))
+        }
+    }
+}
+
+/// The router with every layer. The OpenAPI document is rendered here, from the same routes.
+pub fn app(state: AppState, tls: bool) -> Router {
+    let (router, openapi) = api::router().split_for_parts();
+    let _ = state.openapi.set(openapi.to_pretty_json().unwrap_or_default());
+    let body_limit = state.body_limit;
+    let mut router = router
+        .fallback(middleware::not_found)
+        .method_not_allowed_fallback(middleware::method_not_allowed)
+        .with_state(state)
+        .layer(DefaultBodyLimit::max(body_limit));
+    for layer in middleware::security_headers(tls) {
+        router = router.layer(layer);
+    }
+    router.layer(
+        ServiceBuilder::new()
+            .layer(axum::middleware::from_fn(extract::request_id_layer))
+            .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+                // Path only: no query string (it may carry filters) and no headers.
+                tracing::info_span!("http", method = %req.method(), path = %req.uri().path())
+            }))
+            .layer(CatchPanicLayer::custom(middleware::panic_response)),
+    )
+}

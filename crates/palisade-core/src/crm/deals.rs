@@ -136,7 +136,7 @@ fn forbidden_owner(e: DbError) -> CoreError {
     }
 }
 
-#[instrument(skip_all, fields(tenant_id = %tenant), err)]
+#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn create(tx: &mut Tx, tenant: TenantId, caller: UserId, input: &NewDeal) -> Result<Deal, CoreError> {
     let title = validate::text("title", &input.title, 200)?;
     let product = validate::optional_text("product", input.product.as_deref(), 200)?;
@@ -162,13 +162,13 @@ pub async fn create(tx: &mut Tx, tenant: TenantId, caller: UserId, input: &NewDe
     deal(&row)
 }
 
-#[instrument(skip_all, fields(tenant_id = %tenant), err)]
+#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn get(tx: &mut Tx, tenant: TenantId, id: Uuid) -> Result<Deal, CoreError> {
     let sql = format!("select {COLUMNS} from app.deals where tenant_id = $1 and id = $2");
     deal(&tx.query_one(&sql, &[tenant.as_uuid(), &id]).await?)
 }
 
-#[instrument(skip_all, fields(tenant_id = %tenant), err)]
+#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn list(tx: &mut Tx, tenant: TenantId, filter: &DealFilter) -> Result<Page<Deal>, CoreError> {
     let limit = PageParams { limit: filter.limit, cursor: filter.cursor }.limit()?;
     let sql = format!(
@@ -199,7 +199,7 @@ pub async fn list(tx: &mut Tx, tenant: TenantId, filter: &DealFilter) -> Result<
     Ok(Page::from_overfetch(items, limit, |d| d.id))
 }
 
-#[instrument(skip_all, fields(tenant_id = %tenant), err)]
+#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn update(tx: &mut Tx, tenant: TenantId, id: Uuid, patch: &DealPatch) -> Result<Deal, CoreError> {
     let title = validate::optional_text("title", patch.title.as_deref(), 200)?;
     let product =
@@ -240,7 +240,7 @@ pub async fn update(tx: &mut Tx, tenant: TenantId, id: Uuid, patch: &DealPatch) 
     deal(&row)
 }
 
-#[instrument(skip_all, fields(tenant_id = %tenant), err)]
+#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn delete(tx: &mut Tx, tenant: TenantId, id: Uuid) -> Result<(), CoreError> {
     let n = tx.execute("delete from app.deals where tenant_id = $1 and id = $2", &[tenant.as_uuid(), &id]).await?;
     if n == 0 {

@@ -134,7 +134,7 @@ fn body(b: Option<&str>) -> Result<Option<String>, CoreError> {
     }
 }
 
-#[instrument(skip_all, fields(tenant_id = %tenant), err)]
+#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn create(
     tx: &mut Tx,
     tenant: TenantId,
@@ -169,13 +169,13 @@ pub async fn create(
     interaction(&row)
 }
 
-#[instrument(skip_all, fields(tenant_id = %tenant), err)]
+#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn get(tx: &mut Tx, tenant: TenantId, id: Uuid) -> Result<Interaction, CoreError> {
     let sql = format!("select {COLUMNS} from app.interactions where tenant_id = $1 and id = $2");
     interaction(&tx.query_one(&sql, &[tenant.as_uuid(), &id]).await?)
 }
 
-#[instrument(skip_all, fields(tenant_id = %tenant), err)]
+#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn list(
     tx: &mut Tx,
     tenant: TenantId,
@@ -210,7 +210,7 @@ pub async fn list(
     Ok(Page::from_overfetch(items, limit, |i| i.id))
 }
 
-#[instrument(skip_all, fields(tenant_id = %tenant), err)]
+#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn update(
     tx: &mut Tx,
     tenant: TenantId,
@@ -245,7 +245,7 @@ pub async fn update(
     interaction(&row)
 }
 
-#[instrument(skip_all, fields(tenant_id = %tenant), err)]
+#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn delete(tx: &mut Tx, tenant: TenantId, id: Uuid) -> Result<(), CoreError> {
     let n = tx
         .execute("delete from app.interactions where tenant_id = $1 and id = $2", &[tenant.as_uuid(), &id])

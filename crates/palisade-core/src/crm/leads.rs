@@ -104,7 +104,7 @@ fn clean_email(email: Option<&str>) -> Result<Option<String>, CoreError> {
     email.map(validate::email).transpose()
 }
 
-#[instrument(skip_all, fields(tenant_id = %tenant), err)]
+#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn create(tx: &mut Tx, tenant: TenantId, caller: UserId, input: &NewLead) -> Result<Lead, CoreError> {
     let name = validate::text("name", &input.name, 200)?;
     let email = clean_email(input.email.as_deref())?;
@@ -132,13 +132,13 @@ fn forbidden_owner(e: palisade_db::DbError) -> CoreError {
     }
 }
 
-#[instrument(skip_all, fields(tenant_id = %tenant), err)]
+#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn get(tx: &mut Tx, tenant: TenantId, id: Uuid) -> Result<Lead, CoreError> {
     let sql = format!("select {COLUMNS} from app.leads where tenant_id = $1 and id = $2");
     lead(&tx.query_one(&sql, &[tenant.as_uuid(), &id]).await?)
 }
 
-#[instrument(skip_all, fields(tenant_id = %tenant), err)]
+#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn list(tx: &mut Tx, tenant: TenantId, filter: &LeadFilter) -> Result<Page<Lead>, CoreError> {
     let limit = PageParams { limit: filter.limit, cursor: filter.cursor }.limit()?;
     let sql = format!(
@@ -160,7 +160,7 @@ pub async fn list(tx: &mut Tx, tenant: TenantId, filter: &LeadFilter) -> Result<
     Ok(Page::from_overfetch(items, limit, |l| l.id))
 }
 
-#[instrument(skip_all, fields(tenant_id = %tenant), err)]
+#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn update(tx: &mut Tx, tenant: TenantId, id: Uuid, patch: &LeadPatch) -> Result<Lead, CoreError> {
     let name = validate::optional_text("name", patch.name.as_deref(), 200)?;
     let email = patch.email.as_ref().map(|e| clean_email(e.as_deref())).transpose()?;
@@ -197,7 +197,7 @@ pub async fn update(tx: &mut Tx, tenant: TenantId, id: Uuid, patch: &LeadPatch) 
 
 /// Managers and admins only: the API asks for the manager capability first, and the delete policy
 /// enforces the same rule in the database.
-#[instrument(skip_all, fields(tenant_id = %tenant), err)]
+#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn delete(tx: &mut Tx, tenant: TenantId, id: Uuid) -> Result<(), CoreError> {
     let n = tx.execute("delete from app.leads where tenant_id = $1 and id = $2", &[tenant.as_uuid(), &id]).await?;
     if n == 0 {

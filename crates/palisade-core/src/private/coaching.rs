@@ -52,7 +52,7 @@ fn observation(row: &Row) -> Result<Observation, CoreError> {
 }
 
 /// The rep's own note (`source = self`).
-#[instrument(skip_all, fields(tenant_id = %tenant), err)]
+#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn create(
     tx: &mut Tx,
     tenant: TenantId,
@@ -72,7 +72,7 @@ pub async fn create(
 
 /// Assistant output for a member, written in the service context, which may insert but never read:
 /// the database checks that `owner` is an active member of the tenant.
-#[instrument(skip_all, fields(tenant_id = %tenant), err)]
+#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn record_for_member(
     tx: &mut Tx,
     tenant: TenantId,
@@ -91,14 +91,14 @@ pub async fn record_for_member(
     Ok(id)
 }
 
-#[instrument(skip_all, fields(tenant_id = %tenant), err)]
+#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn get(tx: &mut Tx, tenant: TenantId, owner: UserId, id: Uuid) -> Result<Observation, CoreError> {
     let sql =
         format!("select {COLUMNS} from app.coaching_observations where tenant_id = $1 and owner_id = $2 and id = $3");
     observation(&tx.query_one(&sql, &[tenant.as_uuid(), owner.as_uuid(), &id]).await?)
 }
 
-#[instrument(skip_all, fields(tenant_id = %tenant), err)]
+#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn list(
     tx: &mut Tx,
     tenant: TenantId,
@@ -115,7 +115,7 @@ pub async fn list(
     Ok(Page::from_overfetch(items, limit, |o| o.id))
 }
 
-#[instrument(skip_all, fields(tenant_id = %tenant), err)]
+#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn update(
     tx: &mut Tx,
     tenant: TenantId,
@@ -133,7 +133,7 @@ pub async fn update(
     observation(&tx.query_one(&sql, &[tenant.as_uuid(), owner.as_uuid(), &id, &category, &text]).await?)
 }
 
-#[instrument(skip_all, fields(tenant_id = %tenant), err)]
+#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn delete(tx: &mut Tx, tenant: TenantId, owner: UserId, id: Uuid) -> Result<(), CoreError> {
     super::delete_owned(tx, "app.coaching_observations", tenant, owner, id).await
 }

@@ -71,7 +71,7 @@ fn draft(row: &Row) -> Result<Draft, CoreError> {
     })
 }
 
-#[instrument(skip_all, fields(tenant_id = %tenant), err)]
+#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn create(tx: &mut Tx, tenant: TenantId, owner: UserId, input: &NewDraft) -> Result<Draft, CoreError> {
     let subject = validate::optional_text("subject", input.subject.as_deref(), 300)?;
     let body = validate::text("body", &input.body, 20_000)?;
@@ -88,13 +88,13 @@ pub async fn create(tx: &mut Tx, tenant: TenantId, owner: UserId, input: &NewDra
     draft(&row)
 }
 
-#[instrument(skip_all, fields(tenant_id = %tenant), err)]
+#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn get(tx: &mut Tx, tenant: TenantId, owner: UserId, id: Uuid) -> Result<Draft, CoreError> {
     let sql = format!("select {COLUMNS} from app.drafts where tenant_id = $1 and owner_id = $2 and id = $3");
     draft(&tx.query_one(&sql, &[tenant.as_uuid(), owner.as_uuid(), &id]).await?)
 }
 
-#[instrument(skip_all, fields(tenant_id = %tenant), err)]
+#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn list(tx: &mut Tx, tenant: TenantId, owner: UserId, page: &PageParams) -> Result<Page<Draft>, CoreError> {
     let limit = page.limit()?;
     let sql = format!(
@@ -106,7 +106,7 @@ pub async fn list(tx: &mut Tx, tenant: TenantId, owner: UserId, page: &PageParam
     Ok(Page::from_overfetch(items, limit, |d| d.id))
 }
 
-#[instrument(skip_all, fields(tenant_id = %tenant), err)]
+#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn update(
     tx: &mut Tx,
     tenant: TenantId,
@@ -139,7 +139,7 @@ pub async fn update(
     draft(&row)
 }
 
-#[instrument(skip_all, fields(tenant_id = %tenant), err)]
+#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn delete(tx: &mut Tx, tenant: TenantId, owner: UserId, id: Uuid) -> Result<(), CoreError> {
     super::delete_owned(tx, "app.drafts", tenant, owner, id).await
 }

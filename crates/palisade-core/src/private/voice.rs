@@ -54,7 +54,7 @@ fn sample(row: &Row) -> Result<VoiceSample, CoreError> {
     })
 }
 
-#[instrument(skip_all, fields(tenant_id = %tenant), err)]
+#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn create(
     tx: &mut Tx,
     tenant: TenantId,
@@ -80,13 +80,13 @@ pub async fn create(
     sample(&row)
 }
 
-#[instrument(skip_all, fields(tenant_id = %tenant), err)]
+#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn get(tx: &mut Tx, tenant: TenantId, owner: UserId, id: Uuid) -> Result<VoiceSample, CoreError> {
     let sql = format!("select {COLUMNS} from app.voice_samples where tenant_id = $1 and owner_id = $2 and id = $3");
     sample(&tx.query_one(&sql, &[tenant.as_uuid(), owner.as_uuid(), &id]).await?)
 }
 
-#[instrument(skip_all, fields(tenant_id = %tenant), err)]
+#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn list(
     tx: &mut Tx,
     tenant: TenantId,
@@ -103,7 +103,7 @@ pub async fn list(
     Ok(Page::from_overfetch(items, limit, |s| s.id))
 }
 
-#[instrument(skip_all, fields(tenant_id = %tenant), err)]
+#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn update(
     tx: &mut Tx,
     tenant: TenantId,
@@ -128,7 +128,7 @@ pub async fn update(
     sample(&row)
 }
 
-#[instrument(skip_all, fields(tenant_id = %tenant), err)]
+#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn delete(tx: &mut Tx, tenant: TenantId, owner: UserId, id: Uuid) -> Result<(), CoreError> {
     super::delete_owned(tx, "app.voice_samples", tenant, owner, id).await
 }

@@ -1,0 +1,17 @@
+//! The manager dashboard.
+use axum::Json;
+use palisade_core::dashboard::{self, Dashboard};
+
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::Manager;
+
+/// Deals by stage, open pipeline and activity per rep (managers and admins). Computed in your own
+/// user context; contains nothing from rep-private records.
+#[utoipa::path(get, path = "/api/v1/dashboard", tag = "dashboard", security(("bearer" = [])),
+    responses((status = 200, body = Dashboard), (status = 403, body = ErrorBody)))]
+pub async fn get(manager: Manager) -> ApiResult<Json<Dashboard>> {
+    let Manager { tenant, mut tx, .. } = manager;
+    let dashboard = dashboard::load(&mut tx, tenant).await?;
+    tx.commit().await?;
+    Ok(Json(dashboard))
+}

@@ -1,0 +1,64 @@
+//! Leads.
+use axum::http::StatusCode;
+use axum::Json;
+use palisade_core::crm::leads::{self, Lead, LeadFilter, LeadPatch, NewLead};
+use palisade_core::page::Page;
+use uuid::Uuid;
+
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, Manager, Member};
+
+/// Leads you can see: your own as a rep, the tenant's as a manager or admin. Newest first.
+#[utoipa::path(get, path = "/api/v1/leads", tag = "leads", security(("bearer" = [])), params(LeadFilter),
+    responses((status = 200, body = Page<Lead>), (status = 400, body = ErrorBody)))]
+pub async fn list(member: Member, ApiQuery(filter): ApiQuery<LeadFilter>) -> ApiResult<Json<Page<Lead>>> {
+    let mut tx = member.tx().await?;
+    let page = leads::list(&mut tx, member.tenant, &filter).await?;
+    tx.commit().await?;
+    Ok(Json(page))
+}
+
+/// Create a lead (owned by you unless a manager names another owner).
+#[utoipa::path(post, path = "/api/v1/leads", tag = "leads", security(("bearer" = [])), request_body = NewLead,
+    responses((status = 201, body = Lead), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create(member: Member, ApiJson(input): ApiJson<NewLead>) -> ApiResult<(StatusCode, Json<Lead>)> {
+    let mut tx = member.tx().await?;
+    let lead = leads::create(&mut tx, member.tenant, member.user, &input).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(lead)))
+}
+
+#[utoipa::path(get, path = "/api/v1/leads/{id}", tag = "leads", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 200, body = Lead), (status = 404, body = ErrorBody)))]
+pub async fn get(member: Member, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Json<Lead>> {
+    let mut tx = member.tx().await?;
+    let lead = leads::get(&mut tx, member.tenant, id).await?;
+    tx.commit().await?;
+    Ok(Json(lead))
+}
+
+/// Change a lead; `owner_id` reassigns (managers and admins).
+#[utoipa::path(patch, path = "/api/v1/leads/{id}", tag = "leads", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), request_body = LeadPatch,
+    responses((status = 200, body = Lead), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn update(
+    member: Member,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(patch): ApiJson<LeadPatch>,
+) -> ApiResult<Json<Lead>> {
+    let mut tx = member.tx().await?;
+    let lead = leads::update(&mut tx, member.tenant, id, &patch).await?;
+    tx.commit().await?;
+    Ok(Json(lead))
+}
+
+/// Delete a lead with its deals and interactions (managers and admins).
+#[utoipa::path(delete, path = "/api/v1/leads/{id}", tag = "leads", security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn delete(manager: Manager, ApiPath(id): ApiPath<Uuid>) -> ApiResult<StatusCode> {
+    let Manager { tenant, mut tx, .. } = manager;
+    leads::delete(&mut tx, tenant, id).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,57 @@
+//! Members of the tenant: everyone may list; admins add, change roles and remove.
+use axum::http::StatusCode;
+use axum::Json;
+use palisade_core::tenancy::{self, Member as MemberView, NewMember, RoleChange};
+use palisade_db::UserId;
+use uuid::Uuid;
+
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{Admin, ApiJson, ApiPath, Member};
+
+/// Members of your tenant.
+#[utoipa::path(get, path = "/api/v1/members", tag = "members", security(("bearer" = [])),
+    responses((status = 200, body = Vec<MemberView>), (status = 403, body = ErrorBody)))]
+pub async fn list(member: Member) -> ApiResult<Json<Vec<MemberView>>> {
+    let mut tx = member.tx().await?;
+    let members = tenancy::list_members(&mut tx, member.tenant).await?;
+    tx.commit().await?;
+    Ok(Json(members))
+}
+
+/// Add a member by email (admins). Creates the user when new; re-activates a former member.
+#[utoipa::path(post, path = "/api/v1/members", tag = "members", security(("bearer" = [])), request_body = NewMember,
+    responses((status = 201, body = MemberView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn add(admin: Admin, ApiJson(input): ApiJson<NewMember>) -> ApiResult<(StatusCode, Json<MemberView>)> {
+    let Admin { tenant, mut tx, .. } = admin;
+    let member = tenancy::add_member(&mut tx, tenant, &input).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(member)))
+}
+
+/// Change a member's role (admins). The last admin cannot be demoted.
+#[utoipa::path(patch, path = "/api/v1/members/{user_id}", tag = "members", security(("bearer" = [])),
+    params(("user_id" = Uuid, Path)), request_body = RoleChange,
+    responses((status = 200, body = MemberView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody)))]
+pub async fn change_role(
+    admin: Admin,
+    ApiPath(user_id): ApiPath<Uuid>,
+    ApiJson(input): ApiJson<RoleChange>,
+) -> ApiResult<Json<MemberView>> {
+    let Admin { tenant, mut tx, .. } = admin;
+    let member = tenancy::change_role(&mut tx, tenant, UserId::from_uuid(user_id), input.role).await?;
+    tx.commit().await?;
+    Ok(Json(member))
+}
+
+/// Remove a member (admins). The last admin cannot be removed.
+#[utoipa::path(delete, path = "/api/v1/members/{user_id}", tag = "members", security(("bearer" = [])),
+    params(("user_id" = Uuid, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody)))]
+pub async fn remove(admin: Admin, ApiPath(user_id): ApiPath<Uuid>) -> ApiResult<StatusCode> {
+    let Admin { tenant, mut tx, .. } = admin;
+    tenancy::remove_member(&mut tx, tenant, UserId::from_uuid(user_id)).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,62 @@
+//! The JSON API and its OpenAPI document. Every route is registered through `OpenApiRouter`, so the
+//! document lists every route the server answers (the HTTP matrix test relies on that).
+mod dashboard;
+mod deals;
+mod health;
+mod interactions;
+mod leads;
+mod me;
+mod members;
+mod tenants;
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::state::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Palisade API", description = "Multi-tenant customer-engagement backend. Errors are \
+        `{\"error\":{\"code\",\"message\",\"details\"}}`; another tenant's object is 404."),
+    modifiers(&BearerAuth),
+    components(schemas(crate::error::ErrorBody))
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+        );
+    }
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(health::healthz))
+        .routes(routes!(health::readyz))
+        .routes(routes!(health::openapi))
+        .routes(routes!(tenants::create, tenants::list))
+        .routes(routes!(tenants::get))
+        .routes(routes!(members::list, members::add))
+        .routes(routes!(members::change_role, members::remove))
+        .routes(routes!(leads::list, leads::create))
+        .routes(routes!(leads::get, leads::update, leads::delete))
+        .routes(routes!(deals::list, deals::create))
+        .routes(routes!(deals::get, deals::update, deals::delete))
+        .routes(routes!(interactions::list, interactions::create))
+        .routes(routes!(interactions::get, interactions::update, interactions::delete))
+        .routes(routes!(me::drafts_api::list, me::drafts_api::create))
+        .routes(routes!(me::drafts_api::get, me::drafts_api::update, me::drafts_api::delete))
+        .routes(routes!(me::coaching_api::list, me::coaching_api::create))
+        .routes(routes!(me::coaching_api::get, me::coaching_api::update, me::coaching_api::delete))
+        .routes(routes!(me::voice_api::list, me::voice_api::create))
+        .routes(routes!(me::voice_api::get, me::voice_api::update, me::voice_api::delete))
+        .routes(routes!(dashboard::get))
+}

@@ -1,0 +1,266 @@
+//! Configuration: defaults, then an optional TOML file, then `PALISADE_*` environment variables
+//! (`__` separates nesting: `PALISADE_DATABASE__POOL_SIZE=32`), then `DATABASE_URL`. Validated at
+//! start; secrets are `SecretString`, so `Debug` and logs show them redacted.
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use figment::providers::{Env, Format, Toml};
+use figment::Figment;
+use secrecy::SecretString;
+use serde::Deserialize;
+
+const SECTIONS: &[&str] = &["server", "database", "auth", "log"];
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub server: ServerSettings,
+    pub database: DatabaseSettings,
+    pub auth: AuthSettings,
+    pub log: LogSettings,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerSettings {
+    pub bind: SocketAddr,
+    pub tls_cert: Option<PathBuf>,
+    pub tls_key: Option<PathBuf>,
+    /// Largest accepted request body.
+    pub body_limit_bytes: usize,
+}
+
+impl Default for ServerSettings {
+    fn default() -> Self {
+        Self {
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            tls_cert: None,
+            tls_key: None,
+            body_limit_bytes: 64 * 1024,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DatabaseSettings {
+    /// Admin/migration URL of an existing server. Unset: the embedded cluster in `data_dir`.
+    pub url: Option<SecretString>,
+    /// URL the server uses at runtime. Default: `url` with user `palisade_runtime` and
+    /// `runtime_password`.
+    pub runtime_url: Option<SecretString>,
+    /// Password set on (and used for) `palisade_runtime`. Unset: no password (peer/trust auth).
+    pub runtime_password: Option<SecretString>,
+    /// Apply migrations when `serve` starts.
+    pub migrate_on_start: bool,
+    pub pool_size: usize,
+    pub statement_timeout_secs: u64,
+    /// Palisade's data directory: the embedded cluster and the generated signing key live here.
+    pub data_dir: PathBuf,
+    /// Database name inside the embedded cluster.
+    pub embedded_dbname: String,
+    /// OS user to run the embedded PostgreSQL as when Palisade runs as root (default `postgres`).
+    pub os_user: Option<String>,
+    /// Directory with `postgres`, `initdb` and `pg_ctl` (default: search).
+    pub bin_dir: Option<PathBuf>,
+}
+
+impl Default for DatabaseSettings {
+    fn default() -> Self {
+        Self {
+            url: None,
+            runtime_url: None,
+            runtime_password: None,
+            migrate_on_start: true,
+            pool_size: 16,
+            statement_timeout_secs: 30,
+            data_dir: PathBuf::from("palisade-data"),
+            embedded_dbname: "palisade".into(),
+            os_user: None,
+            bin_dir: None,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuthSettings {
+    /// HS256 signing secret for access tokens (at least 32 bytes). Required with an external database;
+    /// with the embedded one it is generated into `<data_dir>/jwt.key` (mode 0600) when unset.
+    pub jwt_secret: Option<SecretString>,
+    pub issuer: String,
+    pub audience: String,
+}
+
+impl Default for AuthSettings {
+    fn default() -> Self {
+        Self { jwt_secret: None, issuer: "palisade".into(), audience: "palisade-api".into() }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LogSettings {
+    /// `tracing` filter, e.g. `info,palisade=debug`.
+    pub filter: String,
+    /// One JSON object per line instead of human-readable text.
+    pub json: bool,
+}
+
+impl Default for LogSettings {
+    fn default() -> Self {
+        Self { filter: "info".into(), json: false }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("configuration: {0}")]
+    Invalid(String),
+}
+
+/// What loading found besides the configuration: environment variables that matched nothing.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub config: Config,
+    pub unknown_env: Vec<String>,
+}
+
+impl Config {
+    pub fn load(file: Option<&Path>) -> Result<Loaded, ConfigError> {
+        let mut figment = Figment::new();
+        if let Some(path) = file {
+            if !path.is_file() {
+                return Err(ConfigError::Invalid(format!("config file {} not found", path.display())));
+            }
+            figment = figment.merge(Toml::file(path));
+        }
+        let known_section = |key: &str| {
+            key.split_once("__").is_some_and(|(section, _)| SECTIONS.contains(&section.to_ascii_lowercase().as_str()))
+        };
+        figment = figment
+            .merge(Env::prefixed("PALISADE_").filter(move |k| known_section(k.as_str())).split("__"))
+            .merge(Env::raw().only(&["DATABASE_URL"]).map(|_| "database.url".into()).filter_map(|k| Some(k.into())));
+        let unknown_env = std::env::vars()
+            .filter_map(|(k, _)| k.strip_prefix("PALISADE_").map(str::to_owned))
+            .filter(|rest| !known_section(rest) && !rest.starts_with("TEST_"))
+            .map(|rest| format!("PALISADE_{rest}"))
+            .collect();
+        let config: Config = figment.extract().map_err(|e| ConfigError::Invalid(describe(&e)))?;
+        config.validate()?;
+        Ok(Loaded { config, unknown_env })
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        let s = &self.server;
+        if s.tls_cert.is_some() != s.tls_key.is_some() {
+            return Err(ConfigError::Invalid("server.tls_cert and server.tls_key must be set together".into()));
+        }
+        if !(1024..=16 * 1024 * 1024).contains(&s.body_limit_bytes) {
+            return Err(ConfigError::Invalid("server.body_limit_bytes must be between 1 KiB and 16 MiB".into()));
+        }
+        let d = &self.database;
+        if !(1..=1000).contains(&d.pool_size) {
+            return Err(ConfigError::Invalid("database.pool_size must be between 1 and 1000".into()));
+        }
+        if d.statement_timeout_secs == 0 {
+            return Err(ConfigError::Invalid("database.statement_timeout_secs must be positive".into()));
+        }
+        if d.embedded_dbname.is_empty() || d.embedded_dbname.len() > 63 {
+            return Err(ConfigError::Invalid("database.embedded_dbname must be 1-63 characters".into()));
+        }
+        Ok(())
+    }
+}
+
+/// figment errors name the key and the problem; they never contain secret values for our types,
+/// but keep only the description and path to be sure.
+fn describe(e: &figment::Error) -> String {
+    let path = e.path.join(".");
+    let kind = match &e.kind {
+        figment::error::Kind::InvalidType(actual, expected) => format!("expected {expected}, found {actual}"),
+        figment::error::Kind::UnknownField(field, _) => format!("unknown setting `{field}`"),
+        other => other.to_string(),
+    };
+    if path.is_empty() {
+        kind
+    } else {
+        format!("{path}: {kind}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use figment::Jail;
+    use secrecy::ExposeSecret;
+
+    use super::*;
+
+    fn load(jail: &Jail, file: Option<&str>) -> Result<Loaded, ConfigError> {
+        Config::load(file.map(|f| jail.directory().join(f)).as_deref())
+    }
+
+    #[test]
+    fn defaults_are_sane() {
+        Jail::expect_with(|jail| {
+            let c = load(jail, None).unwrap().config;
+            assert_eq!(c.server.bind.to_string(), "127.0.0.1:8080");
+            assert!(c.database.url.is_none());
+            assert_eq!(c.database.data_dir, PathBuf::from("palisade-data"));
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn env_overrides_file_and_database_url_is_read() {
+        Jail::expect_with(|jail| {
+            jail.create_file("p.toml", "[database]\npool_size = 4\n[server]\nbind = \"127.0.0.1:9000\"\n")?;
+            jail.set_env("PALISADE_DATABASE__POOL_SIZE", "8");
+            jail.set_env("DATABASE_URL", "postgres://u:pw@h/db");
+            jail.set_env("PALISADE_NONSENSE", "1");
+            jail.set_env("PALISADE_TEST_DATABASE_URL", "x");
+            let loaded = load(jail, Some("p.toml")).unwrap();
+            assert_eq!(loaded.config.database.pool_size, 8);
+            assert_eq!(loaded.config.server.bind.port(), 9000);
+            assert_eq!(loaded.config.database.url.as_ref().unwrap().expose_secret(), "postgres://u:pw@h/db");
+            assert_eq!(loaded.unknown_env, vec!["PALISADE_NONSENSE".to_string()]);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn numeric_looking_secrets_stay_strings_and_are_redacted() {
+        Jail::expect_with(|jail| {
+            jail.set_env("PALISADE_AUTH__JWT_SECRET", "12345678901234567890123456789012345");
+            jail.set_env("DATABASE_URL", "postgres://u:hunter2@h/db");
+            let c = load(jail, None).unwrap().config;
+            assert_eq!(c.auth.jwt_secret.as_ref().unwrap().expose_secret(), "12345678901234567890123456789012345");
+            let debug = format!("{c:?}");
+            assert!(!debug.contains("1234567890"), "{debug}");
+            assert!(!debug.contains("hunter2"), "{debug}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn invalid_settings_are_refused_with_the_key() {
+        Jail::expect_with(|jail| {
+            jail.set_env("PALISADE_DATABASE__POOL_SIZE", "zero");
+            let e = load(jail, None).unwrap_err();
+            assert!(e.to_string().contains("pool_size"), "{e}");
+            Ok(())
+        });
+        Jail::expect_with(|jail| {
+            jail.set_env("PALISADE_DATABASE__POLL_SIZE", "3");
+            let e = load(jail, None).unwrap_err();
+            assert!(e.to_string().contains("poll_size"), "{e}");
+            Ok(())
+        });
+        Jail::expect_with(|jail| {
+            jail.set_env("PALISADE_SERVER__TLS_CERT", "/x.pem");
+            let e = load(jail, None).unwrap_err();
+            assert!(e.to_string().contains("tls_key"), "{e}");
+            Ok(())
+        });
+    }
+}

@@ -1,0 +1,142 @@
+//! The one HTTP error type. Every failure becomes `{"error":{"code","message","details"}}` with a
+//! stable code; 5xx details are logged (codes only, no values) and never returned.
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use palisade_core::CoreError;
+use palisade_db::DbError;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+    pub details: Option<serde_json::Value>,
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+#[derive(Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Stable, machine-readable.
+    pub code: String,
+    /// For people; may change.
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<serde_json::Value>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self { status, code, message: message.into(), details: None }
+    }
+
+    pub fn with_details(mut self, details: serde_json::Value) -> Self {
+        self.details = Some(details);
+        self
+    }
+
+    pub fn not_found() -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", "no such resource")
+    }
+
+    pub fn unauthenticated(message: &str) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "unauthenticated", message)
+    }
+
+    pub fn forbidden(message: &str) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "forbidden", message)
+    }
+
+    fn internal() -> Self {
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "an internal error occurred")
+    }
+}
+
+impl From<CoreError> for ApiError {
+    fn from(err: CoreError) -> Self {
+        match err {
+            CoreError::NotFound => Self::not_found(),
+            CoreError::NotMember => {
+                Self::new(StatusCode::FORBIDDEN, "not_a_member", "you are not an active member of this tenant")
+            }
+            CoreError::Forbidden(message) => Self::forbidden(message),
+            CoreError::Conflict { code, message } => Self::new(StatusCode::CONFLICT, code, message),
+            CoreError::Invalid { code, message } => Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, message),
+            CoreError::Db(DbError::Unavailable(reason)) => {
+                tracing::error!(%reason, "database unavailable");
+                Self::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "the service is temporarily unavailable")
+            }
+            CoreError::Db(other) => {
+                // DbError's Display carries SQLSTATE and constraint names only, never values.
+                tracing::error!(error = %other, "database error");
+                Self::internal()
+            }
+        }
+    }
+}
+
+impl From<DbError> for ApiError {
+    fn from(err: DbError) -> Self {
+        CoreError::from(err).into()
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = ErrorBody {
+            error: ErrorDetail { code: self.code.to_owned(), message: self.message, details: self.details },
+        };
+        let mut response = (self.status, axum::Json(body)).into_response();
+        if self.status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}
+
+/// Turns a deserializer message into one that never echoes the client's values: field names from our
+/// schema are kept, the value the client sent is not.
+pub fn scrub_serde_message(message: &str) -> String {
+    let message = match message.find(" at line ") {
+        Some(i) => &message[..i],
+        None => message,
+    };
+    let keeps_name =
+        ["unknown field", "missing field", "duplicate field"].iter().any(|p| message.starts_with(p));
+    if keeps_name {
+        let head = message.split(", expected").next().unwrap_or(message);
+        if head.len() <= 100 && head.chars().all(|c| !c.is_control()) {
+            return head.to_owned();
+        }
+        return "unknown or missing field".to_owned();
+    }
+    match message.find(", expected") {
+        Some(i) if message[i..].len() <= 300 => format!("invalid value{}", &message[i..]),
+        _ => "invalid value".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scrubbing_keeps_field_names_and_drops_values() {
+        assert_eq!(
+            scrub_serde_message("unknown field `tenant_id`, expected one of `name`, `email` at line 1 column 12"),
+            "unknown field `tenant_id`"
+        );
+        let m = scrub_serde_message("invalid type: string \"+15551234567\", expected i64 at line 1 column 30");
+        assert!(!m.contains("5551234567"), "{m}");
+        assert_eq!(m, "invalid value, expected i64");
+        let m = scrub_serde_message("unknown variant `secret-stage`, expected one of `prospect`, `won`");
+        assert!(!m.contains("secret-stage"));
+    }
+}

@@ -1,0 +1,9 @@
+//! Request extractors. Authentication and capabilities are types: a handler that takes [`Manager`]
+//! cannot run unless the database confirmed the caller manages the tenant.
+mod auth;
+mod input;
+mod request_id;
+
+pub use auth::{Admin, Caller, Manager, Member};
+pub use input::{ApiJson, ApiPath, ApiQuery};
+pub use request_id::{request_id_layer, RequestId};

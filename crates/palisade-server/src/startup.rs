@@ -1,0 +1,170 @@
+//! Opening the database (embedded or external), applying migrations, and loading the token keys.
+use std::io::Write;
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::path::Path;
+use std::time::Duration;
+
+use palisade_auth::TokenKeys;
+use palisade_db::connect::Target;
+use palisade_db::embedded::{Cluster, ClusterSettings, EmbeddedError, StartOutcome};
+use palisade_db::{migrate, Db, PoolSettings};
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::config::{Config, DatabaseSettings};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Embedded(#[from] EmbeddedError),
+    #[error(transparent)]
+    Migrate(#[from] migrate::MigrateError),
+    #[error("database: {0}")]
+    Db(#[from] palisade_db::DbError),
+    #[error(transparent)]
+    Connect(#[from] palisade_db::connect::ConnectError),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// The database Palisade talks to, and the embedded cluster when this process started it.
+pub struct Database {
+    pub admin: Target,
+    pub runtime: Target,
+    started: Option<Cluster>,
+}
+
+impl Database {
+    /// Resolves targets; with no `database.url`, initialises and starts the embedded cluster.
+    pub async fn prepare(settings: &DatabaseSettings) -> Result<Self, StartupError> {
+        match &settings.url {
+            Some(url) => {
+                let admin = Target::parse(url.expose_secret())?;
+                let runtime = match &settings.runtime_url {
+                    Some(url) => Target::parse(url.expose_secret())?,
+                    None => admin.with_user(
+                        "palisade_runtime",
+                        settings.runtime_password.as_ref().map(|p| p.expose_secret().as_bytes()),
+                    ),
+                };
+                Ok(Self { admin, runtime, started: None })
+            }
+            None => {
+                let cluster_settings = ClusterSettings {
+                    data_dir: settings.data_dir.clone(),
+                    os_user: settings.os_user.clone(),
+                    bin_dir: settings.bin_dir.clone(),
+                };
+                let (cluster, outcome) = tokio::task::spawn_blocking(move || {
+                    let cluster = Cluster::init(&cluster_settings)?;
+                    let outcome = cluster.start()?;
+                    Ok::<_, EmbeddedError>((cluster, outcome))
+                })
+                .await
+                .map_err(|e| StartupError::Invalid(format!("embedded startup task failed: {e}")))??;
+                if let Err(e) = cluster.ensure_database(&settings.embedded_dbname).await {
+                    if outcome == StartOutcome::Started {
+                        let _ = tokio::task::spawn_blocking(move || cluster.stop()).await;
+                    }
+                    return Err(e.into());
+                }
+                tracing::info!(pgdata = %cluster.pgdata().display(), major = cluster.major(), ?outcome, "embedded PostgreSQL ready");
+                let admin = cluster.admin_target(&settings.embedded_dbname);
+                let runtime = cluster.runtime_target(&settings.embedded_dbname);
+                // A cluster adopted from another process is left running for it.
+                let started = (outcome == StartOutcome::Started).then_some(cluster);
+                Ok(Self { admin, runtime, started })
+            }
+        }
+    }
+
+    pub async fn migrate(&self, settings: &DatabaseSettings) -> Result<migrate::Report, StartupError> {
+        let report = migrate::run(&self.admin, settings.runtime_password.as_ref()).await?;
+        for name in &report.applied {
+            tracing::info!(migration = %name, "migration applied");
+        }
+        Ok(report)
+    }
+
+    /// The runtime pool (logs in as `palisade_runtime`; refuses privileged logins).
+    pub async fn connect(&self, settings: &DatabaseSettings) -> Result<Db, StartupError> {
+        let pool = PoolSettings {
+            max_size: settings.pool_size,
+            statement_timeout: Duration::from_secs(settings.statement_timeout_secs),
+            ..PoolSettings::default()
+        };
+        Ok(Db::connect(&self.runtime, &pool).await?)
+    }
+
+    /// Stops the embedded cluster if this process started it.
+    pub async fn close(self) {
+        if let Some(cluster) = self.started {
+            match tokio::task::spawn_blocking(move || cluster.stop()).await {
+                Ok(Ok(())) => tracing::info!("embedded PostgreSQL stopped"),
+                Ok(Err(e)) => tracing::error!(error = %e, "stopping embedded PostgreSQL failed"),
+                Err(e) => tracing::error!(error = %e, "stopping embedded PostgreSQL failed"),
+            }
+        }
+    }
+}
+
+/// Token keys from `auth.jwt_secret`, or (embedded mode only) from `<data_dir>/jwt.key`, generated
+/// with mode 0600 on first use.
+pub fn token_keys(config: &Config) -> Result<TokenKeys, StartupError> {
+    let secret = match (&config.auth.jwt_secret, &config.database.url) {
+        (Some(secret), _) => secret.clone(),
+        (None, None) => load_or_generate_key(&config.database.data_dir.join("jwt.key"))?,
+        (None, Some(_)) => {
+            return Err(StartupError::Invalid(
+                "auth.jwt_secret (PALISADE_AUTH__JWT_SECRET, at least 32 bytes) is required with an external \
+                 database"
+                    .into(),
+            ))
+        }
+    };
+    TokenKeys::new(&secret, &config.auth.issuer, &config.auth.audience)
+        .map_err(|e| StartupError::Invalid(format!("auth.jwt_secret: {e}")))
+}
+
+fn load_or_generate_key(path: &Path) -> Result<SecretString, StartupError> {
+    let io = |what: &str, e: std::io::Error| StartupError::Invalid(format!("{what} {}: {e}", path.display()));
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| io("create directory for", e))?;
+    }
+    match std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path) {
+        Ok(mut file) => {
+            let secret = palisade_auth::generate_secret();
+            file.write_all(secret.expose_secret().as_bytes()).map_err(|e| io("write", e))?;
+            tracing::info!(path = %path.display(), "generated a new token signing key");
+            Ok(secret)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            let meta = std::fs::metadata(path).map_err(|e| io("stat", e))?;
+            if meta.permissions().mode() & 0o077 != 0 {
+                return Err(StartupError::Invalid(format!(
+                    "{} is readable by other users; run `chmod 600` on it",
+                    path.display()
+                )));
+            }
+            let text = std::fs::read_to_string(path).map_err(|e| io("read", e))?;
+            Ok(SecretString::from(text.trim().to_owned()))
+        }
+        Err(e) => Err(io("create", e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_key_is_private_and_stable() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("jwt.key");
+        let first = load_or_generate_key(&path).unwrap();
+        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        let second = load_or_generate_key(&path).unwrap();
+        assert_eq!(first.expose_secret(), second.expose_secret());
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        assert!(load_or_generate_key(&path).is_err());
+    }
+}

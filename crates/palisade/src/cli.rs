@@ -1,0 +1,125 @@
+//! Command-line interface.
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "palisade", about = "Multi-tenant customer-engagement backend", version)]
+pub struct Cli {
+    /// TOML configuration file (settings are then overridden by PALISADE_* environment variables).
+    #[arg(long, global = true, env = "PALISADE_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Palisade's data directory (embedded database, generated keys). Default ./palisade-data.
+    #[arg(long, global = true)]
+    pub data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP server (embedded PostgreSQL unless DATABASE_URL is set).
+    Serve {
+        /// Address to listen on (default 127.0.0.1:8080).
+        #[arg(long)]
+        bind: Option<std::net::SocketAddr>,
+        /// PEM certificate chain; serve HTTPS (with HSTS).
+        #[arg(long, requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// PEM private key for --tls-cert.
+        #[arg(long, requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
+    },
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Tenant operations.
+    Tenant {
+        #[command(subcommand)]
+        command: TenantCommand,
+    },
+    /// User operations.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Access tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Print the version.
+    Version,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TenantCommand {
+    /// Create a tenant whose first admin is the user with --admin (created if new).
+    Create {
+        #[arg(long)]
+        slug: String,
+        #[arg(long)]
+        name: String,
+        /// Email of the first admin.
+        #[arg(long)]
+        admin: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user (or find the existing one), optionally adding them to a tenant.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: Option<String>,
+        /// Add the user to this tenant (slug). Requires --role and --by.
+        #[arg(long, requires_all = ["role", "by"])]
+        tenant: Option<String>,
+        /// rep, manager or admin.
+        #[arg(long, value_parser = ["rep", "manager", "admin"])]
+        role: Option<String>,
+        /// Email of an admin of the tenant, on whose authority the member is added.
+        #[arg(long)]
+        by: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Mint an access token for a user (printed on stdout).
+    Mint {
+        /// The user's email.
+        #[arg(long)]
+        user: String,
+        /// Scope the token to this tenant (slug); required for tenant data.
+        #[arg(long)]
+        tenant: Option<String>,
+        /// Lifetime, e.g. 15m, 1h (at most 24h).
+        #[arg(long, default_value = "15m", value_parser = humantime::parse_duration)]
+        ttl: Duration,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn adding_to_a_tenant_needs_role_and_authority() {
+        assert!(Cli::try_parse_from(["palisade", "user", "create", "--email", "a@b.co", "--tenant", "acme"]).is_err());
+        assert!(Cli::try_parse_from([
+            "palisade", "user", "create", "--email", "a@b.co", "--tenant", "acme", "--role", "rep", "--by", "x@b.co"
+        ])
+        .is_ok());
+        assert!(Cli::try_parse_from(["palisade", "token", "mint", "--user", "a@b.co", "--ttl", "soon"]).is_err());
+    }
+}
