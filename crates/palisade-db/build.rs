@@ -13,9 +13,20 @@ fn main() {
     let mut out = String::from("pub(crate) static MIGRATIONS: &[(&str, &str)] = &[\n");
     for path in files {
         println!("cargo:rerun-if-changed={}", path.display());
-        let name = path.file_name().expect("file name").to_string_lossy().into_owned();
-        out.push_str(&format!("    ({name:?}, include_str!({:?})),\n", path.canonicalize().expect("path")));
+        let name = path
+            .file_name()
+            .expect("file name")
+            .to_string_lossy()
+            .into_owned();
+        out.push_str(&format!(
+            "    ({name:?}, include_str!({:?})),\n",
+            path.canonicalize().expect("path")
+        ));
     }
     out.push_str("];\n");
-    fs::write(PathBuf::from(env::var("OUT_DIR").expect("out dir")).join("migrations.rs"), out).expect("write");
+    fs::write(
+        PathBuf::from(env::var("OUT_DIR").expect("out dir")).join("migrations.rs"),
+        out,
+    )
+    .expect("write");
 }

@@ -104,11 +104,11 @@ impl TokenKeys {
         validation.set_issuer(&[&self.issuer]);
         validation.set_audience(&[&self.audience]);
         validation.set_required_spec_claims(&["exp", "nbf", "iss", "aud", "sub"]);
-        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation).map_err(|e| {
-            match e.kind() {
-                jsonwebtoken::errors::ErrorKind::ExpiredSignature => TokenError::Expired,
-                _ => TokenError::Invalid,
-            }
+        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation).map_err(|e| match e
+            .kind()
+        {
+            jsonwebtoken::errors::ErrorKind::ExpiredSignature => TokenError::Expired,
+            _ => TokenError::Invalid,
         })?;
         if data.header.typ.as_deref() != Some(TOKEN_TYPE) {
             return Err(TokenError::Invalid);
@@ -140,7 +140,10 @@ mod tests {
     }
 
     fn ids() -> (UserId, TenantId) {
-        (UserId::from_uuid(Uuid::new_v4()), TenantId::from_uuid(Uuid::new_v4()))
+        (
+            UserId::from_uuid(Uuid::new_v4()),
+            TenantId::from_uuid(Uuid::new_v4()),
+        )
     }
 
     fn forge(header: &str, claims: &serde_json::Value, sig: &str) -> String {
@@ -155,8 +158,16 @@ mod tests {
     fn round_trip() {
         let k = keys();
         let (u, t) = ids();
-        let p = k.verify(&k.mint(u, Some(t), Duration::from_secs(60)).unwrap()).unwrap();
-        assert_eq!(p, Principal { user_id: u, tenant_id: Some(t) });
+        let p = k
+            .verify(&k.mint(u, Some(t), Duration::from_secs(60)).unwrap())
+            .unwrap();
+        assert_eq!(
+            p,
+            Principal {
+                user_id: u,
+                tenant_id: Some(t)
+            }
+        );
     }
 
     #[test]
@@ -166,8 +177,16 @@ mod tests {
             TokenError::WeakSecret
         );
         let (u, _) = ids();
-        assert_eq!(keys().mint(u, None, Duration::ZERO).unwrap_err(), TokenError::BadTtl);
-        assert_eq!(keys().mint(u, None, MAX_TTL + Duration::from_secs(1)).unwrap_err(), TokenError::BadTtl);
+        assert_eq!(
+            keys().mint(u, None, Duration::ZERO).unwrap_err(),
+            TokenError::BadTtl
+        );
+        assert_eq!(
+            keys()
+                .mint(u, None, MAX_TTL + Duration::from_secs(1))
+                .unwrap_err(),
+            TokenError::BadTtl
+        );
     }
 
     #[test]
@@ -199,14 +218,30 @@ mod tests {
         let sign = |c: &serde_json::Value, typ: Option<&str>| {
             let mut h = Header::new(Algorithm::HS256);
             h.typ = typ.map(Into::into);
-            jsonwebtoken::encode(&h, c, &EncodingKey::from_secret(secret.expose_secret().as_bytes())).unwrap()
+            jsonwebtoken::encode(
+                &h,
+                c,
+                &EncodingKey::from_secret(secret.expose_secret().as_bytes()),
+            )
+            .unwrap()
         };
         assert!(k.verify(&sign(&claims(now + 60, now), Some("at+jwt"))).is_ok());
-        assert_eq!(k.verify(&sign(&claims(now - 120, now - 300), Some("at+jwt"))).unwrap_err(), TokenError::Expired);
+        assert_eq!(
+            k.verify(&sign(&claims(now - 120, now - 300), Some("at+jwt")))
+                .unwrap_err(),
+            TokenError::Expired
+        );
         // Not yet valid.
-        assert_eq!(k.verify(&sign(&claims(now + 600, now + 300), Some("at+jwt"))).unwrap_err(), TokenError::Invalid);
+        assert_eq!(
+            k.verify(&sign(&claims(now + 600, now + 300), Some("at+jwt")))
+                .unwrap_err(),
+            TokenError::Invalid
+        );
         // Wrong token type (an ID token or other JWT signed with the same key).
-        assert_eq!(k.verify(&sign(&claims(now + 60, now), Some("JWT"))).unwrap_err(), TokenError::Invalid);
+        assert_eq!(
+            k.verify(&sign(&claims(now + 60, now), Some("JWT"))).unwrap_err(),
+            TokenError::Invalid
+        );
         // alg: none, with and without a signature.
         let none = forge(r#"{"alg":"none","typ":"at+jwt"}"#, &claims(now + 60, now), "");
         assert_eq!(k.verify(&none).unwrap_err(), TokenError::Invalid);
@@ -220,7 +255,10 @@ mod tests {
         // Missing exp.
         let mut no_exp = claims(now + 60, now);
         no_exp.as_object_mut().unwrap().remove("exp");
-        assert_eq!(k.verify(&sign(&no_exp, Some("at+jwt"))).unwrap_err(), TokenError::Invalid);
+        assert_eq!(
+            k.verify(&sign(&no_exp, Some("at+jwt"))).unwrap_err(),
+            TokenError::Invalid
+        );
         assert_eq!(k.verify("garbage").unwrap_err(), TokenError::Invalid);
     }
 }

@@ -65,6 +65,9 @@ select json_build_object(
 pub async fn load(tx: &mut Tx, tenant: TenantId) -> Result<Dashboard, CoreError> {
     let row = tx.query_one(SQL, &[tenant.as_uuid()]).await?;
     let value: serde_json::Value = row.try_get(0)?;
-    serde_json::from_value(value)
-        .map_err(|_| CoreError::Db(palisade_db::DbError::Unavailable("malformed dashboard row".into())))
+    serde_json::from_value(value).map_err(|_| {
+        CoreError::Db(palisade_db::DbError::Unavailable(
+            "malformed dashboard row".into(),
+        ))
+    })
 }

@@ -10,7 +10,10 @@ pub enum CoreError {
     #[error("{0}")]
     Forbidden(&'static str),
     #[error("{message}")]
-    Conflict { code: &'static str, message: &'static str },
+    Conflict {
+        code: &'static str,
+        message: &'static str,
+    },
     #[error("{message}")]
     Invalid { code: &'static str, message: String },
     #[error(transparent)]
@@ -19,7 +22,10 @@ pub enum CoreError {
 
 impl CoreError {
     pub fn invalid(code: &'static str, message: impl Into<String>) -> Self {
-        Self::Invalid { code, message: message.into() }
+        Self::Invalid {
+            code,
+            message: message.into(),
+        }
     }
 }
 
@@ -29,10 +35,14 @@ impl From<DbError> for CoreError {
             DbError::NotFound => Self::NotFound,
             DbError::NotMember => Self::NotMember,
             DbError::PermissionDenied => Self::Forbidden("you are not allowed to do this"),
-            DbError::Unique { constraint } if constraint == "tenants_slug_key" => {
-                Self::Conflict { code: "slug_taken", message: "a tenant with this slug already exists" }
-            }
-            DbError::Unique { .. } => Self::Conflict { code: "conflict", message: "this record already exists" },
+            DbError::Unique { constraint } if constraint == "tenants_slug_key" => Self::Conflict {
+                code: "slug_taken",
+                message: "a tenant with this slug already exists",
+            },
+            DbError::Unique { .. } => Self::Conflict {
+                code: "conflict",
+                message: "this record already exists",
+            },
             DbError::ForeignKey { constraint } => {
                 let (code, what) = if constraint.contains("owner_id") || constraint.contains("actor_id") {
                     ("unknown_member", "the user is not a member of this tenant")
@@ -43,9 +53,13 @@ impl From<DbError> for CoreError {
                 };
                 Self::invalid(code, what)
             }
-            DbError::Check { constraint } => Self::invalid("invalid_value", format!("value rejected by {constraint}")),
+            DbError::Check { constraint } => {
+                Self::invalid("invalid_value", format!("value rejected by {constraint}"))
+            }
             DbError::NotNull { column } => Self::invalid("missing_field", format!("{column} is required")),
-            DbError::InvalidValue { .. } => Self::invalid("invalid_value", "a value is out of range or malformed"),
+            DbError::InvalidValue { .. } => {
+                Self::invalid("invalid_value", "a value is out of range or malformed")
+            }
             DbError::Rule { code, .. } if code == "PA409" => Self::Conflict {
                 code: "last_admin",
                 message: "the last admin of a tenant cannot be demoted or removed",

@@ -23,7 +23,10 @@ impl PageParams {
         match self.limit {
             None => Ok(DEFAULT_LIMIT),
             Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
-            Some(_) => Err(CoreError::invalid("invalid_limit", format!("limit must be between 1 and {MAX_LIMIT}"))),
+            Some(_) => Err(CoreError::invalid(
+                "invalid_limit",
+                format!("limit must be between 1 and {MAX_LIMIT}"),
+            )),
         }
     }
 }

@@ -70,18 +70,25 @@ fn tenant(row: &Row) -> Result<Tenant, CoreError> {
 }
 
 fn role(s: String) -> Result<TenantRole, CoreError> {
-    TenantRole::parse(&s).ok_or(CoreError::Db(DbError::Unavailable("unknown role in database".into())))
+    TenantRole::parse(&s).ok_or(CoreError::Db(DbError::Unavailable(
+        "unknown role in database".into(),
+    )))
 }
 
 fn validate_slug(slug: &str) -> Result<(), CoreError> {
     let ok = (3..=63).contains(&slug.len())
-        && slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !slug.starts_with('-')
         && !slug.ends_with('-');
     if ok {
         Ok(())
     } else {
-        Err(CoreError::invalid("invalid_slug", "slug must be 3-63 lowercase letters, digits or hyphens"))
+        Err(CoreError::invalid(
+            "invalid_slug",
+            "slug must be 3-63 lowercase letters, digits or hyphens",
+        ))
     }
 }
 
@@ -90,7 +97,9 @@ fn validate_slug(slug: &str) -> Result<(), CoreError> {
 pub async fn create(tx: &mut Tx, user: UserId, input: &NewTenant) -> Result<Tenant, CoreError> {
     validate_slug(&input.slug)?;
     let name = validate::text("name", &input.name, 200)?;
-    let row = tx.query_one("select app.create_tenant($1, $2)", &[&input.slug, &name]).await?;
+    let row = tx
+        .query_one("select app.create_tenant($1, $2)", &[&input.slug, &name])
+        .await?;
     let id: Uuid = row.try_get(0)?;
     get(tx, user, TenantId::from_uuid(id)).await
 }
@@ -103,7 +112,11 @@ pub async fn list_mine(tx: &mut Tx, user: UserId) -> Result<Vec<Tenant>, CoreErr
          join app.memberships m on m.tenant_id = t.id and m.user_id = $1 and m.status = 'active' \
          order by t.slug"
     );
-    tx.query(&sql, &[user.as_uuid()]).await?.iter().map(tenant).collect()
+    tx.query(&sql, &[user.as_uuid()])
+        .await?
+        .iter()
+        .map(tenant)
+        .collect()
 }
 
 #[instrument(skip_all, fields(tenant_id = %id), err(level = "debug"))]
@@ -145,7 +158,11 @@ fn member(row: &Row) -> Result<Member, CoreError> {
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn list_members(tx: &mut Tx, tenant: TenantId) -> Result<Vec<Member>, CoreError> {
     let sql = format!("{MEMBER_SELECT} order by lower(u.email)");
-    tx.query(&sql, &[tenant.as_uuid()]).await?.iter().map(member).collect()
+    tx.query(&sql, &[tenant.as_uuid()])
+        .await?
+        .iter()
+        .map(member)
+        .collect()
 }
 
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
@@ -160,13 +177,23 @@ pub async fn get_member(tx: &mut Tx, tenant: TenantId, user: UserId) -> Result<M
 pub async fn add_member(tx: &mut Tx, tenant: TenantId, input: &NewMember) -> Result<Member, CoreError> {
     let email = validate::email(&input.email)?;
     let name = validate::optional_text("display_name", input.display_name.as_deref(), 200)?;
-    let row = tx.query_one("select app.add_member($1, $2, $3)", &[&email, &name, &input.role.as_str()]).await?;
+    let row = tx
+        .query_one(
+            "select app.add_member($1, $2, $3)",
+            &[&email, &name, &input.role.as_str()],
+        )
+        .await?;
     let user = UserId::from_uuid(row.try_get(0)?);
     get_member(tx, tenant, user).await
 }
 
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
-pub async fn change_role(tx: &mut Tx, tenant: TenantId, user: UserId, role: TenantRole) -> Result<Member, CoreError> {
+pub async fn change_role(
+    tx: &mut Tx,
+    tenant: TenantId,
+    user: UserId,
+    role: TenantRole,
+) -> Result<Member, CoreError> {
     let rows = tx
         .query(
             "select app.change_member_role($1, $2) where ctx.tenant_id() = $3",
@@ -183,7 +210,10 @@ pub async fn change_role(tx: &mut Tx, tenant: TenantId, user: UserId, role: Tena
 pub async fn remove_member(tx: &mut Tx, tenant: TenantId, user: UserId) -> Result<(), CoreError> {
     // The function acts on the context's tenant; the guard makes a mismatched call a no-op 404.
     let rows = tx
-        .query("select app.remove_member($1) where ctx.tenant_id() = $2", &[user.as_uuid(), tenant.as_uuid()])
+        .query(
+            "select app.remove_member($1) where ctx.tenant_id() = $2",
+            &[user.as_uuid(), tenant.as_uuid()],
+        )
         .await?;
     if rows.is_empty() {
         return Err(CoreError::NotFound);
@@ -196,14 +226,18 @@ pub async fn remove_member(tx: &mut Tx, tenant: TenantId, user: UserId) -> Resul
 pub async fn ensure_user(tx: &mut Tx, email: &str, display_name: Option<&str>) -> Result<UserId, CoreError> {
     let email = validate::email(email)?;
     let name = validate::optional_text("display_name", display_name, 200)?;
-    let row = tx.query_one("select auth.ensure_user($1, $2)", &[&email, &name]).await?;
+    let row = tx
+        .query_one("select auth.ensure_user($1, $2)", &[&email, &name])
+        .await?;
     Ok(UserId::from_uuid(row.try_get(0)?))
 }
 
 /// Sign-in flows (auth context): the user with this email, if any.
 #[instrument(skip_all, err(level = "debug"))]
 pub async fn user_by_email(tx: &mut Tx, email: &str) -> Result<Option<UserId>, CoreError> {
-    let row = tx.query_one("select auth.user_id_by_email($1)", &[&email.trim()]).await?;
+    let row = tx
+        .query_one("select auth.user_id_by_email($1)", &[&email.trim()])
+        .await?;
     let id: Option<Uuid> = row.try_get(0)?;
     Ok(id.map(UserId::from_uuid))
 }

@@ -5,15 +5,25 @@ use crate::CoreError;
 pub(crate) fn text(field: &'static str, value: &str, max: usize) -> Result<String, CoreError> {
     let trimmed = value.trim();
     if trimmed.is_empty() {
-        return Err(CoreError::invalid("invalid_field", format!("{field} must not be empty")));
+        return Err(CoreError::invalid(
+            "invalid_field",
+            format!("{field} must not be empty"),
+        ));
     }
     if trimmed.chars().count() > max {
-        return Err(CoreError::invalid("invalid_field", format!("{field} must be at most {max} characters")));
+        return Err(CoreError::invalid(
+            "invalid_field",
+            format!("{field} must be at most {max} characters"),
+        ));
     }
     Ok(trimmed.to_owned())
 }
 
-pub(crate) fn optional_text(field: &'static str, value: Option<&str>, max: usize) -> Result<Option<String>, CoreError> {
+pub(crate) fn optional_text(
+    field: &'static str,
+    value: Option<&str>,
+    max: usize,
+) -> Result<Option<String>, CoreError> {
     value.map(|v| text(field, v, max)).transpose()
 }
 
@@ -27,7 +37,10 @@ pub(crate) fn email(value: &str) -> Result<String, CoreError> {
     if valid {
         Ok(v.to_owned())
     } else {
-        Err(CoreError::invalid("invalid_email", "email is not a valid address"))
+        Err(CoreError::invalid(
+            "invalid_email",
+            "email is not a valid address",
+        ))
     }
 }
 

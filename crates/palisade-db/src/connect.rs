@@ -60,7 +60,11 @@ impl Target {
         let mut tls = TlsMode::Prefer;
         let mut root_cert = None;
         let mut kept = Vec::new();
-        for pair in query.into_iter().flat_map(|q| q.split('&')).filter(|p| !p.is_empty()) {
+        for pair in query
+            .into_iter()
+            .flat_map(|q| q.split('&'))
+            .filter(|p| !p.is_empty())
+        {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
             match key {
                 "sslmode" => {
@@ -77,7 +81,11 @@ impl Target {
                 _ => kept.push(pair),
             }
         }
-        let rebuilt = if kept.is_empty() { base.to_owned() } else { format!("{base}?{}", kept.join("&")) };
+        let rebuilt = if kept.is_empty() {
+            base.to_owned()
+        } else {
+            format!("{base}?{}", kept.join("&"))
+        };
         // The driver's message never contains the password; keep it anyway to the error kind only.
         let mut config = tokio_postgres::Config::from_str(&rebuilt)
             .map_err(|e| ConnectError::InvalidUrl(redact_driver_error(&e.to_string())))?;
@@ -86,14 +94,27 @@ impl Target {
             TlsMode::Prefer => SslMode::Prefer,
             _ => SslMode::Require,
         });
-        Ok(Self { config, tls, root_cert })
+        Ok(Self {
+            config,
+            tls,
+            root_cert,
+        })
     }
 
     /// A unix-socket target (the embedded cluster): no TLS.
     pub fn socket(dir: PathBuf, port: u16, user: &str, dbname: &str) -> Self {
         let mut config = tokio_postgres::Config::new();
-        config.host_path(dir).port(port).user(user).dbname(dbname).ssl_mode(SslMode::Disable);
-        Self { config, tls: TlsMode::Disable, root_cert: None }
+        config
+            .host_path(dir)
+            .port(port)
+            .user(user)
+            .dbname(dbname)
+            .ssl_mode(SslMode::Disable);
+        Self {
+            config,
+            tls: TlsMode::Disable,
+            root_cert: None,
+        }
     }
 
     /// The same server and database, as another user.
@@ -111,6 +132,50 @@ impl Target {
         let mut next = self.clone();
         next.config.dbname(dbname);
         next
+    }
+
+    /// Renders the target as a libpq-style `key=value` string (for configuration files and tests).
+    /// Holds the password when there is one: treat the result as a secret.
+    pub fn to_conninfo(&self) -> secrecy::SecretString {
+        fn quote(v: &str) -> String {
+            format!("'{}'", v.replace('\\', "\\\\").replace('\'', "\\'"))
+        }
+        let c = &self.config;
+        let mut parts = Vec::new();
+        for host in c.get_hosts() {
+            match host {
+                tokio_postgres::config::Host::Tcp(h) => parts.push(format!("host={}", quote(h))),
+                tokio_postgres::config::Host::Unix(p) => {
+                    parts.push(format!("host={}", quote(&p.to_string_lossy())))
+                }
+            }
+        }
+        if let Some(port) = c.get_ports().first() {
+            parts.push(format!("port={port}"));
+        }
+        if let Some(user) = c.get_user() {
+            parts.push(format!("user={}", quote(user)));
+        }
+        if let Some(pw) = c.get_password() {
+            parts.push(format!("password={}", quote(&String::from_utf8_lossy(pw))));
+        }
+        if let Some(db) = c.get_dbname() {
+            parts.push(format!("dbname={}", quote(db)));
+        }
+        let mode = match self.tls {
+            TlsMode::Disable => "disable",
+            TlsMode::Prefer => "prefer",
+            TlsMode::Require => "require",
+            TlsMode::VerifyCa => "verify-ca",
+            TlsMode::VerifyFull => "verify-full",
+        };
+        let mut info = parts.join(" ");
+        // key=value strings carry sslmode inline; the verifying modes travel as URL parameters.
+        info.push_str(&format!("?sslmode={mode}"));
+        if let Some(root) = &self.root_cert {
+            info.push_str(&format!("&sslrootcert={}", root.display()));
+        }
+        secrecy::SecretString::from(info)
     }
 
     pub fn connector(&self) -> Result<Connector, ConnectError> {
@@ -145,10 +210,15 @@ impl Target {
         let mut store = RootCertStore::empty();
         match &self.root_cert {
             Some(path) => {
-                let err = |reason: String| ConnectError::RootCert { path: path.clone(), reason };
+                let err = |reason: String| ConnectError::RootCert {
+                    path: path.clone(),
+                    reason,
+                };
                 let pem = std::fs::read(path).map_err(|e| err(e.to_string()))?;
                 for cert in rustls_pemfile::certs(&mut pem.as_slice()) {
-                    store.add(cert.map_err(|e| err(e.to_string()))?).map_err(|e| err(e.to_string()))?;
+                    store
+                        .add(cert.map_err(|e| err(e.to_string()))?)
+                        .map_err(|e| err(e.to_string()))?;
                 }
                 if store.is_empty() {
                     return Err(err("no certificates found".into()));
@@ -175,7 +245,11 @@ where
     type Error = <MakeRustlsConnect as tokio_postgres::tls::MakeTlsConnect<S>>::Error;
 
     fn make_tls_connect(&mut self, hostname: &str) -> Result<Self::TlsConnect, Self::Error> {
-        let hostname = if hostname.is_empty() { "localhost" } else { hostname };
+        let hostname = if hostname.is_empty() {
+            "localhost"
+        } else {
+            hostname
+        };
         self.0.make_tls_connect(hostname)
     }
 }
@@ -255,7 +329,10 @@ impl ServerCertVerifier for ChainOnly {
         ocsp: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        match self.0.verify_server_cert(end_entity, intermediates, server_name, ocsp, now) {
+        match self
+            .0
+            .verify_server_cert(end_entity, intermediates, server_name, ocsp, now)
+        {
             Err(rustls::Error::InvalidCertificate(rustls::CertificateError::NotValidForName))
             | Err(rustls::Error::InvalidCertificate(rustls::CertificateError::NotValidForNameContext {
                 ..
@@ -289,7 +366,9 @@ impl ServerCertVerifier for ChainOnly {
 
 /// Opens one plain connection (migrations, the testkit). Runtime code uses [`crate::Db`].
 pub async fn connect_once(target: &Target) -> Result<tokio_postgres::Client, crate::DbError> {
-    let connector = target.connector().map_err(|e| crate::DbError::Unavailable(e.to_string()))?;
+    let connector = target
+        .connector()
+        .map_err(|e| crate::DbError::Unavailable(e.to_string()))?;
     #[expect(clippy::disallowed_methods, reason = "palisade-db owns connection setup")]
     let (client, connection) = target.config.connect(connector).await?;
     tokio::spawn(async move {
@@ -313,10 +392,28 @@ mod tests {
         assert_eq!(t.tls, TlsMode::Require);
         assert_eq!(t.config.get_application_name(), Some("x"));
         assert_eq!(Target::parse("postgres://u@h/app").unwrap().tls, TlsMode::Prefer);
-        assert_eq!(Target::parse("postgres://u@h/app?sslmode=disable").unwrap().tls, TlsMode::Disable);
+        assert_eq!(
+            Target::parse("postgres://u@h/app?sslmode=disable").unwrap().tls,
+            TlsMode::Disable
+        );
         assert!(Target::parse("postgres://u@h/app?sslmode=maybe").is_err());
         let t = Target::parse("postgres://u@h/app?sslmode=verify-ca&sslrootcert=%2Ftmp%2Fca.pem").unwrap();
         assert_eq!(t.root_cert.as_deref(), Some(std::path::Path::new("/tmp/ca.pem")));
+    }
+
+    #[test]
+    fn conninfo_round_trips() {
+        use secrecy::ExposeSecret;
+        let t = Target::socket(PathBuf::from("/tmp/x y"), 5432, "palisade_runtime", "db");
+        let back = Target::parse(t.to_conninfo().expose_secret()).unwrap();
+        assert_eq!(back.config.get_dbname(), Some("db"));
+        assert_eq!(back.config.get_user(), Some("palisade_runtime"));
+        assert_eq!(back.tls, TlsMode::Disable);
+        let t = Target::parse("postgres://u:p'w@h:6543/app?sslmode=verify-full").unwrap();
+        let back = Target::parse(t.to_conninfo().expose_secret()).unwrap();
+        assert_eq!(back.config.get_password(), Some(&b"p'w"[..]));
+        assert_eq!(back.config.get_ports(), &[6543]);
+        assert_eq!(back.tls, TlsMode::VerifyFull);
     }
 
     #[test]
@@ -328,9 +425,13 @@ mod tests {
     #[test]
     fn verifying_modes_build_connectors() {
         for mode in ["require", "verify-ca", "verify-full"] {
-            Target::parse(&format!("postgres://u@h/app?sslmode={mode}")).unwrap().connector().unwrap();
+            Target::parse(&format!("postgres://u@h/app?sslmode={mode}"))
+                .unwrap()
+                .connector()
+                .unwrap();
         }
-        let bad = Target::parse("postgres://u@h/app?sslmode=verify-full&sslrootcert=/nonexistent.pem").unwrap();
+        let bad =
+            Target::parse("postgres://u@h/app?sslmode=verify-full&sslrootcert=/nonexistent.pem").unwrap();
         assert!(matches!(bad.connector(), Err(ConnectError::RootCert { .. })));
     }
 }

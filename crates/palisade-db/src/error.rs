@@ -46,22 +46,38 @@ impl From<tokio_postgres::Error> for DbError {
         let constraint = || db.constraint().unwrap_or_default().to_owned();
         let code = db.code();
         if *code == SqlState::UNIQUE_VIOLATION {
-            Self::Unique { constraint: constraint() }
+            Self::Unique {
+                constraint: constraint(),
+            }
         } else if *code == SqlState::FOREIGN_KEY_VIOLATION {
-            Self::ForeignKey { constraint: constraint() }
+            Self::ForeignKey {
+                constraint: constraint(),
+            }
         } else if *code == SqlState::CHECK_VIOLATION {
-            Self::Check { constraint: constraint() }
+            Self::Check {
+                constraint: constraint(),
+            }
         } else if *code == SqlState::NOT_NULL_VIOLATION {
-            Self::NotNull { column: db.column().unwrap_or_default().to_owned() }
+            Self::NotNull {
+                column: db.column().unwrap_or_default().to_owned(),
+            }
         } else if *code == SqlState::INSUFFICIENT_PRIVILEGE {
             Self::PermissionDenied
         } else if code.code().starts_with("PA") {
             // Messages of our own rules are written in migrations and carry no values.
-            Self::Rule { code: code.code().to_owned(), message: db.message().to_owned() }
+            Self::Rule {
+                code: code.code().to_owned(),
+                message: db.message().to_owned(),
+            }
         } else if code.code().starts_with("22") {
-            Self::InvalidValue { code: code.code().to_owned() }
+            Self::InvalidValue {
+                code: code.code().to_owned(),
+            }
         } else {
-            Self::Other { code: code.code().to_owned(), source: err }
+            Self::Other {
+                code: code.code().to_owned(),
+                source: err,
+            }
         }
     }
 }

@@ -23,7 +23,9 @@ pub struct Migration {
 pub enum MigrateError {
     #[error("migration {version} ({name}) was edited after it was applied (checksum differs); add a new migration instead")]
     Edited { version: i32, name: String },
-    #[error("the database has migration {version}, which this binary does not know; it is newer than this build")]
+    #[error(
+        "the database has migration {version}, which this binary does not know; it is newer than this build"
+    )]
     Unknown { version: i32 },
     #[error("migration {name} failed: {reason}")]
     Failed { name: String, reason: String },
@@ -44,9 +46,16 @@ pub fn embedded() -> Result<Vec<Migration>, MigrateError> {
     MIGRATIONS
         .iter()
         .map(|(file, sql)| {
-            let (num, _) = file.split_once('_').ok_or_else(|| MigrateError::BadName((*file).into()))?;
+            let (num, _) = file
+                .split_once('_')
+                .ok_or_else(|| MigrateError::BadName((*file).into()))?;
             let version = num.parse().map_err(|_| MigrateError::BadName((*file).into()))?;
-            Ok(Migration { version, name: file, sql, checksum: checksum(sql) })
+            Ok(Migration {
+                version,
+                name: file,
+                sql,
+                checksum: checksum(sql),
+            })
         })
         .collect()
 }
@@ -67,38 +76,61 @@ pub struct Report {
 pub async fn run(admin: &Target, runtime_password: Option<&SecretString>) -> Result<Report, MigrateError> {
     let migrations = embedded()?;
     let mut client = connect_once(admin).await?;
-    client.execute("select pg_advisory_lock($1)", &[&LOCK_KEY]).await?;
+    client
+        .execute("select pg_advisory_lock($1)", &[&LOCK_KEY])
+        .await?;
     let result = apply(&mut client, &migrations).await;
-    let unlock = client.execute("select pg_advisory_unlock($1)", &[&LOCK_KEY]).await;
+    let unlock = client
+        .execute("select pg_advisory_unlock($1)", &[&LOCK_KEY])
+        .await;
     let report = result?;
     unlock?;
     if let Some(password) = runtime_password {
         let verifier = postgres_protocol::password::scram_sha_256(password.expose_secret().as_bytes());
         client
-            .batch_execute(&format!("alter role palisade_runtime password {}", quote_literal(&verifier)))
+            .batch_execute(&format!(
+                "alter role palisade_runtime password {}",
+                quote_literal(&verifier)
+            ))
             .await?;
     }
     Ok(report)
 }
 
-async fn apply(client: &mut tokio_postgres::Client, migrations: &[Migration]) -> Result<Report, MigrateError> {
+async fn apply(
+    client: &mut tokio_postgres::Client,
+    migrations: &[Migration],
+) -> Result<Report, MigrateError> {
     let applied = applied(client).await?;
     for (version, sum) in &applied {
         match migrations.iter().find(|m| m.version == *version) {
             None => return Err(MigrateError::Unknown { version: *version }),
             Some(m) if &m.checksum != sum => {
-                return Err(MigrateError::Edited { version: m.version, name: m.name.into() })
+                return Err(MigrateError::Edited {
+                    version: m.version,
+                    name: m.name.into(),
+                })
             }
             Some(_) => {}
         }
     }
-    let mut report = Report { already: applied.len(), ..Report::default() };
-    for m in migrations.iter().filter(|m| !applied.iter().any(|(v, _)| *v == m.version)) {
-        #[expect(clippy::disallowed_methods, reason = "migrations run as the owner, outside any context")]
+    let mut report = Report {
+        already: applied.len(),
+        ..Report::default()
+    };
+    for m in migrations
+        .iter()
+        .filter(|m| !applied.iter().any(|(v, _)| *v == m.version))
+    {
+        #[expect(
+            clippy::disallowed_methods,
+            reason = "migrations run as the owner, outside any context"
+        )]
         let tx = client.transaction().await?;
-        tx.batch_execute(m.sql)
-            .await
-            .map_err(|e| MigrateError::Failed { name: m.name.into(), reason: describe(&e) })?;
+        tx.batch_execute(m.sql).await.map_err(|e| MigrateError::Failed {
+            name: m.name.into(),
+            reason: describe(&e),
+        })?;
         tx.batch_execute("set local role palisade_owner").await?;
         tx.execute(
             "insert into palisade_meta.schema_migrations (version, name, checksum) values ($1, $2, $3)",
@@ -114,35 +146,58 @@ async fn apply(client: &mut tokio_postgres::Client, migrations: &[Migration]) ->
 
 async fn applied(client: &mut tokio_postgres::Client) -> Result<Vec<(i32, String)>, MigrateError> {
     let exists: bool = client
-        .query_one("select to_regclass('palisade_meta.schema_migrations') is not null", &[])
+        .query_one(
+            "select to_regclass('palisade_meta.schema_migrations') is not null",
+            &[],
+        )
         .await?
         .try_get(0)?;
     if !exists {
         return Ok(Vec::new());
     }
-    #[expect(clippy::disallowed_methods, reason = "migrations run as the owner, outside any context")]
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "migrations run as the owner, outside any context"
+    )]
     let tx = client.transaction().await?;
     tx.batch_execute("set local role palisade_owner").await?;
-    let rows = tx.query("select version, checksum from palisade_meta.schema_migrations order by version", &[]).await?;
+    let rows = tx
+        .query(
+            "select version, checksum from palisade_meta.schema_migrations order by version",
+            &[],
+        )
+        .await?;
     tx.commit().await?;
-    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect::<Result<_, tokio_postgres::Error>>().map_err(Into::into)
+    rows.iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+        .collect::<Result<_, tokio_postgres::Error>>()
+        .map_err(Into::into)
 }
 
 /// The versions recorded in the database, read through the auth context (readiness).
 pub async fn current(db: &crate::Db) -> Result<Vec<(i32, String)>, DbError> {
     let mut tx = db.auth().await?;
-    let rows =
-        tx.query("select version, checksum from palisade_meta.schema_migrations order by version", &[]).await?;
+    let rows = tx
+        .query(
+            "select version, checksum from palisade_meta.schema_migrations order by version",
+            &[],
+        )
+        .await?;
     tx.commit().await?;
     rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
 }
 
 /// True when the database holds exactly the embedded migrations, unedited.
 pub async fn is_current(db: &crate::Db) -> Result<bool, DbError> {
-    let Ok(expected) = embedded() else { return Ok(false) };
+    let Ok(expected) = embedded() else {
+        return Ok(false);
+    };
     let recorded = current(db).await?;
     Ok(recorded.len() == expected.len()
-        && recorded.iter().zip(&expected).all(|((v, c), m)| *v == m.version && *c == m.checksum))
+        && recorded
+            .iter()
+            .zip(&expected)
+            .all(|((v, c), m)| *v == m.version && *c == m.checksum))
 }
 
 fn describe(e: &tokio_postgres::Error) -> String {
@@ -165,7 +220,12 @@ mod tests {
         let all = embedded().unwrap();
         assert!(!all.is_empty());
         for pair in all.windows(2) {
-            assert!(pair[0].version < pair[1].version, "{} and {}", pair[0].name, pair[1].name);
+            assert!(
+                pair[0].version < pair[1].version,
+                "{} and {}",
+                pair[0].name,
+                pair[1].name
+            );
         }
         assert_eq!(all[0].version, 1);
     }

@@ -48,9 +48,16 @@ impl Db {
         let timeout_ms = settings.statement_timeout.as_millis();
         config.options(format!("-c statement_timeout={timeout_ms}"));
         config.application_name("palisade");
-        let connector = target.connector().map_err(|e| DbError::Unavailable(e.to_string()))?;
-        let manager =
-            Manager::from_config(config, connector, ManagerConfig { recycling_method: RecyclingMethod::Fast });
+        let connector = target
+            .connector()
+            .map_err(|e| DbError::Unavailable(e.to_string()))?;
+        let manager = Manager::from_config(
+            config,
+            connector,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
         let pool = Pool::builder(manager)
             .max_size(settings.max_size)
             .runtime(Runtime::Tokio1)
@@ -61,13 +68,19 @@ impl Db {
             })
             .build()
             .map_err(|e| DbError::Unavailable(e.to_string()))?;
-        let db = Self { pool, correlation_id: CorrelationId::default() };
+        let db = Self {
+            pool,
+            correlation_id: CorrelationId::default(),
+        };
         db.check_login_is_unprivileged().await?;
         Ok(db)
     }
 
     async fn check_login_is_unprivileged(&self) -> Result<(), DbError> {
-        #[expect(clippy::disallowed_methods, reason = "startup check of the login itself, no context")]
+        #[expect(
+            clippy::disallowed_methods,
+            reason = "startup check of the login itself, no context"
+        )]
         let client = self.pool.get().await?;
         let row = client
             .query_one(
@@ -91,7 +104,10 @@ impl Db {
 
     /// The same pool, tagging transactions with `correlation_id` (the request id).
     pub fn correlated(&self, correlation_id: CorrelationId) -> Self {
-        Self { pool: self.pool.clone(), correlation_id }
+        Self {
+            pool: self.pool.clone(),
+            correlation_id,
+        }
     }
 
     pub fn correlation_id(&self) -> &CorrelationId {
@@ -151,7 +167,10 @@ impl Db {
     }
 
     async fn begin(&self, context: Context) -> Result<Tx, DbError> {
-        #[expect(clippy::disallowed_methods, reason = "the one place a pooled connection is taken")]
+        #[expect(
+            clippy::disallowed_methods,
+            reason = "the one place a pooled connection is taken"
+        )]
         let client = self.pool.get().await?;
         Ok(Tx::new(client, context))
     }

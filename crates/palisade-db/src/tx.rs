@@ -34,8 +34,10 @@ impl ContextRole {
     }
 }
 
-/// The one statement that sets role and identity, all transaction-local.
-const SET_CONTEXT: &str = "select set_config('role', $1, true), set_config('palisade.user_id', $2, true), \
+/// The one statement that sets role and identity, all transaction-local. Parameters: role, user id,
+/// tenant id, correlation id, service purpose (empty strings for none).
+pub const SET_CONTEXT: &str =
+    "select set_config('role', $1, true), set_config('palisade.user_id', $2, true), \
      set_config('palisade.tenant_id', $3, true), set_config('palisade.correlation_id', $4, true), \
      set_config('palisade.purpose', $5, true)";
 
@@ -79,13 +81,21 @@ pub struct Tx {
 
 impl std::fmt::Debug for Tx {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Tx").field("role", &self.context.role).field("state", &self.state).finish()
+        f.debug_struct("Tx")
+            .field("role", &self.context.role)
+            .field("state", &self.state)
+            .finish()
     }
 }
 
 impl Tx {
     pub(crate) fn new(client: Object, context: Context) -> Self {
-        Self { client: Some(client), context, state: State::Pending, role: None }
+        Self {
+            client: Some(client),
+            context,
+            state: State::Pending,
+            role: None,
+        }
     }
 
     pub fn role(&self) -> ContextRole {
@@ -99,13 +109,18 @@ impl Tx {
             return Ok(role);
         }
         let row = self.query_one("select ctx.tenant_role()", &[]).await?;
-        let role = row.try_get::<_, Option<String>>(0)?.as_deref().and_then(TenantRole::parse);
+        let role = row
+            .try_get::<_, Option<String>>(0)?
+            .as_deref()
+            .and_then(TenantRole::parse);
         self.role = role;
         role.ok_or(DbError::NotMember)
     }
 
     fn client(&self) -> Result<&Object, DbError> {
-        self.client.as_ref().ok_or_else(|| DbError::Unavailable("transaction already finished".into()))
+        self.client
+            .as_ref()
+            .ok_or_else(|| DbError::Unavailable("transaction already finished".into()))
     }
 
     /// Runs `sql` and returns its rows; on the first call BEGIN, the context statement and `sql`
@@ -155,13 +170,22 @@ impl Tx {
         let begin = client.prepare_cached("BEGIN").await?;
         let set = client.prepare_cached(SET_CONTEXT).await?;
         let c = &self.context;
-        let ctx_params: [&(dyn ToSql + Sync); 5] =
-            [&c.role.role_name(), &c.user_id, &c.tenant_id, &c.correlation_id, &c.purpose];
+        let ctx_params: [&(dyn ToSql + Sync); 5] = [
+            &c.role.role_name(),
+            &c.user_id,
+            &c.tenant_id,
+            &c.correlation_id,
+            &c.purpose,
+        ];
         // The futures are polled in order, so the requests are queued BEGIN, context, (membership),
         // statement, and written in one flush.
         if !self.context.check_membership {
-            let (_, _, out) =
-                try_join3(client.execute(&begin, &[]), client.execute(&set, &ctx_params), statement).await?;
+            let (_, _, out) = try_join3(
+                client.execute(&begin, &[]),
+                client.execute(&set, &ctx_params),
+                statement,
+            )
+            .await?;
             return Ok(out);
         }
         let member = client.prepare_cached("select ctx.tenant_role()").await?;
@@ -174,7 +198,10 @@ impl Tx {
         .await;
         began?;
         set?;
-        let role = role?.try_get::<_, Option<String>>(0)?.as_deref().and_then(TenantRole::parse);
+        let role = role?
+            .try_get::<_, Option<String>>(0)?
+            .as_deref()
+            .and_then(TenantRole::parse);
         // Whatever the statement returned, a non-member gets nothing of it.
         self.role = Some(role.ok_or(DbError::NotMember)?);
         let out = out?;

@@ -94,7 +94,11 @@ pub struct AuthSettings {
 
 impl Default for AuthSettings {
     fn default() -> Self {
-        Self { jwt_secret: None, issuer: "palisade".into(), audience: "palisade-api".into() }
+        Self {
+            jwt_secret: None,
+            issuer: "palisade".into(),
+            audience: "palisade-api".into(),
+        }
     }
 }
 
@@ -109,7 +113,10 @@ pub struct LogSettings {
 
 impl Default for LogSettings {
     fn default() -> Self {
-        Self { filter: "info".into(), json: false }
+        Self {
+            filter: "info".into(),
+            json: false,
+        }
     }
 }
 
@@ -131,22 +138,37 @@ impl Config {
         let mut figment = Figment::new();
         if let Some(path) = file {
             if !path.is_file() {
-                return Err(ConfigError::Invalid(format!("config file {} not found", path.display())));
+                return Err(ConfigError::Invalid(format!(
+                    "config file {} not found",
+                    path.display()
+                )));
             }
             figment = figment.merge(Toml::file(path));
         }
         let known_section = |key: &str| {
-            key.split_once("__").is_some_and(|(section, _)| SECTIONS.contains(&section.to_ascii_lowercase().as_str()))
+            key.split_once("__")
+                .is_some_and(|(section, _)| SECTIONS.contains(&section.to_ascii_lowercase().as_str()))
         };
         figment = figment
-            .merge(Env::prefixed("PALISADE_").filter(move |k| known_section(k.as_str())).split("__"))
-            .merge(Env::raw().only(&["DATABASE_URL"]).map(|_| "database.url".into()).filter_map(|k| Some(k.into())));
+            .merge(
+                Env::prefixed("PALISADE_")
+                    .filter(move |k| known_section(k.as_str()))
+                    .split("__"),
+            )
+            .merge(
+                Env::raw()
+                    .only(&["DATABASE_URL"])
+                    .map(|_| "database.url".into())
+                    .filter_map(|k| Some(k.into())),
+            );
         let unknown_env = std::env::vars()
             .filter_map(|(k, _)| k.strip_prefix("PALISADE_").map(str::to_owned))
             .filter(|rest| !known_section(rest) && !rest.starts_with("TEST_"))
             .map(|rest| format!("PALISADE_{rest}"))
             .collect();
-        let config: Config = figment.extract().map_err(|e| ConfigError::Invalid(describe(&e)))?;
+        let config: Config = figment
+            .extract()
+            .map_err(|e| ConfigError::Invalid(describe(&e)))?;
         config.validate()?;
         Ok(Loaded { config, unknown_env })
     }
@@ -154,20 +176,30 @@ impl Config {
     fn validate(&self) -> Result<(), ConfigError> {
         let s = &self.server;
         if s.tls_cert.is_some() != s.tls_key.is_some() {
-            return Err(ConfigError::Invalid("server.tls_cert and server.tls_key must be set together".into()));
+            return Err(ConfigError::Invalid(
+                "server.tls_cert and server.tls_key must be set together".into(),
+            ));
         }
         if !(1024..=16 * 1024 * 1024).contains(&s.body_limit_bytes) {
-            return Err(ConfigError::Invalid("server.body_limit_bytes must be between 1 KiB and 16 MiB".into()));
+            return Err(ConfigError::Invalid(
+                "server.body_limit_bytes must be between 1 KiB and 16 MiB".into(),
+            ));
         }
         let d = &self.database;
         if !(1..=1000).contains(&d.pool_size) {
-            return Err(ConfigError::Invalid("database.pool_size must be between 1 and 1000".into()));
+            return Err(ConfigError::Invalid(
+                "database.pool_size must be between 1 and 1000".into(),
+            ));
         }
         if d.statement_timeout_secs == 0 {
-            return Err(ConfigError::Invalid("database.statement_timeout_secs must be positive".into()));
+            return Err(ConfigError::Invalid(
+                "database.statement_timeout_secs must be positive".into(),
+            ));
         }
         if d.embedded_dbname.is_empty() || d.embedded_dbname.len() > 63 {
-            return Err(ConfigError::Invalid("database.embedded_dbname must be 1-63 characters".into()));
+            return Err(ConfigError::Invalid(
+                "database.embedded_dbname must be 1-63 characters".into(),
+            ));
         }
         Ok(())
     }
@@ -214,7 +246,10 @@ mod tests {
     #[test]
     fn env_overrides_file_and_database_url_is_read() {
         Jail::expect_with(|jail| {
-            jail.create_file("p.toml", "[database]\npool_size = 4\n[server]\nbind = \"127.0.0.1:9000\"\n")?;
+            jail.create_file(
+                "p.toml",
+                "[database]\npool_size = 4\n[server]\nbind = \"127.0.0.1:9000\"\n",
+            )?;
             jail.set_env("PALISADE_DATABASE__POOL_SIZE", "8");
             jail.set_env("DATABASE_URL", "postgres://u:pw@h/db");
             jail.set_env("PALISADE_NONSENSE", "1");
@@ -222,7 +257,10 @@ mod tests {
             let loaded = load(jail, Some("p.toml")).unwrap();
             assert_eq!(loaded.config.database.pool_size, 8);
             assert_eq!(loaded.config.server.bind.port(), 9000);
-            assert_eq!(loaded.config.database.url.as_ref().unwrap().expose_secret(), "postgres://u:pw@h/db");
+            assert_eq!(
+                loaded.config.database.url.as_ref().unwrap().expose_secret(),
+                "postgres://u:pw@h/db"
+            );
             assert_eq!(loaded.unknown_env, vec!["PALISADE_NONSENSE".to_string()]);
             Ok(())
         });
@@ -234,7 +272,10 @@ mod tests {
             jail.set_env("PALISADE_AUTH__JWT_SECRET", "12345678901234567890123456789012345");
             jail.set_env("DATABASE_URL", "postgres://u:hunter2@h/db");
             let c = load(jail, None).unwrap().config;
-            assert_eq!(c.auth.jwt_secret.as_ref().unwrap().expose_secret(), "12345678901234567890123456789012345");
+            assert_eq!(
+                c.auth.jwt_secret.as_ref().unwrap().expose_secret(),
+                "12345678901234567890123456789012345"
+            );
             let debug = format!("{c:?}");
             assert!(!debug.contains("1234567890"), "{debug}");
             assert!(!debug.contains("hunter2"), "{debug}");

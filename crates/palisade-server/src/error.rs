@@ -34,7 +34,12 @@ pub struct ErrorDetail {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self { status, code, message: message.into(), details: None }
+        Self {
+            status,
+            code,
+            message: message.into(),
+            details: None,
+        }
     }
 
     pub fn with_details(mut self, details: serde_json::Value) -> Self {
@@ -55,7 +60,11 @@ impl ApiError {
     }
 
     fn internal() -> Self {
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "an internal error occurred")
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "an internal error occurred",
+        )
     }
 }
 
@@ -63,15 +72,23 @@ impl From<CoreError> for ApiError {
     fn from(err: CoreError) -> Self {
         match err {
             CoreError::NotFound => Self::not_found(),
-            CoreError::NotMember => {
-                Self::new(StatusCode::FORBIDDEN, "not_a_member", "you are not an active member of this tenant")
-            }
+            CoreError::NotMember => Self::new(
+                StatusCode::FORBIDDEN,
+                "not_a_member",
+                "you are not an active member of this tenant",
+            ),
             CoreError::Forbidden(message) => Self::forbidden(message),
             CoreError::Conflict { code, message } => Self::new(StatusCode::CONFLICT, code, message),
-            CoreError::Invalid { code, message } => Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, message),
+            CoreError::Invalid { code, message } => {
+                Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
+            }
             CoreError::Db(DbError::Unavailable(reason)) => {
                 tracing::error!(%reason, "database unavailable");
-                Self::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "the service is temporarily unavailable")
+                Self::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "the service is temporarily unavailable",
+                )
             }
             CoreError::Db(other) => {
                 // DbError's Display carries SQLSTATE and constraint names only, never values.
@@ -91,11 +108,17 @@ impl From<DbError> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = ErrorBody {
-            error: ErrorDetail { code: self.code.to_owned(), message: self.message, details: self.details },
+            error: ErrorDetail {
+                code: self.code.to_owned(),
+                message: self.message,
+                details: self.details,
+            },
         };
         let mut response = (self.status, axum::Json(body)).into_response();
         if self.status == StatusCode::UNAUTHORIZED {
-            response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
         response
     }
@@ -108,8 +131,9 @@ pub fn scrub_serde_message(message: &str) -> String {
         Some(i) => &message[..i],
         None => message,
     };
-    let keeps_name =
-        ["unknown field", "missing field", "duplicate field"].iter().any(|p| message.starts_with(p));
+    let keeps_name = ["unknown field", "missing field", "duplicate field"]
+        .iter()
+        .any(|p| message.starts_with(p));
     if keeps_name {
         let head = message.split(", expected").next().unwrap_or(message);
         if head.len() <= 100 && head.chars().all(|c| !c.is_control()) {
@@ -130,10 +154,13 @@ mod tests {
     #[test]
     fn scrubbing_keeps_field_names_and_drops_values() {
         assert_eq!(
-            scrub_serde_message("unknown field `tenant_id`, expected one of `name`, `email` at line 1 column 12"),
+            scrub_serde_message(
+                "unknown field `tenant_id`, expected one of `name`, `email` at line 1 column 12"
+            ),
             "unknown field `tenant_id`"
         );
-        let m = scrub_serde_message("invalid type: string \"+15551234567\", expected i64 at line 1 column 30");
+        let m =
+            scrub_serde_message("invalid type: string \"+15551234567\", expected i64 at line 1 column 30");
         assert!(!m.contains("5551234567"), "{m}");
         assert_eq!(m, "invalid value, expected i64");
         let m = scrub_serde_message("unknown variant `secret-stage`, expected one of `prospect`, `won`");

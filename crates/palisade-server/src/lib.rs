@@ -58,7 +58,9 @@ async fn serve(
         openapi: Arc::new(OnceLock::new()),
     };
     let app = app(state, tls.is_some());
-    let addr = listener.local_addr().map_err(|e| StartupError::Invalid(format!("listener: {e}")))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| StartupError::Invalid(format!("listener: {e}")))?;
     tracing::info!(%addr, tls = tls.is_some(), "Palisade listening");
     match tls {
         None => axum::serve(listener, app)
@@ -72,8 +74,9 @@ async fn serve(
                 shutdown.await;
                 on_signal.graceful_shutdown(Some(Duration::from_secs(10)));
             });
-            let std_listener =
-                listener.into_std().map_err(|e| StartupError::Invalid(format!("listener: {e}")))?;
+            let std_listener = listener
+                .into_std()
+                .map_err(|e| StartupError::Invalid(format!("listener: {e}")))?;
             axum_server::from_tcp_rustls(std_listener, tls)
                 .handle(handle)
                 .serve(app.into_make_service())
@@ -99,10 +102,12 @@ pub fn app(state: AppState, tls: bool) -> Router {
     router.layer(
         ServiceBuilder::new()
             .layer(axum::middleware::from_fn(extract::request_id_layer))
-            .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
-                // Path only: no query string (it may carry filters) and no headers.
-                tracing::info_span!("http", method = %req.method(), path = %req.uri().path())
-            }))
+            .layer(
+                TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+                    // Path only: no query string (it may carry filters) and no headers.
+                    tracing::info_span!("http", method = %req.method(), path = %req.uri().path())
+                }),
+            )
             .layer(CatchPanicLayer::custom(middleware::panic_response)),
     )
 }

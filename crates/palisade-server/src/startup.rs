@@ -43,10 +43,17 @@ impl Database {
                     Some(url) => Target::parse(url.expose_secret())?,
                     None => admin.with_user(
                         "palisade_runtime",
-                        settings.runtime_password.as_ref().map(|p| p.expose_secret().as_bytes()),
+                        settings
+                            .runtime_password
+                            .as_ref()
+                            .map(|p| p.expose_secret().as_bytes()),
                     ),
                 };
-                Ok(Self { admin, runtime, started: None })
+                Ok(Self {
+                    admin,
+                    runtime,
+                    started: None,
+                })
             }
             None => {
                 let cluster_settings = ClusterSettings {
@@ -72,7 +79,11 @@ impl Database {
                 let runtime = cluster.runtime_target(&settings.embedded_dbname);
                 // A cluster adopted from another process is left running for it.
                 let started = (outcome == StartOutcome::Started).then_some(cluster);
-                Ok(Self { admin, runtime, started })
+                Ok(Self {
+                    admin,
+                    runtime,
+                    started,
+                })
             }
         }
     }
@@ -113,13 +124,11 @@ pub fn token_keys(config: &Config) -> Result<TokenKeys, StartupError> {
     let secret = match (&config.auth.jwt_secret, &config.database.url) {
         (Some(secret), _) => secret.clone(),
         (None, None) => load_or_generate_key(&config.database.data_dir.join("jwt.key"))?,
-        (None, Some(_)) => {
-            return Err(StartupError::Invalid(
-                "auth.jwt_secret (PALISADE_AUTH__JWT_SECRET, at least 32 bytes) is required with an external \
+        (None, Some(_)) => return Err(StartupError::Invalid(
+            "auth.jwt_secret (PALISADE_AUTH__JWT_SECRET, at least 32 bytes) is required with an external \
                  database"
-                    .into(),
-            ))
-        }
+                .into(),
+        )),
     };
     TokenKeys::new(&secret, &config.auth.issuer, &config.auth.audience)
         .map_err(|e| StartupError::Invalid(format!("auth.jwt_secret: {e}")))
@@ -130,10 +139,16 @@ fn load_or_generate_key(path: &Path) -> Result<SecretString, StartupError> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| io("create directory for", e))?;
     }
-    match std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path) {
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
         Ok(mut file) => {
             let secret = palisade_auth::generate_secret();
-            file.write_all(secret.expose_secret().as_bytes()).map_err(|e| io("write", e))?;
+            file.write_all(secret.expose_secret().as_bytes())
+                .map_err(|e| io("write", e))?;
             tracing::info!(path = %path.display(), "generated a new token signing key");
             Ok(secret)
         }
@@ -161,7 +176,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("jwt.key");
         let first = load_or_generate_key(&path).unwrap();
-        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
         let second = load_or_generate_key(&path).unwrap();
         assert_eq!(first.expose_secret(), second.expose_secret());
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();

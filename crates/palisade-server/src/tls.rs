@@ -14,7 +14,10 @@ pub fn load(cert: &Path, key: &Path) -> Result<RustlsConfig, StartupError> {
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| StartupError::Invalid(format!("{}: {e}", cert.display())))?;
     if certs.is_empty() {
-        return Err(StartupError::Invalid(format!("{}: no certificate found", cert.display())));
+        return Err(StartupError::Invalid(format!(
+            "{}: no certificate found",
+            cert.display()
+        )));
     }
     let key = rustls_pemfile::private_key(&mut read(key)?.as_slice())
         .map_err(|e| StartupError::Invalid(format!("{}: {e}", key.display())))?

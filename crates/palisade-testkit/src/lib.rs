@@ -1,1 +1,24 @@
+//! Test support: a private PostgreSQL for the whole test process, a migrated and seeded template
+//! database, a fresh database per test cloned from it, `spawn_app()` on port 0, and the identities of
+//! the policy and HTTP matrices.
+//!
+//! Set `PALISADE_TEST_DATABASE_URL` (a superuser URL on a server where `palisade_runtime` may log in
+//! without a password, e.g. trust on localhost) to use an existing server instead.
+#![allow(
+    clippy::disallowed_methods,
+    reason = "test support opens raw admin and runtime connections"
+)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "failed test setup must fail the test loudly"
+)]
 
+mod app;
+mod cluster;
+pub mod matrix;
+mod world;
+
+pub use app::{spawn_app, spawn_app_with, test_config, TestApp};
+pub use cluster::{test_db, TestDb};
+pub use world::{Who, World};

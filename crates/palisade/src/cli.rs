@@ -5,7 +5,11 @@ use std::time::Duration;
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "palisade", about = "Multi-tenant customer-engagement backend", version)]
+#[command(
+    name = "palisade",
+    about = "Multi-tenant customer-engagement backend",
+    version
+)]
 pub struct Cli {
     /// TOML configuration file (settings are then overridden by PALISADE_* environment variables).
     #[arg(long, global = true, env = "PALISADE_CONFIG")]
@@ -115,11 +119,17 @@ mod tests {
 
     #[test]
     fn adding_to_a_tenant_needs_role_and_authority() {
-        assert!(Cli::try_parse_from(["palisade", "user", "create", "--email", "a@b.co", "--tenant", "acme"]).is_err());
+        assert!(
+            Cli::try_parse_from(["palisade", "user", "create", "--email", "a@b.co", "--tenant", "acme"])
+                .is_err()
+        );
         assert!(Cli::try_parse_from([
-            "palisade", "user", "create", "--email", "a@b.co", "--tenant", "acme", "--role", "rep", "--by", "x@b.co"
+            "palisade", "user", "create", "--email", "a@b.co", "--tenant", "acme", "--role", "rep", "--by",
+            "x@b.co"
         ])
         .is_ok());
-        assert!(Cli::try_parse_from(["palisade", "token", "mint", "--user", "a@b.co", "--ttl", "soon"]).is_err());
+        assert!(
+            Cli::try_parse_from(["palisade", "token", "mint", "--user", "a@b.co", "--ttl", "soon"]).is_err()
+        );
     }
 }

@@ -115,14 +115,20 @@ fn deal(row: &Row) -> Result<Deal, CoreError> {
 fn currency(c: Option<&str>) -> Result<Option<String>, CoreError> {
     match c {
         Some(c) if c.len() == 3 && c.bytes().all(|b| b.is_ascii_uppercase()) => Ok(Some(c.to_owned())),
-        Some(_) => Err(CoreError::invalid("invalid_currency", "currency must be a 3-letter ISO 4217 code")),
+        Some(_) => Err(CoreError::invalid(
+            "invalid_currency",
+            "currency must be a 3-letter ISO 4217 code",
+        )),
         None => Ok(None),
     }
 }
 
 fn amount(a: Option<i64>) -> Result<Option<i64>, CoreError> {
     match a {
-        Some(n) if n < 0 => Err(CoreError::invalid("invalid_amount", "amount_cents must not be negative")),
+        Some(n) if n < 0 => Err(CoreError::invalid(
+            "invalid_amount",
+            "amount_cents must not be negative",
+        )),
         other => Ok(other),
     }
 }
@@ -137,7 +143,12 @@ fn forbidden_owner(e: DbError) -> CoreError {
 }
 
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
-pub async fn create(tx: &mut Tx, tenant: TenantId, caller: UserId, input: &NewDeal) -> Result<Deal, CoreError> {
+pub async fn create(
+    tx: &mut Tx,
+    tenant: TenantId,
+    caller: UserId,
+    input: &NewDeal,
+) -> Result<Deal, CoreError> {
     let title = validate::text("title", &input.title, 200)?;
     let product = validate::optional_text("product", input.product.as_deref(), 200)?;
     let currency = currency(input.currency.as_deref())?.unwrap_or_else(|| "USD".into());
@@ -154,7 +165,17 @@ pub async fn create(tx: &mut Tx, tenant: TenantId, caller: UserId, input: &NewDe
     let row = tx
         .query_opt(
             &sql,
-            &[tenant.as_uuid(), &new_id(), &input.lead_id, &owner, &title, &stage, &amount, &currency, &product],
+            &[
+                tenant.as_uuid(),
+                &new_id(),
+                &input.lead_id,
+                &owner,
+                &title,
+                &stage,
+                &amount,
+                &currency,
+                &product,
+            ],
         )
         .await
         .map_err(forbidden_owner)?
@@ -170,7 +191,11 @@ pub async fn get(tx: &mut Tx, tenant: TenantId, id: Uuid) -> Result<Deal, CoreEr
 
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn list(tx: &mut Tx, tenant: TenantId, filter: &DealFilter) -> Result<Page<Deal>, CoreError> {
-    let limit = PageParams { limit: filter.limit, cursor: filter.cursor }.limit()?;
+    let limit = PageParams {
+        limit: filter.limit,
+        cursor: filter.cursor,
+    }
+    .limit()?;
     let sql = format!(
         "select {COLUMNS} from app.deals where tenant_id = $1 \
            and ($2::uuid is null or owner_id = $2) \
@@ -202,8 +227,11 @@ pub async fn list(tx: &mut Tx, tenant: TenantId, filter: &DealFilter) -> Result<
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn update(tx: &mut Tx, tenant: TenantId, id: Uuid, patch: &DealPatch) -> Result<Deal, CoreError> {
     let title = validate::optional_text("title", patch.title.as_deref(), 200)?;
-    let product =
-        patch.product.as_ref().map(|p| validate::optional_text("product", p.as_deref(), 200)).transpose()?;
+    let product = patch
+        .product
+        .as_ref()
+        .map(|p| validate::optional_text("product", p.as_deref(), 200))
+        .transpose()?;
     let currency = currency(patch.currency.as_deref())?;
     let amount = amount(patch.amount_cents)?;
     let stage = patch.stage.map(Stage::as_str);
@@ -242,7 +270,12 @@ pub async fn update(tx: &mut Tx, tenant: TenantId, id: Uuid, patch: &DealPatch) 
 
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn delete(tx: &mut Tx, tenant: TenantId, id: Uuid) -> Result<(), CoreError> {
-    let n = tx.execute("delete from app.deals where tenant_id = $1 and id = $2", &[tenant.as_uuid(), &id]).await?;
+    let n = tx
+        .execute(
+            "delete from app.deals where tenant_id = $1 and id = $2",
+            &[tenant.as_uuid(), &id],
+        )
+        .await?;
     if n == 0 {
         return Err(CoreError::NotFound);
     }

@@ -127,9 +127,10 @@ fn interaction(row: &Row) -> Result<Interaction, CoreError> {
 
 fn body(b: Option<&str>) -> Result<Option<String>, CoreError> {
     match b {
-        Some(b) if b.chars().count() > MAX_BODY => {
-            Err(CoreError::invalid("invalid_field", format!("body must be at most {MAX_BODY} characters")))
-        }
+        Some(b) if b.chars().count() > MAX_BODY => Err(CoreError::invalid(
+            "invalid_field",
+            format!("body must be at most {MAX_BODY} characters"),
+        )),
         other => Ok(other.map(str::to_owned)),
     }
 }
@@ -181,7 +182,11 @@ pub async fn list(
     tenant: TenantId,
     filter: &InteractionFilter,
 ) -> Result<Page<Interaction>, CoreError> {
-    let limit = PageParams { limit: filter.limit, cursor: filter.cursor }.limit()?;
+    let limit = PageParams {
+        limit: filter.limit,
+        cursor: filter.cursor,
+    }
+    .limit()?;
     let sql = format!(
         "select {COLUMNS} from app.interactions where tenant_id = $1 \
            and ($2::uuid is null or lead_id = $2) \
@@ -248,7 +253,10 @@ pub async fn update(
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn delete(tx: &mut Tx, tenant: TenantId, id: Uuid) -> Result<(), CoreError> {
     let n = tx
-        .execute("delete from app.interactions where tenant_id = $1 and id = $2", &[tenant.as_uuid(), &id])
+        .execute(
+            "delete from app.interactions where tenant_id = $1 and id = $2",
+            &[tenant.as_uuid(), &id],
+        )
         .await?;
     if n == 0 {
         return Err(CoreError::NotFound);

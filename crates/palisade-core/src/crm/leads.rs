@@ -105,7 +105,12 @@ fn clean_email(email: Option<&str>) -> Result<Option<String>, CoreError> {
 }
 
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
-pub async fn create(tx: &mut Tx, tenant: TenantId, caller: UserId, input: &NewLead) -> Result<Lead, CoreError> {
+pub async fn create(
+    tx: &mut Tx,
+    tenant: TenantId,
+    caller: UserId,
+    input: &NewLead,
+) -> Result<Lead, CoreError> {
     let name = validate::text("name", &input.name, 200)?;
     let email = clean_email(input.email.as_deref())?;
     let source = validate::optional_text("source", input.source.as_deref(), 100)?;
@@ -116,7 +121,18 @@ pub async fn create(tx: &mut Tx, tenant: TenantId, caller: UserId, input: &NewLe
          values ($1, $2, $3, $4, $5, $6, $7) returning {COLUMNS}"
     );
     let row = tx
-        .query_one(&sql, &[tenant.as_uuid(), &new_id(), &owner, &name, &email, &status, &source])
+        .query_one(
+            &sql,
+            &[
+                tenant.as_uuid(),
+                &new_id(),
+                &owner,
+                &name,
+                &email,
+                &status,
+                &source,
+            ],
+        )
         .await
         .map_err(forbidden_owner)?;
     lead(&row)
@@ -140,7 +156,11 @@ pub async fn get(tx: &mut Tx, tenant: TenantId, id: Uuid) -> Result<Lead, CoreEr
 
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn list(tx: &mut Tx, tenant: TenantId, filter: &LeadFilter) -> Result<Page<Lead>, CoreError> {
-    let limit = PageParams { limit: filter.limit, cursor: filter.cursor }.limit()?;
+    let limit = PageParams {
+        limit: filter.limit,
+        cursor: filter.cursor,
+    }
+    .limit()?;
     let sql = format!(
         "select {COLUMNS} from app.leads where tenant_id = $1 \
            and ($2::uuid is null or owner_id = $2) \
@@ -153,7 +173,14 @@ pub async fn list(tx: &mut Tx, tenant: TenantId, filter: &LeadFilter) -> Result<
     let rows = tx
         .query(
             &sql,
-            &[tenant.as_uuid(), &filter.owner_id, &status, &filter.updated_since, &filter.cursor, &(limit + 1)],
+            &[
+                tenant.as_uuid(),
+                &filter.owner_id,
+                &status,
+                &filter.updated_since,
+                &filter.cursor,
+                &(limit + 1),
+            ],
         )
         .await?;
     let items = rows.iter().map(lead).collect::<Result<Vec<_>, _>>()?;
@@ -163,8 +190,16 @@ pub async fn list(tx: &mut Tx, tenant: TenantId, filter: &LeadFilter) -> Result<
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn update(tx: &mut Tx, tenant: TenantId, id: Uuid, patch: &LeadPatch) -> Result<Lead, CoreError> {
     let name = validate::optional_text("name", patch.name.as_deref(), 200)?;
-    let email = patch.email.as_ref().map(|e| clean_email(e.as_deref())).transpose()?;
-    let source = patch.source.as_ref().map(|s| validate::optional_text("source", s.as_deref(), 100)).transpose()?;
+    let email = patch
+        .email
+        .as_ref()
+        .map(|e| clean_email(e.as_deref()))
+        .transpose()?;
+    let source = patch
+        .source
+        .as_ref()
+        .map(|s| validate::optional_text("source", s.as_deref(), 100))
+        .transpose()?;
     let status = patch.status.map(LeadStatus::as_str);
     let sql = format!(
         "update app.leads set \
@@ -199,7 +234,12 @@ pub async fn update(tx: &mut Tx, tenant: TenantId, id: Uuid, patch: &LeadPatch) 
 /// enforces the same rule in the database.
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn delete(tx: &mut Tx, tenant: TenantId, id: Uuid) -> Result<(), CoreError> {
-    let n = tx.execute("delete from app.leads where tenant_id = $1 and id = $2", &[tenant.as_uuid(), &id]).await?;
+    let n = tx
+        .execute(
+            "delete from app.leads where tenant_id = $1 and id = $2",
+            &[tenant.as_uuid(), &id],
+        )
+        .await?;
     if n == 0 {
         return Err(CoreError::NotFound);
     }

@@ -65,8 +65,19 @@ pub async fn create(
         "insert into app.coaching_observations (tenant_id, id, owner_id, lead_id, category, observation, source) \
          values ($1, $2, $3, $4, $5, $6, 'self') returning {COLUMNS}"
     );
-    let row =
-        tx.query_one(&sql, &[tenant.as_uuid(), &new_id(), owner.as_uuid(), &input.lead_id, &category, &text]).await?;
+    let row = tx
+        .query_one(
+            &sql,
+            &[
+                tenant.as_uuid(),
+                &new_id(),
+                owner.as_uuid(),
+                &input.lead_id,
+                &category,
+                &text,
+            ],
+        )
+        .await?;
     observation(&row)
 }
 
@@ -93,9 +104,13 @@ pub async fn record_for_member(
 
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn get(tx: &mut Tx, tenant: TenantId, owner: UserId, id: Uuid) -> Result<Observation, CoreError> {
-    let sql =
-        format!("select {COLUMNS} from app.coaching_observations where tenant_id = $1 and owner_id = $2 and id = $3");
-    observation(&tx.query_one(&sql, &[tenant.as_uuid(), owner.as_uuid(), &id]).await?)
+    let sql = format!(
+        "select {COLUMNS} from app.coaching_observations where tenant_id = $1 and owner_id = $2 and id = $3"
+    );
+    observation(
+        &tx.query_one(&sql, &[tenant.as_uuid(), owner.as_uuid(), &id])
+            .await?,
+    )
 }
 
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
@@ -110,7 +125,12 @@ pub async fn list(
         "select {COLUMNS} from app.coaching_observations where tenant_id = $1 and owner_id = $2 \
            and ($3::uuid is null or id < $3) order by id desc limit $4"
     );
-    let rows = tx.query(&sql, &[tenant.as_uuid(), owner.as_uuid(), &page.cursor, &(limit + 1)]).await?;
+    let rows = tx
+        .query(
+            &sql,
+            &[tenant.as_uuid(), owner.as_uuid(), &page.cursor, &(limit + 1)],
+        )
+        .await?;
     let items = rows.iter().map(observation).collect::<Result<Vec<_>, _>>()?;
     Ok(Page::from_overfetch(items, limit, |o| o.id))
 }
@@ -130,7 +150,10 @@ pub async fn update(
            observation = coalesce($5, observation) \
          where tenant_id = $1 and owner_id = $2 and id = $3 returning {COLUMNS}"
     );
-    observation(&tx.query_one(&sql, &[tenant.as_uuid(), owner.as_uuid(), &id, &category, &text]).await?)
+    observation(
+        &tx.query_one(&sql, &[tenant.as_uuid(), owner.as_uuid(), &id, &category, &text])
+            .await?,
+    )
 }
 
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]

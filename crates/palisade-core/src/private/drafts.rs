@@ -72,7 +72,12 @@ fn draft(row: &Row) -> Result<Draft, CoreError> {
 }
 
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
-pub async fn create(tx: &mut Tx, tenant: TenantId, owner: UserId, input: &NewDraft) -> Result<Draft, CoreError> {
+pub async fn create(
+    tx: &mut Tx,
+    tenant: TenantId,
+    owner: UserId,
+    input: &NewDraft,
+) -> Result<Draft, CoreError> {
     let subject = validate::optional_text("subject", input.subject.as_deref(), 300)?;
     let body = validate::text("body", &input.body, 20_000)?;
     let sql = format!(
@@ -82,7 +87,15 @@ pub async fn create(tx: &mut Tx, tenant: TenantId, owner: UserId, input: &NewDra
     let row = tx
         .query_one(
             &sql,
-            &[tenant.as_uuid(), &new_id(), owner.as_uuid(), &input.lead_id, &input.channel.as_str(), &subject, &body],
+            &[
+                tenant.as_uuid(),
+                &new_id(),
+                owner.as_uuid(),
+                &input.lead_id,
+                &input.channel.as_str(),
+                &subject,
+                &body,
+            ],
         )
         .await?;
     draft(&row)
@@ -91,17 +104,30 @@ pub async fn create(tx: &mut Tx, tenant: TenantId, owner: UserId, input: &NewDra
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn get(tx: &mut Tx, tenant: TenantId, owner: UserId, id: Uuid) -> Result<Draft, CoreError> {
     let sql = format!("select {COLUMNS} from app.drafts where tenant_id = $1 and owner_id = $2 and id = $3");
-    draft(&tx.query_one(&sql, &[tenant.as_uuid(), owner.as_uuid(), &id]).await?)
+    draft(
+        &tx.query_one(&sql, &[tenant.as_uuid(), owner.as_uuid(), &id])
+            .await?,
+    )
 }
 
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
-pub async fn list(tx: &mut Tx, tenant: TenantId, owner: UserId, page: &PageParams) -> Result<Page<Draft>, CoreError> {
+pub async fn list(
+    tx: &mut Tx,
+    tenant: TenantId,
+    owner: UserId,
+    page: &PageParams,
+) -> Result<Page<Draft>, CoreError> {
     let limit = page.limit()?;
     let sql = format!(
         "select {COLUMNS} from app.drafts where tenant_id = $1 and owner_id = $2 \
            and ($3::uuid is null or id < $3) order by id desc limit $4"
     );
-    let rows = tx.query(&sql, &[tenant.as_uuid(), owner.as_uuid(), &page.cursor, &(limit + 1)]).await?;
+    let rows = tx
+        .query(
+            &sql,
+            &[tenant.as_uuid(), owner.as_uuid(), &page.cursor, &(limit + 1)],
+        )
+        .await?;
     let items = rows.iter().map(draft).collect::<Result<Vec<_>, _>>()?;
     Ok(Page::from_overfetch(items, limit, |d| d.id))
 }
@@ -114,8 +140,11 @@ pub async fn update(
     id: Uuid,
     patch: &DraftPatch,
 ) -> Result<Draft, CoreError> {
-    let subject =
-        patch.subject.as_ref().map(|s| validate::optional_text("subject", s.as_deref(), 300)).transpose()?;
+    let subject = patch
+        .subject
+        .as_ref()
+        .map(|s| validate::optional_text("subject", s.as_deref(), 300))
+        .transpose()?;
     let body = validate::optional_text("body", patch.body.as_deref(), 20_000)?;
     let sql = format!(
         "update app.drafts set channel = coalesce($4, channel), \

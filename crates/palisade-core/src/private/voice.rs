@@ -64,7 +64,10 @@ pub async fn create(
     let label = validate::text("label", &input.label, 200)?;
     let key = validate::text("storage_key", &input.storage_key, 500)?;
     if !(1..=3_600_000).contains(&input.duration_ms) {
-        return Err(CoreError::invalid("invalid_field", "duration_ms must be between 1 and 3600000"));
+        return Err(CoreError::invalid(
+            "invalid_field",
+            "duration_ms must be between 1 and 3600000",
+        ));
     }
     let transcript = validate::optional_text("transcript", input.transcript.as_deref(), 100_000)?;
     let sql = format!(
@@ -74,7 +77,15 @@ pub async fn create(
     let row = tx
         .query_one(
             &sql,
-            &[tenant.as_uuid(), &new_id(), owner.as_uuid(), &label, &key, &input.duration_ms, &transcript],
+            &[
+                tenant.as_uuid(),
+                &new_id(),
+                owner.as_uuid(),
+                &label,
+                &key,
+                &input.duration_ms,
+                &transcript,
+            ],
         )
         .await?;
     sample(&row)
@@ -82,8 +93,12 @@ pub async fn create(
 
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn get(tx: &mut Tx, tenant: TenantId, owner: UserId, id: Uuid) -> Result<VoiceSample, CoreError> {
-    let sql = format!("select {COLUMNS} from app.voice_samples where tenant_id = $1 and owner_id = $2 and id = $3");
-    sample(&tx.query_one(&sql, &[tenant.as_uuid(), owner.as_uuid(), &id]).await?)
+    let sql =
+        format!("select {COLUMNS} from app.voice_samples where tenant_id = $1 and owner_id = $2 and id = $3");
+    sample(
+        &tx.query_one(&sql, &[tenant.as_uuid(), owner.as_uuid(), &id])
+            .await?,
+    )
 }
 
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
@@ -98,7 +113,12 @@ pub async fn list(
         "select {COLUMNS} from app.voice_samples where tenant_id = $1 and owner_id = $2 \
            and ($3::uuid is null or id < $3) order by id desc limit $4"
     );
-    let rows = tx.query(&sql, &[tenant.as_uuid(), owner.as_uuid(), &page.cursor, &(limit + 1)]).await?;
+    let rows = tx
+        .query(
+            &sql,
+            &[tenant.as_uuid(), owner.as_uuid(), &page.cursor, &(limit + 1)],
+        )
+        .await?;
     let items = rows.iter().map(sample).collect::<Result<Vec<_>, _>>()?;
     Ok(Page::from_overfetch(items, limit, |s| s.id))
 }
@@ -112,8 +132,11 @@ pub async fn update(
     patch: &VoiceSamplePatch,
 ) -> Result<VoiceSample, CoreError> {
     let label = validate::optional_text("label", patch.label.as_deref(), 200)?;
-    let transcript =
-        patch.transcript.as_ref().map(|t| validate::optional_text("transcript", t.as_deref(), 100_000)).transpose()?;
+    let transcript = patch
+        .transcript
+        .as_ref()
+        .map(|t| validate::optional_text("transcript", t.as_deref(), 100_000))
+        .transpose()?;
     let sql = format!(
         "update app.voice_samples set label = coalesce($4, label), \
            transcript = case when $5 then $6 else transcript end \
@@ -122,7 +145,14 @@ pub async fn update(
     let row = tx
         .query_one(
             &sql,
-            &[tenant.as_uuid(), owner.as_uuid(), &id, &label, &transcript.is_some(), &transcript.flatten()],
+            &[
+                tenant.as_uuid(),
+                owner.as_uuid(),
+                &id,
+                &label,
+                &transcript.is_some(),
+                &transcript.flatten(),
+            ],
         )
         .await?;
     sample(&row)

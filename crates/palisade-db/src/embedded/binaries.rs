@@ -21,7 +21,10 @@ impl PgBinaries {
 /// Candidate directories in preference order: an explicit override, then PATH, `pg_config --bindir`,
 /// and `/usr/lib/postgresql/*/bin`. Among usable ones the newest major wins; `want_major` (an existing
 /// cluster's PG_VERSION) must match exactly.
-pub fn find_binaries(override_dir: Option<&Path>, want_major: Option<u32>) -> Result<PgBinaries, EmbeddedError> {
+pub fn find_binaries(
+    override_dir: Option<&Path>,
+    want_major: Option<u32>,
+) -> Result<PgBinaries, EmbeddedError> {
     let mut candidates: Vec<PathBuf> = Vec::new();
     if let Some(dir) = override_dir {
         candidates.push(dir.to_path_buf());
@@ -35,7 +38,10 @@ pub fn find_binaries(override_dir: Option<&Path>, want_major: Option<u32>) -> Re
             }
         }
         if let Ok(entries) = std::fs::read_dir("/usr/lib/postgresql") {
-            let mut dirs: Vec<PathBuf> = entries.filter_map(|e| e.ok()).map(|e| e.path().join("bin")).collect();
+            let mut dirs: Vec<PathBuf> = entries
+                .filter_map(|e| e.ok())
+                .map(|e| e.path().join("bin"))
+                .collect();
             dirs.sort();
             dirs.reverse();
             candidates.extend(dirs);
@@ -43,7 +49,10 @@ pub fn find_binaries(override_dir: Option<&Path>, want_major: Option<u32>) -> Re
     }
     let mut found: Vec<PgBinaries> = Vec::new();
     for dir in candidates {
-        if !["postgres", "initdb", "pg_ctl"].iter().all(|t| dir.join(t).is_file()) {
+        if !["postgres", "initdb", "pg_ctl"]
+            .iter()
+            .all(|t| dir.join(t).is_file())
+        {
             continue;
         }
         if found.iter().any(|f| f.bin_dir == dir) {
@@ -65,7 +74,9 @@ pub fn find_binaries(override_dir: Option<&Path>, want_major: Option<u32>) -> Re
             cluster: m,
             available: found.iter().map(|b| b.major).collect(),
         },
-        None => EmbeddedError::NoBinaries { found: found.iter().map(|b| b.major).collect() },
+        None => EmbeddedError::NoBinaries {
+            found: found.iter().map(|b| b.major).collect(),
+        },
     })
 }
 
@@ -76,7 +87,9 @@ fn major_version(postgres: &Path) -> Option<u32> {
 
 /// "postgres (PostgreSQL) 15.20 (Debian 15.20-0+deb12u1)" -> 15
 fn parse_major(version: &str) -> Option<u32> {
-    let number = version.split_whitespace().find(|w| w.starts_with(|c: char| c.is_ascii_digit()))?;
+    let number = version
+        .split_whitespace()
+        .find(|w| w.starts_with(|c: char| c.is_ascii_digit()))?;
     number.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()
 }
 
@@ -86,7 +99,10 @@ mod tests {
 
     #[test]
     fn parses_versions() {
-        assert_eq!(parse_major("postgres (PostgreSQL) 15.20 (Debian 15.20-0+deb12u1)"), Some(15));
+        assert_eq!(
+            parse_major("postgres (PostgreSQL) 15.20 (Debian 15.20-0+deb12u1)"),
+            Some(15)
+        );
         assert_eq!(parse_major("postgres (PostgreSQL) 17beta1"), Some(17));
         assert_eq!(parse_major("nonsense"), None);
     }

@@ -85,7 +85,9 @@ impl Cluster {
         if socket.as_os_str().len() > MAX_SOCKET_PATH {
             return Err(EmbeddedError::SocketPathTooLong { path: socket });
         }
-        let existing = fs::read_to_string(pgdata.join("PG_VERSION")).ok().and_then(|v| v.trim().parse().ok());
+        let existing = fs::read_to_string(pgdata.join("PG_VERSION"))
+            .ok()
+            .and_then(|v| v.trim().parse().ok());
         let bins = find_binaries(settings.bin_dir.as_deref(), existing)?;
         let run_as = RunAs::resolve(settings.os_user.as_deref())?;
         let io = |what: &str| {
@@ -96,7 +98,12 @@ impl Cluster {
         // The cluster's user must traverse (not list) Palisade's directory, which also holds secrets.
         let mode = if run_as.is_some() { 0o711 } else { 0o700 };
         fs::set_permissions(&data_dir, fs::Permissions::from_mode(mode)).map_err(io("chmod"))?;
-        let cluster = Self { log_file: data_dir.join("postgres.log"), pgdata, bins, run_as };
+        let cluster = Self {
+            log_file: data_dir.join("postgres.log"),
+            pgdata,
+            bins,
+            run_as,
+        };
         cluster.check_reachable(&data_dir)?;
         if existing.is_none() {
             cluster.initdb()?;
@@ -135,14 +142,23 @@ impl Cluster {
         if ok {
             Ok(())
         } else {
-            Err(EmbeddedError::NotReachable { user: user.name.clone(), path: data_dir.to_path_buf() })
+            Err(EmbeddedError::NotReachable {
+                user: user.name.clone(),
+                path: data_dir.to_path_buf(),
+            })
         }
     }
 
     fn initdb(&self) -> Result<(), EmbeddedError> {
-        let io = |what: &'static str| move |source| EmbeddedError::Io { what: what.into(), source };
+        let io = |what: &'static str| {
+            move |source| EmbeddedError::Io {
+                what: what.into(),
+                source,
+            }
+        };
         fs::create_dir_all(&self.pgdata).map_err(io("create cluster directory"))?;
-        fs::set_permissions(&self.pgdata, fs::Permissions::from_mode(0o700)).map_err(io("chmod cluster directory"))?;
+        fs::set_permissions(&self.pgdata, fs::Permissions::from_mode(0o700))
+            .map_err(io("chmod cluster directory"))?;
         if let Some(user) = &self.run_as {
             user.chown(&self.pgdata)?;
         }
@@ -150,11 +166,22 @@ impl Cluster {
         let out = command(&self.bins.tool("initdb"), self.run_as.as_ref())
             .arg("-D")
             .arg(&self.pgdata)
-            .args(["-U", SUPERUSER, "-E", "UTF8", "--locale=C", "--auth-local=trust", "--auth-host=reject"])
+            .args([
+                "-U",
+                SUPERUSER,
+                "-E",
+                "UTF8",
+                "--locale=C",
+                "--auth-local=trust",
+                "--auth-host=reject",
+            ])
             .output()
             .map_err(io("run initdb"))?;
         if !out.status.success() {
-            return Err(EmbeddedError::Tool { what: "initdb".into(), detail: tail(&out.stderr) });
+            return Err(EmbeddedError::Tool {
+                what: "initdb".into(),
+                detail: tail(&out.stderr),
+            });
         }
         // Unix socket inside the data directory (relative paths resolve there), no TCP at all.
         let mut conf = fs::OpenOptions::new()
@@ -180,12 +207,16 @@ impl Cluster {
                 return Ok(StartOutcome::Adopted);
             }
             tracing::warn!(pid, "removing stale postmaster.pid left by a crashed run");
-            fs::remove_file(self.pgdata.join("postmaster.pid"))
-                .map_err(|source| EmbeddedError::Io { what: "remove stale postmaster.pid".into(), source })?;
+            fs::remove_file(self.pgdata.join("postmaster.pid")).map_err(|source| EmbeddedError::Io {
+                what: "remove stale postmaster.pid".into(),
+                source,
+            })?;
         }
         if !self.log_file.exists() {
-            fs::File::create(&self.log_file)
-                .map_err(|source| EmbeddedError::Io { what: "create postgres.log".into(), source })?;
+            fs::File::create(&self.log_file).map_err(|source| EmbeddedError::Io {
+                what: "create postgres.log".into(),
+                source,
+            })?;
         }
         if let Some(user) = &self.run_as {
             user.chown(&self.log_file)?;
@@ -199,7 +230,10 @@ impl Cluster {
             .args(["-w", "-t", "60"])
             .stdin(Stdio::null())
             .output()
-            .map_err(|source| EmbeddedError::Io { what: "run pg_ctl start".into(), source })?;
+            .map_err(|source| EmbeddedError::Io {
+                what: "run pg_ctl start".into(),
+                source,
+            })?;
         if !out.status.success() {
             let log = fs::read(&self.log_file).unwrap_or_default();
             return Err(EmbeddedError::Tool {
@@ -222,9 +256,15 @@ impl Cluster {
             .args(["-m", "fast", "-w", "-t", "60"])
             .stdin(Stdio::null())
             .output()
-            .map_err(|source| EmbeddedError::Io { what: "run pg_ctl stop".into(), source })?;
+            .map_err(|source| EmbeddedError::Io {
+                what: "run pg_ctl stop".into(),
+                source,
+            })?;
         if !out.status.success() {
-            return Err(EmbeddedError::Tool { what: "stopping PostgreSQL".into(), detail: tail(&out.stderr) });
+            return Err(EmbeddedError::Tool {
+                what: "stopping PostgreSQL".into(),
+                detail: tail(&out.stderr),
+            });
         }
         Ok(())
     }
@@ -247,7 +287,10 @@ if [ -n "$2" ]; then rm -rf "$2"; fi"#;
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .map_err(|source| EmbeddedError::Io { what: "spawn watchdog".into(), source })?;
+            .map_err(|source| EmbeddedError::Io {
+                what: "spawn watchdog".into(),
+                source,
+            })?;
         // Keep the write end open for the life of the process; the OS closes it on exit.
         if let Some(stdin) = child.stdin.take() {
             std::mem::forget(stdin);
@@ -280,11 +323,16 @@ if [ -n "$2" ]; then rm -rf "$2"; fi"#;
 
 /// True when `pid` is alive and is a PostgreSQL server (not a process that reused the pid).
 fn is_postgres_process(pid: i32) -> bool {
-    fs::read_to_string(format!("/proc/{pid}/comm")).map(|c| c.trim() == "postgres").unwrap_or(false)
+    fs::read_to_string(format!("/proc/{pid}/comm"))
+        .map(|c| c.trim() == "postgres")
+        .unwrap_or(false)
 }
 
 fn absolute(path: &Path) -> Result<PathBuf, EmbeddedError> {
-    std::path::absolute(path).map_err(|source| EmbeddedError::Io { what: "resolve data directory".into(), source })
+    std::path::absolute(path).map_err(|source| EmbeddedError::Io {
+        what: "resolve data directory".into(),
+        source,
+    })
 }
 
 fn tail(bytes: &[u8]) -> String {

@@ -18,19 +18,30 @@ impl RunAs {
             return Ok(None);
         }
         let name = configured.unwrap_or("postgres");
-        let user = nix::unistd::User::from_name(name)
-            .ok()
-            .flatten()
-            .ok_or_else(|| EmbeddedError::NoOsUser { name: name.to_owned() })?;
+        let user =
+            nix::unistd::User::from_name(name)
+                .ok()
+                .flatten()
+                .ok_or_else(|| EmbeddedError::NoOsUser {
+                    name: name.to_owned(),
+                })?;
         if user.uid.is_root() {
-            return Err(EmbeddedError::NoOsUser { name: format!("{name} (is root; initdb refuses root)") });
+            return Err(EmbeddedError::NoOsUser {
+                name: format!("{name} (is root; initdb refuses root)"),
+            });
         }
-        Ok(Some(Self { name: name.to_owned(), uid: user.uid.as_raw(), gid: user.gid.as_raw() }))
+        Ok(Some(Self {
+            name: name.to_owned(),
+            uid: user.uid.as_raw(),
+            gid: user.gid.as_raw(),
+        }))
     }
 
     pub fn chown(&self, path: &Path) -> Result<(), EmbeddedError> {
-        std::os::unix::fs::chown(path, Some(self.uid), Some(self.gid))
-            .map_err(|e| EmbeddedError::Io { what: format!("chown {}", path.display()), source: e })
+        std::os::unix::fs::chown(path, Some(self.uid), Some(self.gid)).map_err(|e| EmbeddedError::Io {
+            what: format!("chown {}", path.display()),
+            source: e,
+        })
     }
 }
 
@@ -41,7 +52,10 @@ pub fn command(program: &Path, run_as: Option<&RunAs>) -> Command {
     cmd.current_dir("/").env("LC_ALL", "C").env_remove("PGDATA");
     if let Some(user) = run_as {
         // std drops supplementary groups when a root process switches uid.
-        cmd.uid(user.uid).gid(user.gid).env("HOME", "/").env("USER", &user.name);
+        cmd.uid(user.uid)
+            .gid(user.gid)
+            .env("HOME", "/")
+            .env("USER", &user.name);
     }
     cmd
 }

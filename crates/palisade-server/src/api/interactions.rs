@@ -1,7 +1,9 @@
 //! Interactions.
 use axum::http::StatusCode;
 use axum::Json;
-use palisade_core::crm::interactions::{self, Interaction, InteractionFilter, InteractionPatch, NewInteraction};
+use palisade_core::crm::interactions::{
+    self, Interaction, InteractionFilter, InteractionPatch, NewInteraction,
+};
 use palisade_core::page::Page;
 use uuid::Uuid;
 
@@ -11,7 +13,10 @@ use crate::extract::{ApiJson, ApiPath, ApiQuery, Member};
 /// Interactions you can see: on your own leads as a rep, all as a manager or admin. Newest first.
 #[utoipa::path(get, path = "/api/v1/interactions", tag = "interactions", security(("bearer" = [])), params(InteractionFilter),
     responses((status = 200, body = Page<Interaction>), (status = 400, body = ErrorBody)))]
-pub async fn list(member: Member, ApiQuery(filter): ApiQuery<InteractionFilter>) -> ApiResult<Json<Page<Interaction>>> {
+pub async fn list(
+    member: Member,
+    ApiQuery(filter): ApiQuery<InteractionFilter>,
+) -> ApiResult<Json<Page<Interaction>>> {
     let mut tx = member.tx().await?;
     let page = interactions::list(&mut tx, member.tenant, &filter).await?;
     tx.commit().await?;
@@ -21,7 +26,10 @@ pub async fn list(member: Member, ApiQuery(filter): ApiQuery<InteractionFilter>)
 /// Log an interaction on a lead you can see (logged as you).
 #[utoipa::path(post, path = "/api/v1/interactions", tag = "interactions", security(("bearer" = [])), request_body = NewInteraction,
     responses((status = 201, body = Interaction), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn create(member: Member, ApiJson(input): ApiJson<NewInteraction>) -> ApiResult<(StatusCode, Json<Interaction>)> {
+pub async fn create(
+    member: Member,
+    ApiJson(input): ApiJson<NewInteraction>,
+) -> ApiResult<(StatusCode, Json<Interaction>)> {
     let mut tx = member.tx().await?;
     let interaction = interactions::create(&mut tx, member.tenant, member.user, &input).await?;
     tx.commit().await?;

@@ -68,9 +68,33 @@ macro_rules! own_records {
     };
 }
 
-own_records!(drafts_api, drafts, drafts::Draft, drafts::NewDraft, drafts::DraftPatch, "me",
-    "/api/v1/me/drafts", "/api/v1/me/drafts/{id}");
-own_records!(coaching_api, coaching, coaching::Observation, coaching::NewObservation, coaching::ObservationPatch,
-    "me", "/api/v1/me/coaching", "/api/v1/me/coaching/{id}");
-own_records!(voice_api, voice, voice::VoiceSample, voice::NewVoiceSample, voice::VoiceSamplePatch, "me",
-    "/api/v1/me/voice-samples", "/api/v1/me/voice-samples/{id}");
+own_records!(
+    drafts_api,
+    drafts,
+    drafts::Draft,
+    drafts::NewDraft,
+    drafts::DraftPatch,
+    "me",
+    "/api/v1/me/drafts",
+    "/api/v1/me/drafts/{id}"
+);
+own_records!(
+    coaching_api,
+    coaching,
+    coaching::Observation,
+    coaching::NewObservation,
+    coaching::ObservationPatch,
+    "me",
+    "/api/v1/me/coaching",
+    "/api/v1/me/coaching/{id}"
+);
+own_records!(
+    voice_api,
+    voice,
+    voice::VoiceSample,
+    voice::NewVoiceSample,
+    voice::VoiceSamplePatch,
+    "me",
+    "/api/v1/me/voice-samples",
+    "/api/v1/me/voice-samples/{id}"
+);

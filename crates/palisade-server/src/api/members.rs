@@ -21,7 +21,10 @@ pub async fn list(member: Member) -> ApiResult<Json<Vec<MemberView>>> {
 /// Add a member by email (admins). Creates the user when new; re-activates a former member.
 #[utoipa::path(post, path = "/api/v1/members", tag = "members", security(("bearer" = [])), request_body = NewMember,
     responses((status = 201, body = MemberView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn add(admin: Admin, ApiJson(input): ApiJson<NewMember>) -> ApiResult<(StatusCode, Json<MemberView>)> {
+pub async fn add(
+    admin: Admin,
+    ApiJson(input): ApiJson<NewMember>,
+) -> ApiResult<(StatusCode, Json<MemberView>)> {
     let Admin { tenant, mut tx, .. } = admin;
     let member = tenancy::add_member(&mut tx, tenant, &input).await?;
     tx.commit().await?;

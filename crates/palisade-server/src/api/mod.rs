@@ -32,7 +32,12 @@ impl Modify for BearerAuth {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
         );
     }
 }
@@ -51,12 +56,28 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(deals::list, deals::create))
         .routes(routes!(deals::get, deals::update, deals::delete))
         .routes(routes!(interactions::list, interactions::create))
-        .routes(routes!(interactions::get, interactions::update, interactions::delete))
+        .routes(routes!(
+            interactions::get,
+            interactions::update,
+            interactions::delete
+        ))
         .routes(routes!(me::drafts_api::list, me::drafts_api::create))
-        .routes(routes!(me::drafts_api::get, me::drafts_api::update, me::drafts_api::delete))
+        .routes(routes!(
+            me::drafts_api::get,
+            me::drafts_api::update,
+            me::drafts_api::delete
+        ))
         .routes(routes!(me::coaching_api::list, me::coaching_api::create))
-        .routes(routes!(me::coaching_api::get, me::coaching_api::update, me::coaching_api::delete))
+        .routes(routes!(
+            me::coaching_api::get,
+            me::coaching_api::update,
+            me::coaching_api::delete
+        ))
         .routes(routes!(me::voice_api::list, me::voice_api::create))
-        .routes(routes!(me::voice_api::get, me::voice_api::update, me::voice_api::delete))
+        .routes(routes!(
+            me::voice_api::get,
+            me::voice_api::update,
+            me::voice_api::delete
+        ))
         .routes(routes!(dashboard::get))
 }

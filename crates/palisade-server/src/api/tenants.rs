@@ -11,7 +11,10 @@ use crate::extract::{ApiJson, ApiPath, Caller};
 /// Create a tenant; you become its admin.
 #[utoipa::path(post, path = "/api/v1/tenants", tag = "tenants", security(("bearer" = [])), request_body = NewTenant,
     responses((status = 201, body = Tenant), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn create(caller: Caller, ApiJson(input): ApiJson<NewTenant>) -> ApiResult<(StatusCode, Json<Tenant>)> {
+pub async fn create(
+    caller: Caller,
+    ApiJson(input): ApiJson<NewTenant>,
+) -> ApiResult<(StatusCode, Json<Tenant>)> {
     let mut tx = caller.tx().await?;
     let tenant = tenancy::create(&mut tx, caller.user_id(), &input).await?;
     tx.commit().await?;

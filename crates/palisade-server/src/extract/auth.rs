@@ -26,7 +26,10 @@ impl Caller {
 
     /// A user-context transaction that is not scoped to any tenant (tenant lists, tenant creation).
     pub async fn tx(&self) -> Result<Tx, ApiError> {
-        let principal = Principal { user_id: self.principal.user_id, tenant_id: None };
+        let principal = Principal {
+            user_id: self.principal.user_id,
+            tenant_id: None,
+        };
         Ok(self.db.user(&principal).await?)
     }
 }
@@ -50,8 +53,13 @@ impl FromRequestParts<AppState> for Caller {
             palisade_auth::TokenError::Expired => ApiError::unauthenticated("the access token has expired"),
             _ => ApiError::unauthenticated("the access token is invalid"),
         })?;
-        let RequestId(correlation) = RequestId::from_request_parts(parts, state).await.unwrap_or_else(|e| match e {});
-        Ok(Self { principal, db: state.db.correlated(correlation) })
+        let RequestId(correlation) = RequestId::from_request_parts(parts, state)
+            .await
+            .unwrap_or_else(|e| match e {});
+        Ok(Self {
+            principal,
+            db: state.db.correlated(correlation),
+        })
     }
 }
 
@@ -66,7 +74,13 @@ impl Member {
     /// A user-context transaction in the tenant; fails with 403 `not_a_member` on its first statement
     /// unless the caller is an active member.
     pub async fn tx(&self) -> Result<Tx, ApiError> {
-        Ok(self.db.user(&Principal { user_id: self.user, tenant_id: Some(self.tenant) }).await?)
+        Ok(self
+            .db
+            .user(&Principal {
+                user_id: self.user,
+                tenant_id: Some(self.tenant),
+            })
+            .await?)
     }
 }
 
@@ -78,7 +92,11 @@ impl FromRequestParts<AppState> for Member {
         let tenant = caller.principal.tenant_id.ok_or_else(|| {
             ApiError::forbidden("this access token is not scoped to a tenant; mint one with --tenant")
         })?;
-        Ok(Self { user: caller.principal.user_id, tenant, db: caller.db })
+        Ok(Self {
+            user: caller.principal.user_id,
+            tenant,
+            db: caller.db,
+        })
     }
 }
 
@@ -119,7 +137,12 @@ impl FromRequestParts<AppState> for Manager {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let member = Member::from_request_parts(parts, state).await?;
         let (user, tenant, tx) = with_role(member, TenantRole::Manager).await?;
-        Ok(Self { user, tenant, tx, _proof: Proof })
+        Ok(Self {
+            user,
+            tenant,
+            tx,
+            _proof: Proof,
+        })
     }
 }
 
@@ -129,6 +152,11 @@ impl FromRequestParts<AppState> for Admin {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let member = Member::from_request_parts(parts, state).await?;
         let (user, tenant, tx) = with_role(member, TenantRole::Admin).await?;
-        Ok(Self { user, tenant, tx, _proof: Proof })
+        Ok(Self {
+            user,
+            tenant,
+            tx,
+            _proof: Proof,
+        })
     }
 }

@@ -33,13 +33,15 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
             ));
         }
         let limit = state.body_limit;
-        let bytes = axum::body::to_bytes(Body::new(req.into_body()), limit).await.map_err(|_| {
-            ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
-                format!("request body exceeds {limit} bytes"),
-            )
-        })?;
+        let bytes = axum::body::to_bytes(Body::new(req.into_body()), limit)
+            .await
+            .map_err(|_| {
+                ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "payload_too_large",
+                    format!("request body exceeds {limit} bytes"),
+                )
+            })?;
         let mut de = serde_json::Deserializer::from_slice(&bytes);
         match serde_path_to_error::deserialize::<_, T>(&mut de) {
             Ok(value) => {
@@ -54,15 +56,27 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
                     return Err(malformed());
                 }
                 let message = scrub_serde_message(&inner.to_string());
-                let message = if path == "." { message } else { format!("{path}: {message}") };
-                Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", message))
+                let message = if path == "." {
+                    message
+                } else {
+                    format!("{path}: {message}")
+                };
+                Err(ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid_body",
+                    message,
+                ))
             }
         }
     }
 }
 
 fn malformed() -> ApiError {
-    ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", "request body is not valid JSON")
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "malformed_json",
+        "request body is not valid JSON",
+    )
 }
 
 pub struct ApiPath<T>(pub T);
@@ -71,9 +85,16 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        Path::<T>::from_request_parts(parts, state).await.map(|Path(v)| Self(v)).map_err(|_| {
-            ApiError::new(StatusCode::BAD_REQUEST, "invalid_path", "a path parameter is not a valid id")
-        })
+        Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Path(v)| Self(v))
+            .map_err(|_| {
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_path",
+                    "a path parameter is not a valid id",
+                )
+            })
     }
 }
 
@@ -85,7 +106,11 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         let query = parts.uri.query().unwrap_or_default();
         serde_urlencoded::from_str::<T>(query).map(Self).map_err(|err| {
-            ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", scrub_serde_message(&err.to_string()))
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_query",
+                scrub_serde_message(&err.to_string()),
+            )
         })
     }
 }

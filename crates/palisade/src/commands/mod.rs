@@ -18,7 +18,11 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<()> {
         config.database.data_dir = dir;
     }
     match cli.command {
-        Command::Serve { bind, tls_cert, tls_key } => {
+        Command::Serve {
+            bind,
+            tls_cert,
+            tls_key,
+        } => {
             if let Some(bind) = bind {
                 config.server.bind = bind;
             }

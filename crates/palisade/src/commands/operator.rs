@@ -10,10 +10,7 @@ use palisade_server::Database;
 use crate::cli::{TenantCommand, TokenCommand, UserCommand};
 
 /// Runs `work` against the configured database (migrating first when configured), then closes it.
-async fn with_db<T>(
-    config: &Config,
-    work: impl AsyncFnOnce(&Db) -> anyhow::Result<T>,
-) -> anyhow::Result<T> {
+async fn with_db<T>(config: &Config, work: impl AsyncFnOnce(&Db) -> anyhow::Result<T>) -> anyhow::Result<T> {
     let database = Database::prepare(&config.database).await?;
     let result = async {
         if config.database.migrate_on_start {
@@ -32,7 +29,11 @@ pub async fn migrate(config: &Config) -> anyhow::Result<()> {
     let result = database.migrate(&config.database).await;
     database.close().await;
     let report = result?;
-    println!("{} migration(s) applied, {} already present", report.applied.len(), report.already);
+    println!(
+        "{} migration(s) applied, {} already present",
+        report.applied.len(),
+        report.already
+    );
     Ok(())
 }
 
@@ -55,11 +56,18 @@ async fn find_user(db: &Db, email: &str) -> anyhow::Result<UserId> {
 }
 
 async fn tenant_of(db: &Db, user: UserId, slug: &str) -> anyhow::Result<TenantId> {
-    let mut tx = db.user(&Principal { user_id: user, tenant_id: None }).await?;
-    let tenant = tenancy::find_by_slug(&mut tx, user, slug).await.map_err(|e| match e {
-        CoreError::NotFound => anyhow!("the user is not an active member of a tenant `{slug}`"),
-        other => core(other),
-    })?;
+    let mut tx = db
+        .user(&Principal {
+            user_id: user,
+            tenant_id: None,
+        })
+        .await?;
+    let tenant = tenancy::find_by_slug(&mut tx, user, slug)
+        .await
+        .map_err(|e| match e {
+            CoreError::NotFound => anyhow!("the user is not an active member of a tenant `{slug}`"),
+            other => core(other),
+        })?;
     tx.commit().await?;
     Ok(TenantId::from_uuid(tenant.id))
 }
@@ -68,35 +76,68 @@ pub async fn tenant(config: &Config, command: TenantCommand) -> anyhow::Result<(
     let TenantCommand::Create { slug, name, admin } = command;
     with_db(config, async |db| {
         let admin = ensure_user(db, &admin, None).await?;
-        let mut tx = db.user(&Principal { user_id: admin, tenant_id: None }).await?;
-        let tenant = tenancy::create(&mut tx, admin, &NewTenant { slug, name }).await.map_err(core)?;
+        let mut tx = db
+            .user(&Principal {
+                user_id: admin,
+                tenant_id: None,
+            })
+            .await?;
+        let tenant = tenancy::create(&mut tx, admin, &NewTenant { slug, name })
+            .await
+            .map_err(core)?;
         tx.commit().await?;
-        println!("{}", serde_json::json!({ "id": tenant.id, "slug": tenant.slug, "admin_user_id": admin }));
+        println!(
+            "{}",
+            serde_json::json!({ "id": tenant.id, "slug": tenant.slug, "admin_user_id": admin })
+        );
         Ok(())
     })
     .await
 }
 
 pub async fn user(config: &Config, command: UserCommand) -> anyhow::Result<()> {
-    let UserCommand::Create { email, name, tenant, role, by } = command;
+    let UserCommand::Create {
+        email,
+        name,
+        tenant,
+        role,
+        by,
+    } = command;
     with_db(config, async |db| {
         let Some(slug) = tenant else {
             let user = ensure_user(db, &email, name.as_deref()).await?;
             println!("{}", serde_json::json!({ "id": user }));
             return Ok(());
         };
-        let role = role.as_deref().and_then(TenantRole::parse).context("--role must be rep, manager or admin")?;
+        let role = role
+            .as_deref()
+            .and_then(TenantRole::parse)
+            .context("--role must be rep, manager or admin")?;
         let by = by.context("--by is required with --tenant")?;
         let admin = find_user(db, &by).await?;
         let tenant = tenant_of(db, admin, &slug).await?;
-        let mut tx = db.user(&Principal { user_id: admin, tenant_id: Some(tenant) }).await?;
-        let input = NewMember { email, display_name: name, role };
-        let member = tenancy::add_member(&mut tx, tenant, &input).await.map_err(|e| match e {
-            CoreError::Forbidden(_) | CoreError::NotMember => anyhow!("{by} is not an admin of `{slug}`"),
-            other => core(other),
-        })?;
+        let mut tx = db
+            .user(&Principal {
+                user_id: admin,
+                tenant_id: Some(tenant),
+            })
+            .await?;
+        let input = NewMember {
+            email,
+            display_name: name,
+            role,
+        };
+        let member = tenancy::add_member(&mut tx, tenant, &input)
+            .await
+            .map_err(|e| match e {
+                CoreError::Forbidden(_) | CoreError::NotMember => anyhow!("{by} is not an admin of `{slug}`"),
+                other => core(other),
+            })?;
         tx.commit().await?;
-        println!("{}", serde_json::json!({ "id": member.user_id, "tenant_id": tenant, "role": member.role }));
+        println!(
+            "{}",
+            serde_json::json!({ "id": member.user_id, "tenant_id": tenant, "role": member.role })
+        );
         Ok(())
     })
     .await

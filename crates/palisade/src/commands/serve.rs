@@ -6,8 +6,9 @@ use tokio::net::TcpListener;
 use tokio::signal::unix::{signal, SignalKind};
 
 pub async fn run(config: Config) -> anyhow::Result<()> {
-    let listener =
-        TcpListener::bind(config.server.bind).await.with_context(|| format!("binding {}", config.server.bind))?;
+    let listener = TcpListener::bind(config.server.bind)
+        .await
+        .with_context(|| format!("binding {}", config.server.bind))?;
     let mut term = signal(SignalKind::terminate()).context("installing SIGTERM handler")?;
     let mut int = signal(SignalKind::interrupt()).context("installing SIGINT handler")?;
     let shutdown = async move {
@@ -16,5 +17,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
             _ = int.recv() => tracing::info!("SIGINT received, shutting down"),
         }
     };
-    palisade_server::run(config, listener, shutdown).await.context("serving")
+    palisade_server::run(config, listener, shutdown)
+        .await
+        .context("serving")
 }

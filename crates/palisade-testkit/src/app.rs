@@ -1,0 +1,127 @@
+//! `spawn_app()`: the real server (`palisade_server::run`) on 127.0.0.1 port 0, on a fresh database.
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use palisade_auth::TokenKeys;
+use palisade_db::{TenantId, UserId};
+use palisade_server::config::Config;
+use secrecy::SecretString;
+use tokio::sync::oneshot;
+
+use crate::cluster::{test_db, TestDb};
+use crate::world::{Who, World};
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub client: reqwest::Client,
+    pub db: TestDb,
+    pub keys: TokenKeys,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<Result<(), palisade_server::StartupError>>>,
+}
+
+/// Settings of a test server, before it starts (the TLS test sets certificates here).
+pub fn test_config(db: &TestDb, secret: &SecretString) -> Config {
+    let mut config = Config::default();
+    config.database.url = Some(db.admin.to_conninfo());
+    config.database.runtime_url = Some(db.runtime.to_conninfo());
+    // The template already holds the migrations; the server still verifies them through /readyz.
+    config.database.migrate_on_start = false;
+    config.database.pool_size = 8;
+    config.auth.jwt_secret = Some(secret.clone());
+    config
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+impl TestApp {
+    pub fn world(&self) -> &World {
+        &self.db.world
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// A valid access token for a person, scoped to a tenant.
+    pub fn token_for(&self, user: UserId, tenant: Option<TenantId>) -> String {
+        self.keys.mint(user, tenant, Duration::from_secs(600)).unwrap()
+    }
+
+    /// The token a matrix identity would hold (`None` for non-person identities).
+    pub fn token(&self, who: Who) -> Option<String> {
+        self.world()
+            .principal(who)
+            .map(|p| self.token_for(p.user_id, p.tenant_id))
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.await.unwrap().unwrap();
+        }
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// Like [`spawn_app`], letting the test adjust the configuration first.
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+    let db = test_db().await;
+    let secret = palisade_auth::generate_secret();
+    let mut config = test_config(&db, &secret);
+    adjust(&mut config);
+    let keys = TokenKeys::new(&secret, &config.auth.issuer, &config.auth.audience).unwrap();
+    let tls = config.server.tls_cert.is_some();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (tx, rx) = oneshot::channel::<()>();
+    let server = tokio::spawn(palisade_server::run(config, listener, async move {
+        let _ = rx.await;
+    }));
+    let client = reqwest::Client::builder()
+        .danger_accept_invalid_certs(tls)
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap();
+    let scheme = if tls { "https" } else { "http" };
+    // Wait until the server answers (it opens the database before serving).
+    let mut ready = false;
+    for _ in 0..200 {
+        if server.is_finished() {
+            break;
+        }
+        if client
+            .get(format!("{scheme}://{addr}/healthz"))
+            .send()
+            .await
+            .is_ok()
+        {
+            ready = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    if !ready {
+        let result = server.await;
+        panic!("test server did not start: {result:?}");
+    }
+    TestApp {
+        addr,
+        client,
+        db,
+        keys,
+        shutdown: Some(tx),
+        server: Some(server),
+    }
+}

@@ -1,0 +1,356 @@
+//! The database policy matrix: (table, identity, statement) → expected outcome. It encodes the
+//! visibility matrix of DESIGN §2. The policy test runs it on a fresh database; the mutation test
+//! weakens or drops each policy in a scratch database and requires that it then fails.
+//!
+//! Every case runs in its own transaction on a plain connection of the runtime login, using the very
+//! context statement `palisade-db` uses, and is rolled back. The runner deliberately skips the
+//! application's own membership check (`Db::user`), so these rows prove what the *database* allows.
+use palisade_db::{ContextRole, SET_CONTEXT};
+
+use crate::world::{Who, World};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Expect {
+    /// `select count(...)` returns this number.
+    Rows(i64),
+    /// A write affects this many rows (0 = filtered out by a policy, silently).
+    Affected(u64),
+    /// The statement succeeds (function calls).
+    Ok,
+    /// SQLSTATE 42501: no privilege, or a policy's WITH CHECK rejected the row.
+    Denied,
+    /// Another SQLSTATE (business rules raised by functions).
+    Sqlstate(&'static str),
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Case {
+    pub table: &'static str,
+    pub who: Who,
+    pub sql: &'static str,
+    pub expect: Expect,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Rows(i64),
+    Affected(u64),
+    Ok,
+    Error(String),
+}
+
+impl Outcome {
+    fn matches(&self, expect: Expect) -> bool {
+        match (self, expect) {
+            (Outcome::Rows(a), Expect::Rows(b)) => *a == b,
+            (Outcome::Affected(a), Expect::Affected(b)) => *a == b,
+            (Outcome::Ok, Expect::Ok) => true,
+            (Outcome::Error(code), Expect::Denied) => code == "42501",
+            (Outcome::Error(code), Expect::Sqlstate(s)) => code == s,
+            _ => false,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Mismatch {
+    pub case: Case,
+    pub got: Outcome,
+}
+
+impl std::fmt::Display for Mismatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "[{}] {:?}: `{}` expected {:?}, got {:?}",
+            self.case.table, self.case.who, self.case.sql, self.case.expect, self.got
+        )
+    }
+}
+
+fn substitute(sql: &str, w: &World) -> String {
+    let pairs: [(&str, String); 28] = [
+        ("{tenant_a}", w.tenant_a.to_string()),
+        ("{tenant_b}", w.tenant_b.to_string()),
+        ("{admin_a}", w.admin_a.to_string()),
+        ("{manager_a}", w.manager_a.to_string()),
+        ("{rep_a1}", w.rep_a1.to_string()),
+        ("{rep_a2}", w.rep_a2.to_string()),
+        ("{removed_a}", w.removed_a.to_string()),
+        ("{admin_b}", w.admin_b.to_string()),
+        ("{rep_b1}", w.rep_b1.to_string()),
+        ("{lead_a1}", w.lead_a1.to_string()),
+        ("{lead_a2}", w.lead_a2.to_string()),
+        ("{lead_b1}", w.lead_b1.to_string()),
+        ("{deal_a1}", w.deal_a1.to_string()),
+        ("{deal_a2}", w.deal_a2.to_string()),
+        ("{deal_b1}", w.deal_b1.to_string()),
+        ("{interaction_a1m}", w.interaction_a1m.to_string()),
+        ("{interaction_a1}", w.interaction_a1.to_string()),
+        ("{interaction_a2}", w.interaction_a2.to_string()),
+        ("{interaction_b1}", w.interaction_b1.to_string()),
+        ("{draft_a1}", w.draft_a1.to_string()),
+        ("{draft_a2}", w.draft_a2.to_string()),
+        ("{draft_b1}", w.draft_b1.to_string()),
+        ("{coaching_a1}", w.coaching_a1.to_string()),
+        ("{coaching_a2}", w.coaching_a2.to_string()),
+        ("{coaching_b1}", w.coaching_b1.to_string()),
+        ("{voice_a1}", w.voice_a1.to_string()),
+        ("{voice_a2}", w.voice_a2.to_string()),
+        ("{voice_b1}", w.voice_b1.to_string()),
+    ];
+    let mut out = sql.to_owned();
+    for (k, v) in &pairs {
+        out = out.replace(k, v);
+    }
+    assert!(!out.contains('{'), "unknown placeholder in {sql}");
+    out
+}
+
+/// Runs one case in a transaction that is always rolled back.
+pub async fn run_case(client: &mut tokio_postgres::Client, world: &World, case: &Case) -> Outcome {
+    let (role, user, tenant) = world.context(case.who);
+    let sql = substitute(case.sql, world);
+    let tx = client.transaction().await.expect("begin");
+    let user = user.map(|u| u.to_string()).unwrap_or_default();
+    let tenant = tenant.map(|t| t.to_string()).unwrap_or_default();
+    let purpose = if role == ContextRole::Service { "test" } else { "" };
+    tx.execute(
+        SET_CONTEXT,
+        &[&role.role_name(), &user, &tenant, &"policy-matrix", &purpose],
+    )
+    .await
+    .expect("set context");
+    let outcome = match case.expect {
+        Expect::Rows(_) => match tx.query_one(&sql, &[]).await {
+            Ok(row) => Outcome::Rows(row.get::<_, i64>(0)),
+            Err(e) => error(e),
+        },
+        Expect::Affected(_) => match tx.execute(&sql, &[]).await {
+            Ok(n) => Outcome::Affected(n),
+            Err(e) => error(e),
+        },
+        _ => match tx.batch_execute(&sql).await {
+            Ok(()) => Outcome::Ok,
+            Err(e) => error(e),
+        },
+    };
+    tx.rollback().await.expect("rollback");
+    outcome
+}
+
+fn error(e: tokio_postgres::Error) -> Outcome {
+    Outcome::Error(
+        e.code()
+            .map(|c| c.code().to_owned())
+            .unwrap_or_else(|| format!("non-db error: {e}")),
+    )
+}
+
+/// Runs every case; returns the ones whose outcome differs from the expectation.
+pub async fn run(client: &mut tokio_postgres::Client, world: &World, cases: &[Case]) -> Vec<Mismatch> {
+    let mut mismatches = Vec::new();
+    for case in cases {
+        let got = run_case(client, world, case).await;
+        if !got.matches(case.expect) {
+            mismatches.push(Mismatch { case: *case, got });
+        }
+    }
+    mismatches
+}
+
+macro_rules! case {
+    ($table:literal, $who:ident, $sql:literal, $expect:expr) => {
+        Case {
+            table: $table,
+            who: Who::$who,
+            sql: $sql,
+            expect: $expect,
+        }
+    };
+}
+
+use Expect::{Affected, Denied, Rows};
+
+/// The matrix. Tables named here must cover every table in `app`, `audit`, `auth` and `palisade_meta`.
+pub static CASES: &[Case] = &[
+    // tenants: members see their tenants; the service its own; nobody writes directly.
+    case!("app.tenants", RepA1, "select count(*) from app.tenants", Rows(1)),
+    case!("app.tenants", AdminB, "select count(*) from app.tenants where id = '{tenant_a}'", Rows(0)),
+    case!("app.tenants", RemovedA, "select count(*) from app.tenants", Rows(0)),
+    case!("app.tenants", ServiceA, "select count(*) from app.tenants", Rows(1)),
+    case!("app.tenants", ReportingA, "select count(*) from app.tenants", Denied),
+    case!("app.tenants", AdminA, "update app.tenants set name = 'x' where id = '{tenant_a}'", Denied),
+    case!("app.tenants", RepA1, "insert into app.tenants (id, slug, name) values (gen_random_uuid(), 'zz-evil', 'x')", Denied),
+    // users: yourself and the members of the tenant you act in.
+    case!("app.users", RepA1, "select count(*) from app.users", Rows(5)),
+    case!("app.users", AdminB, "select count(*) from app.users", Rows(2)),
+    case!("app.users", RemovedA, "select count(*) from app.users", Rows(1)),
+    case!("app.users", ServiceA, "select count(*) from app.users", Denied),
+    case!("app.users", RepA1, "update app.users set email = 'x@y.z' where id = '{rep_a1}'", Denied),
+    // memberships: read the tenant's (and your own); change only through functions.
+    case!("app.memberships", RepA1, "select count(*) from app.memberships", Rows(5)),
+    case!("app.memberships", AdminB, "select count(*) from app.memberships", Rows(2)),
+    case!("app.memberships", RemovedA, "select count(*) from app.memberships", Rows(1)),
+    case!("app.memberships", ServiceA, "select count(*) from app.memberships", Rows(5)),
+    case!("app.memberships", ReportingA, "select count(*) from app.memberships", Denied),
+    case!("app.memberships", RepA1, "update app.memberships set role = 'admin' where user_id = '{rep_a1}'", Denied),
+    case!("app.memberships", AdminA, "select app.add_member('new@a.test', 'New', 'rep')", Expect::Ok),
+    case!("app.memberships", ManagerA, "select app.add_member('new@a.test', 'New', 'rep')", Denied),
+    case!("app.memberships", RemovedA, "select app.add_member('new@a.test', 'New', 'admin')", Denied),
+    case!("app.memberships", AdminA, "select app.change_member_role('{rep_a2}', 'manager')", Expect::Ok),
+    case!("app.memberships", RepA1, "select app.change_member_role('{rep_a1}', 'admin')", Denied),
+    case!("app.memberships", AdminA, "select app.remove_member('{admin_a}')", Expect::Sqlstate("PA409")),
+    case!("app.memberships", AdminA, "select app.change_member_role('{admin_a}', 'rep')", Expect::Sqlstate("PA409")),
+    case!("app.memberships", AdminB, "select app.remove_member('{rep_a1}')", Expect::Sqlstate("PA404")),
+    case!("app.memberships", RepA1, "select app.create_tenant('new-tenant', 'New')", Expect::Ok),
+    case!("app.memberships", ServiceA, "select app.create_tenant('svc-tenant', 'New')", Denied),
+    case!("app.memberships", Auth, "select auth.ensure_user('someone@x.test', 'S')", Expect::Ok),
+    case!("app.memberships", RepA1, "select auth.ensure_user('someone@x.test', 'S')", Denied),
+    case!("app.memberships", ReportingA, "select ctx.tenant_id()", Denied),
+    // platform admins: only your own row.
+    case!("app.platform_admins", AdminB, "select count(*) from app.platform_admins", Rows(1)),
+    case!("app.platform_admins", AdminA, "select count(*) from app.platform_admins", Rows(0)),
+    case!("app.platform_admins", AdminA, "insert into app.platform_admins (user_id) values ('{admin_a}')", Denied),
+    // leads: reps own/assigned; managers and admins the tenant; service read/write; reporting no PII.
+    case!("app.leads", RepA1, "select count(*) from app.leads", Rows(1)),
+    case!("app.leads", RepA1, "select count(*) from app.leads where id = '{lead_a2}'", Rows(0)),
+    case!("app.leads", RepA2, "select count(*) from app.leads", Rows(1)),
+    case!("app.leads", ManagerA, "select count(*) from app.leads", Rows(2)),
+    case!("app.leads", AdminA, "select count(*) from app.leads", Rows(2)),
+    case!("app.leads", AdminB, "select count(*) from app.leads", Rows(1)),
+    case!("app.leads", RemovedA, "select count(*) from app.leads", Rows(0)),
+    case!("app.leads", ServiceA, "select count(*) from app.leads", Rows(2)),
+    case!("app.leads", ReportingA, "select count(id) from app.leads", Rows(2)),
+    case!("app.leads", ReportingA, "select count(email) from app.leads", Denied),
+    case!("app.leads", ReportingA, "select count(name) from app.leads", Denied),
+    case!("app.leads", ReportingA, "insert into app.leads (tenant_id, id, owner_id, name) values ('{tenant_a}', gen_random_uuid(), '{rep_a1}', 'x')", Denied),
+    case!("app.leads", RepA1, "insert into app.leads (tenant_id, id, owner_id, name) values ('{tenant_a}', gen_random_uuid(), '{rep_a1}', 'x')", Affected(1)),
+    case!("app.leads", RepA1, "insert into app.leads (tenant_id, id, owner_id, name) values ('{tenant_a}', gen_random_uuid(), '{rep_a2}', 'x')", Denied),
+    case!("app.leads", ManagerA, "insert into app.leads (tenant_id, id, owner_id, name) values ('{tenant_a}', gen_random_uuid(), '{rep_a2}', 'x')", Affected(1)),
+    case!("app.leads", ManagerA, "insert into app.leads (tenant_id, id, owner_id, name) values ('{tenant_a}', gen_random_uuid(), '{removed_a}', 'x')", Denied),
+    case!("app.leads", AdminB, "insert into app.leads (tenant_id, id, owner_id, name) values ('{tenant_a}', gen_random_uuid(), '{admin_b}', 'x')", Denied),
+    case!("app.leads", RemovedA, "insert into app.leads (tenant_id, id, owner_id, name) values ('{tenant_a}', gen_random_uuid(), '{removed_a}', 'x')", Denied),
+    case!("app.leads", ServiceA, "insert into app.leads (tenant_id, id, owner_id, name) values ('{tenant_a}', gen_random_uuid(), '{rep_a1}', 'x')", Affected(1)),
+    case!("app.leads", ServiceA, "insert into app.leads (tenant_id, id, owner_id, name) values ('{tenant_b}', gen_random_uuid(), '{rep_b1}', 'x')", Denied),
+    case!("app.leads", ServiceA, "insert into app.leads (tenant_id, id, owner_id, name) values ('{tenant_a}', gen_random_uuid(), '{removed_a}', 'x')", Denied),
+    case!("app.leads", RepA1, "update app.leads set name = 'y' where id = '{lead_a1}'", Affected(1)),
+    case!("app.leads", RepA1, "update app.leads set name = 'y' where id = '{lead_a2}'", Affected(0)),
+    case!("app.leads", RepA1, "update app.leads set owner_id = '{rep_a2}' where id = '{lead_a1}'", Denied),
+    case!("app.leads", RepA1, "update app.leads set tenant_id = '{tenant_b}' where id = '{lead_a1}'", Denied),
+    case!("app.leads", ManagerA, "update app.leads set owner_id = '{rep_a2}' where id = '{lead_a1}'", Affected(1)),
+    case!("app.leads", ManagerA, "update app.leads set owner_id = '{removed_a}' where id = '{lead_a1}'", Denied),
+    case!("app.leads", AdminB, "update app.leads set name = 'y' where id = '{lead_a1}'", Affected(0)),
+    case!("app.leads", ServiceA, "update app.leads set name = 'y' where id = '{lead_a1}'", Affected(1)),
+    case!("app.leads", ServiceA, "update app.leads set name = 'y' where id = '{lead_b1}'", Affected(0)),
+    case!("app.leads", RepA1, "delete from app.leads where id = '{lead_a1}'", Affected(0)),
+    case!("app.leads", ManagerA, "delete from app.leads where id = '{lead_a2}'", Affected(1)),
+    case!("app.leads", AdminB, "delete from app.leads where id = '{lead_a1}'", Affected(0)),
+    case!("app.leads", ServiceA, "delete from app.leads where id = '{lead_a1}'", Affected(1)),
+    case!("app.leads", ServiceA, "delete from app.leads where id = '{lead_b1}'", Affected(0)),
+    // deals: as leads; a deal only on a lead the writer can see.
+    case!("app.deals", RepA1, "select count(*) from app.deals", Rows(1)),
+    case!("app.deals", ManagerA, "select count(*) from app.deals", Rows(2)),
+    case!("app.deals", AdminB, "select count(*) from app.deals", Rows(1)),
+    case!("app.deals", RemovedA, "select count(*) from app.deals", Rows(0)),
+    case!("app.deals", ServiceA, "select count(*) from app.deals", Rows(2)),
+    case!("app.deals", ReportingA, "select count(amount_cents) from app.deals", Rows(2)),
+    case!("app.deals", ReportingA, "select count(title) from app.deals", Denied),
+    case!("app.deals", RepA1, "insert into app.deals (tenant_id, id, lead_id, owner_id, title) values ('{tenant_a}', gen_random_uuid(), '{lead_a1}', '{rep_a1}', 'd')", Affected(1)),
+    case!("app.deals", RepA1, "insert into app.deals (tenant_id, id, lead_id, owner_id, title) values ('{tenant_a}', gen_random_uuid(), '{lead_a2}', '{rep_a1}', 'd')", Denied),
+    case!("app.deals", RepA1, "insert into app.deals (tenant_id, id, lead_id, owner_id, title) values ('{tenant_a}', gen_random_uuid(), '{lead_a1}', '{rep_a2}', 'd')", Denied),
+    case!("app.deals", ManagerA, "insert into app.deals (tenant_id, id, lead_id, owner_id, title) values ('{tenant_a}', gen_random_uuid(), '{lead_a1}', '{rep_a2}', 'd')", Affected(1)),
+    case!("app.deals", ServiceA, "insert into app.deals (tenant_id, id, lead_id, owner_id, title) values ('{tenant_a}', gen_random_uuid(), '{lead_a1}', '{rep_a1}', 'd')", Affected(1)),
+    case!("app.deals", ServiceA, "insert into app.deals (tenant_id, id, lead_id, owner_id, title) values ('{tenant_b}', gen_random_uuid(), '{lead_b1}', '{rep_b1}', 'd')", Denied),
+    case!("app.deals", RepA1, "update app.deals set stage = 'won' where id = '{deal_a1}'", Affected(1)),
+    case!("app.deals", RepA1, "update app.deals set stage = 'won' where id = '{deal_a2}'", Affected(0)),
+    case!("app.deals", RepA1, "update app.deals set owner_id = '{rep_a2}' where id = '{deal_a1}'", Denied),
+    case!("app.deals", ManagerA, "update app.deals set stage = 'won' where id = '{deal_a2}'", Affected(1)),
+    case!("app.deals", ManagerA, "update app.deals set owner_id = '{removed_a}' where id = '{deal_a2}'", Denied),
+    case!("app.deals", ServiceA, "update app.deals set stage = 'won' where id = '{deal_b1}'", Affected(0)),
+    case!("app.deals", RepA1, "delete from app.deals where id = '{deal_a1}'", Affected(1)),
+    case!("app.deals", RepA1, "delete from app.deals where id = '{deal_a2}'", Affected(0)),
+    case!("app.deals", ManagerA, "delete from app.deals where id = '{deal_a2}'", Affected(1)),
+    case!("app.deals", AdminB, "delete from app.deals where id = '{deal_a1}'", Affected(0)),
+    case!("app.deals", ServiceA, "delete from app.deals where id = '{deal_a1}'", Affected(1)),
+    // interactions: reps see those on their own leads and change those they logged.
+    case!("app.interactions", RepA1, "select count(*) from app.interactions", Rows(2)),
+    case!("app.interactions", RepA2, "select count(*) from app.interactions", Rows(1)),
+    case!("app.interactions", ManagerA, "select count(*) from app.interactions", Rows(3)),
+    case!("app.interactions", AdminB, "select count(*) from app.interactions", Rows(1)),
+    case!("app.interactions", RemovedA, "select count(*) from app.interactions", Rows(0)),
+    case!("app.interactions", ServiceA, "select count(*) from app.interactions", Rows(3)),
+    case!("app.interactions", ReportingA, "select count(id) from app.interactions", Rows(3)),
+    case!("app.interactions", ReportingA, "select count(body) from app.interactions", Denied),
+    case!("app.interactions", RepA1, "insert into app.interactions (tenant_id, id, lead_id, actor_id, channel, direction) values ('{tenant_a}', gen_random_uuid(), '{lead_a1}', '{rep_a1}', 'call', 'outbound')", Affected(1)),
+    case!("app.interactions", RepA1, "insert into app.interactions (tenant_id, id, lead_id, actor_id, channel, direction) values ('{tenant_a}', gen_random_uuid(), '{lead_a2}', '{rep_a1}', 'call', 'outbound')", Denied),
+    case!("app.interactions", RepA1, "insert into app.interactions (tenant_id, id, lead_id, actor_id, channel, direction) values ('{tenant_a}', gen_random_uuid(), '{lead_a1}', '{rep_a2}', 'call', 'outbound')", Denied),
+    case!("app.interactions", ManagerA, "insert into app.interactions (tenant_id, id, lead_id, actor_id, channel, direction) values ('{tenant_a}', gen_random_uuid(), '{lead_a2}', '{manager_a}', 'note', 'internal')", Affected(1)),
+    case!("app.interactions", ServiceA, "insert into app.interactions (tenant_id, id, lead_id, actor_id, channel, direction) values ('{tenant_a}', gen_random_uuid(), '{lead_a1}', '{rep_a1}', 'sms', 'inbound')", Affected(1)),
+    case!("app.interactions", ServiceA, "insert into app.interactions (tenant_id, id, lead_id, actor_id, channel, direction) values ('{tenant_a}', gen_random_uuid(), '{lead_a1}', '{removed_a}', 'sms', 'inbound')", Denied),
+    case!("app.interactions", RepA1, "update app.interactions set body = 'b' where id = '{interaction_a1}'", Affected(1)),
+    case!("app.interactions", RepA1, "update app.interactions set body = 'b' where id = '{interaction_a1m}'", Affected(0)),
+    case!("app.interactions", RepA1, "update app.interactions set body = 'b' where id = '{interaction_a2}'", Affected(0)),
+    case!("app.interactions", ManagerA, "update app.interactions set body = 'b' where id = '{interaction_a2}'", Affected(1)),
+    case!("app.interactions", ServiceA, "update app.interactions set body = 'b' where id = '{interaction_b1}'", Affected(0)),
+    case!("app.interactions", RepA1, "delete from app.interactions where id = '{interaction_a1}'", Affected(1)),
+    case!("app.interactions", RepA1, "delete from app.interactions where id = '{interaction_a1m}'", Affected(0)),
+    case!("app.interactions", ManagerA, "delete from app.interactions where id = '{interaction_a2}'", Affected(1)),
+    case!("app.interactions", AdminB, "delete from app.interactions where id = '{interaction_a1}'", Affected(0)),
+    case!("app.interactions", ServiceA, "delete from app.interactions where id = '{interaction_a1}'", Affected(1)),
+    // rep-private: the owner only. No manager, admin, reporting or service read.
+    case!("app.coaching_observations", RepA1, "select count(*) from app.coaching_observations", Rows(1)),
+    case!("app.coaching_observations", RepA2, "select count(*) from app.coaching_observations", Rows(1)),
+    case!("app.coaching_observations", ManagerA, "select count(*) from app.coaching_observations", Rows(0)),
+    case!("app.coaching_observations", AdminA, "select count(*) from app.coaching_observations", Rows(0)),
+    case!("app.coaching_observations", AdminB, "select count(*) from app.coaching_observations", Rows(0)),
+    case!("app.coaching_observations", RemovedA, "select count(*) from app.coaching_observations", Rows(0)),
+    case!("app.coaching_observations", ServiceA, "select count(*) from app.coaching_observations", Denied),
+    case!("app.coaching_observations", ReportingA, "select count(*) from app.coaching_observations", Denied),
+    case!("app.coaching_observations", RepA1, "insert into app.coaching_observations (tenant_id, id, owner_id, category, observation, source) values ('{tenant_a}', gen_random_uuid(), '{rep_a1}', 'c', 'o', 'self')", Affected(1)),
+    case!("app.coaching_observations", ManagerA, "insert into app.coaching_observations (tenant_id, id, owner_id, category, observation) values ('{tenant_a}', gen_random_uuid(), '{rep_a1}', 'c', 'o')", Denied),
+    case!("app.coaching_observations", ServiceA, "insert into app.coaching_observations (tenant_id, id, owner_id, category, observation) values ('{tenant_a}', gen_random_uuid(), '{rep_a1}', 'c', 'o')", Affected(1)),
+    case!("app.coaching_observations", ServiceA, "insert into app.coaching_observations (tenant_id, id, owner_id, category, observation) values ('{tenant_b}', gen_random_uuid(), '{rep_b1}', 'c', 'o')", Denied),
+    case!("app.coaching_observations", ServiceA, "insert into app.coaching_observations (tenant_id, id, owner_id, category, observation) values ('{tenant_a}', gen_random_uuid(), '{removed_a}', 'c', 'o')", Denied),
+    case!("app.coaching_observations", RepA1, "update app.coaching_observations set category = 'x' where id = '{coaching_a1}'", Affected(1)),
+    case!("app.coaching_observations", RepA1, "update app.coaching_observations set category = 'x' where id = '{coaching_a2}'", Affected(0)),
+    case!("app.coaching_observations", ManagerA, "update app.coaching_observations set category = 'x' where id = '{coaching_a1}'", Affected(0)),
+    case!("app.coaching_observations", ManagerA, "delete from app.coaching_observations where id = '{coaching_a1}'", Affected(0)),
+    case!("app.coaching_observations", RepA1, "delete from app.coaching_observations where id = '{coaching_a1}'", Affected(1)),
+    case!("app.drafts", RepA1, "select count(*) from app.drafts", Rows(1)),
+    case!("app.drafts", RepA2, "select count(*) from app.drafts", Rows(1)),
+    case!("app.drafts", ManagerA, "select count(*) from app.drafts", Rows(0)),
+    case!("app.drafts", AdminA, "select count(*) from app.drafts", Rows(0)),
+    case!("app.drafts", AdminB, "select count(*) from app.drafts", Rows(0)),
+    case!("app.drafts", ServiceA, "select count(*) from app.drafts", Denied),
+    case!("app.drafts", ReportingA, "select count(*) from app.drafts", Denied),
+    case!("app.drafts", RepA1, "insert into app.drafts (tenant_id, id, owner_id, channel, body) values ('{tenant_a}', gen_random_uuid(), '{rep_a1}', 'sms', 'b')", Affected(1)),
+    case!("app.drafts", RepA1, "insert into app.drafts (tenant_id, id, owner_id, channel, body) values ('{tenant_a}', gen_random_uuid(), '{rep_a2}', 'sms', 'b')", Denied),
+    case!("app.drafts", ServiceA, "insert into app.drafts (tenant_id, id, owner_id, channel, body) values ('{tenant_a}', gen_random_uuid(), '{rep_a1}', 'sms', 'b')", Affected(1)),
+    case!("app.drafts", ServiceA, "insert into app.drafts (tenant_id, id, owner_id, channel, body) values ('{tenant_b}', gen_random_uuid(), '{rep_b1}', 'sms', 'b')", Denied),
+    case!("app.drafts", RepA1, "update app.drafts set body = 'x' where id = '{draft_a1}'", Affected(1)),
+    case!("app.drafts", RepA1, "update app.drafts set body = 'x' where id = '{draft_a2}'", Affected(0)),
+    case!("app.drafts", ManagerA, "update app.drafts set body = 'x' where id = '{draft_a1}'", Affected(0)),
+    case!("app.drafts", RepA1, "delete from app.drafts where id = '{draft_a2}'", Affected(0)),
+    case!("app.drafts", RepA1, "delete from app.drafts where id = '{draft_a1}'", Affected(1)),
+    case!("app.voice_samples", RepA1, "select count(*) from app.voice_samples", Rows(1)),
+    case!("app.voice_samples", RepA2, "select count(*) from app.voice_samples", Rows(1)),
+    case!("app.voice_samples", ManagerA, "select count(*) from app.voice_samples", Rows(0)),
+    case!("app.voice_samples", AdminA, "select count(*) from app.voice_samples", Rows(0)),
+    case!("app.voice_samples", AdminB, "select count(*) from app.voice_samples", Rows(0)),
+    case!("app.voice_samples", ServiceA, "select count(*) from app.voice_samples", Denied),
+    case!("app.voice_samples", ReportingA, "select count(*) from app.voice_samples", Denied),
+    case!("app.voice_samples", RepA1, "insert into app.voice_samples (tenant_id, id, owner_id, label, storage_key, duration_ms) values ('{tenant_a}', gen_random_uuid(), '{rep_a1}', 'l', 'k', 10)", Affected(1)),
+    case!("app.voice_samples", RepA1, "insert into app.voice_samples (tenant_id, id, owner_id, label, storage_key, duration_ms) values ('{tenant_a}', gen_random_uuid(), '{rep_a2}', 'l', 'k', 10)", Denied),
+    case!("app.voice_samples", ServiceA, "insert into app.voice_samples (tenant_id, id, owner_id, label, storage_key, duration_ms) values ('{tenant_a}', gen_random_uuid(), '{rep_a1}', 'l', 'k', 10)", Affected(1)),
+    case!("app.voice_samples", ServiceA, "insert into app.voice_samples (tenant_id, id, owner_id, label, storage_key, duration_ms) values ('{tenant_b}', gen_random_uuid(), '{rep_b1}', 'l', 'k', 10)", Denied),
+    case!("app.voice_samples", RepA1, "update app.voice_samples set label = 'x' where id = '{voice_a1}'", Affected(1)),
+    case!("app.voice_samples", RepA1, "update app.voice_samples set label = 'x' where id = '{voice_a2}'", Affected(0)),
+    case!("app.voice_samples", ManagerA, "update app.voice_samples set label = 'x' where id = '{voice_a1}'", Affected(0)),
+    case!("app.voice_samples", RepA1, "delete from app.voice_samples where id = '{voice_a2}'", Affected(0)),
+    case!("app.voice_samples", RepA1, "delete from app.voice_samples where id = '{voice_a1}'", Affected(1)),
+    // migration history: readable by the auth context (readiness), nobody else.
+    case!("palisade_meta.schema_migrations", Auth, "select count(*) from palisade_meta.schema_migrations where version = 1", Rows(1)),
+    case!("palisade_meta.schema_migrations", RepA1, "select count(*) from palisade_meta.schema_migrations", Denied),
+    case!("palisade_meta.schema_migrations", Auth, "delete from palisade_meta.schema_migrations", Denied),
+];

@@ -1,0 +1,330 @@
+//! The standard fixture, seeded once into the template through the same code paths the product uses.
+//!
+//! Tenant A: admin_a, manager_a, rep_a1, rep_a2, and removed_a (a former rep). Tenant B: admin_b and
+//! rep_b1. Each rep owns one lead, one deal, one interaction, one draft, one coaching observation and
+//! one voice sample; manager_a logged one more interaction on rep_a1's lead. admin_b is also a
+//! platform admin.
+use palisade_core::crm::{deals, interactions, leads};
+use palisade_core::private::{coaching, drafts, voice};
+use palisade_core::tenancy::{self, NewMember, NewTenant};
+use palisade_db::connect::{connect_once, Target};
+use palisade_db::{ContextRole, Db, Principal, Purpose, TenantId, TenantRole, Tx, UserId};
+use uuid::Uuid;
+
+/// An identity of the policy and HTTP matrices.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Who {
+    RepA1,
+    RepA2,
+    ManagerA,
+    AdminA,
+    AdminB,
+    /// Removed from tenant A, still holding a token scoped to it.
+    RemovedA,
+    ServiceA,
+    ReportingA,
+    Auth,
+}
+
+impl Who {
+    pub const ALL: [Who; 9] = [
+        Who::RepA1,
+        Who::RepA2,
+        Who::ManagerA,
+        Who::AdminA,
+        Who::AdminB,
+        Who::RemovedA,
+        Who::ServiceA,
+        Who::ReportingA,
+        Who::Auth,
+    ];
+}
+
+#[derive(Clone, Debug)]
+pub struct World {
+    pub tenant_a: TenantId,
+    pub tenant_b: TenantId,
+    pub admin_a: UserId,
+    pub manager_a: UserId,
+    pub rep_a1: UserId,
+    pub rep_a2: UserId,
+    pub removed_a: UserId,
+    pub admin_b: UserId,
+    pub rep_b1: UserId,
+    pub lead_a1: Uuid,
+    pub lead_a2: Uuid,
+    pub lead_b1: Uuid,
+    pub deal_a1: Uuid,
+    pub deal_a2: Uuid,
+    pub deal_b1: Uuid,
+    pub interaction_a1: Uuid,
+    /// Logged by manager_a on rep_a1's lead.
+    pub interaction_a1m: Uuid,
+    pub interaction_a2: Uuid,
+    pub interaction_b1: Uuid,
+    pub draft_a1: Uuid,
+    pub draft_a2: Uuid,
+    pub draft_b1: Uuid,
+    /// Written by the assistant (service context) for rep_a1.
+    pub coaching_a1: Uuid,
+    pub coaching_a2: Uuid,
+    pub coaching_b1: Uuid,
+    pub voice_a1: Uuid,
+    pub voice_a2: Uuid,
+    pub voice_b1: Uuid,
+}
+
+async fn user_tx(db: &Db, user: UserId, tenant: Option<TenantId>) -> Tx {
+    db.user(&Principal {
+        user_id: user,
+        tenant_id: tenant,
+    })
+    .await
+    .unwrap()
+}
+
+impl World {
+    /// The database context of `who`: (role, user id, tenant id), as the context statement takes them.
+    pub fn context(&self, who: Who) -> (ContextRole, Option<UserId>, Option<TenantId>) {
+        let a = Some(self.tenant_a);
+        match who {
+            Who::RepA1 => (ContextRole::User, Some(self.rep_a1), a),
+            Who::RepA2 => (ContextRole::User, Some(self.rep_a2), a),
+            Who::ManagerA => (ContextRole::User, Some(self.manager_a), a),
+            Who::AdminA => (ContextRole::User, Some(self.admin_a), a),
+            Who::AdminB => (ContextRole::User, Some(self.admin_b), Some(self.tenant_b)),
+            Who::RemovedA => (ContextRole::User, Some(self.removed_a), a),
+            Who::ServiceA => (ContextRole::Service, None, a),
+            Who::ReportingA => (ContextRole::Reporting, None, a),
+            Who::Auth => (ContextRole::Auth, None, None),
+        }
+    }
+
+    /// The person behind a user identity and the tenant their token is scoped to.
+    pub fn principal(&self, who: Who) -> Option<Principal> {
+        match self.context(who) {
+            (ContextRole::User, Some(user_id), tenant_id) => Some(Principal { user_id, tenant_id }),
+            _ => None,
+        }
+    }
+
+    pub(crate) async fn seed(db: &Db, admin: &Target) -> World {
+        let mut auth = db.auth().await.unwrap();
+        let admin_a = tenancy::ensure_user(&mut auth, "admin-a@a.test", Some("Admin A"))
+            .await
+            .unwrap();
+        let admin_b = tenancy::ensure_user(&mut auth, "admin-b@b.test", Some("Admin B"))
+            .await
+            .unwrap();
+        auth.commit().await.unwrap();
+
+        let tenant = async |user: UserId, slug: &str| {
+            let mut tx = user_tx(db, user, None).await;
+            let t = tenancy::create(
+                &mut tx,
+                user,
+                &NewTenant {
+                    slug: slug.into(),
+                    name: slug.into(),
+                },
+            )
+            .await
+            .unwrap();
+            tx.commit().await.unwrap();
+            TenantId::from_uuid(t.id)
+        };
+        let tenant_a = tenant(admin_a, "tenant-a").await;
+        let tenant_b = tenant(admin_b, "tenant-b").await;
+
+        let add = async |admin: UserId, tenant: TenantId, email: &str, role: TenantRole| {
+            let mut tx = user_tx(db, admin, Some(tenant)).await;
+            let input = NewMember {
+                email: email.into(),
+                display_name: Some(email.into()),
+                role,
+            };
+            let m = tenancy::add_member(&mut tx, tenant, &input).await.unwrap();
+            tx.commit().await.unwrap();
+            UserId::from_uuid(m.user_id)
+        };
+        let manager_a = add(admin_a, tenant_a, "manager-a@a.test", TenantRole::Manager).await;
+        let rep_a1 = add(admin_a, tenant_a, "rep-a1@a.test", TenantRole::Rep).await;
+        let rep_a2 = add(admin_a, tenant_a, "rep-a2@a.test", TenantRole::Rep).await;
+        let removed_a = add(admin_a, tenant_a, "removed-a@a.test", TenantRole::Rep).await;
+        let rep_b1 = add(admin_b, tenant_b, "rep-b1@b.test", TenantRole::Rep).await;
+        {
+            let mut tx = user_tx(db, admin_a, Some(tenant_a)).await;
+            tenancy::remove_member(&mut tx, tenant_a, removed_a)
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+        }
+
+        // Everything a rep owns, created as that rep.
+        let owned = async |rep: UserId, tenant: TenantId| {
+            let mut tx = user_tx(db, rep, Some(tenant)).await;
+            let lead = leads::create(
+                &mut tx,
+                tenant,
+                rep,
+                &leads::NewLead {
+                    name: "Lead".into(),
+                    email: Some("lead@x.test".into()),
+                    status: None,
+                    source: None,
+                    owner_id: None,
+                },
+            )
+            .await
+            .unwrap();
+            let deal = deals::create(
+                &mut tx,
+                tenant,
+                rep,
+                &deals::NewDeal {
+                    lead_id: lead.id,
+                    title: "Deal".into(),
+                    stage: Some(deals::Stage::Proposal),
+                    amount_cents: Some(10_000),
+                    currency: None,
+                    product: Some("Term life".into()),
+                    owner_id: None,
+                },
+            )
+            .await
+            .unwrap();
+            let interaction = interactions::create(
+                &mut tx,
+                tenant,
+                rep,
+                &interactions::NewInteraction {
+                    lead_id: lead.id,
+                    channel: interactions::Channel::Call,
+                    direction: interactions::Direction::Outbound,
+                    body: Some("Called about the quote".into()),
+                    occurred_at: None,
+                    advised: false,
+                },
+            )
+            .await
+            .unwrap();
+            let draft = drafts::create(
+                &mut tx,
+                tenant,
+                rep,
+                &drafts::NewDraft {
+                    lead_id: Some(lead.id),
+                    channel: drafts::DraftChannel::Email,
+                    subject: Some("Follow-up".into()),
+                    body: "Private draft".into(),
+                },
+            )
+            .await
+            .unwrap();
+            let sample = voice::create(
+                &mut tx,
+                tenant,
+                rep,
+                &voice::NewVoiceSample {
+                    label: "Intro".into(),
+                    storage_key: "voice/intro.wav".into(),
+                    duration_ms: 5000,
+                    transcript: Some("Hello".into()),
+                },
+            )
+            .await
+            .unwrap();
+            tx.commit().await.unwrap();
+            (lead.id, deal.id, interaction.id, draft.id, sample.id)
+        };
+        let (lead_a1, deal_a1, interaction_a1, draft_a1, voice_a1) = owned(rep_a1, tenant_a).await;
+        let (lead_a2, deal_a2, interaction_a2, draft_a2, voice_a2) = owned(rep_a2, tenant_a).await;
+        let (lead_b1, deal_b1, interaction_b1, draft_b1, voice_b1) = owned(rep_b1, tenant_b).await;
+
+        let interaction_a1m = {
+            let mut tx = user_tx(db, manager_a, Some(tenant_a)).await;
+            let i = interactions::create(
+                &mut tx,
+                tenant_a,
+                manager_a,
+                &interactions::NewInteraction {
+                    lead_id: lead_a1,
+                    channel: interactions::Channel::Note,
+                    direction: interactions::Direction::Internal,
+                    body: Some("Manager note".into()),
+                    occurred_at: None,
+                    advised: false,
+                },
+            )
+            .await
+            .unwrap();
+            tx.commit().await.unwrap();
+            i.id
+        };
+
+        let observation = |text: &str| coaching::NewObservation {
+            lead_id: None,
+            category: "talk-ratio".into(),
+            observation: text.into(),
+        };
+        // rep_a1's coaching comes from the assistant (service context: insert only).
+        let coaching_a1 = {
+            let mut tx = db.service(tenant_a, Purpose::Assistant).await.unwrap();
+            let id = coaching::record_for_member(&mut tx, tenant_a, rep_a1, &observation("AI: slow down"))
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+            id
+        };
+        let own_note = async |rep: UserId, tenant: TenantId| {
+            let mut tx = user_tx(db, rep, Some(tenant)).await;
+            let o = coaching::create(&mut tx, tenant, rep, &observation("my note"))
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+            o.id
+        };
+        let coaching_a2 = own_note(rep_a2, tenant_a).await;
+        let coaching_b1 = own_note(rep_b1, tenant_b).await;
+
+        // There is no product path to platform admin yet; the fixture grants it as the superuser.
+        let su = connect_once(admin).await.unwrap();
+        su.execute(
+            "insert into app.platform_admins (user_id) values ($1)",
+            &[admin_b.as_uuid()],
+        )
+        .await
+        .unwrap();
+
+        World {
+            tenant_a,
+            tenant_b,
+            admin_a,
+            manager_a,
+            rep_a1,
+            rep_a2,
+            removed_a,
+            admin_b,
+            rep_b1,
+            lead_a1,
+            lead_a2,
+            lead_b1,
+            deal_a1,
+            deal_a2,
+            deal_b1,
+            interaction_a1,
+            interaction_a1m,
+            interaction_a2,
+            interaction_b1,
+            draft_a1,
+            draft_a2,
+            draft_b1,
+            coaching_a1,
+            coaching_a2,
+            coaching_b1,
+            voice_a1,
+            voice_a2,
+            voice_b1,
+        }
+    }
+}
