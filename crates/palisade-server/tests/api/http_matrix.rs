@@ -1,0 +1,553 @@
+//! Every route × {anonymous, rep, other rep of the same tenant, manager, admin, admin of another
+//! tenant} → expected status, and no response ever carries an id the caller must not see. Routes
+//! come from the OpenAPI document; one missing here fails the test.
+use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use palisade_testkit::{spawn_app, TestApp, Who};
+use reqwest::Method;
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use crate::send;
+
+const IDENTITIES: [Option<Who>; 6] = [
+    None,
+    Some(Who::RepA1),
+    Some(Who::RepA2),
+    Some(Who::ManagerA),
+    Some(Who::AdminA),
+    Some(Who::AdminB),
+];
+
+/// How the `{id}` / `{user_id}` of a route is chosen.
+#[derive(Clone, Copy)]
+enum Target {
+    None,
+    /// A fixture object (owned by rep_a1, or tenant A).
+    Fixture(fn(&palisade_testkit::World) -> Uuid),
+    /// A fresh object made before each request (deletes must not consume each other's target).
+    Fresh(&'static str),
+}
+
+struct Route {
+    method: Method,
+    path: &'static str,
+    target: Target,
+    body: fn() -> Option<Value>,
+    /// Expected status for anonymous, rep A1, rep A2, manager A, admin A, admin B.
+    expect: [u16; 6],
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+fn unique(prefix: &str) -> String {
+    format!(
+        "{prefix}-{}-{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+fn none() -> Option<Value> {
+    None
+}
+
+fn routes() -> Vec<Route> {
+    use Method as M;
+    use Target::{Fixture, Fresh};
+    let r = |method: Method,
+             path: &'static str,
+             target: Target,
+             body: fn() -> Option<Value>,
+             expect: [u16; 6]| Route {
+        method,
+        path,
+        target,
+        body,
+        expect,
+    };
+    vec![
+        r(M::GET, "/healthz", Target::None, none, [200; 6]),
+        r(M::GET, "/readyz", Target::None, none, [200; 6]),
+        r(M::GET, "/api/v1/openapi.json", Target::None, none, [200; 6]),
+        r(
+            M::POST,
+            "/api/v1/tenants",
+            Target::None,
+            || Some(json!({"slug": unique("t"), "name": "T"})),
+            [401, 201, 201, 201, 201, 201],
+        ),
+        r(
+            M::GET,
+            "/api/v1/tenants",
+            Target::None,
+            none,
+            [401, 200, 200, 200, 200, 200],
+        ),
+        r(
+            M::GET,
+            "/api/v1/tenants/{id}",
+            Fixture(|w| *w.tenant_a.as_uuid()),
+            none,
+            [401, 200, 200, 200, 200, 404],
+        ),
+        r(
+            M::GET,
+            "/api/v1/members",
+            Target::None,
+            none,
+            [401, 200, 200, 200, 200, 200],
+        ),
+        r(
+            M::POST,
+            "/api/v1/members",
+            Target::None,
+            || Some(json!({"email": format!("{}@x.test", unique("m")), "role": "rep"})),
+            [401, 403, 403, 403, 201, 201],
+        ),
+        r(
+            M::PATCH,
+            "/api/v1/members/{user_id}",
+            Fixture(|w| *w.rep_a2.as_uuid()),
+            || Some(json!({"role": "rep"})),
+            [401, 403, 403, 403, 200, 404],
+        ),
+        r(
+            M::DELETE,
+            "/api/v1/members/{user_id}",
+            Fresh("member"),
+            none,
+            [401, 403, 403, 403, 204, 404],
+        ),
+        r(
+            M::GET,
+            "/api/v1/leads",
+            Target::None,
+            none,
+            [401, 200, 200, 200, 200, 200],
+        ),
+        r(
+            M::POST,
+            "/api/v1/leads",
+            Target::None,
+            || Some(json!({"name": "New lead"})),
+            [401, 201, 201, 201, 201, 201],
+        ),
+        r(
+            M::GET,
+            "/api/v1/leads/{id}",
+            Fixture(|w| w.lead_a1),
+            none,
+            [401, 200, 404, 200, 200, 404],
+        ),
+        r(
+            M::PATCH,
+            "/api/v1/leads/{id}",
+            Fixture(|w| w.lead_a1),
+            || Some(json!({"status": "contacted"})),
+            [401, 200, 404, 200, 200, 404],
+        ),
+        r(
+            M::DELETE,
+            "/api/v1/leads/{id}",
+            Fresh("lead"),
+            none,
+            [401, 403, 403, 204, 204, 404],
+        ),
+        r(
+            M::GET,
+            "/api/v1/deals",
+            Target::None,
+            none,
+            [401, 200, 200, 200, 200, 200],
+        ),
+        r(
+            M::POST,
+            "/api/v1/deals",
+            Target::None,
+            || None,
+            [401, 201, 422, 201, 201, 422],
+        ),
+        r(
+            M::GET,
+            "/api/v1/deals/{id}",
+            Fixture(|w| w.deal_a1),
+            none,
+            [401, 200, 404, 200, 200, 404],
+        ),
+        r(
+            M::PATCH,
+            "/api/v1/deals/{id}",
+            Fixture(|w| w.deal_a1),
+            || Some(json!({"stage": "negotiation"})),
+            [401, 200, 404, 200, 200, 404],
+        ),
+        r(
+            M::DELETE,
+            "/api/v1/deals/{id}",
+            Fresh("deal"),
+            none,
+            [401, 204, 404, 204, 204, 404],
+        ),
+        r(
+            M::GET,
+            "/api/v1/interactions",
+            Target::None,
+            none,
+            [401, 200, 200, 200, 200, 200],
+        ),
+        r(
+            M::POST,
+            "/api/v1/interactions",
+            Target::None,
+            || None,
+            [401, 201, 422, 201, 201, 422],
+        ),
+        r(
+            M::GET,
+            "/api/v1/interactions/{id}",
+            Fixture(|w| w.interaction_a1),
+            none,
+            [401, 200, 404, 200, 200, 404],
+        ),
+        r(
+            M::PATCH,
+            "/api/v1/interactions/{id}",
+            Fixture(|w| w.interaction_a1),
+            || Some(json!({"advised": true})),
+            [401, 200, 404, 200, 200, 404],
+        ),
+        r(
+            M::DELETE,
+            "/api/v1/interactions/{id}",
+            Fresh("interaction"),
+            none,
+            [401, 204, 404, 204, 204, 404],
+        ),
+        r(
+            M::GET,
+            "/api/v1/me/drafts",
+            Target::None,
+            none,
+            [401, 200, 200, 200, 200, 200],
+        ),
+        r(
+            M::POST,
+            "/api/v1/me/drafts",
+            Target::None,
+            || Some(json!({"channel": "sms", "body": "Hi"})),
+            [401, 201, 201, 201, 201, 201],
+        ),
+        r(
+            M::GET,
+            "/api/v1/me/drafts/{id}",
+            Fixture(|w| w.draft_a1),
+            none,
+            [401, 200, 404, 404, 404, 404],
+        ),
+        r(
+            M::PATCH,
+            "/api/v1/me/drafts/{id}",
+            Fixture(|w| w.draft_a1),
+            || Some(json!({"body": "Edited"})),
+            [401, 200, 404, 404, 404, 404],
+        ),
+        r(
+            M::DELETE,
+            "/api/v1/me/drafts/{id}",
+            Fresh("draft"),
+            none,
+            [401, 204, 404, 404, 404, 404],
+        ),
+        r(
+            M::GET,
+            "/api/v1/me/coaching",
+            Target::None,
+            none,
+            [401, 200, 200, 200, 200, 200],
+        ),
+        r(
+            M::POST,
+            "/api/v1/me/coaching",
+            Target::None,
+            || Some(json!({"category": "pace", "observation": "Slow down"})),
+            [401, 201, 201, 201, 201, 201],
+        ),
+        r(
+            M::GET,
+            "/api/v1/me/coaching/{id}",
+            Fixture(|w| w.coaching_a1),
+            none,
+            [401, 200, 404, 404, 404, 404],
+        ),
+        r(
+            M::PATCH,
+            "/api/v1/me/coaching/{id}",
+            Fixture(|w| w.coaching_a1),
+            || Some(json!({"category": "tone"})),
+            [401, 200, 404, 404, 404, 404],
+        ),
+        r(
+            M::DELETE,
+            "/api/v1/me/coaching/{id}",
+            Fresh("coaching"),
+            none,
+            [401, 204, 404, 404, 404, 404],
+        ),
+        r(
+            M::GET,
+            "/api/v1/me/voice-samples",
+            Target::None,
+            none,
+            [401, 200, 200, 200, 200, 200],
+        ),
+        r(
+            M::POST,
+            "/api/v1/me/voice-samples",
+            Target::None,
+            || Some(json!({"label": "Intro", "storage_key": "v/1.wav", "duration_ms": 1200})),
+            [401, 201, 201, 201, 201, 201],
+        ),
+        r(
+            M::GET,
+            "/api/v1/me/voice-samples/{id}",
+            Fixture(|w| w.voice_a1),
+            none,
+            [401, 200, 404, 404, 404, 404],
+        ),
+        r(
+            M::PATCH,
+            "/api/v1/me/voice-samples/{id}",
+            Fixture(|w| w.voice_a1),
+            || Some(json!({"label": "Renamed"})),
+            [401, 200, 404, 404, 404, 404],
+        ),
+        r(
+            M::DELETE,
+            "/api/v1/me/voice-samples/{id}",
+            Fresh("voice"),
+            none,
+            [401, 204, 404, 404, 404, 404],
+        ),
+        r(
+            M::GET,
+            "/api/v1/dashboard",
+            Target::None,
+            none,
+            [401, 403, 403, 200, 200, 200],
+        ),
+    ]
+}
+
+/// Bodies that name fixture objects (deals and interactions point at rep A1's lead).
+fn body_for(route: &Route, app: &TestApp) -> Option<Value> {
+    let w = app.world();
+    match (route.method.as_str(), route.path) {
+        ("POST", "/api/v1/deals") => {
+            Some(json!({"lead_id": w.lead_a1, "title": "Policy", "amount_cents": 5000}))
+        }
+        ("POST", "/api/v1/interactions") => {
+            Some(json!({"lead_id": w.lead_a1, "channel": "call", "direction": "outbound"}))
+        }
+        _ => (route.body)(),
+    }
+}
+
+/// Makes a fresh target as its rightful owner: rep A1 for CRM and private records, admin A for members.
+async fn fresh(app: &TestApp, kind: &str) -> Uuid {
+    let w = app.world();
+    let (who, path, body) = match kind {
+        "member" => (
+            Who::AdminA,
+            "/api/v1/members",
+            json!({"email": format!("{}@x.test", unique("f")), "role": "rep"}),
+        ),
+        "lead" => (Who::RepA1, "/api/v1/leads", json!({"name": "Fresh"})),
+        "deal" => (
+            Who::RepA1,
+            "/api/v1/deals",
+            json!({"lead_id": w.lead_a1, "title": "Fresh"}),
+        ),
+        "interaction" => (
+            Who::RepA1,
+            "/api/v1/interactions",
+            json!({"lead_id": w.lead_a1, "channel": "note", "direction": "internal"}),
+        ),
+        "draft" => (
+            Who::RepA1,
+            "/api/v1/me/drafts",
+            json!({"channel": "email", "body": "Fresh"}),
+        ),
+        "coaching" => (
+            Who::RepA1,
+            "/api/v1/me/coaching",
+            json!({"category": "c", "observation": "Fresh"}),
+        ),
+        "voice" => (
+            Who::RepA1,
+            "/api/v1/me/voice-samples",
+            json!({"label": "f", "storage_key": "k", "duration_ms": 10}),
+        ),
+        other => panic!("no fresh target kind {other}"),
+    };
+    let response = send(app, Some(who), Method::POST, path, Some(body)).await;
+    assert_eq!(response.status(), 201, "making a fresh {kind}");
+    let v: Value = response.json().await.unwrap();
+    let id = v
+        .get("user_id")
+        .or_else(|| v.get("id"))
+        .and_then(Value::as_str)
+        .unwrap();
+    id.parse().unwrap()
+}
+
+/// Ids that must never appear in a response to `who`.
+fn forbidden_ids(app: &TestApp, who: Option<Who>) -> Vec<(String, Uuid)> {
+    let w = app.world();
+    let tenant_b = vec![
+        ("tenant_b", *w.tenant_b.as_uuid()),
+        ("rep_b1", *w.rep_b1.as_uuid()),
+        ("lead_b1", w.lead_b1),
+        ("deal_b1", w.deal_b1),
+        ("interaction_b1", w.interaction_b1),
+        ("draft_b1", w.draft_b1),
+        ("coaching_b1", w.coaching_b1),
+        ("voice_b1", w.voice_b1),
+    ];
+    let a_private = vec![
+        ("draft_a1", w.draft_a1),
+        ("draft_a2", w.draft_a2),
+        ("coaching_a1", w.coaching_a1),
+        ("coaching_a2", w.coaching_a2),
+        ("voice_a1", w.voice_a1),
+        ("voice_a2", w.voice_a2),
+    ];
+    let mut ids: Vec<(&str, Uuid)> = match who {
+        None => vec![],
+        Some(Who::RepA1) => {
+            let mut v = tenant_b;
+            v.extend([
+                ("lead_a2", w.lead_a2),
+                ("deal_a2", w.deal_a2),
+                ("interaction_a2", w.interaction_a2),
+                ("draft_a2", w.draft_a2),
+                ("coaching_a2", w.coaching_a2),
+                ("voice_a2", w.voice_a2),
+            ]);
+            v
+        }
+        Some(Who::RepA2) => {
+            let mut v = tenant_b;
+            v.extend([
+                ("lead_a1", w.lead_a1),
+                ("deal_a1", w.deal_a1),
+                ("interaction_a1", w.interaction_a1),
+                ("draft_a1", w.draft_a1),
+                ("coaching_a1", w.coaching_a1),
+                ("voice_a1", w.voice_a1),
+            ]);
+            v
+        }
+        Some(Who::ManagerA) | Some(Who::AdminA) => {
+            let mut v = tenant_b;
+            v.extend(a_private);
+            v
+        }
+        Some(Who::AdminB) => {
+            let mut v = vec![
+                ("tenant_a", *w.tenant_a.as_uuid()),
+                ("rep_a1", *w.rep_a1.as_uuid()),
+                ("lead_a1", w.lead_a1),
+                ("lead_a2", w.lead_a2),
+                ("deal_a1", w.deal_a1),
+                ("interaction_a1", w.interaction_a1),
+                ("draft_b1", w.draft_b1),
+                ("coaching_b1", w.coaching_b1),
+                ("voice_b1", w.voice_b1),
+            ];
+            v.extend(a_private);
+            v
+        }
+        Some(_) => vec![],
+    };
+    ids.sort();
+    ids.into_iter().map(|(n, id)| (n.to_owned(), id)).collect()
+}
+
+#[tokio::test]
+async fn every_route_answers_every_identity_as_specified() {
+    let app = spawn_app().await;
+    let routes = routes();
+
+    // Coverage: the matrix and the OpenAPI document list the same operations.
+    let doc: Value = app
+        .client
+        .get(app.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut documented = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            documented.insert(format!("{} {path}", method.to_uppercase()));
+        }
+    }
+    let covered: BTreeSet<String> = routes
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    let missing: Vec<_> = documented.difference(&covered).collect();
+    assert!(
+        missing.is_empty(),
+        "routes without an HTTP matrix entry: {missing:?}"
+    );
+    let stale: Vec<_> = covered.difference(&documented).collect();
+    assert!(
+        stale.is_empty(),
+        "HTTP matrix entries for routes that do not exist: {stale:?}"
+    );
+
+    let mut failures = Vec::new();
+    for route in &routes {
+        for (who, expected) in IDENTITIES.iter().zip(route.expect) {
+            let path = match route.target {
+                Target::None => route.path.to_owned(),
+                Target::Fixture(f) => route
+                    .path
+                    .replace("{id}", &f(app.world()).to_string())
+                    .replace("{user_id}", &f(app.world()).to_string()),
+                Target::Fresh(kind) => {
+                    let id = fresh(&app, kind).await.to_string();
+                    route.path.replace("{id}", &id).replace("{user_id}", &id)
+                }
+            };
+            let response = send(&app, *who, route.method.clone(), &path, body_for(route, &app)).await;
+            let status = response.status().as_u16();
+            let text = response.text().await.unwrap();
+            if status != expected {
+                failures.push(format!(
+                    "{} {} as {who:?}: expected {expected}, got {status}: {text}",
+                    route.method, route.path
+                ));
+            }
+            for (name, id) in forbidden_ids(&app, *who) {
+                if text.contains(&id.to_string()) {
+                    failures.push(format!(
+                        "{} {} as {who:?}: response contains {name}",
+                        route.method, route.path
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} HTTP matrix failure(s):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}

@@ -1,0 +1,34 @@
+//! HTTP-level tests against the real server on 127.0.0.1. One binary, so the private cluster starts once.
+mod bad_input;
+mod http_matrix;
+mod misc;
+mod private_data;
+mod tokens;
+
+use palisade_testkit::{TestApp, Who};
+use reqwest::{Method, Response};
+use serde_json::Value;
+
+/// Sends a request as `who` (`None` = anonymous).
+pub async fn send(
+    app: &TestApp,
+    who: Option<Who>,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> Response {
+    let mut req = app.client.request(method, app.url(path));
+    if let Some(token) = who.and_then(|w| app.token(w)) {
+        req = req.bearer_auth(token);
+    }
+    if let Some(body) = body {
+        req = req.json(&body);
+    }
+    req.send().await.unwrap()
+}
+
+/// The error code of an error response.
+pub async fn error_code(response: Response) -> String {
+    let body: Value = response.json().await.unwrap();
+    body["error"]["code"].as_str().unwrap_or_default().to_owned()
+}
