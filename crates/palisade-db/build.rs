@@ -1,4 +1,5 @@
 //! Embeds `migrations/*.sql` into the binary, in version order, so `migrate` needs no files at runtime.
+#![allow(clippy::expect_used, reason = "a build script reports failure by panicking")]
 use std::{env, fs, path::PathBuf};
 
 fn main() {

@@ -222,6 +222,7 @@ fn describe(e: &figment::Error) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::result_large_err, reason = "figment::Jail's closure signature")]
 mod tests {
     use figment::Jail;
     use secrecy::ExposeSecret;

@@ -63,7 +63,7 @@ pub fn find_binaries(
         }
     }
     // Stable sort keeps preference order among equal versions.
-    found.sort_by(|a, b| b.major.cmp(&a.major));
+    found.sort_by_key(|b| std::cmp::Reverse(b.major));
     let usable = found.iter().filter(|b| b.major >= MIN_MAJOR);
     let pick = match want_major {
         Some(m) => usable.clone().find(|b| b.major == m),
