@@ -75,7 +75,10 @@ pub struct Report {
 /// so the clear text never reaches the server or its logs).
 pub async fn run(admin: &Target, runtime_password: Option<&SecretString>) -> Result<Report, MigrateError> {
     let migrations = embedded()?;
-    #[expect(clippy::disallowed_methods, reason = "migrations run as the admin, outside any context")]
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "migrations run as the admin, outside any context"
+    )]
     let mut client = connect_once(admin).await?;
     client
         .execute("select pg_advisory_lock($1)", &[&LOCK_KEY])

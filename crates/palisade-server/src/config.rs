@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use figment::providers::{Env, Format, Toml};
 use figment::Figment;
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
 const SECTIONS: &[&str] = &["server", "database", "auth", "log"];
@@ -155,20 +155,24 @@ impl Config {
                     .filter(move |k| known_section(k.as_str()))
                     .split("__"),
             )
-            .merge(
-                Env::raw()
-                    .only(&["DATABASE_URL"])
-                    .map(|_| "database.url".into())
-                    .filter_map(|k| Some(k.into())),
-            );
+            .merge(Env::raw().only(&["DATABASE_URL"]).map(|_| "database.url".into()));
         let unknown_env = std::env::vars()
             .filter_map(|(k, _)| k.strip_prefix("PALISADE_").map(str::to_owned))
             .filter(|rest| !known_section(rest) && !rest.starts_with("TEST_"))
             .map(|rest| format!("PALISADE_{rest}"))
             .collect();
-        let config: Config = figment
+        let mut config: Config = figment
             .extract()
             .map_err(|e| ConfigError::Invalid(describe(&e)))?;
+        // An empty DATABASE_URL (a common shell leftover) means "not set": use the embedded cluster.
+        if config
+            .database
+            .url
+            .as_ref()
+            .is_some_and(|u| u.expose_secret().trim().is_empty())
+        {
+            config.database.url = None;
+        }
         config.validate()?;
         Ok(Loaded { config, unknown_env })
     }
@@ -225,7 +229,6 @@ fn describe(e: &figment::Error) -> String {
 #[allow(clippy::result_large_err, reason = "figment::Jail's closure signature")]
 mod tests {
     use figment::Jail;
-    use secrecy::ExposeSecret;
 
     use super::*;
 
@@ -240,6 +243,8 @@ mod tests {
             assert_eq!(c.server.bind.to_string(), "127.0.0.1:8080");
             assert!(c.database.url.is_none());
             assert_eq!(c.database.data_dir, PathBuf::from("palisade-data"));
+            jail.set_env("DATABASE_URL", "");
+            assert!(load(jail, None).unwrap().config.database.url.is_none());
             Ok(())
         });
     }

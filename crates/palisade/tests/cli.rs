@@ -19,7 +19,11 @@ fn palisade(data_dir: &Path, args: &[&str]) -> Output {
 }
 
 fn stdout(out: &Output) -> String {
-    assert!(out.status.success(), "command failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "command failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout.clone()).unwrap().trim().to_owned()
 }
 
@@ -32,12 +36,19 @@ impl Drop for Server {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 #[tokio::test]
 async fn serve_on_the_embedded_database_then_shut_down_cleanly() {
-    let dir = tempfile::Builder::new().prefix("palisade-cli-").tempdir_in("/tmp").unwrap();
+    let dir = tempfile::Builder::new()
+        .prefix("palisade-cli-")
+        .tempdir_in("/tmp")
+        .unwrap();
     let data = dir.path().join("data");
     let port = free_port();
     let mut server = Server(
@@ -60,25 +71,76 @@ async fn serve_on_the_embedded_database_then_shut_down_cleanly() {
             break;
         }
         assert!(server.0.try_wait().unwrap().is_none(), "serve exited early");
-        assert!(started.elapsed() < Duration::from_secs(90), "serve did not become ready");
+        assert!(
+            started.elapsed() < Duration::from_secs(90),
+            "serve did not become ready"
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     // The signing key was generated privately; the cluster listens on a socket, not TCP.
-    let mode = std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(data.join("jwt.key")).unwrap().permissions());
+    let mode = std::os::unix::fs::PermissionsExt::mode(
+        &std::fs::metadata(data.join("jwt.key")).unwrap().permissions(),
+    );
     assert_eq!(mode & 0o777, 0o600);
 
     // Operator commands beside the running server (they adopt its cluster and leave it running).
-    stdout(&palisade(&data, &["tenant", "create", "--slug", "acme", "--name", "Acme", "--admin", "ada@acme.test"]));
     stdout(&palisade(
         &data,
-        &["user", "create", "--email", "rex@acme.test", "--tenant", "acme", "--role", "rep", "--by", "ada@acme.test"],
+        &[
+            "tenant",
+            "create",
+            "--slug",
+            "acme",
+            "--name",
+            "Acme",
+            "--admin",
+            "ada@acme.test",
+        ],
+    ));
+    stdout(&palisade(
+        &data,
+        &[
+            "user",
+            "create",
+            "--email",
+            "rex@acme.test",
+            "--tenant",
+            "acme",
+            "--role",
+            "rep",
+            "--by",
+            "ada@acme.test",
+        ],
     ));
     let refused = palisade(
         &data,
-        &["user", "create", "--email", "x@acme.test", "--tenant", "acme", "--role", "admin", "--by", "rex@acme.test"],
+        &[
+            "user",
+            "create",
+            "--email",
+            "x@acme.test",
+            "--tenant",
+            "acme",
+            "--role",
+            "admin",
+            "--by",
+            "rex@acme.test",
+        ],
     );
     assert!(!refused.status.success(), "a rep must not add members");
-    let token = stdout(&palisade(&data, &["token", "mint", "--user", "rex@acme.test", "--tenant", "acme", "--ttl", "5m"]));
+    let token = stdout(&palisade(
+        &data,
+        &[
+            "token",
+            "mint",
+            "--user",
+            "rex@acme.test",
+            "--tenant",
+            "acme",
+            "--ttl",
+            "5m",
+        ],
+    ));
     let created = client
         .post(format!("{url}/api/v1/leads"))
         .bearer_auth(&token)
@@ -87,12 +149,21 @@ async fn serve_on_the_embedded_database_then_shut_down_cleanly() {
         .await
         .unwrap();
     assert_eq!(created.status(), 201);
-    let dashboard = client.get(format!("{url}/api/v1/dashboard")).bearer_auth(&token).send().await.unwrap();
+    let dashboard = client
+        .get(format!("{url}/api/v1/dashboard"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(dashboard.status(), 403, "reps have no dashboard");
 
     // SIGINT: graceful stop, and the embedded PostgreSQL it started stops with it.
     let pid = server.0.id().to_string();
-    assert!(Command::new("kill").args(["-INT", &pid]).status().unwrap().success());
+    assert!(Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap()
+        .success());
     let deadline = Instant::now() + Duration::from_secs(60);
     let status = loop {
         if let Some(status) = server.0.try_wait().unwrap() {
@@ -102,7 +173,10 @@ async fn serve_on_the_embedded_database_then_shut_down_cleanly() {
         std::thread::sleep(Duration::from_millis(100));
     };
     assert!(status.success(), "serve exited with {status}");
-    assert!(!data.join("pg/postmaster.pid").exists(), "PostgreSQL still running after shutdown");
+    assert!(
+        !data.join("pg/postmaster.pid").exists(),
+        "PostgreSQL still running after shutdown"
+    );
 }
 
 #[test]
@@ -111,11 +185,18 @@ fn version_and_helpful_errors() {
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("palisade "));
     let out = Command::new(BIN)
         .args(["migrate"])
-        .env("DATABASE_URL", "postgres://nobody@127.0.0.1:1/none?sslmode=disable")
+        .env(
+            "DATABASE_URL",
+            "postgres://nobody@127.0.0.1:1/none?sslmode=disable",
+        )
         .output()
         .unwrap();
     assert!(!out.status.success());
-    let out = Command::new(BIN).args(["serve"]).env("PALISADE_DATABASE__POOL_SIZE", "0").output().unwrap();
+    let out = Command::new(BIN)
+        .args(["serve"])
+        .env("PALISADE_DATABASE__POOL_SIZE", "0")
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("pool_size"));
 }

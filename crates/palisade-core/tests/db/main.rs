@@ -1,6 +1,13 @@
 //! Database-level tests: the policy matrix, its mutation check, the catalog gate, cancel safety and
-#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test helpers: a failed setup fails the test")]
-#![allow(clippy::disallowed_methods, reason = "database tests inspect with raw admin connections")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test helpers: a failed setup fails the test"
+)]
+#![allow(
+    clippy::disallowed_methods,
+    reason = "database tests inspect with raw admin connections"
+)]
 //! the tenancy rules. One test binary, so the private cluster starts once.
 mod cancel_safety;
 mod catalog;

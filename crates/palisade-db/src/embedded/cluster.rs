@@ -300,7 +300,10 @@ if [ -n "$2" ]; then rm -rf "$2"; fi"#;
 
     /// Creates `dbname` if it does not exist.
     pub async fn ensure_database(&self, dbname: &str) -> Result<(), EmbeddedError> {
-        #[expect(clippy::disallowed_methods, reason = "creating the database happens before any context exists")]
+        #[expect(
+            clippy::disallowed_methods,
+            reason = "creating the database happens before any context exists"
+        )]
         let client = connect_once(&self.admin_target("postgres")).await?;
         let exists = client
             .query_opt("select 1 from pg_database where datname = $1", &[&dbname])

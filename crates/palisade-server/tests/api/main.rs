@@ -1,5 +1,9 @@
 //! HTTP-level tests against the real server on 127.0.0.1. One binary, so the private cluster starts once.
-#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test helpers: a failed setup fails the test")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test helpers: a failed setup fails the test"
+)]
 mod bad_input;
 mod http_matrix;
 mod misc;
