@@ -89,18 +89,7 @@ language sql stable security definer set search_path = '' as $$
   select nullif(pg_catalog.current_setting('palisade.user_id', true), '')::uuid
 $$;
 
--- The requested tenant, but only while the caller is an active member of an active tenant.
-create function ctx.tenant_id() returns uuid
-language sql stable security definer set search_path = '' as $$
-  select m.tenant_id
-  from app.memberships m
-  join app.tenants t on t.id = m.tenant_id
-  where m.tenant_id = nullif(pg_catalog.current_setting('palisade.tenant_id', true), '')::uuid
-    and m.user_id = nullif(pg_catalog.current_setting('palisade.user_id', true), '')::uuid
-    and m.status = 'active'
-    and t.status = 'active'
-$$;
-
+-- The caller's role in the requested tenant, while they are an active member of an active tenant.
 create function ctx.tenant_role() returns text
 language sql stable security definer set search_path = '' as $$
   select m.role
@@ -110,6 +99,13 @@ language sql stable security definer set search_path = '' as $$
     and m.user_id = nullif(pg_catalog.current_setting('palisade.user_id', true), '')::uuid
     and m.status = 'active'
     and t.status = 'active'
+$$;
+
+-- The requested tenant, but only while the caller is an active member of it (else NULL).
+create function ctx.tenant_id() returns uuid
+language sql stable security definer set search_path = '' as $$
+  select case when ctx.tenant_role() is not null
+    then nullif(pg_catalog.current_setting('palisade.tenant_id', true), '')::uuid end
 $$;
 
 -- True when the caller's role is at least min_role (rep < manager < admin).

@@ -52,6 +52,19 @@ impl<T> Page<T> {
     }
 }
 
+impl<T> Page<T> {
+    /// Maps rows fetched with `limit + 1` into a page.
+    pub fn from_rows(
+        rows: &[palisade_db::Row],
+        limit: i64,
+        map: impl Fn(&palisade_db::Row) -> Result<T, CoreError>,
+        id: impl Fn(&T) -> Uuid,
+    ) -> Result<Self, CoreError> {
+        let items = rows.iter().map(map).collect::<Result<Vec<_>, _>>()?;
+        Ok(Self::from_overfetch(items, limit, id))
+    }
+}
+
 /// A new record id: UUIDv7, so keyset order is creation order.
 pub fn new_id() -> Uuid {
     Uuid::now_v7()

@@ -220,8 +220,7 @@ pub async fn list(tx: &mut Tx, tenant: TenantId, filter: &DealFilter) -> Result<
             ],
         )
         .await?;
-    let items = rows.iter().map(deal).collect::<Result<Vec<_>, _>>()?;
-    Ok(Page::from_overfetch(items, limit, |d| d.id))
+    Page::from_rows(&rows, limit, deal, |d| d.id)
 }
 
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
@@ -270,14 +269,5 @@ pub async fn update(tx: &mut Tx, tenant: TenantId, id: Uuid, patch: &DealPatch) 
 
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn delete(tx: &mut Tx, tenant: TenantId, id: Uuid) -> Result<(), CoreError> {
-    let n = tx
-        .execute(
-            "delete from app.deals where tenant_id = $1 and id = $2",
-            &[tenant.as_uuid(), &id],
-        )
-        .await?;
-    if n == 0 {
-        return Err(CoreError::NotFound);
-    }
-    Ok(())
+    super::delete_one(tx, "app.deals", tenant, id).await
 }

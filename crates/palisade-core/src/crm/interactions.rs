@@ -211,8 +211,7 @@ pub async fn list(
             ],
         )
         .await?;
-    let items = rows.iter().map(interaction).collect::<Result<Vec<_>, _>>()?;
-    Ok(Page::from_overfetch(items, limit, |i| i.id))
+    Page::from_rows(&rows, limit, interaction, |i| i.id)
 }
 
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
@@ -252,14 +251,5 @@ pub async fn update(
 
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn delete(tx: &mut Tx, tenant: TenantId, id: Uuid) -> Result<(), CoreError> {
-    let n = tx
-        .execute(
-            "delete from app.interactions where tenant_id = $1 and id = $2",
-            &[tenant.as_uuid(), &id],
-        )
-        .await?;
-    if n == 0 {
-        return Err(CoreError::NotFound);
-    }
-    Ok(())
+    super::delete_one(tx, "app.interactions", tenant, id).await
 }

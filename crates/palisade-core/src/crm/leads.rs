@@ -183,8 +183,7 @@ pub async fn list(tx: &mut Tx, tenant: TenantId, filter: &LeadFilter) -> Result<
             ],
         )
         .await?;
-    let items = rows.iter().map(lead).collect::<Result<Vec<_>, _>>()?;
-    Ok(Page::from_overfetch(items, limit, |l| l.id))
+    Page::from_rows(&rows, limit, lead, |l| l.id)
 }
 
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
@@ -234,14 +233,5 @@ pub async fn update(tx: &mut Tx, tenant: TenantId, id: Uuid, patch: &LeadPatch) 
 /// enforces the same rule in the database.
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn delete(tx: &mut Tx, tenant: TenantId, id: Uuid) -> Result<(), CoreError> {
-    let n = tx
-        .execute(
-            "delete from app.leads where tenant_id = $1 and id = $2",
-            &[tenant.as_uuid(), &id],
-        )
-        .await?;
-    if n == 0 {
-        return Err(CoreError::NotFound);
-    }
-    Ok(())
+    super::delete_one(tx, "app.leads", tenant, id).await
 }

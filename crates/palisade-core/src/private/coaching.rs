@@ -37,6 +37,7 @@ pub struct ObservationPatch {
     pub observation: Option<String>,
 }
 
+const TABLE: (&str, &str) = ("app.coaching_observations", COLUMNS);
 const COLUMNS: &str = "id, lead_id, category, observation, source, created_at, updated_at";
 
 fn observation(row: &Row) -> Result<Observation, CoreError> {
@@ -104,13 +105,7 @@ pub async fn record_for_member(
 
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn get(tx: &mut Tx, tenant: TenantId, owner: UserId, id: Uuid) -> Result<Observation, CoreError> {
-    let sql = format!(
-        "select {COLUMNS} from app.coaching_observations where tenant_id = $1 and owner_id = $2 and id = $3"
-    );
-    observation(
-        &tx.query_one(&sql, &[tenant.as_uuid(), owner.as_uuid(), &id])
-            .await?,
-    )
+    super::get_owned(tx, TABLE, tenant, owner, id, observation).await
 }
 
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
@@ -120,19 +115,7 @@ pub async fn list(
     owner: UserId,
     page: &PageParams,
 ) -> Result<Page<Observation>, CoreError> {
-    let limit = page.limit()?;
-    let sql = format!(
-        "select {COLUMNS} from app.coaching_observations where tenant_id = $1 and owner_id = $2 \
-           and ($3::uuid is null or id < $3) order by id desc limit $4"
-    );
-    let rows = tx
-        .query(
-            &sql,
-            &[tenant.as_uuid(), owner.as_uuid(), &page.cursor, &(limit + 1)],
-        )
-        .await?;
-    let items = rows.iter().map(observation).collect::<Result<Vec<_>, _>>()?;
-    Ok(Page::from_overfetch(items, limit, |o| o.id))
+    super::list_owned(tx, TABLE, tenant, owner, page, observation, |x| x.id).await
 }
 
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
@@ -158,5 +141,5 @@ pub async fn update(
 
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn delete(tx: &mut Tx, tenant: TenantId, owner: UserId, id: Uuid) -> Result<(), CoreError> {
-    super::delete_owned(tx, "app.coaching_observations", tenant, owner, id).await
+    super::delete_owned(tx, TABLE.0, tenant, owner, id).await
 }

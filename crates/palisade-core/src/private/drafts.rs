@@ -57,6 +57,7 @@ pub struct DraftPatch {
     pub body: Option<String>,
 }
 
+const TABLE: (&str, &str) = ("app.drafts", COLUMNS);
 const COLUMNS: &str = "id, lead_id, channel, subject, body, created_at, updated_at";
 
 fn draft(row: &Row) -> Result<Draft, CoreError> {
@@ -103,11 +104,7 @@ pub async fn create(
 
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn get(tx: &mut Tx, tenant: TenantId, owner: UserId, id: Uuid) -> Result<Draft, CoreError> {
-    let sql = format!("select {COLUMNS} from app.drafts where tenant_id = $1 and owner_id = $2 and id = $3");
-    draft(
-        &tx.query_one(&sql, &[tenant.as_uuid(), owner.as_uuid(), &id])
-            .await?,
-    )
+    super::get_owned(tx, TABLE, tenant, owner, id, draft).await
 }
 
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
@@ -117,19 +114,7 @@ pub async fn list(
     owner: UserId,
     page: &PageParams,
 ) -> Result<Page<Draft>, CoreError> {
-    let limit = page.limit()?;
-    let sql = format!(
-        "select {COLUMNS} from app.drafts where tenant_id = $1 and owner_id = $2 \
-           and ($3::uuid is null or id < $3) order by id desc limit $4"
-    );
-    let rows = tx
-        .query(
-            &sql,
-            &[tenant.as_uuid(), owner.as_uuid(), &page.cursor, &(limit + 1)],
-        )
-        .await?;
-    let items = rows.iter().map(draft).collect::<Result<Vec<_>, _>>()?;
-    Ok(Page::from_overfetch(items, limit, |d| d.id))
+    super::list_owned(tx, TABLE, tenant, owner, page, draft, |x| x.id).await
 }
 
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
@@ -170,5 +155,5 @@ pub async fn update(
 
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn delete(tx: &mut Tx, tenant: TenantId, owner: UserId, id: Uuid) -> Result<(), CoreError> {
-    super::delete_owned(tx, "app.drafts", tenant, owner, id).await
+    super::delete_owned(tx, TABLE.0, tenant, owner, id).await
 }

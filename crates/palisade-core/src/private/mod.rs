@@ -4,10 +4,50 @@ pub mod coaching;
 pub mod drafts;
 pub mod voice;
 
-use palisade_db::{TenantId, Tx, UserId};
+use palisade_db::{Row, TenantId, Tx, UserId};
 use uuid::Uuid;
 
+use crate::page::{Page, PageParams};
 use crate::CoreError;
+
+/// `table` and `columns` are the calling module's constants, never user input.
+async fn get_owned<T>(
+    tx: &mut Tx,
+    (table, columns): (&'static str, &'static str),
+    tenant: TenantId,
+    owner: UserId,
+    id: Uuid,
+    map: fn(&Row) -> Result<T, CoreError>,
+) -> Result<T, CoreError> {
+    let sql = format!("select {columns} from {table} where tenant_id = $1 and owner_id = $2 and id = $3");
+    map(&tx
+        .query_one(&sql, &[tenant.as_uuid(), owner.as_uuid(), &id])
+        .await?)
+}
+
+/// The owner's records, newest first.
+async fn list_owned<T>(
+    tx: &mut Tx,
+    (table, columns): (&'static str, &'static str),
+    tenant: TenantId,
+    owner: UserId,
+    page: &PageParams,
+    map: fn(&Row) -> Result<T, CoreError>,
+    id: fn(&T) -> Uuid,
+) -> Result<Page<T>, CoreError> {
+    let limit = page.limit()?;
+    let sql = format!(
+        "select {columns} from {table} where tenant_id = $1 and owner_id = $2 \
+           and ($3::uuid is null or id < $3) order by id desc limit $4"
+    );
+    let rows = tx
+        .query(
+            &sql,
+            &[tenant.as_uuid(), owner.as_uuid(), &page.cursor, &(limit + 1)],
+        )
+        .await?;
+    Page::from_rows(&rows, limit, map, id)
+}
 
 /// Deletes one owned record; `table` is one of this module's constants, never user input.
 async fn delete_owned(

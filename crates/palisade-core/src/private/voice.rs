@@ -40,6 +40,7 @@ pub struct VoiceSamplePatch {
     pub transcript: Option<Option<String>>,
 }
 
+const TABLE: (&str, &str) = ("app.voice_samples", COLUMNS);
 const COLUMNS: &str = "id, label, storage_key, duration_ms, transcript, created_at, updated_at";
 
 fn sample(row: &Row) -> Result<VoiceSample, CoreError> {
@@ -93,12 +94,7 @@ pub async fn create(
 
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn get(tx: &mut Tx, tenant: TenantId, owner: UserId, id: Uuid) -> Result<VoiceSample, CoreError> {
-    let sql =
-        format!("select {COLUMNS} from app.voice_samples where tenant_id = $1 and owner_id = $2 and id = $3");
-    sample(
-        &tx.query_one(&sql, &[tenant.as_uuid(), owner.as_uuid(), &id])
-            .await?,
-    )
+    super::get_owned(tx, TABLE, tenant, owner, id, sample).await
 }
 
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
@@ -108,19 +104,7 @@ pub async fn list(
     owner: UserId,
     page: &PageParams,
 ) -> Result<Page<VoiceSample>, CoreError> {
-    let limit = page.limit()?;
-    let sql = format!(
-        "select {COLUMNS} from app.voice_samples where tenant_id = $1 and owner_id = $2 \
-           and ($3::uuid is null or id < $3) order by id desc limit $4"
-    );
-    let rows = tx
-        .query(
-            &sql,
-            &[tenant.as_uuid(), owner.as_uuid(), &page.cursor, &(limit + 1)],
-        )
-        .await?;
-    let items = rows.iter().map(sample).collect::<Result<Vec<_>, _>>()?;
-    Ok(Page::from_overfetch(items, limit, |s| s.id))
+    super::list_owned(tx, TABLE, tenant, owner, page, sample, |x| x.id).await
 }
 
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
@@ -160,5 +144,5 @@ pub async fn update(
 
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn delete(tx: &mut Tx, tenant: TenantId, owner: UserId, id: Uuid) -> Result<(), CoreError> {
-    super::delete_owned(tx, "app.voice_samples", tenant, owner, id).await
+    super::delete_owned(tx, TABLE.0, tenant, owner, id).await
 }

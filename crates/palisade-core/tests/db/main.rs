@@ -14,4 +14,5 @@ mod catalog;
 mod embedded;
 mod mutation;
 mod policy_matrix;
+mod postgres_tls;
 mod tenancy_rules;
