@@ -28,6 +28,10 @@ pub struct ServerSettings {
     pub tls_key: Option<PathBuf>,
     /// Largest accepted request body.
     pub body_limit_bytes: usize,
+    /// Requests per second per client IP (0 disables the limit).
+    pub rate_limit_per_second: u32,
+    /// Requests a client may send at once before the per-second rate applies.
+    pub rate_limit_burst: u32,
 }
 
 impl Default for ServerSettings {
@@ -37,6 +41,8 @@ impl Default for ServerSettings {
             tls_cert: None,
             tls_key: None,
             body_limit_bytes: 64 * 1024,
+            rate_limit_per_second: 50,
+            rate_limit_burst: 100,
         }
     }
 }

@@ -4,6 +4,7 @@ pub mod config;
 pub mod error;
 pub mod extract;
 mod middleware;
+mod rate_limit;
 pub mod startup;
 pub mod state;
 mod tls;
@@ -57,16 +58,23 @@ async fn serve(
         body_limit: config.server.body_limit_bytes,
         openapi: Arc::new(OnceLock::new()),
     };
-    let app = app(state, tls.is_some());
+    let limiter = rate_limit::Limiter::new(
+        config.server.rate_limit_per_second,
+        config.server.rate_limit_burst,
+    );
+    let app = app(state, tls.is_some(), limiter);
     let addr = listener
         .local_addr()
         .map_err(|e| StartupError::Invalid(format!("listener: {e}")))?;
     tracing::info!(%addr, tls = tls.is_some(), "Palisade listening");
     match tls {
-        None => axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown)
-            .await
-            .map_err(|e| StartupError::Invalid(format!("server: {e}"))),
+        None => axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(|e| StartupError::Invalid(format!("server: {e}"))),
         Some(tls) => {
             let handle = axum_server::Handle::new();
             let on_signal = handle.clone();
@@ -79,7 +87,7 @@ async fn serve(
                 .map_err(|e| StartupError::Invalid(format!("listener: {e}")))?;
             axum_server::from_tcp_rustls(std_listener, tls)
                 .handle(handle)
-                .serve(app.into_make_service())
+                .serve(app.into_make_service_with_connect_info::<std::net::SocketAddr>())
                 .await
                 .map_err(|e| StartupError::Invalid(format!("server: {e}")))
         }
@@ -87,7 +95,7 @@ async fn serve(
 }
 
 /// The router with every layer. The OpenAPI document is rendered here, from the same routes.
-pub fn app(state: AppState, tls: bool) -> Router {
+pub fn app(state: AppState, tls: bool, limiter: Option<rate_limit::Limiter>) -> Router {
     let (router, openapi) = api::router().split_for_parts();
     let _ = state.openapi.set(openapi.to_pretty_json().unwrap_or_default());
     let body_limit = state.body_limit;
@@ -96,6 +104,9 @@ pub fn app(state: AppState, tls: bool) -> Router {
         .method_not_allowed_fallback(middleware::method_not_allowed)
         .with_state(state)
         .layer(DefaultBodyLimit::max(body_limit));
+    if let Some(limiter) = limiter {
+        router = router.layer(axum::middleware::from_fn_with_state(limiter, rate_limit::enforce));
+    }
     for layer in middleware::security_headers(tls) {
         router = router.layer(layer);
     }

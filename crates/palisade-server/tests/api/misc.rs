@@ -167,3 +167,45 @@ async fn tls_serving_sends_hsts() {
         .map(|r| !r.status().is_success())
         .unwrap_or(true));
 }
+
+#[tokio::test]
+async fn clients_over_the_rate_limit_get_429_with_retry_after() {
+    let app = spawn_app_with(|c| {
+        c.server.rate_limit_per_second = 1;
+        c.server.rate_limit_burst = 3;
+    })
+    .await;
+    let token = app.token(Who::RepA1).unwrap();
+    let mut statuses = Vec::new();
+    for _ in 0..6 {
+        let r = app
+            .client
+            .get(app.url("/api/v1/leads"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        statuses.push(r.status().as_u16());
+        if r.status() == 429 {
+            assert!(
+                r.headers()["retry-after"]
+                    .to_str()
+                    .unwrap()
+                    .parse::<u64>()
+                    .unwrap()
+                    >= 1
+            );
+            let body: Value = r.json().await.unwrap();
+            assert_eq!(body["error"]["code"], "rate_limited");
+        }
+    }
+    assert_eq!(&statuses[..3], &[200, 200, 200], "{statuses:?}");
+    assert!(statuses[3..].contains(&429), "{statuses:?}");
+    // Health probes are never limited.
+    for _ in 0..5 {
+        assert_eq!(
+            app.client.get(app.url("/healthz")).send().await.unwrap().status(),
+            200
+        );
+    }
+}
