@@ -137,11 +137,13 @@ language sql stable security definer set search_path = '' as $$
 $$;
 
 -- Service paths check membership before writing on behalf of a member (DESIGN §1.4).
+-- Answers only for the tenant the context acts in, so it is no cross-tenant membership oracle.
 create function ctx.is_active_member(p_tenant uuid, p_user uuid) returns boolean
 language sql stable security definer set search_path = '' as $$
   select exists (
     select from app.memberships m
     where m.tenant_id = p_tenant and m.user_id = p_user and m.status = 'active'
+      and p_tenant = nullif(pg_catalog.current_setting('palisade.tenant_id', true), '')::uuid
   )
 $$;
 
@@ -195,6 +197,11 @@ begin
   values (pg_catalog.gen_random_uuid(), p_email, coalesce(p_display_name, ''))
   on conflict (lower(email)) do nothing;
   select u.id into v_user from app.users u where lower(u.email) = lower(p_email);
+  -- Re-adding an existing member may change their role: the last-admin rule applies here too.
+  if p_role <> 'admin' and exists (select from app.memberships m
+                                   where m.tenant_id = v_tenant and m.user_id = v_user and m.status <> 'removed') then
+    perform app.guard_last_admin(v_tenant, v_user);
+  end if;
   insert into app.memberships (tenant_id, user_id, role, status)
   values (v_tenant, v_user, p_role, 'active')
   on conflict (tenant_id, user_id) do update set role = excluded.role, status = 'active';
@@ -209,7 +216,7 @@ language plpgsql volatile security definer set search_path = '' as $$
 declare
   v_role text;
 begin
-  perform from app.tenants t where t.id = p_tenant for update;
+  perform from app.tenants t where t.id = p_tenant for no key update;
   select m.role into v_role from app.memberships m
   where m.tenant_id = p_tenant and m.user_id = p_user and m.status <> 'removed';
   if v_role is null then

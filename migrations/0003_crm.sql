@@ -30,7 +30,8 @@ create table app.deals (
   title        text not null check (char_length(title) between 1 and 200),
   stage        text not null default 'prospect'
                check (stage in ('prospect', 'qualified', 'proposal', 'negotiation', 'won', 'lost')),
-  amount_cents bigint not null default 0 check (amount_cents >= 0),
+  -- At most 10^13 cents (100 billion units): larger amounts are typing mistakes.
+  amount_cents bigint not null default 0 check (amount_cents between 0 and 10000000000000),
   currency     text not null default 'USD' check (currency ~ '^[A-Z]{3}$'),
   product      text check (char_length(product) <= 200),
   closed_at    timestamptz,

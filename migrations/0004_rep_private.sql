@@ -70,15 +70,21 @@ grant update (label, transcript) on app.voice_samples to app_user;
 -- INSERT only: without SELECT the service cannot read back, not even through RETURNING.
 grant insert on app.coaching_observations, app.drafts, app.voice_samples to app_service;
 
+-- A referenced lead must be one the rep can see (foreign keys bypass RLS).
 create policy coaching_owner on app.coaching_observations to app_user
   using (tenant_id = (select ctx.tenant_id()) and owner_id = (select ctx.user_id()))
-  with check (tenant_id = (select ctx.tenant_id()) and owner_id = (select ctx.user_id()));
+  with check (tenant_id = (select ctx.tenant_id()) and owner_id = (select ctx.user_id())
+              and (lead_id is null
+                   or exists (select from app.leads l where l.tenant_id = coaching_observations.tenant_id and l.id = coaching_observations.lead_id)));
 create policy coaching_service_insert on app.coaching_observations for insert to app_service
   with check (tenant_id = (select ctx.scoped_tenant_id()) and ctx.is_active_member(tenant_id, owner_id));
 
+-- A referenced lead must be one the rep can see (foreign keys bypass RLS).
 create policy drafts_owner on app.drafts to app_user
   using (tenant_id = (select ctx.tenant_id()) and owner_id = (select ctx.user_id()))
-  with check (tenant_id = (select ctx.tenant_id()) and owner_id = (select ctx.user_id()));
+  with check (tenant_id = (select ctx.tenant_id()) and owner_id = (select ctx.user_id())
+              and (lead_id is null
+                   or exists (select from app.leads l where l.tenant_id = drafts.tenant_id and l.id = drafts.lead_id)));
 create policy drafts_service_insert on app.drafts for insert to app_service
   with check (tenant_id = (select ctx.scoped_tenant_id()) and ctx.is_active_member(tenant_id, owner_id));
 

@@ -11,8 +11,9 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-/// 256 bits, as hex or any string of at least this many bytes.
-pub const MIN_SECRET_LEN: usize = 32;
+/// 32 random bytes encoded as base64 are 44 characters (hex: 64); shorter strings cannot carry
+/// 256 bits of key. Generate one with `openssl rand -hex 32`.
+pub const MIN_SECRET_LEN: usize = 44;
 pub const MAX_TTL: Duration = Duration::from_secs(24 * 3600);
 const TOKEN_TYPE: &str = "at+jwt";
 const LEEWAY_SECS: u64 = 30;

@@ -22,13 +22,15 @@ pub struct StageTotal {
     pub stage: String,
     pub currency: String,
     pub count: i64,
-    pub amount_cents: i64,
+    /// Sum in cents as a decimal string: sums may exceed 64 bits.
+    pub amount_cents: String,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct CurrencyTotal {
     pub currency: String,
-    pub amount_cents: i64,
+    /// Sum in cents as a decimal string.
+    pub amount_cents: String,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -40,7 +42,7 @@ pub struct RepActivity {
 
 const SQL: &str = "\
 with stages as (
-  select stage, currency, count(*) as n, coalesce(sum(amount_cents), 0)::bigint as amount
+  select stage, currency, count(*) as n, coalesce(sum(amount_cents), 0) as amount
   from app.deals where tenant_id = $1 group by stage, currency
 ), activity as (
   select actor_id,
@@ -52,10 +54,10 @@ with stages as (
 )
 select json_build_object(
   'deals_by_stage', coalesce((select json_agg(json_build_object(
-      'stage', stage, 'currency', currency, 'count', n, 'amount_cents', amount) order by stage, currency)
+      'stage', stage, 'currency', currency, 'count', n, 'amount_cents', amount::text) order by stage, currency)
     from stages), '[]'),
-  'pipeline', coalesce((select json_agg(json_build_object('currency', currency, 'amount_cents', total) order by currency)
-    from (select currency, sum(amount)::bigint as total from stages
+  'pipeline', coalesce((select json_agg(json_build_object('currency', currency, 'amount_cents', total::text) order by currency)
+    from (select currency, sum(amount) as total from stages
           where stage not in ('won', 'lost') group by currency) p), '[]'),
   'activity', coalesce((select json_agg(json_build_object(
       'user_id', actor_id, 'last_7_days', d7, 'last_30_days', d30) order by d30 desc, actor_id)

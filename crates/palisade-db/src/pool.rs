@@ -46,7 +46,10 @@ impl Db {
     pub async fn connect(target: &Target, settings: &PoolSettings) -> Result<Self, DbError> {
         let mut config = target.config.clone();
         let timeout_ms = settings.statement_timeout.as_millis();
-        config.options(format!("-c statement_timeout={timeout_ms}"));
+        // A transaction left idle (a stalled client, a bug) cannot hold a pooled connection for long.
+        config.options(format!(
+            "-c statement_timeout={timeout_ms} -c idle_in_transaction_session_timeout={timeout_ms}"
+        ));
         config.application_name("palisade");
         let connector = target
             .connector()

@@ -77,6 +77,8 @@ pub struct Tx {
     context: Context,
     state: State,
     role: Option<TenantRole>,
+    /// The membership check failed: nothing more may run in this transaction.
+    not_member: bool,
 }
 
 impl std::fmt::Debug for Tx {
@@ -95,6 +97,7 @@ impl Tx {
             context,
             state: State::Pending,
             role: None,
+            not_member: false,
         }
     }
 
@@ -147,6 +150,9 @@ impl Tx {
         params: &[&(dyn ToSql + Sync)],
         kind: Kind,
     ) -> Result<Output, DbError> {
+        if self.not_member {
+            return Err(DbError::NotMember);
+        }
         let first = match self.state {
             State::Finished => return Err(DbError::Unavailable("transaction already finished".into())),
             State::Open => false,
@@ -202,8 +208,12 @@ impl Tx {
             .try_get::<_, Option<String>>(0)?
             .as_deref()
             .and_then(TenantRole::parse);
-        // Whatever the statement returned, a non-member gets nothing of it.
-        self.role = Some(role.ok_or(DbError::NotMember)?);
+        // Whatever the statement returned, a non-member gets nothing of it, and nothing more runs.
+        let Some(role) = role else {
+            self.not_member = true;
+            return Err(DbError::NotMember);
+        };
+        self.role = Some(role);
         let out = out?;
         Ok(out)
     }
@@ -234,6 +244,9 @@ impl Tx {
     }
 
     async fn finish(&mut self, verb: &str) -> Result<(), DbError> {
+        if self.not_member && verb == "COMMIT" {
+            return Err(DbError::NotMember);
+        }
         if self.state != State::Open {
             self.state = State::Finished;
             return Ok(());

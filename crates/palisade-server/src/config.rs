@@ -91,7 +91,7 @@ impl Default for DatabaseSettings {
 #[derive(Debug, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct AuthSettings {
-    /// HS256 signing secret for access tokens (at least 32 bytes). Required with an external database;
+    /// HS256 signing secret for access tokens (at least 44 characters, e.g. `openssl rand -hex 32`). Required with an external database;
     /// with the embedded one it is generated into `<data_dir>/jwt.key` (mode 0600) when unset.
     pub jwt_secret: Option<SecretString>,
     pub issuer: String,
@@ -281,12 +281,15 @@ mod tests {
     #[test]
     fn numeric_looking_secrets_stay_strings_and_are_redacted() {
         Jail::expect_with(|jail| {
-            jail.set_env("PALISADE_AUTH__JWT_SECRET", "12345678901234567890123456789012345");
+            jail.set_env(
+                "PALISADE_AUTH__JWT_SECRET",
+                "12345678901234567890123456789012345678901234567890",
+            );
             jail.set_env("DATABASE_URL", "postgres://u:hunter2@h/db");
             let c = load(jail, None).unwrap().config;
             assert_eq!(
                 c.auth.jwt_secret.as_ref().unwrap().expose_secret(),
-                "12345678901234567890123456789012345"
+                "12345678901234567890123456789012345678901234567890"
             );
             let debug = format!("{c:?}");
             assert!(!debug.contains("1234567890"), "{debug}");

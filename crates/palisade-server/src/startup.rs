@@ -125,7 +125,7 @@ pub fn token_keys(config: &Config) -> Result<TokenKeys, StartupError> {
         (Some(secret), _) => secret.clone(),
         (None, None) => load_or_generate_key(&config.database.data_dir.join("jwt.key"))?,
         (None, Some(_)) => return Err(StartupError::Invalid(
-            "auth.jwt_secret (PALISADE_AUTH__JWT_SECRET, at least 32 bytes) is required with an external \
+            "auth.jwt_secret (PALISADE_AUTH__JWT_SECRET, e.g. `openssl rand -hex 32`) is required with an external \
                  database"
                 .into(),
         )),

@@ -123,11 +123,14 @@ fn currency(c: Option<&str>) -> Result<Option<String>, CoreError> {
     }
 }
 
+/// 10^13 cents (100 billion units); the database enforces the same bound.
+pub const MAX_AMOUNT_CENTS: i64 = 10_000_000_000_000;
+
 fn amount(a: Option<i64>) -> Result<Option<i64>, CoreError> {
     match a {
-        Some(n) if n < 0 => Err(CoreError::invalid(
+        Some(n) if !(0..=MAX_AMOUNT_CENTS).contains(&n) => Err(CoreError::invalid(
             "invalid_amount",
-            "amount_cents must not be negative",
+            format!("amount_cents must be between 0 and {MAX_AMOUNT_CENTS}"),
         )),
         other => Ok(other),
     }

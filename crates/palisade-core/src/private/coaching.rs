@@ -64,10 +64,11 @@ pub async fn create(
     let text = validate::text("observation", &input.observation, 20_000)?;
     let sql = format!(
         "insert into app.coaching_observations (tenant_id, id, owner_id, lead_id, category, observation, source) \
-         values ($1, $2, $3, $4, $5, $6, 'self') returning {COLUMNS}"
+         select $1, $2, $3, $4, $5, $6, 'self' {} returning {COLUMNS}",
+        super::VISIBLE_LEAD
     );
     let row = tx
-        .query_one(
+        .query_opt(
             &sql,
             &[
                 tenant.as_uuid(),
@@ -78,7 +79,8 @@ pub async fn create(
                 &text,
             ],
         )
-        .await?;
+        .await?
+        .ok_or_else(super::unknown_lead)?;
     observation(&row)
 }
 

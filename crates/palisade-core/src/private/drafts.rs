@@ -83,10 +83,11 @@ pub async fn create(
     let body = validate::text("body", &input.body, 20_000)?;
     let sql = format!(
         "insert into app.drafts (tenant_id, id, owner_id, lead_id, channel, subject, body) \
-         values ($1, $2, $3, $4, $5, $6, $7) returning {COLUMNS}"
+         select $1, $2, $3, $4, $5, $6, $7 {} returning {COLUMNS}",
+        super::VISIBLE_LEAD
     );
     let row = tx
-        .query_one(
+        .query_opt(
             &sql,
             &[
                 tenant.as_uuid(),
@@ -98,7 +99,8 @@ pub async fn create(
                 &body,
             ],
         )
-        .await?;
+        .await?
+        .ok_or_else(super::unknown_lead)?;
     draft(&row)
 }
 

@@ -8,6 +8,15 @@ use palisade_db::{Row, TenantId, Tx, UserId};
 use uuid::Uuid;
 
 use crate::page::{Page, PageParams};
+
+/// Appended to `insert ... select $1, ...` so that a lead the caller cannot see (another rep's,
+/// another tenant's, or none) inserts nothing; the caller then answers "unknown lead" either way.
+pub(crate) const VISIBLE_LEAD: &str =
+    "where $4::uuid is null or exists (select from app.leads l where l.tenant_id = $1 and l.id = $4)";
+
+pub(crate) fn unknown_lead() -> CoreError {
+    CoreError::invalid("unknown_lead", "the lead does not exist")
+}
 use crate::CoreError;
 
 /// `table` and `columns` are the calling module's constants, never user input.

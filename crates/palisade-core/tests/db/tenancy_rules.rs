@@ -12,6 +12,9 @@ async fn a_removed_member_gets_nothing_of_the_tenant() {
     let mut tx = t.db.user(&principal).await.unwrap();
     let err = tx.query("select count(*) from app.leads", &[]).await.unwrap_err();
     assert!(matches!(err, DbError::NotMember), "{err:?}");
+    // Nothing more runs in that transaction, and it cannot be committed.
+    assert!(matches!(tx.query("select 1", &[]).await, Err(DbError::NotMember)));
+    assert!(matches!(tx.commit().await, Err(DbError::NotMember)));
 }
 
 #[tokio::test]

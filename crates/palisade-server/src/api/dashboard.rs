@@ -10,7 +10,8 @@ use crate::extract::Manager;
 #[utoipa::path(get, path = "/api/v1/dashboard", tag = "dashboard", security(("bearer" = [])),
     responses((status = 200, body = Dashboard), (status = 403, body = ErrorBody)))]
 pub async fn get(manager: Manager) -> ApiResult<Json<Dashboard>> {
-    let Manager { tenant, mut tx, .. } = manager;
+    let tenant = manager.tenant();
+    let mut tx = manager.begin().await?;
     let dashboard = dashboard::load(&mut tx, tenant).await?;
     tx.commit().await?;
     Ok(Json(dashboard))

@@ -57,7 +57,8 @@ pub async fn update(
     params(("id" = Uuid, Path)),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn delete(manager: Manager, ApiPath(id): ApiPath<Uuid>) -> ApiResult<StatusCode> {
-    let Manager { tenant, mut tx, .. } = manager;
+    let tenant = manager.tenant();
+    let mut tx = manager.begin().await?;
     leads::delete(&mut tx, tenant, id).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)

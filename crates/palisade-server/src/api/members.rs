@@ -25,7 +25,8 @@ pub async fn add(
     admin: Admin,
     ApiJson(input): ApiJson<NewMember>,
 ) -> ApiResult<(StatusCode, Json<MemberView>)> {
-    let Admin { tenant, mut tx, .. } = admin;
+    let tenant = admin.tenant();
+    let mut tx = admin.begin().await?;
     let member = tenancy::add_member(&mut tx, tenant, &input).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(member)))
@@ -41,7 +42,8 @@ pub async fn change_role(
     ApiPath(user_id): ApiPath<Uuid>,
     ApiJson(input): ApiJson<RoleChange>,
 ) -> ApiResult<Json<MemberView>> {
-    let Admin { tenant, mut tx, .. } = admin;
+    let tenant = admin.tenant();
+    let mut tx = admin.begin().await?;
     let member = tenancy::change_role(&mut tx, tenant, UserId::from_uuid(user_id), input.role).await?;
     tx.commit().await?;
     Ok(Json(member))
@@ -53,7 +55,8 @@ pub async fn change_role(
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
               (status = 409, body = ErrorBody)))]
 pub async fn remove(admin: Admin, ApiPath(user_id): ApiPath<Uuid>) -> ApiResult<StatusCode> {
-    let Admin { tenant, mut tx, .. } = admin;
+    let tenant = admin.tenant();
+    let mut tx = admin.begin().await?;
     tenancy::remove_member(&mut tx, tenant, UserId::from_uuid(user_id)).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)

@@ -2,8 +2,8 @@
 //!
 //! [`Caller`] proves a valid token. [`Member`] additionally names the tenant the token is scoped to;
 //! whether the caller is still an active member is checked by the database together with the first
-//! statement (no extra round trip). [`Manager`] and [`Admin`] ask the database for the caller's role
-//! before the handler runs and carry the open transaction on, so the check costs nothing extra later.
+//! statement (no extra round trip). [`Manager`] and [`Admin`] hand out a transaction only after the
+//! database confirmed the caller's role, in the same round trip that begins it.
 use axum::extract::FromRequestParts;
 use axum::http::{header, request::Parts};
 use palisade_core::CoreError;
@@ -103,23 +103,21 @@ impl FromRequestParts<AppState> for Member {
 /// Only this module can make one, so only the extractors below can build a capability.
 struct Proof;
 
-/// Proof that the caller is at least a manager of the tenant, with the transaction that proved it.
+/// A caller acting as at least a manager of the tenant. The role is verified by the database when
+/// the transaction begins — after the request body has been read, so a slow client never holds a
+/// pooled connection — and no transaction is handed out unless it holds.
 pub struct Manager {
-    pub user: UserId,
-    pub tenant: TenantId,
-    pub tx: Tx,
+    member: Member,
     _proof: Proof,
 }
 
-/// Proof that the caller is an admin of the tenant, with the transaction that proved it.
+/// A caller acting as an admin of the tenant; verified like [`Manager`].
 pub struct Admin {
-    pub user: UserId,
-    pub tenant: TenantId,
-    pub tx: Tx,
+    member: Member,
     _proof: Proof,
 }
 
-async fn with_role(member: Member, min: TenantRole) -> Result<(UserId, TenantId, Tx), ApiError> {
+async fn begin_with_role(member: &Member, min: TenantRole) -> Result<Tx, ApiError> {
     let mut tx = member.tx().await?;
     let role = tx.tenant_role().await.map_err(CoreError::from)?;
     if role < min {
@@ -128,19 +126,35 @@ async fn with_role(member: Member, min: TenantRole) -> Result<(UserId, TenantId,
             _ => "only managers and admins of this tenant may do this",
         }));
     }
-    Ok((member.user, member.tenant, tx))
+    Ok(tx)
+}
+
+impl Manager {
+    pub fn tenant(&self) -> TenantId {
+        self.member.tenant
+    }
+
+    pub async fn begin(&self) -> Result<Tx, ApiError> {
+        begin_with_role(&self.member, TenantRole::Manager).await
+    }
+}
+
+impl Admin {
+    pub fn tenant(&self) -> TenantId {
+        self.member.tenant
+    }
+
+    pub async fn begin(&self) -> Result<Tx, ApiError> {
+        begin_with_role(&self.member, TenantRole::Admin).await
+    }
 }
 
 impl FromRequestParts<AppState> for Manager {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let member = Member::from_request_parts(parts, state).await?;
-        let (user, tenant, tx) = with_role(member, TenantRole::Manager).await?;
         Ok(Self {
-            user,
-            tenant,
-            tx,
+            member: Member::from_request_parts(parts, state).await?,
             _proof: Proof,
         })
     }
@@ -150,12 +164,8 @@ impl FromRequestParts<AppState> for Admin {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let member = Member::from_request_parts(parts, state).await?;
-        let (user, tenant, tx) = with_role(member, TenantRole::Admin).await?;
         Ok(Self {
-            user,
-            tenant,
-            tx,
+            member: Member::from_request_parts(parts, state).await?,
             _proof: Proof,
         })
     }

@@ -35,12 +35,27 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
         let limit = state.body_limit;
         let bytes = axum::body::to_bytes(Body::new(req.into_body()), limit)
             .await
-            .map_err(|_| {
-                ApiError::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "payload_too_large",
-                    format!("request body exceeds {limit} bytes"),
-                )
+            .map_err(|e| {
+                let inner = e.into_inner();
+                let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&*inner);
+                let mut too_large = false;
+                while let Some(err) = source {
+                    too_large |= err.is::<http_body_util::LengthLimitError>();
+                    source = err.source();
+                }
+                if too_large {
+                    ApiError::new(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "payload_too_large",
+                        format!("request body exceeds {limit} bytes"),
+                    )
+                } else {
+                    ApiError::new(
+                        StatusCode::BAD_REQUEST,
+                        "body_unreadable",
+                        "the request body could not be read",
+                    )
+                }
             })?;
         let mut de = serde_json::Deserializer::from_slice(&bytes);
         match serde_path_to_error::deserialize::<_, T>(&mut de) {

@@ -222,6 +222,7 @@ async fn mass_assignment_of_tenant_owner_and_role_is_rejected() {
 #[tokio::test]
 async fn bad_ids_queries_and_routes_get_clear_errors() {
     let app = spawn_app().await;
+    let w = app.world().clone();
     let r = send(
         &app,
         Some(Who::RepA1),
@@ -286,6 +287,28 @@ async fn bad_ids_queries_and_routes_get_clear_errors() {
     .await;
     assert_eq!(r.status(), 422);
     assert_eq!(error_code(r).await, "unknown_lead");
+    // Someone else's lead reads exactly like one that does not exist (no existence oracle).
+    for lead in [w.lead_a2, unknown] {
+        let body = json!({"channel": "sms", "body": "b", "lead_id": lead});
+        let r = send(
+            &app,
+            Some(Who::RepA1),
+            Method::POST,
+            "/api/v1/me/drafts",
+            Some(body),
+        )
+        .await;
+        assert_eq!(r.status(), 422);
+        assert_eq!(error_code(r).await, "unknown_lead");
+        let body = json!({"lead_id": lead, "title": "x"});
+        let r = send(&app, Some(Who::RepA1), Method::POST, "/api/v1/deals", Some(body)).await;
+        assert_eq!(r.status(), 422);
+        assert_eq!(error_code(r).await, "unknown_lead");
+    }
+    let body = json!({"lead_id": w.lead_a1, "title": "x", "amount_cents": i64::MAX});
+    let r = send(&app, Some(Who::RepA1), Method::POST, "/api/v1/deals", Some(body)).await;
+    assert_eq!(r.status(), 422);
+    assert_eq!(error_code(r).await, "invalid_amount");
     let r = send(
         &app,
         Some(Who::RepA1),

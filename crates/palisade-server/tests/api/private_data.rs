@@ -92,8 +92,8 @@ async fn dashboard_aggregates_the_tenant_in_the_managers_context() {
         .find(|s| s["stage"] == "proposal")
         .unwrap();
     assert_eq!(proposal["count"], 2);
-    assert_eq!(proposal["amount_cents"], 20_000);
-    assert_eq!(body["pipeline"][0]["amount_cents"], 20_000);
+    assert_eq!(proposal["amount_cents"], "20000");
+    assert_eq!(body["pipeline"][0]["amount_cents"], "20000");
     let activity = body["activity"].as_array().unwrap();
     assert_eq!(
         activity.len(),
