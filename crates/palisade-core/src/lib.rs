@@ -5,6 +5,7 @@ pub mod crm;
 pub mod dashboard;
 mod error;
 pub mod page;
+mod page_query;
 pub mod private;
 pub mod tenancy;
 mod validate;

@@ -18,4 +18,4 @@ pub use identity::{CorrelationId, IdParseError, Principal, Purpose, TenantId, Te
 pub use pool::{Db, PoolSettings};
 pub use tokio_postgres::types::ToSql;
 pub use tokio_postgres::Row;
-pub use tx::{ContextRole, Tx, SET_CONTEXT};
+pub use tx::{ContextRole, Tx, MEMBERSHIP_CHECK, SET_CONTEXT};

@@ -34,6 +34,9 @@ impl ContextRole {
     }
 }
 
+/// Sent with the first statement of a user context acting in a tenant.
+pub const MEMBERSHIP_CHECK: &str = "select ctx.tenant_role()";
+
 /// The one statement that sets role and identity, all transaction-local. Parameters: role, user id,
 /// tenant id, correlation id, service purpose (empty strings for none).
 pub const SET_CONTEXT: &str =
@@ -111,7 +114,7 @@ impl Tx {
         if let Some(role) = self.role {
             return Ok(role);
         }
-        let row = self.query_one("select ctx.tenant_role()", &[]).await?;
+        let row = self.query_one(MEMBERSHIP_CHECK, &[]).await?;
         let role = row
             .try_get::<_, Option<String>>(0)?
             .as_deref()
@@ -194,7 +197,7 @@ impl Tx {
             .await?;
             return Ok(out);
         }
-        let member = client.prepare_cached("select ctx.tenant_role()").await?;
+        let member = client.prepare_cached(MEMBERSHIP_CHECK).await?;
         let (began, set, role, out) = join4(
             client.execute(&begin, &[]),
             client.execute(&set, &ctx_params),

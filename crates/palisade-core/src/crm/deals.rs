@@ -8,6 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::page::{new_id, Page, PageParams};
+use crate::page_query::ListQuery;
 use crate::{validate, CoreError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -199,29 +200,12 @@ pub async fn list(tx: &mut Tx, tenant: TenantId, filter: &DealFilter) -> Result<
         cursor: filter.cursor,
     }
     .limit()?;
-    let sql = format!(
-        "select {COLUMNS} from app.deals where tenant_id = $1 \
-           and ($2::uuid is null or owner_id = $2) \
-           and ($3::uuid is null or lead_id = $3) \
-           and ($4::text is null or stage = $4) \
-           and ($5::timestamptz is null or updated_at >= $5) \
-           and ($6::uuid is null or id < $6) \
-         order by id desc limit $7"
-    );
-    let stage = filter.stage.map(Stage::as_str);
-    let rows = tx
-        .query(
-            &sql,
-            &[
-                tenant.as_uuid(),
-                &filter.owner_id,
-                &filter.lead_id,
-                &stage,
-                &filter.updated_since,
-                &filter.cursor,
-                &(limit + 1),
-            ],
-        )
+    let rows = ListQuery::new("app.deals", COLUMNS, tenant)
+        .filter("owner_id", "=", filter.owner_id)
+        .filter("lead_id", "=", filter.lead_id)
+        .filter("stage", "=", filter.stage.map(Stage::as_str))
+        .filter("updated_at", ">=", filter.updated_since)
+        .fetch(tx, filter.cursor, limit)
         .await?;
     Page::from_rows(&rows, limit, deal, |d| d.id)
 }

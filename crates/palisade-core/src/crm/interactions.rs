@@ -8,6 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::page::{new_id, Page, PageParams};
+use crate::page_query::ListQuery;
 use crate::{validate, CoreError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -144,12 +145,7 @@ pub async fn create(
 ) -> Result<Interaction, CoreError> {
     let body = body(input.body.as_deref())?;
     let occurred = input.occurred_at.unwrap_or_else(Utc::now);
-    // As for deals: a lead the caller cannot see inserts nothing and reads as "unknown lead".
-    let sql = format!(
-        "insert into app.interactions (tenant_id, id, lead_id, actor_id, channel, direction, body, occurred_at, advised) \
-         select l.tenant_id, $2, l.id, $4, $5, $6, $7, $8, $9 from app.leads l \
-         where l.tenant_id = $1 and l.id = $3 returning {COLUMNS}"
-    );
+    let sql = create_sql();
     let row = tx
         .query_opt(
             &sql,
@@ -170,6 +166,17 @@ pub async fn create(
     interaction(&row)
 }
 
+/// `$1` tenant, `$2` new id, `$3` lead, `$4` actor, `$5` channel, `$6` direction, `$7` body,
+/// `$8` occurred_at, `$9` advised. As for deals, a lead the caller cannot see inserts nothing and
+/// reads as "unknown lead". Public so benchmarks run the identical statement.
+pub fn create_sql() -> String {
+    format!(
+        "insert into app.interactions (tenant_id, id, lead_id, actor_id, channel, direction, body, occurred_at, advised) \
+         select l.tenant_id, $2, l.id, $4, $5, $6, $7, $8, $9 from app.leads l \
+         where l.tenant_id = $1 and l.id = $3 returning {COLUMNS}"
+    )
+}
+
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn get(tx: &mut Tx, tenant: TenantId, id: Uuid) -> Result<Interaction, CoreError> {
     let sql = format!("select {COLUMNS} from app.interactions where tenant_id = $1 and id = $2");
@@ -187,29 +194,12 @@ pub async fn list(
         cursor: filter.cursor,
     }
     .limit()?;
-    let sql = format!(
-        "select {COLUMNS} from app.interactions where tenant_id = $1 \
-           and ($2::uuid is null or lead_id = $2) \
-           and ($3::uuid is null or actor_id = $3) \
-           and ($4::text is null or channel = $4) \
-           and ($5::timestamptz is null or updated_at >= $5) \
-           and ($6::uuid is null or id < $6) \
-         order by id desc limit $7"
-    );
-    let channel = filter.channel.map(Channel::as_str);
-    let rows = tx
-        .query(
-            &sql,
-            &[
-                tenant.as_uuid(),
-                &filter.lead_id,
-                &filter.actor_id,
-                &channel,
-                &filter.updated_since,
-                &filter.cursor,
-                &(limit + 1),
-            ],
-        )
+    let rows = ListQuery::new("app.interactions", COLUMNS, tenant)
+        .filter("lead_id", "=", filter.lead_id)
+        .filter("actor_id", "=", filter.actor_id)
+        .filter("channel", "=", filter.channel.map(Channel::as_str))
+        .filter("updated_at", ">=", filter.updated_since)
+        .fetch(tx, filter.cursor, limit)
         .await?;
     Page::from_rows(&rows, limit, interaction, |i| i.id)
 }

@@ -8,6 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::page::{new_id, Page, PageParams};
+use crate::page_query::ListQuery;
 use crate::{validate, CoreError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -150,8 +151,17 @@ fn forbidden_owner(e: palisade_db::DbError) -> CoreError {
 
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn get(tx: &mut Tx, tenant: TenantId, id: Uuid) -> Result<Lead, CoreError> {
-    let sql = format!("select {COLUMNS} from app.leads where tenant_id = $1 and id = $2");
-    lead(&tx.query_one(&sql, &[tenant.as_uuid(), &id]).await?)
+    lead(&tx.query_one(&get_sql(), &[tenant.as_uuid(), &id]).await?)
+}
+
+/// `$1` tenant, `$2` lead id. Public so benchmarks run the identical statement.
+pub fn get_sql() -> String {
+    format!("select {COLUMNS} from app.leads where tenant_id = $1 and id = $2")
+}
+
+/// The unfiltered first page: `$1` tenant, `$2` limit + 1. Public for benchmarks.
+pub fn first_page_sql() -> String {
+    ListQuery::new("app.leads", COLUMNS, TenantId::from_uuid(Uuid::nil())).statement(None)
 }
 
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
@@ -161,27 +171,11 @@ pub async fn list(tx: &mut Tx, tenant: TenantId, filter: &LeadFilter) -> Result<
         cursor: filter.cursor,
     }
     .limit()?;
-    let sql = format!(
-        "select {COLUMNS} from app.leads where tenant_id = $1 \
-           and ($2::uuid is null or owner_id = $2) \
-           and ($3::text is null or status = $3) \
-           and ($4::timestamptz is null or updated_at >= $4) \
-           and ($5::uuid is null or id < $5) \
-         order by id desc limit $6"
-    );
-    let status = filter.status.map(LeadStatus::as_str);
-    let rows = tx
-        .query(
-            &sql,
-            &[
-                tenant.as_uuid(),
-                &filter.owner_id,
-                &status,
-                &filter.updated_since,
-                &filter.cursor,
-                &(limit + 1),
-            ],
-        )
+    let rows = ListQuery::new("app.leads", COLUMNS, tenant)
+        .filter("owner_id", "=", filter.owner_id)
+        .filter("status", "=", filter.status.map(LeadStatus::as_str))
+        .filter("updated_at", ">=", filter.updated_since)
+        .fetch(tx, filter.cursor, limit)
         .await?;
     Page::from_rows(&rows, limit, lead, |l| l.id)
 }

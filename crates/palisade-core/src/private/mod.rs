@@ -8,6 +8,7 @@ use palisade_db::{Row, TenantId, Tx, UserId};
 use uuid::Uuid;
 
 use crate::page::{Page, PageParams};
+use crate::page_query::ListQuery;
 
 /// Appended to `insert ... select $1, ...` so that a lead the caller cannot see (another rep's,
 /// another tenant's, or none) inserts nothing; the caller then answers "unknown lead" either way.
@@ -45,15 +46,9 @@ async fn list_owned<T>(
     id: fn(&T) -> Uuid,
 ) -> Result<Page<T>, CoreError> {
     let limit = page.limit()?;
-    let sql = format!(
-        "select {columns} from {table} where tenant_id = $1 and owner_id = $2 \
-           and ($3::uuid is null or id < $3) order by id desc limit $4"
-    );
-    let rows = tx
-        .query(
-            &sql,
-            &[tenant.as_uuid(), owner.as_uuid(), &page.cursor, &(limit + 1)],
-        )
+    let rows = ListQuery::new(table, columns, tenant)
+        .filter("owner_id", "=", Some(*owner.as_uuid()))
+        .fetch(tx, page.cursor, limit)
         .await?;
     Page::from_rows(&rows, limit, map, id)
 }

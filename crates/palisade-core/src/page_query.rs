@@ -1,0 +1,67 @@
+//! Keyset list queries built from the filters actually given. Only present filters become SQL
+//! clauses, so every combination is its own prepared statement with a plan that fits it (a
+//! `$n is null or col = $n` pattern would share one generic plan that fits none).
+use palisade_db::{Row, TenantId, ToSql, Tx};
+use uuid::Uuid;
+
+use crate::CoreError;
+
+pub(crate) struct ListQuery {
+    sql: String,
+    params: Vec<Box<dyn ToSql + Sync + Send>>,
+}
+
+impl ListQuery {
+    /// `table` and `columns` are the caller's constants, never user input.
+    pub(crate) fn new(table: &'static str, columns: &'static str, tenant: TenantId) -> Self {
+        Self {
+            sql: format!("select {columns} from {table} where tenant_id = $1"),
+            params: vec![Box::new(*tenant.as_uuid())],
+        }
+    }
+
+    /// Adds `and {column} {op} $n` when `value` is present; `column` and `op` are constants.
+    pub(crate) fn filter<T: ToSql + Sync + Send + 'static>(
+        mut self,
+        column: &'static str,
+        op: &'static str,
+        value: Option<T>,
+    ) -> Self {
+        if let Some(v) = value {
+            self.params.push(Box::new(v));
+            self.sql
+                .push_str(&format!(" and {column} {op} ${}", self.params.len()));
+        }
+        self
+    }
+
+    /// Newest first, below `cursor`, one row more than `limit` (to detect a next page).
+    fn finish(self, cursor: Option<Uuid>, limit: i64) -> Self {
+        let mut query = self.filter("id", "<", cursor);
+        query.params.push(Box::new(limit + 1));
+        query
+            .sql
+            .push_str(&format!(" order by id desc limit ${}", query.params.len()));
+        query
+    }
+
+    /// The statement text (benchmarks run the identical SQL through pgbench).
+    pub(crate) fn statement(self, cursor: Option<Uuid>) -> String {
+        self.finish(cursor, 0).sql
+    }
+
+    pub(crate) async fn fetch(
+        self,
+        tx: &mut Tx,
+        cursor: Option<Uuid>,
+        limit: i64,
+    ) -> Result<Vec<Row>, CoreError> {
+        let query = self.finish(cursor, limit);
+        let params: Vec<&(dyn ToSql + Sync)> = query
+            .params
+            .iter()
+            .map(|p| p.as_ref() as &(dyn ToSql + Sync))
+            .collect();
+        Ok(tx.query(&query.sql, &params).await?)
+    }
+}
