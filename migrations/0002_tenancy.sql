@@ -84,67 +84,92 @@ alter table app.platform_admins force row level security;
 ------------------------------------------------------------------------------------------------------
 set local role palisade_definer;
 
+-- PL/pgSQL rather than SQL: a SECURITY DEFINER SQL function is never inlined and its body is planned
+-- again for every statement that calls it, while PL/pgSQL keeps its plans for the session. These run
+-- once per statement under every policy, so that difference is most of the cost of RLS.
 create function ctx.user_id() returns uuid
-language sql stable security definer set search_path = '' as $$
-  select nullif(pg_catalog.current_setting('palisade.user_id', true), '')::uuid
+language plpgsql stable security definer set search_path = '' as $$
+begin
+  return nullif(pg_catalog.current_setting('palisade.user_id', true), '')::uuid;
+end
 $$;
 
 -- The caller's role in the requested tenant, while they are an active member of an active tenant.
 create function ctx.tenant_role() returns text
-language sql stable security definer set search_path = '' as $$
-  select m.role
+language plpgsql stable security definer set search_path = '' as $$
+declare
+  v_role text;
+begin
+  select m.role into v_role
   from app.memberships m
   join app.tenants t on t.id = m.tenant_id
   where m.tenant_id = nullif(pg_catalog.current_setting('palisade.tenant_id', true), '')::uuid
     and m.user_id = nullif(pg_catalog.current_setting('palisade.user_id', true), '')::uuid
     and m.status = 'active'
-    and t.status = 'active'
+    and t.status = 'active';
+  return v_role;
+end
 $$;
 
 -- The requested tenant, but only while the caller is an active member of it (else NULL).
 create function ctx.tenant_id() returns uuid
-language sql stable security definer set search_path = '' as $$
-  select case when ctx.tenant_role() is not null
-    then nullif(pg_catalog.current_setting('palisade.tenant_id', true), '')::uuid end
+language plpgsql stable security definer set search_path = '' as $$
+begin
+  if ctx.tenant_role() is null then
+    return null;
+  end if;
+  return nullif(pg_catalog.current_setting('palisade.tenant_id', true), '')::uuid;
+end
 $$;
 
 -- True when the caller's role is at least min_role (rep < manager < admin).
 create function ctx.has_role(min_role text) returns boolean
-language sql stable security definer set search_path = '' as $$
-  select coalesce(
-    (case ctx.tenant_role() when 'admin' then 3 when 'manager' then 2 when 'rep' then 1 end)
-      >= (case min_role when 'admin' then 3 when 'manager' then 2 when 'rep' then 1 end),
-    false)
+language plpgsql stable security definer set search_path = '' as $$
+declare
+  v_rank constant int := case ctx.tenant_role() when 'admin' then 3 when 'manager' then 2 when 'rep' then 1 else 0 end;
+begin
+  return v_rank > 0 and v_rank >= (case min_role when 'admin' then 3 when 'manager' then 2 when 'rep' then 1 else 99 end);
+end
 $$;
 
 create function ctx.member_tenant_ids() returns uuid[]
-language sql stable security definer set search_path = '' as $$
-  select coalesce(pg_catalog.array_agg(m.tenant_id), '{}')
+language plpgsql stable security definer set search_path = '' as $$
+declare
+  v_ids uuid[];
+begin
+  select coalesce(pg_catalog.array_agg(m.tenant_id), '{}') into v_ids
   from app.memberships m
   join app.tenants t on t.id = m.tenant_id
   where m.user_id = nullif(pg_catalog.current_setting('palisade.user_id', true), '')::uuid
     and m.status = 'active'
-    and t.status = 'active'
+    and t.status = 'active';
+  return v_ids;
+end
 $$;
 
 -- Service and reporting contexts act for a tenant, not a person: the tenant must exist and be active.
 create function ctx.scoped_tenant_id() returns uuid
-language sql stable security definer set search_path = '' as $$
-  select t.id
+language plpgsql stable security definer set search_path = '' as $$
+declare
+  v_id uuid;
+begin
+  select t.id into v_id
   from app.tenants t
   where t.id = nullif(pg_catalog.current_setting('palisade.tenant_id', true), '')::uuid
-    and t.status = 'active'
+    and t.status = 'active';
+  return v_id;
+end
 $$;
 
--- Service paths check membership before writing on behalf of a member (DESIGN §1.4).
--- Answers only for the tenant the context acts in, so it is no cross-tenant membership oracle.
+-- Service paths check membership before writing on behalf of a member (DESIGN §1.4). Answers only
+-- for the tenant the context acts in, so it is no cross-tenant membership oracle.
 create function ctx.is_active_member(p_tenant uuid, p_user uuid) returns boolean
-language sql stable security definer set search_path = '' as $$
-  select exists (
-    select from app.memberships m
-    where m.tenant_id = p_tenant and m.user_id = p_user and m.status = 'active'
-      and p_tenant = nullif(pg_catalog.current_setting('palisade.tenant_id', true), '')::uuid
-  )
+language plpgsql stable security definer set search_path = '' as $$
+begin
+  return p_tenant = nullif(pg_catalog.current_setting('palisade.tenant_id', true), '')::uuid
+    and exists (select from app.memberships m
+                where m.tenant_id = p_tenant and m.user_id = p_user and m.status = 'active');
+end
 $$;
 
 revoke execute on all functions in schema ctx from public;

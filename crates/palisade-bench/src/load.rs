@@ -1,0 +1,73 @@
+//! The HTTP load client: a fixed number of connections, each sending its next request as soon as the
+//! previous answer is read (closed loop, like pgbench's clients), for a fixed time.
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// What one side of a scenario achieved in one round.
+#[derive(Clone, Debug, Default)]
+pub struct Measurement {
+    pub per_second: f64,
+    pub p50_ms: Option<f64>,
+    pub p99_ms: Option<f64>,
+    pub mean_ms: f64,
+    pub errors: u64,
+}
+
+pub type MakeRequest = Arc<dyn Fn(&reqwest::Client, u64) -> reqwest::RequestBuilder + Send + Sync>;
+
+pub async fn run(concurrency: usize, duration: Duration, make: MakeRequest) -> anyhow::Result<Measurement> {
+    // One client per connection, so connections are not shared between workers.
+    let seq = Arc::new(AtomicU64::new(0));
+    let start = Instant::now();
+    let deadline = start + duration;
+    let mut workers = Vec::with_capacity(concurrency);
+    for _ in 0..concurrency {
+        let client = reqwest::Client::builder().pool_max_idle_per_host(1).build()?;
+        let make = make.clone();
+        let seq = seq.clone();
+        workers.push(tokio::spawn(async move {
+            let mut latencies: Vec<u32> = Vec::with_capacity(100_000);
+            let mut errors = 0u64;
+            while Instant::now() < deadline {
+                let n = seq.fetch_add(1, Ordering::Relaxed);
+                let sent = Instant::now();
+                let ok = match make(&client, n).send().await {
+                    Ok(r) => {
+                        let ok = r.status().is_success();
+                        ok & r.bytes().await.is_ok()
+                    }
+                    Err(_) => false,
+                };
+                latencies.push(u32::try_from(sent.elapsed().as_micros()).unwrap_or(u32::MAX));
+                errors += u64::from(!ok);
+            }
+            (latencies, errors)
+        }));
+    }
+    let mut all = Vec::new();
+    let mut errors = 0;
+    for w in workers {
+        let (l, e) = w.await?;
+        all.extend(l);
+        errors += e;
+    }
+    let elapsed = start.elapsed().as_secs_f64();
+    all.sort_unstable();
+    let pct = |p: f64| -> Option<f64> {
+        let idx = ((all.len() as f64 * p).ceil() as usize).saturating_sub(1);
+        all.get(idx).map(|us| f64::from(*us) / 1000.0)
+    };
+    let mean_ms = if all.is_empty() {
+        0.0
+    } else {
+        all.iter().map(|v| f64::from(*v)).sum::<f64>() / all.len() as f64 / 1000.0
+    };
+    Ok(Measurement {
+        per_second: all.len() as f64 / elapsed,
+        p50_ms: pct(0.50),
+        p99_ms: pct(0.99),
+        mean_ms,
+        errors,
+    })
+}

@@ -1,0 +1,136 @@
+//! `palisade-bench`: starts Palisade on its embedded database, seeds a skewed multi-tenant dataset,
+//! and measures each scenario's API side against pgbench running the identical SQL on the same
+//! machine, alternating rounds, reporting medians and ratios. Run it through `bench/run`.
+#![allow(
+    clippy::disallowed_methods,
+    reason = "the benchmark seeds and inspects with raw admin connections"
+)]
+
+mod load;
+mod pgbench;
+mod report;
+mod scenarios;
+mod seed;
+mod server;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::Parser;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "palisade-bench",
+    about = "Palisade API vs pgbench, identical SQL, one run"
+)]
+pub struct Args {
+    /// Smoke run: small dataset, short scenarios, one round; writes target/bench-quick.md.
+    #[arg(long)]
+    pub quick: bool,
+    /// The palisade binary to benchmark (bench/run passes the one it just built).
+    #[arg(long)]
+    pub palisade: PathBuf,
+    /// Data directory of the benchmark's embedded database (kept between runs to reuse the seed).
+    #[arg(long)]
+    pub data_dir: Option<PathBuf>,
+    #[arg(long, default_value_t = 1000)]
+    pub tenants: usize,
+    #[arg(long, default_value_t = 1_000_000)]
+    pub leads: usize,
+    #[arg(long, default_value_t = 3)]
+    pub interactions_per_lead: usize,
+    /// Concurrent clients, for the API and for pgbench alike.
+    #[arg(long, default_value_t = 8)]
+    pub concurrency: usize,
+    /// Seconds measured per round and side.
+    #[arg(long, default_value_t = 10)]
+    pub seconds: u64,
+    /// Warm-up seconds before each side's first round.
+    #[arg(long, default_value_t = 3)]
+    pub warmup: u64,
+    /// Alternating A/B rounds per scenario (medians are reported).
+    #[arg(long, default_value_t = 3)]
+    pub rounds: usize,
+    /// Only scenarios whose name contains this.
+    #[arg(long)]
+    pub only: Option<String>,
+    /// Where the report goes (default BENCHMARKS.md; target/bench-quick.md with --quick).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+impl Args {
+    fn settle(&mut self) {
+        if self.quick {
+            self.tenants = self.tenants.min(20);
+            self.leads = self.leads.min(5_000);
+            self.seconds = self.seconds.min(2);
+            self.warmup = self.warmup.min(1);
+            self.rounds = 1;
+        }
+    }
+
+    pub fn measure(&self) -> Duration {
+        Duration::from_secs(self.seconds)
+    }
+
+    pub fn warm(&self) -> Duration {
+        Duration::from_secs(self.warmup)
+    }
+}
+
+fn main() -> anyhow::Result<()> {
+    let mut args = Args::parse();
+    args.settle();
+    if std::env::var_os("DATABASE_URL").is_some_and(|v| !v.is_empty()) {
+        anyhow::bail!(
+            "the benchmark runs against its own embedded database; unset DATABASE_URL \
+             (benchmarking an external server is not supported yet)"
+        );
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(run(args))
+}
+
+async fn run(args: Args) -> anyhow::Result<()> {
+    let data_dir = args.data_dir.clone().unwrap_or_else(|| {
+        PathBuf::from(if args.quick {
+            "/tmp/palisade-bench-quick"
+        } else {
+            "/tmp/palisade-bench"
+        })
+    });
+    let server = server::Server::start(&args.palisade, &data_dir, args.concurrency + 4)
+        .await
+        .context("starting Palisade")?;
+    let result = async {
+        let sizes = seed::Sizes {
+            tenants: args.tenants,
+            leads: args.leads,
+            interactions_per_lead: args.interactions_per_lead,
+        };
+        let world = seed::ensure(&server, &sizes).await.context("seeding")?;
+        let keys = server.token_keys()?;
+        let results = scenarios::run_all(&args, &server, &world, &keys).await?;
+        let machine = report::Machine::describe(&server).await;
+        let plans = report::plans(&server, &world)
+            .await
+            .context("explaining scenario 3")?;
+        let text = report::render(&args, &sizes, &world, &machine, &results, &plans);
+        println!("{}", report::table(&results));
+        let out = args.out.clone().unwrap_or_else(|| {
+            PathBuf::from(if args.quick {
+                "target/bench-quick.md"
+            } else {
+                "BENCHMARKS.md"
+            })
+        });
+        std::fs::write(&out, text).with_context(|| format!("writing {}", out.display()))?;
+        println!("report written to {}", out.display());
+        Ok::<_, anyhow::Error>(())
+    }
+    .await;
+    server.stop();
+    result
+}

@@ -1,0 +1,206 @@
+//! The report: a table on stdout and BENCHMARKS.md with method, machine, commit and plans.
+use std::fmt::Write;
+
+use palisade_core::crm::leads;
+use palisade_db::connect::{connect_once, Target};
+use palisade_db::SET_CONTEXT;
+
+use crate::scenarios::Outcome;
+use crate::seed::{Sizes, World};
+use crate::server::{Server, DBNAME};
+use crate::Args;
+
+pub struct Machine {
+    pub cpu: String,
+    pub cores: usize,
+    pub memory_gib: f64,
+    pub postgres: String,
+    pub commit: String,
+}
+
+impl Machine {
+    pub async fn describe(server: &Server) -> Self {
+        let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+        let cpu = cpuinfo
+            .lines()
+            .find_map(|l| l.strip_prefix("model name"))
+            .map(|l| l.trim_start_matches([' ', '\t', ':']).to_owned())
+            .unwrap_or_else(|| "unknown CPU".into());
+        let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
+        let memory_gib = meminfo
+            .lines()
+            .find_map(|l| l.strip_prefix("MemTotal:"))
+            .and_then(|v| v.split_whitespace().next()?.parse::<f64>().ok())
+            .map(|kb| kb / 1024.0 / 1024.0)
+            .unwrap_or(0.0);
+        let postgres = match connect_once(&server.admin()).await {
+            Ok(c) => c
+                .query_one("show server_version", &[])
+                .await
+                .map(|r| r.get::<_, String>(0))
+                .unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        let git = |args: &[&str]| {
+            std::process::Command::new("git")
+                .args(args)
+                .output()
+                .ok()
+                .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+                .unwrap_or_default()
+        };
+        let dirty = if git(&["status", "--porcelain", "--untracked-files=no"]).is_empty() {
+            ""
+        } else {
+            " (with uncommitted changes)"
+        };
+        Self {
+            cpu,
+            cores: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0),
+            memory_gib,
+            postgres,
+            commit: format!("{}{dirty}", git(&["rev-parse", "--short", "HEAD"])),
+        }
+    }
+}
+
+fn opt(v: Option<f64>, digits: usize) -> String {
+    v.map(|v| format!("{v:.digits$}")).unwrap_or_else(|| "–".into())
+}
+
+pub fn table(results: &[Outcome]) -> String {
+    let mut t = String::from(
+        "| scenario | A | B | A req/s | B req/s | A/B | target | A p50 ms | A p99 ms | B mean ms | server RSS MiB |\n\
+         |---|---|---|---:|---:|---:|---|---:|---:|---:|---:|\n",
+    );
+    for r in results {
+        let target = match (r.target_ratio, r.ratio()) {
+            (Some(t), Some(ratio)) => format!("≥ {t:.2} {}", if ratio >= t { "met" } else { "**missed**" }),
+            (None, _) => match r.p99() {
+                Some(p99) => format!("p99 ≤ 50 ms {}", if p99 <= 50.0 { "met" } else { "**missed**" }),
+                None => "–".into(),
+            },
+            _ => "–".into(),
+        };
+        let _ = writeln!(
+            t,
+            "| {} | {} | {} | {:.0} | {} | {} | {} | {} | {} | {} | {:.0} |",
+            r.name,
+            r.a_label,
+            r.b_label.unwrap_or("–"),
+            r.a_rate(),
+            opt(r.b_rate(), 0),
+            opt(r.ratio(), 2),
+            target,
+            opt(r.p50(), 2),
+            opt(r.p99(), 2),
+            opt(r.b_mean_ms(), 2),
+            r.rss_mib,
+        );
+    }
+    let errors: u64 = results.iter().map(Outcome::errors).sum();
+    if errors > 0 {
+        let _ = writeln!(
+            t,
+            "\n**{errors} failed requests/transactions** — the figures above are not trustworthy."
+        );
+    }
+    t
+}
+
+/// `EXPLAIN (ANALYZE, BUFFERS)` of the page query under RLS (user context) and as the superuser.
+pub async fn plans(server: &Server, world: &World) -> anyhow::Result<(String, String)> {
+    let sql = leads::first_page_sql()
+        .replace("$1", &format!("'{}'", world.tenant))
+        .replace("$2", "51");
+    let explain = format!("explain (analyze, buffers) {sql}");
+    let text = |rows: Vec<tokio_postgres::Row>| {
+        rows.iter()
+            .map(|r| r.get::<_, String>(0))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let runtime = Target::socket(server.socket_dir(), 5432, "palisade_runtime", DBNAME);
+    let mut user = connect_once(&runtime).await?;
+    let tx = user.transaction().await?;
+    tx.execute(
+        SET_CONTEXT,
+        &[
+            &"app_user",
+            &world.manager.to_string(),
+            &world.tenant.to_string(),
+            &"bench",
+            &"",
+        ],
+    )
+    .await?;
+    let rls = text(tx.query(&explain, &[]).await?);
+    tx.rollback().await?;
+    let owner = text(connect_once(&server.admin()).await?.query(&explain, &[]).await?);
+    Ok((rls, owner))
+}
+
+pub fn render(
+    args: &Args,
+    sizes: &Sizes,
+    world: &World,
+    machine: &Machine,
+    results: &[Outcome],
+    plans: &(String, String),
+) -> String {
+    let mut md = String::new();
+    let _ = write!(
+        md,
+        "# Benchmarks\n\n\
+         Palisade's API measured against PostgreSQL running the identical SQL, on the same machine, in the same\n\
+         run. Reproduce with:\n\n```sh\nbench/run            # full run (writes this file)\nbench/run --quick    # smoke run (target/bench-quick.md)\n```\n\n\
+         ## Method\n\n\
+         * `bench/run` builds release, starts `palisade serve` on its embedded PostgreSQL (unix socket), seeds the\n  \
+           dataset with set-based SQL, and runs each scenario with {conc} concurrent clients: {warm} s warm-up per side,\n  \
+           then {rounds} alternating rounds of A and B, {secs} s each. Figures are medians over rounds.\n\
+         * **A (API)** is a closed-loop Rust HTTP client on loopback (one connection per client), running on the same\n  \
+           cores as the server and the database. **B** is `pgbench -M prepared` with the same number of clients,\n  \
+           running the statements the API runs (taken from the code, not copied) with the same round-trip shape:\n  \
+           `BEGIN`, the context statement, the membership check and the statement in one pipeline, then `COMMIT`.\n\
+         * Scenario 4's pgbench side takes the new row's id from `gen_random_uuid()` (pgbench cannot produce a\n  \
+           UUID parameter); the API sends a UUIDv7 made in Rust.\n\
+         * Absolute numbers on a shared 2-core machine are noise; the ratios are the result.\n\n",
+        conc = args.concurrency,
+        warm = args.warmup,
+        rounds = args.rounds,
+        secs = args.seconds,
+    );
+    let _ = write!(
+        md,
+        "## Machine and dataset\n\n\
+         * {cores} × {cpu}, {mem:.0} GiB RAM; PostgreSQL {pg}; commit `{commit}`{quick}\n\
+         * {tenants} tenants (Zipf-sized), {leads} leads, {inter} interactions; largest tenant {tl} leads\n  \
+           (requested: {st} tenants, {sl} leads, {si} interactions per lead)\n\n",
+        cores = machine.cores,
+        cpu = machine.cpu,
+        mem = machine.memory_gib,
+        pg = machine.postgres,
+        commit = machine.commit,
+        quick = if args.quick {
+            " — **quick smoke run, not a measurement**"
+        } else {
+            ""
+        },
+        tenants = world.total_tenants,
+        leads = world.total_leads,
+        inter = world.total_interactions,
+        tl = world.tenant_leads,
+        st = sizes.tenants,
+        sl = sizes.leads,
+        si = sizes.interactions_per_lead,
+    );
+    md.push_str("## Results\n\n");
+    md.push_str(&table(results));
+    let _ = write!(
+        md,
+        "\n## Scenario 3 plans\n\nUnder RLS (manager's user context):\n\n```\n{}\n```\n\n\
+         As the superuser with only the explicit `tenant_id` filter:\n\n```\n{}\n```\n",
+        plans.0, plans.1
+    );
+    md
+}

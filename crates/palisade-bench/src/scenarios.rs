@@ -1,0 +1,375 @@
+//! The scenarios. Each has an A side (usually the API) and optionally a B side (pgbench running the
+//! identical SQL); adding one is adding an entry to `scenarios()`.
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use palisade_auth::TokenKeys;
+use palisade_core::crm::{interactions, leads};
+use palisade_db::{TenantId, UserId, MEMBERSHIP_CHECK, SET_CONTEXT};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::load::{self, MakeRequest, Measurement};
+use crate::pgbench::{bind, transaction, Pgbench};
+use crate::seed::World;
+use crate::server::{Server, DBNAME};
+use crate::Args;
+
+pub enum Side {
+    Http {
+        label: &'static str,
+        make: MakeRequest,
+    },
+    Pgbench {
+        label: &'static str,
+        user: &'static str,
+        scripts: Vec<PathBuf>,
+        vars: Vec<(String, String)>,
+    },
+}
+
+impl Side {
+    fn label(&self) -> &'static str {
+        match self {
+            Side::Http { label, .. } | Side::Pgbench { label, .. } => label,
+        }
+    }
+}
+
+pub struct Scenario {
+    pub name: &'static str,
+    pub a: Side,
+    pub b: Option<Side>,
+    /// What the ratio A/B is held to (None: latency-only scenario).
+    pub target_ratio: Option<f64>,
+}
+
+pub struct Outcome {
+    pub name: &'static str,
+    pub a_label: &'static str,
+    pub b_label: Option<&'static str>,
+    pub a: Vec<Measurement>,
+    pub b: Vec<Measurement>,
+    pub target_ratio: Option<f64>,
+    pub rss_mib: f64,
+}
+
+pub fn median(values: impl IntoIterator<Item = f64>) -> f64 {
+    let mut v: Vec<f64> = values.into_iter().collect();
+    if v.is_empty() {
+        return 0.0;
+    }
+    v.sort_by(f64::total_cmp);
+    let mid = v.len() / 2;
+    if v.len().is_multiple_of(2) {
+        (v[mid - 1] + v[mid]) / 2.0
+    } else {
+        v[mid]
+    }
+}
+
+impl Outcome {
+    pub fn a_rate(&self) -> f64 {
+        median(self.a.iter().map(|m| m.per_second))
+    }
+    pub fn b_rate(&self) -> Option<f64> {
+        self.b_label.map(|_| median(self.b.iter().map(|m| m.per_second)))
+    }
+    pub fn ratio(&self) -> Option<f64> {
+        self.b_rate().filter(|b| *b > 0.0).map(|b| self.a_rate() / b)
+    }
+    pub fn p50(&self) -> Option<f64> {
+        self.a
+            .iter()
+            .all(|m| m.p50_ms.is_some())
+            .then(|| median(self.a.iter().filter_map(|m| m.p50_ms)))
+    }
+    pub fn p99(&self) -> Option<f64> {
+        self.a
+            .iter()
+            .all(|m| m.p99_ms.is_some())
+            .then(|| median(self.a.iter().filter_map(|m| m.p99_ms)))
+    }
+    pub fn b_mean_ms(&self) -> Option<f64> {
+        self.b_label.map(|_| median(self.b.iter().map(|m| m.mean_ms)))
+    }
+    pub fn errors(&self) -> u64 {
+        self.a.iter().chain(&self.b).map(|m| m.errors).sum()
+    }
+}
+
+const CONTEXT_VARS: [&str; 4] = ["role", "uid", "tid", "cid"];
+
+fn context_vars(user: Uuid, tenant: Uuid) -> Vec<(String, String)> {
+    vec![
+        ("role".into(), "app_user".into()),
+        ("uid".into(), user.to_string()),
+        ("tid".into(), tenant.to_string()),
+        ("cid".into(), "bench".into()),
+    ]
+}
+
+fn http(token: String, method: reqwest::Method, url: String, body: Option<serde_json::Value>) -> MakeRequest {
+    Arc::new(move |client, _| {
+        let mut req = client.request(method.clone(), &url).bearer_auth(&token);
+        if let Some(b) = &body {
+            req = req.json(b);
+        }
+        req
+    })
+}
+
+pub fn scenarios(
+    server: &Server,
+    world: &World,
+    keys: &TokenKeys,
+    pg: &Pgbench,
+) -> anyhow::Result<Vec<Scenario>> {
+    let tenant = TenantId::from_uuid(world.tenant);
+    let token = |user: Uuid| {
+        keys.mint(
+            UserId::from_uuid(user),
+            Some(tenant),
+            Duration::from_secs(6 * 3600),
+        )
+    };
+    let rep_token = token(world.rep)?;
+    let manager_token = token(world.manager)?;
+    let base = server.base.clone();
+    // pgbench cannot define an empty variable: the user context's empty purpose is a literal.
+    let ctx = bind(&SET_CONTEXT.replace("$5", "''"), &CONTEXT_VARS);
+    let lead_vars: Vec<(String, String)> = world
+        .rep_leads
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (format!("lead{i}"), id.to_string()))
+        .collect();
+
+    // 1. One lead by id, as its rep; requests rotate over the rep's first 16 leads, and so do the
+    //    pgbench scripts (one per lead, picked at random).
+    let leads_for_rotation = world.rep_leads.clone();
+    let (tok, b) = (rep_token.clone(), base.clone());
+    let s1_api: MakeRequest = Arc::new(move |client, n| {
+        let id = leads_for_rotation[(n as usize) % leads_for_rotation.len()];
+        client.get(format!("{b}/api/v1/leads/{id}")).bearer_auth(&tok)
+    });
+    let mut s1_scripts = Vec::new();
+    for i in 0..world.rep_leads.len() {
+        let statement = bind(&leads::get_sql(), &["tid", &format!("lead{i}")]);
+        let script = transaction(&[ctx.clone(), MEMBERSHIP_CHECK.into(), statement]);
+        s1_scripts.push(pg.write_script(&format!("lead_by_id_{i}"), &script)?);
+    }
+    let mut s1_vars = context_vars(world.rep, world.tenant);
+    s1_vars.extend(lead_vars.clone());
+
+    // 2./3. The first page of 50 leads, as a manager of the largest tenant.
+    let page = bind(&leads::first_page_sql(), &["tid", "lim"]);
+    let page_user = pg.write_script(
+        "lead_page_user",
+        &transaction(&[ctx.clone(), MEMBERSHIP_CHECK.into(), page.clone()]),
+    )?;
+
+    let mut page_vars = context_vars(world.manager, world.tenant);
+    page_vars.push(("lim".into(), "51".into()));
+
+    // 4. Log an interaction. pgbench cannot make a UUID parameter, so its id comes from
+    //    gen_random_uuid(); everything else is the API's statement and parameters.
+    let insert_sql = interactions::create_sql().replacen(", $2,", ", gen_random_uuid(),", 1);
+    let mut s4_scripts = Vec::new();
+    for i in 0..world.rep_leads.len() {
+        let lead = format!("lead{i}");
+        let statement = bind(
+            &insert_sql,
+            &["tid", "unused", &lead, "uid", "chan", "dir", "body", "occ", "adv"],
+        );
+        let script = transaction(&[ctx.clone(), MEMBERSHIP_CHECK.into(), statement]);
+        s4_scripts.push(pg.write_script(&format!("interaction_insert_{i}"), &script)?);
+    }
+    let mut s4_vars = context_vars(world.rep, world.tenant);
+    s4_vars.extend(lead_vars);
+    s4_vars.extend([
+        ("chan".into(), "call".into()),
+        ("dir".into(), "outbound".into()),
+        ("body".into(), "Bench interaction".into()),
+        ("occ".into(), "2026-01-01T00:00:00Z".into()),
+        ("adv".into(), "false".into()),
+    ]);
+    let leads_for_posts = world.rep_leads.clone();
+    let (tok, b) = (rep_token, base.clone());
+    let s4_api: MakeRequest = Arc::new(move |client, n| {
+        let lead = leads_for_posts[(n as usize) % leads_for_posts.len()];
+        client
+            .post(format!("{b}/api/v1/interactions"))
+            .bearer_auth(&tok)
+            .json(&json!({"lead_id": lead, "channel": "call", "direction": "outbound", "body": "Bench interaction"}))
+    });
+
+    Ok(vec![
+        Scenario {
+            name: "1. GET /api/v1/leads/{id} (rep)",
+            a: Side::Http {
+                label: "API",
+                make: s1_api,
+            },
+            b: Some(Side::Pgbench {
+                label: "pgbench, identical tx",
+                user: "palisade_runtime",
+                scripts: s1_scripts,
+                vars: s1_vars,
+            }),
+            target_ratio: Some(0.9),
+        },
+        Scenario {
+            name: "2. GET /api/v1/leads?limit=50 (manager, largest tenant)",
+            a: Side::Http {
+                label: "API",
+                make: http(
+                    manager_token.clone(),
+                    reqwest::Method::GET,
+                    format!("{base}/api/v1/leads?limit=50"),
+                    None,
+                ),
+            },
+            b: Some(Side::Pgbench {
+                label: "pgbench, identical tx",
+                user: "palisade_runtime",
+                scripts: vec![page_user.clone()],
+                vars: page_vars.clone(),
+            }),
+            target_ratio: Some(0.9),
+        },
+        Scenario {
+            name: "3. RLS cost: page SQL in user context vs owner + tenant filter",
+            a: Side::Pgbench {
+                label: "pgbench, RLS (user ctx)",
+                user: "palisade_runtime",
+                scripts: vec![page_user.clone()],
+                vars: page_vars.clone(),
+            },
+            // The identical transaction with the role switched to the superuser, which bypasses RLS:
+            // the only difference left is policy evaluation (the explicit tenant_id filter stays).
+            b: Some(Side::Pgbench {
+                label: "pgbench, superuser (no RLS)",
+                user: "postgres",
+                scripts: vec![page_user],
+                vars: page_vars
+                    .into_iter()
+                    .map(|(k, v)| {
+                        if k == "role" {
+                            (k, "postgres".to_owned())
+                        } else {
+                            (k, v)
+                        }
+                    })
+                    .collect(),
+            }),
+            // RLS may cost at most 10%: throughput ratio >= 1 / 1.1.
+            target_ratio: Some(1.0 / 1.1),
+        },
+        Scenario {
+            name: "4. POST /api/v1/interactions (rep)",
+            a: Side::Http {
+                label: "API",
+                make: s4_api,
+            },
+            b: Some(Side::Pgbench {
+                label: "pgbench, identical tx",
+                user: "palisade_runtime",
+                scripts: s4_scripts,
+                vars: s4_vars,
+            }),
+            target_ratio: Some(0.8),
+        },
+        Scenario {
+            name: "5. GET /api/v1/dashboard (manager, largest tenant)",
+            a: Side::Http {
+                label: "API",
+                make: http(
+                    manager_token,
+                    reqwest::Method::GET,
+                    format!("{base}/api/v1/dashboard"),
+                    None,
+                ),
+            },
+            b: None,
+            target_ratio: None,
+        },
+    ])
+}
+
+async fn measure(
+    side: &Side,
+    pg: &Pgbench,
+    concurrency: usize,
+    duration: Duration,
+) -> anyhow::Result<Measurement> {
+    match side {
+        Side::Http { make, .. } => load::run(concurrency, duration, make.clone()).await,
+        Side::Pgbench {
+            user, scripts, vars, ..
+        } => {
+            let (user, scripts, vars) = (*user, scripts.clone(), vars.clone());
+            let pg = Pgbench {
+                bin: pg.bin.clone(),
+                socket_dir: pg.socket_dir.clone(),
+                dbname: pg.dbname.clone(),
+                scripts_dir: pg.scripts_dir.clone(),
+            };
+            tokio::task::spawn_blocking(move || pg.run(user, &scripts, &vars, concurrency, duration)).await?
+        }
+    }
+}
+
+pub async fn run_all(
+    args: &Args,
+    server: &Server,
+    world: &World,
+    keys: &TokenKeys,
+) -> anyhow::Result<Vec<Outcome>> {
+    let pg = Pgbench {
+        bin: crate::pgbench::find_pgbench()?,
+        socket_dir: server.socket_dir(),
+        dbname: DBNAME.into(),
+        scripts_dir: server.data_dir.join("pgbench-scripts"),
+    };
+    let mut outcomes = Vec::new();
+    for scenario in scenarios(server, world, keys, &pg)? {
+        if args.only.as_deref().is_some_and(|o| !scenario.name.contains(o)) {
+            continue;
+        }
+        println!("{}", scenario.name);
+        if !args.warm().is_zero() {
+            measure(&scenario.a, &pg, args.concurrency, args.warm()).await?;
+            if let Some(b) = &scenario.b {
+                measure(b, &pg, args.concurrency, args.warm()).await?;
+            }
+        }
+        let mut outcome = Outcome {
+            name: scenario.name,
+            a_label: scenario.a.label(),
+            b_label: scenario.b.as_ref().map(Side::label),
+            a: Vec::new(),
+            b: Vec::new(),
+            target_ratio: scenario.target_ratio,
+            rss_mib: 0.0,
+        };
+        for round in 1..=args.rounds {
+            let a = measure(&scenario.a, &pg, args.concurrency, args.measure()).await?;
+            println!(
+                "  round {round}: {:<28} {:>10.0}/s",
+                scenario.a.label(),
+                a.per_second
+            );
+            outcome.a.push(a);
+            outcome.rss_mib = outcome.rss_mib.max(server.rss_mib());
+            if let Some(b) = &scenario.b {
+                let m = measure(b, &pg, args.concurrency, args.measure()).await?;
+                println!("  round {round}: {:<28} {:>10.0}/s", b.label(), m.per_second);
+                outcome.b.push(m);
+            }
+        }
+        outcomes.push(outcome);
+    }
+    Ok(outcomes)
+}
