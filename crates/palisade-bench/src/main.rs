@@ -126,6 +126,12 @@ async fn run(args: Args) -> anyhow::Result<()> {
                 "BENCHMARKS.md"
             })
         });
+        // A hand-written analysis section survives regeneration.
+        let previous = std::fs::read_to_string(&out).unwrap_or_default();
+        let text = match previous.find("\n## Analysis") {
+            Some(i) => format!("{text}{}", &previous[i..]),
+            None => text,
+        };
         std::fs::write(&out, text).with_context(|| format!("writing {}", out.display()))?;
         println!("report written to {}", out.display());
         Ok::<_, anyhow::Error>(())
