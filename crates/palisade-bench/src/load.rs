@@ -12,6 +12,9 @@ pub struct Measurement {
     pub p99_ms: Option<f64>,
     pub mean_ms: f64,
     pub errors: u64,
+    /// Total requests or transactions in the round.
+    pub count: f64,
+    pub cpu: crate::cpu::PerRequest,
 }
 
 pub type MakeRequest = Arc<dyn Fn(&reqwest::Client, u64) -> reqwest::RequestBuilder + Send + Sync>;
@@ -69,5 +72,7 @@ pub async fn run(concurrency: usize, duration: Duration, make: MakeRequest) -> a
         p99_ms: pct(0.99),
         mean_ms,
         errors,
+        count: all.len() as f64,
+        cpu: Default::default(),
     })
 }

@@ -100,6 +100,12 @@ fn parse(stdout: &str) -> Option<Measurement> {
         p99_ms: None,
         mean_ms: number_after("latency average")?,
         errors: failed,
+        count: stdout
+            .lines()
+            .find(|l| l.starts_with("number of transactions actually processed"))
+            .and_then(|l| l.split(':').nth(1)?.split_whitespace().next()?.parse().ok())
+            .unwrap_or(0.0),
+        cpu: Default::default(),
     })
 }
 

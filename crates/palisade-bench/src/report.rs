@@ -98,6 +98,25 @@ pub fn table(results: &[Outcome]) -> String {
             r.rss_mib,
         );
     }
+    t.push_str(
+        "\nCPU per request or transaction, in µs (client = load generator, server = Palisade, database = all \
+         PostgreSQL processes):\n\n| scenario | side | client | server | database | total |\n|---|---|---:|---:|---:|---:|\n",
+    );
+    for r in results {
+        for (label, cpu) in [(Some(r.a_label), r.cpu(false)), (r.b_label, r.cpu(true))] {
+            if let (Some(label), Some(c)) = (label, cpu) {
+                let _ = writeln!(
+                    t,
+                    "| {} | {label} | {:.0} | {:.0} | {:.0} | {:.0} |",
+                    r.name,
+                    c.client_us,
+                    c.server_us,
+                    c.database_us,
+                    c.client_us + c.server_us + c.database_us
+                );
+            }
+        }
+    }
     let errors: u64 = results.iter().map(Outcome::errors).sum();
     if errors > 0 {
         let _ = writeln!(

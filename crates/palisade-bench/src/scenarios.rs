@@ -94,6 +94,16 @@ impl Outcome {
     pub fn b_mean_ms(&self) -> Option<f64> {
         self.b_label.map(|_| median(self.b.iter().map(|m| m.mean_ms)))
     }
+    /// Median CPU µs per request of each round, split client/server/database.
+    pub fn cpu(&self, b: bool) -> Option<crate::cpu::PerRequest> {
+        let rounds = if b { &self.b } else { &self.a };
+        (!rounds.is_empty()).then(|| crate::cpu::PerRequest {
+            client_us: median(rounds.iter().map(|m| m.cpu.client_us)),
+            server_us: median(rounds.iter().map(|m| m.cpu.server_us)),
+            database_us: median(rounds.iter().map(|m| m.cpu.database_us)),
+        })
+    }
+
     pub fn errors(&self) -> u64 {
         self.a.iter().chain(&self.b).map(|m| m.errors).sum()
     }
@@ -301,6 +311,19 @@ pub fn scenarios(
 async fn measure(
     side: &Side,
     pg: &Pgbench,
+    server_pid: u32,
+    concurrency: usize,
+    duration: Duration,
+) -> anyhow::Result<Measurement> {
+    let before = crate::cpu::snapshot(server_pid);
+    let mut m = measure_side(side, pg, concurrency, duration).await?;
+    m.cpu = crate::cpu::PerRequest::between(before, crate::cpu::snapshot(server_pid), m.count);
+    Ok(m)
+}
+
+async fn measure_side(
+    side: &Side,
+    pg: &Pgbench,
     concurrency: usize,
     duration: Duration,
 ) -> anyhow::Result<Measurement> {
@@ -340,9 +363,9 @@ pub async fn run_all(
         }
         println!("{}", scenario.name);
         if !args.warm().is_zero() {
-            measure(&scenario.a, &pg, args.concurrency, args.warm()).await?;
+            measure(&scenario.a, &pg, server.pid(), args.concurrency, args.warm()).await?;
             if let Some(b) = &scenario.b {
-                measure(b, &pg, args.concurrency, args.warm()).await?;
+                measure(b, &pg, server.pid(), args.concurrency, args.warm()).await?;
             }
         }
         let mut outcome = Outcome {
@@ -355,7 +378,7 @@ pub async fn run_all(
             rss_mib: 0.0,
         };
         for round in 1..=args.rounds {
-            let a = measure(&scenario.a, &pg, args.concurrency, args.measure()).await?;
+            let a = measure(&scenario.a, &pg, server.pid(), args.concurrency, args.measure()).await?;
             println!(
                 "  round {round}: {:<28} {:>10.0}/s",
                 scenario.a.label(),
@@ -364,7 +387,7 @@ pub async fn run_all(
             outcome.a.push(a);
             outcome.rss_mib = outcome.rss_mib.max(server.rss_mib());
             if let Some(b) = &scenario.b {
-                let m = measure(b, &pg, args.concurrency, args.measure()).await?;
+                let m = measure(b, &pg, server.pid(), args.concurrency, args.measure()).await?;
                 println!("  round {round}: {:<28} {:>10.0}/s", b.label(), m.per_second);
                 outcome.b.push(m);
             }

@@ -1,6 +1,7 @@
-//! The manager dashboard: deals by stage, open pipeline value, activity per rep over 7 and 30 days.
-//! Computed in the manager's own user context (never the service context) in one statement, from
-//! CRM tables only: nothing from rep-private tables can appear here.
+//! The manager dashboard: deals by stage, open pipeline value, activity per rep over the last 7 and 30
+//! days (UTC calendar days, today included). Computed in the manager's own user context (never the
+//! service context) in one statement, from the trigger-maintained rollups of deals and interactions
+//! (migrations/0006): nothing from rep-private tables can appear here.
 use palisade_db::{TenantId, Tx};
 use serde::{Deserialize, Serialize};
 use tracing::instrument;
@@ -42,15 +43,16 @@ pub struct RepActivity {
 
 const SQL: &str = "\
 with stages as (
-  select stage, currency, count(*) as n, coalesce(sum(amount_cents), 0) as amount
-  from app.deals where tenant_id = $1 group by stage, currency
+  select stage, currency, sum(deals)::bigint as n, sum(amount_cents) as amount
+  from app.deal_stage_totals where tenant_id = $1
+  group by stage, currency having sum(deals) <> 0
 ), activity as (
   select actor_id,
-         count(*) filter (where occurred_at >= now() - interval '7 days') as d7,
-         count(*) as d30
-  from app.interactions
-  where tenant_id = $1 and occurred_at >= now() - interval '30 days'
-  group by actor_id
+         coalesce(sum(interactions) filter (where day >= (now() at time zone 'UTC')::date - 6), 0)::bigint as d7,
+         sum(interactions)::bigint as d30
+  from app.activity_daily
+  where tenant_id = $1 and day >= (now() at time zone 'UTC')::date - 29
+  group by actor_id having sum(interactions) <> 0
 )
 select json_build_object(
   'deals_by_stage', coalesce((select json_agg(json_build_object(

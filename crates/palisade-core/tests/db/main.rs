@@ -15,4 +15,5 @@ mod embedded;
 mod mutation;
 mod policy_matrix;
 mod postgres_tls;
+mod rollups;
 mod tenancy_rules;
