@@ -13,7 +13,7 @@ grant usage on schema app, ctx, auth to palisade_runtime;
 grant usage on schema app to app_user, app_service, app_reporting;
 grant usage on schema ctx to app_user, app_service, app_reporting, app_auth;
 grant usage on schema auth to app_auth;
--- The definer owns SECURITY DEFINER functions; it is NOLOGIN and granted to no runtime role.
+-- The definer owns the definer-rights functions; it is NOLOGIN and granted to no runtime role.
 grant usage, create on schema app, ctx, auth to palisade_definer;
 
 alter default privileges for role palisade_owner revoke execute on functions from public;
@@ -79,12 +79,12 @@ alter table app.platform_admins enable row level security;
 alter table app.platform_admins force row level security;
 
 ------------------------------------------------------------------------------------------------------
--- Context helpers. SECURITY DEFINER so policies can consult memberships without granting them;
+-- Context helpers. Definer-rights, so policies can consult memberships without granting them;
 -- STABLE and wrapped as (select ctx.fn()) in policies so they run once per statement.
 ------------------------------------------------------------------------------------------------------
 set local role palisade_definer;
 
--- PL/pgSQL rather than SQL: a SECURITY DEFINER SQL function is never inlined and its body is planned
+-- PL/pgSQL rather than SQL: a definer-rights SQL function is never inlined and its body is planned
 -- again for every statement that calls it, while PL/pgSQL keeps its plans for the session. These run
 -- once per statement under every policy, so that difference is most of the cost of RLS.
 create function ctx.user_id() returns uuid

@@ -4,7 +4,7 @@
 -- Each key is split over 8 slots chosen by the writing backend, so concurrent writers of the same
 -- tenant/stage or rep/day rarely wait on one row lock; readers sum the slots.
 -- Visible to managers and admins of the tenant only (like the dashboard); written only by the
--- SECURITY DEFINER trigger functions.
+-- definer-rights trigger functions.
 
 -- Backfill needs to read every row: it runs as the migrating superuser, before switching to the owner
 -- (FORCE RLS hides rows from the owner). The tables are created first, as the owner.
