@@ -95,6 +95,10 @@ pub enum Purpose {
     Assistant,
     /// An operator command run from the CLI.
     Operator,
+    /// Platform upkeep: audit partitions and retention, incident notices.
+    Maintenance,
+    /// Recording a failure (error events).
+    ErrorReport,
 }
 
 impl Purpose {
@@ -106,6 +110,8 @@ impl Purpose {
             Self::Delivery => "delivery",
             Self::Assistant => "assistant",
             Self::Operator => "operator",
+            Self::Maintenance => "maintenance",
+            Self::ErrorReport => "error_report",
         }
     }
 }

@@ -156,6 +156,21 @@ impl Db {
         .await
     }
 
+    /// A service transaction acting for no tenant (role `app_service`, empty tenant): platform jobs
+    /// and error recording. Every tenant-scoped policy sees nothing in it; it can only call the
+    /// definer-rights functions granted to `app_service` that are written for this case.
+    pub async fn system(&self, purpose: Purpose) -> Result<Tx, DbError> {
+        self.begin(Context {
+            role: ContextRole::Service,
+            user_id: String::new(),
+            tenant_id: String::new(),
+            correlation_id: self.correlation_id.as_str().to_owned(),
+            purpose: purpose.as_str(),
+            check_membership: false,
+        })
+        .await
+    }
+
     /// A transaction for flows before any user context exists (role `app_auth`).
     pub async fn auth(&self) -> Result<Tx, DbError> {
         self.begin(Context {

@@ -4,6 +4,7 @@
 //! rep_b1. Each rep owns one lead, one deal, one interaction, one draft, one coaching observation and
 //! one voice sample; manager_a logged one more interaction on rep_a1's lead. admin_b is also a
 //! platform admin.
+use palisade_core::audit::{access, incidents, platform_errors};
 use palisade_core::crm::{deals, interactions, leads};
 use palisade_core::private::{coaching, drafts, voice};
 use palisade_core::tenancy::{self, NewMember, NewTenant};
@@ -72,6 +73,8 @@ pub struct World {
     pub voice_a1: Uuid,
     pub voice_a2: Uuid,
     pub voice_b1: Uuid,
+    /// Declared by admin_b (a platform admin), affecting tenant A.
+    pub incident: Uuid,
 }
 
 async fn user_tx(db: &Db, user: UserId, tenant: Option<TenantId>) -> Tx {
@@ -296,6 +299,59 @@ impl World {
         .await
         .unwrap();
 
+        // One of each platform record: an error event, an incident affecting tenant A, and an
+        // access-log entry in each tenant, all through the product's own functions.
+        {
+            let mut tx = db.system(Purpose::ErrorReport).await.unwrap();
+            platform_errors::record(
+                &mut tx,
+                &platform_errors::ErrorReport {
+                    severity: platform_errors::Severity::Error,
+                    surface: platform_errors::Surface::Job,
+                    tenant: None,
+                    code: "fixture",
+                    message: "fixture error event",
+                    operation: "fixture".into(),
+                },
+            )
+            .await
+            .unwrap();
+            tx.commit().await.unwrap();
+        }
+        let incident = {
+            let mut tx = user_tx(db, admin_b, None).await;
+            let i = incidents::declare(
+                &mut tx,
+                &incidents::NewIncident {
+                    title: "Fixture incident".into(),
+                    description: "Affects tenant A".into(),
+                    severity: incidents::IncidentSeverity::Low,
+                    tenant_ids: vec![*tenant_a.as_uuid()],
+                },
+            )
+            .await
+            .unwrap();
+            tx.commit().await.unwrap();
+            i.id
+        };
+        for (admin, tenant) in [(admin_a, tenant_a), (admin_b, tenant_b)] {
+            let mut tx = user_tx(db, admin, Some(tenant)).await;
+            access::log(
+                &mut tx,
+                Some(tenant),
+                &access::Access {
+                    action: access::AccessAction::SettingsChange,
+                    target_type: Some("tenant"),
+                    target_id: Some(tenant.to_string()),
+                    detail: serde_json::json!({"fixture": true}),
+                    client_ip: None,
+                },
+            )
+            .await
+            .unwrap();
+            tx.commit().await.unwrap();
+        }
+
         World {
             tenant_a,
             tenant_b,
@@ -325,6 +381,7 @@ impl World {
             voice_a1,
             voice_a2,
             voice_b1,
+            incident,
         }
     }
 }

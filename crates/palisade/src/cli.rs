@@ -52,8 +52,28 @@ pub enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Audit trail: verify the hash chains, set retention.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Print the version.
     Version,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Recompute every audit hash chain and report the first broken link (exit status 1 on a break).
+    Verify {
+        /// Only the chain of this tenant (slug).
+        #[arg(long)]
+        tenant: Option<String>,
+    },
+    /// Show, or with --months set, how long audit events are kept (default 84 months = 7 years).
+    Retention {
+        #[arg(long)]
+        months: Option<u32>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,4 +1,5 @@
 //! One module per command.
+mod audit;
 mod operator;
 mod serve;
 
@@ -36,6 +37,7 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Tenant { command } => operator::tenant(&config, command).await,
         Command::User { command } => operator::user(&config, command).await,
         Command::Token { command } => operator::token(&config, command).await,
+        Command::Audit { command } => audit::run(&config, command).await,
         Command::Version => Ok(()),
     }
 }

@@ -1,0 +1,166 @@
+//! The access log (`audit.access_events`): sensitive reads and security-relevant actions. The actor
+//! comes from the transaction's context, never from the caller; a context may only log for the
+//! tenant it acts in.
+use std::net::IpAddr;
+
+use chrono::{DateTime, Utc};
+use palisade_db::{Row, TenantId, Tx};
+use serde::{Deserialize, Serialize};
+use tracing::instrument;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::page::MAX_LIMIT;
+use crate::CoreError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AccessAction {
+    AuditExport,
+    DataExport,
+    PhoneReveal,
+    SecretDecrypt,
+    SignIn,
+    SignInFailed,
+    RoleChange,
+    MemberAdded,
+    MemberRemoved,
+    SettingsChange,
+}
+
+impl AccessAction {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::AuditExport => "audit_export",
+            Self::DataExport => "data_export",
+            Self::PhoneReveal => "phone_reveal",
+            Self::SecretDecrypt => "secret_decrypt",
+            Self::SignIn => "sign_in",
+            Self::SignInFailed => "sign_in_failed",
+            Self::RoleChange => "role_change",
+            Self::MemberAdded => "member_added",
+            Self::MemberRemoved => "member_removed",
+            Self::SettingsChange => "settings_change",
+        }
+    }
+}
+
+/// What was accessed. `detail` holds structured facts (filters, counts, roles), never secrets,
+/// phone numbers or message bodies.
+#[derive(Debug, Clone)]
+pub struct Access<'a> {
+    pub action: AccessAction,
+    pub target_type: Option<&'a str>,
+    pub target_id: Option<String>,
+    pub detail: serde_json::Value,
+    pub client_ip: Option<IpAddr>,
+}
+
+#[instrument(skip_all, fields(action = access.action.as_str()), err(level = "debug"))]
+pub async fn log(tx: &mut Tx, tenant: Option<TenantId>, access: &Access<'_>) -> Result<(), CoreError> {
+    tx.execute(
+        "select audit.log_access($1, $2, $3, $4, $5, $6)",
+        &[
+            &tenant.map(|t| *t.as_uuid()),
+            &access.action.as_str(),
+            &access.target_type,
+            &access.target_id,
+            &access.detail,
+            &access.client_ip,
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccessEvent {
+    /// Also the pagination cursor.
+    pub id: i64,
+    pub action: String,
+    pub actor_user_id: Option<Uuid>,
+    pub actor_kind: String,
+    pub purpose: Option<String>,
+    pub target_type: Option<String>,
+    pub target_id: Option<String>,
+    #[schema(value_type = Object)]
+    pub detail: serde_json::Value,
+    pub client_ip: Option<String>,
+    pub correlation_id: Option<String>,
+    pub occurred_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct AccessFilter {
+    #[param(value_type = Option<String>)]
+    pub action: Option<AccessAction>,
+    pub actor_id: Option<Uuid>,
+    /// Page size, 1 to 200 (default 50).
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccessPage {
+    pub items: Vec<AccessEvent>,
+    pub next_cursor: Option<i64>,
+}
+
+fn access_event(row: &Row) -> Result<AccessEvent, CoreError> {
+    Ok(AccessEvent {
+        id: row.try_get(0)?,
+        action: row.try_get(1)?,
+        actor_user_id: row.try_get(2)?,
+        actor_kind: row.try_get(3)?,
+        purpose: row.try_get(4)?,
+        target_type: row.try_get(5)?,
+        target_id: row.try_get(6)?,
+        detail: row.try_get(7)?,
+        client_ip: row.try_get::<_, Option<IpAddr>>(8)?.map(|ip| ip.to_string()),
+        correlation_id: row.try_get(9)?,
+        occurred_at: row.try_get(10)?,
+    })
+}
+
+/// Newest first; admins of the tenant only (the policy returns nothing to anyone else).
+#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
+pub async fn list(tx: &mut Tx, tenant: TenantId, filter: &AccessFilter) -> Result<AccessPage, CoreError> {
+    let limit = match filter.limit {
+        None => crate::page::DEFAULT_LIMIT,
+        Some(n) if (1..=MAX_LIMIT).contains(&n) => n,
+        Some(_) => {
+            return Err(CoreError::invalid(
+                "invalid_limit",
+                format!("limit must be between 1 and {MAX_LIMIT}"),
+            ))
+        }
+    };
+    let rows = tx
+        .query(
+            "select id, action, actor_user_id, actor_kind, purpose, target_type, target_id, detail, client_ip, \
+               correlation_id, occurred_at from audit.access_events \
+             where tenant_id = $1 and ($2::text is null or action = $2) and ($3::uuid is null or actor_user_id = $3) \
+               and id < coalesce($4, 9223372036854775807) \
+             order by id desc limit $5",
+            &[
+                tenant.as_uuid(),
+                &filter.action.map(AccessAction::as_str),
+                &filter.actor_id,
+                &filter.cursor,
+                &(limit + 1),
+            ],
+        )
+        .await?;
+    let mut items = rows.iter().map(access_event).collect::<Result<Vec<_>, _>>()?;
+    let max = usize::try_from(limit).unwrap_or(usize::MAX);
+    let next_cursor = if items.len() > max {
+        items.truncate(max);
+        items.last().map(|e| e.id)
+    } else {
+        None
+    };
+    Ok(AccessPage { items, next_cursor })
+}

@@ -1,0 +1,341 @@
+//! The audit hash chain, recomputed independently of the database (migration 0007 writes it):
+//!
+//! `hash_n = sha256(hash_{n-1} || utf8(meta_n) || content_hash_n)`, `hash_0` = 32 zero bytes, where
+//! `meta_n` frames each field as `<length in characters>:<value>` (`~` for NULL) and
+//! `content_hash_n = sha256(utf8(before_text || "\n" || after_text))` (NULL as the empty string).
+//!
+//! Redacted events keep their content hash, so the chain still verifies; only their content can no
+//! longer be checked against it.
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+pub type Hash = [u8; 32];
+
+pub const GENESIS: Hash = [0; 32];
+
+/// Everything the chain hash covers, as stored in `audit.events`.
+#[derive(Debug, Clone)]
+pub struct Link {
+    pub chain_id: Uuid,
+    pub seq: i64,
+    pub tenant_id: Option<Uuid>,
+    pub table_name: String,
+    pub op: String,
+    pub row_key: String,
+    pub actor_user_id: Option<Uuid>,
+    pub actor_kind: String,
+    pub actor_role: Option<String>,
+    pub purpose: Option<String>,
+    pub correlation_id: Option<String>,
+    pub lead_id: Option<Uuid>,
+    pub owner_id: Option<Uuid>,
+    pub private: bool,
+    /// Microseconds since the Unix epoch.
+    pub occurred_at_micros: i64,
+    /// `before::text` and `after::text` as PostgreSQL prints them; `None` when NULL.
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub redacted: bool,
+    pub content_hash: Vec<u8>,
+    pub hash: Vec<u8>,
+}
+
+fn frame(out: &mut String, value: Option<&str>) {
+    match value {
+        None => out.push('~'),
+        Some(v) => {
+            out.push_str(&v.chars().count().to_string());
+            out.push(':');
+            out.push_str(v);
+        }
+    }
+}
+
+impl Link {
+    pub fn meta_text(&self) -> String {
+        let uuid = |u: Option<Uuid>| u.map(|u| u.to_string());
+        let mut out = String::with_capacity(512);
+        frame(&mut out, Some(&self.seq.to_string()));
+        frame(&mut out, Some(&self.chain_id.to_string()));
+        frame(&mut out, uuid(self.tenant_id).as_deref());
+        frame(&mut out, Some(&self.table_name));
+        frame(&mut out, Some(&self.op));
+        frame(&mut out, Some(&self.row_key));
+        frame(&mut out, uuid(self.actor_user_id).as_deref());
+        frame(&mut out, Some(&self.actor_kind));
+        frame(&mut out, self.actor_role.as_deref());
+        frame(&mut out, self.purpose.as_deref());
+        frame(&mut out, self.correlation_id.as_deref());
+        frame(&mut out, uuid(self.lead_id).as_deref());
+        frame(&mut out, uuid(self.owner_id).as_deref());
+        frame(&mut out, Some(if self.private { "t" } else { "f" }));
+        frame(&mut out, Some(&self.occurred_at_micros.to_string()));
+        out
+    }
+
+    pub fn computed_content_hash(&self) -> Hash {
+        let mut h = Sha256::new();
+        h.update(self.before.as_deref().unwrap_or("").as_bytes());
+        h.update(b"\n");
+        h.update(self.after.as_deref().unwrap_or("").as_bytes());
+        h.finalize().into()
+    }
+
+    /// The hash this link must carry after `prev`.
+    pub fn computed_hash(&self, prev: &Hash) -> Hash {
+        let mut h = Sha256::new();
+        h.update(prev);
+        h.update(self.meta_text().as_bytes());
+        h.update(&self.content_hash);
+        h.finalize().into()
+    }
+}
+
+/// Why a chain does not verify, at the first link that fails.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Break {
+    /// A sequence number is missing or repeated (an event was deleted or inserted).
+    Sequence { expected: i64, found: i64 },
+    /// The content no longer matches its hash (before/after were altered).
+    Content,
+    /// The link's hash does not follow from the previous one (metadata or hashes were altered).
+    Hash,
+    /// The chain ends before its recorded head (events were removed from the end).
+    Head { head_seq: i64, last_seq: i64 },
+    /// The head's hash differs from the last event's hash.
+    HeadHash,
+}
+
+impl std::fmt::Display for Break {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Sequence { expected, found } => {
+                write!(
+                    f,
+                    "expected seq {expected}, found {found} (events missing or inserted)"
+                )
+            }
+            Self::Content => write!(f, "content does not match its hash (before/after altered)"),
+            Self::Hash => write!(
+                f,
+                "hash does not follow from the previous link (metadata or hash altered)"
+            ),
+            Self::Head { head_seq, last_seq } => {
+                write!(
+                    f,
+                    "chain head is at seq {head_seq} but the last event is seq {last_seq}"
+                )
+            }
+            Self::HeadHash => write!(f, "chain head hash differs from the last event's hash"),
+        }
+    }
+}
+
+/// Walks one chain in sequence order, starting after an anchor (or the genesis).
+#[derive(Debug)]
+pub struct Verifier {
+    prev: Hash,
+    next_seq: i64,
+    broken: Option<(i64, Break)>,
+    checked: u64,
+}
+
+impl Verifier {
+    /// `anchor`: the last (seq, hash) of events dropped by retention, if any.
+    pub fn new(anchor: Option<(i64, Hash)>) -> Self {
+        let (seq, prev) = anchor.unwrap_or((0, GENESIS));
+        Self {
+            prev,
+            next_seq: seq + 1,
+            broken: None,
+            checked: 0,
+        }
+    }
+
+    /// Feeds the next link. After the first break, later links are ignored.
+    pub fn push(&mut self, link: &Link) {
+        if self.broken.is_some() {
+            return;
+        }
+        self.checked += 1;
+        if link.seq != self.next_seq {
+            self.broken = Some((
+                link.seq,
+                Break::Sequence {
+                    expected: self.next_seq,
+                    found: link.seq,
+                },
+            ));
+            return;
+        }
+        if !link.redacted && link.computed_content_hash().as_slice() != link.content_hash.as_slice() {
+            self.broken = Some((link.seq, Break::Content));
+            return;
+        }
+        let expected = link.computed_hash(&self.prev);
+        if expected.as_slice() != link.hash.as_slice() {
+            self.broken = Some((link.seq, Break::Hash));
+            return;
+        }
+        self.prev = expected;
+        self.next_seq += 1;
+    }
+
+    /// Compares the end of the chain with its recorded head and returns the first break, if any.
+    pub fn finish(mut self, head: Option<(i64, Vec<u8>)>) -> Outcome {
+        if self.broken.is_none() {
+            if let Some((head_seq, head_hash)) = head {
+                let last_seq = self.next_seq - 1;
+                if head_seq != last_seq {
+                    self.broken = Some((last_seq + 1, Break::Head { head_seq, last_seq }));
+                } else if head_hash.as_slice() != self.prev.as_slice() && last_seq > 0 {
+                    self.broken = Some((last_seq, Break::HeadHash));
+                }
+            }
+        }
+        Outcome {
+            checked: self.checked,
+            broken: self.broken,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Outcome {
+    pub checked: u64,
+    /// The sequence number where the chain first breaks, and why.
+    pub broken: Option<(i64, Break)>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn link(seq: i64, prev: &Hash) -> (Link, Hash) {
+        let mut l = Link {
+            chain_id: Uuid::nil(),
+            seq,
+            tenant_id: None,
+            table_name: "leads".into(),
+            op: "INSERT".into(),
+            row_key: format!("k{seq}"),
+            actor_user_id: None,
+            actor_kind: "system".into(),
+            actor_role: None,
+            purpose: Some("a|b:c".into()),
+            correlation_id: None,
+            lead_id: None,
+            owner_id: None,
+            private: false,
+            occurred_at_micros: 1_700_000_000_000_000 + seq,
+            before: None,
+            after: Some(format!("{{\"n\": {seq}}}")),
+            redacted: false,
+            content_hash: vec![],
+            hash: vec![],
+        };
+        l.content_hash = l.computed_content_hash().to_vec();
+        let h = l.computed_hash(prev);
+        l.hash = h.to_vec();
+        (l, h)
+    }
+
+    fn chain(n: i64) -> Vec<Link> {
+        let mut prev = GENESIS;
+        (1..=n)
+            .map(|s| {
+                let (l, h) = link(s, &prev);
+                prev = h;
+                l
+            })
+            .collect()
+    }
+
+    fn verify(links: &[Link]) -> Outcome {
+        let mut v = Verifier::new(None);
+        for l in links {
+            v.push(l);
+        }
+        let last = links.last().map(|l| (l.seq, l.hash.clone()));
+        v.finish(last)
+    }
+
+    #[test]
+    fn an_intact_chain_verifies() {
+        let out = verify(&chain(5));
+        assert_eq!(out.checked, 5);
+        assert_eq!(out.broken, None);
+    }
+
+    #[test]
+    fn framing_is_unambiguous() {
+        let (a, _) = link(1, &GENESIS);
+        let mut b = a.clone();
+        b.purpose = Some("a".into());
+        b.correlation_id = Some("b:c".into());
+        assert_ne!(a.meta_text(), b.meta_text());
+        assert!(a.meta_text().contains("5:a|b:c"));
+    }
+
+    #[test]
+    fn every_kind_of_tampering_is_found_at_its_link() {
+        let mut links = chain(5);
+        links[2].after = Some("{\"n\": 99}".into());
+        assert_eq!(verify(&links).broken, Some((3, Break::Content)));
+
+        let mut links = chain(5);
+        links[1].actor_kind = "user".into();
+        assert_eq!(verify(&links).broken, Some((2, Break::Hash)));
+
+        let mut links = chain(5);
+        links.remove(3);
+        assert!(matches!(
+            verify(&links).broken,
+            Some((
+                5,
+                Break::Sequence {
+                    expected: 4,
+                    found: 5
+                }
+            ))
+        ));
+
+        let links = chain(5);
+        let mut v = Verifier::new(None);
+        for l in &links[..4] {
+            v.push(l);
+        }
+        let out = v.finish(Some((5, links[4].hash.clone())));
+        assert!(matches!(
+            out.broken,
+            Some((
+                5,
+                Break::Head {
+                    head_seq: 5,
+                    last_seq: 4
+                }
+            ))
+        ));
+    }
+
+    #[test]
+    fn redaction_keeps_the_chain_verifiable() {
+        let mut links = chain(3);
+        links[1].before = None;
+        links[1].after = None;
+        links[1].redacted = true;
+        assert_eq!(verify(&links).broken, None);
+    }
+
+    #[test]
+    fn an_anchor_starts_the_chain_after_dropped_links() {
+        let links = chain(6);
+        let mut anchor = [0u8; 32];
+        anchor.copy_from_slice(&links[2].hash);
+        let mut v = Verifier::new(Some((3, anchor)));
+        for l in &links[3..] {
+            v.push(l);
+        }
+        assert_eq!(v.finish(Some((6, links[5].hash.clone()))).broken, None);
+    }
+}

@@ -1,0 +1,237 @@
+//! Reading the audit trail of a tenant. Managers and admins see every event except those of
+//! rep-private tables, which only their owner sees (the policy on `audit.events` decides).
+use chrono::{DateTime, Utc};
+use palisade_db::{Row, TenantId, ToSql, Tx};
+use serde::{Deserialize, Serialize};
+use tracing::instrument;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::page::MAX_LIMIT;
+use crate::CoreError;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditEvent {
+    /// Position in the tenant's hash chain; also the pagination cursor.
+    pub seq: i64,
+    pub table: String,
+    /// INSERT, UPDATE or DELETE.
+    pub op: String,
+    pub row_key: String,
+    pub actor_user_id: Option<Uuid>,
+    /// user, service or system.
+    pub actor_kind: String,
+    /// The actor's role in the tenant when the change was recorded.
+    pub actor_role: Option<String>,
+    /// For service and system actors: what they were doing (webhook, delivery, auth, ...).
+    pub purpose: Option<String>,
+    /// The request id of the change.
+    pub correlation_id: Option<String>,
+    pub lead_id: Option<Uuid>,
+    /// Rep-private events: the owning rep. Such events carry no content.
+    pub owner_id: Option<Uuid>,
+    pub private: bool,
+    #[schema(value_type = Option<Object>)]
+    pub before: Option<serde_json::Value>,
+    #[schema(value_type = Option<Object>)]
+    pub after: Option<serde_json::Value>,
+    /// The content was erased (a privacy request); the chain still verifies.
+    pub redacted: bool,
+    pub occurred_at: DateTime<Utc>,
+    /// This link's chain hash (hex).
+    pub hash: String,
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct AuditFilter {
+    /// Table name, e.g. `deals`.
+    pub table: Option<String>,
+    /// Events caused by this user.
+    pub actor_id: Option<Uuid>,
+    /// Events about this lead (the lead and its deals and interactions).
+    pub lead_id: Option<Uuid>,
+    /// Events at or after this time.
+    pub from: Option<DateTime<Utc>>,
+    /// Events before this time.
+    pub to: Option<DateTime<Utc>>,
+    /// Page size, 1 to 200 (default 50). Ignored for CSV exports.
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<i64>,
+    /// `json` (default) or `csv` (an export, itself recorded in the access log).
+    pub format: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditPage {
+    pub items: Vec<AuditEvent>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    pub next_cursor: Option<i64>,
+}
+
+const COLUMNS: &str = "seq, table_name, op, row_key, actor_user_id, actor_kind, actor_role, purpose, \
+    correlation_id, lead_id, owner_id, private, before, after, redacted_at is not null, occurred_at, \
+    encode(hash, 'hex')";
+
+fn event(row: &Row) -> Result<AuditEvent, CoreError> {
+    Ok(AuditEvent {
+        seq: row.try_get(0)?,
+        table: row.try_get(1)?,
+        op: row.try_get(2)?,
+        row_key: row.try_get(3)?,
+        actor_user_id: row.try_get(4)?,
+        actor_kind: row.try_get(5)?,
+        actor_role: row.try_get(6)?,
+        purpose: row.try_get(7)?,
+        correlation_id: row.try_get(8)?,
+        lead_id: row.try_get(9)?,
+        owner_id: row.try_get(10)?,
+        private: row.try_get(11)?,
+        before: row.try_get(12)?,
+        after: row.try_get(13)?,
+        redacted: row.try_get(14)?,
+        occurred_at: row.try_get(15)?,
+        hash: row.try_get(16)?,
+    })
+}
+
+impl AuditFilter {
+    pub fn validate(&self) -> Result<(), CoreError> {
+        if let Some(t) = &self.table {
+            if t.is_empty() || t.len() > 63 || !t.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+                return Err(CoreError::invalid(
+                    "invalid_table",
+                    "table must be a table name such as `deals`",
+                ));
+            }
+        }
+        if let (Some(from), Some(to)) = (self.from, self.to) {
+            if from >= to {
+                return Err(CoreError::invalid("invalid_range", "`from` must be before `to`"));
+            }
+        }
+        if self.cursor.is_some_and(|c| c < 1) {
+            return Err(CoreError::invalid(
+                "invalid_cursor",
+                "cursor must be a positive sequence number",
+            ));
+        }
+        Ok(())
+    }
+
+    pub fn page_limit(&self) -> Result<i64, CoreError> {
+        match self.limit {
+            None => Ok(crate::page::DEFAULT_LIMIT),
+            Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
+            Some(_) => Err(CoreError::invalid(
+                "invalid_limit",
+                format!("limit must be between 1 and {MAX_LIMIT}"),
+            )),
+        }
+    }
+}
+
+/// Newest first. `limit` rows at most, plus one to learn whether there is a next page.
+#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
+pub async fn list(
+    tx: &mut Tx,
+    tenant: TenantId,
+    filter: &AuditFilter,
+    cursor: Option<i64>,
+    limit: i64,
+) -> Result<AuditPage, CoreError> {
+    filter.validate()?;
+    let mut sql = format!("select {COLUMNS} from audit.events where tenant_id = $1");
+    let mut params: Vec<Box<dyn ToSql + Sync + Send>> = vec![Box::new(*tenant.as_uuid())];
+    let mut add = |clause: &str, value: Box<dyn ToSql + Sync + Send>| {
+        params.push(value);
+        sql.push_str(&format!(" and {clause} ${}", params.len()));
+    };
+    if let Some(t) = &filter.table {
+        add("table_name =", Box::new(t.clone()));
+    }
+    if let Some(a) = filter.actor_id {
+        add("actor_user_id =", Box::new(a));
+    }
+    if let Some(l) = filter.lead_id {
+        add("lead_id =", Box::new(l));
+    }
+    if let Some(f) = filter.from {
+        add("occurred_at >=", Box::new(f));
+    }
+    if let Some(t) = filter.to {
+        add("occurred_at <", Box::new(t));
+    }
+    if let Some(c) = cursor {
+        add("seq <", Box::new(c));
+    }
+    params.push(Box::new(limit + 1));
+    sql.push_str(&format!(" order by seq desc limit ${}", params.len()));
+    let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p.as_ref() as &(dyn ToSql + Sync)).collect();
+    let rows = tx.query(&sql, &refs).await?;
+    let mut items = rows.iter().map(event).collect::<Result<Vec<_>, _>>()?;
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    let next_cursor = if items.len() > limit {
+        items.truncate(limit);
+        items.last().map(|e| e.seq)
+    } else {
+        None
+    };
+    Ok(AuditPage { items, next_cursor })
+}
+
+/// Renders events as CSV (header row first).
+pub fn to_csv(events: &[AuditEvent], with_header: bool) -> String {
+    let mut out = String::new();
+    if with_header {
+        super::csv::push_row(
+            &mut out,
+            [
+                "seq",
+                "occurred_at",
+                "table",
+                "op",
+                "row_key",
+                "actor_user_id",
+                "actor_kind",
+                "actor_role",
+                "purpose",
+                "correlation_id",
+                "lead_id",
+                "owner_id",
+                "private",
+                "redacted",
+                "before",
+                "after",
+                "hash",
+            ],
+        );
+    }
+    let opt = |u: &Option<Uuid>| u.map(|u| u.to_string()).unwrap_or_default();
+    let json = |v: &Option<serde_json::Value>| v.as_ref().map(ToString::to_string).unwrap_or_default();
+    for e in events {
+        let cells = [
+            e.seq.to_string(),
+            e.occurred_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+            e.table.clone(),
+            e.op.clone(),
+            e.row_key.clone(),
+            opt(&e.actor_user_id),
+            e.actor_kind.clone(),
+            e.actor_role.clone().unwrap_or_default(),
+            e.purpose.clone().unwrap_or_default(),
+            e.correlation_id.clone().unwrap_or_default(),
+            opt(&e.lead_id),
+            opt(&e.owner_id),
+            e.private.to_string(),
+            e.redacted.to_string(),
+            json(&e.before),
+            json(&e.after),
+            e.hash.clone(),
+        ];
+        super::csv::push_row(&mut out, cells.iter().map(String::as_str));
+    }
+    out
+}

@@ -1,0 +1,180 @@
+//! Error events: failures grouped by fingerprint for platform admins (DESIGN §1.9). Messages are
+//! fixed strings chosen by code, never request data.
+use chrono::{DateTime, Utc};
+use palisade_db::{Row, TenantId, Tx};
+use serde::{Deserialize, Serialize};
+use tracing::instrument;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::page::MAX_LIMIT;
+use crate::CoreError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Critical,
+    Error,
+    Warning,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Surface {
+    Api,
+    Worker,
+    Webhook,
+    Delivery,
+    Auth,
+    Job,
+}
+
+impl Severity {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Critical => "critical",
+            Self::Error => "error",
+            Self::Warning => "warning",
+        }
+    }
+}
+
+impl Surface {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Api => "api",
+            Self::Worker => "worker",
+            Self::Webhook => "webhook",
+            Self::Delivery => "delivery",
+            Self::Auth => "auth",
+            Self::Job => "job",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ErrorReport {
+    pub severity: Severity,
+    pub surface: Surface,
+    pub tenant: Option<TenantId>,
+    /// Stable, machine-readable code (e.g. `internal`, `job_failed`).
+    pub code: &'static str,
+    /// Fixed text without PII.
+    pub message: &'static str,
+    /// Route template, job name or provider: part of the fingerprint.
+    pub operation: String,
+}
+
+/// Records one occurrence (in a `Db::system` transaction). Returns the error event's id.
+#[instrument(skip_all, fields(code = report.code), err(level = "debug"))]
+pub async fn record(tx: &mut Tx, report: &ErrorReport) -> Result<Uuid, CoreError> {
+    let row = tx
+        .query_one(
+            "select app.record_error_event($1, $2, $3, $4, $5, $6)",
+            &[
+                &report.severity.as_str(),
+                &report.surface.as_str(),
+                &report.tenant.map(|t| *t.as_uuid()),
+                &report.code,
+                &report.message,
+                &report.operation,
+            ],
+        )
+        .await?;
+    Ok(row.try_get(0)?)
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorEvent {
+    pub id: Uuid,
+    pub fingerprint: String,
+    pub severity: String,
+    pub surface: String,
+    pub tenant_id: Option<Uuid>,
+    pub code: String,
+    pub message: String,
+    /// Request id of the latest occurrence.
+    pub correlation_id: Option<String>,
+    pub count: i64,
+    pub first_seen: DateTime<Utc>,
+    pub last_seen: DateTime<Utc>,
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ErrorFilter {
+    #[param(value_type = Option<String>)]
+    pub surface: Option<Surface>,
+    #[param(value_type = Option<String>)]
+    pub severity: Option<Severity>,
+    pub tenant_id: Option<Uuid>,
+    /// Page size, 1 to 200 (default 50).
+    pub limit: Option<i64>,
+    /// Number of events to skip (most recently seen first).
+    pub offset: Option<i64>,
+}
+
+fn error_event(row: &Row) -> Result<ErrorEvent, CoreError> {
+    Ok(ErrorEvent {
+        id: row.try_get(0)?,
+        fingerprint: row.try_get(1)?,
+        severity: row.try_get(2)?,
+        surface: row.try_get(3)?,
+        tenant_id: row.try_get(4)?,
+        code: row.try_get(5)?,
+        message: row.try_get(6)?,
+        correlation_id: row.try_get(7)?,
+        count: row.try_get(8)?,
+        first_seen: row.try_get(9)?,
+        last_seen: row.try_get(10)?,
+    })
+}
+
+/// Most recently seen first. Only platform admins see any rows (policy); the caller checks first so
+/// everyone else gets a clear 403 rather than an empty list.
+#[instrument(skip_all, err(level = "debug"))]
+pub async fn list(tx: &mut Tx, filter: &ErrorFilter) -> Result<Vec<ErrorEvent>, CoreError> {
+    let limit = match filter.limit {
+        None => crate::page::DEFAULT_LIMIT,
+        Some(n) if (1..=MAX_LIMIT).contains(&n) => n,
+        Some(_) => {
+            return Err(CoreError::invalid(
+                "invalid_limit",
+                format!("limit must be between 1 and {MAX_LIMIT}"),
+            ))
+        }
+    };
+    let offset = filter.offset.unwrap_or(0);
+    if !(0..=100_000).contains(&offset) {
+        return Err(CoreError::invalid(
+            "invalid_offset",
+            "offset must be between 0 and 100000",
+        ));
+    }
+    let rows = tx
+        .query(
+            "select id, fingerprint, severity, surface, tenant_id, code, message, correlation_id, count, first_seen, \
+               last_seen from app.error_events \
+             where ($1::text is null or surface = $1) and ($2::text is null or severity = $2) \
+               and ($3::uuid is null or tenant_id = $3) \
+             order by last_seen desc, id limit $4 offset $5",
+            &[
+                &filter.surface.map(Surface::as_str),
+                &filter.severity.map(Severity::as_str),
+                &filter.tenant_id,
+                &limit,
+                &offset,
+            ],
+        )
+        .await?;
+    rows.iter().map(error_event).collect()
+}
+
+/// True when the transaction's user is a platform admin.
+pub async fn is_platform_admin(tx: &mut Tx) -> Result<bool, CoreError> {
+    Ok(tx
+        .query_one("select ctx.is_platform_admin()", &[])
+        .await?
+        .try_get(0)?)
+}
