@@ -9,7 +9,7 @@ use figment::Figment;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
-const SECTIONS: &[&str] = &["server", "database", "auth", "log"];
+const SECTIONS: &[&str] = &["server", "database", "auth", "log", "jobs", "metrics"];
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -18,6 +18,35 @@ pub struct Config {
     pub database: DatabaseSettings,
     pub auth: AuthSettings,
     pub log: LogSettings,
+    pub jobs: JobSettings,
+    pub metrics: MetricsSettings,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct JobSettings {
+    /// Run the background jobs (audit partitions and retention, incident notices) in this process.
+    /// With several instances, running them everywhere is safe.
+    pub enabled: bool,
+    /// Where mail is written until a mail transport is configured. Default `<data_dir>/mailbox`.
+    pub mailbox_dir: Option<PathBuf>,
+}
+
+impl Default for JobSettings {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            mailbox_dir: None,
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MetricsSettings {
+    /// When set, `/metrics` requires `Authorization: Bearer <token>`. Unset: `/metrics` is open
+    /// (it carries counts, routes and timings, no tenant data); set it when the port is public.
+    pub token: Option<SecretString>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -105,8 +105,13 @@ impl From<DbError> for ApiError {
     }
 }
 
+/// The error code of a response, for the observation layer (error events name it).
+#[derive(Debug, Clone, Copy)]
+pub struct ErrorCode(pub &'static str);
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let code = self.code;
         let body = ErrorBody {
             error: ErrorDetail {
                 code: self.code.to_owned(),
@@ -115,6 +120,7 @@ impl IntoResponse for ApiError {
             },
         };
         let mut response = (self.status, axum::Json(body)).into_response();
+        response.extensions_mut().insert(ErrorCode(code));
         if self.status == StatusCode::UNAUTHORIZED {
             response
                 .headers_mut()

@@ -3,7 +3,10 @@ pub mod api;
 pub mod config;
 pub mod error;
 pub mod extract;
+mod metrics_route;
 mod middleware;
+pub mod metrics;
+mod observe;
 mod rate_limit;
 pub mod startup;
 pub mod state;
@@ -52,11 +55,32 @@ async fn serve(
         (Some(cert), Some(key)) => Some(tls::load(cert, key)?),
         _ => None,
     };
+    let (stop_jobs, jobs_stopped) = tokio::sync::watch::channel(false);
+    let jobs = if config.jobs.enabled {
+        let mailbox = config
+            .jobs
+            .mailbox_dir
+            .clone()
+            .unwrap_or_else(|| config.database.data_dir.join("mailbox"));
+        let jobs = palisade_jobs::Jobs::new(db.clone(), mailbox);
+        let board = jobs.board();
+        jobs.spawn(jobs_stopped);
+        Some(board)
+    } else {
+        None
+    };
+    let shutdown = async move {
+        shutdown.await;
+        let _ = stop_jobs.send(true);
+    };
     let state = AppState {
         db,
         keys,
         body_limit: config.server.body_limit_bytes,
         openapi: Arc::new(OnceLock::new()),
+        metrics: metrics::Metrics::new(),
+        jobs,
+        metrics_token: config.metrics.token.clone(),
     };
     let limiter = rate_limit::Limiter::new(
         config.server.rate_limit_per_second,
@@ -99,6 +123,7 @@ pub fn app(state: AppState, tls: bool, limiter: Option<rate_limit::Limiter>) -> 
     let (router, openapi) = api::router().split_for_parts();
     let _ = state.openapi.set(openapi.to_pretty_json().unwrap_or_default());
     let body_limit = state.body_limit;
+    let observed = state.clone();
     let mut router = router
         .fallback(middleware::not_found)
         .method_not_allowed_fallback(middleware::method_not_allowed)
@@ -113,6 +138,7 @@ pub fn app(state: AppState, tls: bool, limiter: Option<rate_limit::Limiter>) -> 
     router.layer(
         ServiceBuilder::new()
             .layer(axum::middleware::from_fn(extract::request_id_layer))
+            .layer(axum::middleware::from_fn_with_state(observed, observe::observe))
             .layer(
                 TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
                     // Path only: no query string (it may carry filters) and no headers.

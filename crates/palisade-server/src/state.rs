@@ -3,6 +3,10 @@ use std::sync::{Arc, OnceLock};
 
 use palisade_auth::TokenKeys;
 use palisade_db::Db;
+use palisade_jobs::StatusBoard;
+use secrecy::SecretString;
+
+use crate::metrics::Metrics;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -11,4 +15,8 @@ pub struct AppState {
     pub body_limit: usize,
     /// The OpenAPI document, rendered once after the router is assembled.
     pub openapi: Arc<OnceLock<String>>,
+    pub metrics: Arc<Metrics>,
+    /// Job status when this instance runs the background jobs.
+    pub jobs: Option<Arc<StatusBoard>>,
+    pub metrics_token: Option<SecretString>,
 }

@@ -31,6 +31,8 @@ pub fn test_config(db: &TestDb, secret: &SecretString) -> Config {
     config.auth.jwt_secret = Some(secret.clone());
     // The matrices send hundreds of requests from 127.0.0.1; the limiter has its own test.
     config.server.rate_limit_per_second = 0;
+    // Background jobs are driven with `palisade_jobs::Jobs::run_once`, not by timers.
+    config.jobs.enabled = false;
     config
 }
 

@@ -1,5 +1,6 @@
 //! The JSON API and its OpenAPI document. Every route is registered through `OpenApiRouter`, so the
 //! document lists every route the server answers (the HTTP matrix test relies on that).
+mod audit;
 mod dashboard;
 mod deals;
 mod health;
@@ -7,6 +8,7 @@ mod interactions;
 mod leads;
 mod me;
 mod members;
+mod platform;
 mod tenants;
 
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -47,7 +49,13 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(health::healthz))
         .routes(routes!(health::readyz))
         .routes(routes!(health::openapi))
+        .routes(routes!(crate::metrics_route::metrics))
         .routes(routes!(tenants::create, tenants::list))
+        .routes(routes!(audit::list_events))
+        .routes(routes!(audit::list_access))
+        .routes(routes!(platform::error_events))
+        .routes(routes!(platform::list_incidents, platform::declare_incident))
+        .routes(routes!(platform::resolve_incident))
         .routes(routes!(tenants::get))
         .routes(routes!(members::list, members::add))
         .routes(routes!(members::change_role, members::remove))

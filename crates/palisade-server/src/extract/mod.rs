@@ -1,9 +1,11 @@
 //! Request extractors. Authentication and capabilities are types: a handler that takes [`Manager`]
 //! cannot run unless the database confirmed the caller manages the tenant.
 mod auth;
+mod client_ip;
 mod input;
 mod request_id;
 
 pub use auth::{Admin, Caller, Manager, Member};
+pub use client_ip::ClientIp;
 pub use input::{ApiJson, ApiPath, ApiQuery};
 pub use request_id::{request_id_layer, RequestId};

@@ -71,6 +71,49 @@ fn routes() -> Vec<Route> {
         r(M::GET, "/healthz", Target::None, none, [200; 6]),
         r(M::GET, "/readyz", Target::None, none, [200; 6]),
         r(M::GET, "/api/v1/openapi.json", Target::None, none, [200; 6]),
+        r(M::GET, "/metrics", Target::None, none, [200; 6]),
+        r(
+            M::GET,
+            "/api/v1/audit/events",
+            Target::None,
+            none,
+            [401, 403, 403, 200, 200, 200],
+        ),
+        r(
+            M::GET,
+            "/api/v1/audit/access",
+            Target::None,
+            none,
+            [401, 403, 403, 403, 200, 200],
+        ),
+        r(
+            M::GET,
+            "/api/v1/platform/error-events",
+            Target::None,
+            none,
+            [401, 403, 403, 403, 403, 200],
+        ),
+        r(
+            M::GET,
+            "/api/v1/platform/incidents",
+            Target::None,
+            none,
+            [401, 403, 403, 403, 403, 200],
+        ),
+        r(
+            M::POST,
+            "/api/v1/platform/incidents",
+            Target::None,
+            || None,
+            [401, 403, 403, 403, 403, 201],
+        ),
+        r(
+            M::POST,
+            "/api/v1/platform/incidents/{id}/resolve",
+            Fixture(|w| w.incident),
+            none,
+            [401, 403, 403, 403, 403, 200],
+        ),
         r(
             M::POST,
             "/api/v1/tenants",
@@ -347,6 +390,9 @@ fn body_for(route: &Route, app: &TestApp) -> Option<Value> {
         ("POST", "/api/v1/deals") => {
             Some(json!({"lead_id": w.lead_a1, "title": "Policy", "amount_cents": 5000}))
         }
+        ("POST", "/api/v1/platform/incidents") => Some(json!({
+            "title": "Outage", "description": "Details", "severity": "low", "tenant_ids": [w.tenant_b]
+        })),
         ("POST", "/api/v1/interactions") => {
             Some(json!({"lead_id": w.lead_a1, "channel": "call", "direction": "outbound"}))
         }
@@ -535,6 +581,11 @@ async fn every_route_answers_every_identity_as_specified() {
                 ));
             }
             for (name, id) in forbidden_ids(&app, *who) {
+                // Platform admins see which tenants an incident affects (DESIGN §2: platform admins
+                // see tenants), never their CRM data.
+                if route.path.starts_with("/api/v1/platform/") && name.starts_with("tenant_") {
+                    continue;
+                }
                 if text.contains(&id.to_string()) {
                     failures.push(format!(
                         "{} {} as {who:?}: response contains {name}",

@@ -1,0 +1,173 @@
+//! Background jobs. They run in the server process (switchable by config) and never inside a
+//! request. Each job is idempotent or claims its work with `SKIP LOCKED`, so several instances can
+//! run them side by side. Tests drive them with [`Jobs::run_once`] instead of waiting for a timer.
+mod mailbox;
+mod status;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use palisade_core::audit::incidents;
+use palisade_core::audit::platform_errors::{self, ErrorReport, Severity, Surface};
+use palisade_core::CoreError;
+use palisade_db::{Db, Purpose};
+
+pub use mailbox::Mailbox;
+pub use status::{JobStatus, StatusBoard};
+
+/// Months of audit partitions kept ready ahead of the current one.
+pub const PARTITION_MONTHS_AHEAD: i32 = 12;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Job {
+    /// Create next months' `audit.events` partitions.
+    AuditPartitions,
+    /// Drop `audit.events` partitions past the retention period.
+    AuditRetention,
+    /// Email affected tenants' admins about declared incidents.
+    IncidentNotices,
+}
+
+impl Job {
+    pub const ALL: [Job; 3] = [Job::AuditPartitions, Job::AuditRetention, Job::IncidentNotices];
+
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::AuditPartitions => "audit_partitions",
+            Self::AuditRetention => "audit_retention",
+            Self::IncidentNotices => "incident_notices",
+        }
+    }
+
+    /// How often the job runs.
+    pub const fn every(self) -> Duration {
+        match self {
+            Self::AuditPartitions | Self::AuditRetention => Duration::from_secs(6 * 3600),
+            Self::IncidentNotices => Duration::from_secs(60),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    #[error(transparent)]
+    Core(#[from] CoreError),
+    #[error(transparent)]
+    Db(#[from] palisade_db::DbError),
+    #[error("mailbox: {0}")]
+    Mailbox(#[from] std::io::Error),
+}
+
+#[derive(Clone)]
+pub struct Jobs {
+    db: Db,
+    mailbox: Mailbox,
+    board: Arc<StatusBoard>,
+}
+
+impl Jobs {
+    pub fn new(db: Db, mailbox_dir: PathBuf) -> Self {
+        Self {
+            db,
+            mailbox: Mailbox::new(mailbox_dir),
+            board: Arc::new(StatusBoard::new(&Job::ALL)),
+        }
+    }
+
+    pub fn board(&self) -> Arc<StatusBoard> {
+        Arc::clone(&self.board)
+    }
+
+    /// Runs one job now and records the outcome; a failure is also recorded as an error event.
+    /// Returns a count of what the job did (partitions made or dropped, notices sent).
+    pub async fn run_once(&self, job: Job) -> Result<u64, JobError> {
+        let result = self.execute(job).await;
+        match &result {
+            Ok(n) => {
+                self.board.succeeded(job);
+                tracing::info!(job = job.name(), done = n, "job finished");
+            }
+            Err(e) => {
+                self.board.failed(job);
+                tracing::error!(job = job.name(), error = %e, "job failed");
+                self.report_failure(job).await;
+            }
+        }
+        result
+    }
+
+    async fn execute(&self, job: Job) -> Result<u64, JobError> {
+        let mut tx = self.db.system(Purpose::Maintenance).await?;
+        let done = match job {
+            Job::AuditPartitions => {
+                let row = tx
+                    .query_one("select audit.ensure_partitions($1)", &[&PARTITION_MONTHS_AHEAD])
+                    .await?;
+                u64::try_from(row.try_get::<_, i32>(0).map_err(palisade_db::DbError::from)?).unwrap_or(0)
+            }
+            Job::AuditRetention => {
+                let rows = tx.query("select * from audit.drop_expired_partitions()", &[]).await?;
+                for row in &rows {
+                    let name: String = row.try_get(0).map_err(palisade_db::DbError::from)?;
+                    tracing::info!(partition = %name, "audit partition past retention dropped");
+                }
+                rows.len() as u64
+            }
+            Job::IncidentNotices => {
+                let notices = incidents::claim_notices(&mut tx, 100).await?;
+                for notice in &notices {
+                    // Written before the claim commits: a crash in between sends a notice twice,
+                    // never zero times.
+                    self.mailbox.incident_notice(notice)?;
+                    incidents::mark_notified(&mut tx, notice).await?;
+                }
+                notices.len() as u64
+            }
+        };
+        tx.commit().await?;
+        Ok(done)
+    }
+
+    async fn report_failure(&self, job: Job) {
+        let report = ErrorReport {
+            severity: Severity::Error,
+            surface: Surface::Job,
+            tenant: None,
+            code: "job_failed",
+            message: "a background job failed; see the server log for the correlation id",
+            operation: job.name().to_owned(),
+        };
+        let recorded = async {
+            let mut tx = self.db.system(Purpose::ErrorReport).await?;
+            platform_errors::record(&mut tx, &report).await?;
+            tx.commit().await?;
+            Ok::<_, JobError>(())
+        }
+        .await;
+        if let Err(e) = recorded {
+            tracing::error!(job = job.name(), error = %e, "could not record the job failure as an error event");
+        }
+    }
+
+    /// Runs every job at start and then on its interval until `shutdown` resolves.
+    pub fn spawn(self, shutdown: tokio::sync::watch::Receiver<bool>) -> Vec<tokio::task::JoinHandle<()>> {
+        Job::ALL
+            .into_iter()
+            .map(|job| {
+                let jobs = self.clone();
+                let mut shutdown = shutdown.clone();
+                tokio::spawn(async move {
+                    let mut tick = tokio::time::interval(job.every());
+                    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                    loop {
+                        tokio::select! {
+                            _ = tick.tick() => { let _ = jobs.run_once(job).await; }
+                            _ = shutdown.changed() => break,
+                        }
+                    }
+                })
+            })
+            .collect()
+    }
+}
