@@ -242,7 +242,7 @@ create policy incident_tenants_platform on app.incident_tenants for select to ap
 
 -- Incidents are platform records: audited on the platform chain. Error events are telemetry counters
 -- (one row updated per occurrence) and are exempt, like the rollups.
-create constraint trigger incidents_audit after insert or update or delete on app.incidents
-  deferrable initially deferred for each row execute function audit.record_change('', 'id', '', 'domain');
-create constraint trigger incident_tenants_audit after insert or update or delete on app.incident_tenants
-  deferrable initially deferred for each row execute function audit.record_change('', 'tenant_id', '', 'domain');
+create trigger incidents_audit after insert or update or delete on app.incidents
+  for each row execute function audit.record_change('', 'id', '', 'domain');
+create trigger incident_tenants_audit after insert or update or delete on app.incident_tenants
+  for each row execute function audit.record_change('', 'tenant_id', '', 'domain');

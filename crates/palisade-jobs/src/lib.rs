@@ -18,9 +18,14 @@ pub use status::{JobStatus, StatusBoard};
 
 /// Months of audit partitions kept ready ahead of the current one.
 pub const PARTITION_MONTHS_AHEAD: i32 = 12;
+/// Events linked per sealer transaction, and transactions per run.
+const SEAL_BATCH: i32 = 2_000;
+const SEAL_BATCHES: usize = 50;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Job {
+    /// Link recorded audit events into their tenant's hash chain.
+    AuditSeal,
     /// Create next months' `audit.events` partitions.
     AuditPartitions,
     /// Drop `audit.events` partitions past the retention period.
@@ -30,10 +35,16 @@ pub enum Job {
 }
 
 impl Job {
-    pub const ALL: [Job; 3] = [Job::AuditPartitions, Job::AuditRetention, Job::IncidentNotices];
+    pub const ALL: [Job; 4] = [
+        Job::AuditSeal,
+        Job::AuditPartitions,
+        Job::AuditRetention,
+        Job::IncidentNotices,
+    ];
 
     pub const fn name(self) -> &'static str {
         match self {
+            Self::AuditSeal => "audit_seal",
             Self::AuditPartitions => "audit_partitions",
             Self::AuditRetention => "audit_retention",
             Self::IncidentNotices => "incident_notices",
@@ -44,6 +55,7 @@ impl Job {
     pub const fn every(self) -> Duration {
         match self {
             Self::AuditPartitions | Self::AuditRetention => Duration::from_secs(6 * 3600),
+            Self::AuditSeal => Duration::from_secs(1),
             Self::IncidentNotices => Duration::from_secs(60),
         }
     }
@@ -86,7 +98,9 @@ impl Jobs {
         match &result {
             Ok(n) => {
                 self.board.succeeded(job);
-                tracing::info!(job = job.name(), done = n, "job finished");
+                if *n > 0 || job != Job::AuditSeal {
+                    tracing::debug!(job = job.name(), done = n, "job finished");
+                }
             }
             Err(e) => {
                 self.board.failed(job);
@@ -100,6 +114,7 @@ impl Jobs {
     async fn execute(&self, job: Job) -> Result<u64, JobError> {
         let mut tx = self.db.system(Purpose::Maintenance).await?;
         let done = match job {
+            Job::AuditSeal => return self.seal().await,
             Job::AuditPartitions => {
                 let row = tx
                     .query_one("select audit.ensure_partitions($1)", &[&PARTITION_MONTHS_AHEAD])
@@ -107,7 +122,9 @@ impl Jobs {
                 u64::try_from(row.try_get::<_, i32>(0).map_err(palisade_db::DbError::from)?).unwrap_or(0)
             }
             Job::AuditRetention => {
-                let rows = tx.query("select * from audit.drop_expired_partitions()", &[]).await?;
+                let rows = tx
+                    .query("select * from audit.drop_expired_partitions()", &[])
+                    .await?;
                 for row in &rows {
                     let name: String = row.try_get(0).map_err(palisade_db::DbError::from)?;
                     tracing::info!(partition = %name, "audit partition past retention dropped");
@@ -127,6 +144,26 @@ impl Jobs {
         };
         tx.commit().await?;
         Ok(done)
+    }
+
+    /// Bounded batches, each in its own transaction, so a backlog drains without one long
+    /// transaction; the next tick continues.
+    async fn seal(&self) -> Result<u64, JobError> {
+        let mut total = 0u64;
+        for _ in 0..SEAL_BATCHES {
+            let mut tx = self.db.system(Purpose::Maintenance).await?;
+            let n: i32 = tx
+                .query_one("select audit.seal($1)", &[&SEAL_BATCH])
+                .await?
+                .try_get(0)
+                .map_err(palisade_db::DbError::from)?;
+            tx.commit().await?;
+            total += u64::try_from(n).unwrap_or(0);
+            if n < SEAL_BATCH {
+                break;
+            }
+        }
+        Ok(total)
     }
 
     async fn report_failure(&self, job: Job) {

@@ -21,11 +21,17 @@ impl Mailbox {
 
     /// Header values come from our own records; line breaks are removed so no value can add headers.
     fn header(value: &str) -> String {
-        value.chars().map(|c| if c == '\r' || c == '\n' { ' ' } else { c }).collect()
+        value
+            .chars()
+            .map(|c| if c == '\r' || c == '\n' { ' ' } else { c })
+            .collect()
     }
 
     pub fn incident_notice(&self, notice: &Notice) -> std::io::Result<PathBuf> {
-        fs::DirBuilder::new().recursive(true).mode(0o700).create(&self.dir)?;
+        fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(&self.dir)?;
         let name = format!(
             "{}-incident-{}-{}.eml",
             Utc::now().format("%Y%m%dT%H%M%S%.6fZ"),
@@ -37,7 +43,12 @@ impl Mailbox {
             // No active admin: the file still records that the notice was due.
             "undisclosed-recipients:;".to_owned()
         } else {
-            notice.recipients.iter().map(|r| Self::header(r)).collect::<Vec<_>>().join(", ")
+            notice
+                .recipients
+                .iter()
+                .map(|r| Self::header(r))
+                .collect::<Vec<_>>()
+                .join(", ")
         };
         let body = format!(
             "From: Palisade <no-reply@palisade.invalid>\r\nTo: {to}\r\nSubject: [Palisade] Security incident: {subject}\r\n\
@@ -51,7 +62,11 @@ impl Mailbox {
             declared = notice.declared_at.to_rfc3339(),
             description = notice.description,
         );
-        let mut file = OpenOptions::new().write(true).create_new(true).mode(0o600).open(&path)?;
+        let mut file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&path)?;
         file.write_all(body.as_bytes())?;
         file.sync_all()?;
         Ok(path)

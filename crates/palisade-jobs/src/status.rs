@@ -80,13 +80,16 @@ mod tests {
         let now = Utc::now();
         assert!(board.overdue(now).is_empty());
         let later = now + chrono::Duration::minutes(4);
-        assert_eq!(board.overdue(later), vec!["incident_notices"]);
+        assert_eq!(board.overdue(later), vec!["audit_seal", "incident_notices"]);
         board.succeeded(Job::IncidentNotices);
-        assert!(board.overdue(Utc::now() + chrono::Duration::minutes(2)).is_empty());
+        board.succeeded(Job::AuditSeal);
+        assert!(board
+            .overdue(Utc::now() + chrono::Duration::seconds(61))
+            .is_empty());
         board.failed(Job::IncidentNotices);
         let s = board.snapshot()[&Job::IncidentNotices].clone();
         assert_eq!((s.runs, s.failures), (2, 1));
         let much_later = Utc::now() + chrono::Duration::hours(13);
-        assert_eq!(board.overdue(much_later).len(), 3);
+        assert_eq!(board.overdue(much_later).len(), 4);
     }
 }

@@ -50,6 +50,7 @@ pub struct Metrics {
     pub pool_waiting: Gauge,
     pub audit_chains: Gauge,
     pub audit_events: Gauge,
+    pub audit_pending: Gauge,
     pub job_runs: Family<JobLabels, Gauge>,
     pub job_failures: Family<JobLabels, Gauge>,
     pub job_last_success: Family<JobLabels, Gauge<f64, AtomicU64>>,
@@ -61,25 +62,67 @@ impl Metrics {
     pub fn new() -> Arc<Self> {
         let mut registry = Registry::with_prefix("palisade");
         let requests = Family::<RequestLabels, Counter>::default();
-        registry.register("http_requests", "HTTP requests by route template, method and status", requests.clone());
+        registry.register(
+            "http_requests",
+            "HTTP requests by route template, method and status",
+            requests.clone(),
+        );
         let latency: HistogramFamily = Family::new_with_constructor(latency_histogram);
-        registry.register("http_request_duration_seconds", "HTTP request latency by route template", latency.clone());
+        registry.register(
+            "http_request_duration_seconds",
+            "HTTP request latency by route template",
+            latency.clone(),
+        );
         let error_events = Counter::default();
-        registry.register("error_events_recorded", "Error events recorded by this instance", error_events.clone());
+        registry.register(
+            "error_events_recorded",
+            "Error events recorded by this instance",
+            error_events.clone(),
+        );
         let pool_size = Gauge::default();
-        registry.register("db_pool_connections", "Open runtime connections", pool_size.clone());
+        registry.register(
+            "db_pool_connections",
+            "Open runtime connections",
+            pool_size.clone(),
+        );
         let pool_available = Gauge::default();
-        registry.register("db_pool_available", "Idle runtime connections", pool_available.clone());
+        registry.register(
+            "db_pool_available",
+            "Idle runtime connections",
+            pool_available.clone(),
+        );
         let pool_waiting = Gauge::default();
-        registry.register("db_pool_waiting", "Requests waiting for a connection", pool_waiting.clone());
+        registry.register(
+            "db_pool_waiting",
+            "Requests waiting for a connection",
+            pool_waiting.clone(),
+        );
         let audit_chains = Gauge::default();
-        registry.register("audit_chains", "Audit hash chains (tenants plus the platform chain)", audit_chains.clone());
+        registry.register(
+            "audit_chains",
+            "Audit hash chains (tenants plus the platform chain)",
+            audit_chains.clone(),
+        );
         let audit_events = Gauge::default();
-        registry.register("audit_chain_events", "Audit events ever written to the chains (sum of chain heads)", audit_events.clone());
+        registry.register(
+            "audit_chain_events",
+            "Audit events linked into the chains (sum of chain heads)",
+            audit_events.clone(),
+        );
+        let audit_pending = Gauge::default();
+        registry.register(
+            "audit_pending_events",
+            "Audit events recorded but not yet linked by the sealer",
+            audit_pending.clone(),
+        );
         let job_runs = Family::<JobLabels, Gauge>::default();
         registry.register("job_runs", "Background job runs since start", job_runs.clone());
         let job_failures = Family::<JobLabels, Gauge>::default();
-        registry.register("job_failures", "Background job failures since start", job_failures.clone());
+        registry.register(
+            "job_failures",
+            "Background job failures since start",
+            job_failures.clone(),
+        );
         let job_last_success = Family::<JobLabels, Gauge<f64, AtomicU64>>::default();
         registry.register(
             "job_last_success_timestamp_seconds",
@@ -102,6 +145,7 @@ impl Metrics {
             pool_waiting,
             audit_chains,
             audit_events,
+            audit_pending,
             job_runs,
             job_failures,
             job_last_success,

@@ -20,26 +20,38 @@ fn authorized(state: &AppState, headers: &HeaderMap) -> bool {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .unwrap_or("");
-    presented.as_bytes().ct_eq(token.expose_secret().as_bytes()).into()
+    presented
+        .as_bytes()
+        .ct_eq(token.expose_secret().as_bytes())
+        .into()
 }
 
 async fn refresh(state: &AppState) {
     let m = &state.metrics;
     let pool = state.db.status();
     m.pool_size.set(i64::try_from(pool.size).unwrap_or(i64::MAX));
-    m.pool_available.set(i64::try_from(pool.available).unwrap_or(i64::MAX));
-    m.pool_waiting.set(i64::try_from(pool.waiting).unwrap_or(i64::MAX));
+    m.pool_available
+        .set(i64::try_from(pool.available).unwrap_or(i64::MAX));
+    m.pool_waiting
+        .set(i64::try_from(pool.waiting).unwrap_or(i64::MAX));
     let stats = async {
         let mut tx = state.db.system(Purpose::Maintenance).await?;
-        let row = tx.query_one("select chains, events from audit.chain_stats()", &[]).await?;
+        let row = tx
+            .query_one("select chains, linked, pending from audit.chain_stats()", &[])
+            .await?;
         tx.commit().await?;
-        Ok::<_, palisade_db::DbError>((row.try_get::<_, i64>(0)?, row.try_get::<_, i64>(1)?))
+        Ok::<_, palisade_db::DbError>((
+            row.try_get::<_, i64>(0)?,
+            row.try_get::<_, i64>(1)?,
+            row.try_get::<_, i64>(2)?,
+        ))
     }
     .await;
     match stats {
-        Ok((chains, events)) => {
+        Ok((chains, linked, pending)) => {
             m.audit_chains.set(chains);
-            m.audit_events.set(events);
+            m.audit_events.set(linked);
+            m.audit_pending.set(pending);
         }
         Err(e) => tracing::warn!(error = %e, "metrics: audit chain totals unavailable"),
     }
@@ -48,11 +60,17 @@ async fn refresh(state: &AppState) {
             let labels = JobLabels {
                 job: job.name().to_owned(),
             };
-            m.job_runs.get_or_create(&labels).set(i64::try_from(status.runs).unwrap_or(i64::MAX));
-            m.job_failures.get_or_create(&labels).set(i64::try_from(status.failures).unwrap_or(i64::MAX));
+            m.job_runs
+                .get_or_create(&labels)
+                .set(i64::try_from(status.runs).unwrap_or(i64::MAX));
+            m.job_failures
+                .get_or_create(&labels)
+                .set(i64::try_from(status.failures).unwrap_or(i64::MAX));
             if let Some(at) = status.last_success {
                 #[expect(clippy::cast_precision_loss, reason = "seconds since 1970 fit an f64 exactly")]
-                m.job_last_success.get_or_create(&labels).set(at.timestamp_millis() as f64 / 1000.0);
+                m.job_last_success
+                    .get_or_create(&labels)
+                    .set(at.timestamp_millis() as f64 / 1000.0);
             }
         }
     }
@@ -68,12 +86,18 @@ pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> ApiRe
         return Err(ApiError::unauthenticated("a valid metrics token is required"));
     }
     refresh(&state).await;
-    let body = state
-        .metrics
-        .render()
-        .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "metrics unavailable"))?;
+    let body = state.metrics.render().map_err(|_| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "metrics unavailable",
+        )
+    })?;
     Ok((
-        [(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")],
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
         body,
     )
         .into_response())

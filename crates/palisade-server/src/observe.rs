@@ -42,14 +42,21 @@ pub async fn observe(State(state): State<AppState>, request: Request, next: Next
         })
         .observe(started.elapsed().as_secs_f64());
     if status >= 500 {
-        let code = response.extensions().get::<ErrorCode>().map_or("internal", |c| c.0);
+        let code = response
+            .extensions()
+            .get::<ErrorCode>()
+            .map_or("internal", |c| c.0);
         let db = match correlation {
             Some(c) => state.db.correlated(c),
             None => state.db.clone(),
         };
         let metrics = state.metrics.clone();
         let report = ErrorReport {
-            severity: if status == 503 { Severity::Warning } else { Severity::Error },
+            severity: if status == 503 {
+                Severity::Warning
+            } else {
+                Severity::Error
+            },
             surface: Surface::Api,
             tenant: None,
             code,

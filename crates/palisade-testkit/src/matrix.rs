@@ -368,8 +368,8 @@ pub static CASES: &[Case] = &[
     case!("app.activity_daily", ServiceA, "select count(*) from app.activity_daily", Denied),
     case!("app.activity_daily", ManagerA, "update app.activity_daily set interactions = 0", Denied),
     // audit trail: managers and admins read their tenant's events, but a rep-private event only its
-    // owner sees; nobody changes or deletes an event. Deferred audit triggers fire at COMMIT, and
-    // matrix cases roll back, so writes that must reach the trigger say `set constraints all immediate`.
+    // owner sees; nobody changes or deletes an event. Writes reach the trigger (and its definer policies);
+    // the sealer links the fixture's pending events into chains.
     case!("audit.events", ManagerA, "select (count(*) > 0)::int::bigint from audit.events where table_name = 'deals'", Rows(1)),
     case!("audit.events", ManagerA, "select count(*) from audit.events where private or table_name = 'drafts'", Rows(0)),
     case!("audit.events", AdminA, "select (count(*) > 0)::int::bigint from audit.events where table_name = 'memberships'", Rows(1)),
@@ -385,13 +385,19 @@ pub static CASES: &[Case] = &[
     case!("audit.events", AdminA, "update audit.events set after = null", Denied),
     case!("audit.events", AdminA, "delete from audit.events", Denied),
     case!("audit.events", AdminA, "truncate audit.events", Denied),
-    case!("audit.events", AdminA, "insert into audit.events (chain_id, seq, table_name, op, row_key, actor_kind, private, content_hash, hash, occurred_at) values ('{tenant_a}', 999, 'x', 'INSERT', 'k', 'user', false, '', '', now())", Denied),
+    case!("audit.events", AdminA, "insert into audit.events (chain_id, table_name, op, row_key, actor_kind, private, content_hash, occurred_at) values ('{tenant_a}', 'x', 'INSERT', 'k', 'user', false, sha256(''), now())", Denied),
     case!("audit.events", ServiceA, "update audit.events set after = null", Denied),
     case!("audit.events", ServiceA, "delete from audit.events", Denied),
-    case!("audit.events", RepA1, "insert into app.leads (tenant_id, id, owner_id, name) values ('{tenant_a}', gen_random_uuid(), '{rep_a1}', 'n'); set constraints all immediate", Expect::Ok),
+    case!("audit.events", RepA1, "insert into app.leads (tenant_id, id, owner_id, name) values ('{tenant_a}', gen_random_uuid(), '{rep_a1}', 'n')", Expect::Ok),
     case!("audit.events", ManagerA, "select audit.redact_lead('{lead_a1}')", Denied),
     case!("audit.events", ServiceA, "select audit.ensure_partitions(12)", Expect::Ok),
     case!("audit.events", RepA1, "select audit.ensure_partitions(12)", Denied),
+    case!("audit.chain_links", ServiceA, "select (audit.seal(10000) > 10)::int::bigint", Rows(1)),
+    case!("audit.chain_links", RepA1, "select audit.seal(10)", Denied),
+    case!("audit.chain_links", AdminA, "select count(*) from audit.chain_links", Denied),
+    case!("audit.chain_links", ServiceA, "delete from audit.chain_links", Denied),
+    case!("audit.pending", AdminA, "select count(*) from audit.pending", Denied),
+    case!("audit.pending", ServiceA, "delete from audit.pending", Denied),
     case!("audit.chain_heads", AdminA, "select count(*) from audit.chain_heads", Denied),
     case!("audit.chain_heads", ServiceA, "update audit.chain_heads set seq = 1", Denied),
     case!("audit.chain_anchors", AdminA, "select count(*) from audit.chain_anchors", Denied),

@@ -1,4 +1,5 @@
-//! The audit hash chain, recomputed independently of the database (migration 0007 writes it):
+//! The audit hash chain, recomputed independently of the database (migration 0007's sealer writes
+//! it):
 //!
 //! `hash_n = sha256(hash_{n-1} || utf8(meta_n) || content_hash_n)`, `hash_0` = 32 zero bytes, where
 //! `meta_n` frames each field as `<length in characters>:<value>` (`~` for NULL) and
@@ -13,11 +14,12 @@ pub type Hash = [u8; 32];
 
 pub const GENESIS: Hash = [0; 32];
 
-/// Everything the chain hash covers, as stored in `audit.events`.
+/// Everything the chain hash covers: the link (`audit.chain_links`) and its event (`audit.events`).
 #[derive(Debug, Clone)]
 pub struct Link {
     pub chain_id: Uuid,
     pub seq: i64,
+    pub event_id: i64,
     pub tenant_id: Option<Uuid>,
     pub table_name: String,
     pub op: String,
@@ -56,6 +58,7 @@ impl Link {
         let uuid = |u: Option<Uuid>| u.map(|u| u.to_string());
         let mut out = String::with_capacity(512);
         frame(&mut out, Some(&self.seq.to_string()));
+        frame(&mut out, Some(&self.event_id.to_string()));
         frame(&mut out, Some(&self.chain_id.to_string()));
         frame(&mut out, uuid(self.tenant_id).as_deref());
         frame(&mut out, Some(&self.table_name));
@@ -94,7 +97,11 @@ impl Link {
 /// Why a chain does not verify, at the first link that fails.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Break {
-    /// A sequence number is missing or repeated (an event was deleted or inserted).
+    /// A link points at an event that no longer exists (the event was deleted).
+    MissingEvent { event_id: i64 },
+    /// An event is neither linked nor queued for linking (its queue entry was removed).
+    Unlinked { event_id: i64 },
+    /// A sequence number is missing or repeated (a link was deleted or inserted).
     Sequence { expected: i64, found: i64 },
     /// The content no longer matches its hash (before/after were altered).
     Content,
@@ -109,6 +116,10 @@ pub enum Break {
 impl std::fmt::Display for Break {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            Self::MissingEvent { event_id } => write!(f, "event {event_id} is linked but missing (deleted)"),
+            Self::Unlinked { event_id } => {
+                write!(f, "event {event_id} is neither linked nor waiting to be linked")
+            }
             Self::Sequence { expected, found } => {
                 write!(
                     f,
@@ -181,6 +192,14 @@ impl Verifier {
         self.next_seq += 1;
     }
 
+    /// Records a break found outside the hash arithmetic (a link whose event is missing).
+    pub fn fail(&mut self, seq: i64, why: Break) {
+        if self.broken.is_none() {
+            self.checked += 1;
+            self.broken = Some((seq, why));
+        }
+    }
+
     /// Compares the end of the chain with its recorded head and returns the first break, if any.
     pub fn finish(mut self, head: Option<(i64, Vec<u8>)>) -> Outcome {
         if self.broken.is_none() {
@@ -215,6 +234,7 @@ mod tests {
         let mut l = Link {
             chain_id: Uuid::nil(),
             seq,
+            event_id: seq * 10,
             tenant_id: None,
             table_name: "leads".into(),
             op: "INSERT".into(),

@@ -12,8 +12,8 @@ use crate::CoreError;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AuditEvent {
-    /// Position in the tenant's hash chain; also the pagination cursor.
-    pub seq: i64,
+    /// The event's id: increasing in recording order; also the pagination cursor.
+    pub id: i64,
     pub table: String,
     /// INSERT, UPDATE or DELETE.
     pub op: String,
@@ -38,8 +38,6 @@ pub struct AuditEvent {
     /// The content was erased (a privacy request); the chain still verifies.
     pub redacted: bool,
     pub occurred_at: DateTime<Utc>,
-    /// This link's chain hash (hex).
-    pub hash: String,
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -71,13 +69,12 @@ pub struct AuditPage {
     pub next_cursor: Option<i64>,
 }
 
-const COLUMNS: &str = "seq, table_name, op, row_key, actor_user_id, actor_kind, actor_role, purpose, \
-    correlation_id, lead_id, owner_id, private, before, after, redacted_at is not null, occurred_at, \
-    encode(hash, 'hex')";
+const COLUMNS: &str = "id, table_name, op, row_key, actor_user_id, actor_kind, actor_role, purpose, \
+    correlation_id, lead_id, owner_id, private, before, after, redacted_at is not null, occurred_at";
 
 fn event(row: &Row) -> Result<AuditEvent, CoreError> {
     Ok(AuditEvent {
-        seq: row.try_get(0)?,
+        id: row.try_get(0)?,
         table: row.try_get(1)?,
         op: row.try_get(2)?,
         row_key: row.try_get(3)?,
@@ -93,7 +90,6 @@ fn event(row: &Row) -> Result<AuditEvent, CoreError> {
         after: row.try_get(13)?,
         redacted: row.try_get(14)?,
         occurred_at: row.try_get(15)?,
-        hash: row.try_get(16)?,
     })
 }
 
@@ -115,7 +111,7 @@ impl AuditFilter {
         if self.cursor.is_some_and(|c| c < 1) {
             return Err(CoreError::invalid(
                 "invalid_cursor",
-                "cursor must be a positive sequence number",
+                "cursor must be a positive event id",
             ));
         }
         Ok(())
@@ -165,17 +161,17 @@ pub async fn list(
         add("occurred_at <", Box::new(t));
     }
     if let Some(c) = cursor {
-        add("seq <", Box::new(c));
+        add("id <", Box::new(c));
     }
     params.push(Box::new(limit + 1));
-    sql.push_str(&format!(" order by seq desc limit ${}", params.len()));
+    sql.push_str(&format!(" order by id desc limit ${}", params.len()));
     let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p.as_ref() as &(dyn ToSql + Sync)).collect();
     let rows = tx.query(&sql, &refs).await?;
     let mut items = rows.iter().map(event).collect::<Result<Vec<_>, _>>()?;
     let limit = usize::try_from(limit).unwrap_or(usize::MAX);
     let next_cursor = if items.len() > limit {
         items.truncate(limit);
-        items.last().map(|e| e.seq)
+        items.last().map(|e| e.id)
     } else {
         None
     };
@@ -213,7 +209,7 @@ pub fn to_csv(events: &[AuditEvent], with_header: bool) -> String {
     let json = |v: &Option<serde_json::Value>| v.as_ref().map(ToString::to_string).unwrap_or_default();
     for e in events {
         let cells = [
-            e.seq.to_string(),
+            e.id.to_string(),
             e.occurred_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
             e.table.clone(),
             e.op.clone(),
@@ -229,7 +225,6 @@ pub fn to_csv(events: &[AuditEvent], with_header: bool) -> String {
             e.redacted.to_string(),
             json(&e.before),
             json(&e.after),
-            e.hash.clone(),
         ];
         super::csv::push_row(&mut out, cells.iter().map(String::as_str));
     }

@@ -6,3 +6,4 @@ pub mod csv;
 pub mod events;
 pub mod incidents;
 pub mod platform_errors;
+pub mod verify;

@@ -72,13 +72,13 @@ const NOT_AUDITED: &[(&str, &str)] = &[
 ];
 
 #[tokio::test]
-async fn every_domain_table_has_the_deferred_audit_trigger() {
+async fn every_domain_table_has_the_audit_trigger() {
     let su = test_db().await.superuser().await;
     let rows = su
         .query(
             "select c.relname::text, exists (select from pg_trigger t \
                  where t.tgrelid = c.oid and t.tgfoid = 'audit.record_change'::regproc \
-                   and t.tgdeferrable and t.tginitdeferred and t.tgenabled = 'O' \
+                   and t.tgenabled = 'O' \
                    and (t.tgtype & 28) = 28) \
              from pg_class c join pg_namespace n on n.oid = c.relnamespace \
              where n.nspname = 'app' and c.relkind in ('r', 'p') and not c.relispartition order by 1",
@@ -100,7 +100,7 @@ async fn every_domain_table_has_the_deferred_audit_trigger() {
     }
     assert!(
         missing.is_empty(),
-        "domain tables without the audit trigger (insert, update and delete; deferred): {missing:?}"
+        "domain tables without the audit trigger (row level, insert, update and delete): {missing:?}"
     );
     assert!(
         rows.len() >= 13,

@@ -9,6 +9,7 @@
     reason = "database tests inspect with raw admin connections"
 )]
 //! the tenancy rules. One test binary, so the private cluster starts once.
+mod audit;
 mod cancel_safety;
 mod catalog;
 mod embedded;

@@ -85,7 +85,10 @@ pub async fn list_events(
     tx.commit().await?;
     let mut response = (
         [
-            (header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8")),
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/csv; charset=utf-8"),
+            ),
             (
                 header::CONTENT_DISPOSITION,
                 HeaderValue::from_static("attachment; filename=\"audit-events.csv\""),
@@ -96,7 +99,9 @@ pub async fn list_events(
         .into_response();
     if let Some(next) = next {
         if let Ok(v) = HeaderValue::from_str(&next.to_string()) {
-            response.headers_mut().insert(HeaderName::from_static("x-next-cursor"), v);
+            response
+                .headers_mut()
+                .insert(HeaderName::from_static("x-next-cursor"), v);
         }
     }
     Ok(response)
@@ -106,7 +111,10 @@ pub async fn list_events(
 /// sensitive actions, with who, when and from where.
 #[utoipa::path(get, path = "/api/v1/audit/access", tag = "audit", security(("bearer" = [])), params(AccessFilter),
     responses((status = 200, body = AccessPage), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn list_access(admin: Admin, ApiQuery(filter): ApiQuery<AccessFilter>) -> ApiResult<Json<AccessPage>> {
+pub async fn list_access(
+    admin: Admin,
+    ApiQuery(filter): ApiQuery<AccessFilter>,
+) -> ApiResult<Json<AccessPage>> {
     let tenant = admin.tenant();
     let mut tx = admin.begin().await?;
     let page = access::list(&mut tx, tenant, &filter).await?;

@@ -19,6 +19,9 @@ pub struct Health {
     /// Audit partitions exist for fewer than two months ahead: writes will fail when they run out.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audit_partition_months_ahead: Option<i32>,
+    /// Age of the oldest audit event the sealer has not linked yet, when over five minutes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audit_unsealed_seconds: Option<f64>,
 }
 
 impl Health {
@@ -27,16 +30,26 @@ impl Health {
             status,
             overdue_jobs: Vec::new(),
             audit_partition_months_ahead: None,
+            audit_unsealed_seconds: None,
         }
     }
 }
 
-async fn partition_months_ahead(state: &AppState) -> Result<i32, palisade_db::DbError> {
+/// Months of audit partitions ahead, and the age in seconds of the oldest unsealed event.
+async fn audit_state(state: &AppState) -> Result<(i32, f64), palisade_db::DbError> {
     let mut tx = state.db.auth().await?;
-    let row = tx.query_one("select audit.partition_months_ahead()", &[]).await?;
+    let row = tx
+        .query_one(
+            "select audit.partition_months_ahead(), (select oldest_pending_seconds from audit.chain_stats())",
+            &[],
+        )
+        .await?;
     tx.commit().await?;
-    Ok(row.try_get(0)?)
+    Ok((row.try_get(0)?, row.try_get(1)?))
 }
+
+/// The sealer links events within seconds; five minutes behind means it is not running.
+const UNSEALED_LIMIT_SECS: f64 = 300.0;
 
 /// The process is up.
 #[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, body = Health)))]
@@ -53,19 +66,29 @@ pub async fn readyz(State(state): State<AppState>) -> ApiResult<Json<Health>> {
         |message: &str| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "not_ready", message.to_owned());
     match palisade_db::migrate::is_current(&state.db).await {
         Ok(true) => {
-            let overdue_jobs = state.jobs.as_ref().map(|b| b.overdue(chrono::Utc::now())).unwrap_or_default();
-            let ahead = match partition_months_ahead(&state).await {
-                Ok(n) => n,
+            let overdue_jobs = state
+                .jobs
+                .as_ref()
+                .map(|b| b.overdue(chrono::Utc::now()))
+                .unwrap_or_default();
+            let (ahead, unsealed) = match audit_state(&state).await {
+                Ok(v) => v,
                 Err(e) => {
-                    tracing::warn!(error = %e, "readiness: audit partitions unknown");
-                    -1
+                    tracing::warn!(error = %e, "readiness: audit state unknown");
+                    (-1, 0.0)
                 }
             };
             let low = ahead < 2;
+            let lagging = unsealed > UNSEALED_LIMIT_SECS;
             Ok(Json(Health {
-                status: if overdue_jobs.is_empty() && !low { "ready" } else { "degraded" },
+                status: if overdue_jobs.is_empty() && !low && !lagging {
+                    "ready"
+                } else {
+                    "degraded"
+                },
                 overdue_jobs,
                 audit_partition_months_ahead: low.then_some(ahead),
+                audit_unsealed_seconds: lagging.then_some(unsealed),
             }))
         }
         Ok(false) => Err(unavailable("database migrations are not current")),

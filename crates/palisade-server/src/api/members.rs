@@ -55,7 +55,15 @@ pub async fn add(
     let mut tx = admin.begin().await?;
     let member = tenancy::add_member(&mut tx, tenant, &input).await?;
     let detail = serde_json::json!({ "role": input.role.as_str() });
-    log_change(&mut tx, tenant, AccessAction::MemberAdded, member.user_id, detail, ip).await?;
+    log_change(
+        &mut tx,
+        tenant,
+        AccessAction::MemberAdded,
+        member.user_id,
+        detail,
+        ip,
+    )
+    .await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(member)))
 }
@@ -89,7 +97,15 @@ pub async fn remove(admin: Admin, ip: ClientIp, ApiPath(user_id): ApiPath<Uuid>)
     let tenant = admin.tenant();
     let mut tx = admin.begin().await?;
     tenancy::remove_member(&mut tx, tenant, UserId::from_uuid(user_id)).await?;
-    log_change(&mut tx, tenant, AccessAction::MemberRemoved, user_id, serde_json::json!({}), ip).await?;
+    log_change(
+        &mut tx,
+        tenant,
+        AccessAction::MemberRemoved,
+        user_id,
+        serde_json::json!({}),
+        ip,
+    )
+    .await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -22,7 +22,10 @@ async fn platform_tx(caller: &Caller) -> Result<Tx, ApiError> {
 #[utoipa::path(get, path = "/api/v1/platform/error-events", tag = "platform", security(("bearer" = [])),
     params(ErrorFilter),
     responses((status = 200, body = Vec<ErrorEvent>), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn error_events(caller: Caller, ApiQuery(filter): ApiQuery<ErrorFilter>) -> ApiResult<Json<Vec<ErrorEvent>>> {
+pub async fn error_events(
+    caller: Caller,
+    ApiQuery(filter): ApiQuery<ErrorFilter>,
+) -> ApiResult<Json<Vec<ErrorEvent>>> {
     let mut tx = platform_tx(&caller).await?;
     let events = platform_errors::list(&mut tx, &filter).await?;
     tx.commit().await?;
