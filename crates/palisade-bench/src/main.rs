@@ -6,6 +6,7 @@
     reason = "the benchmark seeds and inspects with raw admin connections"
 )]
 
+mod audit;
 mod cpu;
 mod load;
 mod pgbench;

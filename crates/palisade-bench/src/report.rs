@@ -5,7 +5,8 @@ use palisade_core::crm::leads;
 use palisade_db::connect::{connect_once, Target};
 use palisade_db::SET_CONTEXT;
 
-use crate::scenarios::Outcome;
+use crate::audit::EventCount;
+use crate::scenarios::{succeeded, Outcome};
 use crate::seed::{Sizes, World};
 use crate::server::{Server, DBNAME};
 use crate::Args;
@@ -117,6 +118,7 @@ pub fn table(results: &[Outcome]) -> String {
             }
         }
     }
+    audit_check(&mut t, results);
     let errors: u64 = results.iter().map(Outcome::errors).sum();
     if errors > 0 {
         let _ = writeln!(
@@ -125,6 +127,85 @@ pub fn table(results: &[Outcome]) -> String {
         );
     }
     t
+}
+
+/// The audited-writes sanity check: what each measured round wrote to `audit.events`.
+fn audit_check(t: &mut String, results: &[Outcome]) {
+    let audited: Vec<_> = results
+        .iter()
+        .filter_map(|r| r.audit.as_ref().map(|a| (r, a)))
+        .collect();
+    if audited.is_empty() {
+        return;
+    }
+    t.push_str(
+        "\nAudit trail check: `audit.events` rows committed during each measured round (counted over the superuser \
+         connection before and after it). With the trigger on, every successful insert must add exactly one event for \
+         its table; with it off, none:\n\n\
+         | scenario | round | trigger | inserts ok | failed | events (table) | events (all tables) | check |\n\
+         |---|---:|---|---:|---:|---:|---:|---|\n",
+    );
+    for (r, a) in audited {
+        let sides = [(true, &r.a, &a.on), (false, &r.b, &a.off)];
+        for (on, rounds, events) in sides {
+            let mut total = (0.0, 0, EventCount::default());
+            for (i, (m, e)) in rounds.iter().zip(events.iter()).enumerate() {
+                total.0 += succeeded(m);
+                total.1 += m.errors;
+                total.2.all += e.all;
+                total.2.table += e.table;
+                row(t, r.name, &(i + 1).to_string(), on, succeeded(m), m.errors, *e);
+            }
+            if rounds.len() > 1 {
+                row(t, r.name, "all", on, total.0, total.1, total.2);
+            }
+        }
+        let _ = writeln!(
+            t,
+            "\n(events of `{}` on `{}`; \"trigger off\" is bench-only: `ALTER TABLE {} DISABLE TRIGGER {}` for those rounds)",
+            a.toggle.events_table, a.toggle.table, a.toggle.table, a.toggle.trigger
+        );
+    }
+}
+
+fn row(t: &mut String, name: &str, round: &str, on: bool, ok: f64, failed: u64, e: EventCount) {
+    let _ = writeln!(
+        t,
+        "| {name} | {round} | {} | {ok:.0} | {failed} | {} | {} | {} |",
+        if on { "on" } else { "off" },
+        e.table,
+        e.all,
+        verdict(on, ok, failed, e)
+    );
+}
+
+/// Whether a round's events match its inserts, and if not, how far off.
+fn verdict(on: bool, ok: f64, failed: u64, e: EventCount) -> String {
+    let others = e.all - e.table;
+    let other_note = if others == 0 {
+        String::new()
+    } else {
+        format!(", **{others} events of other tables**")
+    };
+    if !on {
+        return if e.all == 0 {
+            "none, as expected".into()
+        } else {
+            format!("**{} events with the trigger off**", e.all)
+        };
+    }
+    let diff = e.table as f64 - ok;
+    let what = if e.table == 0 {
+        "**no events: the trigger did not run**".to_owned()
+    } else if diff == 0.0 {
+        "= inserts ok".to_owned()
+    } else if diff > 0.0 && diff <= failed as f64 {
+        // A request whose response was lost may still have committed.
+        format!("{diff:.0} more than inserts ok (≤ failed requests, which may have committed)")
+    } else {
+        format!("**{diff:+.0} against inserts ok**")
+    };
+    format!("{what}{other_note}")
 }
 
 /// `EXPLAIN (ANALYZE, BUFFERS)` of the page query under RLS (user context) and as the superuser.
@@ -183,6 +264,13 @@ pub fn render(
            `BEGIN`, the context statement, the membership check and the statement in one pipeline, then `COMMIT`.\n\
          * Scenario 4's pgbench side takes the new row's id from `gen_random_uuid()` (pgbench cannot produce a\n  \
            UUID parameter); the API sends a UUIDv7 made in Rust.\n\
+         * Scenario 6 (audited writes) posts the same note through the API on both sides: A with the audit trail as\n  \
+           deployed (the deferred constraint trigger `interactions_audit` writes a hash-chained `audit.events` row at\n  \
+           commit, serialised per tenant on its chain head), B with that trigger disabled, a bench-only state: the\n  \
+           harness runs `ALTER TABLE app.interactions DISABLE TRIGGER interactions_audit` as the superuser before\n  \
+           each B round (and B's warm-up) and `ENABLE TRIGGER` after it, on errors too; a run also enables it on\n  \
+           start in case an interrupted run left it off. The other scenarios run with the audit trail on\n  \
+           (scenario 4 pays it on both sides). The `audit.events` rows of every round are counted (table below).\n\
          * Absolute numbers on a shared 2-core machine are noise; the ratios are the result.\n\n",
         conc = args.concurrency,
         warm = args.warmup,

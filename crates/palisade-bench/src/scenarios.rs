@@ -10,6 +10,7 @@ use palisade_db::{TenantId, UserId, MEMBERSHIP_CHECK, SET_CONTEXT};
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::audit::{AuditToggle, EventCount};
 use crate::load::{self, MakeRequest, Measurement};
 use crate::pgbench::{bind, transaction, Pgbench};
 use crate::seed::World;
@@ -43,6 +44,18 @@ pub struct Scenario {
     pub b: Option<Side>,
     /// What the ratio A/B is held to (None: latency-only scenario).
     pub target_ratio: Option<f64>,
+    /// A runs with this audit trigger on (as deployed), B with it off (bench-only), and every measured
+    /// round counts the `audit.events` rows it wrote.
+    pub audit: Option<AuditToggle>,
+}
+
+/// `audit.events` rows written during each measured round of an audited-writes scenario.
+pub struct AuditRounds {
+    pub toggle: AuditToggle,
+    /// A's rounds (trigger on), in order.
+    pub on: Vec<EventCount>,
+    /// B's rounds (trigger off), in order.
+    pub off: Vec<EventCount>,
 }
 
 pub struct Outcome {
@@ -53,6 +66,7 @@ pub struct Outcome {
     pub b: Vec<Measurement>,
     pub target_ratio: Option<f64>,
     pub rss_mib: f64,
+    pub audit: Option<AuditRounds>,
 }
 
 pub fn median(values: impl IntoIterator<Item = f64>) -> f64 {
@@ -108,6 +122,13 @@ impl Outcome {
         self.a.iter().chain(&self.b).map(|m| m.errors).sum()
     }
 }
+
+/// Scenario 6's switch: the audit trigger of `app.interactions` (migration 0007).
+pub const INTERACTIONS_AUDIT: AuditToggle = AuditToggle {
+    table: "app.interactions",
+    trigger: "interactions_audit",
+    events_table: "interactions",
+};
 
 const CONTEXT_VARS: [&str; 4] = ["role", "uid", "tid", "cid"];
 
@@ -206,13 +227,25 @@ pub fn scenarios(
         ("adv".into(), "false".into()),
     ]);
     let leads_for_posts = world.rep_leads.clone();
-    let (tok, b) = (rep_token, base.clone());
+    let (tok, b) = (rep_token.clone(), base.clone());
     let s4_api: MakeRequest = Arc::new(move |client, n| {
         let lead = leads_for_posts[(n as usize) % leads_for_posts.len()];
         client
             .post(format!("{b}/api/v1/interactions"))
             .bearer_auth(&tok)
             .json(&json!({"lead_id": lead, "channel": "call", "direction": "outbound", "body": "Bench interaction"}))
+    });
+
+    // 6. The same request with and without the audit trail: a note on one of the rep's leads, posted
+    //    with the audit trigger on (A) and, for B's rounds only, disabled over the superuser connection.
+    let leads_for_notes = world.rep_leads.clone();
+    let (tok, b) = (rep_token.clone(), base.clone());
+    let s6_api: MakeRequest = Arc::new(move |client, n| {
+        let lead = leads_for_notes[(n as usize) % leads_for_notes.len()];
+        client
+            .post(format!("{b}/api/v1/interactions"))
+            .bearer_auth(&tok)
+            .json(&json!({"lead_id": lead, "channel": "note", "direction": "internal", "body": "Bench audited note"}))
     });
 
     Ok(vec![
@@ -229,6 +262,7 @@ pub fn scenarios(
                 vars: s1_vars,
             }),
             target_ratio: Some(0.9),
+            audit: None,
         },
         Scenario {
             name: "2. GET /api/v1/leads?limit=50 (manager, largest tenant)",
@@ -248,6 +282,7 @@ pub fn scenarios(
                 vars: page_vars.clone(),
             }),
             target_ratio: Some(0.9),
+            audit: None,
         },
         Scenario {
             name: "3. RLS cost: page SQL in user context vs owner + tenant filter",
@@ -276,6 +311,7 @@ pub fn scenarios(
             }),
             // RLS may cost at most 10%: throughput ratio >= 1 / 1.1.
             target_ratio: Some(1.0 / 1.1),
+            audit: None,
         },
         Scenario {
             name: "4. POST /api/v1/interactions (rep)",
@@ -290,6 +326,7 @@ pub fn scenarios(
                 vars: s4_vars,
             }),
             target_ratio: Some(0.8),
+            audit: None,
         },
         Scenario {
             name: "5. GET /api/v1/dashboard (manager, largest tenant)",
@@ -304,6 +341,21 @@ pub fn scenarios(
             },
             b: None,
             target_ratio: None,
+            audit: None,
+        },
+        Scenario {
+            name: "6. Audited writes: POST /api/v1/interactions, audit trigger on vs off (rep)",
+            a: Side::Http {
+                label: "API, audit on",
+                make: s6_api.clone(),
+            },
+            b: Some(Side::Http {
+                label: "API, audit off (bench-only)",
+                make: s6_api,
+            }),
+            // Issue: "Target: audited writes ≥ 0.85 × unaudited".
+            target_ratio: Some(0.85),
+            audit: Some(INTERACTIONS_AUDIT),
         },
     ])
 }
@@ -344,6 +396,39 @@ async fn measure_side(
     }
 }
 
+/// Measures one side of a round. With `audit`, counts the `audit.events` rows the round wrote and,
+/// if `trigger_off`, disables the trigger for exactly this measurement.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one call site per side, all settings explicit"
+)]
+async fn measure_round(
+    side: &Side,
+    audit: Option<&AuditToggle>,
+    trigger_off: bool,
+    admin: &tokio_postgres::Client,
+    pg: &Pgbench,
+    server: &Server,
+    concurrency: usize,
+    duration: Duration,
+) -> anyhow::Result<(Measurement, Option<EventCount>)> {
+    let Some(toggle) = audit else {
+        return Ok((
+            measure(side, pg, server.pid(), concurrency, duration).await?,
+            None,
+        ));
+    };
+    let before = toggle.count(admin).await?;
+    let round = measure(side, pg, server.pid(), concurrency, duration);
+    let m = if trigger_off {
+        toggle.off_during(admin, &server.admin(), round).await?
+    } else {
+        round.await?
+    };
+    let events = toggle.count(admin).await?.since(before);
+    Ok((m, Some(events)))
+}
+
 pub async fn run_all(
     args: &Args,
     server: &Server,
@@ -356,16 +441,24 @@ pub async fn run_all(
         dbname: DBNAME.into(),
         scripts_dir: server.data_dir.join("pgbench-scripts"),
     };
+    let admin = palisade_db::connect::connect_once(&server.admin()).await?;
+    let all = scenarios(server, world, keys, &pg)?;
+    // Whatever runs, every audit trigger starts enabled, as deployed (see crate::audit).
+    for toggle in all.iter().filter_map(|s| s.audit.as_ref()) {
+        toggle.repair(&admin).await?;
+    }
+    let (conc, warm, secs) = (args.concurrency, args.warm(), args.measure());
     let mut outcomes = Vec::new();
-    for scenario in scenarios(server, world, keys, &pg)? {
+    for scenario in all {
         if args.only.as_deref().is_some_and(|o| !scenario.name.contains(o)) {
             continue;
         }
         println!("{}", scenario.name);
-        if !args.warm().is_zero() {
-            measure(&scenario.a, &pg, server.pid(), args.concurrency, args.warm()).await?;
+        let audit = scenario.audit.as_ref();
+        if !warm.is_zero() {
+            measure_round(&scenario.a, audit, false, &admin, &pg, server, conc, warm).await?;
             if let Some(b) = &scenario.b {
-                measure(b, &pg, server.pid(), args.concurrency, args.warm()).await?;
+                measure_round(b, audit, true, &admin, &pg, server, conc, warm).await?;
             }
         }
         let mut outcome = Outcome {
@@ -376,23 +469,58 @@ pub async fn run_all(
             b: Vec::new(),
             target_ratio: scenario.target_ratio,
             rss_mib: 0.0,
+            audit: scenario.audit.map(|toggle| AuditRounds {
+                toggle,
+                on: Vec::new(),
+                off: Vec::new(),
+            }),
         };
         for round in 1..=args.rounds {
-            let a = measure(&scenario.a, &pg, server.pid(), args.concurrency, args.measure()).await?;
+            let (a, events) =
+                measure_round(&scenario.a, audit, false, &admin, &pg, server, conc, secs).await?;
             println!(
-                "  round {round}: {:<28} {:>10.0}/s",
+                "  round {round}: {:<28} {:>10.0}/s{}",
                 scenario.a.label(),
-                a.per_second
+                a.per_second,
+                audit_note(&a, events)
             );
+            if let (Some(rounds), Some(e)) = (&mut outcome.audit, events) {
+                rounds.on.push(e);
+            }
             outcome.a.push(a);
             outcome.rss_mib = outcome.rss_mib.max(server.rss_mib());
             if let Some(b) = &scenario.b {
-                let m = measure(b, &pg, server.pid(), args.concurrency, args.measure()).await?;
-                println!("  round {round}: {:<28} {:>10.0}/s", b.label(), m.per_second);
+                let (m, events) = measure_round(b, audit, true, &admin, &pg, server, conc, secs).await?;
+                println!(
+                    "  round {round}: {:<28} {:>10.0}/s{}",
+                    b.label(),
+                    m.per_second,
+                    audit_note(&m, events)
+                );
+                if let (Some(rounds), Some(e)) = (&mut outcome.audit, events) {
+                    rounds.off.push(e);
+                }
                 outcome.b.push(m);
             }
         }
         outcomes.push(outcome);
     }
     Ok(outcomes)
+}
+
+/// Successful requests (HTTP 2xx with the body read) of a round.
+pub fn succeeded(m: &Measurement) -> f64 {
+    m.count - m.errors as f64
+}
+
+fn audit_note(m: &Measurement, events: Option<EventCount>) -> String {
+    match events {
+        Some(e) => format!(
+            "  ({:.0} inserts ok, {} failed; audit.events +{})",
+            succeeded(m),
+            m.errors,
+            e.table
+        ),
+        None => String::new(),
+    }
 }

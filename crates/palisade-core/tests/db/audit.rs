@@ -116,7 +116,8 @@ async fn tampering_as_the_superuser_is_found_at_the_right_link() {
     // Each kind of tampering on a fresh, sealed copy: content, metadata, a deleted event, a deleted
     // link, a truncated tail, and an event slipped past the sealer by deleting its queue entry.
     let link3 = "(select event_id from audit.chain_links where chain_id = '{tenant}' and seq = 3)";
-    let cases: Vec<(String, fn(&Break) -> bool)> = vec![
+    type Expectation = fn(&Break) -> bool;
+    let cases: Vec<(String, Expectation)> = vec![
         (
             "update audit.events set after = jsonb_set(after, '{name}', '\"Mallory\"') \
              where table_name = 'leads' and op = 'INSERT' and tenant_id = '{tenant}' \
