@@ -185,7 +185,7 @@ pub fn to_csv(events: &[AuditEvent], with_header: bool) -> String {
         super::csv::push_row(
             &mut out,
             [
-                "seq",
+                "id",
                 "occurred_at",
                 "table",
                 "op",
@@ -201,7 +201,6 @@ pub fn to_csv(events: &[AuditEvent], with_header: bool) -> String {
                 "redacted",
                 "before",
                 "after",
-                "hash",
             ],
         );
     }
@@ -229,4 +228,41 @@ pub fn to_csv(events: &[AuditEvent], with_header: bool) -> String {
         super::csv::push_row(&mut out, cells.iter().map(String::as_str));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_rows_have_as_many_cells_as_the_header() {
+        let e = AuditEvent {
+            id: 7,
+            table: "deals".into(),
+            op: "UPDATE".into(),
+            row_key: "k".into(),
+            actor_user_id: None,
+            actor_kind: "user".into(),
+            actor_role: Some("rep".into()),
+            purpose: None,
+            correlation_id: Some("=cmd".into()),
+            lead_id: None,
+            owner_id: None,
+            private: false,
+            before: Some(serde_json::json!({"a": 1})),
+            after: Some(serde_json::json!({"a": 2})),
+            redacted: false,
+            occurred_at: Utc::now(),
+        };
+        let csv = to_csv(&[e], true);
+        let mut lines = csv.split("\r\n");
+        let header = lines.next().unwrap_or_default();
+        let row = lines.next().unwrap_or_default();
+        assert_eq!(header.split(',').count(), 16);
+        assert!(row.starts_with("7,"));
+        assert!(
+            row.contains("\"'=cmd\""),
+            "formula-like values are defused: {row}"
+        );
+    }
 }

@@ -4,6 +4,7 @@
     clippy::expect_used,
     reason = "test helpers: a failed setup fails the test"
 )]
+mod audit;
 mod bad_input;
 mod http_matrix;
 mod misc;

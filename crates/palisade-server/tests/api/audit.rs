@@ -1,0 +1,448 @@
+//! The audit trail, access log, error events, incidents and metrics as users of the API meet them.
+use std::time::Duration;
+
+use palisade_jobs::{Job, Jobs};
+use palisade_testkit::{spawn_app, TestApp, Who};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::send;
+
+async fn get_json(app: &TestApp, who: Who, path: &str) -> Value {
+    let response = send(app, Some(who), Method::GET, path, None).await;
+    assert_eq!(response.status(), 200, "GET {path} as {who:?}");
+    response.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_change_records_actor_role_and_request_id_from_the_real_request() {
+    let app = spawn_app().await;
+    let w = app.world();
+    let response = app
+        .client
+        .patch(app.url(&format!("/api/v1/leads/{}", w.lead_a1)))
+        .bearer_auth(app.token(Who::RepA1).unwrap())
+        .header("x-request-id", "req-audit-0001")
+        .json(&json!({"status": "qualified"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+
+    let page = get_json(
+        &app,
+        Who::ManagerA,
+        &format!("/api/v1/audit/events?table=leads&lead_id={}", w.lead_a1),
+    )
+    .await;
+    let event = &page["items"][0];
+    assert_eq!(event["op"], "UPDATE");
+    assert_eq!(event["actor_user_id"], w.rep_a1.to_string());
+    assert_eq!(event["actor_role"], "rep");
+    assert_eq!(event["actor_kind"], "user");
+    assert_eq!(event["correlation_id"], "req-audit-0001");
+    assert_eq!(event["lead_id"], w.lead_a1.to_string());
+    assert_eq!(event["before"]["status"], "new");
+    assert_eq!(event["after"]["status"], "qualified");
+    assert_eq!(event["private"], false);
+
+    // Filters: by actor, and a time range that excludes it.
+    let by_actor = get_json(
+        &app,
+        Who::AdminA,
+        &format!("/api/v1/audit/events?actor_id={}&table=leads", w.rep_a1),
+    )
+    .await;
+    assert!(by_actor["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e["actor_user_id"] == w.rep_a1.to_string()));
+    let old = get_json(&app, Who::AdminA, "/api/v1/audit/events?to=2001-01-01T00:00:00Z").await;
+    assert_eq!(old["items"], json!([]));
+}
+
+#[tokio::test]
+async fn managers_see_deal_events_but_nothing_of_a_reps_drafts() {
+    let app = spawn_app().await;
+    let w = app.world();
+    let draft = send(
+        &app,
+        Some(Who::RepA1),
+        Method::POST,
+        "/api/v1/me/drafts",
+        Some(json!({"channel": "sms", "body": "Secret pitch"})),
+    )
+    .await;
+    assert_eq!(draft.status(), 201);
+    let draft: Value = draft.json().await.unwrap();
+    let deal = send(
+        &app,
+        Some(Who::RepA1),
+        Method::PATCH,
+        &format!("/api/v1/deals/{}", w.deal_a1),
+        Some(json!({"stage": "won"})),
+    )
+    .await;
+    assert_eq!(deal.status(), 200);
+
+    for who in [Who::ManagerA, Who::AdminA] {
+        let deals = get_json(&app, who, "/api/v1/audit/events?table=deals").await;
+        assert!(deals["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["after"]["stage"] == "won"));
+        let drafts = get_json(&app, who, "/api/v1/audit/events?table=drafts").await;
+        assert_eq!(
+            drafts["items"],
+            json!([]),
+            "{who:?} must not learn that drafts exist"
+        );
+        // Page through everything: no private event, no draft id, no draft text.
+        let mut cursor = String::new();
+        loop {
+            let page = get_json(&app, who, &format!("/api/v1/audit/events?limit=200{cursor}")).await;
+            let text = page.to_string();
+            assert!(!text.contains(draft["id"].as_str().unwrap()));
+            assert!(!text.contains("Secret pitch") && !text.contains("Private draft"));
+            assert!(page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|e| e["private"] == false));
+            match page["next_cursor"].as_i64() {
+                Some(c) => cursor = format!("&cursor={c}"),
+                None => break,
+            }
+        }
+    }
+    // Reps have no access to the tenant's audit trail.
+    let denied = send(&app, Some(Who::RepA1), Method::GET, "/api/v1/audit/events", None).await;
+    assert_eq!(denied.status(), 403);
+}
+
+#[tokio::test]
+async fn a_csv_export_is_itself_logged_and_role_changes_reach_the_access_log() {
+    let app = spawn_app().await;
+    let w = app.world();
+    let response = app
+        .client
+        .get(app.url("/api/v1/audit/events?format=csv&table=deals"))
+        .bearer_auth(app.token(Who::ManagerA).unwrap())
+        .header("x-request-id", "req-export-1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    assert!(response.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("attachment"));
+    let csv = response.text().await.unwrap();
+    assert!(csv.starts_with("id,occurred_at,table,op,"), "{csv}");
+    assert!(csv.lines().count() >= 3, "header plus the fixture's deals: {csv}");
+
+    let change = send(
+        &app,
+        Some(Who::AdminA),
+        Method::PATCH,
+        &format!("/api/v1/members/{}", w.rep_a2),
+        Some(json!({"role": "manager"})),
+    )
+    .await;
+    assert_eq!(change.status(), 200);
+
+    let log = get_json(&app, Who::AdminA, "/api/v1/audit/access").await;
+    let items = log["items"].as_array().unwrap();
+    let export = items
+        .iter()
+        .find(|e| e["action"] == "audit_export")
+        .expect("export logged");
+    assert_eq!(export["actor_user_id"], w.manager_a.to_string());
+    assert_eq!(export["correlation_id"], "req-export-1");
+    assert_eq!(export["client_ip"], "127.0.0.1");
+    assert_eq!(export["detail"]["filters"]["table"], "deals");
+    assert!(export["detail"]["rows"].as_i64().unwrap() >= 2);
+    let role = items
+        .iter()
+        .find(|e| e["action"] == "role_change")
+        .expect("role change logged");
+    assert_eq!(role["target_id"], w.rep_a2.to_string());
+    assert_eq!(role["detail"]["role"], "manager");
+    let filtered = get_json(&app, Who::AdminA, "/api/v1/audit/access?action=role_change").await;
+    assert_eq!(filtered["items"].as_array().unwrap().len(), 1);
+
+    // Only admins read the access log; another tenant's admin sees none of it.
+    let manager = send(
+        &app,
+        Some(Who::ManagerA),
+        Method::GET,
+        "/api/v1/audit/access",
+        None,
+    )
+    .await;
+    assert_eq!(manager.status(), 403);
+    let other = get_json(&app, Who::AdminB, "/api/v1/audit/access").await;
+    assert!(!other.to_string().contains("req-export-1"));
+    // Bad input is a clear 422, not a 500.
+    for bad in [
+        "format=xml",
+        "table=Deals;drop",
+        "from=2030-01-01T00:00:00Z&to=2020-01-01T00:00:00Z",
+        "limit=0",
+        "cursor=-1",
+    ] {
+        let r = send(
+            &app,
+            Some(Who::ManagerA),
+            Method::GET,
+            &format!("/api/v1/audit/events?{bad}"),
+            None,
+        )
+        .await;
+        assert!(r.status() == 400 || r.status() == 422, "{bad}: {}", r.status());
+    }
+}
+
+#[tokio::test]
+async fn an_induced_5xx_becomes_an_error_event_for_platform_admins_only() {
+    let app = spawn_app().await;
+    // Break the leads table under the running server: listing leads now fails inside the database.
+    let su = app.db.superuser().await;
+    su.batch_execute("alter table app.leads rename column source to source_gone")
+        .await
+        .unwrap();
+    let response = app
+        .client
+        .get(app.url("/api/v1/leads"))
+        .bearer_auth(app.token(Who::ManagerA).unwrap())
+        .header("x-request-id", "req-boom-1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 500);
+    let body = response.text().await.unwrap();
+    assert!(
+        !body.contains("source_gone") && !body.contains("42703"),
+        "no internals in the body: {body}"
+    );
+
+    // Recorded off the request path: wait for it.
+    let mut found = None;
+    for _ in 0..100 {
+        let events = get_json(&app, Who::AdminB, "/api/v1/platform/error-events?surface=api").await;
+        if let Some(e) = events
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["correlation_id"] == "req-boom-1")
+        {
+            found = Some(e.clone());
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let event = found.expect("error event recorded");
+    assert_eq!(event["code"], "internal");
+    assert_eq!(event["severity"], "error");
+    assert_eq!(event["surface"], "api");
+    assert!(event["fingerprint"].as_str().unwrap().len() == 64);
+    assert!(!event.to_string().contains("source_gone"));
+
+    // A second failure of the same kind counts up instead of adding a row.
+    let again = send(&app, Some(Who::ManagerA), Method::GET, "/api/v1/leads", None).await;
+    assert_eq!(again.status(), 500);
+    let mut count = 0;
+    for _ in 0..100 {
+        let events = get_json(&app, Who::AdminB, "/api/v1/platform/error-events?surface=api").await;
+        count = events
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["id"] == event["id"])
+            .map_or(0, |e| e["count"].as_i64().unwrap());
+        if count == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(count, 2);
+
+    // Tenant admins and everyone else: 403, and nothing of the event leaks.
+    for who in [Who::AdminA, Who::ManagerA, Who::RepA1] {
+        let r = send(
+            &app,
+            Some(who),
+            Method::GET,
+            "/api/v1/platform/error-events",
+            None,
+        )
+        .await;
+        assert_eq!(r.status(), 403, "{who:?}");
+        assert!(!r.text().await.unwrap().contains("req-boom-1"));
+    }
+    let metrics = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains(
+            "palisade_http_requests_total{route=\"/api/v1/leads\",method=\"GET\",status=\"500\"} 2"
+        ),
+        "{metrics}"
+    );
+}
+
+#[tokio::test]
+async fn incidents_notify_the_affected_tenants_admins_once() {
+    let app = spawn_app().await;
+    let w = app.world();
+    let declared = send(
+        &app,
+        Some(Who::AdminB),
+        Method::POST,
+        "/api/v1/platform/incidents",
+        Some(json!({"title": "Credential leak", "description": "Rotated keys", "severity": "high", "tenant_ids": [w.tenant_a, w.tenant_b]})),
+    )
+    .await;
+    assert_eq!(declared.status(), 201);
+    let incident: Value = declared.json().await.unwrap();
+    assert_eq!(incident["tenants"].as_array().unwrap().len(), 2);
+    assert_eq!(incident["overdue"], false);
+    let deadline =
+        chrono::DateTime::parse_from_rfc3339(incident["notify_deadline"].as_str().unwrap()).unwrap();
+    let declared_at =
+        chrono::DateTime::parse_from_rfc3339(incident["declared_at"].as_str().unwrap()).unwrap();
+    assert_eq!(deadline - declared_at, chrono::Duration::hours(72));
+
+    let unknown = send(&app, Some(Who::AdminB), Method::POST, "/api/v1/platform/incidents",
+        Some(json!({"title": "t", "description": "d", "severity": "low", "tenant_ids": [uuid::Uuid::new_v4()]}))).await;
+    assert_eq!(unknown.status(), 422);
+
+    let mailbox = tempfile::tempdir().unwrap();
+    let jobs = Jobs::new(app.db.db.clone(), mailbox.path().to_path_buf());
+    // The fixture's incident (tenant A) and this one (tenants A and B): three notices, then none.
+    assert_eq!(jobs.run_once(Job::IncidentNotices).await.unwrap(), 3);
+    assert_eq!(jobs.run_once(Job::IncidentNotices).await.unwrap(), 0);
+    let mails: Vec<String> = std::fs::read_dir(mailbox.path())
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    assert_eq!(mails.len(), 3);
+    let to_a: Vec<&String> = mails
+        .iter()
+        .filter(|m| m.contains("Credential leak") && m.contains("To: admin-a@a.test"))
+        .collect();
+    assert_eq!(to_a.len(), 1, "{mails:?}");
+    assert!(!to_a[0].contains("manager-a@a.test") && !to_a[0].contains("rep-a1@a.test"));
+
+    let list = get_json(&app, Who::AdminB, "/api/v1/platform/incidents").await;
+    let ours = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == incident["id"])
+        .unwrap();
+    assert!(ours["tenants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|t| t["notified_at"].is_string() && t["recipients"] == 1));
+    let resolved = send(
+        &app,
+        Some(Who::AdminB),
+        Method::POST,
+        &format!(
+            "/api/v1/platform/incidents/{}/resolve",
+            incident["id"].as_str().unwrap()
+        ),
+        None,
+    )
+    .await;
+    assert_eq!(resolved.status(), 200);
+    let resolved: Value = resolved.json().await.unwrap();
+    assert_eq!(resolved["status"], "resolved");
+}
+
+#[tokio::test]
+async fn metrics_report_requests_by_route_template_and_the_audit_chains() {
+    let app = spawn_app_with_metrics_token().await;
+    let w = app.world();
+    let lead = send(
+        &app,
+        Some(Who::RepA1),
+        Method::GET,
+        &format!("/api/v1/leads/{}", w.lead_a1),
+        None,
+    )
+    .await;
+    assert_eq!(lead.status(), 200);
+    let jobs = Jobs::new(app.db.db.clone(), std::env::temp_dir());
+    assert!(jobs.run_once(Job::AuditSeal).await.unwrap() > 10);
+
+    let anonymous = app.client.get(app.url("/metrics")).send().await.unwrap();
+    assert_eq!(anonymous.status(), 401);
+    let wrong = app
+        .client
+        .get(app.url("/metrics"))
+        .bearer_auth("nope")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 401);
+    let text = app
+        .client
+        .get(app.url("/metrics"))
+        .bearer_auth("metrics-secret-token")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        text.contains(
+            "palisade_http_requests_total{route=\"/api/v1/leads/{id}\",method=\"GET\",status=\"200\"} 1"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains(&w.lead_a1.to_string()), "ids never become labels");
+    assert!(text.contains("palisade_http_request_duration_seconds_bucket"));
+    assert!(text.contains("palisade_db_pool_connections"));
+    assert!(text.contains("palisade_audit_pending_events 0"), "{text}");
+    let linked = text
+        .lines()
+        .find_map(|l| l.strip_prefix("palisade_audit_chain_events "))
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .unwrap();
+    assert!(linked > 10);
+    assert!(text.contains("palisade_webhook_verification_failures"));
+
+    let ready: Value = app
+        .client
+        .get(app.url("/readyz"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ready["status"], "ready");
+}
+
+async fn spawn_app_with_metrics_token() -> TestApp {
+    palisade_testkit::spawn_app_with(|config| {
+        config.metrics.token = Some("metrics-secret-token".to_owned().into());
+    })
+    .await
+}
