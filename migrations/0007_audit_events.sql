@@ -127,9 +127,12 @@ create policy events_definer on audit.events to palisade_definer using (true) wi
 create policy chain_links_definer on audit.chain_links to palisade_definer using (true) with check (true);
 create policy pending_definer on audit.pending to palisade_definer using (true) with check (true);
 
--- Framing for the hash input: unambiguous whatever the values contain.
+-- Framing for the hash input: unambiguous whatever the values contain. Deliberately without a SET
+-- clause, so the planner inlines it (a SET clause would make each of the sixteen calls per event a real
+-- function call with a GUC save and restore); every name in it is schema-qualified, and its only
+-- caller is a definer-rights function whose search_path is pinned.
 create function audit.frame(v text) returns text
-language sql immutable set search_path = '' as $$
+language sql immutable parallel safe as $$
   select case when v is null then '~' else pg_catalog.length(v)::text || ':' || v end
 $$;
 
@@ -138,9 +141,10 @@ $$;
 create function audit.record_change() returns trigger
 language plpgsql security definer set search_path = '' as $$
 declare
+  -- Each row image is converted to JSON once.
   v_row     jsonb := case when tg_op = 'DELETE' then pg_catalog.to_jsonb(old) else pg_catalog.to_jsonb(new) end;
-  v_before  jsonb := case when tg_op = 'INSERT' then null else pg_catalog.to_jsonb(old) end;
-  v_after   jsonb := case when tg_op = 'DELETE' then null else pg_catalog.to_jsonb(new) end;
+  v_before  jsonb := case tg_op when 'DELETE' then v_row when 'UPDATE' then pg_catalog.to_jsonb(old) end;
+  v_after   jsonb := case when tg_op = 'DELETE' then null else v_row end;
   v_private constant boolean := tg_argv[3] = 'private';
   v_tenant  uuid := case when tg_argv[0] = '' then null else (v_row ->> tg_argv[0])::uuid end;
   v_db_role text := pg_catalog.current_setting('role', true);
@@ -200,31 +204,43 @@ $$;
 
 -- Link up to p_limit pending events into their chains, oldest first. One sealer at a time (a
 -- transaction-level advisory lock; a second caller returns 0 at once). Returns the events linked.
+-- The batch is processed chain by chain, and each chain head is read once and written once per batch:
+-- updating one head row per event inside one transaction would leave a version chain that every next
+-- lookup has to walk.
 create function audit.seal(p_limit integer) returns integer
 language plpgsql volatile security definer set search_path = '' as $$
 declare
-  e      record;
-  v_seq  bigint;
-  v_prev bytea;
-  v_hash bytea;
-  v_done integer := 0;
+  e       record;
+  v_chain uuid;
+  v_seq   bigint;
+  v_prev  bytea;
+  v_done  integer := 0;
+  v_ids   bigint[] := '{}';
 begin
   if not pg_catalog.pg_try_advisory_xact_lock(7463712, 1) then
     return 0;
   end if;
   for e in
-    select ev.* from audit.pending p
-    join audit.events ev on ev.id = p.event_id and ev.occurred_at = p.occurred_at
-    order by p.event_id
-    limit greatest(coalesce(p_limit, 1000), 1)
+    select ev.* from (select p.event_id, p.occurred_at from audit.pending p
+                      order by p.event_id limit greatest(coalesce(p_limit, 1000), 1)) b
+    join audit.events ev on ev.id = b.event_id and ev.occurred_at = b.occurred_at
+    order by ev.chain_id, ev.id
   loop
-    select h.seq, h.hash into v_seq, v_prev from audit.chain_heads h where h.chain_id = e.chain_id;
-    if not found then
-      v_seq := 0;
-      v_prev := '\x0000000000000000000000000000000000000000000000000000000000000000'::bytea;
+    if v_chain is distinct from e.chain_id then
+      if v_chain is not null then
+        insert into audit.chain_heads as h (chain_id, seq, hash, updated_at)
+        values (v_chain, v_seq, v_prev, pg_catalog.now())
+        on conflict (chain_id) do update set seq = excluded.seq, hash = excluded.hash, updated_at = excluded.updated_at;
+      end if;
+      v_chain := e.chain_id;
+      select h.seq, h.hash into v_seq, v_prev from audit.chain_heads h where h.chain_id = v_chain;
+      if not found then
+        v_seq := 0;
+        v_prev := '\x0000000000000000000000000000000000000000000000000000000000000000'::bytea;
+      end if;
     end if;
     v_seq := v_seq + 1;
-    v_hash := pg_catalog.sha256(v_prev || pg_catalog.convert_to(
+    v_prev := pg_catalog.sha256(v_prev || pg_catalog.convert_to(
          audit.frame(v_seq::text) || audit.frame(e.id::text) || audit.frame(e.chain_id::text)
       || audit.frame(e.tenant_id::text) || audit.frame(e.table_name) || audit.frame(e.op)
       || audit.frame(e.row_key) || audit.frame(e.actor_user_id::text) || audit.frame(e.actor_kind)
@@ -233,13 +249,16 @@ begin
       || audit.frame(case when e.private then 't' else 'f' end)
       || audit.frame((extract(epoch from e.occurred_at) * 1000000)::bigint::text), 'UTF8') || e.content_hash);
     insert into audit.chain_links (chain_id, seq, event_id, occurred_at, hash)
-    values (e.chain_id, v_seq, e.id, e.occurred_at, v_hash);
-    insert into audit.chain_heads as h (chain_id, seq, hash, updated_at)
-    values (e.chain_id, v_seq, v_hash, pg_catalog.now())
-    on conflict (chain_id) do update set seq = excluded.seq, hash = excluded.hash, updated_at = excluded.updated_at;
-    delete from audit.pending p where p.event_id = e.id;
+    values (e.chain_id, v_seq, e.id, e.occurred_at, v_prev);
+    v_ids := v_ids || e.id;
     v_done := v_done + 1;
   end loop;
+  if v_chain is not null then
+    insert into audit.chain_heads as h (chain_id, seq, hash, updated_at)
+    values (v_chain, v_seq, v_prev, pg_catalog.now())
+    on conflict (chain_id) do update set seq = excluded.seq, hash = excluded.hash, updated_at = excluded.updated_at;
+  end if;
+  delete from audit.pending p where p.event_id = any (v_ids);
   return v_done;
 end
 $$;

@@ -446,3 +446,51 @@ async fn spawn_app_with_metrics_token() -> TestApp {
     })
     .await
 }
+
+#[tokio::test]
+async fn a_failing_job_becomes_an_error_event_and_a_stalled_sealer_degrades_readiness() {
+    let app = spawn_app().await;
+    let su = app.db.superuser().await;
+    let ready: Value = app
+        .client
+        .get(app.url("/readyz"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ready["status"], "ready");
+
+    // The sealer cannot run (its function was revoked): the job fails and says so.
+    su.batch_execute("revoke execute on function audit.seal(integer) from app_service")
+        .await
+        .unwrap();
+    let jobs = Jobs::new(app.db.db.clone(), std::env::temp_dir());
+    assert!(jobs.run_once(Job::AuditSeal).await.is_err());
+    let events = get_json(&app, Who::AdminB, "/api/v1/platform/error-events?surface=job").await;
+    let failed = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["code"] == "job_failed")
+        .expect("job failure recorded");
+    assert_eq!(failed["severity"], "error");
+    let status = &jobs.board().snapshot()[&Job::AuditSeal];
+    assert_eq!((status.runs, status.failures, status.last_success), (1, 1, None));
+
+    // An event that has waited ten minutes for the sealer turns readiness to degraded (still 200).
+    su.batch_execute(
+        "insert into audit.pending (event_id, occurred_at) values (-1, now() - interval '10 minutes')",
+    )
+    .await
+    .unwrap();
+    let response = app.client.get(app.url("/readyz")).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    let ready: Value = response.json().await.unwrap();
+    assert_eq!(ready["status"], "degraded");
+    assert!(
+        ready["audit_unsealed_seconds"].as_f64().unwrap() >= 600.0,
+        "{ready}"
+    );
+}
