@@ -202,6 +202,18 @@ begin
 end
 $$;
 
+-- Platform jobs run in the service role with no tenant (`Db::system`). A tenant-scoped service context
+-- (a webhook, a sync) must not run them: some see every tenant.
+create function audit.require_system_context() returns void
+language plpgsql stable security definer set search_path = '' as $$
+begin
+  if pg_catalog.current_setting('role', true) <> 'app_service'
+     or nullif(pg_catalog.current_setting('palisade.tenant_id', true), '') is not null then
+    raise exception 'this maintenance function runs only in the system service context' using errcode = '42501';
+  end if;
+end
+$$;
+
 -- Link up to p_limit pending events into their chains, oldest first. One sealer at a time (a
 -- transaction-level advisory lock; a second caller returns 0 at once). Returns the events linked.
 -- The batch is processed chain by chain, and each chain head is read once and written once per batch:
@@ -217,6 +229,7 @@ declare
   v_done  integer := 0;
   v_ids   bigint[] := '{}';
 begin
+  perform audit.require_system_context();
   if not pg_catalog.pg_try_advisory_xact_lock(7463712, 1) then
     return 0;
   end if;
@@ -305,6 +318,10 @@ declare
   v_name  text;
   v_made  integer := 0;
 begin
+  -- The migration itself also calls this (as the definer, not a runtime role): allowed.
+  if pg_catalog.current_setting('role', true) in ('app_user', 'app_service', 'app_auth', 'app_reporting') then
+    perform audit.require_system_context();
+  end if;
   if p_months_ahead is null or p_months_ahead < 1 or p_months_ahead > 36 then
     raise exception 'months ahead must be between 1 and 36' using errcode = '22023';
   end if;
@@ -354,11 +371,21 @@ language plpgsql volatile security definer set search_path = '' as $$
 declare
   v_cutoff timestamptz;
   r record;
+  v_lower timestamptz;
   v_upper timestamptz;
   v_links text;
 begin
-  select pg_catalog.date_trunc('month', pg_catalog.now() at time zone 'UTC') at time zone 'UTC'
-         - pg_catalog.make_interval(months => s.retention_months)
+  perform audit.require_system_context();
+  -- One instance at a time, and never while `palisade audit verify` holds its shared lock.
+  if not pg_catalog.pg_try_advisory_xact_lock(7463712, 2) then
+    return;
+  end if;
+  -- Detaching takes an exclusive lock on the parents every audited write inserts into: give up after a
+  -- moment rather than queue all writes behind a long transaction (the next run tries again).
+  perform pg_catalog.set_config('lock_timeout', '2s', true);
+  -- Month arithmetic in UTC, whatever the session's time zone.
+  select (pg_catalog.date_trunc('month', pg_catalog.now() at time zone 'UTC')
+          - pg_catalog.make_interval(months => s.retention_months)) at time zone 'UTC'
     into v_cutoff from audit.settings s;
   if v_cutoff is null then
     -- Never guess: without a readable retention setting nothing is dropped.
@@ -371,16 +398,19 @@ begin
     where i.inhparent = 'audit.events'::regclass
     order by c.relname
   loop
+    v_lower := (pg_catalog.regexp_match(r.bound, 'FROM \(''([^'']+)''\)'))[1]::timestamptz;
     v_upper := (pg_catalog.regexp_match(r.bound, 'TO \(''([^'']+)''\)'))[1]::timestamptz;
-    continue when v_upper is null or v_upper > v_cutoff;
+    continue when v_lower is null or v_upper is null or v_upper > v_cutoff;
     continue when exists (select from audit.pending p where p.occurred_at < v_upper);
+    -- Read through the parent: partitions have forced RLS and no policies of their own.
+    insert into audit.chain_anchors as a (chain_id, seq, hash)
+    select distinct on (l.chain_id) l.chain_id, l.seq, l.hash from audit.chain_links l
+    where l.occurred_at >= v_lower and l.occurred_at < v_upper
+    order by l.chain_id, l.seq desc
+    on conflict (chain_id) do update set seq = excluded.seq, hash = excluded.hash, created_at = pg_catalog.now()
+    where excluded.seq > a.seq;
     v_links := 'chain_links' || pg_catalog.substr(r.name, 7);
     if pg_catalog.to_regclass('audit.' || v_links) is not null then
-      execute pg_catalog.format(
-        'insert into audit.chain_anchors as a (chain_id, seq, hash) '
-        'select distinct on (chain_id) chain_id, seq, hash from audit.%I order by chain_id, seq desc '
-        'on conflict (chain_id) do update set seq = excluded.seq, hash = excluded.hash, created_at = pg_catalog.now() '
-        'where excluded.seq > a.seq', v_links);
       execute pg_catalog.format('alter table audit.chain_links detach partition audit.%I', v_links);
       execute pg_catalog.format('drop table audit.%I', v_links);
     end if;
@@ -399,14 +429,24 @@ declare
   v_tenant uuid := ctx.scoped_tenant_id();
   v_count bigint;
 begin
-  if v_tenant is null then
+  if v_tenant is null or pg_catalog.current_setting('role', true) <> 'app_service' then
     raise exception 'redaction needs a tenant-scoped service context' using errcode = '42501';
+  end if;
+  -- Only the history of a lead that is gone: a live lead's trail stays intact.
+  if exists (select from app.leads l where l.tenant_id = v_tenant and l.id = p_lead) then
+    raise exception 'delete the lead before redacting its audit trail' using errcode = '55000';
+  end if;
+  if pg_catalog.current_setting('palisade.purpose', true) is distinct from 'erasure' then
+    raise exception 'redaction is part of an erasure only' using errcode = '42501';
   end if;
   perform pg_catalog.set_config('palisade.audit_redaction', 'on', true);
   update audit.events e set before = null, after = null, redacted_at = pg_catalog.now()
   where e.tenant_id = v_tenant and e.lead_id = p_lead and e.redacted_at is null;
   get diagnostics v_count = row_count;
   perform pg_catalog.set_config('palisade.audit_redaction', 'off', true);
+  -- The access log (migration 0008) records who redacted what.
+  perform audit.log_access(v_tenant, 'audit_redaction', 'lead', p_lead::text,
+                           pg_catalog.jsonb_build_object('events', v_count), null);
   return v_count;
 end
 $$;
@@ -423,6 +463,7 @@ language sql stable security definer set search_path = '' as $$
 $$;
 
 revoke execute on all functions in schema audit from public;
+grant execute on function audit.require_system_context() to palisade_definer;
 grant execute on function audit.seal(integer), audit.ensure_partitions(integer), audit.partition_months_ahead(),
   audit.drop_expired_partitions(), audit.redact_lead(uuid), audit.chain_stats() to app_service;
 grant execute on function audit.partition_months_ahead(), audit.chain_stats() to app_auth;
@@ -433,6 +474,10 @@ select audit.ensure_partitions(12);
 
 reset role;
 set local role palisade_owner;
+
+-- Redaction checks that the lead is gone; the definer may see that a lead exists, nothing more.
+grant select (tenant_id, id) on app.leads to palisade_definer;
+create policy leads_definer_exists on app.leads for select to palisade_definer using (true);
 
 ------------------------------------------------------------------------------------------------------
 -- The audit trigger on every domain table (after each row, in the writing statement). Rollups are

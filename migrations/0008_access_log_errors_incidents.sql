@@ -13,7 +13,8 @@ create table audit.access_events (
   purpose        text,
   action         text not null check (action in (
                    'audit_export', 'data_export', 'phone_reveal', 'secret_decrypt', 'sign_in',
-                   'sign_in_failed', 'role_change', 'member_added', 'member_removed', 'settings_change')),
+                   'sign_in_failed', 'role_change', 'member_added', 'member_removed', 'settings_change',
+                   'audit_redaction')),
   target_type    text check (char_length(target_type) <= 100),
   target_id      text check (char_length(target_id) <= 200),
   -- Structured facts only (filters, counts, old/new role): never secrets, phone numbers or bodies.
@@ -148,7 +149,11 @@ declare
   v_fingerprint text := pg_catalog.encode(pg_catalog.sha256(pg_catalog.convert_to(
     p_surface || '|' || p_code || '|' || coalesce(p_operation, '') || '|' || coalesce(p_tenant::text, ''), 'UTF8')), 'hex');
   v_id uuid;
+  v_scope text := nullif(pg_catalog.current_setting('palisade.tenant_id', true), '');
 begin
+  if v_scope is not null and p_tenant is distinct from v_scope::uuid then
+    raise exception 'a tenant-scoped context reports errors for its own tenant only' using errcode = '42501';
+  end if;
   insert into app.error_events as e (fingerprint, severity, surface, tenant_id, code, message, correlation_id)
   values (v_fingerprint, p_severity, p_surface, p_tenant, p_code, pg_catalog.left(p_message, 1000),
           nullif(pg_catalog.current_setting('palisade.correlation_id', true), ''))
@@ -192,6 +197,8 @@ returns table (incident_id uuid, tenant_id uuid, tenant_name text, title text, d
                severity text, declared_at timestamptz, notify_deadline timestamptz, recipients text[])
 language plpgsql volatile security definer set search_path = '' as $$
 begin
+  -- Returns admins' email addresses of every affected tenant: platform jobs only.
+  perform audit.require_system_context();
   return query
   with pending as (
     select it.incident_id, it.tenant_id from app.incident_tenants it
@@ -213,6 +220,7 @@ $$;
 create function app.mark_incident_notified(p_incident uuid, p_tenant uuid, p_recipients integer) returns void
 language plpgsql volatile security definer set search_path = '' as $$
 begin
+  perform audit.require_system_context();
   update app.incident_tenants it set notified_at = pg_catalog.now(), recipients = p_recipients
   where it.incident_id = p_incident and it.tenant_id = p_tenant and it.notified_at is null;
 end

@@ -99,6 +99,8 @@ pub enum Purpose {
     Maintenance,
     /// Recording a failure (error events).
     ErrorReport,
+    /// A privacy erasure (may redact audit content of a deleted lead).
+    Erasure,
 }
 
 impl Purpose {
@@ -112,6 +114,7 @@ impl Purpose {
             Self::Operator => "operator",
             Self::Maintenance => "maintenance",
             Self::ErrorReport => "error_report",
+            Self::Erasure => "erasure",
         }
     }
 }

@@ -112,9 +112,12 @@ impl Jobs {
     }
 
     async fn execute(&self, job: Job) -> Result<u64, JobError> {
+        if job == Job::AuditSeal {
+            return self.seal().await;
+        }
         let mut tx = self.db.system(Purpose::Maintenance).await?;
         let done = match job {
-            Job::AuditSeal => return self.seal().await,
+            Job::AuditSeal => 0,
             Job::AuditPartitions => {
                 let row = tx
                     .query_one("select audit.ensure_partitions($1)", &[&PARTITION_MONTHS_AHEAD])
@@ -136,8 +139,8 @@ impl Jobs {
                 for notice in &notices {
                     // Written before the claim commits: a crash in between sends a notice twice,
                     // never zero times.
-                    self.mailbox.incident_notice(notice)?;
-                    incidents::mark_notified(&mut tx, notice).await?;
+                    let (_, sent_to) = self.mailbox.incident_notice(notice)?;
+                    incidents::mark_notified(&mut tx, notice, sent_to).await?;
                 }
                 notices.len() as u64
             }

@@ -81,6 +81,7 @@ async fn serve(
         metrics: metrics::Metrics::new(),
         jobs,
         metrics_token: config.metrics.token.clone(),
+        error_reports: Arc::new(tokio::sync::Semaphore::new(4)),
     };
     let limiter = rate_limit::Limiter::new(
         config.server.rate_limit_per_second,

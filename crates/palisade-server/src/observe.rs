@@ -20,7 +20,12 @@ pub async fn observe(State(state): State<AppState>, request: Request, next: Next
         .get::<MatchedPath>()
         .map(|p| p.as_str().to_owned())
         .unwrap_or_else(|| "unmatched".to_owned());
-    let method = request.method().as_str().to_owned();
+    // A fixed label set: an arbitrary method from a client must not create a new series.
+    let method = match request.method().as_str() {
+        m @ ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS") => m,
+        _ => "OTHER",
+    }
+    .to_owned();
     let correlation = request.extensions().get::<RequestId>().map(|r| r.0.clone());
     let response = next.run(request).await;
     let status = response.status().as_u16();
@@ -42,6 +47,11 @@ pub async fn observe(State(state): State<AppState>, request: Request, next: Next
         })
         .observe(started.elapsed().as_secs_f64());
     if status >= 500 {
+        // Bounded: when the database is the problem, a flood of failures must not pile up tasks.
+        let Ok(permit) = state.error_reports.clone().try_acquire_owned() else {
+            tracing::warn!("error event not recorded: too many being recorded already");
+            return response;
+        };
         let code = response
             .extensions()
             .get::<ErrorCode>()
@@ -68,6 +78,7 @@ pub async fn observe(State(state): State<AppState>, request: Request, next: Next
             operation: format!("{method} {route}"),
         };
         tokio::spawn(async move {
+            let _permit = permit;
             let recorded = async {
                 let mut tx = db.system(Purpose::ErrorReport).await?;
                 platform_errors::record(&mut tx, &report).await?;

@@ -19,4 +19,6 @@ pub struct AppState {
     /// Job status when this instance runs the background jobs.
     pub jobs: Option<Arc<StatusBoard>>,
     pub metrics_token: Option<SecretString>,
+    /// Error events being recorded at once (5xx responses), at most this many.
+    pub error_reports: Arc<tokio::sync::Semaphore>,
 }

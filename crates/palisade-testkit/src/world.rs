@@ -25,10 +25,12 @@ pub enum Who {
     ServiceA,
     ReportingA,
     Auth,
+    /// The service context acting for no tenant (`Db::system`): platform jobs.
+    System,
 }
 
 impl Who {
-    pub const ALL: [Who; 9] = [
+    pub const ALL: [Who; 10] = [
         Who::RepA1,
         Who::RepA2,
         Who::ManagerA,
@@ -38,6 +40,7 @@ impl Who {
         Who::ServiceA,
         Who::ReportingA,
         Who::Auth,
+        Who::System,
     ];
 }
 
@@ -100,6 +103,7 @@ impl World {
             Who::ServiceA => (ContextRole::Service, None, a),
             Who::ReportingA => (ContextRole::Reporting, None, a),
             Who::Auth => (ContextRole::Auth, None, None),
+            Who::System => (ContextRole::Service, None, None),
         }
     }
 

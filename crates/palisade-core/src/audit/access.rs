@@ -26,6 +26,8 @@ pub enum AccessAction {
     MemberAdded,
     MemberRemoved,
     SettingsChange,
+    /// Audit content blanked for an erasure (written by the database).
+    AuditRedaction,
 }
 
 impl AccessAction {
@@ -41,6 +43,7 @@ impl AccessAction {
             Self::MemberAdded => "member_added",
             Self::MemberRemoved => "member_removed",
             Self::SettingsChange => "settings_change",
+            Self::AuditRedaction => "audit_redaction",
         }
     }
 }

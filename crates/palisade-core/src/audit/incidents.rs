@@ -59,7 +59,7 @@ pub struct Incident {
     pub declared_at: DateTime<Utc>,
     /// 72 hours after declaration.
     pub notify_deadline: DateTime<Utc>,
-    /// Some affected tenant was still not notified when the deadline passed.
+    /// Some affected tenant was not notified (or the notice reached nobody) by the deadline.
     pub overdue: bool,
     pub resolved_at: Option<DateTime<Utc>>,
     pub tenants: Vec<AffectedTenant>,
@@ -118,7 +118,8 @@ const COLUMNS: &str = "i.id, i.title, i.description, i.severity, i.status, i.dec
     coalesce((select json_agg(json_build_object('tenant_id', t.tenant_id, 'notified_at', t.notified_at, \
        'recipients', t.recipients) order by t.tenant_id) from app.incident_tenants t where t.incident_id = i.id), '[]'), \
     exists (select from app.incident_tenants t where t.incident_id = i.id \
-       and coalesce(t.notified_at, now()) > i.notify_deadline)";
+       and (coalesce(t.notified_at, now()) > i.notify_deadline \
+            or (coalesce(t.recipients, 0) = 0 and now() > i.notify_deadline)))";
 
 fn incident(row: &Row) -> Result<Incident, CoreError> {
     let tenants: serde_json::Value = row.try_get(9)?;
@@ -219,8 +220,10 @@ pub async fn claim_notices(tx: &mut Tx, limit: i32) -> Result<Vec<Notice>, CoreE
         .collect()
 }
 
-pub async fn mark_notified(tx: &mut Tx, notice: &Notice) -> Result<(), CoreError> {
-    let count = i32::try_from(notice.recipients.len()).unwrap_or(i32::MAX);
+/// Records that the notice went out to `recipients` addresses. A notice that reached nobody still
+/// counts as overdue once the deadline passes.
+pub async fn mark_notified(tx: &mut Tx, notice: &Notice, recipients: usize) -> Result<(), CoreError> {
+    let count = i32::try_from(recipients).unwrap_or(i32::MAX);
     tx.execute(
         "select app.mark_incident_notified($1, $2, $3)",
         &[&notice.incident_id, &notice.tenant_id, &count],

@@ -298,6 +298,10 @@ async fn retention_drops_old_partitions_and_the_chain_still_verifies_from_its_an
            for values from ('2010-01-01 00:00:00+00') to ('2010-02-01 00:00:00+00'); \
          create table audit.chain_links_p2010_01 partition of audit.chain_links \
            for values from ('2010-01-01 00:00:00+00') to ('2010-02-01 00:00:00+00'); \
+         alter table audit.events_p2010_01 enable row level security; \
+         alter table audit.events_p2010_01 force row level security; \
+         alter table audit.chain_links_p2010_01 enable row level security; \
+         alter table audit.chain_links_p2010_01 force row level security; \
          reset role; \
          set session_replication_role = replica; \
          create temp table moved_links as select * from audit.chain_links where chain_id = '{tenant}' and seq <= 5; \
@@ -346,16 +350,32 @@ async fn retention_drops_old_partitions_and_the_chain_still_verifies_from_its_an
 }
 
 #[tokio::test]
-async fn redaction_blanks_content_and_the_chain_still_verifies() {
+async fn redaction_blanks_content_of_a_deleted_lead_only_and_the_chain_still_verifies() {
     let t = test_db().await;
     let w = &t.world;
-    let mut tx = t.db.service(w.tenant_a, Purpose::Operator).await.unwrap();
-    let n: i64 = tx
-        .query_one("select audit.redact_lead($1)", &[&w.lead_a1])
-        .await
-        .unwrap()
-        .get(0);
+    let redact = async |purpose: Purpose| {
+        let mut tx = t.db.service(w.tenant_a, purpose).await.unwrap();
+        let r = tx.query_one("select audit.redact_lead($1)", &[&w.lead_a1]).await;
+        match r {
+            Ok(row) => {
+                tx.commit().await.unwrap();
+                Ok(row.get::<_, i64>(0))
+            }
+            Err(e) => Err(e),
+        }
+    };
+    // Not for a live lead, and not outside an erasure.
+    assert!(redact(Purpose::Erasure).await.is_err(), "live lead");
+    let mut tx = t.db.service(w.tenant_a, Purpose::Erasure).await.unwrap();
+    tx.execute(
+        "delete from app.leads where tenant_id = $1 and id = $2",
+        &[w.tenant_a.as_uuid(), &w.lead_a1],
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
+    assert!(redact(Purpose::Webhook).await.is_err(), "wrong purpose");
+    let n = redact(Purpose::Erasure).await.unwrap();
     assert!(n >= 3, "the lead, its deal and interactions: {n}");
     let su = t.superuser().await;
     let left: i64 = su
@@ -367,5 +387,15 @@ async fn redaction_blanks_content_and_the_chain_still_verifies() {
         .unwrap()
         .get(0);
     assert_eq!(left, 0);
+    let logged: i64 = su
+        .query_one(
+            "select count(*) from audit.access_events where action = 'audit_redaction' and target_id = $1 \
+               and purpose = 'erasure' and tenant_id = $2",
+            &[&w.lead_a1.to_string(), w.tenant_a.as_uuid()],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(logged, 1);
     assert_intact(&t).await;
 }
