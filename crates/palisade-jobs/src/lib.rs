@@ -1,10 +1,9 @@
 //! Background jobs. They run in the server process (switchable by config) and never inside a
 //! request. Each job is idempotent or claims its work with `SKIP LOCKED`, so several instances can
 //! run them side by side. Tests drive them with [`Jobs::run_once`] instead of waiting for a timer.
-mod mailbox;
+mod notices;
 mod status;
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -12,8 +11,8 @@ use palisade_core::audit::incidents;
 use palisade_core::audit::platform_errors::{self, ErrorReport, Severity, Surface};
 use palisade_core::CoreError;
 use palisade_db::{Db, Purpose};
+use palisade_mail::Mailer;
 
-pub use mailbox::Mailbox;
 pub use status::{JobStatus, StatusBoard};
 
 /// Months of audit partitions kept ready ahead of the current one.
@@ -67,22 +66,22 @@ pub enum JobError {
     Core(#[from] CoreError),
     #[error(transparent)]
     Db(#[from] palisade_db::DbError),
-    #[error("mailbox: {0}")]
-    Mailbox(#[from] std::io::Error),
+    #[error(transparent)]
+    Mail(#[from] palisade_mail::MailError),
 }
 
 #[derive(Clone)]
 pub struct Jobs {
     db: Db,
-    mailbox: Mailbox,
+    mailer: Mailer,
     board: Arc<StatusBoard>,
 }
 
 impl Jobs {
-    pub fn new(db: Db, mailbox_dir: PathBuf) -> Self {
+    pub fn new(db: Db, mailer: Mailer) -> Self {
         Self {
             db,
-            mailbox: Mailbox::new(mailbox_dir),
+            mailer,
             board: Arc::new(StatusBoard::new(&Job::ALL)),
         }
     }
@@ -139,8 +138,8 @@ impl Jobs {
                 for notice in &notices {
                     // Written before the claim commits: a crash in between sends a notice twice,
                     // never zero times.
-                    let (_, sent_to) = self.mailbox.incident_notice(notice)?;
-                    incidents::mark_notified(&mut tx, notice, sent_to).await?;
+                    let delivery = self.mailer.send(&notices::incident_mail(notice)).await?;
+                    incidents::mark_notified(&mut tx, notice, delivery.recipients).await?;
                 }
                 notices.len() as u64
             }

@@ -9,35 +9,76 @@ use figment::Figment;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
-const SECTIONS: &[&str] = &["server", "database", "auth", "log", "jobs", "metrics"];
+const SECTIONS: &[&str] = &["server", "database", "auth", "log", "jobs", "metrics", "mail"];
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
+    /// `development` (default) or `production` (`PALISADE_ENV`): production refuses settings that are
+    /// only safe on a developer's machine, such as mail written to a local directory.
+    pub env: Environment,
     pub server: ServerSettings,
     pub database: DatabaseSettings,
     pub auth: AuthSettings,
     pub log: LogSettings,
     pub jobs: JobSettings,
     pub metrics: MetricsSettings,
+    pub mail: MailSettings,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Environment {
+    #[default]
+    Development,
+    Production,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MailTransport {
+    /// `.eml` files in `mail.mailbox_dir` (development only).
+    #[default]
+    Mailbox,
+    /// The Resend HTTP API.
+    Resend,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MailSettings {
+    pub transport: MailTransport,
+    /// Sender, e.g. `Palisade <no-reply@example.com>`.
+    pub from: String,
+    /// Default `<data_dir>/mailbox`.
+    pub mailbox_dir: Option<PathBuf>,
+    pub resend_api_key: Option<SecretString>,
+    pub resend_base_url: String,
+}
+
+impl Default for MailSettings {
+    fn default() -> Self {
+        Self {
+            transport: MailTransport::Mailbox,
+            from: "Palisade <no-reply@localhost>".into(),
+            mailbox_dir: None,
+            resend_api_key: None,
+            resend_base_url: "https://api.resend.com".into(),
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct JobSettings {
-    /// Run the background jobs (audit partitions and retention, incident notices) in this process.
-    /// With several instances, running them everywhere is safe.
+    /// Run the background jobs (audit sealer, partitions and retention, incident notices) in this
+    /// process. With several instances, running them everywhere is safe.
     pub enabled: bool,
-    /// Where mail is written until a mail transport is configured. Default `<data_dir>/mailbox`.
-    pub mailbox_dir: Option<PathBuf>,
 }
 
 impl Default for JobSettings {
     fn default() -> Self {
-        Self {
-            enabled: true,
-            mailbox_dir: None,
-        }
+        Self { enabled: true }
     }
 }
 
@@ -180,9 +221,12 @@ impl Config {
             }
             figment = figment.merge(Toml::file(path));
         }
+        // `PALISADE_ENV` is the one top-level setting; everything else lives in a section.
         let known_section = |key: &str| {
-            key.split_once("__")
-                .is_some_and(|(section, _)| SECTIONS.contains(&section.to_ascii_lowercase().as_str()))
+            key.eq_ignore_ascii_case("env")
+                || key
+                    .split_once("__")
+                    .is_some_and(|(section, _)| SECTIONS.contains(&section.to_ascii_lowercase().as_str()))
         };
         figment = figment
             .merge(
@@ -222,6 +266,19 @@ impl Config {
         if !(1024..=16 * 1024 * 1024).contains(&s.body_limit_bytes) {
             return Err(ConfigError::Invalid(
                 "server.body_limit_bytes must be between 1 KiB and 16 MiB".into(),
+            ));
+        }
+        let m = &self.mail;
+        if self.env == Environment::Production && m.transport == MailTransport::Mailbox {
+            return Err(ConfigError::Invalid(
+                "production (PALISADE_ENV=production) needs a mail transport: set mail.transport = \"resend\" \
+                 (mail to a local directory would never reach anyone)"
+                    .into(),
+            ));
+        }
+        if m.transport == MailTransport::Resend && m.resend_api_key.is_none() {
+            return Err(ConfigError::Invalid(
+                "mail.transport = \"resend\" needs mail.resend_api_key".into(),
             ));
         }
         let d = &self.database;
@@ -269,6 +326,28 @@ mod tests {
 
     fn load(jail: &Jail, file: Option<&str>) -> Result<Loaded, ConfigError> {
         Config::load(file.map(|f| jail.directory().join(f)).as_deref())
+    }
+
+    #[test]
+    fn production_refuses_the_local_mailbox_and_resend_needs_a_key() {
+        Jail::expect_with(|jail| {
+            jail.set_env("PALISADE_ENV", "production");
+            let err = load(jail, None).unwrap_err().to_string();
+            assert!(err.contains("needs a mail transport"), "{err}");
+            jail.set_env("PALISADE_MAIL__TRANSPORT", "resend");
+            let err = load(jail, None).unwrap_err().to_string();
+            assert!(err.contains("mail.resend_api_key"), "{err}");
+            jail.set_env("PALISADE_MAIL__RESEND_API_KEY", "re_123");
+            let loaded = load(jail, None).unwrap();
+            assert_eq!(loaded.config.env, Environment::Production);
+            assert!(
+                loaded.unknown_env.is_empty(),
+                "PALISADE_ENV is known: {:?}",
+                loaded.unknown_env
+            );
+            assert!(!format!("{:?}", loaded.config).contains("re_123"));
+            Ok(())
+        });
     }
 
     #[test]

@@ -56,13 +56,9 @@ async fn serve(
         _ => None,
     };
     let (stop_jobs, jobs_stopped) = tokio::sync::watch::channel(false);
+    let mailer = startup::mailer(config)?;
     let jobs = if config.jobs.enabled {
-        let mailbox = config
-            .jobs
-            .mailbox_dir
-            .clone()
-            .unwrap_or_else(|| config.database.data_dir.join("mailbox"));
-        let jobs = palisade_jobs::Jobs::new(db.clone(), mailbox);
+        let jobs = palisade_jobs::Jobs::new(db.clone(), mailer);
         let board = jobs.board();
         jobs.spawn(jobs_stopped);
         Some(board)

@@ -118,6 +118,29 @@ impl Database {
     }
 }
 
+/// The mail transport from `mail.*` (validated with the rest of the configuration).
+pub fn mailer(config: &Config) -> Result<palisade_mail::Mailer, StartupError> {
+    let m = &config.mail;
+    match m.transport {
+        crate::config::MailTransport::Mailbox => {
+            let dir = m
+                .mailbox_dir
+                .clone()
+                .unwrap_or_else(|| config.database.data_dir.join("mailbox"));
+            tracing::warn!(dir = %dir.display(), "mail is written to a local mailbox directory (development)");
+            Ok(palisade_mail::Mailer::mailbox(dir, &m.from))
+        }
+        crate::config::MailTransport::Resend => {
+            let key = m
+                .resend_api_key
+                .clone()
+                .ok_or_else(|| StartupError::Invalid("mail.resend_api_key is required for Resend".into()))?;
+            palisade_mail::Mailer::resend(&m.resend_base_url, key, &m.from)
+                .map_err(|e| StartupError::Invalid(e.to_string()))
+        }
+    }
+}
+
 /// Token keys from `auth.jwt_secret`, or (embedded mode only) from `<data_dir>/jwt.key`, generated
 /// with mode 0600 on first use.
 pub fn token_keys(config: &Config) -> Result<TokenKeys, StartupError> {

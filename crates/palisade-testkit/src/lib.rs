@@ -16,9 +16,11 @@
 
 mod app;
 mod cluster;
+mod fake_resend;
 pub mod matrix;
 mod world;
 
 pub use app::{spawn_app, spawn_app_with, test_config, TestApp};
 pub use cluster::{test_db, TestDb};
+pub use fake_resend::{FakeResend, ReceivedMail};
 pub use world::{Who, World};

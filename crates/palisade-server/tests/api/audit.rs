@@ -2,6 +2,7 @@
 use std::time::Duration;
 
 use palisade_jobs::{Job, Jobs};
+use palisade_mail::Mailer;
 use palisade_testkit::{spawn_app, TestApp, Who};
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -330,7 +331,10 @@ async fn incidents_notify_the_affected_tenants_admins_once() {
     assert_eq!(unknown.status(), 422);
 
     let mailbox = tempfile::tempdir().unwrap();
-    let jobs = Jobs::new(app.db.db.clone(), mailbox.path().to_path_buf());
+    let jobs = Jobs::new(
+        app.db.db.clone(),
+        Mailer::mailbox(mailbox.path().to_path_buf(), "Palisade <p@x.test>"),
+    );
     // The fixture's incident (tenant A) and this one (tenants A and B): three notices, then none.
     assert_eq!(jobs.run_once(Job::IncidentNotices).await.unwrap(), 3);
     assert_eq!(jobs.run_once(Job::IncidentNotices).await.unwrap(), 0);
@@ -387,7 +391,10 @@ async fn metrics_report_requests_by_route_template_and_the_audit_chains() {
     )
     .await;
     assert_eq!(lead.status(), 200);
-    let jobs = Jobs::new(app.db.db.clone(), std::env::temp_dir());
+    let jobs = Jobs::new(
+        app.db.db.clone(),
+        Mailer::mailbox(std::env::temp_dir(), "Palisade <p@x.test>"),
+    );
     assert!(jobs.run_once(Job::AuditSeal).await.unwrap() > 10);
 
     let anonymous = app.client.get(app.url("/metrics")).send().await.unwrap();
@@ -466,7 +473,10 @@ async fn a_failing_job_becomes_an_error_event_and_a_stalled_sealer_degrades_read
     su.batch_execute("revoke execute on function audit.seal(integer) from app_service")
         .await
         .unwrap();
-    let jobs = Jobs::new(app.db.db.clone(), std::env::temp_dir());
+    let jobs = Jobs::new(
+        app.db.db.clone(),
+        Mailer::mailbox(std::env::temp_dir(), "Palisade <p@x.test>"),
+    );
     assert!(jobs.run_once(Job::AuditSeal).await.is_err());
     let events = get_json(&app, Who::AdminB, "/api/v1/platform/error-events?surface=job").await;
     let failed = events
@@ -493,4 +503,49 @@ async fn a_failing_job_becomes_an_error_event_and_a_stalled_sealer_degrades_read
         ready["audit_unsealed_seconds"].as_f64().unwrap() >= 600.0,
         "{ready}"
     );
+}
+
+#[tokio::test]
+async fn incident_notices_go_through_resend_and_a_provider_failure_keeps_them_pending() {
+    let app = spawn_app().await;
+    let resend = palisade_testkit::FakeResend::start().await;
+    let mailer = Mailer::resend(
+        &resend.base_url,
+        "re_test_key".to_owned().into(),
+        "Palisade <p@x.test>",
+    )
+    .unwrap();
+    let jobs = Jobs::new(app.db.db.clone(), mailer);
+
+    // The provider fails first: the job fails, records an error event, and the notice stays pending.
+    resend.respond_with(500);
+    assert!(jobs.run_once(Job::IncidentNotices).await.is_err());
+    let pending = get_json(&app, Who::AdminB, "/api/v1/platform/incidents").await;
+    assert!(pending[0]["tenants"][0]["notified_at"].is_null(), "{pending}");
+    let events = get_json(&app, Who::AdminB, "/api/v1/platform/error-events?surface=job").await;
+    assert!(events
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["code"] == "job_failed"));
+
+    // Then it recovers: the fixture incident reaches tenant A's admin, once.
+    resend.respond_with(200);
+    assert_eq!(jobs.run_once(Job::IncidentNotices).await.unwrap(), 1);
+    assert_eq!(jobs.run_once(Job::IncidentNotices).await.unwrap(), 0);
+    let received = resend.received();
+    assert_eq!(received.len(), 2, "one failed attempt, one accepted");
+    let sent = &received[1];
+    assert_eq!(sent.authorization.as_deref(), Some("Bearer re_test_key"));
+    assert_eq!(sent.body["to"], json!(["admin-a@a.test"]));
+    assert_eq!(sent.body["from"], "Palisade <p@x.test>");
+    assert!(sent.body["subject"]
+        .as_str()
+        .unwrap()
+        .contains("Fixture incident"));
+    // The retry carried the same idempotency key, so the provider can drop a duplicate.
+    assert_eq!(received[0].idempotency_key, sent.idempotency_key);
+    assert!(sent.idempotency_key.as_deref().unwrap().starts_with("incident-"));
+    let done = get_json(&app, Who::AdminB, "/api/v1/platform/incidents").await;
+    assert_eq!(done[0]["tenants"][0]["recipients"], 1);
 }
