@@ -1,8 +1,9 @@
 //! Outgoing mail. Two transports: a local mailbox directory (the development default: every message
 //! is written as an `.eml` file, never dropped) and the Resend HTTP API (base URL configurable, so tests
-//! point it at a fake server). SMTP follows with the sign-in work.
+//! point it at a fake server), or SMTP (lettre; TLS required unless the server is on this machine).
 mod mailbox;
 mod resend;
+mod smtp;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -44,6 +45,7 @@ pub enum MailError {
 enum Transport {
     Mailbox(mailbox::Mailbox),
     Resend(resend::Resend),
+    Smtp(smtp::Smtp),
 }
 
 /// Sends mail through the configured transport. Cheap to clone.
@@ -58,6 +60,7 @@ impl std::fmt::Debug for Mailer {
         let kind = match *self.transport {
             Transport::Mailbox(_) => "mailbox",
             Transport::Resend(_) => "resend",
+            Transport::Smtp(_) => "smtp",
         };
         f.debug_struct("Mailer").field("transport", &kind).finish()
     }
@@ -93,6 +96,15 @@ impl Mailer {
         })
     }
 
+    /// Sends through an SMTP server (`smtps://`, or `smtp://…?tls=required`; plain `smtp://` only to
+    /// localhost).
+    pub fn smtp(url: &SecretString, from: &str) -> Result<Self, MailError> {
+        Ok(Self {
+            from: from.to_owned(),
+            transport: std::sync::Arc::new(Transport::Smtp(smtp::Smtp::new(url)?)),
+        })
+    }
+
     /// True for the local mailbox (nothing leaves the machine).
     pub fn is_local(&self) -> bool {
         matches!(*self.transport, Transport::Mailbox(_))
@@ -112,6 +124,7 @@ impl Mailer {
                 }
                 r.send(&self.from, &to, mail).await
             }
+            Transport::Smtp(s) => s.send(&self.from, &to, mail).await,
         }
     }
 }

@@ -42,6 +42,8 @@ pub enum MailTransport {
     Mailbox,
     /// The Resend HTTP API.
     Resend,
+    /// An SMTP server (`mail.smtp_url`).
+    Smtp,
 }
 
 #[derive(Debug, Deserialize)]
@@ -54,6 +56,9 @@ pub struct MailSettings {
     pub mailbox_dir: Option<PathBuf>,
     pub resend_api_key: Option<SecretString>,
     pub resend_base_url: String,
+    /// `smtps://user:pass@host:465` or `smtp://user:pass@host:587?tls=required`; plain `smtp://` only to
+    /// localhost.
+    pub smtp_url: Option<SecretString>,
 }
 
 impl Default for MailSettings {
@@ -64,6 +69,7 @@ impl Default for MailSettings {
             mailbox_dir: None,
             resend_api_key: None,
             resend_base_url: "https://api.resend.com".into(),
+            smtp_url: None,
         }
     }
 }
@@ -271,7 +277,7 @@ impl Config {
         let m = &self.mail;
         if self.env == Environment::Production && m.transport == MailTransport::Mailbox {
             return Err(ConfigError::Invalid(
-                "production (PALISADE_ENV=production) needs a mail transport: set mail.transport = \"resend\" \
+                "production (PALISADE_ENV=production) needs a mail transport: set mail.transport = \"resend\" or \"smtp\" \
                  (mail to a local directory would never reach anyone)"
                     .into(),
             ));
@@ -279,6 +285,11 @@ impl Config {
         if m.transport == MailTransport::Resend && m.resend_api_key.is_none() {
             return Err(ConfigError::Invalid(
                 "mail.transport = \"resend\" needs mail.resend_api_key".into(),
+            ));
+        }
+        if m.transport == MailTransport::Smtp && m.smtp_url.is_none() {
+            return Err(ConfigError::Invalid(
+                "mail.transport = \"smtp\" needs mail.smtp_url".into(),
             ));
         }
         let d = &self.database;
@@ -338,6 +349,10 @@ mod tests {
             let err = load(jail, None).unwrap_err().to_string();
             assert!(err.contains("mail.resend_api_key"), "{err}");
             jail.set_env("PALISADE_MAIL__RESEND_API_KEY", "re_123");
+            jail.set_env("PALISADE_MAIL__TRANSPORT", "smtp");
+            let err = load(jail, None).unwrap_err().to_string();
+            assert!(err.contains("mail.smtp_url"), "{err}");
+            jail.set_env("PALISADE_MAIL__TRANSPORT", "resend");
             let loaded = load(jail, None).unwrap();
             assert_eq!(loaded.config.env, Environment::Production);
             assert!(

@@ -138,6 +138,13 @@ pub fn mailer(config: &Config) -> Result<palisade_mail::Mailer, StartupError> {
             palisade_mail::Mailer::resend(&m.resend_base_url, key, &m.from)
                 .map_err(|e| StartupError::Invalid(e.to_string()))
         }
+        crate::config::MailTransport::Smtp => {
+            let url = m
+                .smtp_url
+                .as_ref()
+                .ok_or_else(|| StartupError::Invalid("mail.smtp_url is required for SMTP".into()))?;
+            palisade_mail::Mailer::smtp(url, &m.from).map_err(|e| StartupError::Invalid(e.to_string()))
+        }
     }
 }
 

@@ -17,10 +17,12 @@
 mod app;
 mod cluster;
 mod fake_resend;
+mod fake_smtp;
 pub mod matrix;
 mod world;
 
 pub use app::{spawn_app, spawn_app_with, test_config, TestApp};
 pub use cluster::{test_db, TestDb};
 pub use fake_resend::{FakeResend, ReceivedMail};
+pub use fake_smtp::{FakeSmtp, SmtpMessage};
 pub use world::{Who, World};

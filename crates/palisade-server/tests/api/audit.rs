@@ -549,3 +549,32 @@ async fn incident_notices_go_through_resend_and_a_provider_failure_keeps_them_pe
     let done = get_json(&app, Who::AdminB, "/api/v1/platform/incidents").await;
     assert_eq!(done[0]["tenants"][0]["recipients"], 1);
 }
+
+#[tokio::test]
+async fn incident_notices_go_through_smtp() {
+    let app = spawn_app().await;
+    let smtp = palisade_testkit::FakeSmtp::start().await;
+    let url = format!("smtp://127.0.0.1:{}", smtp.port);
+    let mailer = Mailer::smtp(&url.into(), "Palisade <p@x.test>").unwrap();
+    let jobs = Jobs::new(app.db.db.clone(), mailer);
+    assert_eq!(jobs.run_once(Job::IncidentNotices).await.unwrap(), 1);
+    let received = smtp.received();
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0].to, vec!["<admin-a@a.test>".to_owned()]);
+    assert_eq!(received[0].from, "<p@x.test>");
+    assert!(
+        received[0]
+            .data
+            .contains("Subject: [Palisade] Security incident: Fixture incident"),
+        "{}",
+        received[0].data
+    );
+    assert!(
+        received[0].data.contains("To: admin-a@a.test"),
+        "{}",
+        received[0].data
+    );
+    // Plain-text SMTP to another host is refused at start.
+    let refused = Mailer::smtp(&"smtp://u:pw@mail.example.com:25".to_owned().into(), "p@x.test").unwrap_err();
+    assert!(!refused.to_string().contains("pw"), "{refused}");
+}
