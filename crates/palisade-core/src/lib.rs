@@ -5,6 +5,7 @@ pub mod audit;
 pub mod crm;
 pub mod dashboard;
 mod error;
+pub mod invitations;
 pub mod page;
 mod page_query;
 pub mod private;

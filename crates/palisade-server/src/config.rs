@@ -108,6 +108,8 @@ pub struct ServerSettings {
     pub rate_limit_per_second: u32,
     /// Requests a client may send at once before the per-second rate applies.
     pub rate_limit_burst: u32,
+    /// The base URL people use to reach this server, for links in emails (default `http://<bind>`).
+    pub public_url: Option<String>,
 }
 
 impl Default for ServerSettings {
@@ -119,6 +121,7 @@ impl Default for ServerSettings {
             body_limit_bytes: 64 * 1024,
             rate_limit_per_second: 50,
             rate_limit_burst: 100,
+            public_url: None,
         }
     }
 }

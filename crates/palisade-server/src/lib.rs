@@ -58,7 +58,7 @@ async fn serve(
     let (stop_jobs, jobs_stopped) = tokio::sync::watch::channel(false);
     let mailer = startup::mailer(config)?;
     let jobs = if config.jobs.enabled {
-        let jobs = palisade_jobs::Jobs::new(db.clone(), mailer);
+        let jobs = palisade_jobs::Jobs::new(db.clone(), mailer.clone());
         let board = jobs.board();
         jobs.spawn(jobs_stopped);
         Some(board)
@@ -78,6 +78,12 @@ async fn serve(
         jobs,
         metrics_token: config.metrics.token.clone(),
         error_reports: Arc::new(tokio::sync::Semaphore::new(4)),
+        mailer,
+        public_url: config
+            .server
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", config.server.bind)),
     };
     let limiter = rate_limit::Limiter::new(
         config.server.rate_limit_per_second,

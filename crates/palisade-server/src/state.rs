@@ -21,4 +21,7 @@ pub struct AppState {
     pub metrics_token: Option<SecretString>,
     /// Error events being recorded at once (5xx responses), at most this many.
     pub error_reports: Arc<tokio::sync::Semaphore>,
+    pub mailer: palisade_mail::Mailer,
+    /// The address people use to reach this server (links in emails).
+    pub public_url: String,
 }

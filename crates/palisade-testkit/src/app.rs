@@ -13,6 +13,8 @@ use crate::world::{Who, World};
 
 pub struct TestApp {
     pub addr: SocketAddr,
+    /// Where this server's mail is written (the mailbox transport).
+    pub mailbox: tempfile::TempDir,
     pub client: reqwest::Client,
     pub db: TestDb,
     pub keys: TokenKeys,
@@ -41,6 +43,18 @@ pub async fn spawn_app() -> TestApp {
 }
 
 impl TestApp {
+    /// The texts of the mails this server has written, oldest first.
+    pub fn mails(&self) -> Vec<String> {
+        let mut entries: Vec<_> = std::fs::read_dir(self.mailbox.path())
+            .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+            .unwrap_or_default();
+        entries.sort();
+        entries
+            .iter()
+            .map(|p| std::fs::read_to_string(p).unwrap())
+            .collect()
+    }
+
     pub fn world(&self) -> &World {
         &self.db.world
     }
@@ -84,6 +98,11 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let db = test_db().await;
     let secret = palisade_auth::generate_secret();
     let mut config = test_config(&db, &secret);
+    let mailbox = tempfile::Builder::new()
+        .prefix("palisade-mail-")
+        .tempdir_in("/tmp")
+        .unwrap();
+    config.mail.mailbox_dir = Some(mailbox.path().to_path_buf());
     adjust(&mut config);
     let keys = TokenKeys::new(&secret, &config.auth.issuer, &config.auth.audience).unwrap();
     let tls = config.server.tls_cert.is_some();
@@ -122,6 +141,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     }
     TestApp {
         addr,
+        mailbox,
         client,
         db,
         keys,

@@ -452,6 +452,23 @@ pub static CASES: &[Case] = &[
     case!("app.incident_tenants", ServiceA, "select count(*) from app.claim_incident_notices(10)", Denied),
     case!("app.incident_tenants", AdminA, "select count(*) from app.claim_incident_notices(10)", Denied),
     case!("app.incident_tenants", AdminB, "update app.incident_tenants set notified_at = now()", Denied),
+    // invitations: admins of the tenant list and revoke; creating goes through the admin-only function;
+    // nobody reads the token hash; accepting needs the token and the invited address.
+    case!("app.invitations", AdminA, "select app.create_invitation('inv@x.test', 'rep', sha256('t1'), interval '1 day')", Expect::Ok),
+    case!("app.invitations", ManagerA, "select app.create_invitation('inv@x.test', 'rep', sha256('t1'), interval '1 day')", Denied),
+    case!("app.invitations", AdminA, "insert into app.invitations (tenant_id, id, email, role, token_hash, invited_by, expires_at) values ('{tenant_a}', gen_random_uuid(), 'a@x.test', 'admin', sha256('t'), '{admin_a}', now() + interval '1 day')", Denied),
+    case!("app.invitations", AdminA, "select count(*) from app.invitations", Rows(1)),
+    case!("app.invitations", ManagerA, "select count(*) from app.invitations", Rows(0)),
+    case!("app.invitations", RepA1, "select count(*) from app.invitations", Rows(0)),
+    case!("app.invitations", AdminB, "select count(*) from app.invitations where tenant_id = '{tenant_a}'", Rows(0)),
+    case!("app.invitations", ServiceA, "select count(*) from app.invitations", Denied),
+    case!("app.invitations", ReportingA, "select count(*) from app.invitations", Denied),
+    case!("app.invitations", AdminA, "update app.invitations set revoked_at = now()", Affected(1)),
+    case!("app.invitations", ManagerA, "update app.invitations set revoked_at = now()", Affected(0)),
+    case!("app.invitations", AdminA, "update app.invitations set email = 'x@x.test'", Denied),
+    case!("app.invitations", AdminA, "delete from app.invitations", Denied),
+    case!("app.invitations", AdminA, "select count(*) from app.invitations where token_hash is not null", Denied),
+    case!("app.invitations", RepA1, "select app.accept_invitation(sha256('nope'))", Expect::Sqlstate("PA404")),
     // migration history: readable by the auth context (readiness), nobody else.
     case!("palisade_meta.schema_migrations", Auth, "select count(*) from palisade_meta.schema_migrations where version = 1", Rows(1)),
     case!("palisade_meta.schema_migrations", RepA1, "select count(*) from palisade_meta.schema_migrations", Denied),

@@ -338,6 +338,20 @@ impl World {
             tx.commit().await.unwrap();
             i.id
         };
+        {
+            let mut tx = user_tx(db, admin_a, Some(tenant_a)).await;
+            palisade_core::invitations::create(
+                &mut tx,
+                tenant_a,
+                &palisade_core::invitations::NewInvitation {
+                    email: "invitee@a.test".into(),
+                    role: TenantRole::Rep,
+                },
+            )
+            .await
+            .unwrap();
+            tx.commit().await.unwrap();
+        }
         for (admin, tenant) in [(admin_a, tenant_a), (admin_b, tenant_b)] {
             let mut tx = user_tx(db, admin, Some(tenant)).await;
             access::log(

@@ -25,6 +25,10 @@ const EQUIVALENT: &[(&str, &str)] = &[
         "rows must also pass incidents_platform_select, which is the same condition",
     ),
     (
+        "invitations_admin_revoke:true",
+        "rows must also pass invitations_admin_select, which is the same condition",
+    ),
+    (
         "deals_delete:true",
         "rows must also pass deals_select, which is the same condition",
     ),

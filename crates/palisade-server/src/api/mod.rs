@@ -5,6 +5,7 @@ mod dashboard;
 mod deals;
 mod health;
 mod interactions;
+mod invitations;
 mod leads;
 mod me;
 mod members;
@@ -59,6 +60,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(tenants::get))
         .routes(routes!(members::list, members::add))
         .routes(routes!(members::change_role, members::remove))
+        .routes(routes!(invitations::create, invitations::list))
+        .routes(routes!(invitations::revoke))
+        .routes(routes!(invitations::accept))
         .routes(routes!(leads::list, leads::create))
         .routes(routes!(leads::get, leads::update, leads::delete))
         .routes(routes!(deals::list, deals::create))

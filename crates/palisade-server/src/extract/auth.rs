@@ -17,11 +17,17 @@ use crate::state::AppState;
 pub struct Caller {
     pub principal: Principal,
     db: Db,
+    correlation: palisade_db::CorrelationId,
 }
 
 impl Caller {
     pub fn user_id(&self) -> UserId {
         self.principal.user_id
+    }
+
+    /// The request id (for transactions opened in another context).
+    pub fn correlation_id(&self) -> palisade_db::CorrelationId {
+        self.correlation.clone()
     }
 
     /// A user-context transaction that is not scoped to any tenant (tenant lists, tenant creation).
@@ -58,7 +64,8 @@ impl FromRequestParts<AppState> for Caller {
             .unwrap_or_else(|e| match e {});
         Ok(Self {
             principal,
-            db: state.db.correlated(correlation),
+            db: state.db.correlated(correlation.clone()),
+            correlation,
         })
     }
 }

@@ -164,6 +164,34 @@ fn routes() -> Vec<Route> {
             [401, 403, 403, 403, 204, 404],
         ),
         r(
+            M::POST,
+            "/api/v1/invitations",
+            Target::None,
+            || Some(json!({"email": format!("{}@x.test", unique("i")), "role": "rep"})),
+            [401, 403, 403, 403, 201, 201],
+        ),
+        r(
+            M::GET,
+            "/api/v1/invitations",
+            Target::None,
+            none,
+            [401, 403, 403, 403, 200, 200],
+        ),
+        r(
+            M::DELETE,
+            "/api/v1/invitations/{id}",
+            Fresh("invitation"),
+            none,
+            [401, 403, 403, 403, 204, 404],
+        ),
+        r(
+            M::POST,
+            "/api/v1/invitations/accept",
+            Target::None,
+            || Some(json!({"token": "not-a-real-token"})),
+            [401, 404, 404, 404, 404, 404],
+        ),
+        r(
             M::GET,
             "/api/v1/leads",
             Target::None,
@@ -410,6 +438,11 @@ async fn fresh(app: &TestApp, kind: &str) -> Uuid {
             json!({"email": format!("{}@x.test", unique("f")), "role": "rep"}),
         ),
         "lead" => (Who::RepA1, "/api/v1/leads", json!({"name": "Fresh"})),
+        "invitation" => (
+            Who::AdminA,
+            "/api/v1/invitations",
+            json!({"email": format!("{}@x.test", unique("fi")), "role": "rep"}),
+        ),
         "deal" => (
             Who::RepA1,
             "/api/v1/deals",

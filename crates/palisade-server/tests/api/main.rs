@@ -7,6 +7,7 @@
 mod audit;
 mod bad_input;
 mod http_matrix;
+mod invitations;
 mod misc;
 mod private_data;
 mod tokens;

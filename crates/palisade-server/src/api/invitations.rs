@@ -1,0 +1,132 @@
+//! Invitations: admins invite by email with a role; the invited person accepts while signed in as
+//! that address.
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use palisade_core::audit::access::{self, Access, AccessAction};
+use palisade_core::invitations::{self, Invitation, NewInvitation};
+use palisade_db::Principal;
+use palisade_mail::Mail;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::{Admin, ApiJson, ApiPath, Caller, ClientIp};
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AcceptInvitation {
+    /// The token from the invitation email.
+    pub token: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Accepted {
+    /// The tenant you joined; mint or request a token scoped to it.
+    pub tenant_id: Uuid,
+}
+
+/// Invite an email address with a role (admins). The token goes only into the email; if the email
+/// cannot be sent, nothing is created (503).
+#[utoipa::path(post, path = "/api/v1/invitations", tag = "members", security(("bearer" = [])),
+    request_body = NewInvitation,
+    responses((status = 201, body = Invitation), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 422, body = ErrorBody), (status = 503, body = ErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    admin: Admin,
+    ApiJson(input): ApiJson<NewInvitation>,
+) -> ApiResult<(StatusCode, Json<Invitation>)> {
+    let tenant = admin.tenant();
+    let mut tx = admin.begin().await?;
+    let (invitation, token) = invitations::create(&mut tx, tenant, &input).await?;
+    let mail = Mail {
+        to: vec![invitation.email.clone()],
+        subject: "You are invited to Palisade".into(),
+        text: format!(
+            "You have been invited to join a team on Palisade as {role}.\r\n\r\n\
+             Sign in as {email}, then accept with this token (valid for {days} days, usable once):\r\n\r\n\
+             {token}\r\n\r\nPOST {base}/api/v1/invitations/accept with {{\"token\": \"<the token>\"}}\r\n",
+            role = invitation.role,
+            email = invitation.email,
+            days = invitations::VALID_FOR_DAYS,
+            token = token.expose(),
+            base = state.public_url,
+        ),
+        idempotency_key: Some(format!("invitation-{}", invitation.id)),
+    };
+    state.mailer.send(&mail).await.map_err(|e| {
+        tracing::error!(error = %e, "invitation email could not be sent");
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "mail_unavailable",
+            "the invitation email could not be sent; nothing was created",
+        )
+    })?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(invitation)))
+}
+
+/// Invitations of your tenant, newest first (admins).
+#[utoipa::path(get, path = "/api/v1/invitations", tag = "members", security(("bearer" = [])),
+    responses((status = 200, body = Vec<Invitation>), (status = 403, body = ErrorBody)))]
+pub async fn list(admin: Admin) -> ApiResult<Json<Vec<Invitation>>> {
+    let tenant = admin.tenant();
+    let mut tx = admin.begin().await?;
+    let list = invitations::list(&mut tx, tenant).await?;
+    tx.commit().await?;
+    Ok(Json(list))
+}
+
+/// Revoke a pending invitation (admins).
+#[utoipa::path(delete, path = "/api/v1/invitations/{id}", tag = "members", security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn revoke(admin: Admin, ApiPath(id): ApiPath<Uuid>) -> ApiResult<StatusCode> {
+    let tenant = admin.tenant();
+    let mut tx = admin.begin().await?;
+    invitations::revoke(&mut tx, tenant, id).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Accept an invitation as the signed-in person it was sent to. An unknown, used, revoked, expired
+/// or someone else's token is 404 alike.
+#[utoipa::path(post, path = "/api/v1/invitations/accept", tag = "members", security(("bearer" = [])),
+    request_body = AcceptInvitation,
+    responses((status = 200, body = Accepted), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn accept(
+    State(state): State<AppState>,
+    caller: Caller,
+    ip: ClientIp,
+    ApiJson(input): ApiJson<AcceptInvitation>,
+) -> ApiResult<Json<Accepted>> {
+    let mut tx = caller.tx().await?;
+    let tenant = invitations::accept(&mut tx, &input.token).await?;
+    tx.commit().await?;
+    // Logged as the new member, in the tenant just joined.
+    let principal = Principal {
+        user_id: caller.user_id(),
+        tenant_id: Some(tenant),
+    };
+    let db = state.db.correlated(caller.correlation_id());
+    let mut tx = db.user(&principal).await?;
+    access::log(
+        &mut tx,
+        Some(tenant),
+        &Access {
+            action: AccessAction::MemberAdded,
+            target_type: Some("member"),
+            target_id: Some(caller.user_id().to_string()),
+            detail: serde_json::json!({ "via": "invitation" }),
+            client_ip: ip.0,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Json(Accepted {
+        tenant_id: *tenant.as_uuid(),
+    }))
+}

@@ -1,0 +1,173 @@
+//! Invitations end to end: the email carries the only copy of the token; accepting needs the invited
+//! address; tokens are single-use, expire, and can be revoked; failures look alike.
+use palisade_core::tenancy;
+use palisade_testkit::{spawn_app, TestApp, Who};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::send;
+
+fn token_in(mail: &str) -> String {
+    let after = mail.split("usable once):").nth(1).expect("token paragraph");
+    after.split_whitespace().next().unwrap().to_owned()
+}
+
+async fn person(app: &TestApp, email: &str) -> String {
+    let mut tx = app.db.db.auth().await.unwrap();
+    let user = tenancy::ensure_user(&mut tx, email, None).await.unwrap();
+    tx.commit().await.unwrap();
+    app.token_for(user, None)
+}
+
+async fn accept(app: &TestApp, bearer: &str, token: &str) -> reqwest::Response {
+    app.client
+        .post(app.url("/api/v1/invitations/accept"))
+        .bearer_auth(bearer)
+        .json(&json!({ "token": token }))
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn invite(app: &TestApp, email: &str, role: &str) -> (Value, String) {
+    let r = send(
+        app,
+        Some(Who::AdminA),
+        Method::POST,
+        "/api/v1/invitations",
+        Some(json!({"email": email, "role": role})),
+    )
+    .await;
+    assert_eq!(r.status(), 201);
+    let invitation: Value = r.json().await.unwrap();
+    assert!(
+        !invitation.to_string().contains("token"),
+        "the API never returns the token: {invitation}"
+    );
+    let mail = app
+        .mails()
+        .into_iter()
+        .find(|m| m.contains(&format!("To: {email}")))
+        .expect("invitation mail");
+    (invitation, token_in(&mail))
+}
+
+#[tokio::test]
+async fn an_invited_person_joins_once_with_the_role_they_were_invited_with() {
+    let app = spawn_app().await;
+    let w = app.world();
+    let (invitation, token) = invite(&app, "new.manager@x.test", "manager").await;
+    assert_eq!(invitation["status"], "pending");
+    assert!(token.len() >= 43, "at least 256 bits, base64url: {token}");
+
+    // Someone else holding the token gets the same 404 as a bad token.
+    let stranger = person(&app, "stranger@x.test").await;
+    let r = accept(&app, &stranger, &token).await;
+    assert_eq!(r.status(), 404);
+
+    let invitee = person(&app, "New.Manager@x.test").await;
+    let r = accept(&app, &invitee, &token).await;
+    assert_eq!(r.status(), 200);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["tenant_id"], w.tenant_a.to_string());
+    // Single use.
+    assert_eq!(accept(&app, &invitee, &token).await.status(), 404);
+
+    let members: Value = send(&app, Some(Who::AdminA), Method::GET, "/api/v1/members", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let joined = members
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| {
+            m["email"]
+                .as_str()
+                .is_some_and(|e| e.eq_ignore_ascii_case("new.manager@x.test"))
+        })
+        .expect("member");
+    assert_eq!(joined["role"], "manager");
+    let list: Value = send(&app, Some(Who::AdminA), Method::GET, "/api/v1/invitations", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(list
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|i| i["id"] == invitation["id"] && i["status"] == "accepted"));
+    let log: Value = send(
+        &app,
+        Some(Who::AdminA),
+        Method::GET,
+        "/api/v1/audit/access?action=member_added",
+        None,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert!(log["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["detail"]["via"] == "invitation"));
+}
+
+#[tokio::test]
+async fn revoked_and_expired_invitations_cannot_be_used_and_members_cannot_be_reinvited() {
+    let app = spawn_app().await;
+    let (revoked, token) = invite(&app, "revoked@x.test", "rep").await;
+    let r = send(
+        &app,
+        Some(Who::AdminA),
+        Method::DELETE,
+        &format!("/api/v1/invitations/{}", revoked["id"].as_str().unwrap()),
+        None,
+    )
+    .await;
+    assert_eq!(r.status(), 204);
+    let holder = person(&app, "revoked@x.test").await;
+    assert_eq!(accept(&app, &holder, &token).await.status(), 404);
+
+    let (_, token) = invite(&app, "late@x.test", "rep").await;
+    app.db
+        .superuser()
+        .await
+        .batch_execute(
+            "update app.invitations set expires_at = now() - interval '1 second' where email = 'late@x.test'",
+        )
+        .await
+        .unwrap();
+    let late = person(&app, "late@x.test").await;
+    assert_eq!(accept(&app, &late, &token).await.status(), 404);
+
+    let again = send(
+        &app,
+        Some(Who::AdminA),
+        Method::POST,
+        "/api/v1/invitations",
+        Some(json!({"email": "rep-a1@a.test", "role": "admin"})),
+    )
+    .await;
+    assert_eq!(again.status(), 409);
+    // Mass assignment and bad input are refused.
+    for body in [
+        json!({"email": "x@x.test", "role": "rep", "tenant_id": app.world().tenant_b}),
+        json!({"email": "not-an-email", "role": "rep"}),
+        json!({"email": "x@x.test", "role": "owner"}),
+    ] {
+        let r = send(
+            &app,
+            Some(Who::AdminA),
+            Method::POST,
+            "/api/v1/invitations",
+            Some(body.clone()),
+        )
+        .await;
+        assert!(r.status() == 400 || r.status() == 422, "{body}: {}", r.status());
+    }
+}
