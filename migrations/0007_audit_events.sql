@@ -331,6 +331,8 @@ begin
     foreach v_name in array array['events', 'chain_links'] loop
       v_name := v_name || '_p' || pg_catalog.to_char(v_month + pg_catalog.make_interval(months => i), 'YYYY_MM');
       if pg_catalog.to_regclass('audit.' || v_name) is null then
+        -- A partition (child) of audit.events or audit.chain_links: the next two statements enable and
+        -- force row level security on it; it has no policies and no grants of its own (the catalog test checks).
         execute pg_catalog.format('create table audit.%I partition of audit.%I for values from (%L) to (%L)',
           v_name, pg_catalog.split_part(v_name, '_p', 1), v_from, v_to);
         execute pg_catalog.format('alter table audit.%I enable row level security', v_name);

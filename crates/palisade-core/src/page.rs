@@ -20,14 +20,19 @@ pub struct PageParams {
 
 impl PageParams {
     pub fn limit(&self) -> Result<i64, CoreError> {
-        match self.limit {
-            None => Ok(DEFAULT_LIMIT),
-            Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
-            Some(_) => Err(CoreError::invalid(
-                "invalid_limit",
-                format!("limit must be between 1 and {MAX_LIMIT}"),
-            )),
-        }
+        page_limit(self.limit)
+    }
+}
+
+/// A requested page size, checked: 1 to 200, default 50.
+pub fn page_limit(limit: Option<i64>) -> Result<i64, CoreError> {
+    match limit {
+        None => Ok(DEFAULT_LIMIT),
+        Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
+        Some(_) => Err(CoreError::invalid(
+            "invalid_limit",
+            format!("limit must be between 1 and {MAX_LIMIT}"),
+        )),
     }
 }
 

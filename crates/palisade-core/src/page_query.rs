@@ -35,8 +35,9 @@ impl ListQuery {
         self
     }
 
-    /// Newest first, below `cursor`, one row more than `limit` (to detect a next page).
-    fn finish(self, cursor: Option<Uuid>, limit: i64) -> Self {
+    /// Newest first, below `cursor` (a UUIDv7, or the bigint id of an append-only log), one row more
+    /// than `limit` (to detect a next page).
+    fn finish<C: ToSql + Sync + Send + 'static>(self, cursor: Option<C>, limit: i64) -> Self {
         let mut query = self.filter("id", "<", cursor);
         query.params.push(Box::new(limit + 1));
         query
@@ -50,10 +51,10 @@ impl ListQuery {
         self.finish(cursor, 0).sql
     }
 
-    pub(crate) async fn fetch(
+    pub(crate) async fn fetch<C: ToSql + Sync + Send + 'static>(
         self,
         tx: &mut Tx,
-        cursor: Option<Uuid>,
+        cursor: Option<C>,
         limit: i64,
     ) -> Result<Vec<Row>, CoreError> {
         let query = self.finish(cursor, limit);

@@ -10,7 +10,7 @@ use tracing::instrument;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::page::MAX_LIMIT;
+use crate::page_query::ListQuery;
 use crate::CoreError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -112,6 +112,10 @@ pub struct AccessPage {
     pub next_cursor: Option<i64>,
 }
 
+const COLUMNS: &str =
+    "id, action, actor_user_id, actor_kind, purpose, target_type, target_id, detail, client_ip, \
+    correlation_id, occurred_at";
+
 fn access_event(row: &Row) -> Result<AccessEvent, CoreError> {
     Ok(AccessEvent {
         id: row.try_get(0)?,
@@ -131,31 +135,11 @@ fn access_event(row: &Row) -> Result<AccessEvent, CoreError> {
 /// Newest first; admins of the tenant only (the policy returns nothing to anyone else).
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn list(tx: &mut Tx, tenant: TenantId, filter: &AccessFilter) -> Result<AccessPage, CoreError> {
-    let limit = match filter.limit {
-        None => crate::page::DEFAULT_LIMIT,
-        Some(n) if (1..=MAX_LIMIT).contains(&n) => n,
-        Some(_) => {
-            return Err(CoreError::invalid(
-                "invalid_limit",
-                format!("limit must be between 1 and {MAX_LIMIT}"),
-            ))
-        }
-    };
-    let rows = tx
-        .query(
-            "select id, action, actor_user_id, actor_kind, purpose, target_type, target_id, detail, client_ip, \
-               correlation_id, occurred_at from audit.access_events \
-             where tenant_id = $1 and ($2::text is null or action = $2) and ($3::uuid is null or actor_user_id = $3) \
-               and id < coalesce($4, 9223372036854775807) \
-             order by id desc limit $5",
-            &[
-                tenant.as_uuid(),
-                &filter.action.map(AccessAction::as_str),
-                &filter.actor_id,
-                &filter.cursor,
-                &(limit + 1),
-            ],
-        )
+    let limit = crate::page::page_limit(filter.limit)?;
+    let rows = ListQuery::new("audit.access_events", COLUMNS, tenant)
+        .filter("action", "=", filter.action.map(AccessAction::as_str))
+        .filter("actor_user_id", "=", filter.actor_id)
+        .fetch(tx, filter.cursor, limit)
         .await?;
     let mut items = rows.iter().map(access_event).collect::<Result<Vec<_>, _>>()?;
     let max = usize::try_from(limit).unwrap_or(usize::MAX);

@@ -1,13 +1,13 @@
 //! Reading the audit trail of a tenant. Managers and admins see every event except those of
 //! rep-private tables, which only their owner sees (the policy on `audit.events` decides).
 use chrono::{DateTime, Utc};
-use palisade_db::{Row, TenantId, ToSql, Tx};
+use palisade_db::{Row, TenantId, Tx};
 use serde::{Deserialize, Serialize};
 use tracing::instrument;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::page::MAX_LIMIT;
+use crate::page_query::ListQuery;
 use crate::CoreError;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -118,14 +118,7 @@ impl AuditFilter {
     }
 
     pub fn page_limit(&self) -> Result<i64, CoreError> {
-        match self.limit {
-            None => Ok(crate::page::DEFAULT_LIMIT),
-            Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
-            Some(_) => Err(CoreError::invalid(
-                "invalid_limit",
-                format!("limit must be between 1 and {MAX_LIMIT}"),
-            )),
-        }
+        crate::page::page_limit(self.limit)
     }
 }
 
@@ -139,34 +132,14 @@ pub async fn list(
     limit: i64,
 ) -> Result<AuditPage, CoreError> {
     filter.validate()?;
-    let mut sql = format!("select {COLUMNS} from audit.events where tenant_id = $1");
-    let mut params: Vec<Box<dyn ToSql + Sync + Send>> = vec![Box::new(*tenant.as_uuid())];
-    let mut add = |clause: &str, value: Box<dyn ToSql + Sync + Send>| {
-        params.push(value);
-        sql.push_str(&format!(" and {clause} ${}", params.len()));
-    };
-    if let Some(t) = &filter.table {
-        add("table_name =", Box::new(t.clone()));
-    }
-    if let Some(a) = filter.actor_id {
-        add("actor_user_id =", Box::new(a));
-    }
-    if let Some(l) = filter.lead_id {
-        add("lead_id =", Box::new(l));
-    }
-    if let Some(f) = filter.from {
-        add("occurred_at >=", Box::new(f));
-    }
-    if let Some(t) = filter.to {
-        add("occurred_at <", Box::new(t));
-    }
-    if let Some(c) = cursor {
-        add("id <", Box::new(c));
-    }
-    params.push(Box::new(limit + 1));
-    sql.push_str(&format!(" order by id desc limit ${}", params.len()));
-    let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p.as_ref() as &(dyn ToSql + Sync)).collect();
-    let rows = tx.query(&sql, &refs).await?;
+    let rows = ListQuery::new("audit.events", COLUMNS, tenant)
+        .filter("table_name", "=", filter.table.clone())
+        .filter("actor_user_id", "=", filter.actor_id)
+        .filter("lead_id", "=", filter.lead_id)
+        .filter("occurred_at", ">=", filter.from)
+        .filter("occurred_at", "<", filter.to)
+        .fetch(tx, cursor, limit)
+        .await?;
     let mut items = rows.iter().map(event).collect::<Result<Vec<_>, _>>()?;
     let limit = usize::try_from(limit).unwrap_or(usize::MAX);
     let next_cursor = if items.len() > limit {

@@ -7,7 +7,6 @@ use tracing::instrument;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::page::MAX_LIMIT;
 use crate::CoreError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -135,16 +134,7 @@ fn error_event(row: &Row) -> Result<ErrorEvent, CoreError> {
 /// everyone else gets a clear 403 rather than an empty list.
 #[instrument(skip_all, err(level = "debug"))]
 pub async fn list(tx: &mut Tx, filter: &ErrorFilter) -> Result<Vec<ErrorEvent>, CoreError> {
-    let limit = match filter.limit {
-        None => crate::page::DEFAULT_LIMIT,
-        Some(n) if (1..=MAX_LIMIT).contains(&n) => n,
-        Some(_) => {
-            return Err(CoreError::invalid(
-                "invalid_limit",
-                format!("limit must be between 1 and {MAX_LIMIT}"),
-            ))
-        }
-    };
+    let limit = crate::page::page_limit(filter.limit)?;
     let offset = filter.offset.unwrap_or(0);
     if !(0..=100_000).contains(&offset) {
         return Err(CoreError::invalid(
