@@ -1,4 +1,11 @@
-//! Authentication. For now: access tokens that Palisade signs itself (sign-in flows come later).
+//! Authentication building blocks: access tokens Palisade signs, browser session credentials and
+//! their CSRF tokens, single-use secrets, and the clock the flows run on. The flows themselves
+//! (magic link, sessions, refresh) keep their state in the database (palisade-core `sessions`).
+pub mod browser;
+mod clock;
+mod secret;
 mod tokens;
 
-pub use tokens::{generate_secret, TokenError, TokenKeys, MAX_TTL, MIN_SECRET_LEN};
+pub use clock::{Clock, ManualClock};
+pub use secret::OpaqueSecret;
+pub use tokens::{generate_secret, TokenError, TokenKeys, Verified, MAX_TTL, MIN_SECRET_LEN};

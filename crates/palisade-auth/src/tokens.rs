@@ -3,7 +3,7 @@
 //! decided by the database on every statement.
 use std::time::Duration;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use palisade_db::{Principal, TenantId, UserId};
 use rand::RngCore;
@@ -16,7 +16,7 @@ use uuid::Uuid;
 pub const MIN_SECRET_LEN: usize = 44;
 pub const MAX_TTL: Duration = Duration::from_secs(24 * 3600);
 const TOKEN_TYPE: &str = "at+jwt";
-const LEEWAY_SECS: u64 = 30;
+const LEEWAY_SECS: i64 = 30;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum TokenError {
@@ -37,10 +37,21 @@ struct Claims {
     sub: Uuid,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     tid: Option<Uuid>,
+    /// The session an access token was issued for (sign-in flows); operator tokens have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sid: Option<Uuid>,
     iat: i64,
     nbf: i64,
     exp: i64,
     jti: Uuid,
+}
+
+/// What a valid access token says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Verified {
+    pub principal: Principal,
+    /// Set for tokens issued to a session: the session must still be live (the database checks).
+    pub session_id: Option<Uuid>,
 }
 
 /// Signing and verification keys with the expected issuer and audience.
@@ -76,17 +87,41 @@ impl TokenKeys {
         })
     }
 
+    /// An operator token (no session), valid from now for `ttl`.
     pub fn mint(&self, user: UserId, tenant: Option<TenantId>, ttl: Duration) -> Result<String, TokenError> {
+        self.encode(user, tenant, None, Utc::now(), ttl)
+    }
+
+    /// An access token for a session, issued at `now` by the server's clock.
+    pub fn mint_for_session(
+        &self,
+        user: UserId,
+        session: Uuid,
+        now: DateTime<Utc>,
+        ttl: Duration,
+    ) -> Result<String, TokenError> {
+        self.encode(user, None, Some(session), now, ttl)
+    }
+
+    fn encode(
+        &self,
+        user: UserId,
+        tenant: Option<TenantId>,
+        session: Option<Uuid>,
+        now: DateTime<Utc>,
+        ttl: Duration,
+    ) -> Result<String, TokenError> {
         if ttl.is_zero() || ttl > MAX_TTL {
             return Err(TokenError::BadTtl);
         }
-        let now = Utc::now().timestamp();
+        let now = now.timestamp();
         let ttl_secs = i64::try_from(ttl.as_secs()).map_err(|_| TokenError::BadTtl)?;
         let claims = Claims {
             iss: self.issuer.clone(),
             aud: self.audience.clone(),
             sub: *user.as_uuid(),
             tid: tenant.map(|t| *t.as_uuid()),
+            sid: session,
             iat: now,
             nbf: now,
             exp: now + ttl_secs,
@@ -98,25 +133,37 @@ impl TokenKeys {
     }
 
     pub fn verify(&self, token: &str) -> Result<Principal, TokenError> {
+        self.verify_at(token, Utc::now()).map(|v| v.principal)
+    }
+
+    /// Verifies signature, type, issuer and audience, and `exp`/`nbf` against `now` (the server's
+    /// clock, so tests can move time).
+    pub fn verify_at(&self, token: &str, now: DateTime<Utc>) -> Result<Verified, TokenError> {
         // Only HS256: `none` and every other algorithm (including RS/HS confusion) are refused.
         let mut validation = Validation::new(Algorithm::HS256);
-        validation.leeway = LEEWAY_SECS;
-        validation.validate_nbf = true;
+        validation.validate_exp = false;
+        validation.validate_nbf = false;
         validation.set_issuer(&[&self.issuer]);
         validation.set_audience(&[&self.audience]);
         validation.set_required_spec_claims(&["exp", "nbf", "iss", "aud", "sub"]);
-        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation).map_err(|e| match e
-            .kind()
-        {
-            jsonwebtoken::errors::ErrorKind::ExpiredSignature => TokenError::Expired,
-            _ => TokenError::Invalid,
-        })?;
+        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation)
+            .map_err(|_| TokenError::Invalid)?;
         if data.header.typ.as_deref() != Some(TOKEN_TYPE) {
             return Err(TokenError::Invalid);
         }
-        Ok(Principal {
-            user_id: UserId::from_uuid(data.claims.sub),
-            tenant_id: data.claims.tid.map(TenantId::from_uuid),
+        let now = now.timestamp();
+        if data.claims.nbf > now + LEEWAY_SECS {
+            return Err(TokenError::Invalid);
+        }
+        if data.claims.exp + LEEWAY_SECS <= now {
+            return Err(TokenError::Expired);
+        }
+        Ok(Verified {
+            principal: Principal {
+                user_id: UserId::from_uuid(data.claims.sub),
+                tenant_id: data.claims.tid.map(TenantId::from_uuid),
+            },
+            session_id: data.claims.sid,
         })
     }
 }
@@ -169,6 +216,32 @@ mod tests {
                 tenant_id: Some(t)
             }
         );
+    }
+
+    #[test]
+    fn session_tokens_carry_the_session_and_expire_by_the_given_clock() {
+        let k = keys();
+        let (u, _) = ids();
+        let sid = Uuid::new_v4();
+        let now = Utc::now();
+        let token = k.mint_for_session(u, sid, now, Duration::from_secs(900)).unwrap();
+        let v = k.verify_at(&token, now).unwrap();
+        assert_eq!(v.session_id, Some(sid));
+        assert_eq!(v.principal.tenant_id, None);
+        assert!(k.verify_at(&token, now + chrono::Duration::seconds(900)).is_ok());
+        assert_eq!(
+            k.verify_at(&token, now + chrono::Duration::seconds(931))
+                .unwrap_err(),
+            TokenError::Expired
+        );
+        // Issued in the future by the given clock: not yet valid.
+        assert_eq!(
+            k.verify_at(&token, now - chrono::Duration::seconds(60))
+                .unwrap_err(),
+            TokenError::Invalid
+        );
+        let operator = k.mint(u, None, Duration::from_secs(60)).unwrap();
+        assert_eq!(k.verify_at(&operator, Utc::now()).unwrap().session_id, None);
     }
 
     #[test]

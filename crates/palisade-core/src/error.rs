@@ -7,6 +7,9 @@ pub enum CoreError {
     NotFound,
     #[error("not an active member of this tenant")]
     NotMember,
+    /// The request's session is over (ended, expired, or its person disabled).
+    #[error("the session has ended")]
+    SessionEnded,
     #[error("{0}")]
     Forbidden(&'static str),
     #[error("{message}")]
@@ -34,6 +37,7 @@ impl From<DbError> for CoreError {
         match err {
             DbError::NotFound => Self::NotFound,
             DbError::NotMember => Self::NotMember,
+            DbError::SessionEnded => Self::SessionEnded,
             DbError::PermissionDenied => Self::Forbidden("you are not allowed to do this"),
             DbError::Unique { constraint } if constraint == "tenants_slug_key" => Self::Conflict {
                 code: "slug_taken",

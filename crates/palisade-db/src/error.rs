@@ -9,6 +9,10 @@ pub enum DbError {
     /// The caller is not (or no longer) an active member of the tenant they act in.
     #[error("not an active member of this tenant")]
     NotMember,
+    /// The session the request came with is not live (ended, expired, its person disabled, or
+    /// awaiting a second factor); nothing ran as its person.
+    #[error("the session is no longer valid")]
+    SessionEnded,
     #[error("unique constraint {constraint} violated")]
     Unique { constraint: String },
     #[error("foreign key {constraint} violated")]

@@ -84,6 +84,19 @@ pub struct Principal {
     pub tenant_id: Option<TenantId>,
 }
 
+/// The session a user context runs in, checked by the database's session gate in the same flight as
+/// the first statement (migration 0010). `now` comes from the server's clock, so tests can move it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SessionCheck {
+    pub session_id: uuid::Uuid,
+    /// SHA-256 of a browser session's cookie secret; `None` for an API session, whose access token
+    /// the server signed.
+    pub secret_hash: Option<[u8; 32]>,
+    pub now: chrono::DateTime<chrono::Utc>,
+    /// A session unused for this long is over.
+    pub idle: std::time::Duration,
+}
+
 /// Why a service context runs; recorded with the context (audit uses it).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Purpose {

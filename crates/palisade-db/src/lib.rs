@@ -14,8 +14,10 @@ mod pool;
 mod tx;
 
 pub use error::DbError;
-pub use identity::{CorrelationId, IdParseError, Principal, Purpose, TenantId, TenantRole, UserId};
+pub use identity::{
+    CorrelationId, IdParseError, Principal, Purpose, SessionCheck, TenantId, TenantRole, UserId,
+};
 pub use pool::{Db, PoolSettings};
 pub use tokio_postgres::types::ToSql;
 pub use tokio_postgres::Row;
-pub use tx::{ContextRole, Tx, MEMBERSHIP_CHECK, SET_CONTEXT};
+pub use tx::{ContextRole, Tx, MEMBERSHIP_CHECK, SESSION_GATE, SET_CONTEXT};

@@ -6,7 +6,7 @@ use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime, 
 
 use crate::connect::Target;
 use crate::tx::{Context, ContextRole, Tx};
-use crate::{CorrelationId, DbError, Principal, Purpose, TenantId};
+use crate::{CorrelationId, DbError, Principal, Purpose, SessionCheck, TenantId};
 
 #[derive(Clone, Debug)]
 pub struct PoolSettings {
@@ -119,15 +119,30 @@ impl Db {
 
     /// A transaction acting for a signed-in person (role `app_user`).
     pub async fn user(&self, principal: &Principal) -> Result<Tx, DbError> {
-        self.begin(Context {
+        self.begin(self.user_context(principal, None)).await
+    }
+
+    fn user_context(&self, principal: &Principal, session: Option<SessionCheck>) -> Context {
+        Context {
             role: ContextRole::User,
             user_id: principal.user_id.to_string(),
             tenant_id: principal.tenant_id.map(|t| t.to_string()).unwrap_or_default(),
             correlation_id: self.correlation_id.as_str().to_owned(),
             purpose: "",
             check_membership: principal.tenant_id.is_some(),
-        })
-        .await
+            session,
+        }
+    }
+
+    /// A transaction acting for a signed-in person in a session (role `app_user`). Its first flight
+    /// passes the database's session gate: when the session is not live, nothing runs as the person
+    /// and the transaction fails with [`DbError::SessionEnded`].
+    pub async fn user_in_session(
+        &self,
+        principal: &Principal,
+        session: &SessionCheck,
+    ) -> Result<Tx, DbError> {
+        self.begin(self.user_context(principal, Some(*session))).await
     }
 
     /// A tenant-scoped service transaction (role `app_service`): webhooks, cron, sync, delivery.
@@ -139,6 +154,7 @@ impl Db {
             correlation_id: self.correlation_id.as_str().to_owned(),
             purpose: purpose.as_str(),
             check_membership: false,
+            session: None,
         })
         .await
     }
@@ -152,6 +168,7 @@ impl Db {
             correlation_id: self.correlation_id.as_str().to_owned(),
             purpose: "",
             check_membership: false,
+            session: None,
         })
         .await
     }
@@ -167,6 +184,7 @@ impl Db {
             correlation_id: self.correlation_id.as_str().to_owned(),
             purpose: purpose.as_str(),
             check_membership: false,
+            session: None,
         })
         .await
     }
@@ -180,6 +198,7 @@ impl Db {
             correlation_id: self.correlation_id.as_str().to_owned(),
             purpose: "",
             check_membership: false,
+            session: None,
         })
         .await
     }

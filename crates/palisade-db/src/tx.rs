@@ -8,11 +8,11 @@
 //! hands its connection to a task that rolls back before the connection can return to the pool.
 //! Every setting is transaction-local, so after that rollback the connection carries no identity.
 use deadpool_postgres::Object;
-use futures::future::{join4, try_join3};
+use futures::future::join5;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::Row;
 
-use crate::{DbError, TenantRole};
+use crate::{DbError, SessionCheck, TenantRole};
 
 /// The database role a context transaction runs as (DESIGN §2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,6 +37,10 @@ impl ContextRole {
 /// Sent with the first statement of a user context acting in a tenant.
 pub const MEMBERSHIP_CHECK: &str = "select ctx.tenant_role()";
 
+/// Sent after the context statement when the caller came with a session: clears the context's user
+/// unless the session is live (migration 0010), so nothing after it runs as that person.
+pub const SESSION_GATE: &str = "select ctx.session_gate($1, $2, $3, $4::bigint * interval '1 second')";
+
 /// The one statement that sets role and identity, all transaction-local. Parameters: role, user id,
 /// tenant id, correlation id, service purpose (empty strings for none).
 pub const SET_CONTEXT: &str =
@@ -54,6 +58,23 @@ pub(crate) struct Context {
     /// User context acting in a tenant: the first flight also asks `ctx.tenant_role()`, and the
     /// transaction fails with [`DbError::NotMember`] unless the caller is an active member.
     pub check_membership: bool,
+    /// User context with a session: the first flight passes the session gate.
+    pub session: Option<SessionCheck>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Refusal {
+    NotMember,
+    SessionEnded,
+}
+
+impl Refusal {
+    fn error(self) -> DbError {
+        match self {
+            Self::NotMember => DbError::NotMember,
+            Self::SessionEnded => DbError::SessionEnded,
+        }
+    }
 }
 
 enum Kind {
@@ -80,8 +101,8 @@ pub struct Tx {
     context: Context,
     state: State,
     role: Option<TenantRole>,
-    /// The membership check failed: nothing more may run in this transaction.
-    not_member: bool,
+    /// The membership check or session gate failed: nothing more may run in this transaction.
+    refused: Option<Refusal>,
 }
 
 impl std::fmt::Debug for Tx {
@@ -100,7 +121,7 @@ impl Tx {
             context,
             state: State::Pending,
             role: None,
-            not_member: false,
+            refused: None,
         }
     }
 
@@ -153,8 +174,8 @@ impl Tx {
         params: &[&(dyn ToSql + Sync)],
         kind: Kind,
     ) -> Result<Output, DbError> {
-        if self.not_member {
-            return Err(DbError::NotMember);
+        if let Some(refusal) = self.refused {
+            return Err(refusal.error());
         }
         let first = match self.state {
             State::Finished => return Err(DbError::Unavailable("transaction already finished".into())),
@@ -186,39 +207,61 @@ impl Tx {
             &c.correlation_id,
             &c.purpose,
         ];
-        // The futures are polled in order, so the requests are queued BEGIN, context, (membership),
-        // statement, and written in one flush.
-        if !self.context.check_membership {
-            let (_, _, out) = try_join3(
-                client.execute(&begin, &[]),
-                client.execute(&set, &ctx_params),
-                statement,
-            )
-            .await?;
-            return Ok(out);
-        }
-        let member = client.prepare_cached(MEMBERSHIP_CHECK).await?;
-        let (began, set, role, out) = join4(
+        let gate = match &self.context.session {
+            Some(session) => Some((client.prepare_cached(SESSION_GATE).await?, *session)),
+            None => None,
+        };
+        let member = match self.context.check_membership {
+            true => Some(client.prepare_cached(MEMBERSHIP_CHECK).await?),
+            false => None,
+        };
+        // The futures are polled in order, so the requests are queued BEGIN, context, (session gate),
+        // (membership), statement, and written in one flush.
+        let (began, set, gate, role, out) = join5(
             client.execute(&begin, &[]),
             client.execute(&set, &ctx_params),
-            client.query_one(&member, &[]),
+            async {
+                match &gate {
+                    Some((stmt, s)) => {
+                        let hash = s.secret_hash.as_ref().map(|h| h.as_slice());
+                        let idle = i64::try_from(s.idle.as_secs()).unwrap_or(i64::MAX);
+                        let row = client
+                            .query_one(stmt, &[&s.session_id, &hash, &s.now, &idle])
+                            .await?;
+                        row.try_get::<_, bool>(0).map(Some)
+                    }
+                    None => Ok(None),
+                }
+            },
+            async {
+                match &member {
+                    Some(stmt) => client.query_one(stmt, &[]).await.map(Some),
+                    None => Ok(None),
+                }
+            },
             statement,
         )
         .await;
         began?;
         set?;
-        let role = role?
-            .try_get::<_, Option<String>>(0)?
-            .as_deref()
-            .and_then(TenantRole::parse);
-        // Whatever the statement returned, a non-member gets nothing of it, and nothing more runs.
-        let Some(role) = role else {
-            self.not_member = true;
-            return Err(DbError::NotMember);
-        };
-        self.role = Some(role);
-        let out = out?;
-        Ok(out)
+        // Whatever the statement returned, a caller refused here gets nothing of it, and nothing
+        // more runs (the transaction can only roll back).
+        if gate? == Some(false) {
+            self.refused = Some(Refusal::SessionEnded);
+            return Err(DbError::SessionEnded);
+        }
+        if let Some(row) = role? {
+            let role = row
+                .try_get::<_, Option<String>>(0)?
+                .as_deref()
+                .and_then(TenantRole::parse);
+            let Some(role) = role else {
+                self.refused = Some(Refusal::NotMember);
+                return Err(DbError::NotMember);
+            };
+            self.role = Some(role);
+        }
+        Ok(out?)
     }
 
     pub async fn query_one(&mut self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Row, DbError> {
@@ -247,8 +290,8 @@ impl Tx {
     }
 
     async fn finish(&mut self, verb: &str) -> Result<(), DbError> {
-        if self.not_member && verb == "COMMIT" {
-            return Err(DbError::NotMember);
+        if let (Some(refusal), "COMMIT") = (self.refused, verb) {
+            return Err(refusal.error());
         }
         if self.state != State::Open {
             self.state = State::Finished;

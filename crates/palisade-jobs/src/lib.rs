@@ -31,14 +31,17 @@ pub enum Job {
     AuditRetention,
     /// Email affected tenants' admins about declared incidents.
     IncidentNotices,
+    /// Forget used or expired magic links, and sessions a month after they ended.
+    SignInCleanup,
 }
 
 impl Job {
-    pub const ALL: [Job; 4] = [
+    pub const ALL: [Job; 5] = [
         Job::AuditSeal,
         Job::AuditPartitions,
         Job::AuditRetention,
         Job::IncidentNotices,
+        Job::SignInCleanup,
     ];
 
     pub const fn name(self) -> &'static str {
@@ -47,6 +50,7 @@ impl Job {
             Self::AuditPartitions => "audit_partitions",
             Self::AuditRetention => "audit_retention",
             Self::IncidentNotices => "incident_notices",
+            Self::SignInCleanup => "sign_in_cleanup",
         }
     }
 
@@ -54,6 +58,7 @@ impl Job {
     pub const fn every(self) -> Duration {
         match self {
             Self::AuditPartitions | Self::AuditRetention => Duration::from_secs(6 * 3600),
+            Self::SignInCleanup => Duration::from_secs(3600),
             Self::AuditSeal => Duration::from_secs(1),
             Self::IncidentNotices => Duration::from_secs(60),
         }
@@ -142,6 +147,12 @@ impl Jobs {
                     incidents::mark_notified(&mut tx, notice, delivery.recipients).await?;
                 }
                 notices.len() as u64
+            }
+            Job::SignInCleanup => {
+                let row = tx
+                    .query_one("select auth.purge_expired($1)", &[&chrono::Utc::now()])
+                    .await?;
+                u64::try_from(row.try_get::<_, i32>(0).map_err(palisade_db::DbError::from)?).unwrap_or(0)
             }
         };
         tx.commit().await?;

@@ -24,6 +24,12 @@ pub struct Config {
     pub jobs: JobSettings,
     pub metrics: MetricsSettings,
     pub mail: MailSettings,
+    /// `PALISADE_REDIS_URL`: share the sign-in rate limits between instances through Redis. Unset:
+    /// each instance limits in memory.
+    pub redis_url: Option<SecretString>,
+    /// The clock sign-in and sessions run on (not configurable from outside; tests set a manual one).
+    #[serde(skip)]
+    pub clock: palisade_auth::Clock,
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -110,6 +116,9 @@ pub struct ServerSettings {
     pub rate_limit_burst: u32,
     /// The base URL people use to reach this server, for links in emails (default `http://<bind>`).
     pub public_url: Option<String>,
+    /// Origins (`https://app.example.com`) whose pages may call the API from a browser (CORS, with
+    /// credentials). The server's own origin (`public_url`) is always allowed for cookie requests.
+    pub cors_origins: Vec<String>,
 }
 
 impl Default for ServerSettings {
@@ -122,6 +131,7 @@ impl Default for ServerSettings {
             rate_limit_per_second: 50,
             rate_limit_burst: 100,
             public_url: None,
+            cors_origins: Vec::new(),
         }
     }
 }
@@ -175,6 +185,20 @@ pub struct AuthSettings {
     pub jwt_secret: Option<SecretString>,
     pub issuer: String,
     pub audience: String,
+    /// A session unused this long ends (default 12 hours).
+    pub session_idle_minutes: u64,
+    /// A session ends this long after sign-in, however active (default 7 days).
+    pub session_absolute_hours: u64,
+    /// Lifetime of access tokens issued to API sessions (1-15 minutes).
+    pub access_token_minutes: u64,
+    /// Lifetime of a magic link (1-60 minutes, default 10).
+    pub magic_link_minutes: u64,
+    /// Let anyone sign up with a magic link. Off: links go only to existing people and invited addresses.
+    pub open_signup: bool,
+    /// Magic links one address may be sent per hour.
+    pub magic_links_per_email_per_hour: u32,
+    /// Sign-in requests (magic link, refresh) one client IP may make per hour.
+    pub sign_ins_per_ip_per_hour: u32,
 }
 
 impl Default for AuthSettings {
@@ -183,6 +207,13 @@ impl Default for AuthSettings {
             jwt_secret: None,
             issuer: "palisade".into(),
             audience: "palisade-api".into(),
+            session_idle_minutes: 12 * 60,
+            session_absolute_hours: 7 * 24,
+            access_token_minutes: 15,
+            magic_link_minutes: 10,
+            open_signup: false,
+            magic_links_per_email_per_hour: 5,
+            sign_ins_per_ip_per_hour: 60,
         }
     }
 }
@@ -233,6 +264,7 @@ impl Config {
         // `PALISADE_ENV` is the one top-level setting; everything else lives in a section.
         let known_section = |key: &str| {
             key.eq_ignore_ascii_case("env")
+                || key.eq_ignore_ascii_case("redis_url")
                 || key
                     .split_once("__")
                     .is_some_and(|(section, _)| SECTIONS.contains(&section.to_ascii_lowercase().as_str()))
@@ -294,6 +326,41 @@ impl Config {
             return Err(ConfigError::Invalid(
                 "mail.transport = \"smtp\" needs mail.smtp_url".into(),
             ));
+        }
+        let a = &self.auth;
+        if !(1..=15).contains(&a.access_token_minutes) {
+            return Err(ConfigError::Invalid(
+                "auth.access_token_minutes must be between 1 and 15".into(),
+            ));
+        }
+        if !(1..=60).contains(&a.magic_link_minutes) {
+            return Err(ConfigError::Invalid(
+                "auth.magic_link_minutes must be between 1 and 60".into(),
+            ));
+        }
+        if a.session_idle_minutes < 5 || a.session_idle_minutes > a.session_absolute_hours.saturating_mul(60)
+        {
+            return Err(ConfigError::Invalid(
+                "auth.session_idle_minutes must be at least 5 and at most the absolute lifetime".into(),
+            ));
+        }
+        if !(1..=90 * 24).contains(&a.session_absolute_hours) {
+            return Err(ConfigError::Invalid(
+                "auth.session_absolute_hours must be between 1 and 2160 (90 days)".into(),
+            ));
+        }
+        if a.magic_links_per_email_per_hour == 0 || a.sign_ins_per_ip_per_hour == 0 {
+            return Err(ConfigError::Invalid(
+                "auth.magic_links_per_email_per_hour and auth.sign_ins_per_ip_per_hour must be positive"
+                    .into(),
+            ));
+        }
+        for origin in &self.server.cors_origins {
+            if crate::browser::parse_origin(origin).is_none() {
+                return Err(ConfigError::Invalid(format!(
+                    "server.cors_origins: `{origin}` is not an origin like https://app.example.com"
+                )));
+            }
         }
         let d = &self.database;
         if !(1..=1000).contains(&d.pool_size) {

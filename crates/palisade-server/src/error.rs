@@ -13,6 +13,7 @@ pub struct ApiError {
     pub code: &'static str,
     pub message: String,
     pub details: Option<serde_json::Value>,
+    pub retry_after: Option<u64>,
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -39,7 +40,14 @@ impl ApiError {
             code,
             message: message.into(),
             details: None,
+            retry_after: None,
         }
+    }
+
+    /// Adds `Retry-After` (seconds) to the response (429, 503).
+    pub fn with_retry_after(mut self, secs: u64) -> Self {
+        self.retry_after = Some(secs);
+        self
     }
 
     pub fn with_details(mut self, details: serde_json::Value) -> Self {
@@ -76,6 +84,11 @@ impl From<CoreError> for ApiError {
                 StatusCode::FORBIDDEN,
                 "not_a_member",
                 "you are not an active member of this tenant",
+            ),
+            CoreError::SessionEnded => Self::new(
+                StatusCode::UNAUTHORIZED,
+                "session_ended",
+                "your session has ended or expired; sign in again",
             ),
             CoreError::Forbidden(message) => Self::forbidden(message),
             CoreError::Conflict { code, message } => Self::new(StatusCode::CONFLICT, code, message),
@@ -121,6 +134,11 @@ impl IntoResponse for ApiError {
         };
         let mut response = (self.status, axum::Json(body)).into_response();
         response.extensions_mut().insert(ErrorCode(code));
+        if let Some(secs) = self.retry_after {
+            if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+        }
         if self.status == StatusCode::UNAUTHORIZED {
             response
                 .headers_mut()

@@ -1,5 +1,6 @@
 //! The HTTP server. Start it with [`run`]: tests bind port 0 and pass their own shutdown signal.
 pub mod api;
+mod browser;
 pub mod config;
 pub mod error;
 pub mod extract;
@@ -8,9 +9,11 @@ mod metrics_route;
 mod middleware;
 mod observe;
 mod rate_limit;
+mod sign_in_limits;
 pub mod startup;
 pub mod state;
 mod tls;
+mod web;
 
 use std::future::Future;
 use std::sync::{Arc, OnceLock};
@@ -50,7 +53,24 @@ async fn serve(
         database.migrate(&config.database).await?;
     }
     let db = database.connect(&config.database).await?;
-    let keys = startup::token_keys(config)?;
+    let secret = startup::token_secret(config)?;
+    let keys = palisade_auth::TokenKeys::new(&secret, &config.auth.issuer, &config.auth.audience)
+        .map_err(|e| StartupError::Invalid(format!("auth.jwt_secret: {e}")))?;
+    let sign_in_limits = startup::sign_in_limits(config).await?;
+    // Default: the address actually listened on (the configured bind may say port 0).
+    let listening = listener
+        .local_addr()
+        .map_err(|e| StartupError::Invalid(format!("listener: {e}")))?;
+    let scheme = if config.server.tls_cert.is_some() {
+        "https"
+    } else {
+        "http"
+    };
+    let public_url = config
+        .server
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("{scheme}://{listening}"));
     let tls = match (&config.server.tls_cert, &config.server.tls_key) {
         (Some(cert), Some(key)) => Some(tls::load(cert, key)?),
         _ => None,
@@ -79,17 +99,21 @@ async fn serve(
         metrics_token: config.metrics.token.clone(),
         error_reports: Arc::new(tokio::sync::Semaphore::new(4)),
         mailer,
-        public_url: config
-            .server
-            .public_url
-            .clone()
-            .unwrap_or_else(|| format!("http://{}", config.server.bind)),
+        origins: browser::Origins::new(&public_url, &config.server.cors_origins),
+        public_url,
+        clock: config.clock.clone(),
+        sessions: startup::session_policy(&config.auth),
+        csrf: palisade_auth::browser::CsrfKey::derive(&secret),
+        sign_in_limits,
+        log_sign_in_links: config.env == config::Environment::Development
+            && config.mail.transport == config::MailTransport::Mailbox,
     };
     let limiter = rate_limit::Limiter::new(
         config.server.rate_limit_per_second,
         config.server.rate_limit_burst,
     );
-    let app = app(state, tls.is_some(), limiter);
+    let cors = state.origins.cors_layer(&config.server.cors_origins);
+    let app = app(state, tls.is_some(), limiter).layer(cors);
     let addr = listener
         .local_addr()
         .map_err(|e| StartupError::Invalid(format!("listener: {e}")))?;

@@ -148,20 +148,50 @@ pub fn mailer(config: &Config) -> Result<palisade_mail::Mailer, StartupError> {
     }
 }
 
-/// Token keys from `auth.jwt_secret`, or (embedded mode only) from `<data_dir>/jwt.key`, generated
-/// with mode 0600 on first use.
-pub fn token_keys(config: &Config) -> Result<TokenKeys, StartupError> {
-    let secret = match (&config.auth.jwt_secret, &config.database.url) {
-        (Some(secret), _) => secret.clone(),
-        (None, None) => load_or_generate_key(&config.database.data_dir.join("jwt.key"))?,
-        (None, Some(_)) => return Err(StartupError::Invalid(
+/// The token signing secret: `auth.jwt_secret`, or (embedded mode only) `<data_dir>/jwt.key`,
+/// generated with mode 0600 on first use. CSRF tokens use a key derived from it.
+pub fn token_secret(config: &Config) -> Result<SecretString, StartupError> {
+    match (&config.auth.jwt_secret, &config.database.url) {
+        (Some(secret), _) => Ok(secret.clone()),
+        (None, None) => load_or_generate_key(&config.database.data_dir.join("jwt.key")),
+        (None, Some(_)) => Err(StartupError::Invalid(
             "auth.jwt_secret (PALISADE_AUTH__JWT_SECRET, e.g. `openssl rand -hex 32`) is required with an external \
                  database"
                 .into(),
         )),
-    };
-    TokenKeys::new(&secret, &config.auth.issuer, &config.auth.audience)
+    }
+}
+
+/// Token keys from [`token_secret`].
+pub fn token_keys(config: &Config) -> Result<TokenKeys, StartupError> {
+    TokenKeys::new(&token_secret(config)?, &config.auth.issuer, &config.auth.audience)
         .map_err(|e| StartupError::Invalid(format!("auth.jwt_secret: {e}")))
+}
+
+pub fn session_policy(auth: &crate::config::AuthSettings) -> crate::state::SessionPolicy {
+    crate::state::SessionPolicy {
+        idle: Duration::from_secs(auth.session_idle_minutes * 60),
+        absolute: Duration::from_secs(auth.session_absolute_hours * 3600),
+        access_token: Duration::from_secs(auth.access_token_minutes * 60),
+        magic_link: Duration::from_secs(auth.magic_link_minutes * 60),
+        open_signup: auth.open_signup,
+    }
+}
+
+/// Sign-in rate limits: in Redis when `PALISADE_REDIS_URL` is set (checked now), else in memory.
+pub async fn sign_in_limits(config: &Config) -> Result<crate::sign_in_limits::SignInLimits, StartupError> {
+    let (per_email, per_ip) = (
+        config.auth.magic_links_per_email_per_hour,
+        config.auth.sign_ins_per_ip_per_hour,
+    );
+    let limits = match &config.redis_url {
+        Some(url) => crate::sign_in_limits::SignInLimits::redis(url, per_email, per_ip)
+            .await
+            .map_err(StartupError::Invalid)?,
+        None => crate::sign_in_limits::SignInLimits::memory(per_email, per_ip),
+    };
+    tracing::info!(backend = limits.backend_name(), "sign-in rate limits");
+    Ok(limits)
 }
 
 fn load_or_generate_key(path: &Path) -> Result<SecretString, StartupError> {

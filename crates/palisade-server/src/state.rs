@@ -1,12 +1,27 @@
 //! Shared request state. Holds the runtime pool behind `Db` (context transactions only).
 use std::sync::{Arc, OnceLock};
 
-use palisade_auth::TokenKeys;
+use std::time::Duration;
+
+use palisade_auth::browser::CsrfKey;
+use palisade_auth::{Clock, TokenKeys};
 use palisade_db::Db;
 use palisade_jobs::StatusBoard;
 use secrecy::SecretString;
 
+use crate::browser::Origins;
 use crate::metrics::Metrics;
+use crate::sign_in_limits::SignInLimits;
+
+/// Session lifetimes and sign-in rules (`auth.*`).
+#[derive(Clone, Debug)]
+pub struct SessionPolicy {
+    pub idle: Duration,
+    pub absolute: Duration,
+    pub access_token: Duration,
+    pub magic_link: Duration,
+    pub open_signup: bool,
+}
 
 #[derive(Clone)]
 pub struct AppState {
@@ -24,4 +39,12 @@ pub struct AppState {
     pub mailer: palisade_mail::Mailer,
     /// The address people use to reach this server (links in emails).
     pub public_url: String,
+    pub clock: Clock,
+    pub sessions: SessionPolicy,
+    pub csrf: CsrfKey,
+    pub origins: Origins,
+    pub sign_in_limits: SignInLimits,
+    /// Development with the local mailbox: sign-in links are also printed to the server log, so a
+    /// developer can sign in without opening the mailbox directory.
+    pub log_sign_in_links: bool,
 }

@@ -18,6 +18,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub db: TestDb,
     pub keys: TokenKeys,
+    /// The server's clock: starts at the real time and moves only with `clock.advance(..)`.
+    pub clock: palisade_auth::ManualClock,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<Result<(), palisade_server::StartupError>>>,
 }
@@ -35,6 +37,8 @@ pub fn test_config(db: &TestDb, secret: &SecretString) -> Config {
     config.server.rate_limit_per_second = 0;
     // Background jobs are driven with `palisade_jobs::Jobs::run_once`, not by timers.
     config.jobs.enabled = false;
+    // Matrices sign in many times from one address; the sign-in limit tests set their own.
+    config.auth.sign_ins_per_ip_per_hour = 10_000;
     config
 }
 
@@ -53,6 +57,19 @@ impl TestApp {
             .iter()
             .map(|p| std::fs::read_to_string(p).unwrap())
             .collect()
+    }
+
+    /// Waits (up to 10 s) until at least `count` mails were written: some mail is sent off the
+    /// request path (sign-in links), so it lands shortly after the response.
+    pub async fn wait_for_mails(&self, count: usize) -> Vec<String> {
+        for _ in 0..400 {
+            let mails = self.mails();
+            if mails.len() >= count {
+                return mails;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("expected {count} mail(s), found {}", self.mails().len());
     }
 
     pub fn world(&self) -> &World {
@@ -103,6 +120,8 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         .tempdir_in("/tmp")
         .unwrap();
     config.mail.mailbox_dir = Some(mailbox.path().to_path_buf());
+    let clock = palisade_auth::ManualClock::default();
+    config.clock = clock.clock();
     adjust(&mut config);
     let keys = TokenKeys::new(&secret, &config.auth.issuer, &config.auth.audience).unwrap();
     let tls = config.server.tls_cert.is_some();
@@ -145,6 +164,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         client,
         db,
         keys,
+        clock,
         shutdown: Some(tx),
         server: Some(server),
     }

@@ -19,10 +19,12 @@ mod cluster;
 mod fake_resend;
 mod fake_smtp;
 pub mod matrix;
+mod redis_server;
 mod world;
 
 pub use app::{spawn_app, spawn_app_with, test_config, TestApp};
 pub use cluster::{test_db, TestDb};
 pub use fake_resend::{FakeResend, ReceivedMail};
 pub use fake_smtp::{FakeSmtp, SmtpMessage};
-pub use world::{Who, World};
+pub use redis_server::RedisServer;
+pub use world::{fixture_hash, Who, World};

@@ -69,7 +69,9 @@ impl std::fmt::Display for Mismatch {
 }
 
 fn substitute(sql: &str, w: &World) -> String {
-    let pairs: [(&str, String); 29] = [
+    let pairs: [(&str, String); 31] = [
+        ("{session_a1}", w.session_a1.to_string()),
+        ("{session_a2}", w.session_a2.to_string()),
         ("{tenant_a}", w.tenant_a.to_string()),
         ("{tenant_b}", w.tenant_b.to_string()),
         ("{admin_a}", w.admin_a.to_string()),
@@ -473,4 +475,53 @@ pub static CASES: &[Case] = &[
     case!("palisade_meta.schema_migrations", Auth, "select count(*) from palisade_meta.schema_migrations where version = 1", Rows(1)),
     case!("palisade_meta.schema_migrations", RepA1, "select count(*) from palisade_meta.schema_migrations", Denied),
     case!("palisade_meta.schema_migrations", Auth, "delete from palisade_meta.schema_migrations", Denied),
+    // sessions (auth schema): people read their own sessions, never a secret hash; every change goes
+    // through the sign-in functions, which only app_auth (sign-in) and app_user (own sessions) may call.
+    case!("auth.sessions", RepA1, "select count(*) from auth.sessions", Rows(1)),
+    case!("auth.sessions", RepA2, "select count(*) from auth.sessions", Rows(1)),
+    case!("auth.sessions", AdminA, "select count(*) from auth.sessions", Rows(0)),
+    case!("auth.sessions", RepA1, "select count(secret_hash) from auth.sessions", Denied),
+    case!("auth.sessions", RepA1, "update auth.sessions set ended_at = null, end_reason = null", Denied),
+    case!("auth.sessions", RepA1, "delete from auth.sessions", Denied),
+    case!("auth.sessions", RepA1, "insert into auth.sessions (id, user_id, kind, method, created_at, last_seen_at, expires_at) values (gen_random_uuid(), '{rep_a1}', 'api', 'magic_link', now(), now(), now() + interval '1 day')", Denied),
+    case!("auth.sessions", ServiceA, "select count(*) from auth.sessions", Denied),
+    case!("auth.sessions", Auth, "select count(*) from auth.sessions", Denied),
+    case!("auth.sessions", ReportingA, "select count(*) from auth.sessions", Denied),
+    // The session gate: live with the right secret, by its own person, within the idle limit.
+    case!("auth.sessions", RepA1, "select ctx.session_gate('{session_a1}', sha256('fixture-session-a1'), now(), interval '1000 days')::int::bigint", Rows(1)),
+    case!("auth.sessions", RepA1, "select ctx.session_gate('{session_a1}', sha256('wrong'), now(), interval '1000 days')::int::bigint", Rows(0)),
+    case!("auth.sessions", RepA1, "select ctx.session_gate('{session_a1}', null, now(), interval '1000 days')::int::bigint", Rows(0)),
+    case!("auth.sessions", RepA2, "select ctx.session_gate('{session_a1}', sha256('fixture-session-a1'), now(), interval '1000 days')::int::bigint", Rows(0)),
+    case!("auth.sessions", RepA1, "select ctx.session_gate('{session_a1}', sha256('fixture-session-a1'), now() + interval '91 days', interval '1000 days')::int::bigint", Rows(0)),
+    case!("auth.sessions", RepA2, "select ctx.session_gate('{session_a2}', null, now(), interval '1000 days')::int::bigint", Rows(1)),
+    case!("auth.sessions", RepA2, "select ctx.session_gate('{session_a2}', null, now() + interval '2 hours', interval '1 hour')::int::bigint", Rows(0)),
+    case!("auth.sessions", ServiceA, "select ctx.session_gate('{session_a1}', sha256('fixture-session-a1'), now(), interval '1 day')", Denied),
+    // Ending sessions: your own only; admins end a member's; sign-in functions are for app_auth.
+    case!("auth.sessions", RepA1, "select auth.end_my_sessions('{session_a2}', null, now())::bigint", Rows(0)),
+    case!("auth.sessions", RepA1, "select auth.end_my_sessions('{session_a1}', null, now())::bigint", Rows(1)),
+    case!("auth.sessions", AdminA, "select app.end_member_sessions('{rep_a1}', now())::bigint", Rows(1)),
+    case!("auth.sessions", ManagerA, "select app.end_member_sessions('{rep_a1}', now())", Denied),
+    case!("auth.sessions", AdminB, "select app.end_member_sessions('{rep_a1}', now())", Expect::Sqlstate("PA404")),
+    case!("auth.sessions", RepA1, "select auth.open_session('{rep_a1}', 'api', 'magic_link', sha256('x'), now(), interval '1 day', '', null)", Denied),
+    case!("auth.sessions", System, "select auth.purge_expired(now())", Expect::Ok),
+    case!("auth.sessions", ServiceA, "select auth.purge_expired(now())", Denied),
+    // Refresh tokens: rotation through auth.refresh_session only; a used token ends the family.
+    case!("auth.refresh_tokens", Auth, "select count(*) from auth.refresh_session(sha256('fixture-refresh-a2-next'), sha256('n'), now(), interval '1 day', null) where outcome = 'ok'", Rows(1)),
+    case!("auth.refresh_tokens", Auth, "select count(*) from auth.refresh_session(sha256('fixture-refresh-a2'), sha256('n'), now(), interval '1 day', null) where outcome = 'reused'", Rows(1)),
+    case!("auth.refresh_tokens", Auth, "select count(*) from auth.refresh_session(sha256('unknown'), sha256('n'), now(), interval '1 day', null) where outcome = 'invalid'", Rows(1)),
+    case!("auth.refresh_tokens", Auth, "select count(*) from auth.refresh_tokens", Denied),
+    case!("auth.refresh_tokens", RepA2, "select count(*) from auth.refresh_tokens", Denied),
+    case!("auth.refresh_tokens", RepA2, "select count(*) from auth.refresh_session(sha256('fixture-refresh-a2-next'), sha256('n'), now(), interval '1 day', null)", Denied),
+    // Magic links: requested and consumed through the functions; nobody reads the table.
+    case!("auth.magic_links", Auth, "select auth.request_magic_link('rep-a1@a.test', sha256('m'), sha256('n'), now(), interval '10 minutes', false)::int::bigint", Rows(1)),
+    case!("auth.magic_links", Auth, "select auth.request_magic_link('invitee@a.test', sha256('m'), sha256('n'), now(), interval '10 minutes', false)::int::bigint", Rows(1)),
+    case!("auth.magic_links", Auth, "select auth.request_magic_link('stranger@x.test', sha256('m'), sha256('n'), now(), interval '10 minutes', false)::int::bigint", Rows(0)),
+    case!("auth.magic_links", Auth, "select auth.request_magic_link('stranger@x.test', sha256('m'), sha256('n'), now(), interval '10 minutes', true)::int::bigint", Rows(1)),
+    case!("auth.magic_links", Auth, "select count(*) from auth.consume_magic_link(sha256('fixture-link'), sha256('fixture-nonce'), 'api', sha256('r'), now(), interval '1 day', '', null)", Rows(1)),
+    case!("auth.magic_links", Auth, "select count(*) from auth.consume_magic_link(sha256('fixture-link'), sha256('other-browser'), 'api', sha256('r'), now(), interval '1 day', '', null)", Rows(0)),
+    case!("auth.magic_links", Auth, "select count(*) from auth.consume_magic_link(sha256('fixture-link'), sha256('fixture-nonce'), 'api', sha256('r'), now() + interval '2 hours', interval '1 day', '', null)", Rows(0)),
+    case!("auth.magic_links", Auth, "select count(*) from auth.consume_magic_link(sha256('fixture-link-a1'), sha256('fixture-nonce'), 'api', sha256('r'), now(), interval '1 day', '', null)", Rows(0)),
+    case!("auth.magic_links", Auth, "select count(*) from auth.magic_links", Denied),
+    case!("auth.magic_links", RepA1, "select count(*) from auth.magic_links", Denied),
+    case!("auth.magic_links", RepA1, "select auth.request_magic_link('rep-a1@a.test', sha256('m'), sha256('n'), now(), interval '10 minutes', false)", Denied),
 ];

@@ -7,6 +7,7 @@
 use palisade_core::audit::{access, incidents, platform_errors};
 use palisade_core::crm::{deals, interactions, leads};
 use palisade_core::private::{coaching, drafts, voice};
+use palisade_core::sessions::{self, ClientKind};
 use palisade_core::tenancy::{self, NewMember, NewTenant};
 use palisade_db::connect::{connect_once, Target};
 use palisade_db::{ContextRole, Db, Principal, Purpose, TenantId, TenantRole, Tx, UserId};
@@ -78,6 +79,17 @@ pub struct World {
     pub voice_b1: Uuid,
     /// Declared by admin_b (a platform admin), affecting tenant A.
     pub incident: Uuid,
+    /// rep_a1's browser session; its cookie secret hashes to `sha256('fixture-session-a1')`.
+    pub session_a1: Uuid,
+    /// rep_a2's API session: refresh token `fixture-refresh-a2` was used (rotated) once, and
+    /// `fixture-refresh-a2-next` is live.
+    pub session_a2: Uuid,
+}
+
+/// SHA-256 of a fixture secret, as the sign-in functions expect it.
+pub fn fixture_hash(text: &str) -> [u8; 32] {
+    use sha2::Digest;
+    sha2::Sha256::digest(text.as_bytes()).into()
 }
 
 async fn user_tx(db: &Db, user: UserId, tenant: Option<TenantId>) -> Tx {
@@ -370,6 +382,83 @@ impl World {
             tx.commit().await.unwrap();
         }
 
+        // Sessions through the sign-in functions: a browser session for rep_a1, an API session for rep_a2
+        // whose first refresh token was rotated, and one pending magic link for rep_a1.
+        let h = fixture_hash;
+        let day = std::time::Duration::from_secs(86_400);
+        let origin = palisade_core::sessions::Origin::default();
+        let sign_in = async |email: &str, link: &str, kind, secret: &str| {
+            let now = chrono::Utc::now();
+            let mut tx = db.auth().await.unwrap();
+            let sent = sessions::request_magic_link(
+                &mut tx,
+                email,
+                &h(link),
+                &h("fixture-nonce"),
+                now,
+                day / 48,
+                false,
+            )
+            .await
+            .unwrap();
+            assert!(sent);
+            let signed_in = sessions::consume_magic_link(
+                &mut tx,
+                &h(link),
+                &h("fixture-nonce"),
+                kind,
+                &h(secret),
+                now,
+                day * 90,
+                &origin,
+            )
+            .await
+            .unwrap()
+            .unwrap();
+            tx.commit().await.unwrap();
+            signed_in.session_id
+        };
+        let session_a1 = sign_in(
+            "rep-a1@a.test",
+            "fixture-link-a1",
+            ClientKind::Browser,
+            "fixture-session-a1",
+        )
+        .await;
+        let session_a2 = sign_in(
+            "rep-a2@a.test",
+            "fixture-link-a2",
+            ClientKind::Api,
+            "fixture-refresh-a2",
+        )
+        .await;
+        {
+            let mut tx = db.auth().await.unwrap();
+            let rotated = sessions::refresh(
+                &mut tx,
+                &h("fixture-refresh-a2"),
+                &h("fixture-refresh-a2-next"),
+                chrono::Utc::now(),
+                day,
+                None,
+            )
+            .await
+            .unwrap();
+            assert!(matches!(rotated, sessions::Refreshed::Rotated(_)));
+            sessions::request_magic_link(
+                &mut tx,
+                "rep-a1@a.test",
+                &h("fixture-link"),
+                &h("fixture-nonce"),
+                chrono::Utc::now(),
+                std::time::Duration::from_secs(3600),
+                false,
+            )
+            .await
+            .unwrap();
+            tx.commit().await.unwrap();
+        }
+
         World {
             tenant_a,
             tenant_b,
@@ -400,6 +489,8 @@ impl World {
             voice_a2,
             voice_b1,
             incident,
+            session_a1,
+            session_a2,
         }
     }
 }

@@ -109,3 +109,26 @@ pub async fn remove(admin: Admin, ip: ClientIp, ApiPath(user_id): ApiPath<Uuid>)
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct SessionsEnded {
+    pub ended: i32,
+}
+
+/// End every session of a member (admins): they must sign in again. Logged in the access log.
+/// Someone who was never a member of your tenant is 404.
+#[utoipa::path(delete, path = "/api/v1/members/{user_id}/sessions", tag = "members", security(("bearer" = [])),
+    params(("user_id" = Uuid, Path)),
+    responses((status = 200, body = SessionsEnded), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn end_sessions(
+    axum::extract::State(state): axum::extract::State<crate::state::AppState>,
+    admin: Admin,
+    ApiPath(user_id): ApiPath<Uuid>,
+) -> ApiResult<Json<SessionsEnded>> {
+    let mut tx = admin.begin().await?;
+    let ended =
+        palisade_core::sessions::end_member_sessions(&mut tx, UserId::from_uuid(user_id), state.clock.now())
+            .await?;
+    tx.commit().await?;
+    Ok(Json(SessionsEnded { ended }))
+}

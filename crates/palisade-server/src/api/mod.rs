@@ -1,6 +1,7 @@
 //! The JSON API and its OpenAPI document. Every route is registered through `OpenApiRouter`, so the
 //! document lists every route the server answers (the HTTP matrix test relies on that).
 mod audit;
+mod auth;
 mod dashboard;
 mod deals;
 mod health;
@@ -9,6 +10,7 @@ mod invitations;
 mod leads;
 mod me;
 mod members;
+mod my_sessions;
 mod platform;
 mod tenants;
 
@@ -18,6 +20,11 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::state::AppState;
+
+// The landing page shares the sign-in code with the JSON API.
+pub(crate) use auth::{
+    consume as auth_consume, session_cookie as auth_session_cookie, user_agent as auth_user_agent,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -51,6 +58,18 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(health::readyz))
         .routes(routes!(health::openapi))
         .routes(routes!(crate::metrics_route::metrics))
+        .routes(routes!(auth::request_magic_link))
+        .routes(routes!(auth::consume_magic_link))
+        .routes(routes!(auth::refresh))
+        .routes(routes!(auth::current))
+        .routes(routes!(auth::logout))
+        .routes(routes!(
+            crate::web::magic_link::landing,
+            crate::web::magic_link::finish
+        ))
+        .routes(routes!(my_sessions::list, my_sessions::end_others))
+        .routes(routes!(my_sessions::end_one))
+        .routes(routes!(members::end_sessions))
         .routes(routes!(tenants::create, tenants::list))
         .routes(routes!(audit::list_events))
         .routes(routes!(audit::list_access))

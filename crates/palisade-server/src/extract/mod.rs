@@ -5,7 +5,7 @@ mod client_ip;
 mod input;
 mod request_id;
 
-pub use auth::{Admin, Caller, Manager, Member};
+pub use auth::{Admin, Caller, Manager, Member, TENANT_HEADER};
 pub use client_ip::ClientIp;
 pub use input::{ApiJson, ApiPath, ApiQuery};
 pub use request_id::{request_id_layer, RequestId};

@@ -10,6 +10,7 @@ mod http_matrix;
 mod invitations;
 mod misc;
 mod private_data;
+mod sign_in;
 mod tokens;
 
 use palisade_testkit::{TestApp, Who};

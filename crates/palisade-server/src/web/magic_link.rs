@@ -1,0 +1,133 @@
+//! The page a magic link opens. Opening it signs nobody in (mail scanners and link previews fetch
+//! links); the button posts the token back from this browser, which holds the nonce cookie.
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode, Uri};
+use axum::response::Response;
+use palisade_auth::browser::{BrowserSession, NONCE_COOKIE};
+use palisade_auth::OpaqueSecret;
+use palisade_core::sessions::{ClientKind, Origin};
+use serde::Deserialize;
+
+use super::page::{message, render};
+use crate::browser;
+use crate::extract::{ClientIp, RequestId};
+use crate::state::AppState;
+
+#[derive(Template)]
+#[template(path = "magic_link.html")]
+struct Landing<'a> {
+    token: &'a str,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TokenForm {
+    token: String,
+}
+
+fn bad_link() -> Response {
+    message(
+        StatusCode::BAD_REQUEST,
+        "This sign-in link does not work",
+        "It is incomplete, expired or already used, or it was opened in another browser than the one \
+         where you asked for it. Ask for a new link.",
+    )
+}
+
+fn token_from(text: &str) -> Option<String> {
+    let form: TokenForm = serde_urlencoded::from_str(text).ok()?;
+    OpaqueSecret::parse(&form.token).map(|_| form.token)
+}
+
+/// The landing page: a button that finishes signing in.
+#[utoipa::path(get, path = "/auth/magic-link", tag = "web", params(("token" = String, Query)),
+    responses((status = 200, description = "HTML page"), (status = 400, description = "HTML page")))]
+pub async fn landing(uri: Uri) -> Response {
+    match token_from(uri.query().unwrap_or("")) {
+        Some(token) => render(StatusCode::OK, &Landing { token: &token }),
+        None => bad_link(),
+    }
+}
+
+/// The landing page's form: consumes the link and sets the session cookie.
+#[utoipa::path(post, path = "/auth/magic-link", tag = "web",
+    request_body(content = String, content_type = "application/x-www-form-urlencoded"),
+    responses((status = 200, description = "HTML page"), (status = 400, description = "HTML page"),
+              (status = 415, description = "HTML page")))]
+pub async fn finish(
+    State(state): State<AppState>,
+    RequestId(correlation): RequestId,
+    ip: ClientIp,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let form = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(';')
+                .next()
+                .is_some_and(|t| t.trim() == "application/x-www-form-urlencoded")
+        });
+    if !form {
+        return message(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "This sign-in link does not work",
+            "Sign in from the page the link opens.",
+        );
+    }
+    let Some(token) = std::str::from_utf8(&body).ok().and_then(token_from) else {
+        return bad_link();
+    };
+    let nonce = browser::cookie(&headers, NONCE_COOKIE);
+    let origin = Origin {
+        user_agent: super::super::api::auth_user_agent(&headers),
+        client_ip: ip.0,
+    };
+    let secret = OpaqueSecret::generate();
+    let signed_in = match crate::api::auth_consume(
+        &state,
+        correlation,
+        &token,
+        nonce.as_deref(),
+        ClientKind::Browser,
+        &secret,
+        &origin,
+    )
+    .await
+    {
+        Ok(Some(signed_in)) => signed_in,
+        Ok(None) => return bad_link(),
+        Err(e) if e.status == StatusCode::TOO_MANY_REQUESTS => {
+            return message(
+                StatusCode::TOO_MANY_REQUESTS,
+                "Too many attempts",
+                "Wait a while, then ask for a new link.",
+            )
+        }
+        Err(_) => {
+            return message(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Sign-in is unavailable",
+                "Please try again in a moment.",
+            )
+        }
+    };
+    let session = BrowserSession {
+        session_id: signed_in.session_id,
+        user_id: signed_in.user_id,
+        secret,
+    };
+    let mut response = message(
+        StatusCode::OK,
+        "You are signed in",
+        "You can close this page and return to Palisade.",
+    );
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        crate::api::auth_session_cookie(&state, &session),
+    );
+    response
+}
