@@ -19,12 +19,14 @@ create table auth.sessions (
   -- The person had a second factor when signing in: the session does nothing until it is verified.
   mfa_required    boolean not null default false,
   mfa_verified_at timestamptz,
+  -- Five wrong codes end a session that is waiting for its second factor.
+  mfa_failures    integer not null default 0,
   created_at      timestamptz not null,
   last_seen_at    timestamptz not null,
   expires_at      timestamptz not null,
   ended_at        timestamptz,
   end_reason      text check (end_reason in ('logout', 'ended_by_user', 'ended_by_admin', 'refresh_reuse',
-                                             'user_disabled')),
+                                             'user_disabled', 'mfa_failures')),
   user_agent      text not null default '' check (char_length(user_agent) <= 200),
   client_ip       inet,
   check ((kind = 'browser') = (secret_hash is not null)),
@@ -55,6 +57,43 @@ create table auth.magic_links (
 );
 create index magic_links_expires_idx on auth.magic_links (expires_at);
 
+-- Second factors (used from migration 0011): TOTP secrets arrive sealed (AES-256-GCM, palisade-crypto)
+-- and are opened only by the server; recovery codes are stored as SHA-256 hashes. No runtime role can
+-- read either column.
+create table auth.totp_factors (
+  user_id        uuid primary key references app.users (id) on delete cascade,
+  secret_sealed  bytea not null,
+  key_id         text not null,
+  -- Null while enrolling: the first correct code confirms the factor.
+  confirmed_at   timestamptz,
+  -- The newest time step accepted: an older or equal step is refused, so each code works once.
+  last_used_step bigint not null default 0,
+  created_at     timestamptz not null
+);
+
+create table auth.recovery_codes (
+  user_id   uuid not null references app.users (id) on delete cascade,
+  code_hash bytea not null check (octet_length(code_hash) = 32),
+  used_at   timestamptz,
+  primary key (user_id, code_hash)
+);
+
+alter table auth.totp_factors enable row level security;
+alter table auth.totp_factors force row level security;
+alter table auth.recovery_codes enable row level security;
+alter table auth.recovery_codes force row level security;
+
+-- People see whether they have a factor and how many codes are left; never a secret or a hash.
+grant select (user_id, key_id, confirmed_at, created_at) on auth.totp_factors to app_user;
+grant select (user_id, used_at) on auth.recovery_codes to app_user;
+create policy totp_factors_own on auth.totp_factors for select to app_user
+  using (user_id = (select ctx.user_id()));
+create policy recovery_codes_own on auth.recovery_codes for select to app_user
+  using (user_id = (select ctx.user_id()));
+grant select, insert, update, delete on auth.totp_factors, auth.recovery_codes to palisade_definer;
+create policy totp_factors_definer on auth.totp_factors to palisade_definer using (true) with check (true);
+create policy recovery_codes_definer on auth.recovery_codes to palisade_definer using (true) with check (true);
+
 alter table auth.sessions enable row level security;
 alter table auth.sessions force row level security;
 alter table auth.refresh_tokens enable row level security;
@@ -77,31 +116,14 @@ create policy magic_links_definer on auth.magic_links to palisade_definer using 
 alter table audit.access_events drop constraint access_events_action_check;
 alter table audit.access_events add constraint access_events_action_check check (action in (
   'audit_export', 'data_export', 'phone_reveal', 'secret_decrypt', 'sign_in', 'sign_in_failed', 'sign_out',
-  'sessions_ended', 'refresh_token_reuse', 'mfa_change', 'role_change', 'member_added', 'member_removed',
-  'settings_change', 'audit_redaction'));
+  'sessions_ended', 'refresh_token_reuse', 'mfa_change', 'mfa_verified', 'mfa_failed', 'role_change',
+  'member_added', 'member_removed', 'settings_change', 'audit_redaction'));
 
 reset role;
 set local role palisade_definer;
 
--- Membership checks also refuse disabled people (replaces 0002's definitions; same signatures).
-create or replace function ctx.tenant_role() returns text
-language plpgsql stable security definer set search_path = '' as $$
-declare
-  v_role text;
-begin
-  select m.role into v_role
-  from app.memberships m
-  join app.tenants t on t.id = m.tenant_id
-  join app.users u on u.id = m.user_id
-  where m.tenant_id = nullif(pg_catalog.current_setting('palisade.tenant_id', true), '')::uuid
-    and m.user_id = nullif(pg_catalog.current_setting('palisade.user_id', true), '')::uuid
-    and m.status = 'active'
-    and t.status = 'active'
-    and u.disabled_at is null;
-  return v_role;
-end
-$$;
-
+-- "My tenants" also leaves out disabled people (replaces 0002's definition; ctx.tenant_role() is
+-- replaced in 0011, with the second-factor rule).
 create or replace function ctx.member_tenant_ids() returns uuid[]
 language plpgsql stable security definer set search_path = '' as $$
 declare
@@ -167,13 +189,15 @@ create function auth.open_session(p_user uuid, p_kind text, p_method text, p_sec
 language plpgsql volatile security definer set search_path = '' as $$
 declare
   v_id uuid := pg_catalog.gen_random_uuid();
+  -- A person with a confirmed second factor: the session waits for it.
+  v_mfa boolean := exists (select from auth.totp_factors f where f.user_id = p_user and f.confirmed_at is not null);
 begin
   if p_lifetime is null or p_lifetime < interval '5 minutes' or p_lifetime > interval '90 days' then
     raise exception 'a session lasts 5 minutes to 90 days' using errcode = '22023';
   end if;
   insert into auth.sessions (id, user_id, kind, secret_hash, method, mfa_required, created_at, last_seen_at,
                              expires_at, user_agent, client_ip)
-  values (v_id, p_user, p_kind, case when p_kind = 'browser' then p_secret_hash end, p_method, false, p_now, p_now,
+  values (v_id, p_user, p_kind, case when p_kind = 'browser' then p_secret_hash end, p_method, v_mfa, p_now, p_now,
           p_now + p_lifetime, pg_catalog.left(coalesce(p_user_agent, ''), 200), p_client_ip);
   if p_kind = 'api' then
     insert into auth.refresh_tokens (token_hash, session_id, issued_at) values (p_secret_hash, v_id, p_now);
@@ -265,16 +289,17 @@ $$;
 
 -- The session gate, pipelined before the first statement of every session-authenticated request (as
 -- app_user). A browser session proves itself with the hash of its cookie secret; an API session with
--- an access token the server signed (p_secret_hash null). When the session is not live — ended,
--- past its absolute or idle limit, its person disabled, or awaiting its second factor — the gate
--- clears the context's user, so the statements that follow in the same flight see nothing, and
--- returns false. Otherwise it marks the session seen (at most once a minute, never waiting for a
--- lock) and returns true.
+-- an access token the server signed (p_secret_hash null). Answers 'ok', 'mfa_pending' (live, but its
+-- second factor is not verified yet) or 'ended' (no such session for this person, ended, past its
+-- absolute or idle limit, or its person disabled). Unless 'ok', it clears the context's user and
+-- tenant, so the statements that follow in the same flight see nothing. When 'ok' it marks the
+-- session seen (at most once a minute, never waiting for a lock).
 create function ctx.session_gate(p_session uuid, p_secret_hash bytea, p_now timestamptz, p_idle interval)
-returns boolean
+returns text
 language plpgsql volatile security definer set search_path = '' as $$
 declare
   v_user uuid := nullif(pg_catalog.current_setting('palisade.user_id', true), '')::uuid;
+  v_state text := 'ended';
   s record;
 begin
   select x.kind, x.secret_hash, x.last_seen_at, x.mfa_required, x.mfa_verified_at into s
@@ -282,12 +307,13 @@ begin
   join app.users u on u.id = x.user_id
   where x.id = p_session and x.user_id = v_user and x.ended_at is null and p_now < x.expires_at
     and p_now < x.last_seen_at + p_idle and u.disabled_at is null;
-  if not found
-     or (case when p_secret_hash is null then s.kind <> 'api' else s.secret_hash is distinct from p_secret_hash end)
-     or (s.mfa_required and s.mfa_verified_at is null) then
+  if found and (case when p_secret_hash is null then s.kind = 'api' else s.secret_hash = p_secret_hash end) then
+    v_state := case when s.mfa_required and s.mfa_verified_at is null then 'mfa_pending' else 'ok' end;
+  end if;
+  if v_state <> 'ok' then
     perform pg_catalog.set_config('palisade.user_id', '', true);
     perform pg_catalog.set_config('palisade.tenant_id', '', true);
-    return false;
+    return v_state;
   end if;
   perform pg_catalog.set_config('palisade.session_id', p_session::text, true);
   perform pg_catalog.set_config('palisade.session_mfa', case when s.mfa_verified_at is null then '' else 'on' end,
@@ -296,7 +322,7 @@ begin
     update auth.sessions x set last_seen_at = p_now
     where x.id = (select y.id from auth.sessions y where y.id = p_session for update skip locked);
   end if;
-  return true;
+  return 'ok';
 end
 $$;
 

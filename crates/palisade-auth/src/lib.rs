@@ -5,6 +5,7 @@ pub mod browser;
 mod clock;
 mod secret;
 mod tokens;
+pub mod totp;
 
 pub use clock::{Clock, ManualClock};
 pub use secret::OpaqueSecret;

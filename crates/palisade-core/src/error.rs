@@ -10,8 +10,20 @@ pub enum CoreError {
     /// The request's session is over (ended, expired, or its person disabled).
     #[error("the session has ended")]
     SessionEnded,
+    /// The session waits for its second factor (`POST /api/v1/auth/mfa`).
+    #[error("the second factor is not verified")]
+    MfaPending,
+    /// The tenant requires a verified second factor for managers and admins.
+    #[error("this tenant requires a verified second factor")]
+    MfaRequired,
     #[error("{0}")]
     Forbidden(&'static str),
+    /// Forbidden for a reason the caller can fix, named by a stable code.
+    #[error("{message}")]
+    Refused {
+        code: &'static str,
+        message: &'static str,
+    },
     #[error("{message}")]
     Conflict {
         code: &'static str,
@@ -38,6 +50,8 @@ impl From<DbError> for CoreError {
             DbError::NotFound => Self::NotFound,
             DbError::NotMember => Self::NotMember,
             DbError::SessionEnded => Self::SessionEnded,
+            DbError::MfaPending => Self::MfaPending,
+            DbError::MfaRequired => Self::MfaRequired,
             DbError::PermissionDenied => Self::Forbidden("you are not allowed to do this"),
             DbError::Unique { constraint } if constraint == "tenants_slug_key" => Self::Conflict {
                 code: "slug_taken",
@@ -69,6 +83,12 @@ impl From<DbError> for CoreError {
                 message: "the last admin of a tenant cannot be demoted or removed",
             },
             DbError::Rule { code, .. } if code == "PA404" => Self::NotFound,
+            DbError::Rule { code, .. } if code == "PA403" => Self::Refused {
+                code: "reauthentication_required",
+                message:
+                    "sign in again, or verify your second factor (POST /api/v1/auth/mfa), within the last \
+                          10 minutes to change your second factor",
+            },
             other => Self::Db(other),
         }
     }

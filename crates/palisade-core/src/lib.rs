@@ -6,6 +6,7 @@ pub mod crm;
 pub mod dashboard;
 mod error;
 pub mod invitations;
+pub mod mfa;
 pub mod page;
 mod page_query;
 pub mod private;

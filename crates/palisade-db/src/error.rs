@@ -13,6 +13,12 @@ pub enum DbError {
     /// awaiting a second factor); nothing ran as its person.
     #[error("the session is no longer valid")]
     SessionEnded,
+    /// The session is live but its second factor has not been verified yet.
+    #[error("the session's second factor is not verified")]
+    MfaPending,
+    /// The tenant requires a verified second factor for the caller's role, and this session has none.
+    #[error("this tenant requires a verified second factor")]
+    MfaRequired,
     #[error("unique constraint {constraint} violated")]
     Unique { constraint: String },
     #[error("foreign key {constraint} violated")]

@@ -35,7 +35,10 @@ impl ContextRole {
 }
 
 /// Sent with the first statement of a user context acting in a tenant.
-pub const MEMBERSHIP_CHECK: &str = "select ctx.tenant_role()";
+/// The role is null for a non-member — and for an admin or manager of a tenant that requires a
+/// second factor while the session has not verified one, which the second column tells apart.
+pub const MEMBERSHIP_CHECK: &str =
+    "select r, case when r is null then ctx.mfa_blocked() end from ctx.tenant_role() r";
 
 /// Sent after the context statement when the caller came with a session: clears the context's user
 /// unless the session is live (migration 0010), so nothing after it runs as that person.
@@ -66,6 +69,8 @@ pub(crate) struct Context {
 enum Refusal {
     NotMember,
     SessionEnded,
+    MfaPending,
+    MfaRequired,
 }
 
 impl Refusal {
@@ -73,6 +78,8 @@ impl Refusal {
         match self {
             Self::NotMember => DbError::NotMember,
             Self::SessionEnded => DbError::SessionEnded,
+            Self::MfaPending => DbError::MfaPending,
+            Self::MfaRequired => DbError::MfaRequired,
         }
     }
 }
@@ -228,7 +235,7 @@ impl Tx {
                         let row = client
                             .query_one(stmt, &[&s.session_id, &hash, &s.now, &idle])
                             .await?;
-                        row.try_get::<_, bool>(0).map(Some)
+                        row.try_get::<_, String>(0).map(Some)
                     }
                     None => Ok(None),
                 }
@@ -246,9 +253,14 @@ impl Tx {
         set?;
         // Whatever the statement returned, a caller refused here gets nothing of it, and nothing
         // more runs (the transaction can only roll back).
-        if gate? == Some(false) {
-            self.refused = Some(Refusal::SessionEnded);
-            return Err(DbError::SessionEnded);
+        let refusal = match gate?.as_deref() {
+            None | Some("ok") => None,
+            Some("mfa_pending") => Some(Refusal::MfaPending),
+            Some(_) => Some(Refusal::SessionEnded),
+        };
+        if let Some(refusal) = refusal {
+            self.refused = Some(refusal);
+            return Err(refusal.error());
         }
         if let Some(row) = role? {
             let role = row
@@ -256,8 +268,12 @@ impl Tx {
                 .as_deref()
                 .and_then(TenantRole::parse);
             let Some(role) = role else {
-                self.refused = Some(Refusal::NotMember);
-                return Err(DbError::NotMember);
+                let refusal = match row.try_get::<_, Option<bool>>(1)? {
+                    Some(true) => Refusal::MfaRequired,
+                    _ => Refusal::NotMember,
+                };
+                self.refused = Some(refusal);
+                return Err(refusal.error());
             };
             self.role = Some(role);
         }

@@ -27,6 +27,11 @@ pub struct Config {
     /// `PALISADE_REDIS_URL`: share the sign-in rate limits between instances through Redis. Unset:
     /// each instance limits in memory.
     pub redis_url: Option<SecretString>,
+    /// `PALISADE_KEYS`: the keyring sealing secrets at rest, `id:base64,…` (32-byte keys; the first
+    /// is active). `palisade keys generate` prints one.
+    pub keys: Option<SecretString>,
+    /// `PALISADE_KEY_FILE`: a mode-0600 file holding the keyring instead.
+    pub key_file: Option<PathBuf>,
     /// The clock sign-in and sessions run on (not configurable from outside; tests set a manual one).
     #[serde(skip)]
     pub clock: palisade_auth::Clock,
@@ -265,6 +270,8 @@ impl Config {
         let known_section = |key: &str| {
             key.eq_ignore_ascii_case("env")
                 || key.eq_ignore_ascii_case("redis_url")
+                || key.eq_ignore_ascii_case("keys")
+                || key.eq_ignore_ascii_case("key_file")
                 || key
                     .split_once("__")
                     .is_some_and(|(section, _)| SECTIONS.contains(&section.to_ascii_lowercase().as_str()))

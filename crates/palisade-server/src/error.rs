@@ -90,7 +90,19 @@ impl From<CoreError> for ApiError {
                 "session_ended",
                 "your session has ended or expired; sign in again",
             ),
+            CoreError::MfaPending => Self::new(
+                StatusCode::UNAUTHORIZED,
+                "mfa_pending",
+                "verify your second factor first: POST /api/v1/auth/mfa with a code from your authenticator app",
+            ),
+            CoreError::MfaRequired => Self::new(
+                StatusCode::FORBIDDEN,
+                "mfa_required",
+                "this tenant requires managers and admins to use a second factor: set one up under \
+                 /api/v1/me/mfa/totp, or verify it with POST /api/v1/auth/mfa",
+            ),
             CoreError::Forbidden(message) => Self::forbidden(message),
+            CoreError::Refused { code, message } => Self::new(StatusCode::FORBIDDEN, code, message),
             CoreError::Conflict { code, message } => Self::new(StatusCode::CONFLICT, code, message),
             CoreError::Invalid { code, message } => {
                 Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)

@@ -57,6 +57,7 @@ async fn serve(
     let keys = palisade_auth::TokenKeys::new(&secret, &config.auth.issuer, &config.auth.audience)
         .map_err(|e| StartupError::Invalid(format!("auth.jwt_secret: {e}")))?;
     let sign_in_limits = startup::sign_in_limits(config).await?;
+    let keyring = Arc::new(startup::keyring(config)?);
     // Default: the address actually listened on (the configured bind may say port 0).
     let listening = listener
         .local_addr()
@@ -105,6 +106,7 @@ async fn serve(
         sessions: startup::session_policy(&config.auth),
         csrf: palisade_auth::browser::CsrfKey::derive(&secret),
         sign_in_limits,
+        keyring,
         log_sign_in_links: config.env == config::Environment::Development
             && config.mail.transport == config::MailTransport::Mailbox,
     };

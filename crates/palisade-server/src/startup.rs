@@ -162,6 +162,48 @@ pub fn token_secret(config: &Config) -> Result<SecretString, StartupError> {
     }
 }
 
+/// The keyring that seals secrets at rest: `PALISADE_KEYS` (`id:base64,…`, first active), or
+/// `PALISADE_KEY_FILE`; in development with the embedded database, `<data_dir>/keys`, generated
+/// (mode 0600) on first use. Production refuses to start without configured keys.
+pub fn keyring(config: &Config) -> Result<palisade_crypto::Keyring, StartupError> {
+    let text = match (&config.keys, &config.key_file) {
+        (Some(keys), _) => keys.clone(),
+        (None, Some(path)) => read_private(path)?,
+        (None, None) if config.env == crate::config::Environment::Production => {
+            return Err(StartupError::Invalid(
+                "production needs encryption keys: set PALISADE_KEYS (`id:base64`, e.g. from `palisade keys generate`) \
+                 or PALISADE_KEY_FILE"
+                    .into(),
+            ))
+        }
+        (None, None) if config.database.url.is_none() => {
+            load_or_create(&config.database.data_dir.join("keys"), || {
+                palisade_crypto::Keyring::generate_text(&palisade_crypto::KeyId::parse("dev1").unwrap_or_else(|| {
+                    unreachable!("a valid literal key id")
+                }))
+            })?
+        }
+        (None, None) => {
+            return Err(StartupError::Invalid(
+                "encryption keys are required with an external database: set PALISADE_KEYS or PALISADE_KEY_FILE".into(),
+            ))
+        }
+    };
+    palisade_crypto::Keyring::parse(&text).map_err(|e| StartupError::Invalid(format!("encryption keys: {e}")))
+}
+
+fn read_private(path: &Path) -> Result<SecretString, StartupError> {
+    let io = |e: std::io::Error| StartupError::Invalid(format!("key file {}: {e}", path.display()));
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if meta.permissions().mode() & 0o077 != 0 {
+        return Err(StartupError::Invalid(format!(
+            "{} is readable by other users; run `chmod 600` on it",
+            path.display()
+        )));
+    }
+    Ok(SecretString::from(std::fs::read_to_string(path).map_err(io)?))
+}
+
 /// Token keys from [`token_secret`].
 pub fn token_keys(config: &Config) -> Result<TokenKeys, StartupError> {
     TokenKeys::new(&token_secret(config)?, &config.auth.issuer, &config.auth.audience)
@@ -195,6 +237,15 @@ pub async fn sign_in_limits(config: &Config) -> Result<crate::sign_in_limits::Si
 }
 
 fn load_or_generate_key(path: &Path) -> Result<SecretString, StartupError> {
+    load_or_create(path, palisade_auth::generate_secret)
+}
+
+/// Reads a private file of secrets, or creates it (mode 0600) with `generate()`; refuses a file
+/// others can read.
+fn load_or_create(
+    path: &Path,
+    generate: impl FnOnce() -> SecretString,
+) -> Result<SecretString, StartupError> {
     let io = |what: &str, e: std::io::Error| StartupError::Invalid(format!("{what} {}: {e}", path.display()));
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| io("create directory for", e))?;
@@ -206,10 +257,10 @@ fn load_or_generate_key(path: &Path) -> Result<SecretString, StartupError> {
         .open(path)
     {
         Ok(mut file) => {
-            let secret = palisade_auth::generate_secret();
+            let secret = generate();
             file.write_all(secret.expose_secret().as_bytes())
                 .map_err(|e| io("write", e))?;
-            tracing::info!(path = %path.display(), "generated a new token signing key");
+            tracing::warn!(path = %path.display(), "generated a new secret file (development); back it up");
             Ok(secret)
         }
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {

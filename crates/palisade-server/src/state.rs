@@ -47,4 +47,6 @@ pub struct AppState {
     /// Development with the local mailbox: sign-in links are also printed to the server log, so a
     /// developer can sign in without opening the mailbox directory.
     pub log_sign_in_links: bool,
+    /// Seals secrets at rest (TOTP secrets; later provider credentials and phone numbers).
+    pub keyring: Arc<palisade_crypto::Keyring>,
 }

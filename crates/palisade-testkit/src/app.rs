@@ -33,6 +33,9 @@ pub fn test_config(db: &TestDb, secret: &SecretString) -> Config {
     config.database.migrate_on_start = false;
     config.database.pool_size = 8;
     config.auth.jwt_secret = Some(secret.clone());
+    config.keys = Some(palisade_crypto::Keyring::generate_text(
+        &palisade_crypto::KeyId::parse("test1").unwrap(),
+    ));
     // The matrices send hundreds of requests from 127.0.0.1; the limiter has its own test.
     config.server.rate_limit_per_second = 0;
     // Background jobs are driven with `palisade_jobs::Jobs::run_once`, not by timers.

@@ -459,6 +459,23 @@ impl World {
             tx.commit().await.unwrap();
         }
 
+        // rep_a2 has an active second factor (sealed bytes stand in for a secret; the policy matrix
+        // never opens it) and ten recovery codes `fixture-recovery-0` … `-9`.
+        su.execute(
+            "insert into auth.totp_factors (user_id, secret_sealed, key_id, confirmed_at, created_at) \
+             values ($1, '\\x01'::bytea, 'fixture', now(), now())",
+            &[rep_a2.as_uuid()],
+        )
+        .await
+        .unwrap();
+        su.execute(
+            "insert into auth.recovery_codes (user_id, code_hash) \
+             select $1, sha256(convert_to('fixture-recovery-' || n, 'UTF8')) from generate_series(0, 9) n",
+            &[rep_a2.as_uuid()],
+        )
+        .await
+        .unwrap();
+
         World {
             tenant_a,
             tenant_b,

@@ -10,6 +10,7 @@ mod invitations;
 mod leads;
 mod me;
 mod members;
+mod mfa;
 mod my_sessions;
 mod platform;
 mod tenants;
@@ -70,6 +71,12 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(my_sessions::list, my_sessions::end_others))
         .routes(routes!(my_sessions::end_one))
         .routes(routes!(members::end_sessions))
+        .routes(routes!(mfa::status))
+        .routes(routes!(mfa::begin, mfa::remove))
+        .routes(routes!(mfa::confirm))
+        .routes(routes!(mfa::replace_recovery_codes))
+        .routes(routes!(mfa::verify))
+        .routes(routes!(mfa::set_security))
         .routes(routes!(tenants::create, tenants::list))
         .routes(routes!(audit::list_events))
         .routes(routes!(audit::list_access))

@@ -41,6 +41,11 @@ impl Caller {
         self.session.map(|s| s.session_id)
     }
 
+    /// The session credential as presented (not yet checked by the database).
+    pub fn session_check(&self) -> Option<SessionCheck> {
+        self.session
+    }
+
     /// The browser session, when the request was authenticated by the session cookie.
     pub fn browser_session(&self) -> Option<&BrowserSession> {
         self.browser.as_ref()

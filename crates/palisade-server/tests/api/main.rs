@@ -8,6 +8,7 @@ mod audit;
 mod bad_input;
 mod http_matrix;
 mod invitations;
+mod mfa;
 mod misc;
 mod private_data;
 mod sign_in;

@@ -33,7 +33,7 @@ fn token_of(link: &str) -> String {
     link.split("token=").nth(1).unwrap().to_owned()
 }
 
-async fn ask(app: &TestApp, email: &str, client: &str, cookie: Option<&str>) -> Response {
+pub(crate) async fn ask(app: &TestApp, email: &str, client: &str, cookie: Option<&str>) -> Response {
     let mut req = app
         .client
         .post(app.url("/api/v1/auth/magic-link"))
@@ -58,7 +58,7 @@ async fn browser_link(app: &TestApp, email: &str) -> (String, String) {
 }
 
 /// Signs in as an API client; returns the token pair.
-async fn api_sign_in(app: &TestApp, email: &str) -> Value {
+pub(crate) async fn api_sign_in(app: &TestApp, email: &str) -> Value {
     let before = app.mails().len();
     let r = ask(app, email, "api", None).await;
     assert_eq!(r.status(), 202);
@@ -80,7 +80,7 @@ async fn api_sign_in(app: &TestApp, email: &str) -> Value {
     r.json().await.unwrap()
 }
 
-async fn get_with_token(app: &TestApp, token: &str, path: &str) -> Response {
+pub(crate) async fn get_with_token(app: &TestApp, token: &str, path: &str) -> Response {
     app.client
         .get(app.url(path))
         .bearer_auth(token)
@@ -90,7 +90,7 @@ async fn get_with_token(app: &TestApp, token: &str, path: &str) -> Response {
         .unwrap()
 }
 
-async fn refresh(app: &TestApp, refresh_token: &str) -> Response {
+pub(crate) async fn refresh(app: &TestApp, refresh_token: &str) -> Response {
     app.client
         .post(app.url("/api/v1/auth/token"))
         .json(&json!({"refresh_token": refresh_token}))
@@ -473,19 +473,26 @@ async fn people_list_and_end_their_sessions_and_admins_end_a_members() {
 async fn a_removed_or_disabled_person_with_a_live_session_gets_nothing() {
     let app = spawn_app().await;
     let w = app.world();
-    let rep = api_sign_in(&app, "rep-a2@a.test").await;
+    let rep = api_sign_in(&app, "rep-b1@b.test").await;
     let token = rep["access_token"].as_str().unwrap();
-    assert_eq!(get_with_token(&app, token, "/api/v1/leads").await.status(), 200);
+    let in_b = |path: &'static str| {
+        app.client
+            .get(app.url(path))
+            .bearer_auth(token)
+            .header("x-palisade-tenant", w.tenant_b.to_string())
+            .send()
+    };
+    assert_eq!(in_b("/api/v1/leads").await.unwrap().status(), 200);
     let r = send(
         &app,
-        Some(Who::AdminA),
+        Some(Who::AdminB),
         Method::DELETE,
-        &format!("/api/v1/members/{}", w.rep_a2),
+        &format!("/api/v1/members/{}", w.rep_b1),
         None,
     )
     .await;
     assert_eq!(r.status(), 204);
-    let r = get_with_token(&app, token, "/api/v1/leads").await;
+    let r = in_b("/api/v1/leads").await.unwrap();
     assert_eq!(r.status(), 403);
     assert_eq!(error_code(r).await, "not_a_member");
 

@@ -1,0 +1,220 @@
+//! Second factor state kept by the database (migration 0011): TOTP factors, recovery codes, the
+//! sign-in check and the tenant's requirement. Secrets arrive sealed and codes hashed; the server
+//! opens and checks them.
+use std::net::IpAddr;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use palisade_db::{DbError, Tx, UserId};
+use serde::Serialize;
+use tracing::instrument;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::CoreError;
+
+/// What `GET /api/v1/me/mfa` shows.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MfaStatus {
+    /// none, pending (enrolment not confirmed yet) or active.
+    pub totp: &'static str,
+    pub recovery_codes_left: i64,
+}
+
+fn secs(d: Duration) -> i64 {
+    i64::try_from(d.as_secs()).unwrap_or(i64::MAX)
+}
+
+fn hashes(list: &[[u8; 32]]) -> Vec<&[u8]> {
+    list.iter().map(|h| h.as_slice()).collect()
+}
+
+#[instrument(skip_all, err(level = "debug"))]
+pub async fn status(tx: &mut Tx, user: UserId) -> Result<MfaStatus, CoreError> {
+    let row = tx
+        .query_one(
+            "select (select confirmed_at is not null from auth.totp_factors where user_id = $1), \
+                    (select count(*) from auth.recovery_codes where user_id = $1 and used_at is null)",
+            &[user.as_uuid()],
+        )
+        .await?;
+    let totp = match row.try_get::<_, Option<bool>>(0)? {
+        None => "none",
+        Some(false) => "pending",
+        Some(true) => "active",
+    };
+    Ok(MfaStatus {
+        totp,
+        recovery_codes_left: row.try_get(1)?,
+    })
+}
+
+/// Stores a new, unconfirmed sealed secret (user context in a recently authenticated session).
+#[instrument(skip_all, err(level = "debug"))]
+pub async fn begin_totp(
+    tx: &mut Tx,
+    sealed: &[u8],
+    key_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), CoreError> {
+    tx.execute("select auth.begin_totp($1, $2, $3)", &[&sealed, &key_id, &now])
+        .await
+        .map_err(|e| match e {
+            DbError::Rule { code, .. } if code == "PA409" => CoreError::Conflict {
+                code: "mfa_already_active",
+                message: "a second factor is already set up; remove it first",
+            },
+            other => other.into(),
+        })?;
+    Ok(())
+}
+
+/// The caller's sealed secret, the last step accepted, and whether it is confirmed.
+pub async fn my_totp(tx: &mut Tx) -> Result<Option<(Vec<u8>, i64, bool)>, CoreError> {
+    let row = tx
+        .query_opt(
+            "select secret_sealed, last_used_step, confirmed from auth.my_totp()",
+            &[],
+        )
+        .await?;
+    row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+        .transpose()
+}
+
+/// Confirms enrolment with the step of a correct code and stores the recovery codes' hashes.
+#[instrument(skip_all, err(level = "debug"))]
+pub async fn confirm_totp(
+    tx: &mut Tx,
+    step: i64,
+    recovery_hashes: &[[u8; 32]],
+    now: DateTime<Utc>,
+) -> Result<(), CoreError> {
+    tx.execute(
+        "select auth.confirm_totp($1, $2, $3)",
+        &[&step, &hashes(recovery_hashes), &now],
+    )
+    .await?;
+    Ok(())
+}
+
+#[instrument(skip_all, err(level = "debug"))]
+pub async fn remove_totp(tx: &mut Tx, now: DateTime<Utc>) -> Result<(), CoreError> {
+    tx.execute("select auth.remove_totp($1)", &[&now]).await?;
+    Ok(())
+}
+
+#[instrument(skip_all, err(level = "debug"))]
+pub async fn replace_recovery_codes(
+    tx: &mut Tx,
+    recovery_hashes: &[[u8; 32]],
+    now: DateTime<Utc>,
+) -> Result<(), CoreError> {
+    tx.execute(
+        "select auth.replace_recovery_codes($1, $2)",
+        &[&hashes(recovery_hashes), &now],
+    )
+    .await?;
+    Ok(())
+}
+
+/// The session whose second factor is being checked (app_auth context).
+#[derive(Clone, Copy, Debug)]
+pub struct Challenge {
+    pub session_id: Uuid,
+    pub user_id: UserId,
+    /// Browser sessions: the cookie secret's hash; API sessions: none (the access token proved it).
+    pub secret_hash: Option<[u8; 32]>,
+    pub now: DateTime<Utc>,
+    pub idle: Duration,
+}
+
+/// What a session presenting a second factor has to match.
+#[derive(Debug)]
+pub enum Factor {
+    /// The session is not live.
+    SessionEnded,
+    /// Its person has no active factor.
+    None,
+    /// The sealed TOTP secret and the last step accepted.
+    Totp { sealed: Vec<u8>, last_step: i64 },
+}
+
+#[instrument(skip_all, err(level = "debug"))]
+pub async fn challenge(tx: &mut Tx, c: &Challenge) -> Result<Factor, CoreError> {
+    let hash = c.secret_hash.as_ref().map(|h| h.as_slice());
+    let row = tx
+        .query_opt(
+            "select secret_sealed, last_used_step from auth.mfa_challenge($1, $2, $3, $4, \
+             $5::bigint * interval '1 second')",
+            &[&c.session_id, c.user_id.as_uuid(), &hash, &c.now, &secs(c.idle)],
+        )
+        .await?;
+    let Some(row) = row else {
+        return Ok(Factor::SessionEnded);
+    };
+    let sealed: Option<Vec<u8>> = row.try_get(0)?;
+    let step: Option<i64> = row.try_get(1)?;
+    Ok(match sealed.zip(step) {
+        Some((sealed, last_step)) => Factor::Totp { sealed, last_step },
+        None => Factor::None,
+    })
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verified {
+    Ok,
+    /// Wrong, reused or unknown code (counted against the session).
+    Invalid,
+    /// The session is over (or was just ended by the fifth failure).
+    Ended,
+}
+
+/// Records the result of a second-factor check (app_auth context): the step of a correct code, the
+/// hash of a recovery code, or neither for a wrong code. Commit whatever the answer.
+#[instrument(skip_all, err(level = "debug"))]
+pub async fn complete(
+    tx: &mut Tx,
+    c: &Challenge,
+    step: Option<i64>,
+    recovery_hash: Option<[u8; 32]>,
+    client_ip: Option<IpAddr>,
+) -> Result<Verified, CoreError> {
+    let hash = c.secret_hash.as_ref().map(|h| h.as_slice());
+    let recovery = recovery_hash.as_ref().map(|h| h.as_slice());
+    let row = tx
+        .query_one(
+            "select auth.complete_mfa($1, $2, $3, $4, $5, $6, $7::bigint * interval '1 second', $8)",
+            &[
+                &c.session_id,
+                c.user_id.as_uuid(),
+                &hash,
+                &step,
+                &recovery,
+                &c.now,
+                &secs(c.idle),
+                &client_ip,
+            ],
+        )
+        .await?;
+    let outcome: String = row.try_get(0)?;
+    Ok(match outcome.as_str() {
+        "ok" => Verified::Ok,
+        "invalid" => Verified::Invalid,
+        _ => Verified::Ended,
+    })
+}
+
+/// Admins: require a verified second factor of the tenant's managers and admins.
+#[instrument(skip_all, err(level = "debug"))]
+pub async fn set_require_mfa(tx: &mut Tx, on: bool) -> Result<(), CoreError> {
+    tx.execute("select app.set_require_mfa($1)", &[&on])
+        .await
+        .map_err(|e| match e {
+            DbError::Rule { code, .. } if code == "PA409" => CoreError::Conflict {
+                code: "verify_mfa_first",
+                message: "verify a second factor in this session before requiring one of others",
+            },
+            other => other.into(),
+        })?;
+    Ok(())
+}
