@@ -116,7 +116,7 @@ create policy magic_links_definer on auth.magic_links to palisade_definer using 
 alter table audit.access_events drop constraint access_events_action_check;
 alter table audit.access_events add constraint access_events_action_check check (action in (
   'audit_export', 'data_export', 'phone_reveal', 'secret_decrypt', 'sign_in', 'sign_in_failed', 'sign_out',
-  'sessions_ended', 'refresh_token_reuse', 'mfa_change', 'mfa_verified', 'mfa_failed', 'role_change',
+  'sessions_ended', 'refresh_token_reuse', 'mfa_change', 'mfa_verified', 'mfa_failed', 'password_change', 'role_change',
   'member_added', 'member_removed', 'settings_change', 'audit_redaction'));
 
 reset role;

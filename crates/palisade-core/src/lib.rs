@@ -9,6 +9,7 @@ pub mod invitations;
 pub mod mfa;
 pub mod page;
 mod page_query;
+pub mod passwords;
 pub mod private;
 pub mod sessions;
 pub mod tenancy;

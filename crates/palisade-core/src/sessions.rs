@@ -22,7 +22,7 @@ pub enum ClientKind {
 }
 
 impl ClientKind {
-    const fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             Self::Browser => "browser",
             Self::Api => "api",

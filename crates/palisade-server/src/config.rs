@@ -202,8 +202,13 @@ pub struct AuthSettings {
     pub open_signup: bool,
     /// Magic links one address may be sent per hour.
     pub magic_links_per_email_per_hour: u32,
-    /// Sign-in requests (magic link, refresh) one client IP may make per hour.
+    /// Sign-in requests (magic link, password, refresh, second factor) one client IP may make per hour.
     pub sign_ins_per_ip_per_hour: u32,
+    /// Allow email + password sign-in (off: the password endpoints answer 404 and no password is
+    /// ever stored).
+    pub password_sign_in: bool,
+    /// Password attempts against one address per hour.
+    pub password_attempts_per_email_per_hour: u32,
 }
 
 impl Default for AuthSettings {
@@ -219,6 +224,8 @@ impl Default for AuthSettings {
             open_signup: false,
             magic_links_per_email_per_hour: 5,
             sign_ins_per_ip_per_hour: 60,
+            password_sign_in: false,
+            password_attempts_per_email_per_hour: 10,
         }
     }
 }
@@ -356,7 +363,10 @@ impl Config {
                 "auth.session_absolute_hours must be between 1 and 2160 (90 days)".into(),
             ));
         }
-        if a.magic_links_per_email_per_hour == 0 || a.sign_ins_per_ip_per_hour == 0 {
+        if a.magic_links_per_email_per_hour == 0
+            || a.sign_ins_per_ip_per_hour == 0
+            || a.password_attempts_per_email_per_hour == 0
+        {
             return Err(ConfigError::Invalid(
                 "auth.magic_links_per_email_per_hour and auth.sign_ins_per_ip_per_hour must be positive"
                     .into(),

@@ -20,6 +20,7 @@ const WINDOW: Duration = Duration::from_secs(3600);
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Bucket {
     MagicLinkEmail,
+    PasswordEmail,
     SignInIp,
 }
 
@@ -27,6 +28,7 @@ impl Bucket {
     const fn name(self) -> &'static str {
         match self {
             Self::MagicLinkEmail => "magic_link_email",
+            Self::PasswordEmail => "password_email",
             Self::SignInIp => "sign_in_ip",
         }
     }
@@ -65,6 +67,7 @@ impl From<Limited> for ApiError {
 #[derive(Clone)]
 pub struct SignInLimits {
     per_email: u32,
+    per_password_email: u32,
     per_ip: u32,
     backend: Backend,
 }
@@ -73,6 +76,7 @@ pub struct SignInLimits {
 enum Backend {
     Memory {
         email: Arc<DefaultKeyedRateLimiter<[u8; 16]>>,
+        password: Arc<DefaultKeyedRateLimiter<[u8; 16]>>,
         ip: Arc<DefaultKeyedRateLimiter<[u8; 16]>>,
     },
     Redis(redis::aio::ConnectionManager),
@@ -118,12 +122,14 @@ fn keyed(per_hour: u32) -> Arc<DefaultKeyedRateLimiter<[u8; 16]>> {
 }
 
 impl SignInLimits {
-    pub fn memory(per_email: u32, per_ip: u32) -> Self {
+    pub fn memory(per_email: u32, per_password_email: u32, per_ip: u32) -> Self {
         Self {
             per_email,
+            per_password_email,
             per_ip,
             backend: Backend::Memory {
                 email: keyed(per_email),
+                password: keyed(per_password_email),
                 ip: keyed(per_ip),
             },
         }
@@ -131,7 +137,12 @@ impl SignInLimits {
 
     /// Connects to Redis now, so a wrong URL stops the server at start instead of at the first
     /// sign-in.
-    pub async fn redis(url: &SecretString, per_email: u32, per_ip: u32) -> Result<Self, String> {
+    pub async fn redis(
+        url: &SecretString,
+        per_email: u32,
+        per_password_email: u32,
+        per_ip: u32,
+    ) -> Result<Self, String> {
         let client = redis::Client::open(url.expose_secret())
             .map_err(|e| format!("PALISADE_REDIS_URL is not a valid Redis URL: {}", e.category()))?;
         let config = redis::aio::ConnectionManagerConfig::new()
@@ -143,6 +154,7 @@ impl SignInLimits {
             .map_err(|e| format!("Redis at PALISADE_REDIS_URL is unreachable: {}", e.category()))?;
         Ok(Self {
             per_email,
+            per_password_email,
             per_ip,
             backend: Backend::Redis(manager),
         })
@@ -159,6 +171,10 @@ impl SignInLimits {
         self.check(Bucket::MagicLinkEmail, &email.to_lowercase()).await
     }
 
+    pub async fn password_for(&self, email: &str) -> Result<(), Limited> {
+        self.check(Bucket::PasswordEmail, &email.to_lowercase()).await
+    }
+
     /// A request without a peer address (none in practice) shares one bucket.
     pub async fn sign_in_from(&self, ip: Option<IpAddr>) -> Result<(), Limited> {
         let key = ip.map(|ip| ip.to_string()).unwrap_or_default();
@@ -168,9 +184,10 @@ impl SignInLimits {
     async fn check(&self, bucket: Bucket, key: &str) -> Result<(), Limited> {
         let key = hashed(bucket, key);
         match &self.backend {
-            Backend::Memory { email, ip } => {
+            Backend::Memory { email, password, ip } => {
                 let limiter = match bucket {
                     Bucket::MagicLinkEmail => email,
+                    Bucket::PasswordEmail => password,
                     Bucket::SignInIp => ip,
                 };
                 limiter.check_key(&key).map_err(|not_until| {
@@ -180,6 +197,7 @@ impl SignInLimits {
             Backend::Redis(manager) => {
                 let limit = match bucket {
                     Bucket::MagicLinkEmail => self.per_email,
+                    Bucket::PasswordEmail => self.per_password_email,
                     Bucket::SignInIp => self.per_ip,
                 };
                 let redis_key = format!("palisade:limit:{}:{}", bucket.name(), hex::encode(key));
@@ -210,7 +228,7 @@ mod tests {
 
     #[tokio::test]
     async fn memory_limits_per_key_and_says_when_to_come_back() {
-        let limits = SignInLimits::memory(3, 2);
+        let limits = SignInLimits::memory(3, 3, 2);
         for _ in 0..3 {
             limits.magic_link_for("A@x.test").await.unwrap();
         }
@@ -233,6 +251,10 @@ mod tests {
     #[test]
     fn keys_are_hashed_per_bucket() {
         assert_ne!(hashed(Bucket::MagicLinkEmail, "x"), hashed(Bucket::SignInIp, "x"));
+        assert_ne!(
+            hashed(Bucket::MagicLinkEmail, "x"),
+            hashed(Bucket::PasswordEmail, "x")
+        );
         assert_eq!(hashed(Bucket::SignInIp, "x"), hashed(Bucket::SignInIp, "x"));
     }
 }

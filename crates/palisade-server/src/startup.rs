@@ -217,20 +217,23 @@ pub fn session_policy(auth: &crate::config::AuthSettings) -> crate::state::Sessi
         access_token: Duration::from_secs(auth.access_token_minutes * 60),
         magic_link: Duration::from_secs(auth.magic_link_minutes * 60),
         open_signup: auth.open_signup,
+        password_sign_in: auth.password_sign_in,
     }
 }
 
 /// Sign-in rate limits: in Redis when `PALISADE_REDIS_URL` is set (checked now), else in memory.
 pub async fn sign_in_limits(config: &Config) -> Result<crate::sign_in_limits::SignInLimits, StartupError> {
-    let (per_email, per_ip) = (
-        config.auth.magic_links_per_email_per_hour,
-        config.auth.sign_ins_per_ip_per_hour,
+    let a = &config.auth;
+    let (per_email, per_password, per_ip) = (
+        a.magic_links_per_email_per_hour,
+        a.password_attempts_per_email_per_hour,
+        a.sign_ins_per_ip_per_hour,
     );
     let limits = match &config.redis_url {
-        Some(url) => crate::sign_in_limits::SignInLimits::redis(url, per_email, per_ip)
+        Some(url) => crate::sign_in_limits::SignInLimits::redis(url, per_email, per_password, per_ip)
             .await
             .map_err(StartupError::Invalid)?,
-        None => crate::sign_in_limits::SignInLimits::memory(per_email, per_ip),
+        None => crate::sign_in_limits::SignInLimits::memory(per_email, per_password, per_ip),
     };
     tracing::info!(backend = limits.backend_name(), "sign-in rate limits");
     Ok(limits)

@@ -21,6 +21,7 @@ pub struct SessionPolicy {
     pub access_token: Duration,
     pub magic_link: Duration,
     pub open_signup: bool,
+    pub password_sign_in: bool,
 }
 
 #[derive(Clone)]

@@ -554,4 +554,19 @@ pub static CASES: &[Case] = &[
     case!("app.tenants", AdminA, "select app.set_require_mfa(false)", Expect::Ok),
     case!("app.tenants", ManagerA, "select app.set_require_mfa(true)", Denied),
     case!("app.tenants", RepA1, "select ctx.mfa_blocked()::int::bigint", Rows(0)),
+    // Passwords: people see that they have one, never the hash; sign-in goes through app_auth functions
+    // that open sessions only for a person with a password.
+    case!("auth.password_credentials", RepA2, "select count(*) from auth.password_credentials", Rows(1)),
+    case!("auth.password_credentials", RepA1, "select count(*) from auth.password_credentials", Rows(0)),
+    case!("auth.password_credentials", RepA2, "select count(hash) from auth.password_credentials", Denied),
+    case!("auth.password_credentials", RepA2, "update auth.password_credentials set hash = '$argon2id$x'", Denied),
+    case!("auth.password_credentials", Auth, "select count(*) from auth.password_credentials", Denied),
+    case!("auth.password_credentials", Auth, "select count(*) from auth.password_for('REP-A2@a.test')", Rows(1)),
+    case!("auth.password_credentials", Auth, "select count(*) from auth.password_for('rep-a1@a.test')", Rows(0)),
+    case!("auth.password_credentials", RepA1, "select count(*) from auth.password_for('rep-a2@a.test')", Denied),
+    case!("auth.password_credentials", Auth, "select auth.password_sign_in('{rep_a2}', 'api', sha256('p'), now(), interval '1 day', '', null)", Expect::Ok),
+    case!("auth.password_credentials", Auth, "select auth.password_sign_in('{rep_a1}', 'api', sha256('p'), now(), interval '1 day', '', null)", Expect::Sqlstate("PA404")),
+    case!("auth.password_credentials", Auth, "select auth.password_sign_in_failed(null, null)", Expect::Ok),
+    case!("auth.password_credentials", RepA1, "select auth.set_password('$argon2id$x', now())", Expect::Sqlstate("PA403")),
+    case!("auth.password_credentials", Auth, "select auth.set_password('$argon2id$x', now())", Denied),
 ];

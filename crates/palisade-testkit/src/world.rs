@@ -476,6 +476,15 @@ impl World {
         .await
         .unwrap();
 
+        // rep_a2 also has a password (a well-formed hash nobody can sign in with).
+        su.execute(
+            "insert into auth.password_credentials (user_id, hash, updated_at) \
+             values ($1, '$argon2id$v=19$m=19456,t=2,p=1$Zml4dHVyZQ$Zml4dHVyZQ', now())",
+            &[rep_a2.as_uuid()],
+        )
+        .await
+        .unwrap();
+
         World {
             tenant_a,
             tenant_b,

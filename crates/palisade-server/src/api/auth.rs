@@ -96,7 +96,7 @@ pub struct CurrentSession {
     pub csrf_token: Option<String>,
 }
 
-fn sign_in_failed() -> ApiError {
+pub(crate) fn sign_in_failed() -> ApiError {
     ApiError::new(
         StatusCode::UNAUTHORIZED,
         "sign_in_failed",
@@ -268,32 +268,35 @@ pub async fn consume_magic_link(
         client_ip: ip.0,
     };
     let secret = OpaqueSecret::generate();
-    if let Some(nonce) = input.nonce.as_deref() {
-        let signed_in = consume(
-            &state,
-            correlation,
-            &input.token,
-            Some(nonce),
-            ClientKind::Api,
-            &secret,
-            &origin,
-        )
-        .await?
-        .ok_or_else(sign_in_failed)?;
-        return Ok(Json(token_pair(&state, signed_in, &secret)?).into_response());
-    }
-    let nonce = browser::cookie(&headers, NONCE_COOKIE);
+    let (kind, nonce) = match input.nonce {
+        Some(nonce) => (ClientKind::Api, Some(nonce)),
+        None => (ClientKind::Browser, browser::cookie(&headers, NONCE_COOKIE)),
+    };
     let signed_in = consume(
         &state,
         correlation,
         &input.token,
         nonce.as_deref(),
-        ClientKind::Browser,
+        kind,
         &secret,
         &origin,
     )
     .await?
     .ok_or_else(sign_in_failed)?;
+    signed_in_response(&state, signed_in, kind, secret)
+}
+
+/// The answer to a successful sign-in: for a browser the session cookie and a CSRF token, for an
+/// API client an access token and the refresh token (`secret`).
+pub(crate) fn signed_in_response(
+    state: &AppState,
+    signed_in: SignedIn,
+    kind: ClientKind,
+    secret: OpaqueSecret,
+) -> ApiResult<Response> {
+    if kind == ClientKind::Api {
+        return Ok(Json(token_pair(state, signed_in, &secret)?).into_response());
+    }
     let session = BrowserSession {
         session_id: signed_in.session_id,
         user_id: signed_in.user_id,
@@ -308,7 +311,7 @@ pub async fn consume_magic_link(
     let mut response = Json(body).into_response();
     response
         .headers_mut()
-        .append(header::SET_COOKIE, session_cookie(&state, &session));
+        .append(header::SET_COOKIE, session_cookie(state, &session));
     Ok(response)
 }
 

@@ -47,7 +47,8 @@ pub async fn create(
         subject: "You are invited to Palisade".into(),
         text: format!(
             "You have been invited to join a team on Palisade as {role}.\r\n\r\n\
-             Sign in as {email}, then accept with this token (valid for {days} days, usable once):\r\n\r\n\
+             Sign in as {email} (ask for a sign-in link at {base}/api/v1/auth/magic-link), then accept \
+             with this token (valid for {days} days, usable once):\r\n\r\n\
              {token}\r\n\r\nPOST {base}/api/v1/invitations/accept with {{\"token\": \"<the token>\"}}\r\n",
             role = invitation.role,
             email = invitation.email,

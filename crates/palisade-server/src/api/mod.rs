@@ -1,7 +1,7 @@
 //! The JSON API and its OpenAPI document. Every route is registered through `OpenApiRouter`, so the
 //! document lists every route the server answers (the HTTP matrix test relies on that).
 mod audit;
-mod auth;
+pub(crate) mod auth;
 mod dashboard;
 mod deals;
 mod health;
@@ -12,6 +12,7 @@ mod me;
 mod members;
 mod mfa;
 mod my_sessions;
+mod password;
 mod platform;
 mod tenants;
 
@@ -77,6 +78,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(mfa::replace_recovery_codes))
         .routes(routes!(mfa::verify))
         .routes(routes!(mfa::set_security))
+        .routes(routes!(password::sign_in))
+        .routes(routes!(password::set, password::remove))
         .routes(routes!(tenants::create, tenants::list))
         .routes(routes!(audit::list_events))
         .routes(routes!(audit::list_access))

@@ -231,6 +231,28 @@ fn routes() -> Vec<Route> {
             || Some(json!({"require_mfa": false})),
             [401, 403, 403, 403, 200, 200],
         ),
+        // Password sign-in is off by default: 404 (after authentication, for the /me routes).
+        r(
+            M::POST,
+            "/api/v1/auth/password",
+            Target::None,
+            || Some(json!({"email": "rep-a1@a.test", "password": "long enough password"})),
+            [404; 6],
+        ),
+        r(
+            M::PUT,
+            "/api/v1/me/password",
+            Target::None,
+            || Some(json!({"password": "long enough password"})),
+            [401, 404, 404, 404, 404, 404],
+        ),
+        r(
+            M::DELETE,
+            "/api/v1/me/password",
+            Target::None,
+            none,
+            [401, 404, 404, 404, 404, 404],
+        ),
         r(
             M::POST,
             "/api/v1/tenants",
