@@ -218,6 +218,22 @@ begin
 end
 $$;
 
+-- Sign out (app_auth): ends the session the credential proves — live or still waiting for its second
+-- factor, which the user context's gate would refuse. Returns whether a session ended.
+create function auth.sign_out(p_session uuid, p_user uuid, p_secret_hash bytea, p_now timestamptz) returns boolean
+language plpgsql volatile security definer set search_path = '' as $$
+begin
+  update auth.sessions s set ended_at = p_now, end_reason = 'logout'
+  where s.id = p_session and s.user_id = p_user and s.ended_at is null
+    and (case when p_secret_hash is null then s.kind = 'api' else s.secret_hash = p_secret_hash end);
+  if not found then
+    return false;
+  end if;
+  perform auth.log_sign_in(p_user, 'sign_out', null, null, p_session, null);
+  return true;
+end
+$$;
+
 -- Admins require (or stop requiring) a verified second factor of the tenant's managers and admins.
 -- Only from a session that has verified one itself (PA409 otherwise), so no admin locks themselves
 -- out. Logged before the change takes effect, while the caller is still a member by either rule.
@@ -242,11 +258,12 @@ revoke execute on function ctx.mfa_blocked(), auth.require_recent_authentication
   auth.remove_totp(timestamptz), auth.replace_recovery_codes(bytea[], timestamptz),
   auth.mfa_challenge(uuid, uuid, bytea, timestamptz, interval),
   auth.complete_mfa(uuid, uuid, bytea, bigint, bytea, timestamptz, interval, inet),
-  app.set_require_mfa(boolean) from public;
+  auth.sign_out(uuid, uuid, bytea, timestamptz), app.set_require_mfa(boolean) from public;
 grant execute on function ctx.mfa_blocked(), auth.begin_totp(bytea, text, timestamptz), auth.my_totp(),
   auth.confirm_totp(bigint, bytea[], timestamptz), auth.remove_totp(timestamptz),
   auth.replace_recovery_codes(bytea[], timestamptz), app.set_require_mfa(boolean) to app_user;
 grant execute on function auth.mfa_challenge(uuid, uuid, bytea, timestamptz, interval),
-  auth.complete_mfa(uuid, uuid, bytea, bigint, bytea, timestamptz, interval, inet) to app_auth;
+  auth.complete_mfa(uuid, uuid, bytea, bigint, bytea, timestamptz, interval, inet),
+  auth.sign_out(uuid, uuid, bytea, timestamptz) to app_auth;
 
 reset role;

@@ -262,3 +262,23 @@ pub async fn end_member_sessions(tx: &mut Tx, member: UserId, now: DateTime<Utc>
         .await?;
     Ok(row.try_get(0)?)
 }
+
+/// Ends the session a credential proves, live or waiting for its second factor (app_auth context).
+/// Returns whether one ended; `false` when it was already over or the credential is wrong.
+#[instrument(skip_all, err(level = "debug"))]
+pub async fn sign_out(
+    tx: &mut Tx,
+    session: Uuid,
+    user: UserId,
+    secret_hash: Option<[u8; 32]>,
+    now: DateTime<Utc>,
+) -> Result<bool, CoreError> {
+    let hash = secret_hash.as_ref().map(|h| h.as_slice());
+    let row = tx
+        .query_one(
+            "select auth.sign_out($1, $2, $3, $4)",
+            &[&session, user.as_uuid(), &hash, &now],
+        )
+        .await?;
+    Ok(row.try_get(0)?)
+}

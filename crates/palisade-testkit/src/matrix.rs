@@ -504,6 +504,10 @@ pub static CASES: &[Case] = &[
     case!("auth.sessions", AdminB, "select app.end_member_sessions('{rep_a1}', now())", Expect::Sqlstate("PA404")),
     case!("auth.sessions", RepA1, "select auth.open_session('{rep_a1}', 'api', 'magic_link', sha256('x'), now(), interval '1 day', '', null)", Denied),
     case!("auth.sessions", System, "select auth.purge_expired(now())", Expect::Ok),
+    case!("auth.sessions", Auth, "select auth.sign_out('{session_a2}', '{rep_a2}', null, now())::int::bigint", Rows(1)),
+    case!("auth.sessions", Auth, "select auth.sign_out('{session_a2}', '{rep_a1}', null, now())::int::bigint", Rows(0)),
+    case!("auth.sessions", Auth, "select auth.sign_out('{session_a1}', '{rep_a1}', sha256('wrong'), now())::int::bigint", Rows(0)),
+    case!("auth.sessions", RepA2, "select auth.sign_out('{session_a2}', '{rep_a2}', null, now())", Denied),
     case!("auth.sessions", ServiceA, "select auth.purge_expired(now())", Denied),
     // Refresh tokens: rotation through auth.refresh_session only; a used token ends the family.
     case!("auth.refresh_tokens", Auth, "select count(*) from auth.refresh_session(sha256('fixture-refresh-a2-next'), sha256('n'), now(), interval '1 day', null) where outcome = 'ok'", Rows(1)),

@@ -414,13 +414,32 @@ pub async fn current(State(state): State<AppState>, caller: Caller) -> ApiResult
     }))
 }
 
-/// Sign out: ends this session on the server and clears the cookie.
+/// Sign out: ends this session on the server (also one still waiting for its second factor) and
+/// clears the cookie. Signing out of a session that is already over is not an error.
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("bearer" = [])),
     responses((status = 204), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
-pub async fn logout(State(state): State<AppState>, caller: Caller) -> ApiResult<Response> {
-    let session_id = require_session(&caller)?;
-    let mut tx = caller.tx().await?;
-    sessions::end_mine(&mut tx, Some(session_id), None, state.clock.now()).await?;
+pub async fn logout(
+    State(state): State<AppState>,
+    RequestId(correlation): RequestId,
+    caller: Caller,
+) -> ApiResult<Response> {
+    let session = caller.session_check().ok_or_else(|| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "no_session",
+            "this credential is an operator token, not a session",
+        )
+    })?;
+    let db = state.db.correlated(correlation);
+    let mut tx = db.auth().await?;
+    sessions::sign_out(
+        &mut tx,
+        session.session_id,
+        caller.user_id(),
+        session.secret_hash,
+        state.clock.now(),
+    )
+    .await?;
     tx.commit().await?;
     let mut response = StatusCode::NO_CONTENT.into_response();
     response

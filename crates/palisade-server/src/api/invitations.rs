@@ -5,7 +5,6 @@ use axum::http::StatusCode;
 use axum::Json;
 use palisade_core::audit::access::{self, Access, AccessAction};
 use palisade_core::invitations::{self, Invitation, NewInvitation};
-use palisade_db::Principal;
 use palisade_mail::Mail;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -99,7 +98,6 @@ pub async fn revoke(admin: Admin, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Statu
     request_body = AcceptInvitation,
     responses((status = 200, body = Accepted), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn accept(
-    State(state): State<AppState>,
     caller: Caller,
     ip: ClientIp,
     ApiJson(input): ApiJson<AcceptInvitation>,
@@ -108,12 +106,7 @@ pub async fn accept(
     let tenant = invitations::accept(&mut tx, &input.token).await?;
     tx.commit().await?;
     // Logged as the new member, in the tenant just joined.
-    let principal = Principal {
-        user_id: caller.user_id(),
-        tenant_id: Some(tenant),
-    };
-    let db = state.db.correlated(caller.correlation_id());
-    let mut tx = db.user(&principal).await?;
+    let mut tx = caller.tx_in(tenant).await?;
     access::log(
         &mut tx,
         Some(tenant),

@@ -159,6 +159,19 @@ async fn five_wrong_codes_end_the_waiting_session() {
     assert_eq!(error_code(r).await, "session_ended");
     let r = prove(&app, token, json!({"code": "000000"})).await;
     assert_eq!(error_code(r).await, "session_ended");
+    // A session waiting for its factor can still sign out.
+    let waiting = api_sign_in(&app, "rep-a1@a.test").await;
+    let token = waiting["access_token"].as_str().unwrap();
+    assert_eq!(
+        call(&app, token, Method::POST, "/api/v1/auth/logout", None)
+            .await
+            .status(),
+        204
+    );
+    assert_eq!(
+        error_code(prove(&app, token, json!({"code": "000000"})).await).await,
+        "session_ended"
+    );
     let su = app.db.superuser().await;
     let failed: i64 = su
         .query_one(
