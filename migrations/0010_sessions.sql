@@ -302,7 +302,7 @@ declare
   v_state text := 'ended';
   s record;
 begin
-  select x.kind, x.secret_hash, x.last_seen_at, x.mfa_required, x.mfa_verified_at into s
+  select x.kind, x.secret_hash, x.last_seen_at, x.mfa_required, x.mfa_verified_at, x.method into s
   from auth.sessions x
   join app.users u on u.id = x.user_id
   where x.id = p_session and x.user_id = v_user and x.ended_at is null and p_now < x.expires_at
@@ -316,6 +316,7 @@ begin
     return v_state;
   end if;
   perform pg_catalog.set_config('palisade.session_id', p_session::text, true);
+  perform pg_catalog.set_config('palisade.session_method', s.method, true);
   perform pg_catalog.set_config('palisade.session_mfa', case when s.mfa_verified_at is null then '' else 'on' end,
                                 true);
   if s.last_seen_at < p_now - interval '1 minute' then

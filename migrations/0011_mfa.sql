@@ -1,17 +1,26 @@
 -- Second factor (issue 5): TOTP (RFC 6238) enrolment and sign-in verification with single-use
--- recovery codes (tables in 0010), re-authentication before factor changes, and a tenant setting that
--- requires a verified second factor of managers and admins.
+-- recovery codes (tables in 0010), re-authentication before factor changes; and the tenant's sign-in
+-- rules: a verified second factor for managers and admins, the sign-in methods its members may use,
+-- and the email domains its members must have.
 set local role palisade_owner;
 
-alter table app.tenants add column require_mfa boolean not null default false;
+alter table app.tenants
+  add column require_mfa boolean not null default false,
+  add column sign_in_methods text[] not null default '{magic_link,oidc,password}'
+    check (sign_in_methods <@ array['magic_link', 'oidc', 'password'] and cardinality(sign_in_methods) > 0),
+  -- Empty: any domain.
+  add column email_domains text[] not null default '{}'
+    check (cardinality(email_domains) <= 50 and email_domains::text = lower(email_domains::text));
 
 reset role;
 set local role palisade_definer;
 
--- Membership (replaces 0002's definition): a disabled person is no member anywhere, and an admin or
--- manager of a tenant that requires a second factor is no member there until their session has
--- verified one (the session gate sets palisade.session_mfa). Every policy inherits this through
--- ctx.tenant_role().
+-- Membership (replaces 0002's definition): a disabled person is no member anywhere, and a member is
+-- no member of a tenant whose sign-in rules their session breaks — a sign-in method the tenant does
+-- not allow, an email outside its domains, or (admins and managers) no verified second factor. The
+-- session gate sets palisade.session_method and palisade.session_mfa; operator tokens carry no
+-- session and are judged by the domain and second-factor rules only. Every policy inherits this
+-- through ctx.tenant_role().
 create or replace function ctx.tenant_role() returns text
 language plpgsql stable security definer set search_path = '' as $$
 declare
@@ -26,26 +35,36 @@ begin
     and m.status = 'active'
     and t.status = 'active'
     and u.disabled_at is null
-    and (not t.require_mfa or m.role = 'rep'
-         or pg_catalog.current_setting('palisade.session_mfa', true) = 'on');
+    and ctx.sign_in_rule_broken(t.require_mfa, t.sign_in_methods, t.email_domains, m.role, u.email) is null;
   return v_role;
 end
 $$;
 
--- Why ctx.tenant_role() is null, when the reason is the missing second factor (for the error the
--- caller gets; it reveals nothing the caller could not learn by verifying).
-create function ctx.mfa_blocked() returns boolean
-language plpgsql stable security definer set search_path = '' as $$
-begin
-  return coalesce(pg_catalog.current_setting('palisade.session_mfa', true), '') <> 'on'
-    and exists (select from app.memberships m
-                join app.tenants t on t.id = m.tenant_id
-                join app.users u on u.id = m.user_id
-                where m.tenant_id = nullif(pg_catalog.current_setting('palisade.tenant_id', true), '')::uuid
-                  and m.user_id = nullif(pg_catalog.current_setting('palisade.user_id', true), '')::uuid
-                  and m.status = 'active' and t.status = 'active' and u.disabled_at is null
-                  and t.require_mfa and m.role <> 'rep');
-end
+-- Which of a tenant's sign-in rules the current session breaks: 'method', 'domain', 'mfa', or null.
+create function ctx.sign_in_rule_broken(p_require_mfa boolean, p_methods text[], p_domains text[], p_role text,
+                                        p_email text) returns text
+language sql stable security definer set search_path = '' as $$
+  select case
+    when coalesce(pg_catalog.current_setting('palisade.session_method', true), '') <> ''
+         and not (pg_catalog.current_setting('palisade.session_method', true) = any (p_methods)) then 'method'
+    when pg_catalog.cardinality(p_domains) > 0
+         and not (pg_catalog.lower(pg_catalog.split_part(p_email, '@', 2)) = any (p_domains)) then 'domain'
+    when p_require_mfa and p_role <> 'rep'
+         and coalesce(pg_catalog.current_setting('palisade.session_mfa', true), '') <> 'on' then 'mfa'
+  end
+$$;
+
+-- Why ctx.tenant_role() is null, when the reason is a broken sign-in rule (for the error the caller
+-- gets; it tells the caller only about their own membership).
+create function ctx.sign_in_blocked() returns text
+language sql stable security definer set search_path = '' as $$
+  select ctx.sign_in_rule_broken(t.require_mfa, t.sign_in_methods, t.email_domains, m.role, u.email)
+  from app.memberships m
+  join app.tenants t on t.id = m.tenant_id
+  join app.users u on u.id = m.user_id
+  where m.tenant_id = nullif(pg_catalog.current_setting('palisade.tenant_id', true), '')::uuid
+    and m.user_id = nullif(pg_catalog.current_setting('palisade.user_id', true), '')::uuid
+    and m.status = 'active' and t.status = 'active' and u.disabled_at is null
 $$;
 
 -- The caller's current session (set by the session gate) after a recent proof of identity: its
@@ -234,34 +253,49 @@ begin
 end
 $$;
 
--- Admins require (or stop requiring) a verified second factor of the tenant's managers and admins.
--- Only from a session that has verified one itself (PA409 otherwise), so no admin locks themselves
--- out. Logged before the change takes effect, while the caller is still a member by either rule.
-create function app.set_require_mfa(p_on boolean) returns void
+-- Admins set the tenant's sign-in rules. The new rules must admit the admin's own session (PA409
+-- otherwise), so no admin locks themselves out: requiring a second factor needs one verified in this
+-- session, the methods must include this session's, the domains this admin's. Logged before the
+-- change takes effect, while the caller is still a member by either rule.
+create function app.set_sign_in_rules(p_require_mfa boolean, p_methods text[], p_domains text[]) returns void
 language plpgsql volatile security definer set search_path = '' as $$
 declare
   v_tenant uuid := app.require_admin();
+  v_email text := (select u.email from app.users u where u.id = ctx.user_id());
+  v_old record;
+  v_domains text[] := (select coalesce(pg_catalog.array_agg(distinct pg_catalog.lower(pg_catalog.btrim(d))), '{}')
+                       from pg_catalog.unnest(p_domains) d);
 begin
-  if p_on and coalesce(pg_catalog.current_setting('palisade.session_mfa', true), '') <> 'on' then
-    raise exception 'verify a second factor in this session before requiring one' using errcode = 'PA409';
+  if p_methods is null or pg_catalog.cardinality(p_methods) = 0
+     or not (p_methods <@ array['magic_link', 'oidc', 'password']) then
+    raise exception 'sign-in methods are one or more of magic_link, oidc, password' using errcode = '22023';
   end if;
-  if exists (select from app.tenants t where t.id = v_tenant and t.require_mfa is distinct from p_on) then
+  if exists (select from pg_catalog.unnest(v_domains) d where d !~ '^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$') then
+    raise exception 'email domains look like example.com' using errcode = '22023';
+  end if;
+  if ctx.sign_in_rule_broken(p_require_mfa, p_methods, v_domains, 'admin', v_email) is not null then
+    raise exception 'these rules would shut out your own session' using errcode = 'PA409';
+  end if;
+  select t.require_mfa, t.sign_in_methods, t.email_domains into v_old from app.tenants t where t.id = v_tenant;
+  if (v_old.require_mfa, v_old.sign_in_methods, v_old.email_domains) is distinct from (p_require_mfa, p_methods, v_domains) then
     perform audit.log_access(v_tenant, 'settings_change', 'tenant', v_tenant::text,
-                             pg_catalog.jsonb_build_object('require_mfa', p_on), null);
-    update app.tenants t set require_mfa = p_on where t.id = v_tenant;
+                             pg_catalog.jsonb_build_object('require_mfa', p_require_mfa, 'sign_in_methods', p_methods,
+                                                           'email_domains', v_domains), null);
+    update app.tenants t set require_mfa = p_require_mfa, sign_in_methods = p_methods, email_domains = v_domains
+    where t.id = v_tenant;
   end if;
 end
 $$;
 
-revoke execute on function ctx.mfa_blocked(), auth.require_recent_authentication(timestamptz),
+revoke execute on function ctx.sign_in_rule_broken(boolean, text[], text[], text, text), ctx.sign_in_blocked(), auth.require_recent_authentication(timestamptz),
   auth.begin_totp(bytea, text, timestamptz), auth.my_totp(), auth.confirm_totp(bigint, bytea[], timestamptz),
   auth.remove_totp(timestamptz), auth.replace_recovery_codes(bytea[], timestamptz),
   auth.mfa_challenge(uuid, uuid, bytea, timestamptz, interval),
   auth.complete_mfa(uuid, uuid, bytea, bigint, bytea, timestamptz, interval, inet),
-  auth.sign_out(uuid, uuid, bytea, timestamptz), app.set_require_mfa(boolean) from public;
-grant execute on function ctx.mfa_blocked(), auth.begin_totp(bytea, text, timestamptz), auth.my_totp(),
+  auth.sign_out(uuid, uuid, bytea, timestamptz), app.set_sign_in_rules(boolean, text[], text[]) from public;
+grant execute on function ctx.sign_in_blocked(), auth.begin_totp(bytea, text, timestamptz), auth.my_totp(),
   auth.confirm_totp(bigint, bytea[], timestamptz), auth.remove_totp(timestamptz),
-  auth.replace_recovery_codes(bytea[], timestamptz), app.set_require_mfa(boolean) to app_user;
+  auth.replace_recovery_codes(bytea[], timestamptz), app.set_sign_in_rules(boolean, text[], text[]) to app_user;
 grant execute on function auth.mfa_challenge(uuid, uuid, bytea, timestamptz, interval),
   auth.complete_mfa(uuid, uuid, bytea, bigint, bytea, timestamptz, interval, inet),
   auth.sign_out(uuid, uuid, bytea, timestamptz) to app_auth;

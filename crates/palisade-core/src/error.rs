@@ -52,6 +52,14 @@ impl From<DbError> for CoreError {
             DbError::SessionEnded => Self::SessionEnded,
             DbError::MfaPending => Self::MfaPending,
             DbError::MfaRequired => Self::MfaRequired,
+            DbError::SignInMethodNotAllowed => Self::Refused {
+                code: "sign_in_method_not_allowed",
+                message: "this tenant does not allow the way you signed in; sign in another way",
+            },
+            DbError::EmailDomainNotAllowed => Self::Refused {
+                code: "email_domain_not_allowed",
+                message: "this tenant admits only members with an email address in its domains",
+            },
             DbError::PermissionDenied => Self::Forbidden("you are not allowed to do this"),
             DbError::Unique { constraint } if constraint == "tenants_slug_key" => Self::Conflict {
                 code: "slug_taken",

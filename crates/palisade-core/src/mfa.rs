@@ -5,8 +5,8 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use palisade_db::{DbError, Tx, UserId};
-use serde::Serialize;
+use palisade_db::{DbError, TenantId, Tx, UserId};
+use serde::{Deserialize, Serialize};
 use tracing::instrument;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -204,17 +204,55 @@ pub async fn complete(
     })
 }
 
-/// Admins: require a verified second factor of the tenant's managers and admins.
+/// A tenant's sign-in rules (`GET/PUT /api/v1/settings/security`).
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignInRules {
+    /// Managers and admins must verify a second factor to act in the tenant.
+    pub require_mfa: bool,
+    /// The ways members may sign in: one or more of magic_link, oidc, password.
+    pub sign_in_methods: Vec<String>,
+    /// Members' email domains (lower case); empty admits any.
+    pub email_domains: Vec<String>,
+}
+
+pub async fn sign_in_rules(tx: &mut Tx, tenant: TenantId) -> Result<SignInRules, CoreError> {
+    let row = tx
+        .query_one(
+            "select require_mfa, sign_in_methods, email_domains from app.tenants where id = $1",
+            &[tenant.as_uuid()],
+        )
+        .await?;
+    Ok(SignInRules {
+        require_mfa: row.try_get(0)?,
+        sign_in_methods: row.try_get(1)?,
+        email_domains: row.try_get(2)?,
+    })
+}
+
+/// Admins set the rules; the database refuses rules that would shut out the admin's own session.
 #[instrument(skip_all, err(level = "debug"))]
-pub async fn set_require_mfa(tx: &mut Tx, on: bool) -> Result<(), CoreError> {
-    tx.execute("select app.set_require_mfa($1)", &[&on])
-        .await
-        .map_err(|e| match e {
-            DbError::Rule { code, .. } if code == "PA409" => CoreError::Conflict {
-                code: "verify_mfa_first",
-                message: "verify a second factor in this session before requiring one of others",
-            },
-            other => other.into(),
-        })?;
-    Ok(())
+pub async fn set_sign_in_rules(
+    tx: &mut Tx,
+    tenant: TenantId,
+    rules: &SignInRules,
+) -> Result<SignInRules, CoreError> {
+    tx.execute(
+        "select app.set_sign_in_rules($1, $2, $3)",
+        &[&rules.require_mfa, &rules.sign_in_methods, &rules.email_domains],
+    )
+    .await
+    .map_err(|e| match e {
+        DbError::Rule { code, .. } if code == "PA409" => CoreError::Conflict {
+            code: "would_lock_you_out",
+            message: "these rules would shut out your own session: verify a second factor first, keep the \
+                      method you signed in with, and include your own email domain",
+        },
+        DbError::InvalidValue { .. } => CoreError::invalid(
+            "invalid_rules",
+            "sign_in_methods must be one or more of magic_link, oidc, password; email_domains look like example.com",
+        ),
+        other => other.into(),
+    })?;
+    sign_in_rules(tx, tenant).await
 }

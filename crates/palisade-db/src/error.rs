@@ -19,6 +19,12 @@ pub enum DbError {
     /// The tenant requires a verified second factor for the caller's role, and this session has none.
     #[error("this tenant requires a verified second factor")]
     MfaRequired,
+    /// The tenant does not allow the sign-in method of the caller's session.
+    #[error("this tenant does not allow this sign-in method")]
+    SignInMethodNotAllowed,
+    /// The tenant admits only members with emails in its domains.
+    #[error("this tenant does not admit this email domain")]
+    EmailDomainNotAllowed,
     #[error("unique constraint {constraint} violated")]
     Unique { constraint: String },
     #[error("foreign key {constraint} violated")]

@@ -35,10 +35,10 @@ impl ContextRole {
 }
 
 /// Sent with the first statement of a user context acting in a tenant.
-/// The role is null for a non-member — and for an admin or manager of a tenant that requires a
-/// second factor while the session has not verified one, which the second column tells apart.
+/// The role is null for a non-member — and for a member whose session breaks one of the tenant's
+/// sign-in rules, which the second column names ('method', 'domain' or 'mfa').
 pub const MEMBERSHIP_CHECK: &str =
-    "select r, case when r is null then ctx.mfa_blocked() end from ctx.tenant_role() r";
+    "select r, case when r is null then ctx.sign_in_blocked() end from ctx.tenant_role() r";
 
 /// Sent after the context statement when the caller came with a session: clears the context's user
 /// unless the session is live (migration 0010), so nothing after it runs as that person.
@@ -71,6 +71,8 @@ enum Refusal {
     SessionEnded,
     MfaPending,
     MfaRequired,
+    MethodNotAllowed,
+    DomainNotAllowed,
 }
 
 impl Refusal {
@@ -80,6 +82,8 @@ impl Refusal {
             Self::SessionEnded => DbError::SessionEnded,
             Self::MfaPending => DbError::MfaPending,
             Self::MfaRequired => DbError::MfaRequired,
+            Self::MethodNotAllowed => DbError::SignInMethodNotAllowed,
+            Self::DomainNotAllowed => DbError::EmailDomainNotAllowed,
         }
     }
 }
@@ -268,8 +272,10 @@ impl Tx {
                 .as_deref()
                 .and_then(TenantRole::parse);
             let Some(role) = role else {
-                let refusal = match row.try_get::<_, Option<bool>>(1)? {
-                    Some(true) => Refusal::MfaRequired,
+                let refusal = match row.try_get::<_, Option<String>>(1)?.as_deref() {
+                    Some("mfa") => Refusal::MfaRequired,
+                    Some("method") => Refusal::MethodNotAllowed,
+                    Some("domain") => Refusal::DomainNotAllowed,
                     _ => Refusal::NotMember,
                 };
                 self.refused = Some(refusal);

@@ -554,10 +554,13 @@ pub static CASES: &[Case] = &[
     case!("auth.recovery_codes", Auth, "select count(*) from (select auth.complete_mfa('{session_a2}', '{rep_a2}', null, null, sha256(convert_to('not-a-code', 'UTF8')), now(), interval '1 day', null) as o) x where o = 'invalid'", Rows(1)),
     case!("auth.recovery_codes", RepA2, "select auth.replace_recovery_codes(array[]::bytea[], now())", Expect::Sqlstate("PA403")),
     // The tenant's second-factor requirement: admins only.
-    case!("app.tenants", AdminA, "select app.set_require_mfa(true)", Expect::Sqlstate("PA409")),
-    case!("app.tenants", AdminA, "select app.set_require_mfa(false)", Expect::Ok),
-    case!("app.tenants", ManagerA, "select app.set_require_mfa(true)", Denied),
-    case!("app.tenants", RepA1, "select ctx.mfa_blocked()::int::bigint", Rows(0)),
+    // The tenant's sign-in rules: admins only, and never rules that shut out the admin setting them.
+    case!("app.tenants", AdminA, "select app.set_sign_in_rules(true, array['magic_link', 'oidc', 'password'], array[]::text[])", Expect::Sqlstate("PA409")),
+    case!("app.tenants", AdminA, "select app.set_sign_in_rules(false, array['magic_link'], array['b.test'])", Expect::Sqlstate("PA409")),
+    case!("app.tenants", AdminA, "select app.set_sign_in_rules(false, array['sms'], array[]::text[])", Expect::Sqlstate("22023")),
+    case!("app.tenants", AdminA, "select app.set_sign_in_rules(false, array['magic_link'], array['A.test'])", Expect::Ok),
+    case!("app.tenants", ManagerA, "select app.set_sign_in_rules(false, array['magic_link'], array[]::text[])", Denied),
+    case!("app.tenants", RepA1, "select count(*) from (select ctx.sign_in_blocked() as b) x where b is not null", Rows(0)),
     // Passwords: people see that they have one, never the hash; sign-in goes through app_auth functions
     // that open sessions only for a person with a password.
     case!("auth.password_credentials", RepA2, "select count(*) from auth.password_credentials", Rows(1)),

@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use palisade_auth::totp::{self, TotpSecret};
-use palisade_core::mfa::{self, Challenge, Factor, MfaStatus, Verified};
+use palisade_core::mfa::{self, Challenge, Factor, MfaStatus, SignInRules, Verified};
 use palisade_crypto::Binding;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -50,13 +50,6 @@ pub struct MfaProof {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MfaVerified {
     pub status: &'static str,
-}
-
-#[derive(Debug, Deserialize, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SecuritySettings {
-    /// Managers and admins must verify a second factor to act in this tenant.
-    pub require_mfa: bool,
 }
 
 /// Where a person's TOTP secret is sealed: bound to their row, so it cannot be moved to another.
@@ -283,16 +276,29 @@ pub async fn verify(
     }
 }
 
-/// Require (or stop requiring) a verified second factor of this tenant's managers and admins.
+/// This tenant's sign-in rules (admins).
+#[utoipa::path(get, path = "/api/v1/settings/security", tag = "members", security(("bearer" = [])),
+    responses((status = 200, body = SignInRules), (status = 403, body = ErrorBody)))]
+pub async fn get_security(admin: Admin) -> ApiResult<Json<SignInRules>> {
+    let mut tx = admin.begin().await?;
+    let rules = mfa::sign_in_rules(&mut tx, admin.tenant()).await?;
+    tx.commit().await?;
+    Ok(Json(rules))
+}
+
+/// Set this tenant's sign-in rules (admins): a second factor for managers and admins, the allowed
+/// sign-in methods, the members' email domains. Members whose session breaks them are refused in the
+/// tenant from their next request. Rules that would shut out your own session are refused (409).
 #[utoipa::path(put, path = "/api/v1/settings/security", tag = "members", security(("bearer" = [])),
-    request_body = SecuritySettings,
-    responses((status = 200, body = SecuritySettings), (status = 403, body = ErrorBody)))]
+    request_body = SignInRules,
+    responses((status = 200, body = SignInRules), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
 pub async fn set_security(
     admin: Admin,
-    ApiJson(input): ApiJson<SecuritySettings>,
-) -> ApiResult<Json<SecuritySettings>> {
+    ApiJson(input): ApiJson<SignInRules>,
+) -> ApiResult<Json<SignInRules>> {
     let mut tx = admin.begin().await?;
-    mfa::set_require_mfa(&mut tx, input.require_mfa).await?;
+    let rules = mfa::set_sign_in_rules(&mut tx, admin.tenant(), &input).await?;
     tx.commit().await?;
-    Ok(Json(input))
+    Ok(Json(rules))
 }

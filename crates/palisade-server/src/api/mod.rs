@@ -77,7 +77,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(mfa::confirm))
         .routes(routes!(mfa::replace_recovery_codes))
         .routes(routes!(mfa::verify))
-        .routes(routes!(mfa::set_security))
+        .routes(routes!(mfa::get_security, mfa::set_security))
         .routes(routes!(password::sign_in))
         .routes(routes!(password::set, password::remove))
         .routes(routes!(tenants::create, tenants::list))

@@ -228,7 +228,19 @@ fn routes() -> Vec<Route> {
             M::PUT,
             "/api/v1/settings/security",
             Target::None,
-            || Some(json!({"require_mfa": false})),
+            || {
+                Some(
+                    json!({"require_mfa": false, "sign_in_methods": ["magic_link", "oidc", "password"],
+                            "email_domains": []}),
+                )
+            },
+            [401, 403, 403, 403, 200, 200],
+        ),
+        r(
+            M::GET,
+            "/api/v1/settings/security",
+            Target::None,
+            none,
             [401, 403, 403, 403, 200, 200],
         ),
         // Password sign-in is off by default: 404 (after authentication, for the /me routes).

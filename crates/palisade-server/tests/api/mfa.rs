@@ -2,7 +2,7 @@
 //! codes, lockout, re-authentication before changes, and the tenant requirement.
 use chrono::Duration;
 use palisade_auth::totp::TotpSecret;
-use palisade_testkit::{spawn_app, TestApp, Who};
+use palisade_testkit::{spawn_app, spawn_app_with, TestApp, Who};
 use reqwest::{Method, Response};
 use serde_json::{json, Value};
 
@@ -228,7 +228,11 @@ async fn changing_a_factor_needs_a_fresh_proof() {
 #[tokio::test]
 async fn a_tenant_can_require_a_verified_factor_of_managers_and_admins() {
     let app = spawn_app().await;
-    let settings = |on: bool| Some(json!({ "require_mfa": on }));
+    let settings = |on: bool| {
+        Some(
+            json!({ "require_mfa": on, "sign_in_methods": ["magic_link", "oidc", "password"], "email_domains": [] }),
+        )
+    };
     // Only from a session that verified a factor itself, so no admin locks themselves out.
     let r = send(
         &app,
@@ -239,7 +243,7 @@ async fn a_tenant_can_require_a_verified_factor_of_managers_and_admins() {
     )
     .await;
     assert_eq!(r.status(), 409);
-    assert_eq!(error_code(r).await, "verify_mfa_first");
+    assert_eq!(error_code(r).await, "would_lock_you_out");
     let admin = api_sign_in(&app, "admin-a@a.test").await;
     let admin_token = admin["access_token"].as_str().unwrap();
     enrol(&app, admin_token).await;
@@ -248,7 +252,7 @@ async fn a_tenant_can_require_a_verified_factor_of_managers_and_admins() {
         .put(app.url("/api/v1/settings/security"))
         .bearer_auth(admin_token)
         .header("x-palisade-tenant", app.world().tenant_a.to_string())
-        .json(&json!({"require_mfa": true}))
+        .json(&settings(true))
         .send()
         .await
         .unwrap();
@@ -288,11 +292,97 @@ async fn a_tenant_can_require_a_verified_factor_of_managers_and_admins() {
     let su = app.db.superuser().await;
     let n: i64 = su
         .query_one(
-            "select count(*) from audit.access_events where action = 'settings_change' and detail = '{\"require_mfa\": true}'",
+            "select count(*) from audit.access_events where action = 'settings_change' and detail->>'require_mfa' = 'true'",
             &[],
         )
         .await
         .unwrap()
         .get(0);
     assert_eq!(n, 1);
+}
+
+#[tokio::test]
+async fn a_tenant_limits_sign_in_methods_and_email_domains() {
+    let app = spawn_app_with(|c| c.auth.password_sign_in = true).await;
+    let w = app.world();
+    let tenant = w.tenant_a.to_string();
+    let admin = api_sign_in(&app, "admin-a@a.test").await;
+    let admin_token = admin["access_token"].as_str().unwrap().to_owned();
+    let put = |rules: Value| {
+        app.client
+            .put(app.url("/api/v1/settings/security"))
+            .bearer_auth(&admin_token)
+            .header("x-palisade-tenant", &tenant)
+            .json(&rules)
+            .send()
+    };
+    // Rules that would shut out the admin's own session are refused.
+    let r = put(json!({"require_mfa": false, "sign_in_methods": ["password"], "email_domains": []}))
+        .await
+        .unwrap();
+    assert_eq!(error_code(r).await, "would_lock_you_out");
+    let r =
+        put(json!({"require_mfa": false, "sign_in_methods": ["magic_link"], "email_domains": ["b.test"]}))
+            .await
+            .unwrap();
+    assert_eq!(error_code(r).await, "would_lock_you_out");
+    let r = put(json!({"require_mfa": false, "sign_in_methods": ["sms"], "email_domains": []}))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let r =
+        put(json!({"require_mfa": false, "sign_in_methods": ["magic_link"], "email_domains": ["A.TEST"]}))
+            .await
+            .unwrap();
+    assert_eq!(r.status(), 200);
+    let rules: Value = r.json().await.unwrap();
+    assert_eq!(rules["email_domains"], json!(["a.test"]));
+
+    // A password session is refused in the tenant; a magic-link session of the same person is not.
+    let rep = api_sign_in(&app, "rep-a1@a.test").await;
+    let rep_token = rep["access_token"].as_str().unwrap();
+    let r = app
+        .client
+        .put(app.url("/api/v1/me/password"))
+        .bearer_auth(rep_token)
+        .json(&json!({"password": "a long enough password"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    let r = app
+        .client
+        .post(app.url("/api/v1/auth/password"))
+        .json(&json!({"email": "rep-a1@a.test", "password": "a long enough password", "client": "api"}))
+        .send()
+        .await
+        .unwrap();
+    let by_password: Value = r.json().await.unwrap();
+    let r = get_with_token(
+        &app,
+        by_password["access_token"].as_str().unwrap(),
+        "/api/v1/leads",
+    )
+    .await;
+    assert_eq!(r.status(), 403);
+    assert_eq!(error_code(r).await, "sign_in_method_not_allowed");
+    assert_eq!(
+        get_with_token(&app, rep_token, "/api/v1/leads").await.status(),
+        200
+    );
+
+    // A member outside the tenant's domains is refused there.
+    let r = send(
+        &app,
+        Some(Who::AdminA),
+        Method::POST,
+        "/api/v1/members",
+        Some(json!({"email": "outsider@elsewhere.test", "display_name": "Out", "role": "rep"})),
+    )
+    .await;
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    let outsider = api_sign_in(&app, "outsider@elsewhere.test").await;
+    let r = get_with_token(&app, outsider["access_token"].as_str().unwrap(), "/api/v1/leads").await;
+    assert_eq!(r.status(), 403);
+    assert_eq!(error_code(r).await, "email_domain_not_allowed");
 }
