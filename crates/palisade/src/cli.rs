@@ -57,8 +57,24 @@ pub enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Encryption keys for secrets at rest.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
     /// Print the version.
     Version,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Print a new 256-bit key as `id:base64`, for PALISADE_KEYS (put the new key first to make it
+    /// the active one; keep the old ones until nothing is sealed under them).
+    Generate {
+        /// The key's id (letters, digits, `_`, `-`; default `k` and today's date).
+        #[arg(long)]
+        id: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -107,6 +123,16 @@ pub enum UserCommand {
         /// Email of an admin of the tenant, on whose authority the member is added.
         #[arg(long)]
         by: Option<String>,
+    },
+    /// Disable a person everywhere: their sessions end now, and no sign-in or token works for them.
+    Disable {
+        #[arg(long)]
+        email: String,
+    },
+    /// Enable a disabled person again (they sign in anew).
+    Enable {
+        #[arg(long)]
+        email: String,
     },
 }
 

@@ -258,3 +258,59 @@ async fn audit_verify_reports_the_first_broken_link_and_fails() {
     assert!(!unknown.status.success());
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("no tenant with slug `nope`"));
 }
+
+#[test]
+fn keys_generate_prints_a_key_the_keyring_accepts() {
+    let out = Command::new(BIN)
+        .args(["keys", "generate", "--id", "k2"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let line = String::from_utf8(out.stdout).unwrap();
+    let ring = palisade_crypto::Keyring::parse(&secrecy::SecretString::from(line.trim().to_owned())).unwrap();
+    assert_eq!(ring.active_id().as_str(), "k2");
+    let bad = Command::new(BIN)
+        .args(["keys", "generate", "--id", "no spaces"])
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+}
+
+#[tokio::test]
+async fn user_disable_ends_sessions_and_enable_restores_access() {
+    use secrecy::ExposeSecret;
+    let t = palisade_testkit::test_db().await;
+    let url = t.admin.to_conninfo().expose_secret().to_owned();
+    let run = |args: &[&str]| {
+        Command::new(BIN)
+            .args(args)
+            .env("DATABASE_URL", &url)
+            .env("PALISADE_DATABASE__MIGRATE_ON_START", "false")
+            .env("RUST_LOG", "warn")
+            .output()
+            .unwrap()
+    };
+    let principal = palisade_db::Principal {
+        user_id: t.world.rep_a1,
+        tenant_id: Some(t.world.tenant_a),
+    };
+    let leads = async || {
+        let mut tx = t.db.user(&principal).await.unwrap();
+        let r = tx.query("select id from app.leads", &[]).await;
+        drop(tx);
+        r
+    };
+    assert!(leads().await.is_ok());
+    let out = run(&["user", "disable", "--email", "REP-A1@a.test"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["state"], "disabled");
+    assert_eq!(report["sessions_ended"], 1, "the fixture's browser session");
+    assert!(matches!(leads().await, Err(palisade_db::DbError::NotMember)));
+    let out = run(&["user", "enable", "--email", "rep-a1@a.test"]);
+    assert!(out.status.success());
+    assert!(leads().await.is_ok());
+    let out = run(&["user", "disable", "--email", "nobody@x.test"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no user with email"));
+}

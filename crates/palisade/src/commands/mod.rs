@@ -1,6 +1,8 @@
 //! One module per command.
 mod audit;
+mod keys;
 mod operator;
+mod people;
 mod serve;
 
 use anyhow::Context;
@@ -38,6 +40,7 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::User { command } => operator::user(&config, command).await,
         Command::Token { command } => operator::token(&config, command).await,
         Command::Audit { command } => audit::run(&config, command).await,
+        Command::Keys { command } => keys::run(command),
         Command::Version => Ok(()),
     }
 }

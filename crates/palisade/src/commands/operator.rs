@@ -96,13 +96,17 @@ pub async fn tenant(config: &Config, command: TenantCommand) -> anyhow::Result<(
 }
 
 pub async fn user(config: &Config, command: UserCommand) -> anyhow::Result<()> {
-    let UserCommand::Create {
-        email,
-        name,
-        tenant,
-        role,
-        by,
-    } = command;
+    let (email, name, tenant, role, by) = match command {
+        UserCommand::Create {
+            email,
+            name,
+            tenant,
+            role,
+            by,
+        } => (email, name, tenant, role, by),
+        UserCommand::Disable { email } => return super::people::set_disabled(config, &email, true).await,
+        UserCommand::Enable { email } => return super::people::set_disabled(config, &email, false).await,
+    };
     with_db(config, async |db| {
         let Some(slug) = tenant else {
             let user = ensure_user(db, &email, name.as_deref()).await?;

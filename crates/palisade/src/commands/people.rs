@@ -1,0 +1,46 @@
+//! `palisade user disable|enable`: an operator switch over a person, across every tenant. It runs as
+//! the database admin (no tenant admin may disable a person who belongs to other tenants too); the
+//! audit trigger on `app.users` records the change. Disabling ends every session at once, and the
+//! database refuses the person everywhere from their next statement (`ctx.tenant_role()`, the
+//! session gate, sign-in).
+use anyhow::bail;
+use palisade_server::config::Config;
+use palisade_server::Database;
+
+pub async fn set_disabled(config: &Config, email: &str, disabled: bool) -> anyhow::Result<()> {
+    let database = Database::prepare(&config.database).await?;
+    let result = async {
+        if config.database.migrate_on_start {
+            database.migrate(&config.database).await?;
+        }
+        #[expect(
+            clippy::disallowed_methods,
+            reason = "operator command: disables a person across all tenants as the database admin"
+        )]
+        let client = palisade_db::connect::connect_once(&database.admin).await?;
+        // One statement, so the switch and the end of the sessions happen together.
+        let row = client
+            .query_one(
+                "with person as (update app.users set disabled_at = case when $2 then coalesce(disabled_at, now()) end \
+                                 where lower(email) = lower($1) returning id), \
+                      ended as (update auth.sessions set ended_at = now(), end_reason = 'user_disabled' \
+                                where $2 and ended_at is null and user_id in (select id from person) returning 1) \
+                 select (select id from person), (select count(*) from ended)",
+                &[&email, &disabled],
+            )
+            .await?;
+        let Some(user) = row.get::<_, Option<uuid::Uuid>>(0) else {
+            bail!("no user with email {email}");
+        };
+        let ended: i64 = row.get(1);
+        let state = if disabled { "disabled" } else { "enabled" };
+        println!(
+            "{}",
+            serde_json::json!({ "id": user, "state": state, "sessions_ended": ended })
+        );
+        Ok(())
+    }
+    .await;
+    database.close().await;
+    result
+}
