@@ -4,29 +4,15 @@
 use anyhow::bail;
 use palisade_core::audit::verify;
 use palisade_server::config::Config;
-use palisade_server::Database;
 
 use crate::cli::AuditCommand;
 
 pub async fn run(config: &Config, command: AuditCommand) -> anyhow::Result<()> {
-    let database = Database::prepare(&config.database).await?;
-    let result = async {
-        if config.database.migrate_on_start {
-            database.migrate(&config.database).await?;
-        }
-        #[expect(
-            clippy::disallowed_methods,
-            reason = "operator command: reads or configures every tenant's audit trail as the database admin"
-        )]
-        let client = palisade_db::connect::connect_once(&database.admin).await?;
-        match command {
-            AuditCommand::Verify { tenant } => verify_chains(&client, tenant.as_deref()).await,
-            AuditCommand::Retention { months } => retention(&client, months).await,
-        }
-    }
-    .await;
-    database.close().await;
-    result
+    super::as_database_admin(config, async |client| match command {
+        AuditCommand::Verify { tenant } => verify_chains(client, tenant.as_deref()).await,
+        AuditCommand::Retention { months } => retention(client, months).await,
+    })
+    .await
 }
 
 async fn verify_chains(client: &tokio_postgres::Client, tenant: Option<&str>) -> anyhow::Result<()> {

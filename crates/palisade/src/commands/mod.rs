@@ -7,6 +7,7 @@ mod serve;
 
 use anyhow::Context;
 use palisade_server::config::Config;
+use palisade_server::Database;
 
 use crate::cli::{Cli, Command};
 
@@ -43,4 +44,28 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Keys { command } => keys::run(command),
         Command::Version => Ok(()),
     }
+}
+
+/// Runs `work` with a connection as the database admin (migrating first when configured), then
+/// closes the database. For operator commands that must act past row-level security: verifying every
+/// tenant's audit chain, or disabling a person across tenants.
+async fn as_database_admin<T>(
+    config: &Config,
+    work: impl AsyncFnOnce(&tokio_postgres::Client) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    let database = Database::prepare(&config.database).await?;
+    let result = async {
+        if config.database.migrate_on_start {
+            database.migrate(&config.database).await?;
+        }
+        #[expect(
+            clippy::disallowed_methods,
+            reason = "operator commands that act as the database admin, past row-level security"
+        )]
+        let client = palisade_db::connect::connect_once(&database.admin).await?;
+        work(&client).await
+    }
+    .await;
+    database.close().await;
+    result
 }

@@ -5,19 +5,9 @@
 //! session gate, sign-in).
 use anyhow::bail;
 use palisade_server::config::Config;
-use palisade_server::Database;
 
 pub async fn set_disabled(config: &Config, email: &str, disabled: bool) -> anyhow::Result<()> {
-    let database = Database::prepare(&config.database).await?;
-    let result = async {
-        if config.database.migrate_on_start {
-            database.migrate(&config.database).await?;
-        }
-        #[expect(
-            clippy::disallowed_methods,
-            reason = "operator command: disables a person across all tenants as the database admin"
-        )]
-        let client = palisade_db::connect::connect_once(&database.admin).await?;
+    super::as_database_admin(config, async |client| {
         // One statement, so the switch and the end of the sessions happen together.
         let row = client
             .query_one(
@@ -34,13 +24,8 @@ pub async fn set_disabled(config: &Config, email: &str, disabled: bool) -> anyho
         };
         let ended: i64 = row.get(1);
         let state = if disabled { "disabled" } else { "enabled" };
-        println!(
-            "{}",
-            serde_json::json!({ "id": user, "state": state, "sessions_ended": ended })
-        );
+        println!("{}", serde_json::json!({ "id": user, "state": state, "sessions_ended": ended }));
         Ok(())
-    }
-    .await;
-    database.close().await;
-    result
+    })
+    .await
 }
