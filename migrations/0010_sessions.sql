@@ -355,15 +355,16 @@ begin
 end
 $$;
 
--- Admins end every session of a member of their tenant (the person signs in again). Returns the
--- number ended; PA404 for someone who was never a member of the admin's tenant.
+-- Admins end every session of an active member of their tenant (the person signs in again). Returns
+-- the number ended; PA404 for anyone else — a former member may now work only for other tenants.
 create function app.end_member_sessions(p_user uuid, p_now timestamptz) returns integer
 language plpgsql volatile security definer set search_path = '' as $$
 declare
   v_tenant uuid := app.require_admin();
   v_count integer;
 begin
-  if not exists (select from app.memberships m where m.tenant_id = v_tenant and m.user_id = p_user) then
+  if not exists (select from app.memberships m
+                 where m.tenant_id = v_tenant and m.user_id = p_user and m.status = 'active') then
     raise exception 'no such member' using errcode = 'PA404';
   end if;
   update auth.sessions s set ended_at = p_now, end_reason = 'ended_by_admin'

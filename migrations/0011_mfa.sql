@@ -40,6 +40,55 @@ begin
 end
 $$;
 
+-- The acting person (replaces 0002's definition): nobody, once they are disabled — so operator tokens,
+-- which carry no session, stop working for a disabled person too (tenant creation, invitations,
+-- platform routes, every policy).
+create or replace function ctx.user_id() returns uuid
+language plpgsql stable security definer set search_path = '' as $$
+begin
+  return (select u.id from app.users u
+          where u.id = nullif(pg_catalog.current_setting('palisade.user_id', true), '')::uuid
+            and u.disabled_at is null);
+end
+$$;
+
+-- Accept an invitation (replaces 0009's definition, same contract) and log the new membership in the
+-- same transaction: the joining person may not yet satisfy the tenant's sign-in rules, so the server
+-- could not log it afterwards as a member.
+create or replace function app.accept_invitation(p_token_hash bytea) returns uuid
+language plpgsql volatile security definer set search_path = '' as $$
+declare
+  v_user uuid := ctx.user_id();
+  v_email text;
+  inv record;
+begin
+  select u.email into v_email from app.users u where u.id = v_user;
+  if v_email is null then
+    raise exception 'a signed-in user is required' using errcode = '42501';
+  end if;
+  update app.invitations i set accepted_at = pg_catalog.now(), accepted_by = v_user
+  where i.token_hash = p_token_hash and i.accepted_at is null and i.revoked_at is null
+    and i.expires_at > pg_catalog.now() and lower(i.email) = lower(v_email)
+  returning i.tenant_id, i.role into inv;
+  if not found then
+    raise exception 'no such invitation' using errcode = 'PA404';
+  end if;
+  if not exists (select from app.tenants t where t.id = inv.tenant_id and t.status = 'active') then
+    raise exception 'no such invitation' using errcode = 'PA404';
+  end if;
+  insert into app.memberships (tenant_id, user_id, role, status)
+  values (inv.tenant_id, v_user, inv.role, 'active')
+  on conflict (tenant_id, user_id) do update set role = excluded.role, status = 'active'
+  where app.memberships.status <> 'active';
+  insert into audit.access_events (tenant_id, actor_user_id, actor_kind, action, target_type, target_id, detail,
+                                   correlation_id)
+  values (inv.tenant_id, v_user, 'user', 'member_added', 'member', v_user::text,
+          pg_catalog.jsonb_build_object('via', 'invitation', 'role', inv.role),
+          nullif(pg_catalog.current_setting('palisade.correlation_id', true), ''));
+  return inv.tenant_id;
+end
+$$;
+
 -- Which of a tenant's sign-in rules the current session breaks: 'method', 'domain', 'mfa', or null.
 create function ctx.sign_in_rule_broken(p_require_mfa boolean, p_methods text[], p_domains text[], p_role text,
                                         p_email text) returns text
@@ -48,7 +97,7 @@ language sql stable security definer set search_path = '' as $$
     when coalesce(pg_catalog.current_setting('palisade.session_method', true), '') <> ''
          and not (pg_catalog.current_setting('palisade.session_method', true) = any (p_methods)) then 'method'
     when pg_catalog.cardinality(p_domains) > 0
-         and not (pg_catalog.lower(pg_catalog.split_part(p_email, '@', 2)) = any (p_domains)) then 'domain'
+         and not (pg_catalog.lower(pg_catalog.split_part(p_email, '@', -1)) = any (p_domains)) then 'domain'
     when p_require_mfa and p_role <> 'rep'
          and coalesce(pg_catalog.current_setting('palisade.session_mfa', true), '') <> 'on' then 'mfa'
   end
@@ -135,6 +184,9 @@ begin
   delete from auth.recovery_codes r where r.user_id = v_user;
   insert into auth.recovery_codes (user_id, code_hash) select v_user, h from pg_catalog.unnest(p_recovery_hashes) h;
   update auth.sessions s set mfa_required = true, mfa_verified_at = p_now where s.id = v_session;
+  -- Every other live session of the person waits for the new factor (one of them may be a thief's).
+  update auth.sessions s set mfa_required = true, mfa_verified_at = null
+  where s.user_id = v_user and s.id <> v_session and s.ended_at is null;
   perform auth.log_sign_in(v_user, 'mfa_change', 'totp', 'enrolled', v_session, null);
 end
 $$;
@@ -150,6 +202,8 @@ begin
     raise exception 'no second factor is set up' using errcode = 'PA404';
   end if;
   delete from auth.recovery_codes r where r.user_id = v_user;
+  -- No factor, no verified sessions: a tenant that requires one refuses them from the next request.
+  update auth.sessions s set mfa_required = false, mfa_verified_at = null where s.user_id = v_user;
   perform auth.log_sign_in(v_user, 'mfa_change', 'totp', 'removed',
                            nullif(pg_catalog.current_setting('palisade.session_id', true), '')::uuid, null);
 end
@@ -237,6 +291,21 @@ begin
 end
 $$;
 
+-- The state of the session a credential proves (app_auth): 'active' or 'mfa_pending', with its absolute
+-- end. No rows when it is not live. Answers for a session waiting for its second factor, which the
+-- user context's gate refuses, so a browser can fetch its CSRF token and then verify or sign out.
+create function auth.session_state(p_session uuid, p_user uuid, p_secret_hash bytea, p_now timestamptz,
+                                   p_idle interval)
+returns table (state text, expires_at timestamptz)
+language sql stable security definer set search_path = '' as $$
+  select case when s.mfa_required and s.mfa_verified_at is null then 'mfa_pending' else 'active' end, s.expires_at
+  from auth.sessions s
+  join app.users u on u.id = s.user_id
+  where s.id = p_session and s.user_id = p_user and s.ended_at is null and p_now < s.expires_at
+    and p_now < s.last_seen_at + p_idle and u.disabled_at is null
+    and (case when p_secret_hash is null then s.kind = 'api' else s.secret_hash = p_secret_hash end)
+$$;
+
 -- Sign out (app_auth): ends the session the credential proves — live or still waiting for its second
 -- factor, which the user context's gate would refuse. Returns whether a session ended.
 create function auth.sign_out(p_session uuid, p_user uuid, p_secret_hash bytea, p_now timestamptz) returns boolean
@@ -292,12 +361,14 @@ revoke execute on function ctx.sign_in_rule_broken(boolean, text[], text[], text
   auth.remove_totp(timestamptz), auth.replace_recovery_codes(bytea[], timestamptz),
   auth.mfa_challenge(uuid, uuid, bytea, timestamptz, interval),
   auth.complete_mfa(uuid, uuid, bytea, bigint, bytea, timestamptz, interval, inet),
-  auth.sign_out(uuid, uuid, bytea, timestamptz), app.set_sign_in_rules(boolean, text[], text[]) from public;
+  auth.sign_out(uuid, uuid, bytea, timestamptz), app.set_sign_in_rules(boolean, text[], text[]),
+  auth.session_state(uuid, uuid, bytea, timestamptz, interval) from public;
 grant execute on function ctx.sign_in_blocked(), auth.begin_totp(bytea, text, timestamptz), auth.my_totp(),
   auth.confirm_totp(bigint, bytea[], timestamptz), auth.remove_totp(timestamptz),
   auth.replace_recovery_codes(bytea[], timestamptz), app.set_sign_in_rules(boolean, text[], text[]) to app_user;
 grant execute on function auth.mfa_challenge(uuid, uuid, bytea, timestamptz, interval),
   auth.complete_mfa(uuid, uuid, bytea, bigint, bytea, timestamptz, interval, inet),
-  auth.sign_out(uuid, uuid, bytea, timestamptz) to app_auth;
+  auth.sign_out(uuid, uuid, bytea, timestamptz), auth.session_state(uuid, uuid, bytea, timestamptz, interval)
+  to app_auth;
 
 reset role;

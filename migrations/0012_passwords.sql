@@ -57,14 +57,15 @@ language sql stable security definer set search_path = '' as $$
   where lower(u.email) = lower(p_email) and u.disabled_at is null
 $$;
 
--- Open a session after the server verified the password (app_auth). Refuses a person without a
--- password or who is disabled (PA404), so it cannot open sessions for arbitrary people.
-create function auth.password_sign_in(p_user uuid, p_kind text, p_secret_hash bytea, p_now timestamptz,
+-- Open a session after the server verified the password against p_hash, the hash it read (app_auth).
+-- Refuses (PA404) a disabled person, one without a password, or a hash that changed meanwhile. The
+-- sign-in context is trusted to have checked the password: this function cannot check it itself.
+create function auth.password_sign_in(p_user uuid, p_hash text, p_kind text, p_secret_hash bytea, p_now timestamptz,
                                       p_lifetime interval, p_user_agent text, p_client_ip inet) returns uuid
 language plpgsql volatile security definer set search_path = '' as $$
 begin
   if not exists (select from auth.password_credentials c join app.users u on u.id = c.user_id
-                 where c.user_id = p_user and u.disabled_at is null) then
+                 where c.user_id = p_user and c.hash = p_hash and u.disabled_at is null) then
     raise exception 'no such password' using errcode = 'PA404';
   end if;
   return auth.open_session(p_user, p_kind, 'password', p_secret_hash, p_now, p_lifetime, p_user_agent, p_client_ip);
@@ -78,11 +79,11 @@ language sql volatile security definer set search_path = '' as $$
 $$;
 
 revoke execute on function auth.set_password(text, timestamptz), auth.remove_password(timestamptz),
-  auth.password_for(text), auth.password_sign_in(uuid, text, bytea, timestamptz, interval, text, inet),
+  auth.password_for(text), auth.password_sign_in(uuid, text, text, bytea, timestamptz, interval, text, inet),
   auth.password_sign_in_failed(uuid, inet) from public;
 grant execute on function auth.set_password(text, timestamptz), auth.remove_password(timestamptz) to app_user;
 grant execute on function auth.password_for(text),
-  auth.password_sign_in(uuid, text, bytea, timestamptz, interval, text, inet),
+  auth.password_sign_in(uuid, text, text, bytea, timestamptz, interval, text, inet),
   auth.password_sign_in_failed(uuid, inet) to app_auth;
 
 reset role;

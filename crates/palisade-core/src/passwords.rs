@@ -34,9 +34,11 @@ pub async fn stored_for(tx: &mut Tx, email: &str) -> Result<Option<(UserId, Stri
 
 /// Opens a session for a person whose password the server verified (app_auth).
 #[instrument(skip_all, err(level = "debug"))]
+#[allow(clippy::too_many_arguments)]
 pub async fn sign_in(
     tx: &mut Tx,
     user: UserId,
+    verified_hash: &str,
     kind: ClientKind,
     secret_hash: &[u8; 32],
     now: DateTime<Utc>,
@@ -46,9 +48,10 @@ pub async fn sign_in(
     let lifetime = i64::try_from(lifetime.as_secs()).unwrap_or(i64::MAX);
     let row = tx
         .query_one(
-            "select auth.password_sign_in($1, $2, $3, $4, $5::bigint * interval '1 second', $6, $7)",
+            "select auth.password_sign_in($1, $2, $3, $4, $5, $6::bigint * interval '1 second', $7, $8)",
             &[
                 user.as_uuid(),
+                &verified_hash,
                 &kind.as_str(),
                 &secret_hash.as_slice(),
                 &now,

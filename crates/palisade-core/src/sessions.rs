@@ -282,3 +282,25 @@ pub async fn sign_out(
         .await?;
     Ok(row.try_get(0)?)
 }
+
+/// The state of the session a credential proves (app_auth context): `Some((active, expires_at))`
+/// where `active` is false while it waits for its second factor; `None` when it is not live.
+#[instrument(skip_all, err(level = "debug"))]
+pub async fn state(
+    tx: &mut Tx,
+    session: Uuid,
+    user: UserId,
+    secret_hash: Option<[u8; 32]>,
+    now: DateTime<Utc>,
+    idle: Duration,
+) -> Result<Option<(bool, DateTime<Utc>)>, CoreError> {
+    let hash = secret_hash.as_ref().map(|h| h.as_slice());
+    let row = tx
+        .query_opt(
+            "select state, expires_at from auth.session_state($1, $2, $3, $4, $5::bigint * interval '1 second')",
+            &[&session, user.as_uuid(), &hash, &now, &secs(idle)],
+        )
+        .await?;
+    row.map(|r| Ok((r.try_get::<_, String>(0)? == "active", r.try_get(1)?)))
+        .transpose()
+}

@@ -31,7 +31,11 @@ pub(crate) fn email(value: &str) -> Result<String, CoreError> {
     let v = value.trim();
     let valid = v.len() <= 320
         && v.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
+            !local.is_empty()
+                && !domain.contains('@')
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
         })
         && !v.chars().any(|c| c.is_whitespace() || c.is_control());
     if valid {
@@ -60,7 +64,16 @@ mod tests {
     #[test]
     fn emails() {
         assert!(email("a@b.co").is_ok());
-        for bad in ["", "a", "a@b", "@b.co", "a b@c.de", "a@.co", "a@co."] {
+        for bad in [
+            "",
+            "a",
+            "a@b",
+            "@b.co",
+            "a b@c.de",
+            "a@.co",
+            "a@co.",
+            "x@corp.com@evil.com",
+        ] {
             assert!(email(bad).is_err(), "{bad}");
         }
     }

@@ -207,7 +207,7 @@ pub struct AuthSettings {
     /// Allow email + password sign-in (off: the password endpoints answer 404 and no password is
     /// ever stored).
     pub password_sign_in: bool,
-    /// Password attempts against one address per hour.
+    /// Password attempts against one address per hour; also second-factor codes per person per hour.
     pub password_attempts_per_email_per_hour: u32,
 }
 

@@ -21,6 +21,8 @@ const WINDOW: Duration = Duration::from_secs(3600);
 pub enum Bucket {
     MagicLinkEmail,
     PasswordEmail,
+    /// Second-factor codes per person, across all their sessions.
+    MfaUser,
     SignInIp,
 }
 
@@ -29,6 +31,7 @@ impl Bucket {
         match self {
             Self::MagicLinkEmail => "magic_link_email",
             Self::PasswordEmail => "password_email",
+            Self::MfaUser => "mfa_user",
             Self::SignInIp => "sign_in_ip",
         }
     }
@@ -175,6 +178,12 @@ impl SignInLimits {
         self.check(Bucket::PasswordEmail, &email.to_lowercase()).await
     }
 
+    /// Second-factor attempts against one person, whatever session or address they come from (the
+    /// same limit as password attempts per address).
+    pub async fn mfa_for(&self, user: &uuid::Uuid) -> Result<(), Limited> {
+        self.check(Bucket::MfaUser, &user.to_string()).await
+    }
+
     /// A request without a peer address (none in practice) shares one bucket.
     pub async fn sign_in_from(&self, ip: Option<IpAddr>) -> Result<(), Limited> {
         let key = ip.map(|ip| ip.to_string()).unwrap_or_default();
@@ -187,7 +196,7 @@ impl SignInLimits {
             Backend::Memory { email, password, ip } => {
                 let limiter = match bucket {
                     Bucket::MagicLinkEmail => email,
-                    Bucket::PasswordEmail => password,
+                    Bucket::PasswordEmail | Bucket::MfaUser => password,
                     Bucket::SignInIp => ip,
                 };
                 limiter.check_key(&key).map_err(|not_until| {
@@ -197,7 +206,7 @@ impl SignInLimits {
             Backend::Redis(manager) => {
                 let limit = match bucket {
                     Bucket::MagicLinkEmail => self.per_email,
-                    Bucket::PasswordEmail => self.per_password_email,
+                    Bucket::PasswordEmail | Bucket::MfaUser => self.per_password_email,
                     Bucket::SignInIp => self.per_ip,
                 };
                 let redis_key = format!("palisade:limit:{}:{}", bucket.name(), hex::encode(key));

@@ -561,6 +561,7 @@ pub static CASES: &[Case] = &[
     case!("app.tenants", AdminA, "select app.set_sign_in_rules(false, array['magic_link'], array['A.test'])", Expect::Ok),
     case!("app.tenants", ManagerA, "select app.set_sign_in_rules(false, array['magic_link'], array[]::text[])", Denied),
     case!("app.tenants", RepA1, "select count(*) from (select ctx.sign_in_blocked() as b) x where b is not null", Rows(0)),
+    case!("app.tenants", RepA1, "select ctx.sign_in_rule_broken(false, array['magic_link'], array[]::text[], 'rep', 'r@a.test')", Denied),
     // Passwords: people see that they have one, never the hash; sign-in goes through app_auth functions
     // that open sessions only for a person with a password.
     case!("auth.password_credentials", RepA2, "select count(*) from auth.password_credentials", Rows(1)),
@@ -571,8 +572,9 @@ pub static CASES: &[Case] = &[
     case!("auth.password_credentials", Auth, "select count(*) from auth.password_for('REP-A2@a.test')", Rows(1)),
     case!("auth.password_credentials", Auth, "select count(*) from auth.password_for('rep-a1@a.test')", Rows(0)),
     case!("auth.password_credentials", RepA1, "select count(*) from auth.password_for('rep-a2@a.test')", Denied),
-    case!("auth.password_credentials", Auth, "select auth.password_sign_in('{rep_a2}', 'api', sha256('p'), now(), interval '1 day', '', null)", Expect::Ok),
-    case!("auth.password_credentials", Auth, "select auth.password_sign_in('{rep_a1}', 'api', sha256('p'), now(), interval '1 day', '', null)", Expect::Sqlstate("PA404")),
+    case!("auth.password_credentials", Auth, "select auth.password_sign_in('{rep_a2}', '$argon2id$v=19$m=19456,t=2,p=1$Zml4dHVyZQ$Zml4dHVyZQ', 'api', sha256('p'), now(), interval '1 day', '', null)", Expect::Ok),
+    case!("auth.password_credentials", Auth, "select auth.password_sign_in('{rep_a2}', '$argon2id$other', 'api', sha256('p'), now(), interval '1 day', '', null)", Expect::Sqlstate("PA404")),
+    case!("auth.password_credentials", Auth, "select auth.password_sign_in('{rep_a1}', '$argon2id$v=19$m=19456,t=2,p=1$Zml4dHVyZQ$Zml4dHVyZQ', 'api', sha256('p'), now(), interval '1 day', '', null)", Expect::Sqlstate("PA404")),
     case!("auth.password_credentials", Auth, "select auth.password_sign_in_failed(null, null)", Expect::Ok),
     case!("auth.password_credentials", RepA1, "select auth.set_password('$argon2id$x', now())", Expect::Sqlstate("PA403")),
     case!("auth.password_credentials", Auth, "select auth.set_password('$argon2id$x', now())", Denied),

@@ -90,6 +90,8 @@ pub struct RefreshRequest {
 pub struct CurrentSession {
     pub user_id: Uuid,
     pub session_id: Uuid,
+    /// `active`, or `mfa_pending` until the second factor is verified (POST /api/v1/auth/mfa).
+    pub state: &'static str,
     pub expires_at: DateTime<Utc>,
     /// Browser sessions: the token to send as `X-CSRF-Token`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -147,25 +149,9 @@ pub async fn request_magic_link(
         ClientType::Api => None,
     };
     let nonce = existing.unwrap_or_else(OpaqueSecret::generate);
-    let token = OpaqueSecret::generate();
-    let now = state.clock.now();
-    let db = state.db.correlated(correlation);
-    let mut tx = db.auth().await?;
-    let recorded = sessions::request_magic_link(
-        &mut tx,
-        &email,
-        &token.hash(),
-        &nonce.hash(),
-        now,
-        state.sessions.magic_link,
-        state.sessions.open_signup,
-    )
-    .await?;
-    tx.commit().await?;
-    if recorded {
-        send_link(&state, &email, &token);
-    }
-    let minutes = state.sessions.magic_link.as_secs() / 60;
+    // Recorded and mailed after the answer: the answer takes as long, and says the same, whether or
+    // not the address has an account.
+    record_and_send(state.clone(), correlation, email, nonce.hash());
     let body = MagicLinkRequested {
         status: "sent",
         nonce: (input.client == ClientType::Api).then(|| nonce.expose()),
@@ -180,12 +166,45 @@ pub async fn request_magic_link(
         );
         response.headers_mut().append(header::SET_COOKIE, cookie);
     }
-    tracing::debug!(minutes, "magic link requested");
     Ok(response)
 }
 
-/// Mails the link off the request path, so the answer takes as long whether or not a mail goes out.
-fn send_link(state: &AppState, email: &str, token: &OpaqueSecret) {
+/// Records a link (when the address may have one) and mails it, off the request path. A failure is
+/// logged (without the address); the person asks again.
+fn record_and_send(
+    state: AppState,
+    correlation: palisade_db::CorrelationId,
+    email: String,
+    nonce_hash: [u8; 32],
+) {
+    tokio::spawn(async move {
+        let token = OpaqueSecret::generate();
+        let recorded = async {
+            let db = state.db.correlated(correlation);
+            let mut tx = db.auth().await?;
+            let recorded = sessions::request_magic_link(
+                &mut tx,
+                &email,
+                &token.hash(),
+                &nonce_hash,
+                state.clock.now(),
+                state.sessions.magic_link,
+                state.sessions.open_signup,
+            )
+            .await?;
+            tx.commit().await?;
+            Ok::<_, ApiError>(recorded)
+        }
+        .await;
+        match recorded {
+            Ok(true) => send_link(&state, &email, &token).await,
+            Ok(false) => {}
+            Err(e) => tracing::error!(code = e.code, "a magic link could not be recorded"),
+        }
+    });
+}
+
+async fn send_link(state: &AppState, email: &str, token: &OpaqueSecret) {
     let link = format!(
         "{}/auth/magic-link?token={}",
         state.public_url.trim_end_matches('/'),
@@ -205,12 +224,9 @@ fn send_link(state: &AppState, email: &str, token: &OpaqueSecret) {
         ),
         idempotency_key: None,
     };
-    let mailer = state.mailer.clone();
-    tokio::spawn(async move {
-        if let Err(e) = mailer.send(&mail).await {
-            tracing::error!(error = %e, "a sign-in link could not be sent");
-        }
-    });
+    if let Err(e) = state.mailer.send(&mail).await {
+        tracing::error!(error = %e, "a sign-in link could not be sent");
+    }
 }
 
 /// The shared part of the JSON and form consumption: returns the session, or `None` for any failure.
@@ -383,33 +399,40 @@ pub async fn refresh(
     }
 }
 
-fn require_session(caller: &Caller) -> Result<Uuid, ApiError> {
-    caller.session_id().ok_or_else(|| {
+/// The session this request came with — also while it waits for its second factor — and, for
+/// browsers, the CSRF token its writes need.
+#[utoipa::path(get, path = "/api/v1/auth/session", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, body = CurrentSession), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub async fn current(
+    State(state): State<AppState>,
+    RequestId(correlation): RequestId,
+    caller: Caller,
+) -> ApiResult<Json<CurrentSession>> {
+    let session = caller.session_check().ok_or_else(|| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
             "no_session",
             "this credential is an operator token, not a session",
         )
-    })
-}
-
-/// The session this request came with; browsers get their CSRF token here.
-#[utoipa::path(get, path = "/api/v1/auth/session", tag = "auth", security(("bearer" = [])),
-    responses((status = 200, body = CurrentSession), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
-pub async fn current(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<CurrentSession>> {
-    let session_id = require_session(&caller)?;
-    let mut tx = caller.tx().await?;
-    let row = tx
-        .query_one(
-            "select expires_at from auth.sessions where id = $1",
-            &[&session_id],
-        )
-        .await?;
+    })?;
+    let db = state.db.correlated(correlation);
+    let mut tx = db.auth().await?;
+    let found = sessions::state(
+        &mut tx,
+        session.session_id,
+        caller.user_id(),
+        session.secret_hash,
+        state.clock.now(),
+        state.sessions.idle,
+    )
+    .await?;
     tx.commit().await?;
+    let (active, expires_at) = found.ok_or(palisade_core::CoreError::SessionEnded)?;
     Ok(Json(CurrentSession {
         user_id: *caller.user_id().as_uuid(),
-        session_id,
-        expires_at: row.try_get(0).map_err(palisade_db::DbError::from)?,
+        session_id: session.session_id,
+        state: if active { "active" } else { "mfa_pending" },
+        expires_at,
         csrf_token: caller.browser_session().map(|b| state.csrf.token_for(b)),
     }))
 }

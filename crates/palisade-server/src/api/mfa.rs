@@ -162,6 +162,7 @@ pub async fn confirm(
     ApiJson(input): ApiJson<TotpCode>,
 ) -> ApiResult<Json<RecoveryCodes>> {
     caller.session_id().ok_or_else(no_session)?;
+    state.sign_in_limits.mfa_for(caller.user_id().as_uuid()).await?;
     let now = state.clock.now();
     let mut tx = caller.tx().await?;
     let Some((sealed, last_step, false)) = mfa::my_totp(&mut tx).await? else {
@@ -231,6 +232,7 @@ pub async fn verify(
         ));
     }
     state.sign_in_limits.sign_in_from(ip.0).await?;
+    state.sign_in_limits.mfa_for(caller.user_id().as_uuid()).await?;
     let challenge = Challenge {
         session_id: session.session_id,
         user_id: caller.user_id(),

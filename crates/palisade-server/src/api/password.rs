@@ -81,12 +81,13 @@ pub async fn sign_in(
         None => (None, None),
     };
     let presented = input.password;
-    let ok = tokio::task::spawn_blocking(move || password::verify(&presented, hash.as_deref()))
+    let checked = hash.clone();
+    let ok = tokio::task::spawn_blocking(move || password::verify(&presented, checked.as_deref()))
         .await
         .map_err(|_| hashing_failed())?;
-    let user = match (ok, user) {
-        (true, Some(user)) => user,
-        (_, user) => {
+    let (user, hash) = match (ok, user, hash) {
+        (true, Some(user), Some(hash)) => (user, hash),
+        (_, user, _) => {
             passwords::failed(&mut tx, user, &origin).await?;
             tx.commit().await?;
             return Err(ApiError::new(
@@ -104,6 +105,7 @@ pub async fn sign_in(
     let signed_in = passwords::sign_in(
         &mut tx,
         user,
+        &hash,
         kind,
         &secret.hash(),
         state.clock.now(),

@@ -386,3 +386,65 @@ async fn a_tenant_limits_sign_in_methods_and_email_domains() {
     assert_eq!(r.status(), 403);
     assert_eq!(error_code(r).await, "email_domain_not_allowed");
 }
+
+#[tokio::test]
+async fn a_browser_session_waiting_for_its_factor_gets_its_csrf_token_and_verifies() {
+    let app = spawn_app().await;
+    let api = api_sign_in(&app, "rep-a1@a.test").await;
+    let (secret, _) = enrol(&app, api["access_token"].as_str().unwrap()).await;
+    // Sign in from a browser: the session cookie waits for the factor.
+    let r = crate::sign_in::ask(&app, "rep-a1@a.test", "browser", None).await;
+    let (nonce, _) = crate::sign_in::set_cookie(r.headers(), "__Host-palisade-nonce").unwrap();
+    let mails = app.wait_for_mails(2).await;
+    let link = mails[1]
+        .split_whitespace()
+        .find(|w| w.contains("token="))
+        .unwrap();
+    let token = link.split("token=").nth(1).unwrap();
+    let r = app
+        .client
+        .post(app.url("/api/v1/auth/magic-link/consume"))
+        .header("cookie", &nonce)
+        .json(&json!({ "token": token }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let (cookie, _) = crate::sign_in::set_cookie(r.headers(), "__Host-palisade-session").unwrap();
+    let current: Value = app
+        .client
+        .get(app.url("/api/v1/auth/session"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(current["state"], "mfa_pending");
+    let csrf = current["csrf_token"].as_str().unwrap();
+    app.clock.advance(Duration::seconds(30));
+    let code = secret.code_at(app.clock.now()).unwrap();
+    let verify = |csrf: Option<&str>| {
+        let mut req = app
+            .client
+            .post(app.url("/api/v1/auth/mfa"))
+            .header("cookie", &cookie)
+            .json(&json!({ "code": code }));
+        if let Some(t) = csrf {
+            req = req.header("x-csrf-token", t);
+        }
+        req.send()
+    };
+    assert_eq!(error_code(verify(None).await.unwrap()).await, "csrf_rejected");
+    assert_eq!(verify(Some(csrf)).await.unwrap().status(), 200);
+    let r = app
+        .client
+        .get(app.url("/api/v1/leads"))
+        .header("cookie", &cookie)
+        .header("x-palisade-tenant", app.world().tenant_a.to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+}

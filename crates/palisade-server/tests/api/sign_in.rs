@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 use crate::{error_code, send};
 
 /// The `name=value` of a cookie the response set, with its attribute string.
-fn set_cookie(headers: &HeaderMap, name: &str) -> Option<(String, String)> {
+pub(crate) fn set_cookie(headers: &HeaderMap, name: &str) -> Option<(String, String)> {
     headers
         .get_all(SET_COOKIE)
         .iter()
@@ -307,8 +307,9 @@ async fn no_answer_reveals_whether_an_address_has_an_account() {
     );
     assert!(mails.iter().all(|m| !m.contains("nobody@nowhere.test")));
     // A malformed address is refused alike for everyone.
-    let r = ask(&app, "not-an-email", "browser", None).await;
-    assert_eq!(r.status(), 422);
+    for bad in ["not-an-email", "x@corp.com@evil.com"] {
+        assert_eq!(ask(&app, bad, "browser", None).await.status(), 422, "{bad}");
+    }
 }
 
 #[tokio::test]
@@ -495,6 +496,16 @@ async fn a_removed_or_disabled_person_with_a_live_session_gets_nothing() {
     let r = in_b("/api/v1/leads").await.unwrap();
     assert_eq!(r.status(), 403);
     assert_eq!(error_code(r).await, "not_a_member");
+    // A former member's sessions are no longer any admin's of that tenant to end.
+    let r = send(
+        &app,
+        Some(Who::AdminB),
+        Method::DELETE,
+        &format!("/api/v1/members/{}/sessions", w.rep_b1),
+        None,
+    )
+    .await;
+    assert_eq!(r.status(), 404);
 
     let manager = api_sign_in(&app, "manager-a@a.test").await;
     let token = manager["access_token"].as_str().unwrap();
@@ -508,6 +519,19 @@ async fn a_removed_or_disabled_person_with_a_live_session_gets_nothing() {
     .unwrap();
     let r = get_with_token(&app, token, "/api/v1/leads").await;
     assert_eq!(error_code(r).await, "session_ended");
+    // Operator tokens, which carry no session, stop working for them too.
+    let r = send(&app, Some(Who::ManagerA), Method::GET, "/api/v1/leads", None).await;
+    assert_eq!(r.status(), 403);
+    let r = send(
+        &app,
+        Some(Who::ManagerA),
+        Method::POST,
+        "/api/v1/tenants",
+        Some(json!({"slug": "disabled-made", "name": "X"})),
+    )
+    .await;
+    assert_ne!(r.status(), 201);
+    assert!(r.status().is_client_error(), "{}", r.status());
     let r = refresh(&app, manager["refresh_token"].as_str().unwrap()).await;
     assert_eq!(error_code(r).await, "session_ended");
     // And no new link is sent.
