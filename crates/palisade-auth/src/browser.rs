@@ -67,6 +67,15 @@ impl std::fmt::Debug for BrowserSession {
     }
 }
 
+/// A key for one purpose, derived from the token signing secret (HMAC-SHA256 under a label), so
+/// deployments configure one secret and each use gets its own key.
+pub fn subkey(signing_secret: &SecretString, label: &[u8]) -> [u8; 32] {
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(signing_secret.expose_secret().as_bytes())
+        .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
+    mac.update(label);
+    mac.finalize().into_bytes().into()
+}
+
 /// Computes and checks CSRF tokens.
 #[derive(Clone)]
 pub struct CsrfKey([u8; 32]);
@@ -75,10 +84,7 @@ impl CsrfKey {
     /// Derived from the token signing secret, so no second secret has to be configured; the label
     /// keeps the two uses apart.
     pub fn derive(signing_secret: &SecretString) -> Self {
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(signing_secret.expose_secret().as_bytes())
-            .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
-        mac.update(b"palisade csrf key v1");
-        Self(mac.finalize().into_bytes().into())
+        Self(subkey(signing_secret, b"palisade csrf key v1"))
     }
 
     pub fn token_for(&self, session: &BrowserSession) -> String {

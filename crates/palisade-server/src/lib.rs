@@ -56,7 +56,7 @@ async fn serve(
     let secret = startup::token_secret(config)?;
     let keys = palisade_auth::TokenKeys::new(&secret, &config.auth.issuer, &config.auth.audience)
         .map_err(|e| StartupError::Invalid(format!("auth.jwt_secret: {e}")))?;
-    let sign_in_limits = startup::sign_in_limits(config).await?;
+    let sign_in_limits = startup::sign_in_limits(config, &secret).await?;
     let keyring = Arc::new(startup::keyring(config)?);
     // Default: the address actually listened on (the configured bind may say port 0).
     let listening = listener

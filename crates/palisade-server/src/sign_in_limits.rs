@@ -1,6 +1,7 @@
 //! Rate limits on sign-in: magic links per email address, sign-in attempts per client IP. In memory
 //! by default; with `PALISADE_REDIS_URL`, in Redis, so every instance counts against the same limit.
-//! Keys are hashed before they are used, so neither backend holds an email address.
+//! Keys are an HMAC under a server key before they are used, so neither backend holds an email
+//! address, and a stolen Redis dump cannot be matched against a list of addresses.
 use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::Arc;
@@ -9,8 +10,9 @@ use std::time::Duration;
 use axum::http::StatusCode;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use hmac::{Hmac, Mac};
 use secrecy::{ExposeSecret, SecretString};
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
 
 use crate::error::ApiError;
 
@@ -69,6 +71,7 @@ impl From<Limited> for ApiError {
 
 #[derive(Clone)]
 pub struct SignInLimits {
+    secret: Arc<[u8; 32]>,
     per_email: u32,
     per_password_email: u32,
     per_ip: u32,
@@ -93,12 +96,13 @@ if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return {n, redis.call('PTTL', KEYS[1])}
 ";
 
-fn hashed(bucket: Bucket, key: &str) -> [u8; 16] {
-    let digest = Sha256::new()
-        .chain_update(bucket.name())
-        .chain_update([0])
-        .chain_update(key.as_bytes())
-        .finalize();
+fn hashed(secret: &[u8; 32], bucket: Bucket, key: &str) -> [u8; 16] {
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret)
+        .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
+    mac.update(bucket.name().as_bytes());
+    mac.update(&[0]);
+    mac.update(key.as_bytes());
+    let digest = mac.finalize().into_bytes();
     let mut out = [0u8; 16];
     out.copy_from_slice(&digest[..16]);
     out
@@ -125,8 +129,9 @@ fn keyed(per_hour: u32) -> Arc<DefaultKeyedRateLimiter<[u8; 16]>> {
 }
 
 impl SignInLimits {
-    pub fn memory(per_email: u32, per_password_email: u32, per_ip: u32) -> Self {
+    pub fn memory(secret: [u8; 32], per_email: u32, per_password_email: u32, per_ip: u32) -> Self {
         Self {
+            secret: Arc::new(secret),
             per_email,
             per_password_email,
             per_ip,
@@ -142,6 +147,7 @@ impl SignInLimits {
     /// sign-in.
     pub async fn redis(
         url: &SecretString,
+        secret: [u8; 32],
         per_email: u32,
         per_password_email: u32,
         per_ip: u32,
@@ -156,6 +162,7 @@ impl SignInLimits {
             .await
             .map_err(|e| format!("Redis at PALISADE_REDIS_URL is unreachable: {}", e.category()))?;
         Ok(Self {
+            secret: Arc::new(secret),
             per_email,
             per_password_email,
             per_ip,
@@ -191,7 +198,7 @@ impl SignInLimits {
     }
 
     async fn check(&self, bucket: Bucket, key: &str) -> Result<(), Limited> {
-        let key = hashed(bucket, key);
+        let key = hashed(&self.secret, bucket, key);
         match &self.backend {
             Backend::Memory { email, password, ip } => {
                 let limiter = match bucket {
@@ -237,7 +244,7 @@ mod tests {
 
     #[tokio::test]
     async fn memory_limits_per_key_and_says_when_to_come_back() {
-        let limits = SignInLimits::memory(3, 3, 2);
+        let limits = SignInLimits::memory([7; 32], 3, 3, 2);
         for _ in 0..3 {
             limits.magic_link_for("A@x.test").await.unwrap();
         }
@@ -259,11 +266,22 @@ mod tests {
 
     #[test]
     fn keys_are_hashed_per_bucket() {
-        assert_ne!(hashed(Bucket::MagicLinkEmail, "x"), hashed(Bucket::SignInIp, "x"));
+        let k = [1; 32];
         assert_ne!(
-            hashed(Bucket::MagicLinkEmail, "x"),
-            hashed(Bucket::PasswordEmail, "x")
+            hashed(&k, Bucket::MagicLinkEmail, "x"),
+            hashed(&k, Bucket::SignInIp, "x")
         );
-        assert_eq!(hashed(Bucket::SignInIp, "x"), hashed(Bucket::SignInIp, "x"));
+        assert_ne!(
+            hashed(&k, Bucket::SignInIp, "x"),
+            hashed(&[2; 32], Bucket::SignInIp, "x")
+        );
+        assert_ne!(
+            hashed(&k, Bucket::MagicLinkEmail, "x"),
+            hashed(&k, Bucket::PasswordEmail, "x")
+        );
+        assert_eq!(
+            hashed(&k, Bucket::SignInIp, "x"),
+            hashed(&k, Bucket::SignInIp, "x")
+        );
     }
 }

@@ -222,7 +222,11 @@ pub fn session_policy(auth: &crate::config::AuthSettings) -> crate::state::Sessi
 }
 
 /// Sign-in rate limits: in Redis when `PALISADE_REDIS_URL` is set (checked now), else in memory.
-pub async fn sign_in_limits(config: &Config) -> Result<crate::sign_in_limits::SignInLimits, StartupError> {
+pub async fn sign_in_limits(
+    config: &Config,
+    signing_secret: &SecretString,
+) -> Result<crate::sign_in_limits::SignInLimits, StartupError> {
+    let key = palisade_auth::browser::subkey(signing_secret, b"palisade rate-limit keys v1");
     let a = &config.auth;
     let (per_email, per_password, per_ip) = (
         a.magic_links_per_email_per_hour,
@@ -230,10 +234,10 @@ pub async fn sign_in_limits(config: &Config) -> Result<crate::sign_in_limits::Si
         a.sign_ins_per_ip_per_hour,
     );
     let limits = match &config.redis_url {
-        Some(url) => crate::sign_in_limits::SignInLimits::redis(url, per_email, per_password, per_ip)
+        Some(url) => crate::sign_in_limits::SignInLimits::redis(url, key, per_email, per_password, per_ip)
             .await
             .map_err(StartupError::Invalid)?,
-        None => crate::sign_in_limits::SignInLimits::memory(per_email, per_password, per_ip),
+        None => crate::sign_in_limits::SignInLimits::memory(key, per_email, per_password, per_ip),
     };
     tracing::info!(backend = limits.backend_name(), "sign-in rate limits");
     Ok(limits)

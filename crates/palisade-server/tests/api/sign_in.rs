@@ -589,17 +589,33 @@ async fn magic_links_are_limited_per_address_and_sign_ins_per_client() {
     assert_eq!(ask(&app, "nobody@x.test", "api", None).await.status(), 202);
     assert_eq!(ask(&app, "nobody@x.test", "api", None).await.status(), 202);
     assert_limited(ask(&app, "nobody@x.test", "api", None).await).await;
-    // Five attempts from this address in all (the limited ones count): refresh is limited too.
-    assert_limited(refresh(&app, "guess").await).await;
+    // Five attempts from this address in all (the limited ones count): consuming links is limited too.
+    let r = app
+        .client
+        .post(app.url("/api/v1/auth/magic-link/consume"))
+        .json(&json!({"token": "guess", "nonce": "guess"}))
+        .send()
+        .await
+        .unwrap();
+    assert_limited(r).await;
+    // Refreshing is not (refresh tokens cannot be guessed).
+    assert_eq!(
+        error_code(refresh(&app, "guess").await).await,
+        "invalid_refresh_token"
+    );
 }
 
 #[tokio::test]
 async fn redis_makes_instances_share_the_limit() {
     let redis = RedisServer::start().await;
     let url = redis.url.clone();
+    // Instances of one deployment share the signing secret, from which the rate-limit key is derived.
+    let shared = palisade_auth::generate_secret();
     let limited = |url: String| {
+        let secret = shared.clone();
         move |c: &mut palisade_server::Config| {
             c.redis_url = Some(url.into());
+            c.auth.jwt_secret = Some(secret);
             c.auth.magic_links_per_email_per_hour = 2;
         }
     };
