@@ -409,13 +409,7 @@ pub async fn current(
     RequestId(correlation): RequestId,
     caller: Caller,
 ) -> ApiResult<Json<CurrentSession>> {
-    let session = caller.session_check().ok_or_else(|| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "no_session",
-            "this credential is an operator token, not a session",
-        )
-    })?;
+    let session = caller.session()?;
     let db = state.db.correlated(correlation);
     let mut tx = db.auth().await?;
     let found = sessions::state(
@@ -447,13 +441,7 @@ pub async fn logout(
     RequestId(correlation): RequestId,
     caller: Caller,
 ) -> ApiResult<Response> {
-    let session = caller.session_check().ok_or_else(|| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "no_session",
-            "this credential is an operator token, not a session",
-        )
-    })?;
+    let session = caller.session()?;
     let db = state.db.correlated(correlation);
     let mut tx = db.auth().await?;
     sessions::sign_out(

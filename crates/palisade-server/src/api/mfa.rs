@@ -62,14 +62,6 @@ fn binding(user: &[u8; 16]) -> Binding<'_> {
     }
 }
 
-fn no_session() -> ApiError {
-    ApiError::new(
-        StatusCode::BAD_REQUEST,
-        "no_session",
-        "second factors belong to sessions; sign in (operator tokens have none)",
-    )
-}
-
 fn open_secret(state: &AppState, caller: &Caller, sealed: &[u8]) -> Result<TotpSecret, ApiError> {
     let user = *caller.user_id().as_uuid().as_bytes();
     state
@@ -113,7 +105,7 @@ pub async fn begin(
     State(state): State<AppState>,
     caller: Caller,
 ) -> ApiResult<(StatusCode, Json<TotpEnrolment>)> {
-    caller.session_id().ok_or_else(no_session)?;
+    caller.session()?;
     let secret = TotpSecret::generate();
     let user = *caller.user_id().as_uuid().as_bytes();
     let sealed = state.keyring.seal(secret.bytes(), &binding(&user));
@@ -161,7 +153,7 @@ pub async fn confirm(
     caller: Caller,
     ApiJson(input): ApiJson<TotpCode>,
 ) -> ApiResult<Json<RecoveryCodes>> {
-    caller.session_id().ok_or_else(no_session)?;
+    caller.session()?;
     state.sign_in_limits.mfa_for(caller.user_id().as_uuid()).await?;
     let now = state.clock.now();
     let mut tx = caller.tx().await?;
@@ -186,7 +178,7 @@ pub async fn confirm(
 #[utoipa::path(delete, path = "/api/v1/me/mfa/totp", tag = "auth", security(("bearer" = [])),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn remove(State(state): State<AppState>, caller: Caller) -> ApiResult<StatusCode> {
-    caller.session_id().ok_or_else(no_session)?;
+    caller.session()?;
     let mut tx = caller.tx().await?;
     mfa::remove_totp(&mut tx, state.clock.now()).await?;
     tx.commit().await?;
@@ -200,7 +192,7 @@ pub async fn replace_recovery_codes(
     State(state): State<AppState>,
     caller: Caller,
 ) -> ApiResult<Json<RecoveryCodes>> {
-    caller.session_id().ok_or_else(no_session)?;
+    caller.session()?;
     let codes = totp::new_recovery_codes();
     let hashes: Vec<[u8; 32]> = codes.iter().map(|c| totp::recovery_code_hash(c)).collect();
     let mut tx = caller.tx().await?;
@@ -223,7 +215,7 @@ pub async fn verify(
     caller: Caller,
     ApiJson(input): ApiJson<MfaProof>,
 ) -> ApiResult<Json<MfaVerified>> {
-    let session = caller.session_check().ok_or_else(no_session)?;
+    let session = caller.session()?;
     if input.code.is_some() == input.recovery_code.is_some() {
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
