@@ -3,6 +3,7 @@
 //! (magic link, sessions, refresh) keep their state in the database (palisade-core `sessions`).
 pub mod browser;
 mod clock;
+pub mod oidc_flow;
 pub mod password;
 mod secret;
 mod tokens;

@@ -7,6 +7,7 @@ pub mod dashboard;
 mod error;
 pub mod invitations;
 pub mod mfa;
+pub mod oidc;
 pub mod page;
 mod page_query;
 pub mod passwords;

@@ -1,6 +1,7 @@
 //! Configuration: defaults, then an optional TOML file, then `PALISADE_*` environment variables
 //! (`__` separates nesting: `PALISADE_DATABASE__POOL_SIZE=32`), then `DATABASE_URL`. Validated at
 //! start; secrets are `SecretString`, so `Debug` and logs show them redacted.
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
@@ -209,6 +210,35 @@ pub struct AuthSettings {
     pub password_sign_in: bool,
     /// Password attempts against one address per hour; also second-factor codes per person per hour.
     pub password_attempts_per_email_per_hour: u32,
+    /// OpenID Connect providers people may sign in with, by id (`[auth.oidc.google]`, or
+    /// `PALISADE_AUTH__OIDC__GOOGLE__CLIENT_SECRET=…`). The id appears in the sign-in URL
+    /// `/auth/oidc/<id>` and the redirect URI `<public_url>/auth/oidc/<id>/callback`.
+    pub oidc: BTreeMap<String, OidcProviderSettings>,
+}
+
+/// One OpenID Connect provider (Google, Microsoft Entra ID, Okta, or any other issuer with a
+/// discovery document).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OidcProviderSettings {
+    /// The name on sign-in buttons (default: the id).
+    #[serde(default)]
+    pub display_name: Option<String>,
+    /// The issuer exactly as the provider's discovery document states it, e.g.
+    /// `https://accounts.google.com`, `https://login.microsoftonline.com/<directory-id>/v2.0`
+    /// (Microsoft needs the directory-specific issuer) or `https://<org>.okta.com`.
+    pub issuer: String,
+    pub client_id: String,
+    /// Unset for a public client (PKCE only), if the provider allows that.
+    #[serde(default)]
+    pub client_secret: Option<SecretString>,
+    /// Scopes besides `openid` (default `email`, `profile`).
+    #[serde(default = "default_oidc_scopes")]
+    pub scopes: Vec<String>,
+}
+
+fn default_oidc_scopes() -> Vec<String> {
+    vec!["email".into(), "profile".into()]
 }
 
 impl Default for AuthSettings {
@@ -226,6 +256,7 @@ impl Default for AuthSettings {
             sign_ins_per_ip_per_hour: 60,
             password_sign_in: false,
             password_attempts_per_email_per_hour: 10,
+            oidc: BTreeMap::new(),
         }
     }
 }
@@ -372,6 +403,9 @@ impl Config {
                     .into(),
             ));
         }
+        for (id, provider) in &a.oidc {
+            self.validate_oidc(id, provider)?;
+        }
         for origin in &self.server.cors_origins {
             if crate::browser::parse_origin(origin).is_none() {
                 return Err(ConfigError::Invalid(format!(
@@ -393,6 +427,35 @@ impl Config {
         if d.embedded_dbname.is_empty() || d.embedded_dbname.len() > 63 {
             return Err(ConfigError::Invalid(
                 "database.embedded_dbname must be 1-63 characters".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl Config {
+    fn validate_oidc(&self, id: &str, p: &OidcProviderSettings) -> Result<(), ConfigError> {
+        let invalid = |what: &str| ConfigError::Invalid(format!("auth.oidc.{id}: {what}"));
+        if palisade_auth::oidc_flow::OidcFlow::start(id, chrono::Utc::now()).is_none() {
+            return Err(invalid("the id must be 1-32 letters, digits, `-` or `_`"));
+        }
+        let scheme = p.issuer.split_once("://").map(|(s, _)| s);
+        let https = scheme == Some("https");
+        if !(https || scheme == Some("http")) || p.issuer.contains(['?', '#']) {
+            return Err(invalid("issuer must be an https URL without query or fragment"));
+        }
+        if !https && self.env == Environment::Production {
+            return Err(invalid("production needs an https issuer"));
+        }
+        if p.client_id.trim().is_empty() {
+            return Err(invalid("client_id is required"));
+        }
+        if p.scopes
+            .iter()
+            .any(|s| s.is_empty() || s.contains(char::is_whitespace) || s == "openid")
+        {
+            return Err(invalid(
+                "scopes are single words besides `openid`, which is always asked for",
             ));
         }
         Ok(())
@@ -448,6 +511,70 @@ mod tests {
                 loaded.unknown_env
             );
             assert!(!format!("{:?}", loaded.config).contains("re_123"));
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn oidc_providers_come_from_the_file_with_secrets_from_the_environment() {
+        Jail::expect_with(|jail| {
+            jail.create_file(
+                "p.toml",
+                "[auth.oidc.google]\nissuer = \"https://accounts.google.com\"\nclient_id = \"abc\"\n",
+            )?;
+            jail.set_env("PALISADE_AUTH__OIDC__GOOGLE__CLIENT_SECRET", "s3cret-value");
+            let loaded = load(jail, Some("p.toml")).unwrap();
+            assert!(loaded.unknown_env.is_empty(), "{:?}", loaded.unknown_env);
+            let google = &loaded.config.auth.oidc["google"];
+            assert_eq!(google.client_id, "abc");
+            assert_eq!(google.scopes, vec!["email", "profile"]);
+            assert_eq!(
+                google.client_secret.as_ref().unwrap().expose_secret(),
+                "s3cret-value"
+            );
+            assert!(!format!("{:?}", loaded.config).contains("s3cret-value"));
+            // A secret for a provider the file does not define is an error, not silently ignored.
+            jail.create_file("other.toml", "")?;
+            let err = load(jail, Some("other.toml")).unwrap_err().to_string();
+            assert!(err.contains("auth.oidc.google: missing field `issuer`"), "{err}");
+            jail.clear_env();
+
+            let refused = |toml: &str, expected: &str| {
+                jail.create_file("bad.toml", toml).unwrap();
+                let err = load(jail, Some("bad.toml")).unwrap_err().to_string();
+                assert!(err.contains(expected), "{toml}: {err}");
+            };
+            refused(
+                "[auth.oidc.\"a/b\"]\nissuer = \"https://x\"\nclient_id = \"c\"\n",
+                "the id must be",
+            );
+            refused(
+                "[auth.oidc.x]\nissuer = \"ftp://x\"\nclient_id = \"c\"\n",
+                "https URL",
+            );
+            refused(
+                "[auth.oidc.x]\nissuer = \"https://x\"\nclient_id = \" \"\n",
+                "client_id",
+            );
+            refused(
+                "[auth.oidc.x]\nissuer = \"https://x\"\nclient_id = \"c\"\nscopes = [\"openid\"]\n",
+                "scopes",
+            );
+            refused(
+                "[auth.oidc.x]\nissuer = \"https://x\"\nclient_id = \"c\"\nsecret = \"s\"\n",
+                "unknown",
+            );
+            // Production refuses a plain-http issuer (development allows one for a local provider).
+            jail.create_file(
+                "http.toml",
+                "[auth.oidc.x]\nissuer = \"http://127.0.0.1:9\"\nclient_id = \"c\"\n",
+            )?;
+            assert!(load(jail, Some("http.toml")).is_ok());
+            jail.set_env("PALISADE_ENV", "production");
+            jail.set_env("PALISADE_MAIL__TRANSPORT", "resend");
+            jail.set_env("PALISADE_MAIL__RESEND_API_KEY", "re_123");
+            let err = load(jail, Some("http.toml")).unwrap_err().to_string();
+            assert!(err.contains("https issuer"), "{err}");
             Ok(())
         });
     }

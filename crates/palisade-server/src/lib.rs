@@ -8,6 +8,7 @@ pub mod metrics;
 mod metrics_route;
 mod middleware;
 mod observe;
+pub mod oidc;
 mod rate_limit;
 mod sign_in_limits;
 pub mod startup;
@@ -90,6 +91,13 @@ async fn serve(
         shutdown.await;
         let _ = stop_jobs.send(true);
     };
+    let oidc = oidc::OidcProviders::new(
+        &config.auth.oidc,
+        palisade_auth::oidc_flow::FlowKey::derive(&secret),
+        &public_url,
+        config.clock.clone(),
+    )
+    .map_err(StartupError::Invalid)?;
     let state = AppState {
         db,
         keys,
@@ -107,6 +115,7 @@ async fn serve(
         csrf: palisade_auth::browser::CsrfKey::derive(&secret),
         sign_in_limits,
         keyring,
+        oidc: Arc::new(oidc),
         log_sign_in_links: config.env == config::Environment::Development
             && config.mail.transport == config::MailTransport::Mailbox,
     };

@@ -50,4 +50,6 @@ pub struct AppState {
     pub log_sign_in_links: bool,
     /// Seals secrets at rest (TOTP secrets; later provider credentials and phone numbers).
     pub keyring: Arc<palisade_crypto::Keyring>,
+    /// The configured OpenID Connect providers (`auth.oidc`).
+    pub oidc: Arc<crate::oidc::OidcProviders>,
 }

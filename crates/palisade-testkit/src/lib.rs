@@ -16,6 +16,7 @@
 
 mod app;
 mod cluster;
+mod fake_oidc;
 mod fake_resend;
 mod fake_smtp;
 pub mod matrix;
@@ -24,6 +25,7 @@ mod world;
 
 pub use app::{spawn_app, spawn_app_with, test_config, TestApp};
 pub use cluster::{test_db, TestDb};
+pub use fake_oidc::{FakeIdp, IdpUser, Spoil, FAKE_CLIENT_ID, FAKE_CLIENT_SECRET};
 pub use fake_resend::{FakeResend, ReceivedMail};
 pub use fake_smtp::{FakeSmtp, SmtpMessage};
 pub use redis_server::RedisServer;

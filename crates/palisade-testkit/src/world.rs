@@ -485,6 +485,16 @@ impl World {
         .await
         .unwrap();
 
+        // rep_a1 and rep_a2 have signed in with an OIDC provider once.
+        su.execute(
+            "insert into auth.identities (issuer, subject, user_id, email, created_at, last_used_at) \
+             values ('https://idp.fixture', 'a1', $1, 'rep-a1@a.test', now(), now()), \
+                    ('https://idp.fixture', 'a2', $2, 'rep-a2@a.test', now(), now())",
+            &[rep_a1.as_uuid(), rep_a2.as_uuid()],
+        )
+        .await
+        .unwrap();
+
         World {
             tenant_a,
             tenant_b,

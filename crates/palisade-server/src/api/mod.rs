@@ -12,6 +12,7 @@ mod me;
 mod members;
 mod mfa;
 mod my_sessions;
+mod oidc;
 mod password;
 mod platform;
 mod tenants;
@@ -69,6 +70,9 @@ pub fn router() -> OpenApiRouter<AppState> {
             crate::web::magic_link::landing,
             crate::web::magic_link::finish
         ))
+        .routes(routes!(oidc::providers))
+        .routes(routes!(crate::web::oidc::start))
+        .routes(routes!(crate::web::oidc::callback))
         .routes(routes!(my_sessions::list, my_sessions::end_others))
         .routes(routes!(my_sessions::end_one))
         .routes(routes!(members::end_sessions))

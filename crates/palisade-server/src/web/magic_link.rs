@@ -10,7 +10,7 @@ use palisade_auth::OpaqueSecret;
 use palisade_core::sessions::{ClientKind, Origin};
 use serde::Deserialize;
 
-use super::page::{message, render};
+use super::page::{self, message, render, sign_in_unavailable};
 use crate::browser;
 use crate::extract::{ClientIp, RequestId};
 use crate::state::AppState;
@@ -107,27 +107,12 @@ pub async fn finish(
                 "Wait a while, then ask for a new link.",
             )
         }
-        Err(_) => {
-            return message(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "Sign-in is unavailable",
-                "Please try again in a moment.",
-            )
-        }
+        Err(_) => return sign_in_unavailable(),
     };
     let session = BrowserSession {
         session_id: signed_in.session_id,
         user_id: signed_in.user_id,
         secret,
     };
-    let mut response = message(
-        StatusCode::OK,
-        "You are signed in",
-        "You can close this page and return to Palisade.",
-    );
-    response.headers_mut().append(
-        header::SET_COOKIE,
-        crate::api::auth_session_cookie(&state, &session),
-    );
-    response
+    page::signed_in(&state, &session)
 }

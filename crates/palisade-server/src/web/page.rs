@@ -1,4 +1,4 @@
-//! Rendering a template into a response. Pages are never cached and never send a referrer (the
+//! Rendering a template into a response, and the pages sign-in flows share. Pages are never cached and never send a referrer (the
 //! landing page's URL holds a sign-in token).
 use askama::Template;
 use axum::http::{header, HeaderValue, StatusCode};
@@ -31,4 +31,30 @@ pub fn render(status: StatusCode, page: &impl Template) -> Response {
 
 pub fn message(status: StatusCode, title: &str, message: &str) -> Response {
     render(status, &Message { title, message })
+}
+
+/// The page a browser sign-in ends on, setting the new session's cookie.
+pub fn signed_in(
+    state: &crate::state::AppState,
+    session: &palisade_auth::browser::BrowserSession,
+) -> Response {
+    let mut response = message(
+        StatusCode::OK,
+        "You are signed in",
+        "You can close this page and return to Palisade.",
+    );
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        crate::api::auth_session_cookie(state, session),
+    );
+    response
+}
+
+/// The database or a provider could not be reached: nothing was decided, try again.
+pub fn sign_in_unavailable() -> Response {
+    message(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Sign-in is unavailable",
+        "Please try again in a moment.",
+    )
 }

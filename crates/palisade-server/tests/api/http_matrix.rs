@@ -152,6 +152,22 @@ fn routes() -> Vec<Route> {
         ),
         r(M::GET, "/auth/magic-link", Target::None, none, [400; 6]),
         r(M::POST, "/auth/magic-link", Target::None, none, [415; 6]),
+        // No OIDC provider is configured here: the list is empty and every provider is unknown.
+        r(
+            M::GET,
+            "/api/v1/auth/oidc/providers",
+            Target::None,
+            none,
+            [200; 6],
+        ),
+        r(M::GET, "/auth/oidc/{provider}", Target::None, none, [404; 6]),
+        r(
+            M::GET,
+            "/auth/oidc/{provider}/callback",
+            Target::None,
+            none,
+            [404; 6],
+        ),
         r(
             M::GET,
             "/api/v1/me/sessions",

@@ -10,6 +10,7 @@ mod http_matrix;
 mod invitations;
 mod mfa;
 mod misc;
+mod oidc;
 mod password;
 mod private_data;
 mod sign_in;

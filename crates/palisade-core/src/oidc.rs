@@ -1,0 +1,142 @@
+//! Sign-in with an OpenID Connect identity (migration 0013). The server verifies the ID token; the
+//! database finds or links the person for (issuer, subject) and opens the session.
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use palisade_db::{Tx, UserId};
+use tracing::instrument;
+
+use crate::sessions::{ClientKind, Origin, SignedIn};
+use crate::{validate, CoreError};
+
+/// The identity a verified ID token asserts.
+#[derive(Clone)]
+pub struct VerifiedIdentity {
+    pub issuer: String,
+    pub subject: String,
+    /// The address, when the token carries one that is well-formed.
+    pub email: Option<String>,
+    /// Whether the provider asserts it verified that address (`email_verified`; absent is false).
+    pub email_verified: bool,
+    pub name: Option<String>,
+}
+
+impl std::fmt::Debug for VerifiedIdentity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VerifiedIdentity")
+            .field("issuer", &self.issuer)
+            .field("email_verified", &self.email_verified)
+            .finish_non_exhaustive()
+    }
+}
+
+impl VerifiedIdentity {
+    /// Builds one from token claims; a malformed address counts as no address.
+    pub fn new(
+        issuer: String,
+        subject: String,
+        email: Option<&str>,
+        email_verified: Option<bool>,
+        name: Option<String>,
+    ) -> Self {
+        Self {
+            issuer,
+            subject,
+            email: email.and_then(|e| validate::email(e).ok()),
+            email_verified: email_verified.unwrap_or(false),
+            name,
+        }
+    }
+}
+
+/// What signing in with an identity did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OidcOutcome {
+    SignedIn(SignedIn),
+    /// The person is disabled.
+    Disabled,
+    /// A new identity without a provider-verified address: never linked, never a new person.
+    EmailNotVerified,
+    /// A verified address with no person, no pending invitation, and sign-up closed.
+    NoAccount,
+}
+
+/// Signs in the identity of a verified ID token (app_auth context).
+#[instrument(skip_all, err(level = "debug"))]
+#[allow(clippy::too_many_arguments)]
+pub async fn sign_in(
+    tx: &mut Tx,
+    identity: &VerifiedIdentity,
+    open_signup: bool,
+    kind: ClientKind,
+    secret_hash: &[u8; 32],
+    now: DateTime<Utc>,
+    lifetime: Duration,
+    origin: &Origin,
+) -> Result<OidcOutcome, CoreError> {
+    let lifetime = i64::try_from(lifetime.as_secs()).unwrap_or(i64::MAX);
+    let row = tx
+        .query_one(
+            "select outcome, user_id, session_id from auth.oidc_sign_in($1, $2, $3, $4, $5, $6, $7, $8, $9, \
+             $10::bigint * interval '1 second', $11, $12)",
+            &[
+                &identity.issuer,
+                &identity.subject,
+                &identity.email,
+                &identity.email_verified,
+                &identity.name,
+                &open_signup,
+                &kind.as_str(),
+                &secret_hash.as_slice(),
+                &now,
+                &lifetime,
+                &origin.user_agent,
+                &origin.client_ip,
+            ],
+        )
+        .await?;
+    let outcome: String = row.try_get(0)?;
+    Ok(match outcome.as_str() {
+        "ok" => OidcOutcome::SignedIn(SignedIn {
+            user_id: UserId::from_uuid(row.try_get(1)?),
+            session_id: row.try_get(2)?,
+        }),
+        "disabled" => OidcOutcome::Disabled,
+        "email_not_verified" => OidcOutcome::EmailNotVerified,
+        _ => OidcOutcome::NoAccount,
+    })
+}
+
+/// Why the server refused a sign-in before it had an identity (the access log's vocabulary).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FlowFailure {
+    /// No flow cookie, an expired flow, or a `state` that does not match it.
+    InvalidState,
+    /// The provider sent the browser back with an error (the person cancelled, or the provider refused).
+    ProviderError,
+    /// The token endpoint refused the code or could not be reached.
+    TokenExchangeFailed,
+    /// The ID token failed a check: issuer, audience, signature, expiry or nonce.
+    InvalidIdToken,
+}
+
+impl FlowFailure {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::InvalidState => "invalid_state",
+            Self::ProviderError => "provider_error",
+            Self::TokenExchangeFailed => "token_exchange_failed",
+            Self::InvalidIdToken => "invalid_id_token",
+        }
+    }
+}
+
+/// Records a refused sign-in in the access log (app_auth context).
+pub async fn failed(tx: &mut Tx, reason: FlowFailure, origin: &Origin) -> Result<(), CoreError> {
+    tx.execute(
+        "select auth.oidc_sign_in_failed($1, $2)",
+        &[&reason.as_str(), &origin.client_ip],
+    )
+    .await?;
+    Ok(())
+}
