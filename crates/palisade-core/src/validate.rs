@@ -27,6 +27,21 @@ pub(crate) fn optional_text(
     value.map(|v| text(field, v, max)).transpose()
 }
 
+/// Free text that may quote a card number (bodies, transcripts, notes, drafts): validated like
+/// [`text`], then every card number is masked to its last four digits (palisade-crypto `cards`); the
+/// database refuses an unmasked one anyway.
+pub(crate) fn masked_text(field: &'static str, value: &str, max: usize) -> Result<String, CoreError> {
+    text(field, value, max).map(|t| palisade_crypto::cards::mask_cards(&t).into_owned())
+}
+
+pub(crate) fn optional_masked_text(
+    field: &'static str,
+    value: Option<&str>,
+    max: usize,
+) -> Result<Option<String>, CoreError> {
+    value.map(|v| masked_text(field, v, max)).transpose()
+}
+
 pub(crate) fn email(value: &str) -> Result<String, CoreError> {
     let v = value.trim();
     let valid = v.len() <= 320
@@ -83,5 +98,10 @@ mod tests {
         assert_eq!(text("name", "  x ", 5).unwrap(), "x");
         assert!(text("name", "   ", 5).is_err());
         assert!(text("name", "123456", 5).is_err());
+        assert_eq!(
+            masked_text("body", " card 4111 1111 1111 1111 ", 100).unwrap(),
+            "card **** **** **** 1111"
+        );
+        assert_eq!(optional_masked_text("body", None, 5).unwrap(), None);
     }
 }

@@ -132,7 +132,8 @@ fn body(b: Option<&str>) -> Result<Option<String>, CoreError> {
             "invalid_field",
             format!("body must be at most {MAX_BODY} characters"),
         )),
-        other => Ok(other.map(str::to_owned)),
+        // Bodies may quote a card number: masked before storage (the database refuses one).
+        other => Ok(other.map(|b| palisade_crypto::cards::mask_cards(b).into_owned())),
     }
 }
 

@@ -61,7 +61,7 @@ pub async fn create(
     input: &NewObservation,
 ) -> Result<Observation, CoreError> {
     let category = validate::text("category", &input.category, 100)?;
-    let text = validate::text("observation", &input.observation, 20_000)?;
+    let text = validate::masked_text("observation", &input.observation, 20_000)?;
     let sql = format!(
         "insert into app.coaching_observations (tenant_id, id, owner_id, lead_id, category, observation, source) \
          select $1, $2, $3, $4, $5, $6, 'self' {} returning {COLUMNS}",
@@ -94,7 +94,7 @@ pub async fn record_for_member(
     input: &NewObservation,
 ) -> Result<Uuid, CoreError> {
     let category = validate::text("category", &input.category, 100)?;
-    let text = validate::text("observation", &input.observation, 20_000)?;
+    let text = validate::masked_text("observation", &input.observation, 20_000)?;
     let id = new_id();
     tx.execute(
         "insert into app.coaching_observations (tenant_id, id, owner_id, lead_id, category, observation, source) \
@@ -129,7 +129,7 @@ pub async fn update(
     patch: &ObservationPatch,
 ) -> Result<Observation, CoreError> {
     let category = validate::optional_text("category", patch.category.as_deref(), 100)?;
-    let text = validate::optional_text("observation", patch.observation.as_deref(), 20_000)?;
+    let text = validate::optional_masked_text("observation", patch.observation.as_deref(), 20_000)?;
     let sql = format!(
         "update app.coaching_observations set category = coalesce($4, category), \
            observation = coalesce($5, observation) \

@@ -79,8 +79,8 @@ pub async fn create(
     owner: UserId,
     input: &NewDraft,
 ) -> Result<Draft, CoreError> {
-    let subject = validate::optional_text("subject", input.subject.as_deref(), 300)?;
-    let body = validate::text("body", &input.body, 20_000)?;
+    let subject = validate::optional_masked_text("subject", input.subject.as_deref(), 300)?;
+    let body = validate::masked_text("body", &input.body, 20_000)?;
     let sql = format!(
         "insert into app.drafts (tenant_id, id, owner_id, lead_id, channel, subject, body) \
          select $1, $2, $3, $4, $5, $6, $7 {} returning {COLUMNS}",
@@ -130,9 +130,9 @@ pub async fn update(
     let subject = patch
         .subject
         .as_ref()
-        .map(|s| validate::optional_text("subject", s.as_deref(), 300))
+        .map(|s| validate::optional_masked_text("subject", s.as_deref(), 300))
         .transpose()?;
-    let body = validate::optional_text("body", patch.body.as_deref(), 20_000)?;
+    let body = validate::optional_masked_text("body", patch.body.as_deref(), 20_000)?;
     let sql = format!(
         "update app.drafts set channel = coalesce($4, channel), \
            subject = case when $5 then $6 else subject end, body = coalesce($7, body) \

@@ -70,7 +70,7 @@ pub async fn create(
             "duration_ms must be between 1 and 3600000",
         ));
     }
-    let transcript = validate::optional_text("transcript", input.transcript.as_deref(), 100_000)?;
+    let transcript = validate::optional_masked_text("transcript", input.transcript.as_deref(), 100_000)?;
     let sql = format!(
         "insert into app.voice_samples (tenant_id, id, owner_id, label, storage_key, duration_ms, transcript) \
          values ($1, $2, $3, $4, $5, $6, $7) returning {COLUMNS}"
@@ -119,7 +119,7 @@ pub async fn update(
     let transcript = patch
         .transcript
         .as_ref()
-        .map(|t| validate::optional_text("transcript", t.as_deref(), 100_000))
+        .map(|t| validate::optional_masked_text("transcript", t.as_deref(), 100_000))
         .transpose()?;
     let sql = format!(
         "update app.voice_samples set label = coalesce($4, label), \
