@@ -59,19 +59,8 @@ mod tests {
     use secrecy::{ExposeSecret, SecretString};
 
     use super::*;
+    use crate::keyring::test_ring as ring;
     use crate::KeyId;
-
-    fn ring(ids: &[&str]) -> Keyring {
-        let text: Vec<String> = ids
-            .iter()
-            .map(|id| {
-                Keyring::generate_text(&KeyId::parse(id).unwrap())
-                    .expose_secret()
-                    .to_owned()
-            })
-            .collect();
-        Keyring::parse(&SecretString::from(text.join(","))).unwrap()
-    }
 
     const A: IndexScope<'static> = IndexScope {
         tenant: [1; 16],

@@ -126,6 +126,17 @@ impl Keyring {
     }
 }
 
+/// A keyring of fresh keys with these ids, the first active (tests of this crate).
+#[cfg(test)]
+pub(crate) fn test_ring(ids: &[&str]) -> Keyring {
+    let text: Vec<String> = ids
+        .iter()
+        .filter_map(|id| KeyId::parse(id))
+        .map(|id| Keyring::generate_text(&id).expose_secret().to_owned())
+        .collect();
+    Keyring::parse(&SecretString::from(text.join(","))).unwrap_or_else(|e| panic!("{e}"))
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
