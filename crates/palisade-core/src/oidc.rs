@@ -31,7 +31,9 @@ impl std::fmt::Debug for VerifiedIdentity {
 }
 
 impl VerifiedIdentity {
-    /// Builds one from token claims; a malformed address counts as no address.
+    /// Builds one from token claims; a malformed address counts as no address, and so does one with
+    /// non-ASCII characters: case folding of those depends on the database's locale, and an
+    /// internationalised look-alike must never fold onto someone else's address.
     pub fn new(
         issuer: String,
         subject: String,
@@ -42,7 +44,7 @@ impl VerifiedIdentity {
         Self {
             issuer,
             subject,
-            email: email.and_then(|e| validate::email(e).ok()),
+            email: email.filter(|e| e.is_ascii()).and_then(|e| validate::email(e).ok()),
             email_verified: email_verified.unwrap_or(false),
             name,
         }

@@ -23,6 +23,12 @@ use crate::config::OidcProviderSettings;
 const DISCOVERY_TTL: Duration = Duration::from_secs(15 * 60);
 /// Requests to a provider give up after this long; the person sees "try again".
 const PROVIDER_TIMEOUT: Duration = Duration::from_secs(10);
+/// Tolerated difference between the provider's clock and ours when checking expiry.
+const CLOCK_SKEW: chrono::Duration = chrono::Duration::seconds(60);
+/// A token issued further ahead than this is refused (a clock that wrong is a broken provider).
+const MAX_ISSUED_AHEAD: chrono::Duration = chrono::Duration::minutes(5);
+/// `sub` is at most 255 ASCII characters (OIDC Core §2); the identities table holds no more.
+const MAX_SUBJECT_LEN: usize = 255;
 
 /// A client built from a discovery document: the authorization endpoint is known, the token and
 /// userinfo endpoints may be.
@@ -218,12 +224,33 @@ impl OidcProviders {
         let id_token = response
             .id_token()
             .ok_or_else(|| OidcError::InvalidIdToken("the token response has no ID token".into()))?;
-        let clock = self.clock.clone();
-        let verifier = client.id_token_verifier().set_time_fn(move || clock.now());
+        let now = self.clock.now();
+        // The crate's defaults (kept): RS256 only, so neither `none` nor HS256 under the client
+        // secret; our client id among the audiences and no other. Added: a minute of clock skew
+        // on expiry, no token issued more than five minutes ahead, and `azp` naming us if present.
+        let verifier = client
+            .id_token_verifier()
+            .set_time_fn(move || now - CLOCK_SKEW)
+            .set_issue_time_verifier_fn(move |iat| {
+                if iat > now + MAX_ISSUED_AHEAD {
+                    Err("the token is issued in the future".into())
+                } else {
+                    Ok(())
+                }
+            });
         let nonce = Nonce::new(self.flow_key.nonce(flow));
         let claims = id_token
             .claims(&verifier, &nonce)
             .map_err(|e| OidcError::InvalidIdToken(error_chain(&e)))?;
+        if claims
+            .authorized_party()
+            .is_some_and(|azp| azp != client.client_id())
+        {
+            return Err(OidcError::InvalidIdToken("azp names another client".into()));
+        }
+        if claims.subject().as_str().is_empty() || claims.subject().len() > MAX_SUBJECT_LEN {
+            return Err(OidcError::InvalidIdToken("the subject is empty or too long".into()));
+        }
         Ok(VerifiedIdentity::new(
             claims.issuer().as_str().to_owned(),
             claims.subject().as_str().to_owned(),

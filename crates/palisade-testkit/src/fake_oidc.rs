@@ -61,6 +61,16 @@ pub enum Spoil {
     /// Signed by a key the provider does not publish (re-signed by someone else), with the
     /// published key's id.
     ForeignKey,
+    /// Two audiences: ours and another client's.
+    ExtraAudience,
+    /// `azp` names another client.
+    WrongAuthorizedParty,
+    /// Signed with HS256 under the client secret (which the relying party knows too).
+    Hs256WithClientSecret,
+    /// `alg: none`, no signature.
+    Unsigned,
+    /// Issued an hour from now.
+    IssuedAhead,
     /// The authorization endpoint answers `error=access_denied`, as when the person cancels.
     Deny,
 }
@@ -232,22 +242,43 @@ async fn token(State(s): State<Arc<Shared>>, headers: HeaderMap, Form(form): For
             claims["iat"] = json!(now - 900);
             claims["exp"] = json!(now - 300);
         }
-        Spoil::Nothing | Spoil::ForeignKey | Spoil::Deny => {}
+        Spoil::ExtraAudience => claims["aud"] = json!([FAKE_CLIENT_ID, "another-client"]),
+        Spoil::WrongAuthorizedParty => claims["azp"] = json!("another-client"),
+        Spoil::IssuedAhead => {
+            claims["iat"] = json!(now + 3600);
+            claims["exp"] = json!(now + 7200);
+        }
+        Spoil::Nothing | Spoil::ForeignKey | Spoil::Hs256WithClientSecret | Spoil::Unsigned | Spoil::Deny => {}
     }
-    let key = if grant.spoil == Spoil::ForeignKey {
-        rsa_key()
-    } else {
-        s.key.clone()
+    let id_token = match grant.spoil {
+        Spoil::Hs256WithClientSecret => jsonwebtoken::encode(
+            &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+            &claims,
+            &jsonwebtoken::EncodingKey::from_secret(FAKE_CLIENT_SECRET.as_bytes()),
+        )
+        .unwrap(),
+        Spoil::Unsigned => format!(
+            "{}.{}.",
+            URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#),
+            URL_SAFE_NO_PAD.encode(claims.to_string())
+        ),
+        _ => {
+            let key = if grant.spoil == Spoil::ForeignKey {
+                rsa_key()
+            } else {
+                s.key.clone()
+            };
+            let der = key.to_pkcs1_der().unwrap();
+            let mut jwt_header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256);
+            jwt_header.kid = Some("k1".into());
+            jsonwebtoken::encode(
+                &jwt_header,
+                &claims,
+                &jsonwebtoken::EncodingKey::from_rsa_der(der.as_bytes()),
+            )
+            .unwrap()
+        }
     };
-    let der = key.to_pkcs1_der().unwrap();
-    let mut jwt_header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256);
-    jwt_header.kid = Some("k1".into());
-    let id_token = jsonwebtoken::encode(
-        &jwt_header,
-        &claims,
-        &jsonwebtoken::EncodingKey::from_rsa_der(der.as_bytes()),
-    )
-    .unwrap();
     Json(json!({
         "access_token": random_text(),
         "token_type": "Bearer",

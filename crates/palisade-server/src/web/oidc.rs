@@ -114,12 +114,8 @@ async fn finish(
     if !state.oidc.contains(provider) {
         return unknown_provider();
     }
-    if state.sign_in_limits.sign_in_from(ip.0).await.is_err() {
-        return message(
-            StatusCode::TOO_MANY_REQUESTS,
-            "Too many attempts",
-            "Wait a while, then sign in again.",
-        );
+    if let Err(limited) = state.sign_in_limits.sign_in_from(ip.0).await {
+        return page::sign_in_limited(limited);
     }
     let origin = Origin {
         user_agent: crate::api::auth_user_agent(headers),

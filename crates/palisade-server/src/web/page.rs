@@ -58,3 +58,22 @@ pub fn sign_in_unavailable() -> Response {
         "Please try again in a moment.",
     )
 }
+
+/// A sign-in refused by the rate limiter: `429` with `Retry-After` when over the limit, `503` when
+/// the shared limiter cannot be asked (sign-in fails closed).
+pub fn sign_in_limited(limited: crate::sign_in_limits::Limited) -> Response {
+    let e = crate::error::ApiError::from(limited);
+    let mut response = if e.status == StatusCode::TOO_MANY_REQUESTS {
+        message(
+            StatusCode::TOO_MANY_REQUESTS,
+            "Too many attempts",
+            "Wait a while, then sign in again.",
+        )
+    } else {
+        sign_in_unavailable()
+    };
+    if let Some(secs) = e.retry_after {
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    }
+    response
+}
