@@ -8,6 +8,9 @@
 //! - the verifier never leaves the server (the cookie holds only its seed, and the seed is useless
 //!   without the key);
 //! - a cookie from another provider, an older flow or another deployment does not verify.
+//!
+//! A flow started by a signed-in browser to connect a provider to its account names that session;
+//! the callback then links the identity to the session's person instead of signing anyone in.
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use chrono::{DateTime, Utc};
@@ -15,6 +18,7 @@ use hmac::{Hmac, Mac};
 use rand::RngCore;
 use secrecy::SecretString;
 use subtle::ConstantTimeEq;
+use uuid::Uuid;
 
 use crate::browser::subkey;
 
@@ -26,6 +30,8 @@ pub const FLOW_COOKIE: &str = "__Host-palisade-oidc";
 const MAX_PROVIDER_LEN: usize = 32;
 const SEED_LEN: usize = 32;
 const TAG_LEN: usize = 32;
+/// Seed, start time and the link flag.
+const FIXED_LEN: usize = SEED_LEN + 8 + 1;
 
 /// Derives the flow key and checks flows.
 #[derive(Clone)]
@@ -42,6 +48,8 @@ impl std::fmt::Debug for FlowKey {
 pub struct OidcFlow {
     provider: String,
     started_at: DateTime<Utc>,
+    /// The session connecting this provider, for a linking flow.
+    link: Option<Uuid>,
     seed: [u8; SEED_LEN],
 }
 
@@ -50,6 +58,7 @@ impl std::fmt::Debug for OidcFlow {
         f.debug_struct("OidcFlow")
             .field("provider", &self.provider)
             .field("started_at", &self.started_at)
+            .field("link", &self.link)
             .finish_non_exhaustive()
     }
 }
@@ -63,9 +72,23 @@ impl OidcFlow {
             Self {
                 provider: provider.to_owned(),
                 started_at: now,
+                link: None,
                 seed,
             }
         })
+    }
+
+    /// A flow that connects `provider` to the person of browser session `session`.
+    pub fn start_link(provider: &str, now: DateTime<Utc>, session: Uuid) -> Option<Self> {
+        Self::start(provider, now).map(|flow| Self {
+            link: Some(session),
+            ..flow
+        })
+    }
+
+    /// For a linking flow, the session that started it.
+    pub fn link(&self) -> Option<Uuid> {
+        self.link
     }
 
     pub fn provider(&self) -> &str {
@@ -76,11 +99,19 @@ impl OidcFlow {
         self.started_at
     }
 
-    /// The authenticated part of the cookie: seed, start time (Unix seconds), provider id.
+    /// The authenticated part of the cookie: seed, start time (Unix seconds), a link flag and the
+    /// linking session's id if set, provider id.
     fn content(&self) -> Vec<u8> {
-        let mut bytes = Vec::with_capacity(SEED_LEN + 8 + self.provider.len());
+        let mut bytes = Vec::with_capacity(FIXED_LEN + 16 + self.provider.len());
         bytes.extend_from_slice(&self.seed);
         bytes.extend_from_slice(&self.started_at.timestamp().to_be_bytes());
+        match self.link {
+            Some(session) => {
+                bytes.push(1);
+                bytes.extend_from_slice(session.as_bytes());
+            }
+            None => bytes.push(0),
+        }
         bytes.extend_from_slice(self.provider.as_bytes());
         bytes
     }
@@ -117,24 +148,33 @@ impl FlowKey {
 
     /// The flow a cookie holds, if this server made it (constant-time tag check).
     pub fn decode(&self, value: &str) -> Option<OidcFlow> {
-        if value.len() > 4 * (SEED_LEN + 8 + MAX_PROVIDER_LEN + TAG_LEN) / 3 + 4 {
+        if value.len() > 4 * (FIXED_LEN + 16 + MAX_PROVIDER_LEN + TAG_LEN) / 3 + 4 {
             return None;
         }
         let bytes = URL_SAFE_NO_PAD.decode(value).ok()?;
         let split = bytes.len().checked_sub(TAG_LEN)?;
         let (content, tag) = bytes.split_at(split);
-        if content.len() <= SEED_LEN + 8 || !bool::from(tag.ct_eq(&self.mac(b"cookie", content))) {
+        if content.len() <= FIXED_LEN || !bool::from(tag.ct_eq(&self.mac(b"cookie", content))) {
             return None;
         }
         let seed: [u8; SEED_LEN] = content[..SEED_LEN].try_into().ok()?;
         let secs = i64::from_be_bytes(content[SEED_LEN..SEED_LEN + 8].try_into().ok()?);
-        let provider = std::str::from_utf8(&content[SEED_LEN + 8..]).ok()?;
+        let (link, rest) = match content[FIXED_LEN - 1] {
+            0 => (None, &content[FIXED_LEN..]),
+            1 => {
+                let id = content.get(FIXED_LEN..FIXED_LEN + 16)?;
+                (Some(Uuid::from_slice(id).ok()?), &content[FIXED_LEN + 16..])
+            }
+            _ => return None,
+        };
+        let provider = std::str::from_utf8(rest).ok()?;
         if !valid_provider(provider) {
             return None;
         }
         Some(OidcFlow {
             provider: provider.to_owned(),
             started_at: DateTime::from_timestamp(secs, 0)?,
+            link,
             seed,
         })
     }
@@ -218,7 +258,26 @@ mod tests {
         assert!(k.decode("not base64!").is_none());
         assert!(k.decode(&"A".repeat(10_000)).is_none());
         let shown = format!("{flow:?}");
-        assert!(!shown.contains("seed") && !shown.contains(&format!("{:?}", flow.seed)), "{shown}");
+        assert!(
+            !shown.contains("seed") && !shown.contains(&format!("{:?}", flow.seed)),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn a_linking_flow_names_its_session_and_differs_from_a_sign_in() {
+        let k = key("one signing secret that is long enough to be used");
+        let session = Uuid::new_v4();
+        let flow = OidcFlow::start_link("okta", Utc::now(), session).unwrap();
+        let back = k.decode(&k.encode(&flow)).unwrap();
+        assert_eq!(back.link(), Some(session));
+        assert_eq!(back.provider(), "okta");
+        let plain = OidcFlow {
+            link: None,
+            ..flow.clone()
+        };
+        assert_ne!(k.state(&plain), k.state(&flow));
+        assert_eq!(k.decode(&k.encode(&plain)).unwrap().link(), None);
     }
 
     #[test]

@@ -4,7 +4,10 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use palisade_db::{Tx, UserId};
+use serde::Serialize;
 use tracing::instrument;
+use utoipa::ToSchema;
+use uuid::Uuid;
 
 use crate::sessions::{ClientKind, Origin, SignedIn};
 use crate::{validate, CoreError};
@@ -44,7 +47,9 @@ impl VerifiedIdentity {
         Self {
             issuer,
             subject,
-            email: email.filter(|e| e.is_ascii()).and_then(|e| validate::email(e).ok()),
+            email: email
+                .filter(|e| e.is_ascii())
+                .and_then(|e| validate::email(e).ok()),
             email_verified: email_verified.unwrap_or(false),
             name,
         }
@@ -54,7 +59,11 @@ impl VerifiedIdentity {
 /// What signing in with an identity did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OidcOutcome {
-    SignedIn(SignedIn),
+    /// Signed in; `linked` when this sign-in connected the identity to the person by address (the
+    /// person is told).
+    SignedIn { signed_in: SignedIn, linked: bool },
+    /// A new identity from a provider not trusted to link by address: connect it from a session.
+    NotLinked,
     /// The person is disabled.
     Disabled,
     /// A new identity without a provider-verified address: never linked, never a new person.
@@ -69,6 +78,7 @@ pub enum OidcOutcome {
 pub async fn sign_in(
     tx: &mut Tx,
     identity: &VerifiedIdentity,
+    link_by_email: bool,
     open_signup: bool,
     kind: ClientKind,
     secret_hash: &[u8; 32],
@@ -79,13 +89,14 @@ pub async fn sign_in(
     let lifetime = i64::try_from(lifetime.as_secs()).unwrap_or(i64::MAX);
     let row = tx
         .query_one(
-            "select outcome, user_id, session_id from auth.oidc_sign_in($1, $2, $3, $4, $5, $6, $7, $8, $9, \
-             $10::bigint * interval '1 second', $11, $12)",
+            "select outcome, user_id, session_id, coalesce(linked, false) from auth.oidc_sign_in($1, $2, $3, $4, \
+             $5, $6, $7, $8, $9, $10, $11::bigint * interval '1 second', $12, $13)",
             &[
                 &identity.issuer,
                 &identity.subject,
                 &identity.email,
                 &identity.email_verified,
+                &link_by_email,
                 &identity.name,
                 &open_signup,
                 &kind.as_str(),
@@ -99,10 +110,14 @@ pub async fn sign_in(
         .await?;
     let outcome: String = row.try_get(0)?;
     Ok(match outcome.as_str() {
-        "ok" => OidcOutcome::SignedIn(SignedIn {
-            user_id: UserId::from_uuid(row.try_get(1)?),
-            session_id: row.try_get(2)?,
-        }),
+        "ok" => OidcOutcome::SignedIn {
+            signed_in: SignedIn {
+                user_id: UserId::from_uuid(row.try_get(1)?),
+                session_id: row.try_get(2)?,
+            },
+            linked: row.try_get(3)?,
+        },
+        "not_linked" => OidcOutcome::NotLinked,
         "disabled" => OidcOutcome::Disabled,
         "email_not_verified" => OidcOutcome::EmailNotVerified,
         _ => OidcOutcome::NoAccount,
@@ -140,5 +155,83 @@ pub async fn failed(tx: &mut Tx, reason: FlowFailure, origin: &Origin) -> Result
         &[&reason.as_str(), &origin.client_ip],
     )
     .await?;
+    Ok(())
+}
+
+/// What connecting an identity to the signed-in person did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LinkOutcome {
+    /// Connected; the person's address, to tell them.
+    Linked {
+        account_email: String,
+    },
+    AlreadyLinked,
+    /// The identity belongs to someone else.
+    Taken,
+}
+
+/// Connects a verified identity to the caller (user context in a session authenticated within ten
+/// minutes; `Refused`/`reauthentication_required` otherwise).
+#[instrument(skip_all, err(level = "debug"))]
+pub async fn link(
+    tx: &mut Tx,
+    identity: &VerifiedIdentity,
+    now: DateTime<Utc>,
+) -> Result<LinkOutcome, CoreError> {
+    let row = tx
+        .query_one(
+            "select outcome, account_email from auth.link_identity($1, $2, $3, $4)",
+            &[&identity.issuer, &identity.subject, &identity.email, &now],
+        )
+        .await?;
+    let outcome: String = row.try_get(0)?;
+    Ok(match outcome.as_str() {
+        "linked" => LinkOutcome::Linked {
+            account_email: row.try_get(1)?,
+        },
+        "already_linked" => LinkOutcome::AlreadyLinked,
+        _ => LinkOutcome::Taken,
+    })
+}
+
+/// One of the caller's connected sign-in identities.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Identity {
+    pub id: Uuid,
+    pub issuer: String,
+    /// The address the provider asserted at the last sign-in, if any.
+    pub email: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: DateTime<Utc>,
+}
+
+/// The caller's identities, newest first (user context).
+#[instrument(skip_all, err(level = "debug"))]
+pub async fn list_mine(tx: &mut Tx) -> Result<Vec<Identity>, CoreError> {
+    let rows = tx
+        .query(
+            "select id, issuer, email, created_at, last_used_at from auth.identities \
+             where user_id = (select ctx.user_id()) order by created_at desc",
+            &[],
+        )
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Identity {
+                id: r.try_get(0)?,
+                issuer: r.try_get(1)?,
+                email: r.try_get(2)?,
+                created_at: r.try_get(3)?,
+                last_used_at: r.try_get(4)?,
+            })
+        })
+        .collect()
+}
+
+/// Removes one of the caller's identities (recently authenticated session; `NotFound` otherwise).
+#[instrument(skip_all, err(level = "debug"))]
+pub async fn unlink(tx: &mut Tx, id: Uuid, now: DateTime<Utc>) -> Result<(), CoreError> {
+    tx.execute("select auth.unlink_identity($1, $2)", &[&id, &now])
+        .await?;
     Ok(())
 }

@@ -235,6 +235,20 @@ pub struct OidcProviderSettings {
     /// Scopes besides `openid` (default `email`, `profile`).
     #[serde(default = "default_oidc_scopes")]
     pub scopes: Vec<String>,
+    /// Let a new identity with a provider-verified address sign in as the person with that address
+    /// (or sign up). Anyone who administers the issuer can assert any address, so set this only for
+    /// providers trusted to verify them (default on; off, people connect the provider from a
+    /// signed-in session).
+    #[serde(default = "default_true")]
+    pub link_by_email: bool,
+    /// With `link_by_email`: only addresses in these domains (e.g. an organisation's Okta for its own
+    /// domains). Empty: any domain.
+    #[serde(default)]
+    pub email_domains: Vec<String>,
+}
+
+fn default_true() -> bool {
+    true
 }
 
 fn default_oidc_scopes() -> Vec<String> {
@@ -449,6 +463,17 @@ impl Config {
         }
         if p.client_id.trim().is_empty() {
             return Err(invalid("client_id is required"));
+        }
+        if p.issuer.len() > 500 {
+            return Err(invalid("issuer is longer than 500 characters"));
+        }
+        if p.email_domains
+            .iter()
+            .any(|d| d.is_empty() || !d.is_ascii() || d.contains(['@', ' ']) || d.to_ascii_lowercase() != *d)
+        {
+            return Err(invalid(
+                "email_domains are lowercase domain names like example.com",
+            ));
         }
         if p.scopes
             .iter()

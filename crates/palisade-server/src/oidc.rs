@@ -3,12 +3,15 @@
 //! `nonce` and a PKCE challenge, the code exchange and the ID token checks (issuer, audience,
 //! RS256 signature against the provider's JWKS, expiry on the server's clock, nonce).
 use std::collections::BTreeMap;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
 
 use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreClientAuthMethod, CoreProviderMetadata};
 use openidconnect::{
-    AuthType, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointMaybeSet, EndpointNotSet,
-    EndpointSet, IssuerUrl, Nonce, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
+    AuthType, AuthorizationCode, ClaimsVerificationError, ClientId, ClientSecret, CsrfToken,
+    EndpointMaybeSet, EndpointNotSet, EndpointSet, IssuerUrl, Nonce, PkceCodeChallenge, PkceCodeVerifier,
+    RedirectUrl, Scope, SignatureVerificationError, TokenResponse,
 };
 use palisade_auth::oidc_flow::{FlowKey, OidcFlow};
 use palisade_auth::Clock;
@@ -19,8 +22,12 @@ use tokio::sync::Mutex;
 use crate::config::OidcProviderSettings;
 
 /// A discovery document (with its keys) is used this long before it is fetched again, so a
-/// provider's key rotation is picked up without a restart.
-const DISCOVERY_TTL: Duration = Duration::from_secs(15 * 60);
+/// provider's key rotation is picked up without a restart. Ages are measured on the server's clock.
+const DISCOVERY_TTL: chrono::Duration = chrono::Duration::minutes(15);
+/// A newer copy is asked for (an unknown signing key) at most this often.
+const MIN_REFRESH: chrono::Duration = chrono::Duration::seconds(60);
+/// After a failed discovery, none is tried for this long.
+const FAILURE_BACKOFF: chrono::Duration = chrono::Duration::seconds(30);
 /// Requests to a provider give up after this long; the person sees "try again".
 const PROVIDER_TIMEOUT: Duration = Duration::from_secs(10);
 /// Tolerated difference between the provider's clock and ours when checking expiry.
@@ -60,7 +67,15 @@ struct Provider {
     client_id: ClientId,
     client_secret: Option<ClientSecret>,
     scopes: Vec<String>,
-    discovered: Mutex<Option<(Instant, CoreProviderMetadata)>>,
+    link_by_email: bool,
+    email_domains: Vec<String>,
+    discovered: Mutex<Discovery>,
+}
+
+#[derive(Default)]
+struct Discovery {
+    fetched: Option<(DateTime<Utc>, CoreProviderMetadata)>,
+    failed_at: Option<DateTime<Utc>>,
 }
 
 /// A provider as sign-in pages list it.
@@ -114,7 +129,9 @@ impl OidcProviders {
                         .as_ref()
                         .map(|s| ClientSecret::new(s.expose_secret().to_owned())),
                     scopes: p.scopes.clone(),
-                    discovered: Mutex::new(None),
+                    link_by_email: p.link_by_email,
+                    email_domains: p.email_domains.clone(),
+                    discovered: Mutex::new(Discovery::default()),
                 },
             );
         }
@@ -142,29 +159,82 @@ impl OidcProviders {
         })
     }
 
+    /// The name people know a provider by.
+    pub fn display_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.providers.get(id).map_or(id, |p| p.display_name.as_str())
+    }
+
+    /// The configured provider with this issuer, if any (several ids may share one; the first).
+    pub fn id_for_issuer(&self, issuer: &str) -> Option<&str> {
+        self.providers
+            .iter()
+            .find(|(_, p)| p.issuer.as_str() == issuer)
+            .map(|(id, _)| id.as_str())
+    }
+
+    /// Whether a new identity from provider `id` asserting (verified) `email` may sign in as the
+    /// person with that address: the provider links by email, and the address is in its domains.
+    pub fn may_link_by_email(&self, id: &str, email: Option<&str>) -> bool {
+        let Some(p) = self.providers.get(id) else {
+            return false;
+        };
+        let domain = email
+            .and_then(|e| e.rsplit_once('@'))
+            .map(|(_, d)| d.to_ascii_lowercase());
+        p.link_by_email
+            && (p.email_domains.is_empty() || domain.is_some_and(|d| p.email_domains.contains(&d)))
+    }
+
     /// Where the provider sends the browser back.
     pub fn redirect_uri(&self, id: &str) -> String {
         format!("{}/auth/oidc/{id}/callback", self.public_url)
     }
 
-    async fn metadata(&self, provider: &Provider) -> Result<CoreProviderMetadata, OidcError> {
+    /// The provider's discovery document and keys: cached for [`DISCOVERY_TTL`]; `refresh` asks for
+    /// a newer copy (the provider rotated its keys), at most once a minute. One request at a time
+    /// per provider (the others wait for it); after a failure, none for [`FAILURE_BACKOFF`], and
+    /// the last good copy serves meanwhile.
+    async fn metadata(&self, provider: &Provider, refresh: bool) -> Result<CoreProviderMetadata, OidcError> {
         let mut cached = provider.discovered.lock().await;
-        if let Some((at, metadata)) = cached.as_ref() {
-            if at.elapsed() < DISCOVERY_TTL {
+        let now = self.clock.now();
+        if let Some((at, metadata)) = &cached.fetched {
+            let age = now - *at;
+            if age < DISCOVERY_TTL && !(refresh && age >= MIN_REFRESH) {
                 return Ok(metadata.clone());
             }
         }
+        if cached.failed_at.is_some_and(|t| now - t < FAILURE_BACKOFF) {
+            return match &cached.fetched {
+                Some((_, stale)) => Ok(stale.clone()),
+                None => Err(OidcError::Unavailable("discovery failed moments ago".into())),
+            };
+        }
         // Discovery also fetches the JWKS, and checks the document names the issuer we asked for.
-        let metadata = CoreProviderMetadata::discover_async(provider.issuer.clone(), &self.http)
-            .await
-            .map_err(|e| OidcError::Unavailable(error_chain(&e)))?;
-        *cached = Some((Instant::now(), metadata.clone()));
-        Ok(metadata)
+        match CoreProviderMetadata::discover_async(provider.issuer.clone(), &self.http).await {
+            Ok(metadata) => {
+                *cached = Discovery {
+                    fetched: Some((now, metadata.clone())),
+                    failed_at: None,
+                };
+                Ok(metadata)
+            }
+            Err(e) => {
+                let e = OidcError::Unavailable(error_chain(&e));
+                cached.failed_at = Some(now);
+                match &cached.fetched {
+                    Some((_, stale)) => {
+                        tracing::warn!(error = %e, "OIDC discovery failed; using the last good copy");
+                        Ok(stale.clone())
+                    }
+                    None => Err(e),
+                }
+            }
+        }
     }
 
-    async fn client(&self, id: &str) -> Result<(&Provider, DiscoveredClient), OidcError> {
+    async fn client(&self, id: &str, refresh: bool) -> Result<(&Provider, DiscoveredClient), OidcError> {
         let provider = self.providers.get(id).ok_or(OidcError::UnknownProvider)?;
-        let metadata = self.metadata(provider).await?;
+        let metadata = self.metadata(provider, refresh).await?;
         // Most providers take the client secret in HTTP Basic; some accept it only in the form body.
         let post_only = metadata.token_endpoint_auth_methods_supported().is_some_and(|m| {
             !m.contains(&CoreClientAuthMethod::ClientSecretBasic)
@@ -186,7 +256,7 @@ impl OidcProviders {
 
     /// The provider's authorization URL for a new flow.
     pub async fn authorization_url(&self, flow: &OidcFlow) -> Result<String, OidcError> {
-        let (provider, client) = self.client(flow.provider()).await?;
+        let (provider, client) = self.client(flow.provider(), false).await?;
         let state = self.flow_key.state(flow);
         let nonce = self.flow_key.nonce(flow);
         let verifier = PkceCodeVerifier::new(self.flow_key.pkce_verifier(flow));
@@ -204,9 +274,42 @@ impl OidcProviders {
         Ok(url.to_string())
     }
 
+    /// Checks an ID token against a client's keys. The crate's defaults are kept: RS256 only (so
+    /// neither `none` nor HS256 under the client secret), our client id among the audiences and no
+    /// other. Added: a minute of clock skew on expiry, no token issued more than five minutes
+    /// ahead, and `azp`, when present, naming us.
+    fn verify<'t>(
+        &self,
+        client: &DiscoveredClient,
+        id_token: &'t openidconnect::core::CoreIdToken,
+        nonce: &Nonce,
+    ) -> Result<&'t openidconnect::core::CoreIdTokenClaims, ClaimsVerificationError> {
+        let now = self.clock.now();
+        let verifier = client
+            .id_token_verifier()
+            .set_time_fn(move || now - CLOCK_SKEW)
+            .set_issue_time_verifier_fn(move |iat| {
+                if iat > now + MAX_ISSUED_AHEAD {
+                    Err("the token is issued in the future".into())
+                } else {
+                    Ok(())
+                }
+            });
+        let claims = id_token.claims(&verifier, nonce)?;
+        if claims
+            .authorized_party()
+            .is_some_and(|azp| azp != client.client_id())
+        {
+            return Err(ClaimsVerificationError::InvalidAudience(
+                "azp names another client".into(),
+            ));
+        }
+        Ok(claims)
+    }
+
     /// Exchanges the code (with the flow's PKCE verifier) and verifies the ID token.
     pub async fn finish(&self, flow: &OidcFlow, code: &str) -> Result<VerifiedIdentity, OidcError> {
-        let (_, client) = self.client(flow.provider()).await?;
+        let (_, client) = self.client(flow.provider(), false).await?;
         let verifier = PkceCodeVerifier::new(self.flow_key.pkce_verifier(flow));
         let response = client
             .exchange_code(AuthorizationCode::new(code.to_owned()))
@@ -224,32 +327,22 @@ impl OidcProviders {
         let id_token = response
             .id_token()
             .ok_or_else(|| OidcError::InvalidIdToken("the token response has no ID token".into()))?;
-        let now = self.clock.now();
-        // The crate's defaults (kept): RS256 only, so neither `none` nor HS256 under the client
-        // secret; our client id among the audiences and no other. Added: a minute of clock skew
-        // on expiry, no token issued more than five minutes ahead, and `azp` naming us if present.
-        let verifier = client
-            .id_token_verifier()
-            .set_time_fn(move || now - CLOCK_SKEW)
-            .set_issue_time_verifier_fn(move |iat| {
-                if iat > now + MAX_ISSUED_AHEAD {
-                    Err("the token is issued in the future".into())
-                } else {
-                    Ok(())
-                }
-            });
         let nonce = Nonce::new(self.flow_key.nonce(flow));
-        let claims = id_token
-            .claims(&verifier, &nonce)
-            .map_err(|e| OidcError::InvalidIdToken(error_chain(&e)))?;
-        if claims
-            .authorized_party()
-            .is_some_and(|azp| azp != client.client_id())
-        {
-            return Err(OidcError::InvalidIdToken("azp names another client".into()));
-        }
+        let verified = match self.verify(&client, id_token, &nonce) {
+            // Signed with a key we have not seen: the provider may have rotated its keys.
+            Err(ClaimsVerificationError::SignatureVerification(
+                SignatureVerificationError::NoMatchingKey,
+            )) => {
+                let (_, refreshed) = self.client(flow.provider(), true).await?;
+                self.verify(&refreshed, id_token, &nonce)
+            }
+            other => other,
+        };
+        let claims = verified.map_err(|e| OidcError::InvalidIdToken(error_chain(&e)))?;
         if claims.subject().as_str().is_empty() || claims.subject().len() > MAX_SUBJECT_LEN {
-            return Err(OidcError::InvalidIdToken("the subject is empty or too long".into()));
+            return Err(OidcError::InvalidIdToken(
+                "the subject is empty or too long".into(),
+            ));
         }
         Ok(VerifiedIdentity::new(
             claims.issuer().as_str().to_owned(),

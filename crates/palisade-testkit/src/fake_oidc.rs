@@ -85,11 +85,16 @@ struct Grant {
 
 struct Shared {
     issuer: String,
-    key: RsaPrivateKey,
+    /// The signing key and its id; only this one is published.
+    key: Mutex<(String, RsaPrivateKey)>,
+    discovery_fails: Mutex<bool>,
+    discovery_requests: Mutex<u32>,
     next_user: Mutex<Option<IdpUser>>,
     spoil: Mutex<Spoil>,
     grants: Mutex<HashMap<String, Grant>>,
     token_requests: Mutex<u32>,
+    /// The provider's clock: the system's, or the server's manual one (`use_clock`).
+    clock: Mutex<palisade_auth::Clock>,
 }
 
 pub struct FakeIdp {
@@ -108,7 +113,11 @@ fn random_text() -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
-async fn discovery(State(s): State<Arc<Shared>>) -> Json<Value> {
+async fn discovery(State(s): State<Arc<Shared>>) -> Response {
+    *s.discovery_requests.lock().unwrap() += 1;
+    if *s.discovery_fails.lock().unwrap() {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    }
     Json(json!({
         "issuer": s.issuer,
         "authorization_endpoint": format!("{}/authorize", s.issuer),
@@ -121,12 +130,14 @@ async fn discovery(State(s): State<Arc<Shared>>) -> Json<Value> {
         "code_challenge_methods_supported": ["S256"],
         "scopes_supported": ["openid", "email", "profile"],
     }))
+    .into_response()
 }
 
 async fn jwks(State(s): State<Arc<Shared>>) -> Json<Value> {
-    let public = s.key.to_public_key();
+    let (kid, key) = s.key.lock().unwrap().clone();
+    let public = key.to_public_key();
     Json(json!({"keys": [{
-        "kty": "RSA", "use": "sig", "alg": "RS256", "kid": "k1",
+        "kty": "RSA", "use": "sig", "alg": "RS256", "kid": kid,
         "n": URL_SAFE_NO_PAD.encode(public.n().to_bytes_be()),
         "e": URL_SAFE_NO_PAD.encode(public.e().to_bytes_be()),
     }]}))
@@ -216,7 +227,7 @@ async fn token(State(s): State<Arc<Shared>>, headers: HeaderMap, Form(form): For
     {
         return oauth_error(StatusCode::BAD_REQUEST, "invalid_grant");
     }
-    let now = chrono::Utc::now().timestamp();
+    let now = s.clock.lock().unwrap().now().timestamp();
     let mut claims = json!({
         "iss": s.issuer,
         "sub": grant.user.subject,
@@ -248,7 +259,8 @@ async fn token(State(s): State<Arc<Shared>>, headers: HeaderMap, Form(form): For
             claims["iat"] = json!(now + 3600);
             claims["exp"] = json!(now + 7200);
         }
-        Spoil::Nothing | Spoil::ForeignKey | Spoil::Hs256WithClientSecret | Spoil::Unsigned | Spoil::Deny => {}
+        Spoil::Nothing | Spoil::ForeignKey | Spoil::Hs256WithClientSecret | Spoil::Unsigned | Spoil::Deny => {
+        }
     }
     let id_token = match grant.spoil {
         Spoil::Hs256WithClientSecret => jsonwebtoken::encode(
@@ -263,14 +275,13 @@ async fn token(State(s): State<Arc<Shared>>, headers: HeaderMap, Form(form): For
             URL_SAFE_NO_PAD.encode(claims.to_string())
         ),
         _ => {
-            let key = if grant.spoil == Spoil::ForeignKey {
-                rsa_key()
-            } else {
-                s.key.clone()
-            };
+            let (kid, mut key) = s.key.lock().unwrap().clone();
+            if grant.spoil == Spoil::ForeignKey {
+                key = rsa_key();
+            }
             let der = key.to_pkcs1_der().unwrap();
             let mut jwt_header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256);
-            jwt_header.kid = Some("k1".into());
+            jwt_header.kid = Some(kid);
             jsonwebtoken::encode(
                 &jwt_header,
                 &claims,
@@ -295,11 +306,14 @@ impl FakeIdp {
         let issuer = format!("http://{addr}");
         let shared = Arc::new(Shared {
             issuer: issuer.clone(),
-            key: tokio::task::spawn_blocking(rsa_key).await.unwrap(),
+            key: Mutex::new(("k1".into(), tokio::task::spawn_blocking(rsa_key).await.unwrap())),
+            discovery_fails: Mutex::new(false),
+            discovery_requests: Mutex::new(0),
             next_user: Mutex::new(None),
             spoil: Mutex::new(Spoil::Nothing),
             grants: Mutex::new(HashMap::new()),
             token_requests: Mutex::new(0),
+            clock: Mutex::new(palisade_auth::Clock::system()),
         });
         let app = Router::new()
             .route("/.well-known/openid-configuration", get(discovery))
@@ -327,6 +341,29 @@ impl FakeIdp {
         *self.shared.spoil.lock().unwrap() = spoil;
     }
 
+    /// Issue tokens on this clock (a test server's manual clock, so moving it moves both).
+    pub fn use_clock(&self, clock: palisade_auth::Clock) {
+        *self.shared.clock.lock().unwrap() = clock;
+    }
+
+    /// Replaces the signing key with a new one under a new key id, and publishes only that one.
+    pub async fn rotate_key(&self) {
+        let key = tokio::task::spawn_blocking(rsa_key).await.unwrap();
+        let mut current = self.shared.key.lock().unwrap();
+        let next = format!("k{}", current.0[1..].parse::<u32>().unwrap() + 1);
+        *current = (next, key);
+    }
+
+    /// Makes the discovery document answer 500 (or work again).
+    pub fn fail_discovery(&self, fail: bool) {
+        *self.shared.discovery_fails.lock().unwrap() = fail;
+    }
+
+    /// How many times the discovery document was asked for.
+    pub fn discovery_requests(&self) -> u32 {
+        *self.shared.discovery_requests.lock().unwrap()
+    }
+
     /// How many times the token endpoint was called.
     pub fn token_requests(&self) -> u32 {
         *self.shared.token_requests.lock().unwrap()
@@ -340,6 +377,8 @@ impl FakeIdp {
             client_id: FAKE_CLIENT_ID.into(),
             client_secret: Some(FAKE_CLIENT_SECRET.to_owned().into()),
             scopes: vec!["email".into(), "profile".into()],
+            link_by_email: true,
+            email_domains: Vec::new(),
         }
     }
 }

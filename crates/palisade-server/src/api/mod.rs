@@ -71,6 +71,8 @@ pub fn router() -> OpenApiRouter<AppState> {
             crate::web::magic_link::finish
         ))
         .routes(routes!(oidc::providers))
+        .routes(routes!(oidc::list_identities, oidc::connect))
+        .routes(routes!(oidc::disconnect))
         .routes(routes!(crate::web::oidc::start))
         .routes(routes!(crate::web::oidc::callback))
         .routes(routes!(my_sessions::list, my_sessions::end_others))

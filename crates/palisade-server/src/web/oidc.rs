@@ -8,16 +8,16 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use cookie::SameSite;
 use palisade_auth::browser::BrowserSession;
-use palisade_auth::oidc_flow::{OidcFlow, FLOW_COOKIE};
+use palisade_auth::oidc_flow::{FlowKey, OidcFlow, FLOW_COOKIE};
 use palisade_auth::OpaqueSecret;
-use palisade_core::oidc::{self, FlowFailure, OidcOutcome};
+use palisade_core::oidc::{self, FlowFailure, LinkOutcome, OidcOutcome, VerifiedIdentity};
 use palisade_core::sessions::{ClientKind, Origin};
 use serde::Deserialize;
 
 use super::page::{self, message, sign_in_unavailable};
 use crate::browser;
 use crate::error::ApiError;
-use crate::extract::{ClientIp, RequestId};
+use crate::extract::{Caller, ClientIp, RequestId};
 use crate::oidc::OidcError;
 use crate::state::AppState;
 
@@ -39,6 +39,12 @@ fn unknown_provider() -> Response {
         "Unknown sign-in provider",
         "This server does not offer sign-in with that provider.",
     )
+}
+
+/// The `Set-Cookie` value holding a flow (HttpOnly, SameSite=Lax: the provider's redirect back is a
+/// top-level GET, which Lax cookies accompany).
+pub(crate) fn flow_cookie(key: &FlowKey, flow: &OidcFlow) -> HeaderValue {
+    browser::set_cookie(FLOW_COOKIE, &key.encode(flow), FLOW_LIFETIME_SECS, SameSite::Lax)
 }
 
 /// Sends the browser to the provider, with a new flow cookie.
@@ -63,12 +69,7 @@ pub async fn start(State(state): State<AppState>, Path(provider): Path<String>) 
     let Ok(location) = HeaderValue::from_str(&url) else {
         return sign_in_unavailable();
     };
-    let cookie = browser::set_cookie(
-        FLOW_COOKIE,
-        &state.oidc.flow_key().encode(&flow),
-        FLOW_LIFETIME_SECS,
-        SameSite::Lax,
-    );
+    let cookie = flow_cookie(state.oidc.flow_key(), &flow);
     let mut response = StatusCode::SEE_OTHER.into_response();
     let headers = response.headers_mut();
     headers.insert(header::LOCATION, location);
@@ -92,11 +93,12 @@ pub async fn callback(
     RequestId(correlation): RequestId,
     ip: ClientIp,
     Path(provider): Path<String>,
+    caller: Result<Caller, ApiError>,
     headers: HeaderMap,
     uri: Uri,
 ) -> Response {
     // The flow cookie works once, whatever happens next.
-    let mut response = finish(&state, correlation, ip, &provider, &headers, &uri).await;
+    let mut response = finish(&state, correlation, ip, &provider, caller.ok(), &headers, &uri).await;
     response
         .headers_mut()
         .append(header::SET_COOKIE, browser::clear_cookie(FLOW_COOKIE));
@@ -108,6 +110,7 @@ async fn finish(
     correlation: palisade_db::CorrelationId,
     ip: ClientIp,
     provider: &str,
+    caller: Option<Caller>,
     headers: &HeaderMap,
     uri: &Uri,
 ) -> Response {
@@ -138,6 +141,14 @@ async fn finish(
         (Some(flow), Some(presented)) if key.state_matches(&flow, presented) => flow,
         _ => return refused(state, correlation, FlowFailure::InvalidState, &origin).await,
     };
+    // A linking flow finishes only in the session that started it.
+    let linking = match flow.link() {
+        None => None,
+        Some(session) => match caller {
+            Some(c) if c.browser_session().is_some_and(|b| b.session_id == session) => Some(c),
+            _ => return refused(state, correlation, FlowFailure::InvalidState, &origin).await,
+        },
+    };
     let code = match (query.error, query.code) {
         (None, Some(code)) => code,
         _ => return refused(state, correlation, FlowFailure::ProviderError, &origin).await,
@@ -155,6 +166,10 @@ async fn finish(
             return refused(state, correlation, reason, &origin).await;
         }
     };
+    if let Some(caller) = linking {
+        return link(state, &caller, provider, &identity, now).await;
+    }
+    let link_by_email = state.oidc.may_link_by_email(provider, identity.email.as_deref());
     let secret = OpaqueSecret::generate();
     let outcome = async {
         let db = state.db.correlated(correlation);
@@ -162,6 +177,7 @@ async fn finish(
         let outcome = oidc::sign_in(
             &mut tx,
             &identity,
+            link_by_email,
             state.sessions.open_signup,
             ClientKind::Browser,
             &secret.hash(),
@@ -175,7 +191,12 @@ async fn finish(
     }
     .await;
     match outcome {
-        Ok(OidcOutcome::SignedIn(signed_in)) => {
+        Ok(OidcOutcome::SignedIn { signed_in, linked }) => {
+            if linked {
+                if let Some(email) = identity.email.clone() {
+                    notify_linked(state.clone(), email, state.oidc.display_name(provider).to_owned());
+                }
+            }
             let session = BrowserSession {
                 session_id: signed_in.session_id,
                 user_id: signed_in.user_id,
@@ -183,6 +204,12 @@ async fn finish(
             };
             page::signed_in(state, &session)
         }
+        Ok(OidcOutcome::NotLinked) => message(
+            StatusCode::FORBIDDEN,
+            "Connect this sign-in first",
+            "This sign-in is not connected to a Palisade account yet. Sign in with an email link, then \
+             connect it from your account settings.",
+        ),
         Ok(OidcOutcome::EmailNotVerified) => message(
             StatusCode::FORBIDDEN,
             "Your email address is not verified",
@@ -234,4 +261,76 @@ async fn refused(
         }
     };
     message(StatusCode::BAD_REQUEST, "Sign-in did not complete", text)
+}
+
+/// The end of a linking flow: connects the identity to the session's person.
+async fn link(
+    state: &AppState,
+    caller: &Caller,
+    provider: &str,
+    identity: &VerifiedIdentity,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Response {
+    let name = state.oidc.display_name(provider).to_owned();
+    let outcome = async {
+        let mut tx = caller.tx().await?;
+        let outcome = oidc::link(&mut tx, identity, now).await?;
+        tx.commit().await?;
+        Ok::<_, ApiError>(outcome)
+    }
+    .await;
+    match outcome {
+        Ok(LinkOutcome::Linked { account_email }) => {
+            notify_linked(state.clone(), account_email, name.clone());
+            message(
+                StatusCode::OK,
+                &format!("{name} is connected"),
+                &format!("You can now sign in to Palisade with {name}."),
+            )
+        }
+        Ok(LinkOutcome::AlreadyLinked) => message(
+            StatusCode::OK,
+            &format!("{name} is connected"),
+            &format!("This {name} account was already connected to yours."),
+        ),
+        Ok(LinkOutcome::Taken) => message(
+            StatusCode::CONFLICT,
+            "Already connected elsewhere",
+            &format!("This {name} account is connected to another Palisade account."),
+        ),
+        Err(e) if e.code == "reauthentication_required" => message(
+            StatusCode::FORBIDDEN,
+            "Sign in again first",
+            "Connecting a sign-in needs a sign-in (or second-factor check) within the last 10 minutes.",
+        ),
+        Err(e) if e.status == StatusCode::UNAUTHORIZED => message(
+            StatusCode::UNAUTHORIZED,
+            "Your session has ended",
+            "Sign in again, then connect this sign-in from your account settings.",
+        ),
+        Err(e) => {
+            tracing::error!(code = e.code, "an identity could not be connected");
+            sign_in_unavailable()
+        }
+    }
+}
+
+/// Tells a person that a sign-in was connected to their account (sent off the request path; a
+/// failure is logged without the address).
+fn notify_linked(state: AppState, to: String, provider: String) {
+    tokio::spawn(async move {
+        let mail = palisade_mail::Mail {
+            to: vec![to],
+            subject: format!("{provider} sign-in connected to your Palisade account"),
+            text: format!(
+                "A {provider} sign-in was just connected to your Palisade account; you can now sign in \
+                 with it.\r\n\r\nIf this was not you, sign in with an email link, remove it under your \
+                 account's connected sign-ins, and tell your team's admin.\r\n"
+            ),
+            idempotency_key: None,
+        };
+        if let Err(e) = state.mailer.send(&mail).await {
+            tracing::error!(error = %e, "a sign-in connection notice could not be sent");
+        }
+    });
 }

@@ -73,7 +73,9 @@ pub fn sign_in_limited(limited: crate::sign_in_limits::Limited) -> Response {
         sign_in_unavailable()
     };
     if let Some(secs) = e.retry_after {
-        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(secs));
     }
     response
 }

@@ -168,6 +168,28 @@ fn routes() -> Vec<Route> {
             none,
             [404; 6],
         ),
+        // Operator tokens carry no session: connecting needs a browser session, removing a recent one.
+        r(
+            M::GET,
+            "/api/v1/me/identities",
+            Target::None,
+            none,
+            [401, 200, 200, 200, 200, 200],
+        ),
+        r(
+            M::POST,
+            "/api/v1/me/identities",
+            Target::None,
+            || Some(json!({"provider": "fake"})),
+            [401, 400, 400, 400, 400, 400],
+        ),
+        r(
+            M::DELETE,
+            "/api/v1/me/identities/{id}",
+            Fixture(|w| w.lead_a1),
+            none,
+            [401, 403, 403, 403, 403, 403],
+        ),
         r(
             M::GET,
             "/api/v1/me/sessions",

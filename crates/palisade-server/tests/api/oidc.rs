@@ -4,24 +4,33 @@
 //! (no flow cookie, another browser's flow, a tampered state, a replay, an expired flow).
 use chrono::Duration;
 use palisade_testkit::{spawn_app_with, FakeIdp, IdpUser, Spoil, TestApp, FAKE_CLIENT_ID};
-use reqwest::header::{COOKIE, LOCATION};
+use reqwest::header::{COOKIE, LOCATION, ORIGIN};
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
 use crate::send;
-use crate::sign_in::set_cookie;
+use crate::sign_in::{browser_sign_in, get_with_session, set_cookie};
 
 const FLOW_COOKIE: &str = "__Host-palisade-oidc";
 const SESSION_COOKIE: &str = "__Host-palisade-session";
 
 async fn oidc_app(open_signup: bool) -> (TestApp, FakeIdp) {
+    oidc_app_with(open_signup, |_| {}).await
+}
+
+async fn oidc_app_with(
+    open_signup: bool,
+    adjust: impl FnOnce(&mut palisade_server::config::OidcProviderSettings),
+) -> (TestApp, FakeIdp) {
     let idp = FakeIdp::start().await;
-    let settings = idp.settings();
+    let mut settings = idp.settings();
+    adjust(&mut settings);
     let app = spawn_app_with(|c| {
         c.auth.oidc.insert("fake".into(), settings);
         c.auth.open_signup = open_signup;
     })
     .await;
+    idp.use_clock(app.clock.clock());
     (app, idp)
 }
 
@@ -84,15 +93,7 @@ async fn sign_in(app: &TestApp) -> Finished {
 }
 
 async fn whoami(app: &TestApp, session: &str) -> Value {
-    let r = app
-        .client
-        .get(app.url("/api/v1/auth/session"))
-        .header(COOKIE, session)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    r.json().await.unwrap()
+    get_with_session(app, session, "/api/v1/auth/session").await
 }
 
 async fn count(app: &TestApp, sql: &str) -> i64 {
@@ -417,4 +418,177 @@ async fn disabled_people_second_factors_and_tenant_rules_apply_to_oidc_sign_ins(
         .await,
         0
     );
+}
+
+/// Starts connecting the provider from a signed-in browser: the flow cookie and the authorization URL.
+async fn connect(app: &TestApp, session: &str, csrf: &str) -> (String, String) {
+    let r = app
+        .client
+        .post(app.url("/api/v1/me/identities"))
+        .header(COOKIE, session)
+        .header(ORIGIN, app.url(""))
+        .header("x-csrf-token", csrf)
+        .json(&serde_json::json!({"provider": "fake"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let (cookie, _) = set_cookie(r.headers(), FLOW_COOKIE).expect("flow cookie");
+    let body: Value = r.json().await.unwrap();
+    (cookie, body["authorization_url"].as_str().unwrap().to_owned())
+}
+
+#[tokio::test]
+async fn a_provider_not_trusted_with_addresses_is_connected_from_a_recent_session() {
+    let (app, idp) = oidc_app_with(false, |p| p.link_by_email = false).await;
+    idp.sign_in_as(IdpUser::verified("ms-1", "rep-a1@a.test"));
+    let done = sign_in(&app).await;
+    assert_eq!(done.status, 403);
+    assert!(done.page.contains("not connected"), "{}", done.page);
+    assert_eq!(failures(&app, "not_linked").await, 1);
+
+    // rep_a1 signs in with an email link and connects the provider from that browser.
+    let (session, csrf) = browser_sign_in(&app, "rep-a1@a.test").await;
+    let mails_before = app.mails().len();
+    let (flow, url) = connect(&app, &session, &csrf).await;
+    let back = authorize(&url).await;
+    // Finishing in a browser without that session (or with none) does nothing.
+    assert_eq!(callback(&back, Some(&flow)).await.status, 400);
+    let (other_session, _) = browser_sign_in(&app, "rep-a2@a.test").await;
+    let elsewhere = format!("{flow}; {other_session}");
+    assert_eq!(callback(&back, Some(&elsewhere)).await.status, 400);
+    assert_eq!(
+        idp.token_requests(),
+        1,
+        "only the first, refused sign-in reached the provider"
+    );
+    let (flow, url) = connect(&app, &session, &csrf).await;
+    let back = authorize(&url).await;
+    let done = callback(&back, Some(&format!("{flow}; {session}"))).await;
+    assert_eq!(done.status, 200, "{}", done.page);
+    assert!(done.page.contains("Fake IdP is connected"), "{}", done.page);
+    assert!(done.session.is_none(), "linking signs nobody in");
+    let mails = app.wait_for_mails(mails_before + 2).await;
+    assert!(
+        mails.last().unwrap().contains("Fake IdP sign-in connected"),
+        "{}",
+        mails.last().unwrap()
+    );
+
+    // From now on the provider signs rep_a1 in.
+    let done = sign_in(&app).await;
+    assert_eq!(done.status, 200, "{}", done.page);
+    assert_eq!(
+        whoami(&app, &done.session.unwrap()).await["user_id"],
+        app.world().rep_a1.to_string()
+    );
+
+    // Someone else cannot connect the same identity.
+    let (session_2, csrf_2) = browser_sign_in(&app, "manager-a@a.test").await;
+    let (flow, url) = connect(&app, &session_2, &csrf_2).await;
+    let back = authorize(&url).await;
+    assert_eq!(
+        callback(&back, Some(&format!("{flow}; {session_2}")))
+            .await
+            .status,
+        409
+    );
+
+    // The identity is listed with its provider, and removed with a recent sign-in.
+    let listed = get_with_session(&app, &session, "/api/v1/me/identities").await;
+    let mine: Vec<&Value> = listed["identities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["provider"] == "fake")
+        .collect();
+    assert_eq!(mine.len(), 1, "{listed}");
+    let id = mine[0]["id"].as_str().unwrap();
+    let remove = |session: String, csrf: String| {
+        app.client
+            .delete(app.url(&format!("/api/v1/me/identities/{id}")))
+            .header(COOKIE, session)
+            .header(ORIGIN, app.url(""))
+            .header("x-csrf-token", csrf)
+            .send()
+    };
+    assert_eq!(
+        remove(session_2.clone(), csrf_2.clone()).await.unwrap().status(),
+        404
+    );
+    assert_eq!(remove(session.clone(), csrf.clone()).await.unwrap().status(), 204);
+    assert_eq!(
+        count(
+            &app,
+            "select count(*) from audit.access_events where action = 'identity_unlinked'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(sign_in(&app).await.status, 403);
+
+    // Eleven minutes after signing in, connecting needs a fresh sign-in.
+    app.clock.advance(Duration::minutes(9));
+    let (flow, url) = connect(&app, &session, &csrf).await;
+    let back = authorize(&url).await;
+    app.clock.advance(Duration::minutes(2));
+    let done = callback(&back, Some(&format!("{flow}; {session}"))).await;
+    assert_eq!(done.status, 403, "{}", done.page);
+    assert!(done.page.contains("Sign in again"), "{}", done.page);
+}
+
+#[tokio::test]
+async fn a_provider_limited_to_some_domains_links_only_those_addresses() {
+    let (app, idp) = oidc_app_with(false, |p| p.email_domains = vec!["b.test".into()]).await;
+    idp.sign_in_as(IdpUser::verified("a1", "rep-a1@a.test"));
+    assert_eq!(sign_in(&app).await.status, 403);
+    idp.sign_in_as(IdpUser::verified("b1", "rep-b1@b.test"));
+    let done = sign_in(&app).await;
+    assert_eq!(done.status, 200, "{}", done.page);
+    assert_eq!(
+        whoami(&app, &done.session.unwrap()).await["user_id"],
+        app.world().rep_b1.to_string()
+    );
+    // The person is told a sign-in was connected to their account.
+    let mails = app.wait_for_mails(1).await;
+    assert!(mails
+        .iter()
+        .any(|m| m.contains("rep-b1@b.test") && m.contains("Fake IdP sign-in connected")));
+}
+
+#[tokio::test]
+async fn a_rotated_provider_key_is_fetched_and_a_failing_discovery_is_not_hammered() {
+    let (app, idp) = oidc_app(false).await;
+    idp.sign_in_as(IdpUser::verified("subject-1", "rep-a1@a.test"));
+    assert_eq!(sign_in(&app).await.status, 200);
+    assert_eq!(idp.discovery_requests(), 1, "cached after the first sign-in");
+
+    // The provider rotates its key: a token under the unknown key id makes the server fetch the
+    // keys again (at most once a minute) and the sign-in succeeds.
+    idp.rotate_key().await;
+    app.clock.advance(Duration::seconds(61));
+    let done = sign_in(&app).await;
+    assert_eq!(done.status, 200, "{}", done.page);
+    assert_eq!(idp.discovery_requests(), 2);
+
+    // Discovery breaks after the cache expires: the last good copy serves, and the provider is asked
+    // again only after the back-off.
+    idp.fail_discovery(true);
+    app.clock.advance(Duration::minutes(16));
+    assert_eq!(sign_in(&app).await.status, 200);
+    assert_eq!(sign_in(&app).await.status, 200);
+    assert_eq!(idp.discovery_requests(), 3);
+
+    // A server that never reached the provider says so, without asking again at every request.
+    let (fresh, down) = oidc_app(false).await;
+    down.fail_discovery(true);
+    for _ in 0..3 {
+        let r = browser().get(fresh.url("/auth/oidc/fake")).send().await.unwrap();
+        assert_eq!(r.status(), 503);
+    }
+    assert_eq!(down.discovery_requests(), 1);
+    fresh.clock.advance(Duration::seconds(31));
+    down.fail_discovery(false);
+    let r = browser().get(fresh.url("/auth/oidc/fake")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
 }

@@ -57,6 +57,24 @@ async fn browser_link(app: &TestApp, email: &str) -> (String, String) {
     (nonce, token_of(&link_in(&mails[before])))
 }
 
+/// Signs in as a browser (through the JSON consume route); returns the session cookie (`name=value`)
+/// and its CSRF token.
+pub(crate) async fn browser_sign_in(app: &TestApp, email: &str) -> (String, String) {
+    let (nonce, token) = browser_link(app, email).await;
+    let r = app
+        .client
+        .post(app.url("/api/v1/auth/magic-link/consume"))
+        .header(COOKIE, nonce)
+        .json(&json!({"token": token}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let (session, _) = set_cookie(r.headers(), "__Host-palisade-session").expect("session cookie");
+    let body: Value = r.json().await.unwrap();
+    (session, body["csrf_token"].as_str().unwrap().to_owned())
+}
+
 /// Signs in as an API client; returns the token pair.
 pub(crate) async fn api_sign_in(app: &TestApp, email: &str) -> Value {
     let before = app.mails().len();
@@ -88,6 +106,19 @@ pub(crate) async fn get_with_token(app: &TestApp, token: &str, path: &str) -> Re
         .send()
         .await
         .unwrap()
+}
+
+/// A GET with a browser session cookie (no tenant named): the JSON body of a 200.
+pub(crate) async fn get_with_session(app: &TestApp, session: &str, path: &str) -> Value {
+    let r = app
+        .client
+        .get(app.url(path))
+        .header(COOKIE, session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "GET {path}");
+    r.json().await.unwrap()
 }
 
 pub(crate) async fn refresh(app: &TestApp, refresh_token: &str) -> Response {
@@ -146,16 +177,7 @@ async fn a_browser_signs_in_through_the_landing_page_and_writes_only_with_its_cs
     assert_eq!(finish(Some(nonce)).await.unwrap().status(), 400);
 
     // The session reads the tenant it names; the CSRF token comes from /auth/session.
-    let current: Value = app
-        .client
-        .get(app.url("/api/v1/auth/session"))
-        .header(COOKIE, &session)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let current = get_with_session(&app, &session, "/api/v1/auth/session").await;
     assert_eq!(current["user_id"], app.world().rep_a1.to_string());
     let csrf = current["csrf_token"].as_str().unwrap().to_owned();
     let tenant = app.world().tenant_a.to_string();
