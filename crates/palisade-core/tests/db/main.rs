@@ -11,6 +11,7 @@
 //! the tenancy rules. One test binary, so the private cluster starts once.
 mod audit;
 mod cancel_safety;
+mod card_masking;
 mod catalog;
 mod embedded;
 mod mutation;
