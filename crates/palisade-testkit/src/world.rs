@@ -485,6 +485,25 @@ impl World {
         .await
         .unwrap();
 
+        // Tenant A has Twilio connected (sealed bytes stand in for the secrets; nothing opens them
+        // here), set by its admin.
+        su.execute(
+            "insert into app.integrations (tenant_id, provider, config, secret_sealed, key_id, last_four, set_by) \
+             values ($1, 'twilio', '{\"account_sid\": \"AC00000000000000000000000000000000\"}', \
+                     convert_to(repeat('x', 40), 'UTF8'), 'fixture', 'beef', $2)",
+            &[tenant_a.as_uuid(), admin_a.as_uuid()],
+        )
+        .await
+        .unwrap();
+        // Tenant B has Resend connected.
+        su.execute(
+            "insert into app.integrations (tenant_id, provider, secret_sealed, key_id, last_four, set_by) \
+             values ($1, 'resend', convert_to(repeat('y', 40), 'UTF8'), 'fixture', 'cafe', $2)",
+            &[tenant_b.as_uuid(), admin_b.as_uuid()],
+        )
+        .await
+        .unwrap();
+
         // rep_a1 and rep_a2 have signed in with an OIDC provider once.
         su.execute(
             "insert into auth.identities (issuer, subject, user_id, email, created_at, last_used_at) \

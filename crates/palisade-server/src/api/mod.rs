@@ -5,6 +5,7 @@ pub(crate) mod auth;
 mod dashboard;
 mod deals;
 mod health;
+mod integrations;
 mod interactions;
 mod invitations;
 mod leads;
@@ -127,4 +128,10 @@ pub fn router() -> OpenApiRouter<AppState> {
             me::voice_api::delete
         ))
         .routes(routes!(dashboard::get))
+        .routes(routes!(integrations::list))
+        .routes(routes!(
+            integrations::get,
+            integrations::put,
+            integrations::delete
+        ))
 }

@@ -597,6 +597,36 @@ fn routes() -> Vec<Route> {
             none,
             [401, 403, 403, 200, 200, 200],
         ),
+        // Integrations: admins only; tenant A has Twilio connected, tenant B nothing. `{provider}` is
+        // `twilio`. The delete comes last: it removes tenant A's integration.
+        r(
+            M::GET,
+            "/api/v1/integrations",
+            Target::None,
+            none,
+            [401, 403, 403, 403, 200, 200],
+        ),
+        r(
+            M::GET,
+            "/api/v1/integrations/{provider}",
+            Target::None,
+            none,
+            [401, 403, 403, 403, 200, 404],
+        ),
+        r(
+            M::PUT,
+            "/api/v1/integrations/{provider}",
+            Target::None,
+            || Some(json!({"config": {"account_sid": format!("AC{}", "0".repeat(32))}})),
+            [401, 403, 403, 403, 200, 422],
+        ),
+        r(
+            M::DELETE,
+            "/api/v1/integrations/{provider}",
+            Target::None,
+            none,
+            [401, 403, 403, 403, 204, 404],
+        ),
     ]
 }
 
@@ -783,7 +813,7 @@ async fn every_route_answers_every_identity_as_specified() {
     for route in &routes {
         for (who, expected) in IDENTITIES.iter().zip(route.expect) {
             let path = match route.target {
-                Target::None => route.path.to_owned(),
+                Target::None => route.path.replace("{provider}", "twilio"),
                 Target::Fixture(f) => route
                     .path
                     .replace("{id}", &f(app.world()).to_string())

@@ -7,6 +7,7 @@
 mod audit;
 mod bad_input;
 mod http_matrix;
+mod integrations;
 mod invitations;
 mod mfa;
 mod misc;
