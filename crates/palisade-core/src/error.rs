@@ -31,6 +31,10 @@ pub enum CoreError {
     },
     #[error("{message}")]
     Invalid { code: &'static str, message: String },
+    /// A value sealed at rest did not open (a missing key, or a value moved from another row). The
+    /// text names the key or the failure, never the value.
+    #[error("a sealed value did not open: {0}")]
+    Sealed(String),
     #[error(transparent)]
     Db(DbError),
 }

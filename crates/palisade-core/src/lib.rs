@@ -12,6 +12,7 @@ pub mod oidc;
 pub mod page;
 mod page_query;
 pub mod passwords;
+pub mod phone;
 pub mod private;
 pub mod sessions;
 pub mod tenancy;

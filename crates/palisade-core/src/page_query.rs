@@ -35,6 +35,20 @@ impl ListQuery {
         self
     }
 
+    /// Adds `and {column} = any($n)` when `values` is present (a blind index under each key).
+    pub(crate) fn filter_any<T: ToSql + Sync + Send + 'static>(
+        mut self,
+        column: &'static str,
+        values: Option<Vec<T>>,
+    ) -> Self {
+        if let Some(v) = values {
+            self.params.push(Box::new(v));
+            self.sql
+                .push_str(&format!(" and {column} = any(${})", self.params.len()));
+        }
+        self
+    }
+
     /// Newest first, below `cursor` (a UUIDv7, or the bigint id of an append-only log), one row more
     /// than `limit` (to detect a next page).
     fn finish<C: ToSql + Sync + Send + 'static>(self, cursor: Option<C>, limit: i64) -> Self {

@@ -33,6 +33,11 @@ pub struct Config {
     pub keys: Option<SecretString>,
     /// `PALISADE_KEY_FILE`: a mode-0600 file holding the keyring instead.
     pub key_file: Option<PathBuf>,
+    /// `PALISADE_INDEX_KEYS`: the keyring of blind-index keys (lookups of sealed phone numbers), in
+    /// the same form; separate from `keys`.
+    pub index_keys: Option<SecretString>,
+    /// `PALISADE_INDEX_KEY_FILE`: a mode-0600 file holding the index keyring instead.
+    pub index_key_file: Option<PathBuf>,
     /// The clock sign-in and sessions run on (not configurable from outside; tests set a manual one).
     #[serde(skip)]
     pub clock: palisade_auth::Clock,

@@ -115,6 +115,11 @@ impl From<CoreError> for ApiError {
                     "the service is temporarily unavailable",
                 )
             }
+            CoreError::Sealed(reason) => {
+                // The reason names a key id or the failure kind, never a value.
+                tracing::error!(%reason, "a sealed value did not open");
+                Self::internal()
+            }
             CoreError::Db(other) => {
                 // DbError's Display carries SQLSTATE and constraint names only, never values.
                 tracing::error!(error = %other, "database error");

@@ -59,6 +59,7 @@ async fn serve(
         .map_err(|e| StartupError::Invalid(format!("auth.jwt_secret: {e}")))?;
     let sign_in_limits = startup::sign_in_limits(config, &secret).await?;
     let keyring = Arc::new(startup::keyring(config)?);
+    let index_keys = Arc::new(startup::index_keyring(config)?);
     // Default: the address actually listened on (the configured bind may say port 0).
     let listening = listener
         .local_addr()
@@ -115,6 +116,7 @@ async fn serve(
         csrf: palisade_auth::browser::CsrfKey::derive(&secret),
         sign_in_limits,
         keyring,
+        index_keys,
         oidc: Arc::new(oidc),
         log_sign_in_links: config.env == config::Environment::Development
             && config.mail.transport == config::MailTransport::Mailbox,

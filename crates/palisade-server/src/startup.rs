@@ -166,30 +166,81 @@ pub fn token_secret(config: &Config) -> Result<SecretString, StartupError> {
 /// `PALISADE_KEY_FILE`; in development with the embedded database, `<data_dir>/keys`, generated
 /// (mode 0600) on first use. Production refuses to start without configured keys.
 pub fn keyring(config: &Config) -> Result<palisade_crypto::Keyring, StartupError> {
-    let text = match (&config.keys, &config.key_file) {
+    load_keyring(
+        config,
+        &config.keys,
+        &config.key_file,
+        KeyringKind {
+            what: "encryption keys",
+            env: "PALISADE_KEYS",
+            file_env: "PALISADE_KEY_FILE",
+            dev_file: "keys",
+            dev_id: "dev1",
+        },
+    )
+}
+
+/// The blind-index keys (`PALISADE_INDEX_KEYS` or `PALISADE_INDEX_KEY_FILE`): a keyring of its own,
+/// so the keys that find rows are not the keys that open them. Loaded like [`keyring`]; the
+/// development file is `<data_dir>/index-keys`.
+pub fn index_keyring(config: &Config) -> Result<palisade_crypto::Keyring, StartupError> {
+    load_keyring(
+        config,
+        &config.index_keys,
+        &config.index_key_file,
+        KeyringKind {
+            what: "blind-index keys",
+            env: "PALISADE_INDEX_KEYS",
+            file_env: "PALISADE_INDEX_KEY_FILE",
+            dev_file: "index-keys",
+            dev_id: "idx1",
+        },
+    )
+}
+
+struct KeyringKind {
+    what: &'static str,
+    env: &'static str,
+    file_env: &'static str,
+    dev_file: &'static str,
+    dev_id: &'static str,
+}
+
+fn load_keyring(
+    config: &Config,
+    inline: &Option<SecretString>,
+    file: &Option<std::path::PathBuf>,
+    kind: KeyringKind,
+) -> Result<palisade_crypto::Keyring, StartupError> {
+    let KeyringKind {
+        what,
+        env,
+        file_env,
+        dev_file,
+        dev_id,
+    } = kind;
+    let text = match (inline, file) {
         (Some(keys), _) => keys.clone(),
         (None, Some(path)) => read_private(path)?,
         (None, None) if config.env == crate::config::Environment::Production => {
-            return Err(StartupError::Invalid(
-                "production needs encryption keys: set PALISADE_KEYS (`id:base64`, e.g. from `palisade keys generate`) \
-                 or PALISADE_KEY_FILE"
-                    .into(),
-            ))
+            return Err(StartupError::Invalid(format!(
+                "production needs {what}: set {env} (`id:base64`, e.g. from `palisade keys generate`) or {file_env}"
+            )))
         }
         (None, None) if config.database.url.is_none() => {
-            load_or_create(&config.database.data_dir.join("keys"), || {
-                palisade_crypto::Keyring::generate_text(&palisade_crypto::KeyId::parse("dev1").unwrap_or_else(|| {
-                    unreachable!("a valid literal key id")
-                }))
+            load_or_create(&config.database.data_dir.join(dev_file), || {
+                palisade_crypto::Keyring::generate_text(
+                    &palisade_crypto::KeyId::parse(dev_id).unwrap_or_else(|| unreachable!("a valid literal key id")),
+                )
             })?
         }
         (None, None) => {
-            return Err(StartupError::Invalid(
-                "encryption keys are required with an external database: set PALISADE_KEYS or PALISADE_KEY_FILE".into(),
-            ))
+            return Err(StartupError::Invalid(format!(
+                "{what} are required with an external database: set {env} or {file_env}"
+            )))
         }
     };
-    palisade_crypto::Keyring::parse(&text).map_err(|e| StartupError::Invalid(format!("encryption keys: {e}")))
+    palisade_crypto::Keyring::parse(&text).map_err(|e| StartupError::Invalid(format!("{what}: {e}")))
 }
 
 fn read_private(path: &Path) -> Result<SecretString, StartupError> {

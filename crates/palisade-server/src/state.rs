@@ -50,6 +50,18 @@ pub struct AppState {
     pub log_sign_in_links: bool,
     /// Seals secrets at rest (TOTP secrets; later provider credentials and phone numbers).
     pub keyring: Arc<palisade_crypto::Keyring>,
+    /// Blind-index keys (finding leads by phone number).
+    pub index_keys: Arc<palisade_crypto::Keyring>,
     /// The configured OpenID Connect providers (`auth.oidc`).
     pub oidc: Arc<crate::oidc::OidcProviders>,
+}
+
+impl AppState {
+    /// The keys phone numbers are sealed and indexed with.
+    pub fn phone_keys(&self) -> palisade_core::phone::PhoneKeys<'_> {
+        palisade_core::phone::PhoneKeys {
+            seal: &self.keyring,
+            index: &self.index_keys,
+        }
+    }
 }

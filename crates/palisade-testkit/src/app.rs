@@ -36,6 +36,9 @@ pub fn test_config(db: &TestDb, secret: &SecretString) -> Config {
     config.keys = Some(palisade_crypto::Keyring::generate_text(
         &palisade_crypto::KeyId::parse("test1").unwrap(),
     ));
+    config.index_keys = Some(palisade_crypto::Keyring::generate_text(
+        &palisade_crypto::KeyId::parse("idx1").unwrap(),
+    ));
     // The matrices send hundreds of requests from 127.0.0.1; the limiter has its own test.
     config.server.rate_limit_per_second = 0;
     // Background jobs are driven with `palisade_jobs::Jobs::run_once`, not by timers.

@@ -179,6 +179,11 @@ impl World {
             tx.commit().await.unwrap();
         }
 
+        // Fixture leads have no phone number, so these keys seal nothing; servers have their own.
+        let fixture_keys = palisade_crypto::Keyring::parse(&palisade_crypto::Keyring::generate_text(
+            &palisade_crypto::KeyId::parse("fixture").unwrap(),
+        ))
+        .unwrap();
         // Everything a rep owns, created as that rep.
         let owned = async |rep: UserId, tenant: TenantId| {
             let mut tx = user_tx(db, rep, Some(tenant)).await;
@@ -189,9 +194,14 @@ impl World {
                 &leads::NewLead {
                     name: "Lead".into(),
                     email: Some("lead@x.test".into()),
+                    phone: None,
                     status: None,
                     source: None,
                     owner_id: None,
+                },
+                palisade_core::phone::PhoneKeys {
+                    seal: &fixture_keys,
+                    index: &fixture_keys,
                 },
             )
             .await

@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use crate::page::{new_id, Page, PageParams};
 use crate::page_query::ListQuery;
+use crate::phone::{self, PhoneKeys, E164};
 use crate::{validate, CoreError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -41,6 +42,8 @@ pub struct Lead {
     pub owner_id: Uuid,
     pub name: String,
     pub email: Option<String>,
+    /// E.164. Stored sealed; shown to whoever may see the lead.
+    pub phone: Option<String>,
     pub status: String,
     pub source: Option<String>,
     pub created_at: DateTime<Utc>,
@@ -52,6 +55,8 @@ pub struct Lead {
 pub struct NewLead {
     pub name: String,
     pub email: Option<String>,
+    /// International (`+44 20 7183 8750`) or national in the tenant's region; stored as E.164.
+    pub phone: Option<String>,
     pub status: Option<LeadStatus>,
     pub source: Option<String>,
     /// Defaults to the caller. Only managers and admins may name someone else.
@@ -65,6 +70,10 @@ pub struct LeadPatch {
     #[serde(default, deserialize_with = "validate::nullable")]
     #[schema(value_type = Option<String>)]
     pub email: Option<Option<String>>,
+    /// A new number, or `null` to remove it.
+    #[serde(default, deserialize_with = "validate::nullable")]
+    #[schema(value_type = Option<String>)]
+    pub phone: Option<Option<String>>,
     pub status: Option<LeadStatus>,
     #[serde(default, deserialize_with = "validate::nullable")]
     #[schema(value_type = Option<String>)]
@@ -78,6 +87,8 @@ pub struct LeadPatch {
 #[into_params(parameter_in = Query)]
 pub struct LeadFilter {
     pub owner_id: Option<Uuid>,
+    /// Leads with this phone number (any format the tenant's region reads), found by blind index.
+    pub phone: Option<String>,
     #[param(value_type = Option<String>)]
     pub status: Option<LeadStatus>,
     /// Only leads changed at or after this time (RFC 3339).
@@ -86,19 +97,31 @@ pub struct LeadFilter {
     pub cursor: Option<Uuid>,
 }
 
-const COLUMNS: &str = "id, owner_id, name, email, status, source, created_at, updated_at";
+const COLUMNS: &str = "id, owner_id, name, email, status, source, created_at, updated_at, phone_sealed";
+const TABLE: &str = "app.leads";
 
-fn lead(row: &Row) -> Result<Lead, CoreError> {
+fn lead(row: &Row, keys: PhoneKeys<'_>, tenant: TenantId) -> Result<Lead, CoreError> {
+    let id: Uuid = row.try_get(0)?;
+    let sealed: Option<Vec<u8>> = row.try_get(8)?;
+    let phone = sealed
+        .map(|s| phone::open(keys, TABLE, tenant, id.as_bytes(), &s))
+        .transpose()?;
     Ok(Lead {
-        id: row.try_get(0)?,
+        id,
         owner_id: row.try_get(1)?,
         name: row.try_get(2)?,
         email: row.try_get(3)?,
+        phone,
         status: row.try_get(4)?,
         source: row.try_get(5)?,
         created_at: row.try_get(6)?,
         updated_at: row.try_get(7)?,
     })
+}
+
+async fn clean_phone(tx: &mut Tx, tenant: TenantId, text: &str) -> Result<E164, CoreError> {
+    let region = phone::tenant_region(tx, tenant).await?;
+    phone::normalize(text, region)
 }
 
 fn clean_email(email: Option<&str>) -> Result<Option<String>, CoreError> {
@@ -111,32 +134,44 @@ pub async fn create(
     tenant: TenantId,
     caller: UserId,
     input: &NewLead,
+    keys: PhoneKeys<'_>,
 ) -> Result<Lead, CoreError> {
     let name = validate::text("name", &input.name, 200)?;
     let email = clean_email(input.email.as_deref())?;
     let source = validate::optional_text("source", input.source.as_deref(), 100)?;
     let owner = input.owner_id.unwrap_or(*caller.as_uuid());
     let status = input.status.unwrap_or(LeadStatus::New).as_str();
+    let id = new_id();
+    let (phone_sealed, phone_index) = match input.phone.as_deref() {
+        Some(text) => {
+            let number = clean_phone(tx, tenant, text).await?;
+            let (sealed, index) = phone::seal(keys, TABLE, tenant, id.as_bytes(), &number);
+            (Some(sealed), Some(index))
+        }
+        None => (None, None),
+    };
     let sql = format!(
-        "insert into app.leads (tenant_id, id, owner_id, name, email, status, source) \
-         values ($1, $2, $3, $4, $5, $6, $7) returning {COLUMNS}"
+        "insert into app.leads (tenant_id, id, owner_id, name, email, status, source, phone_sealed, phone_index) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning {COLUMNS}"
     );
     let row = tx
         .query_one(
             &sql,
             &[
                 tenant.as_uuid(),
-                &new_id(),
+                &id,
                 &owner,
                 &name,
                 &email,
                 &status,
                 &source,
+                &phone_sealed,
+                &phone_index,
             ],
         )
         .await
         .map_err(forbidden_owner)?;
-    lead(&row)
+    lead(&row, keys, tenant)
 }
 
 /// A policy rejecting the new row means the caller may not give the lead to that owner.
@@ -150,8 +185,12 @@ fn forbidden_owner(e: palisade_db::DbError) -> CoreError {
 }
 
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
-pub async fn get(tx: &mut Tx, tenant: TenantId, id: Uuid) -> Result<Lead, CoreError> {
-    lead(&tx.query_one(&get_sql(), &[tenant.as_uuid(), &id]).await?)
+pub async fn get(tx: &mut Tx, tenant: TenantId, id: Uuid, keys: PhoneKeys<'_>) -> Result<Lead, CoreError> {
+    lead(
+        &tx.query_one(&get_sql(), &[tenant.as_uuid(), &id]).await?,
+        keys,
+        tenant,
+    )
 }
 
 /// `$1` tenant, `$2` lead id. Public so benchmarks run the identical statement.
@@ -165,23 +204,44 @@ pub fn first_page_sql() -> String {
 }
 
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
-pub async fn list(tx: &mut Tx, tenant: TenantId, filter: &LeadFilter) -> Result<Page<Lead>, CoreError> {
+pub async fn list(
+    tx: &mut Tx,
+    tenant: TenantId,
+    filter: &LeadFilter,
+    keys: PhoneKeys<'_>,
+) -> Result<Page<Lead>, CoreError> {
     let limit = PageParams {
         limit: filter.limit,
         cursor: filter.cursor,
     }
     .limit()?;
+    let phone = match filter.phone.as_deref() {
+        Some(text) => Some(phone::lookup(
+            keys,
+            TABLE,
+            tenant,
+            &clean_phone(tx, tenant, text).await?,
+        )),
+        None => None,
+    };
     let rows = ListQuery::new("app.leads", COLUMNS, tenant)
         .filter("owner_id", "=", filter.owner_id)
+        .filter_any("phone_index", phone)
         .filter("status", "=", filter.status.map(LeadStatus::as_str))
         .filter("updated_at", ">=", filter.updated_since)
         .fetch(tx, filter.cursor, limit)
         .await?;
-    Page::from_rows(&rows, limit, lead, |l| l.id)
+    Page::from_rows(&rows, limit, |r| lead(r, keys, tenant), |l| l.id)
 }
 
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
-pub async fn update(tx: &mut Tx, tenant: TenantId, id: Uuid, patch: &LeadPatch) -> Result<Lead, CoreError> {
+pub async fn update(
+    tx: &mut Tx,
+    tenant: TenantId,
+    id: Uuid,
+    patch: &LeadPatch,
+    keys: PhoneKeys<'_>,
+) -> Result<Lead, CoreError> {
     let name = validate::optional_text("name", patch.name.as_deref(), 200)?;
     let email = patch
         .email
@@ -194,13 +254,25 @@ pub async fn update(tx: &mut Tx, tenant: TenantId, id: Uuid, patch: &LeadPatch) 
         .map(|s| validate::optional_text("source", s.as_deref(), 100))
         .transpose()?;
     let status = patch.status.map(LeadStatus::as_str);
+    let phone = match &patch.phone {
+        Some(Some(text)) => {
+            let number = clean_phone(tx, tenant, text).await?;
+            let (sealed, index) = phone::seal(keys, TABLE, tenant, id.as_bytes(), &number);
+            Some((Some(sealed), Some(index)))
+        }
+        Some(None) => Some((None, None)),
+        None => None,
+    };
+    let (phone_sealed, phone_index) = phone.clone().unwrap_or((None, None));
     let sql = format!(
         "update app.leads set \
            name = coalesce($3, name), \
            email = case when $4 then $5 else email end, \
            status = coalesce($6, status), \
            source = case when $7 then $8 else source end, \
-           owner_id = coalesce($9, owner_id) \
+           owner_id = coalesce($9, owner_id), \
+           phone_sealed = case when $10 then $11 else phone_sealed end, \
+           phone_index = case when $10 then $12 else phone_index end \
          where tenant_id = $1 and id = $2 returning {COLUMNS}"
     );
     let row = tx
@@ -216,11 +288,14 @@ pub async fn update(tx: &mut Tx, tenant: TenantId, id: Uuid, patch: &LeadPatch) 
                 &source.is_some(),
                 &source.flatten(),
                 &patch.owner_id,
+                &phone.is_some(),
+                &phone_sealed,
+                &phone_index,
             ],
         )
         .await
         .map_err(forbidden_owner)?;
-    lead(&row)
+    lead(&row, keys, tenant)
 }
 
 /// Managers and admins only: the API asks for the manager capability first, and the delete policy

@@ -1,4 +1,5 @@
-//! Leads.
+//! Leads. Phone numbers are sealed at rest and opened for whoever may see the lead.
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use palisade_core::crm::leads::{self, Lead, LeadFilter, LeadPatch, NewLead};
@@ -7,13 +8,18 @@ use uuid::Uuid;
 
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, Manager, Member};
+use crate::state::AppState;
 
 /// Leads you can see: your own as a rep, the tenant's as a manager or admin. Newest first.
 #[utoipa::path(get, path = "/api/v1/leads", tag = "leads", security(("bearer" = [])), params(LeadFilter),
     responses((status = 200, body = Page<Lead>), (status = 400, body = ErrorBody)))]
-pub async fn list(member: Member, ApiQuery(filter): ApiQuery<LeadFilter>) -> ApiResult<Json<Page<Lead>>> {
+pub async fn list(
+    State(state): State<AppState>,
+    member: Member,
+    ApiQuery(filter): ApiQuery<LeadFilter>,
+) -> ApiResult<Json<Page<Lead>>> {
     let mut tx = member.tx().await?;
-    let page = leads::list(&mut tx, member.tenant, &filter).await?;
+    let page = leads::list(&mut tx, member.tenant, &filter, state.phone_keys()).await?;
     tx.commit().await?;
     Ok(Json(page))
 }
@@ -21,18 +27,26 @@ pub async fn list(member: Member, ApiQuery(filter): ApiQuery<LeadFilter>) -> Api
 /// Create a lead (owned by you unless a manager names another owner).
 #[utoipa::path(post, path = "/api/v1/leads", tag = "leads", security(("bearer" = [])), request_body = NewLead,
     responses((status = 201, body = Lead), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn create(member: Member, ApiJson(input): ApiJson<NewLead>) -> ApiResult<(StatusCode, Json<Lead>)> {
+pub async fn create(
+    State(state): State<AppState>,
+    member: Member,
+    ApiJson(input): ApiJson<NewLead>,
+) -> ApiResult<(StatusCode, Json<Lead>)> {
     let mut tx = member.tx().await?;
-    let lead = leads::create(&mut tx, member.tenant, member.user, &input).await?;
+    let lead = leads::create(&mut tx, member.tenant, member.user, &input, state.phone_keys()).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(lead)))
 }
 
 #[utoipa::path(get, path = "/api/v1/leads/{id}", tag = "leads", security(("bearer" = [])), params(("id" = Uuid, Path)),
     responses((status = 200, body = Lead), (status = 404, body = ErrorBody)))]
-pub async fn get(member: Member, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Json<Lead>> {
+pub async fn get(
+    State(state): State<AppState>,
+    member: Member,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<Lead>> {
     let mut tx = member.tx().await?;
-    let lead = leads::get(&mut tx, member.tenant, id).await?;
+    let lead = leads::get(&mut tx, member.tenant, id, state.phone_keys()).await?;
     tx.commit().await?;
     Ok(Json(lead))
 }
@@ -42,12 +56,13 @@ pub async fn get(member: Member, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Json<L
     params(("id" = Uuid, Path)), request_body = LeadPatch,
     responses((status = 200, body = Lead), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn update(
+    State(state): State<AppState>,
     member: Member,
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(patch): ApiJson<LeadPatch>,
 ) -> ApiResult<Json<Lead>> {
     let mut tx = member.tx().await?;
-    let lead = leads::update(&mut tx, member.tenant, id, &patch).await?;
+    let lead = leads::update(&mut tx, member.tenant, id, &patch, state.phone_keys()).await?;
     tx.commit().await?;
     Ok(Json(lead))
 }

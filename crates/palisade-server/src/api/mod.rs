@@ -15,6 +15,7 @@ mod mfa;
 mod my_sessions;
 mod oidc;
 mod password;
+mod phone_settings;
 mod platform;
 mod tenants;
 
@@ -129,6 +130,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(dashboard::get))
         .routes(routes!(integrations::list))
+        .routes(routes!(phone_settings::get, phone_settings::set))
         .routes(routes!(
             integrations::get,
             integrations::put,

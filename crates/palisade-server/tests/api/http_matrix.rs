@@ -597,6 +597,20 @@ fn routes() -> Vec<Route> {
             none,
             [401, 403, 403, 200, 200, 200],
         ),
+        r(
+            M::GET,
+            "/api/v1/settings/phone",
+            Target::None,
+            none,
+            [401, 403, 403, 403, 200, 200],
+        ),
+        r(
+            M::PUT,
+            "/api/v1/settings/phone",
+            Target::None,
+            || Some(json!({"default_region": "US"})),
+            [401, 403, 403, 403, 200, 200],
+        ),
         // Integrations: admins only; tenant A has Twilio connected, tenant B nothing. `{provider}` is
         // `twilio`. The delete comes last: it removes tenant A's integration.
         r(

@@ -13,6 +13,7 @@ mod mfa;
 mod misc;
 mod oidc;
 mod password;
+mod phones;
 mod private_data;
 mod sign_in;
 mod tokens;
