@@ -13,6 +13,16 @@ use uuid::Uuid;
 
 use crate::CoreError;
 
+/// Where a person's TOTP secret is sealed: bound to their row, so it cannot be moved to another.
+pub fn totp_binding(user: &[u8; 16]) -> palisade_crypto::Binding<'_> {
+    palisade_crypto::Binding {
+        table: "auth.totp_factors",
+        column: "secret_sealed",
+        tenant: None,
+        row: user,
+    }
+}
+
 /// What `GET /api/v1/me/mfa` shows.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MfaStatus {

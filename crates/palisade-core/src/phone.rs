@@ -82,7 +82,8 @@ pub async fn set_tenant_region(tx: &mut Tx, text: &str) -> Result<String, CoreEr
     Ok(code)
 }
 
-fn binding<'a>(table: &'a str, tenant: TenantId, row: &'a [u8]) -> Binding<'a> {
+/// Where a row's phone number is sealed.
+pub fn binding<'a>(table: &'a str, tenant: TenantId, row: &'a [u8]) -> Binding<'a> {
     Binding {
         table,
         column: "phone_sealed",
@@ -91,7 +92,8 @@ fn binding<'a>(table: &'a str, tenant: TenantId, row: &'a [u8]) -> Binding<'a> {
     }
 }
 
-fn scope(table: &str, tenant: TenantId) -> IndexScope<'_> {
+/// What a row's phone index is keyed to.
+pub fn scope(table: &str, tenant: TenantId) -> IndexScope<'_> {
     IndexScope {
         tenant: *tenant.as_uuid().as_bytes(),
         column: table,

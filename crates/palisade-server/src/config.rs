@@ -10,6 +10,15 @@ use figment::Figment;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
+/// Settings outside any section (`PALISADE_ENV`, `PALISADE_KEYS`, …).
+const TOP_LEVEL: &[&str] = &[
+    "env",
+    "redis_url",
+    "keys",
+    "key_file",
+    "index_keys",
+    "index_key_file",
+];
 const SECTIONS: &[&str] = &["server", "database", "auth", "log", "jobs", "metrics", "mail"];
 
 #[derive(Debug, Default, Deserialize)]
@@ -323,12 +332,9 @@ impl Config {
             }
             figment = figment.merge(Toml::file(path));
         }
-        // `PALISADE_ENV` is the one top-level setting; everything else lives in a section.
+        // A few settings are top-level; everything else lives in a section.
         let known_section = |key: &str| {
-            key.eq_ignore_ascii_case("env")
-                || key.eq_ignore_ascii_case("redis_url")
-                || key.eq_ignore_ascii_case("keys")
-                || key.eq_ignore_ascii_case("key_file")
+            TOP_LEVEL.iter().any(|t| key.eq_ignore_ascii_case(t))
                 || key
                     .split_once("__")
                     .is_some_and(|(section, _)| SECTIONS.contains(&section.to_ascii_lowercase().as_str()))

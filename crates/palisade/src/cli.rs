@@ -75,6 +75,18 @@ pub enum KeysCommand {
         #[arg(long)]
         id: Option<String>,
     },
+    /// How many stored values each key seals or indexes, per column (JSON). A key that no row
+    /// names can be retired.
+    Status,
+    /// Re-seal every value not under the active key, and recompute every blind index not under the
+    /// active index key: online, in batches (each its own transaction), resumable (run it again
+    /// after an interruption). Values that do not open are reported, left as they are, and make the
+    /// exit status 1.
+    Rotate {
+        /// Rows per transaction.
+        #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u16).range(1..=10000))]
+        batch: u16,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -77,7 +77,8 @@ pub struct Sealed {
     last_four: String,
 }
 
-fn binding(tenant: TenantId, provider: Provider) -> Binding<'static> {
+/// Where an integration's secrets are sealed.
+pub fn binding(tenant: TenantId, provider: Provider) -> Binding<'static> {
     Binding {
         table: "app.integrations",
         column: "secret_sealed",

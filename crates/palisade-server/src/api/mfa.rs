@@ -5,7 +5,6 @@ use axum::http::StatusCode;
 use axum::Json;
 use palisade_auth::totp::{self, TotpSecret};
 use palisade_core::mfa::{self, Challenge, Factor, MfaStatus, SignInRules, Verified};
-use palisade_crypto::Binding;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -52,21 +51,11 @@ pub struct MfaVerified {
     pub status: &'static str,
 }
 
-/// Where a person's TOTP secret is sealed: bound to their row, so it cannot be moved to another.
-fn binding(user: &[u8; 16]) -> Binding<'_> {
-    Binding {
-        table: "auth.totp_factors",
-        column: "secret_sealed",
-        tenant: None,
-        row: user,
-    }
-}
-
 fn open_secret(state: &AppState, caller: &Caller, sealed: &[u8]) -> Result<TotpSecret, ApiError> {
     let user = *caller.user_id().as_uuid().as_bytes();
     state
         .keyring
-        .open(sealed, &binding(&user))
+        .open(sealed, &palisade_core::mfa::totp_binding(&user))
         .map(TotpSecret::from_bytes)
         .map_err(|e| {
             // Names a missing key id at most; never key material or the secret.
@@ -108,7 +97,9 @@ pub async fn begin(
     caller.session()?;
     let secret = TotpSecret::generate();
     let user = *caller.user_id().as_uuid().as_bytes();
-    let sealed = state.keyring.seal(secret.bytes(), &binding(&user));
+    let sealed = state
+        .keyring
+        .seal(secret.bytes(), &palisade_core::mfa::totp_binding(&user));
     let mut tx = caller.tx().await?;
     let email: String = tx
         .query_one(

@@ -41,7 +41,7 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::User { command } => operator::user(&config, command).await,
         Command::Token { command } => operator::token(&config, command).await,
         Command::Audit { command } => audit::run(&config, command).await,
-        Command::Keys { command } => keys::run(command),
+        Command::Keys { command } => keys::run(&config, command).await,
         Command::Version => Ok(()),
     }
 }

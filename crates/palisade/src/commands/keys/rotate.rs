@@ -1,0 +1,257 @@
+//! Re-sealing stored values under the active key, and recomputing blind indexes under the active
+//! index key. Online: each batch is one transaction, and each row is written only if it still holds
+//! the value that was read (a concurrent change wins and is picked up by the next run). Resumable:
+//! a run selects whatever is not yet on the active keys.
+use std::collections::BTreeMap;
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
+use palisade_core::integrations::{self, Provider};
+use palisade_crypto::Keyring;
+use palisade_db::TenantId;
+use palisade_server::config::Config;
+use serde_json::{json, Value};
+use tokio_postgres::types::ToSql;
+use uuid::Uuid;
+
+use super::sealed_columns::key_id_sql;
+
+/// The configured keyrings, loaded as `serve` loads them.
+pub struct Keys {
+    pub seal: Keyring,
+    pub index: Keyring,
+}
+
+impl Keys {
+    pub fn load(config: &Config) -> anyhow::Result<Self> {
+        Ok(Self {
+            seal: palisade_server::startup::keyring(config)?,
+            index: palisade_server::startup::index_keyring(config)?,
+        })
+    }
+}
+
+#[derive(Default)]
+pub struct Report {
+    rotated: BTreeMap<&'static str, u64>,
+    unreadable: BTreeMap<&'static str, u64>,
+}
+
+impl Report {
+    pub fn unreadable(&self) -> u64 {
+        self.unreadable.values().sum()
+    }
+
+    pub fn to_json(&self) -> Value {
+        json!({"rotated": self.rotated, "unreadable": self.unreadable})
+    }
+}
+
+fn progress(total: usize, what: &str) -> ProgressBar {
+    let bar = ProgressBar::new(u64::try_from(total).unwrap_or(u64::MAX));
+    bar.set_style(
+        ProgressStyle::with_template("{msg:32} [{bar:30}] {pos}/{len} ({eta})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_message(what.to_owned());
+    bar
+}
+
+pub async fn run(client: &tokio_postgres::Client, keys: &Keys, batch: usize) -> anyhow::Result<Report> {
+    let mut report = Report::default();
+    reseal::<TotpRow>(client, keys, batch, &mut report).await?;
+    reseal::<IntegrationRow>(client, keys, batch, &mut report).await?;
+    lead_phones(client, keys, batch, &mut report).await?;
+    Ok(report)
+}
+
+/// Keys (as text) of the rows whose value is not under `active`.
+async fn pending(
+    client: &tokio_postgres::Client,
+    select: &str,
+    table: &str,
+    conditions: &[(&str, &str)],
+) -> anyhow::Result<Vec<tokio_postgres::Row>> {
+    let stale: Vec<String> = conditions
+        .iter()
+        .map(|(column, active)| {
+            format!(
+                "({column} is not null and {} is distinct from '{active}')",
+                key_id_sql(column)
+            )
+        })
+        .collect();
+    // Key ids are letters, digits, `_` and `-` only (KeyId), so they are safe to inline.
+    let sql = format!(
+        "select {select} from {table} where {} order by 1, 2",
+        stale.join(" or ")
+    );
+    Ok(client.query(&sql, &[]).await?)
+}
+
+/// A row holding one sealed value: how to find it and what it is bound to.
+trait SealedRow: Sized {
+    const NAME: &'static str;
+    const TABLE: &'static str;
+    /// The key columns, as selected, and as matched in `where` (`$1`, `$2`, …).
+    const KEY_COLUMNS: &'static str;
+    const MATCH: &'static str;
+    fn from_row(row: &tokio_postgres::Row) -> Option<Self>;
+    fn params(&self) -> Vec<&(dyn ToSql + Sync)>;
+    fn binding(&self) -> palisade_crypto::Binding<'_>;
+}
+
+struct TotpRow(Uuid, [u8; 16]);
+
+impl SealedRow for TotpRow {
+    const NAME: &'static str = "auth.totp_factors.secret_sealed";
+    const TABLE: &'static str = "auth.totp_factors";
+    const KEY_COLUMNS: &'static str = "user_id, 0";
+    const MATCH: &'static str = "user_id = $1";
+    fn from_row(row: &tokio_postgres::Row) -> Option<Self> {
+        let user: Uuid = row.get(0);
+        Some(Self(user, *user.as_bytes()))
+    }
+    fn params(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.0]
+    }
+    fn binding(&self) -> palisade_crypto::Binding<'_> {
+        palisade_core::mfa::totp_binding(&self.1)
+    }
+}
+
+struct IntegrationRow(Uuid, String, Provider);
+
+impl SealedRow for IntegrationRow {
+    const NAME: &'static str = "app.integrations.secret_sealed";
+    const TABLE: &'static str = "app.integrations";
+    const KEY_COLUMNS: &'static str = "tenant_id, provider";
+    const MATCH: &'static str = "tenant_id = $1 and provider = $2";
+    fn from_row(row: &tokio_postgres::Row) -> Option<Self> {
+        let name: String = row.get(1);
+        let provider = Provider::parse(&name)?;
+        Some(Self(row.get(0), name, provider))
+    }
+    fn params(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.0, &self.1]
+    }
+    fn binding(&self) -> palisade_crypto::Binding<'_> {
+        integrations::binding(TenantId::from_uuid(self.0), self.2)
+    }
+}
+
+/// Re-seals `secret_sealed` (and its `key_id`) of every row of `R` not under the active key.
+async fn reseal<R: SealedRow>(
+    client: &tokio_postgres::Client,
+    keys: &Keys,
+    batch: usize,
+    report: &mut Report,
+) -> anyhow::Result<()> {
+    let active = keys.seal.active_id().as_str();
+    let rows = pending(client, R::KEY_COLUMNS, R::TABLE, &[("secret_sealed", active)]).await?;
+    let bar = progress(rows.len(), R::NAME);
+    let read = format!("select secret_sealed from {} where {}", R::TABLE, R::MATCH);
+    for chunk in rows.chunks(batch) {
+        // One transaction per batch (the admin connection is shared, so begin/commit by hand; an
+        // error ends the command and the connection, rolling the batch back).
+        client.batch_execute("begin").await.context("begin")?;
+        for row in chunk {
+            bar.inc(1);
+            let Some(key) = R::from_row(row) else {
+                *report.unreadable.entry(R::NAME).or_default() += 1;
+                continue;
+            };
+            let mut params = key.params();
+            let old: Vec<u8> = client.query_one(&read, &params).await?.get(0);
+            let binding = key.binding();
+            let Ok(plain) = keys.seal.open(&old, &binding) else {
+                tracing::warn!(column = R::NAME, "a sealed value did not open; left as it is");
+                *report.unreadable.entry(R::NAME).or_default() += 1;
+                continue;
+            };
+            let new = keys.seal.seal(&plain, &binding);
+            let n = params.len();
+            let write = format!(
+                "update {} set secret_sealed = ${}, key_id = ${} where {} and secret_sealed = ${}",
+                R::TABLE,
+                n + 1,
+                n + 2,
+                R::MATCH,
+                n + 3
+            );
+            params.extend([&new as &(dyn ToSql + Sync), &active, &old]);
+            *report.rotated.entry(R::NAME).or_default() += client.execute(&write, &params).await?;
+        }
+        client.batch_execute("commit").await.context("commit")?;
+    }
+    bar.finish();
+    Ok(())
+}
+
+/// A lead's number is re-sealed when its seal key is old, and re-indexed when its index key is old
+/// (both need the opened number).
+async fn lead_phones(
+    client: &tokio_postgres::Client,
+    keys: &Keys,
+    batch: usize,
+    report: &mut Report,
+) -> anyhow::Result<()> {
+    const NAME: &str = "app.leads.phone";
+    let active = keys.seal.active_id().as_str();
+    let active_index = keys.index.active_id().as_str();
+    let rows = pending(
+        client,
+        "tenant_id, id",
+        "app.leads",
+        &[("phone_sealed", active), ("phone_index", active_index)],
+    )
+    .await?;
+    let bar = progress(rows.len(), NAME);
+    for chunk in rows.chunks(batch) {
+        // One transaction per batch (the admin connection is shared, so begin/commit by hand; an
+        // error ends the command and the connection, rolling the batch back).
+        client.batch_execute("begin").await.context("begin")?;
+        for row in chunk {
+            let tenant: Uuid = row.get(0);
+            let id: Uuid = row.get(1);
+            let current = client
+                .query_one(
+                    "select phone_sealed, phone_index from app.leads where tenant_id = $1 and id = $2",
+                    &[&tenant, &id],
+                )
+                .await?;
+            let (old, old_index): (Vec<u8>, Vec<u8>) = (current.get(0), current.get(1));
+            let tenant_id = TenantId::from_uuid(tenant);
+            let binding = palisade_core::phone::binding("app.leads", tenant_id, id.as_bytes());
+            match keys.seal.open(&old, &binding) {
+                Ok(plain) => {
+                    let new = if Keyring::key_id_of(&old) == Some(active) {
+                        old.clone()
+                    } else {
+                        keys.seal.seal(&plain, &binding)
+                    };
+                    let index = keys
+                        .index
+                        .blind_index(&palisade_core::phone::scope("app.leads", tenant_id), &plain);
+                    let n = client
+                        .execute(
+                            "update app.leads set phone_sealed = $3, phone_index = $4 \
+                             where tenant_id = $1 and id = $2 and phone_sealed = $5 and phone_index = $6",
+                            &[&tenant, &id, &new, &index, &old, &old_index],
+                        )
+                        .await?;
+                    *report.rotated.entry(NAME).or_default() += n;
+                }
+                Err(e) => {
+                    tracing::warn!(%tenant, lead = %id, error = %e, "a phone number did not open; left as it is");
+                    *report.unreadable.entry(NAME).or_default() += 1;
+                }
+            }
+            bar.inc(1);
+        }
+        client.batch_execute("commit").await.context("commit")?;
+    }
+    bar.finish();
+    Ok(())
+}
