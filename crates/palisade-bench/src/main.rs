@@ -60,6 +60,9 @@ pub struct Args {
     /// Where the report goes (default BENCHMARKS.md; target/bench-quick.md with --quick).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Criterion's `--output-format bencher` lines for the at-rest primitives (bench/run makes them).
+    #[arg(long)]
+    pub crypto: Option<PathBuf>,
 }
 
 impl Args {
