@@ -24,9 +24,11 @@ create table app.integrations (
 create index integrations_set_by_idx on app.integrations (set_by);
 create trigger integrations_touch before update on app.integrations
   for each row execute function app.touch_updated_at();
--- The ciphertext is recorded in the audit trail as a marker only.
+-- The audit trail records that an integration changed and who changed it; its settings, key and last
+-- four characters are markers only, because managers read the trail and see nothing of integrations.
 create trigger integrations_audit after insert or update or delete on app.integrations
-  for each row execute function audit.record_change('tenant_id', 'provider', '', 'domain', 'secret_sealed');
+  for each row execute function audit.record_change('tenant_id', 'provider', '', 'domain', 'secret_sealed', 'config',
+                                                    'last_four', 'key_id');
 
 alter table app.integrations enable row level security;
 alter table app.integrations force row level security;

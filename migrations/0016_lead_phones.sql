@@ -14,6 +14,19 @@ create index leads_phone_idx on app.leads (tenant_id, phone_index) where phone_i
 -- Select and insert are granted on the whole table (0003); updates are per column.
 grant update (phone_sealed, phone_index) on app.leads to app_user, app_service;
 
+-- Key rotation (`palisade keys rotate`) re-seals values without changing what they say: it marks its
+-- transactions so that rows keep their updated_at (sync clients asking for changes since a time are
+-- not sent every lead with a phone). Replaces 0002's definition.
+create or replace function app.touch_updated_at() returns trigger
+language plpgsql set search_path = '' as $$
+begin
+  if coalesce(pg_catalog.current_setting('palisade.key_rotation', true), '') <> 'on' then
+    new.updated_at := pg_catalog.now();
+  end if;
+  return new;
+end
+$$;
+
 -- The audit trail records that a lead's phone changed, never its ciphertext or index (the index would
 -- let a reader of the trail match numbers across rows).
 drop trigger leads_audit on app.leads;

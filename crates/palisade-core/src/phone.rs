@@ -92,11 +92,18 @@ pub fn binding<'a>(table: &'a str, tenant: TenantId, row: &'a [u8]) -> Binding<'
     }
 }
 
-/// What a row's phone index is keyed to.
-pub fn scope(table: &str, tenant: TenantId) -> IndexScope<'_> {
+/// A blind index of a number for a row of `table`, under the index ring's active key. The HMAC key
+/// is derived for the tenant and the index column (`{table}.phone_index`), so another indexed
+/// column never shares it.
+pub fn index_of(index: &Keyring, table: &str, tenant: TenantId, number: &[u8]) -> Vec<u8> {
+    let column = format!("{table}.phone_index");
+    index.blind_index(&scope(&column, tenant), number)
+}
+
+fn scope(column: &str, tenant: TenantId) -> IndexScope<'_> {
     IndexScope {
         tenant: *tenant.as_uuid().as_bytes(),
-        column: table,
+        column,
     }
 }
 
@@ -110,15 +117,16 @@ pub fn seal(
 ) -> (Vec<u8>, Vec<u8>) {
     (
         keys.seal.seal(phone.0.as_bytes(), &binding(table, tenant, row)),
-        keys.index.blind_index(&scope(table, tenant), phone.0.as_bytes()),
+        index_of(keys.index, table, tenant, phone.0.as_bytes()),
     )
 }
 
 /// The indexes a lookup of `phone` matches: one per index key, so rows indexed before a rotation
 /// finished are found too.
 pub fn lookup(keys: PhoneKeys<'_>, table: &str, tenant: TenantId, phone: &E164) -> Vec<Vec<u8>> {
+    let column = format!("{table}.phone_index");
     keys.index
-        .blind_index_candidates(&scope(table, tenant), phone.0.as_bytes())
+        .blind_index_candidates(&scope(&column, tenant), phone.0.as_bytes())
 }
 
 /// Opens a row's number. A value that does not open (moved from another row, or a missing key) is

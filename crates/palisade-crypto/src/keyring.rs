@@ -117,6 +117,14 @@ impl Keyring {
         self.keys.iter().map(|k| &k.id)
     }
 
+    /// Whether any key of this ring has the same material as a key of `other` (the sealing and
+    /// index keyrings must not share one: an index key must not also open values).
+    pub fn shares_material_with(&self, other: &Keyring) -> bool {
+        self.keys
+            .iter()
+            .any(|a| other.keys.iter().any(|b| *a.material == *b.material))
+    }
+
     pub(crate) fn active(&self) -> &Key {
         &self.keys[0]
     }

@@ -184,7 +184,7 @@ pub fn keyring(config: &Config) -> Result<palisade_crypto::Keyring, StartupError
 /// so the keys that find rows are not the keys that open them. Loaded like [`keyring`]; the
 /// development file is `<data_dir>/index-keys`.
 pub fn index_keyring(config: &Config) -> Result<palisade_crypto::Keyring, StartupError> {
-    load_keyring(
+    let index = load_keyring(
         config,
         &config.index_keys,
         &config.index_key_file,
@@ -195,7 +195,13 @@ pub fn index_keyring(config: &Config) -> Result<palisade_crypto::Keyring, Startu
             dev_file: "index-keys",
             dev_id: "idx1",
         },
-    )
+    )?;
+    if index.shares_material_with(&keyring(config)?) {
+        return Err(StartupError::Invalid(
+            "PALISADE_INDEX_KEYS must not reuse a key of PALISADE_KEYS: generate separate keys".into(),
+        ));
+    }
+    Ok(index)
 }
 
 struct KeyringKind {

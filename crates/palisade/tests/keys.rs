@@ -122,6 +122,11 @@ async fn rotation_moves_every_value_to_the_active_keys_and_is_resumable() {
     .unwrap();
     tx.commit().await.unwrap();
 
+    let updated_before: chrono::DateTime<chrono::Utc> = su
+        .query_one("select updated_at from app.leads where id = $1", &[&lead.id])
+        .await
+        .unwrap()
+        .get(0);
     let status = json(&keys_command(&t, &["status"], &k1, &i1));
     assert_eq!(
         on_keys(&status, "app.integrations.secret_sealed"),
@@ -152,6 +157,14 @@ async fn rotation_moves_every_value_to_the_active_keys_and_is_resumable() {
             "{column}"
         );
     }
+
+    // Rotation changes no row's meaning, so sync clients are not sent it again.
+    let updated_after: chrono::DateTime<chrono::Utc> = su
+        .query_one("select updated_at from app.leads where id = $1", &[&lead.id])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(updated_after, updated_before);
 
     // The new keys alone open and find everything: the old ones can be retired.
     let (seal2, index2) = (ring(&k2), ring(&i2));

@@ -7,6 +7,7 @@ use tracing::instrument;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use crate::audit::access::{self, Access, AccessAction};
 use crate::page::{new_id, Page, PageParams};
 use crate::page_query::ListQuery;
 use crate::phone::{self, PhoneKeys, E164};
@@ -42,8 +43,12 @@ pub struct Lead {
     pub owner_id: Uuid,
     pub name: String,
     pub email: Option<String>,
-    /// E.164. Stored sealed; shown to whoever may see the lead.
+    /// E.164. Stored sealed; shown to whoever may see the lead (each read is access-logged).
     pub phone: Option<String>,
+    /// The stored number did not open (its key is missing from the keyring): `phone` is null until
+    /// the key is restored or a new number is set. Absent when false.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub phone_unreadable: bool,
     pub status: String,
     pub source: Option<String>,
     pub created_at: DateTime<Utc>,
@@ -103,15 +108,23 @@ const TABLE: &str = "app.leads";
 fn lead(row: &Row, keys: PhoneKeys<'_>, tenant: TenantId) -> Result<Lead, CoreError> {
     let id: Uuid = row.try_get(0)?;
     let sealed: Option<Vec<u8>> = row.try_get(8)?;
-    let phone = sealed
-        .map(|s| phone::open(keys, TABLE, tenant, id.as_bytes(), &s))
-        .transpose()?;
+    // A number that does not open must not take the lead (or a page of leads) down with it.
+    let (phone, phone_unreadable) = match sealed.map(|s| phone::open(keys, TABLE, tenant, id.as_bytes(), &s))
+    {
+        None => (None, false),
+        Some(Ok(number)) => (Some(number), false),
+        Some(Err(e)) => {
+            tracing::warn!(lead_id = %id, error = %e, "a lead's phone number did not open");
+            (None, true)
+        }
+    };
     Ok(Lead {
         id,
         owner_id: row.try_get(1)?,
         name: row.try_get(2)?,
         email: row.try_get(3)?,
         phone,
+        phone_unreadable,
         status: row.try_get(4)?,
         source: row.try_get(5)?,
         created_at: row.try_get(6)?,
@@ -186,11 +199,38 @@ fn forbidden_owner(e: palisade_db::DbError) -> CoreError {
 
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn get(tx: &mut Tx, tenant: TenantId, id: Uuid, keys: PhoneKeys<'_>) -> Result<Lead, CoreError> {
-    lead(
+    let found = lead(
         &tx.query_one(&get_sql(), &[tenant.as_uuid(), &id]).await?,
         keys,
         tenant,
+    )?;
+    log_phone_reveal(tx, tenant, std::slice::from_ref(&found)).await?;
+    Ok(found)
+}
+
+/// Reading stored phone numbers is access-logged: one `phone_reveal` event per answer that shows
+/// any, naming the leads (never the numbers).
+async fn log_phone_reveal(tx: &mut Tx, tenant: TenantId, leads: &[Lead]) -> Result<(), CoreError> {
+    let shown: Vec<String> = leads
+        .iter()
+        .filter(|l| l.phone.is_some())
+        .map(|l| l.id.to_string())
+        .collect();
+    if shown.is_empty() {
+        return Ok(());
+    }
+    access::log(
+        tx,
+        Some(tenant),
+        &Access {
+            action: AccessAction::PhoneReveal,
+            target_type: Some("lead"),
+            target_id: (shown.len() == 1).then(|| shown[0].clone()),
+            detail: serde_json::json!({ "lead_ids": shown }),
+            client_ip: None,
+        },
     )
+    .await
 }
 
 /// `$1` tenant, `$2` lead id. Public so benchmarks run the identical statement.
@@ -231,7 +271,9 @@ pub async fn list(
         .filter("updated_at", ">=", filter.updated_since)
         .fetch(tx, filter.cursor, limit)
         .await?;
-    Page::from_rows(&rows, limit, |r| lead(r, keys, tenant), |l| l.id)
+    let page = Page::from_rows(&rows, limit, |r| lead(r, keys, tenant), |l| l.id)?;
+    log_phone_reveal(tx, tenant, &page.items).await?;
+    Ok(page)
 }
 
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]

@@ -99,6 +99,49 @@ async fn numbers_are_normalised_sealed_and_found_by_blind_index_within_the_tenan
         assert!(!sealed.windows(10).any(|w| w == b"4155550100"));
     }
 
+    // Reading stored numbers is access-logged, naming the leads only.
+    let reveals: i64 = su
+        .query_one(
+            "select count(*) from audit.access_events where action = 'phone_reveal' \
+             and detail -> 'lead_ids' ? $1 and detail::text not like '%555%'",
+            &[&id],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert!(reveals >= 5, "each read that showed the number: {reveals}");
+
+    // A number that does not open (moved from another row here) does not take the lead down: it
+    // shows as unreadable, and a new number can be set.
+    su.execute(
+        "update app.leads set phone_sealed = (select phone_sealed from app.leads where id = $2) where id = $1",
+        &[&uuid::Uuid::parse_str(&id).unwrap(), &uuid::Uuid::parse_str(theirs["id"].as_str().unwrap()).unwrap()],
+    )
+    .await
+    .unwrap();
+    let r = send(
+        &app,
+        Some(Who::RepA1),
+        Method::GET,
+        &format!("/api/v1/leads/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    let broken: Value = r.json().await.unwrap();
+    assert_eq!(broken["phone"], Value::Null);
+    assert_eq!(broken["phone_unreadable"], true);
+    assert_eq!(
+        send(&app, Some(Who::RepA1), Method::GET, "/api/v1/leads", None)
+            .await
+            .status(),
+        200
+    );
+    assert!(
+        got.get("phone_unreadable").is_none(),
+        "absent when the number opens"
+    );
+
     // Changing and removing the number.
     let r = send(
         &app,
@@ -247,5 +290,8 @@ async fn a_database_dump_holds_no_phone_number_and_no_integration_secret() {
         "dumpdumpdump",
     ] {
         assert!(!dump.contains(needle), "the dump contains {needle:?}");
+        // bytea columns are dumped as hex: a value stored in plaintext there shows up this way.
+        let hex: String = needle.bytes().map(|b| format!("{b:02x}")).collect();
+        assert!(!dump.contains(&hex), "the dump contains {needle:?} as bytea");
     }
 }

@@ -35,6 +35,8 @@ impl Keys {
 pub struct Report {
     rotated: BTreeMap<&'static str, u64>,
     unreadable: BTreeMap<&'static str, u64>,
+    /// Rows deleted or cleared between listing and rotating them (nothing left to do).
+    changed: BTreeMap<&'static str, u64>,
 }
 
 impl Report {
@@ -43,7 +45,7 @@ impl Report {
     }
 
     pub fn to_json(&self) -> Value {
-        json!({"rotated": self.rotated, "unreadable": self.unreadable})
+        json!({"rotated": self.rotated, "unreadable": self.unreadable, "changed_meanwhile": self.changed})
     }
 }
 
@@ -155,7 +157,10 @@ async fn reseal<R: SealedRow>(
     for chunk in rows.chunks(batch) {
         // One transaction per batch (the admin connection is shared, so begin/commit by hand; an
         // error ends the command and the connection, rolling the batch back).
-        client.batch_execute("begin").await.context("begin")?;
+        client
+            .batch_execute("begin; set local palisade.key_rotation = 'on'")
+            .await
+            .context("begin")?;
         for row in chunk {
             bar.inc(1);
             let Some(key) = R::from_row(row) else {
@@ -163,7 +168,12 @@ async fn reseal<R: SealedRow>(
                 continue;
             };
             let mut params = key.params();
-            let old: Vec<u8> = client.query_one(&read, &params).await?.get(0);
+            // Gone meanwhile (deleted concurrently): nothing to rotate.
+            let Some(current) = client.query_opt(&read, &params).await? else {
+                *report.changed.entry(R::NAME).or_default() += 1;
+                continue;
+            };
+            let old: Vec<u8> = current.get(0);
             let binding = key.binding();
             let Ok(plain) = keys.seal.open(&old, &binding) else {
                 tracing::warn!(column = R::NAME, "a sealed value did not open; left as it is");
@@ -211,17 +221,29 @@ async fn lead_phones(
     for chunk in rows.chunks(batch) {
         // One transaction per batch (the admin connection is shared, so begin/commit by hand; an
         // error ends the command and the connection, rolling the batch back).
-        client.batch_execute("begin").await.context("begin")?;
+        client
+            .batch_execute("begin; set local palisade.key_rotation = 'on'")
+            .await
+            .context("begin")?;
         for row in chunk {
             let tenant: Uuid = row.get(0);
             let id: Uuid = row.get(1);
             let current = client
-                .query_one(
+                .query_opt(
                     "select phone_sealed, phone_index from app.leads where tenant_id = $1 and id = $2",
                     &[&tenant, &id],
                 )
                 .await?;
-            let (old, old_index): (Vec<u8>, Vec<u8>) = (current.get(0), current.get(1));
+            // Deleted, or its number removed, meanwhile: nothing to rotate.
+            let Some((old, old_index)) = current.and_then(|r| {
+                let sealed: Option<Vec<u8>> = r.get(0);
+                let index: Option<Vec<u8>> = r.get(1);
+                sealed.zip(index)
+            }) else {
+                *report.changed.entry(NAME).or_default() += 1;
+                bar.inc(1);
+                continue;
+            };
             let tenant_id = TenantId::from_uuid(tenant);
             let binding = palisade_core::phone::binding("app.leads", tenant_id, id.as_bytes());
             match keys.seal.open(&old, &binding) {
@@ -231,9 +253,7 @@ async fn lead_phones(
                     } else {
                         keys.seal.seal(&plain, &binding)
                     };
-                    let index = keys
-                        .index
-                        .blind_index(&palisade_core::phone::scope("app.leads", tenant_id), &plain);
+                    let index = palisade_core::phone::index_of(&keys.index, "app.leads", tenant_id, &plain);
                     let n = client
                         .execute(
                             "update app.leads set phone_sealed = $3, phone_index = $4 \
