@@ -37,7 +37,7 @@ impl LeadStatus {
     }
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Serialize, ToSchema)]
 pub struct Lead {
     pub id: Uuid,
     pub owner_id: Uuid,
@@ -55,7 +55,7 @@ pub struct Lead {
     pub updated_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewLead {
     pub name: String,
@@ -68,7 +68,7 @@ pub struct NewLead {
     pub owner_id: Option<Uuid>,
 }
 
-#[derive(Debug, Default, Deserialize, ToSchema)]
+#[derive(Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LeadPatch {
     pub name: Option<String>,
@@ -87,7 +87,7 @@ pub struct LeadPatch {
     pub owner_id: Option<Uuid>,
 }
 
-#[derive(Debug, Default, Deserialize, IntoParams)]
+#[derive(Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct LeadFilter {
@@ -100,6 +100,57 @@ pub struct LeadFilter {
     pub updated_since: Option<DateTime<Utc>>,
     pub limit: Option<i64>,
     pub cursor: Option<Uuid>,
+}
+
+// `Debug` never shows a phone number (rule: no phone numbers in logs or panics), only whether there
+// is one.
+fn shown<T>(phone: &Option<T>) -> Option<&'static str> {
+    phone.as_ref().map(|_| "<redacted>")
+}
+
+impl std::fmt::Debug for Lead {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Lead")
+            .field("id", &self.id)
+            .field("owner_id", &self.owner_id)
+            .field("phone", &shown(&self.phone))
+            .field("phone_unreadable", &self.phone_unreadable)
+            .field("status", &self.status)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for NewLead {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewLead")
+            .field("phone", &shown(&self.phone))
+            .field("status", &self.status)
+            .field("owner_id", &self.owner_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for LeadPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LeadPatch")
+            .field("phone", &shown(&self.phone))
+            .field("status", &self.status)
+            .field("owner_id", &self.owner_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for LeadFilter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LeadFilter")
+            .field("owner_id", &self.owner_id)
+            .field("phone", &shown(&self.phone))
+            .field("status", &self.status)
+            .field("updated_since", &self.updated_since)
+            .field("limit", &self.limit)
+            .field("cursor", &self.cursor)
+            .finish()
+    }
 }
 
 const COLUMNS: &str = "id, owner_id, name, email, status, source, created_at, updated_at, phone_sealed";
@@ -345,4 +396,50 @@ pub async fn update(
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn delete(tx: &mut Tx, tenant: TenantId, id: Uuid) -> Result<(), CoreError> {
     super::delete_one(tx, "app.leads", tenant, id).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_a_phone_number() {
+        let number = "+14155550100";
+        let new = NewLead {
+            name: "Pat".into(),
+            email: None,
+            phone: Some(number.into()),
+            status: None,
+            source: None,
+            owner_id: None,
+        };
+        let patch = LeadPatch {
+            phone: Some(Some(number.into())),
+            ..LeadPatch::default()
+        };
+        let filter = LeadFilter {
+            phone: Some(number.into()),
+            ..LeadFilter::default()
+        };
+        let lead = Lead {
+            id: Uuid::nil(),
+            owner_id: Uuid::nil(),
+            name: "Pat".into(),
+            email: None,
+            phone: Some(number.into()),
+            phone_unreadable: false,
+            status: "new".into(),
+            source: None,
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+        };
+        for shown in [
+            format!("{new:?}"),
+            format!("{patch:?}"),
+            format!("{filter:?}"),
+            format!("{lead:?}"),
+        ] {
+            assert!(!shown.contains("555") && shown.contains("<redacted>"), "{shown}");
+        }
+    }
 }
