@@ -29,6 +29,8 @@ create policy identities_own on auth.identities for select to app_user
 grant select, insert, update, delete on auth.identities to palisade_definer;
 create policy identities_definer on auth.identities to palisade_definer using (true) with check (true);
 
+-- audit.access_events has row-level security enabled and forced since 0008; this only widens the
+-- vocabulary of its actions.
 alter table audit.access_events drop constraint access_events_action_check;
 alter table audit.access_events add constraint access_events_action_check check (action in (
   'audit_export', 'data_export', 'phone_reveal', 'secret_decrypt', 'sign_in', 'sign_in_failed', 'sign_out',

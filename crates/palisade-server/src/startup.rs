@@ -347,6 +347,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn index_keys_that_reuse_a_sealing_key_are_refused() {
+        let key = palisade_crypto::Keyring::generate_text(&palisade_crypto::KeyId::parse("k1").unwrap());
+        let other = palisade_crypto::Keyring::generate_text(&palisade_crypto::KeyId::parse("i1").unwrap());
+        let mut config = Config::default();
+        config.database.url = Some(SecretString::from("postgres://x@127.0.0.1/x".to_owned()));
+        config.keys = Some(key.clone());
+        config.index_keys = Some(other);
+        assert!(index_keyring(&config).is_ok());
+        // The same material under another id is still the same key.
+        let renamed = key.expose_secret().replacen("k1:", "i9:", 1);
+        config.index_keys = Some(SecretString::from(renamed));
+        let err = index_keyring(&config).unwrap_err().to_string();
+        assert!(err.contains("must not reuse a key"), "{err}");
+    }
+
+    #[test]
     fn generated_key_is_private_and_stable() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("jwt.key");

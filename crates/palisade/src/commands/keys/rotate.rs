@@ -68,6 +68,16 @@ pub async fn run(client: &tokio_postgres::Client, keys: &Keys, batch: usize) -> 
     Ok(report)
 }
 
+/// Opens one batch's transaction, marked as key rotation (rows keep their `updated_at`). The admin
+/// connection is shared, so begin/commit are by hand; an error ends the command and the connection,
+/// rolling the batch back.
+async fn begin_batch(client: &tokio_postgres::Client) -> anyhow::Result<()> {
+    client
+        .batch_execute("begin; set local palisade.key_rotation = 'on'")
+        .await
+        .context("begin")
+}
+
 /// Keys (as text) of the rows whose value is not under `active`.
 async fn pending(
     client: &tokio_postgres::Client,
@@ -155,12 +165,7 @@ async fn reseal<R: SealedRow>(
     let bar = progress(rows.len(), R::NAME);
     let read = format!("select secret_sealed from {} where {}", R::TABLE, R::MATCH);
     for chunk in rows.chunks(batch) {
-        // One transaction per batch (the admin connection is shared, so begin/commit by hand; an
-        // error ends the command and the connection, rolling the batch back).
-        client
-            .batch_execute("begin; set local palisade.key_rotation = 'on'")
-            .await
-            .context("begin")?;
+        begin_batch(client).await?;
         for row in chunk {
             bar.inc(1);
             let Some(key) = R::from_row(row) else {
@@ -219,12 +224,7 @@ async fn lead_phones(
     .await?;
     let bar = progress(rows.len(), NAME);
     for chunk in rows.chunks(batch) {
-        // One transaction per batch (the admin connection is shared, so begin/commit by hand; an
-        // error ends the command and the connection, rolling the batch back).
-        client
-            .batch_execute("begin; set local palisade.key_rotation = 'on'")
-            .await
-            .context("begin")?;
+        begin_batch(client).await?;
         for row in chunk {
             let tenant: Uuid = row.get(0);
             let id: Uuid = row.get(1);
