@@ -7,6 +7,7 @@ pub mod dashboard;
 mod error;
 pub mod integrations;
 pub mod invitations;
+pub mod member_phone;
 pub mod mfa;
 pub mod oidc;
 pub mod page;

@@ -514,6 +514,18 @@ impl World {
         .await
         .unwrap();
 
+        // rep_a1 (verified), rep_a2 and rep_b1 have set their own phone numbers (sealed bytes stand
+        // in for them; nothing opens them here).
+        su.execute(
+            "insert into app.member_phones (tenant_id, owner_id, phone_sealed, phone_index, verified_at) \
+             values ($1, $2, convert_to(repeat('p', 40), 'UTF8'), convert_to(repeat('i', 40), 'UTF8'), now()), \
+                    ($1, $3, convert_to(repeat('q', 40), 'UTF8'), convert_to(repeat('j', 40), 'UTF8'), null), \
+                    ($4, $5, convert_to(repeat('r', 40), 'UTF8'), convert_to(repeat('k', 40), 'UTF8'), null)",
+            &[tenant_a.as_uuid(), rep_a1.as_uuid(), rep_a2.as_uuid(), tenant_b.as_uuid(), rep_b1.as_uuid()],
+        )
+        .await
+        .unwrap();
+
         // rep_a1 and rep_a2 have signed in with an OIDC provider once.
         su.execute(
             "insert into auth.identities (issuer, subject, user_id, email, created_at, last_used_at) \

@@ -7,6 +7,7 @@ use std::process::{Command, Output};
 
 use palisade_core::crm::leads::{self, LeadFilter, NewLead};
 use palisade_core::integrations::{self, IntegrationInput, Provider};
+use palisade_core::member_phone;
 use palisade_core::phone::PhoneKeys;
 use palisade_crypto::{KeyId, Keyring};
 use palisade_db::Purpose;
@@ -70,9 +71,11 @@ async fn rotation_moves_every_value_to_the_active_keys_and_is_resumable() {
     let w = &t.world;
     let su = t.superuser().await;
     // The fixture's stand-in ciphertexts do not open; this test seals real ones.
-    su.batch_execute("delete from auth.totp_factors; delete from app.integrations")
-        .await
-        .unwrap();
+    su.batch_execute(
+        "delete from auth.totp_factors; delete from app.integrations; delete from app.member_phones",
+    )
+    .await
+    .unwrap();
     let (k1, i1, k2, i2) = (key("k1"), key("i1"), key("k2"), key("i2"));
     let (seal1, index1) = (ring(&k1), ring(&i1));
 
@@ -120,7 +123,14 @@ async fn rotation_moves_every_value_to_the_active_keys_and_is_resumable() {
     )
     .await
     .unwrap();
+    // The rep's own number, verified (rotation must keep the verification).
+    member_phone::set_mine(&mut tx, w.tenant_a, rep.user_id, "+1 415 555 0199", old_keys)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
+    su.execute("update app.member_phones set verified_at = now()", &[])
+        .await
+        .unwrap();
 
     let updated_before: chrono::DateTime<chrono::Utc> = su
         .query_one("select updated_at from app.leads where id = $1", &[&lead.id])
@@ -144,12 +154,15 @@ async fn rotation_moves_every_value_to_the_active_keys_and_is_resumable() {
     let report = json(&out);
     assert_eq!(report["rotated"]["app.integrations.secret_sealed"], 1);
     assert_eq!(report["rotated"]["app.leads.phone"], 1);
+    assert_eq!(report["rotated"]["app.member_phones.phone"], 1);
 
     let status = json(&keys_command(&t, &["status"], &both, &both_index));
     for (column, active) in [
         ("app.integrations.secret_sealed", "k2"),
         ("app.leads.phone_sealed", "k2"),
         ("app.leads.phone_index", "i2"),
+        ("app.member_phones.phone_sealed", "k2"),
+        ("app.member_phones.phone_index", "i2"),
     ] {
         assert_eq!(
             on_keys(&status, column),
@@ -193,6 +206,22 @@ async fn rotation_moves_every_value_to_the_active_keys_and_is_resumable() {
     assert_eq!(found.items.len(), 1);
     assert_eq!(found.items[0].id, lead.id);
     assert_eq!(found.items[0].phone.as_deref(), Some("+14155550100"));
+    let mine = member_phone::get_mine(
+        &mut tx,
+        w.tenant_a,
+        rep.user_id,
+        PhoneKeys {
+            seal: &seal2,
+            index: &index2,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(mine.phone.as_deref(), Some("+14155550199"));
+    assert!(
+        mine.verified_at.is_some(),
+        "rotation keeps a number's verification"
+    );
     drop(tx);
 
     // A second run has nothing to do.

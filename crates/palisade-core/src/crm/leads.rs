@@ -87,7 +87,9 @@ pub struct LeadPatch {
     pub owner_id: Option<Uuid>,
 }
 
-#[derive(Default, Deserialize, IntoParams)]
+/// Query parameters of `GET /api/v1/leads`, or the body of `POST /api/v1/leads/search` (which keeps
+/// a phone number out of URLs, and so out of proxy and browser logs).
+#[derive(Default, Deserialize, IntoParams, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct LeadFilter {
@@ -388,7 +390,12 @@ pub async fn update(
         )
         .await
         .map_err(forbidden_owner)?;
-    lead(&row, keys, tenant)
+    let updated = lead(&row, keys, tenant)?;
+    // The answer shows the stored number unless this request set it.
+    if patch.phone.is_none() {
+        log_phone_reveal(tx, tenant, std::slice::from_ref(&updated)).await?;
+    }
+    Ok(updated)
 }
 
 /// Managers and admins only: the API asks for the manager capability first, and the delete policy

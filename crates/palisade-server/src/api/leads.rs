@@ -24,6 +24,22 @@ pub async fn list(
     Ok(Json(page))
 }
 
+/// The same as listing, with the filter in the body: use it to find leads by phone number, so the
+/// number stays out of URLs (and so out of proxy and browser logs).
+#[utoipa::path(post, path = "/api/v1/leads/search", tag = "leads", security(("bearer" = [])),
+    request_body = LeadFilter,
+    responses((status = 200, body = Page<Lead>), (status = 400, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn search(
+    State(state): State<AppState>,
+    member: Member,
+    ApiJson(filter): ApiJson<LeadFilter>,
+) -> ApiResult<Json<Page<Lead>>> {
+    let mut tx = member.tx().await?;
+    let page = leads::list(&mut tx, member.tenant, &filter, state.phone_keys()).await?;
+    tx.commit().await?;
+    Ok(Json(page))
+}
+
 /// Create a lead (owned by you unless a manager names another owner).
 #[utoipa::path(post, path = "/api/v1/leads", tag = "leads", security(("bearer" = [])), request_body = NewLead,
     responses((status = 201, body = Lead), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]

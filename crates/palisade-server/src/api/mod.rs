@@ -12,6 +12,7 @@ mod leads;
 mod me;
 mod members;
 mod mfa;
+mod my_phone;
 mod my_sessions;
 mod oidc;
 mod password;
@@ -101,6 +102,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(invitations::revoke))
         .routes(routes!(invitations::accept))
         .routes(routes!(leads::list, leads::create))
+        .routes(routes!(leads::search))
         .routes(routes!(leads::get, leads::update, leads::delete))
         .routes(routes!(deals::list, deals::create))
         .routes(routes!(deals::get, deals::update, deals::delete))
@@ -128,6 +130,7 @@ pub fn router() -> OpenApiRouter<AppState> {
             me::voice_api::update,
             me::voice_api::delete
         ))
+        .routes(routes!(my_phone::get, my_phone::set, my_phone::delete))
         .routes(routes!(dashboard::get))
         .routes(routes!(integrations::list))
         .routes(routes!(phone_settings::get, phone_settings::set))

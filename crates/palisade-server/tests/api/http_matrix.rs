@@ -395,6 +395,13 @@ fn routes() -> Vec<Route> {
             [401, 201, 201, 201, 201, 201],
         ),
         r(
+            M::POST,
+            "/api/v1/leads/search",
+            Target::None,
+            || Some(json!({"phone": "+14155550100"})),
+            [401, 200, 200, 200, 200, 200],
+        ),
+        r(
             M::GET,
             "/api/v1/leads/{id}",
             Fixture(|w| w.lead_a1),
@@ -596,6 +603,28 @@ fn routes() -> Vec<Route> {
             Target::None,
             none,
             [401, 403, 403, 200, 200, 200],
+        ),
+        // Your own number: rep_a1, rep_a2 have one in tenant A; nobody else here has.
+        r(
+            M::GET,
+            "/api/v1/me/phone",
+            Target::None,
+            none,
+            [401, 200, 200, 404, 404, 404],
+        ),
+        r(
+            M::PUT,
+            "/api/v1/me/phone",
+            Target::None,
+            || Some(json!({"phone": "+14155550100"})),
+            [401, 200, 200, 200, 200, 200],
+        ),
+        r(
+            M::DELETE,
+            "/api/v1/me/phone",
+            Target::None,
+            none,
+            [401, 204, 204, 204, 204, 204],
         ),
         r(
             M::GET,

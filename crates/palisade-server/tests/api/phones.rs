@@ -31,13 +31,28 @@ async fn find(app: &TestApp, who: Who, phone: &str) -> Vec<String> {
     )
     .await;
     assert_eq!(r.status(), 200);
-    let page: Value = r.json().await.unwrap();
+    ids(r.json().await.unwrap())
+}
+
+async fn search(app: &TestApp, who: Who, filter: Value) -> Vec<String> {
+    let r = send(app, Some(who), Method::POST, "/api/v1/leads/search", Some(filter)).await;
+    assert_eq!(r.status(), 200);
+    ids(r.json().await.unwrap())
+}
+
+fn ids(page: Value) -> Vec<String> {
     page["items"]
         .as_array()
         .unwrap()
         .iter()
         .map(|l| l["id"].as_str().unwrap().to_owned())
         .collect()
+}
+
+async fn patch_lead(app: &TestApp, id: &str, patch: Value) -> Value {
+    let path = format!("/api/v1/leads/{id}");
+    let r = send(app, Some(Who::RepA1), Method::PATCH, &path, Some(patch)).await;
+    r.json().await.unwrap()
 }
 
 #[tokio::test]
@@ -111,6 +126,50 @@ async fn numbers_are_normalised_sealed_and_found_by_blind_index_within_the_tenan
         .get(0);
     assert!(reveals >= 5, "each read that showed the number: {reveals}");
 
+    // A change that does not set the number still answers with it: that is a reveal too.
+    assert_eq!(
+        patch_lead(&app, &id, json!({"source": "referral"})).await["phone"],
+        "+14155550100"
+    );
+    let reveals_after: i64 = su
+        .query_one(
+            "select count(*) from audit.access_events where action = 'phone_reveal' and detail -> 'lead_ids' ? $1",
+            &[&id],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(reveals_after, reveals + 1);
+
+    // The search endpoint takes the number in the body (out of URLs and their logs), with the same
+    // visibility rules and the same strict body.
+    assert_eq!(
+        search(&app, Who::RepA1, json!({"phone": "415.555.0100"})).await,
+        vec![id.clone()]
+    );
+    assert!(search(&app, Who::RepA2, json!({"phone": "415.555.0100"}))
+        .await
+        .is_empty());
+    let r = send(
+        &app,
+        Some(Who::RepA1),
+        Method::POST,
+        "/api/v1/leads/search",
+        Some(json!({"phone": "415.555.0100", "tenant_id": w_rep(&app).to_string()})),
+    )
+    .await;
+    assert_eq!(r.status(), 422);
+    let r = send(
+        &app,
+        Some(Who::RepA1),
+        Method::POST,
+        "/api/v1/leads/search",
+        Some(json!({"phone": "12"})),
+    )
+    .await;
+    assert_eq!(r.status(), 422);
+    assert!(!r.text().await.unwrap().contains("\"12\""));
+
     // A number that does not open (moved from another row here) does not take the lead down: it
     // shows as unreadable, and a new number can be set.
     su.execute(
@@ -143,25 +202,15 @@ async fn numbers_are_normalised_sealed_and_found_by_blind_index_within_the_tenan
     );
 
     // Changing and removing the number.
-    let r = send(
-        &app,
-        Some(Who::RepA1),
-        Method::PATCH,
-        &format!("/api/v1/leads/{id}"),
-        Some(json!({"phone": "+442071838750"})),
-    )
-    .await;
-    assert_eq!(r.json::<Value>().await.unwrap()["phone"], "+442071838750");
+    assert_eq!(
+        patch_lead(&app, &id, json!({"phone": "+442071838750"})).await["phone"],
+        "+442071838750"
+    );
     assert!(find(&app, Who::RepA1, "+14155550100").await.is_empty());
-    let r = send(
-        &app,
-        Some(Who::RepA1),
-        Method::PATCH,
-        &format!("/api/v1/leads/{id}"),
-        Some(json!({"phone": null})),
-    )
-    .await;
-    assert_eq!(r.json::<Value>().await.unwrap()["phone"], Value::Null);
+    assert_eq!(
+        patch_lead(&app, &id, json!({"phone": null})).await["phone"],
+        Value::Null
+    );
     assert!(find(&app, Who::RepA1, "+442071838750").await.is_empty());
 
     // The audit trail records that the phone changed, never its ciphertext or index.
@@ -251,6 +300,16 @@ async fn a_database_dump_holds_no_phone_number_and_no_integration_secret() {
     )
     .await;
     assert_eq!(r.status(), 200);
+    // A rep's own number, in tenant B.
+    let r = send(
+        &app,
+        Some(Who::AdminB),
+        Method::PUT,
+        "/api/v1/me/phone",
+        Some(json!({"phone": "+1 (650) 555-0142"})),
+    )
+    .await;
+    assert_eq!(r.status(), 200);
 
     // pg_dump of the same installation as the server binaries (which may be linked from elsewhere).
     let bins = palisade_db::embedded::find_binaries(None, None).unwrap();
@@ -286,6 +345,9 @@ async fn a_database_dump_holds_no_phone_number_and_no_integration_secret() {
         "020 7183 8750",
         "20 7183 8750",
         "07183",
+        "+16505550142",
+        "6505550142",
+        "650-555-0142",
         KEY,
         "dumpdumpdump",
     ] {
@@ -294,4 +356,123 @@ async fn a_database_dump_holds_no_phone_number_and_no_integration_secret() {
         let hex: String = needle.bytes().map(|b| format!("{b:02x}")).collect();
         assert!(!dump.contains(&hex), "the dump contains {needle:?} as bytea");
     }
+}
+
+async fn my_phone(app: &TestApp, who: Who, method: Method, body: Option<Value>) -> (u16, Value) {
+    let r = send(app, Some(who), method, "/api/v1/me/phone", body).await;
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn members_keep_their_own_number_sealed_and_a_new_number_is_unverified() {
+    let app = spawn_app().await;
+    let su = app.db.superuser().await;
+    su.execute("delete from app.member_phones", &[]).await.unwrap();
+
+    let (status, body) = my_phone(&app, Who::RepA1, Method::GET, None).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (404, Some("not_found")));
+
+    // National format in the tenant's region, answered in E.164 and unverified.
+    let (status, body) = my_phone(
+        &app,
+        Who::RepA1,
+        Method::PUT,
+        Some(json!({"phone": "(415) 555-0123"})),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["phone"], "+14155550123");
+    assert_eq!(body["verified_at"], Value::Null);
+    let (_, body) = my_phone(&app, Who::RepA1, Method::GET, None).await;
+    assert_eq!(body["phone"], "+14155550123");
+
+    // Stored sealed under the rep's row: no plaintext, and no other member's view of it.
+    let stored: Vec<u8> = su
+        .query_one(
+            "select phone_sealed from app.member_phones where owner_id = $1",
+            &[w_rep(&app)],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert!(!String::from_utf8_lossy(&stored).contains("4155550123"));
+    let (status, _) = my_phone(&app, Who::RepA2, Method::GET, None).await;
+    assert_eq!(status, 404, "rep_a2 sees only their own number");
+    let (status, _) = my_phone(&app, Who::AdminA, Method::GET, None).await;
+    assert_eq!(status, 404, "an admin sees only their own number");
+
+    // Verified (as the verification flow would), the same number again keeps it; another clears it.
+    su.execute("update app.member_phones set verified_at = now()", &[])
+        .await
+        .unwrap();
+    let (_, body) = my_phone(
+        &app,
+        Who::RepA1,
+        Method::PUT,
+        Some(json!({"phone": "+1 415 555 0123"})),
+    )
+    .await;
+    assert!(body["verified_at"].is_string(), "{body}");
+    let (_, body) = my_phone(
+        &app,
+        Who::RepA1,
+        Method::PUT,
+        Some(json!({"phone": "+1 415 555 0124"})),
+    )
+    .await;
+    assert_eq!(body["phone"], "+14155550124");
+    assert_eq!(body["verified_at"], Value::Null);
+
+    // Bad input: a clear 4xx that never repeats the number, and nothing changes.
+    for (body, code) in [
+        (json!({"phone": "call me at 555"}), "invalid_phone"),
+        (
+            json!({"phone": "+1 415 555 0125", "verified": true}),
+            "invalid_body",
+        ),
+        (
+            json!({"phone": "+1 415 555 0125", "owner_id": w_rep(&app).to_string()}),
+            "invalid_body",
+        ),
+        (json!({}), "invalid_body"),
+    ] {
+        let r = send(
+            &app,
+            Some(Who::RepA1),
+            Method::PUT,
+            "/api/v1/me/phone",
+            Some(body.clone()),
+        )
+        .await;
+        assert!(r.status().is_client_error(), "{body}");
+        let text = r.text().await.unwrap();
+        assert!(text.contains(code), "{body}: {text}");
+        assert!(!text.contains("555"), "{text}");
+    }
+    let (_, body) = my_phone(&app, Who::RepA1, Method::GET, None).await;
+    assert_eq!(body["phone"], "+14155550124");
+
+    // Changes are audited as private to the member, never with the sealed values.
+    let private: i64 = su
+        .query_one(
+            "select count(*) from audit.events where table_name = 'member_phones' and private \
+             and before is null and after is null",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert!(private >= 3, "{private}");
+
+    let r = send(&app, Some(Who::RepA1), Method::DELETE, "/api/v1/me/phone", None).await;
+    assert_eq!(r.status(), 204);
+    let (status, _) = my_phone(&app, Who::RepA1, Method::GET, None).await;
+    assert_eq!(status, 404);
+    let r = send(&app, Some(Who::RepA1), Method::DELETE, "/api/v1/me/phone", None).await;
+    assert_eq!(r.status(), 404);
+}
+
+fn w_rep(app: &TestApp) -> &uuid::Uuid {
+    app.db.world.rep_a1.as_uuid()
 }

@@ -64,7 +64,9 @@ pub async fn run(client: &tokio_postgres::Client, keys: &Keys, batch: usize) -> 
     let mut report = Report::default();
     reseal::<TotpRow>(client, keys, batch, &mut report).await?;
     reseal::<IntegrationRow>(client, keys, batch, &mut report).await?;
-    lead_phones(client, keys, batch, &mut report).await?;
+    for table in &PHONE_TABLES {
+        phones(client, keys, batch, table, &mut report).await?;
+    }
     Ok(report)
 }
 
@@ -204,48 +206,72 @@ async fn reseal<R: SealedRow>(
     Ok(())
 }
 
-/// A lead's number is re-sealed when its seal key is old, and re-indexed when its index key is old
-/// (both need the opened number).
-async fn lead_phones(
+/// A table of sealed, indexed phone numbers: `phone_sealed` bound to the row named by `id`.
+struct PhoneTable {
+    name: &'static str,
+    table: &'static str,
+    id: &'static str,
+}
+
+const PHONE_TABLES: [PhoneTable; 2] = [
+    PhoneTable {
+        name: "app.leads.phone",
+        table: "app.leads",
+        id: "id",
+    },
+    PhoneTable {
+        name: "app.member_phones.phone",
+        table: "app.member_phones",
+        id: "owner_id",
+    },
+];
+
+/// A number is re-sealed when its seal key is old, and re-indexed when its index key is old (both
+/// need the opened number).
+async fn phones(
     client: &tokio_postgres::Client,
     keys: &Keys,
     batch: usize,
+    t: &PhoneTable,
     report: &mut Report,
 ) -> anyhow::Result<()> {
-    const NAME: &str = "app.leads.phone";
     let active = keys.seal.active_id().as_str();
     let active_index = keys.index.active_id().as_str();
     let rows = pending(
         client,
-        "tenant_id, id",
-        "app.leads",
+        &format!("tenant_id, {}", t.id),
+        t.table,
         &[("phone_sealed", active), ("phone_index", active_index)],
     )
     .await?;
-    let bar = progress(rows.len(), NAME);
+    let read = format!(
+        "select phone_sealed, phone_index from {} where tenant_id = $1 and {} = $2",
+        t.table, t.id
+    );
+    let write = format!(
+        "update {} set phone_sealed = $3, phone_index = $4 \
+         where tenant_id = $1 and {} = $2 and phone_sealed = $5 and phone_index = $6",
+        t.table, t.id
+    );
+    let bar = progress(rows.len(), t.name);
     for chunk in rows.chunks(batch) {
         begin_batch(client).await?;
         for row in chunk {
             let tenant: Uuid = row.get(0);
             let id: Uuid = row.get(1);
-            let current = client
-                .query_opt(
-                    "select phone_sealed, phone_index from app.leads where tenant_id = $1 and id = $2",
-                    &[&tenant, &id],
-                )
-                .await?;
+            let current = client.query_opt(&read, &[&tenant, &id]).await?;
             // Deleted, or its number removed, meanwhile: nothing to rotate.
             let Some((old, old_index)) = current.and_then(|r| {
                 let sealed: Option<Vec<u8>> = r.get(0);
                 let index: Option<Vec<u8>> = r.get(1);
                 sealed.zip(index)
             }) else {
-                *report.changed.entry(NAME).or_default() += 1;
+                *report.changed.entry(t.name).or_default() += 1;
                 bar.inc(1);
                 continue;
             };
             let tenant_id = TenantId::from_uuid(tenant);
-            let binding = palisade_core::phone::binding("app.leads", tenant_id, id.as_bytes());
+            let binding = palisade_core::phone::binding(t.table, tenant_id, id.as_bytes());
             match keys.seal.open(&old, &binding) {
                 Ok(plain) => {
                     let new = if Keyring::key_id_of(&old) == Some(active) {
@@ -253,19 +279,15 @@ async fn lead_phones(
                     } else {
                         keys.seal.seal(&plain, &binding)
                     };
-                    let index = palisade_core::phone::index_of(&keys.index, "app.leads", tenant_id, &plain);
+                    let index = palisade_core::phone::index_of(&keys.index, t.table, tenant_id, &plain);
                     let n = client
-                        .execute(
-                            "update app.leads set phone_sealed = $3, phone_index = $4 \
-                             where tenant_id = $1 and id = $2 and phone_sealed = $5 and phone_index = $6",
-                            &[&tenant, &id, &new, &index, &old, &old_index],
-                        )
+                        .execute(&write, &[&tenant, &id, &new, &index, &old, &old_index])
                         .await?;
-                    *report.rotated.entry(NAME).or_default() += n;
+                    *report.rotated.entry(t.name).or_default() += n;
                 }
                 Err(e) => {
-                    tracing::warn!(%tenant, lead = %id, error = %e, "a phone number did not open; left as it is");
-                    *report.unreadable.entry(NAME).or_default() += 1;
+                    tracing::warn!(%tenant, row = %id, table = t.table, error = %e, "a phone number did not open; left as it is");
+                    *report.unreadable.entry(t.name).or_default() += 1;
                 }
             }
             bar.inc(1);

@@ -12,7 +12,7 @@ pub struct SealedColumn {
     pub index: bool,
 }
 
-pub const COLUMNS: [SealedColumn; 4] = [
+pub const COLUMNS: [SealedColumn; 6] = [
     SealedColumn {
         table: "auth.totp_factors",
         column: "secret_sealed",
@@ -30,6 +30,16 @@ pub const COLUMNS: [SealedColumn; 4] = [
     },
     SealedColumn {
         table: "app.leads",
+        column: "phone_index",
+        index: true,
+    },
+    SealedColumn {
+        table: "app.member_phones",
+        column: "phone_sealed",
+        index: false,
+    },
+    SealedColumn {
+        table: "app.member_phones",
         column: "phone_index",
         index: true,
     },
