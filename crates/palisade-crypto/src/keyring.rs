@@ -125,6 +125,23 @@ impl Keyring {
             .any(|a| other.keys.iter().any(|b| *a.material == *b.material))
     }
 
+    /// A check value per key: the first 16 bytes of HMAC-SHA256(key, a fixed label). Stored by the
+    /// database at first use, it lets a server notice that an id now names other material (a lost
+    /// key file regenerated, a typo in `PALISADE_KEYS`) before it seals anything under it. It says
+    /// nothing about the key: finding the key from it is inverting HMAC.
+    pub fn check_values(&self) -> Vec<(&KeyId, [u8; 16])> {
+        self.keys
+            .iter()
+            .map(|k| {
+                let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, k.material.as_slice());
+                let tag = ring::hmac::sign(&key, b"palisade key check value v1");
+                let mut check = [0u8; 16];
+                check.copy_from_slice(&tag.as_ref()[..16]);
+                (&k.id, check)
+            })
+            .collect()
+    }
+
     pub(crate) fn active(&self) -> &Key {
         &self.keys[0]
     }
@@ -185,5 +202,25 @@ mod tests {
             Keyring::parse(&text(&twice)).unwrap_err(),
             KeyringError::Duplicate("k".into())
         );
+    }
+
+    #[test]
+    fn check_values_tell_keys_apart_and_are_stable() {
+        // A fixed key gives a fixed check value (HMAC-SHA256 of the label, computed independently
+        // with Python's hmac module: hmac.new(bytes(32), b"palisade key check value v1", "sha256")).
+        let zero = Keyring::parse(&text(&format!("z:{}", STANDARD.encode([0u8; 32])))).unwrap();
+        let (id, check) = zero.check_values()[0];
+        assert_eq!(id.as_str(), "z");
+        assert_eq!(hex(&check), ZERO_KEY_CHECK);
+        let ring = test_ring(&["a", "b"]);
+        let checks = ring.check_values();
+        assert_ne!(checks[0].1, checks[1].1);
+        assert_eq!(checks, ring.check_values());
+    }
+
+    const ZERO_KEY_CHECK: &str = "d28102749c25d689898f9194dc54613d";
+
+    fn hex(bytes: &[u8]) -> String {
+        bytes.iter().map(|b| format!("{b:02x}")).collect()
     }
 }

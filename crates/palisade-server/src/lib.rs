@@ -60,6 +60,7 @@ async fn serve(
     let sign_in_limits = startup::sign_in_limits(config, &secret).await?;
     let keyring = Arc::new(startup::keyring(config)?);
     let index_keys = Arc::new(startup::index_keyring(config)?);
+    startup::check_keys(&db, &keyring, &index_keys).await?;
     // Default: the address actually listened on (the configured bind may say port 0).
     let listening = listener
         .local_addr()

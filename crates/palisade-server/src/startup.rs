@@ -204,6 +204,46 @@ pub fn index_keyring(config: &Config) -> Result<palisade_crypto::Keyring, Startu
     Ok(index)
 }
 
+/// Binds each key id to its material in the database (see migration 0018): a key id seen before
+/// with other material stops the server before it seals anything under the wrong key.
+pub async fn check_keys(
+    db: &palisade_db::Db,
+    seal: &palisade_crypto::Keyring,
+    index: &palisade_crypto::Keyring,
+) -> Result<(), StartupError> {
+    let mut tx = db.system(palisade_db::Purpose::Maintenance).await?;
+    for (ring, keys, env) in [
+        ("seal", seal, "PALISADE_KEYS"),
+        ("index", index, "PALISADE_INDEX_KEYS"),
+    ] {
+        let checks = keys.check_values();
+        let ids: Vec<&str> = checks.iter().map(|(id, _)| id.as_str()).collect();
+        let values: Vec<&[u8]> = checks.iter().map(|(_, c)| c.as_slice()).collect();
+        let differing = tx
+            .query(
+                "select palisade_meta.register_keys($1, $2, $3)",
+                &[&ring, &ids, &values],
+            )
+            .await
+            .map_err(|e| {
+                StartupError::Invalid(format!(
+                    "checking {env} against the database ({e}); are migrations current? (`palisade migrate`)"
+                ))
+            })?;
+        if !differing.is_empty() {
+            let ids: Vec<String> = differing.iter().filter_map(|r| r.try_get(0).ok()).collect();
+            return Err(StartupError::Invalid(format!(
+                "{env}: key {} is not the key this database has seen under that id (its check value differs). \
+                 Values sealed or indexed with the original would not open or match. Restore the original key, \
+                 or give a new key a new id.",
+                ids.join(", ")
+            )));
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
 struct KeyringKind {
     what: &'static str,
     env: &'static str,

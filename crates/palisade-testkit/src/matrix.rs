@@ -478,6 +478,14 @@ pub static CASES: &[Case] = &[
     case!("app.invitations", AdminA, "select count(*) from app.invitations where token_hash is not null", Denied),
     case!("app.invitations", RepA1, "select app.accept_invitation(sha256('nope'))", Expect::Sqlstate("PA404")),
     // migration history: readable by the auth context (readiness), nobody else.
+    // key check values: recorded and compared only through register_keys (no tenant, service role).
+    case!("palisade_meta.key_checks", System, "select count(*) from palisade_meta.register_keys('seal', array['fixture'], array[convert_to(repeat('c', 16), 'UTF8')])", Rows(0)),
+    case!("palisade_meta.key_checks", System, "select count(*) from palisade_meta.register_keys('seal', array['fixture', 'new'], array[convert_to(repeat('d', 16), 'UTF8'), convert_to(repeat('d', 16), 'UTF8')])", Rows(1)),
+    case!("palisade_meta.key_checks", System, "select count(*) from palisade_meta.register_keys('index', array['fixture'], array[convert_to(repeat('d', 16), 'UTF8')])", Rows(0)),
+    case!("palisade_meta.key_checks", System, "select count(*) from palisade_meta.key_checks", Denied),
+    case!("palisade_meta.key_checks", ServiceA, "select count(*) from palisade_meta.key_checks", Denied),
+    case!("palisade_meta.key_checks", AdminA, "select count(*) from palisade_meta.register_keys('seal', array['x'], array[convert_to(repeat('d', 16), 'UTF8')])", Denied),
+    case!("palisade_meta.key_checks", Auth, "select count(*) from palisade_meta.register_keys('seal', array['x'], array[convert_to(repeat('d', 16), 'UTF8')])", Denied),
     case!("palisade_meta.schema_migrations", Auth, "select count(*) from palisade_meta.schema_migrations where version = 1", Rows(1)),
     case!("palisade_meta.schema_migrations", RepA1, "select count(*) from palisade_meta.schema_migrations", Denied),
     case!("palisade_meta.schema_migrations", Auth, "delete from palisade_meta.schema_migrations", Denied),

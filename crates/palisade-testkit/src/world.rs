@@ -526,6 +526,15 @@ impl World {
         .await
         .unwrap();
 
+        // A server started once with seal key `fixture` (check value: sixteen `c` bytes).
+        su.execute(
+            "insert into palisade_meta.key_checks (keyring, key_id, check_value) \
+             values ('seal', 'fixture', convert_to(repeat('c', 16), 'UTF8'))",
+            &[],
+        )
+        .await
+        .unwrap();
+
         // rep_a1 and rep_a2 have signed in with an OIDC provider once.
         su.execute(
             "insert into auth.identities (issuer, subject, user_id, email, created_at, last_used_at) \

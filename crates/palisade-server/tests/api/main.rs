@@ -9,6 +9,7 @@ mod bad_input;
 mod http_matrix;
 mod integrations;
 mod invitations;
+mod key_checks;
 mod mfa;
 mod misc;
 mod oidc;
