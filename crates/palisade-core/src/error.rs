@@ -31,6 +31,10 @@ pub enum CoreError {
     },
     #[error("{message}")]
     Invalid { code: &'static str, message: String },
+    /// The database refused a message: no active opt-in for its channel and purpose, or the address
+    /// said STOP. `reason` is one of the guard's stable words (`no_consent`, `suppressed`, …).
+    #[error("the recipient has not consented to this message ({reason})")]
+    ConsentRequired { reason: &'static str },
     /// A value sealed at rest did not open (a missing key, or a value moved from another row). The
     /// text names the key or the failure, never the value.
     #[error("a sealed value did not open: {0}")]
@@ -47,6 +51,16 @@ impl CoreError {
         }
     }
 }
+
+/// What the outbox guard (migration 0019) gives as the reason of a refusal.
+const CONSENT_REASONS: [&str; 6] = [
+    "no_consent",
+    "suppressed",
+    "no_address",
+    "no_inbound_message",
+    "no_recent_opt_out",
+    "already_confirmed",
+];
 
 impl From<DbError> for CoreError {
     fn from(err: DbError) -> Self {
@@ -95,6 +109,12 @@ impl From<DbError> for CoreError {
                 message: "the last admin of a tenant cannot be demoted or removed",
             },
             DbError::Rule { code, .. } if code == "PA404" => Self::NotFound,
+            DbError::Rule { code, message } if code == "PA451" => Self::ConsentRequired {
+                reason: CONSENT_REASONS
+                    .into_iter()
+                    .find(|r| message.ends_with(r))
+                    .unwrap_or("no_consent"),
+            },
             DbError::Rule { code, .. } if code == "PA403" => Self::Refused {
                 code: "reauthentication_required",
                 message:

@@ -8,6 +8,7 @@ mod error;
 pub mod integrations;
 pub mod invitations;
 pub mod member_phone;
+pub mod messaging;
 pub mod mfa;
 pub mod oidc;
 pub mod page;

@@ -92,22 +92,26 @@ pub fn binding<'a>(table: &'a str, tenant: TenantId, row: &'a [u8]) -> Binding<'
     }
 }
 
-/// A blind index of a number for a row of `table`, under the index ring's active key. The HMAC key
-/// is derived for the tenant and the index column (`{table}.phone_index`), so another indexed
-/// column never shares it.
-pub fn index_of(index: &Keyring, table: &str, tenant: TenantId, number: &[u8]) -> Vec<u8> {
-    let column = format!("{table}.phone_index");
-    index.blind_index(&scope(&column, tenant), number)
+/// The scope of every phone number's blind index: one space per tenant, whatever table holds the
+/// number (leads, members' own numbers, suppressions), so a STOP from a number matches it wherever
+/// it is stored. The name is the first column indexed this way (0016), kept so existing indexes stay
+/// valid.
+const INDEX_COLUMN: &str = "app.leads.phone_index";
+
+/// A number's blind index under the index ring's active key. The HMAC key is derived for the tenant
+/// and the phone index scope, so another indexed column (emails) never shares it.
+pub fn index_of(index: &Keyring, tenant: TenantId, number: &[u8]) -> Vec<u8> {
+    index.blind_index(&scope(tenant), number)
 }
 
-fn scope(column: &str, tenant: TenantId) -> IndexScope<'_> {
+fn scope(tenant: TenantId) -> IndexScope<'static> {
     IndexScope {
         tenant: *tenant.as_uuid().as_bytes(),
-        column,
+        column: INDEX_COLUMN,
     }
 }
 
-/// The sealed number and its blind index, for a row of `table`.
+/// The sealed number (bound to its row of `table`) and its blind index.
 pub fn seal(
     keys: PhoneKeys<'_>,
     table: &str,
@@ -117,16 +121,15 @@ pub fn seal(
 ) -> (Vec<u8>, Vec<u8>) {
     (
         keys.seal.seal(phone.0.as_bytes(), &binding(table, tenant, row)),
-        index_of(keys.index, table, tenant, phone.0.as_bytes()),
+        index_of(keys.index, tenant, phone.0.as_bytes()),
     )
 }
 
 /// The indexes a lookup of `phone` matches: one per index key, so rows indexed before a rotation
 /// finished are found too.
-pub fn lookup(keys: PhoneKeys<'_>, table: &str, tenant: TenantId, phone: &E164) -> Vec<Vec<u8>> {
-    let column = format!("{table}.phone_index");
+pub fn lookup(keys: PhoneKeys<'_>, tenant: TenantId, phone: &E164) -> Vec<Vec<u8>> {
     keys.index
-        .blind_index_candidates(&scope(&column, tenant), phone.0.as_bytes())
+        .blind_index_candidates(&scope(tenant), phone.0.as_bytes())
 }
 
 /// Opens a row's number. A value that does not open (moved from another row, or a missing key) is

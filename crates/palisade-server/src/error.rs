@@ -104,6 +104,13 @@ impl From<CoreError> for ApiError {
             CoreError::Forbidden(message) => Self::forbidden(message),
             CoreError::Refused { code, message } => Self::new(StatusCode::FORBIDDEN, code, message),
             CoreError::Conflict { code, message } => Self::new(StatusCode::CONFLICT, code, message),
+            CoreError::ConsentRequired { reason } => Self::new(
+                StatusCode::CONFLICT,
+                "consent_required",
+                "the recipient has no active opt-in for this channel and purpose, or asked not to be \
+                 contacted on this address",
+            )
+            .with_details(serde_json::json!({ "reason": reason })),
             CoreError::Invalid { code, message } => {
                 Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
             }

@@ -173,7 +173,7 @@ macro_rules! case {
     };
 }
 
-use Expect::{Affected, Denied, Rows};
+use Expect::{Affected, Denied, Rows, Sqlstate};
 
 /// The matrix. Tables named here must cover every table in `app`, `audit`, `auth` and `palisade_meta`.
 pub static CASES: &[Case] = &[
@@ -594,6 +594,85 @@ pub static CASES: &[Case] = &[
     case!("auth.password_credentials", Auth, "select auth.set_password('$argon2id$x', now())", Denied),
     // Integrations: admins see metadata, never the ciphertext; the service context reads the ciphertext
     // only through app.integration_secret, which logs each read.
+    // consent ledger: members read the ledger of leads they see and record consent for leads they own;
+    // nobody updates or deletes it; the service context records keyword opt-outs.
+    case!("app.consent_events", RepA1, "select count(*) from app.consent_events", Rows(4)),
+    case!("app.consent_events", RepA2, "select count(*) from app.consent_events", Rows(1)),
+    case!("app.consent_events", ManagerA, "select count(*) from app.consent_events", Rows(4)),
+    case!("app.consent_events", AdminA, "select count(*) from app.consent_events", Rows(4)),
+    case!("app.consent_events", AdminB, "select count(*) from app.consent_events", Rows(1)),
+    case!("app.consent_events", RemovedA, "select count(*) from app.consent_events", Rows(0)),
+    case!("app.consent_events", ServiceA, "select count(*) from app.consent_events", Rows(5)),
+    case!("app.consent_events", ReportingA, "select count(*) from app.consent_events", Denied),
+    case!("app.consent_events", RepA1, "insert into app.consent_events (tenant_id, id, lead_id, member_id, channel, purpose, action, source, form_version, actor_id) values ('{tenant_a}', gen_random_uuid(), '{lead_a1}', null, 'sms', 'service', 'grant', 'form', 'v2', '{rep_a1}')", Affected(1)),
+    case!("app.consent_events", RepA1, "insert into app.consent_events (tenant_id, id, lead_id, member_id, channel, purpose, action, source, form_version, actor_id) values ('{tenant_a}', gen_random_uuid(), '{lead_a2}', null, 'sms', 'service', 'grant', 'form', 'v2', '{rep_a1}')", Denied),
+    case!("app.consent_events", RepA1, "insert into app.consent_events (tenant_id, id, lead_id, member_id, channel, purpose, action, source, form_version, actor_id) values ('{tenant_a}', gen_random_uuid(), '{lead_a1}', null, 'sms', 'service', 'grant', 'form', 'v2', '{rep_a2}')", Denied),
+    case!("app.consent_events", RepA1, "insert into app.consent_events (tenant_id, id, lead_id, member_id, channel, purpose, action, source, form_version, actor_id) values ('{tenant_a}', gen_random_uuid(), '{lead_a1}', null, 'sms', 'service', 'revoke', 'inbound_keyword', null, '{rep_a1}')", Denied),
+    case!("app.consent_events", ManagerA, "insert into app.consent_events (tenant_id, id, lead_id, member_id, channel, purpose, action, source, form_version, actor_id) values ('{tenant_a}', gen_random_uuid(), '{lead_a1}', null, 'sms', 'service', 'grant', 'form', 'v2', '{manager_a}')", Denied),
+    case!("app.consent_events", RepA1, "insert into app.consent_events (tenant_id, id, lead_id, member_id, channel, purpose, action, source, form_version, actor_id) values ('{tenant_a}', gen_random_uuid(), null, '{rep_a1}', 'sms', 'brief', 'grant', 'api', null, '{rep_a1}')", Affected(1)),
+    case!("app.consent_events", RepA1, "insert into app.consent_events (tenant_id, id, lead_id, member_id, channel, purpose, action, source, form_version, actor_id) values ('{tenant_a}', gen_random_uuid(), null, '{rep_a2}', 'sms', 'brief', 'grant', 'api', null, '{rep_a1}')", Denied),
+    case!("app.consent_events", ServiceA, "insert into app.consent_events (tenant_id, id, lead_id, member_id, channel, purpose, action, source, form_version, actor_id) values ('{tenant_a}', gen_random_uuid(), '{lead_a1}', null, 'sms', 'marketing', 'revoke', 'inbound_keyword', null, null)", Affected(1)),
+    case!("app.consent_events", ServiceA, "insert into app.consent_events (tenant_id, id, lead_id, member_id, channel, purpose, action, source, form_version, actor_id) values ('{tenant_a}', gen_random_uuid(), '{lead_b1}', null, 'sms', 'marketing', 'revoke', 'inbound_keyword', null, null)", Denied),
+    case!("app.consent_events", ServiceA, "insert into app.consent_events (tenant_id, id, lead_id, member_id, channel, purpose, action, source, form_version, actor_id) values ('{tenant_b}', gen_random_uuid(), '{lead_b1}', null, 'sms', 'marketing', 'revoke', 'inbound_keyword', null, null)", Denied),
+    case!("app.consent_events", ServiceA, "insert into app.consent_events (tenant_id, id, lead_id, member_id, channel, purpose, action, source, form_version, actor_id) values ('{tenant_a}', gen_random_uuid(), null, '{removed_a}', 'sms', 'brief', 'revoke', 'inbound_keyword', null, null)", Denied),
+    case!("app.consent_events", ServiceA, "insert into app.consent_events (tenant_id, id, lead_id, member_id, channel, purpose, action, source, form_version, actor_id) values ('{tenant_a}', gen_random_uuid(), '{lead_a1}', null, 'sms', 'marketing', 'grant', 'import', null, null)", Sqlstate("23514")),
+    case!("app.consent_events", ServiceA, "update app.consent_events set action = 'grant'", Denied),
+    case!("app.consent_events", RepA1, "delete from app.consent_events", Denied),
+    // suppressions: the service context keeps them; admins can count them; they name no address.
+    case!("app.suppressions", ServiceA, "select count(*) from app.suppressions", Rows(1)),
+    case!("app.suppressions", AdminA, "select count(*) from app.suppressions", Rows(1)),
+    case!("app.suppressions", ManagerA, "select count(*) from app.suppressions", Rows(0)),
+    case!("app.suppressions", RepA1, "select count(*) from app.suppressions", Rows(0)),
+    case!("app.suppressions", AdminB, "select count(*) from app.suppressions", Rows(1)),
+    case!("app.suppressions", ReportingA, "select count(*) from app.suppressions", Denied),
+    case!("app.suppressions", ServiceA, "insert into app.suppressions (tenant_id, channel, address_index, reason) values ('{tenant_a}', 'sms', convert_to(repeat('X', 40), 'UTF8'), 'stop')", Affected(1)),
+    case!("app.suppressions", ServiceA, "insert into app.suppressions (tenant_id, channel, address_index, reason) values ('{tenant_b}', 'sms', convert_to(repeat('X', 40), 'UTF8'), 'stop')", Denied),
+    case!("app.suppressions", AdminA, "insert into app.suppressions (tenant_id, channel, address_index, reason) values ('{tenant_a}', 'sms', convert_to(repeat('X', 40), 'UTF8'), 'stop')", Denied),
+    case!("app.suppressions", ServiceA, "delete from app.suppressions", Affected(1)),
+    case!("app.suppressions", AdminA, "delete from app.suppressions", Denied),
+    // webhook events: the service context records them; admins read them.
+    case!("app.webhook_events", ServiceA, "select count(*) from app.webhook_events", Rows(1)),
+    case!("app.webhook_events", AdminA, "select count(*) from app.webhook_events", Rows(1)),
+    case!("app.webhook_events", ManagerA, "select count(*) from app.webhook_events", Rows(0)),
+    case!("app.webhook_events", RepA1, "select count(*) from app.webhook_events", Rows(0)),
+    case!("app.webhook_events", AdminB, "select count(*) from app.webhook_events", Rows(1)),
+    case!("app.webhook_events", ServiceA, "insert into app.webhook_events (tenant_id, provider, event_id, kind) values ('{tenant_a}', 'twilio', 'SMnew', 'inbound_message')", Affected(1)),
+    case!("app.webhook_events", ServiceA, "insert into app.webhook_events (tenant_id, provider, event_id, kind) values ('{tenant_a}', 'twilio', 'SMfixture', 'inbound_message')", Sqlstate("23505")),
+    case!("app.webhook_events", ServiceA, "insert into app.webhook_events (tenant_id, provider, event_id, kind) values ('{tenant_b}', 'twilio', 'SMnew', 'inbound_message')", Denied),
+    case!("app.webhook_events", AdminA, "insert into app.webhook_events (tenant_id, provider, event_id, kind) values ('{tenant_a}', 'twilio', 'SMnew', 'inbound_message')", Denied),
+    case!("app.webhook_events", ServiceA, "update app.webhook_events set status = 'failed'", Affected(1)),
+    case!("app.webhook_events", ServiceA, "update app.webhook_events set kind = 'x'", Denied),
+    // outbound messages: reps see what they queued, managers all; members queue consent-bearing
+    // messages to leads they see; the database refuses any without consent (PA451), whoever asks.
+    case!("app.outbound_messages", RepA1, "select count(*) from app.outbound_messages", Rows(1)),
+    case!("app.outbound_messages", RepA2, "select count(*) from app.outbound_messages", Rows(0)),
+    case!("app.outbound_messages", ManagerA, "select count(*) from app.outbound_messages", Rows(2)),
+    case!("app.outbound_messages", AdminB, "select count(*) from app.outbound_messages", Rows(1)),
+    case!("app.outbound_messages", ServiceA, "select count(*) from app.outbound_messages", Rows(2)),
+    case!("app.outbound_messages", ReportingA, "select count(*) from app.outbound_messages", Denied),
+    case!("app.outbound_messages", RepA1, "insert into app.outbound_messages (tenant_id, id, lead_id, member_id, channel, purpose, body, created_by) values ('{tenant_a}', gen_random_uuid(), '{lead_a1}', null, 'sms', 'marketing', 'Hello', '{rep_a1}')", Affected(1)),
+    case!("app.outbound_messages", RepA1, "insert into app.outbound_messages (tenant_id, id, lead_id, member_id, channel, purpose, body, created_by) values ('{tenant_a}', gen_random_uuid(), '{lead_a1}', null, 'whatsapp', 'marketing', 'Hello', '{rep_a1}')", Sqlstate("PA451")),
+    case!("app.outbound_messages", RepA1, "insert into app.outbound_messages (tenant_id, id, lead_id, member_id, channel, purpose, body, created_by) values ('{tenant_a}', gen_random_uuid(), '{lead_a1}', null, 'sms', 'service', 'Hello', '{rep_a1}')", Sqlstate("PA451")),
+    case!("app.outbound_messages", RepA1, "insert into app.outbound_messages (tenant_id, id, lead_id, member_id, channel, purpose, body, created_by) values ('{tenant_a}', gen_random_uuid(), '{lead_a1}', null, 'email', 'marketing', 'Hello', '{rep_a1}')", Sqlstate("PA451")),
+    case!("app.outbound_messages", RepA1, "insert into app.outbound_messages (tenant_id, id, lead_id, member_id, channel, purpose, body, created_by) values ('{tenant_a}', gen_random_uuid(), '{lead_a2}', null, 'sms', 'marketing', 'Hello', '{rep_a1}')", Denied),
+    case!("app.outbound_messages", RepA1, "insert into app.outbound_messages (tenant_id, id, lead_id, member_id, channel, purpose, body, created_by) values ('{tenant_a}', gen_random_uuid(), '{lead_a1}', null, 'sms', 'marketing', 'Hello', '{rep_a2}')", Denied),
+    case!("app.outbound_messages", RepA1, "insert into app.outbound_messages (tenant_id, id, lead_id, member_id, channel, purpose, body, created_by) values ('{tenant_a}', gen_random_uuid(), '{lead_a1}', null, 'sms', 'help', 'Hello', '{rep_a1}')", Denied),
+    case!("app.outbound_messages", ManagerA, "insert into app.outbound_messages (tenant_id, id, lead_id, member_id, channel, purpose, body, created_by) values ('{tenant_a}', gen_random_uuid(), '{lead_a1}', null, 'sms', 'marketing', 'Hello', '{manager_a}')", Affected(1)),
+    case!("app.outbound_messages", RepA2, "insert into app.outbound_messages (tenant_id, id, lead_id, member_id, channel, purpose, body, created_by) values ('{tenant_a}', gen_random_uuid(), '{lead_a2}', null, 'sms', 'marketing', 'Hello', '{rep_a2}')", Sqlstate("PA451")),
+    case!("app.outbound_messages", ServiceA, "insert into app.outbound_messages (tenant_id, id, lead_id, member_id, channel, purpose, body, created_by) values ('{tenant_a}', gen_random_uuid(), '{lead_a1}', null, 'sms', 'help', 'Hello', null)", Affected(1)),
+    case!("app.outbound_messages", ServiceA, "insert into app.outbound_messages (tenant_id, id, lead_id, member_id, channel, purpose, body, created_by) values ('{tenant_a}', gen_random_uuid(), '{lead_a1}', null, 'whatsapp', 'help', 'Hello', null)", Sqlstate("PA451")),
+    case!("app.outbound_messages", ServiceA, "insert into app.outbound_messages (tenant_id, id, lead_id, member_id, channel, purpose, body, created_by) values ('{tenant_a}', gen_random_uuid(), '{lead_a1}', null, 'email', 'opt_out_confirmation', 'Hello', null)", Affected(1)),
+    case!("app.outbound_messages", ServiceA, "insert into app.outbound_messages (tenant_id, id, lead_id, member_id, channel, purpose, body, created_by) values ('{tenant_a}', gen_random_uuid(), '{lead_a1}', null, 'sms', 'opt_out_confirmation', 'Hello', null)", Sqlstate("PA451")),
+    case!("app.outbound_messages", ServiceA, "insert into app.outbound_messages (tenant_id, id, lead_id, member_id, channel, purpose, body, created_by) values ('{tenant_a}', gen_random_uuid(), '{lead_a2}', null, 'sms', 'opt_out_confirmation', 'Hello', null)", Sqlstate("PA451")),
+    case!("app.outbound_messages", ServiceA, "insert into app.outbound_messages (tenant_id, id, lead_id, member_id, channel, purpose, body, created_by) values ('{tenant_a}', gen_random_uuid(), null, '{rep_a1}', 'whatsapp', 'brief', 'Hello', null)", Affected(1)),
+    case!("app.outbound_messages", ServiceA, "insert into app.outbound_messages (tenant_id, id, lead_id, member_id, channel, purpose, body, created_by) values ('{tenant_a}', gen_random_uuid(), null, '{rep_a2}', 'whatsapp', 'brief', 'Hello', null)", Sqlstate("PA451")),
+    case!("app.outbound_messages", ServiceA, "insert into app.outbound_messages (tenant_id, id, lead_id, member_id, channel, purpose, body, created_by) values ('{tenant_a}', gen_random_uuid(), null, '{rep_a1}', 'sms', 'brief', 'Hello', null)", Sqlstate("PA451")),
+    case!("app.outbound_messages", ServiceA, "insert into app.outbound_messages (tenant_id, id, lead_id, member_id, channel, purpose, body, created_by) values ('{tenant_a}', gen_random_uuid(), null, '{rep_a1}', 'whatsapp', 'marketing', 'Hello', null)", Sqlstate("23514")),
+    case!("app.outbound_messages", ServiceA, "insert into app.outbound_messages (tenant_id, id, lead_id, member_id, channel, purpose, body, created_by) values ('{tenant_b}', gen_random_uuid(), '{lead_b1}', null, 'sms', 'marketing', 'Hello', null)", Denied),
+    case!("app.outbound_messages", ServiceA, "update app.outbound_messages set status = 'sent'", Affected(2)),
+    case!("app.outbound_messages", ServiceA, "update app.outbound_messages set body = 'x'", Denied),
+    case!("app.outbound_messages", RepA1, "update app.outbound_messages set status = 'sent'", Denied),
+    case!("app.outbound_messages", ManagerA, "delete from app.outbound_messages", Denied),
     // members' own phone numbers: the member alone; the service context reads its tenant's.
     case!("app.member_phones", RepA1, "select count(*) from app.member_phones", Rows(1)),
     case!("app.member_phones", RepA2, "select count(*) from app.member_phones", Rows(1)),

@@ -228,9 +228,10 @@ impl World {
                 rep,
                 &interactions::NewInteraction {
                     lead_id: lead.id,
-                    channel: interactions::Channel::Call,
-                    direction: interactions::Direction::Outbound,
-                    body: Some("Called about the quote".into()),
+                    // An inbound text (a lead may be sent a reply to HELP within an hour of one).
+                    channel: interactions::Channel::Sms,
+                    direction: interactions::Direction::Inbound,
+                    body: Some("Is the quote ready?".into()),
                     occurred_at: None,
                     advised: false,
                 },
@@ -532,6 +533,57 @@ impl World {
              values ('seal', 'fixture', convert_to(repeat('c', 16), 'UTF8'))",
             &[],
         )
+        .await
+        .unwrap();
+
+        // Messaging. Stand-in bytes for sealed numbers and blind indexes (nothing opens them here):
+        // lead_a1 has a number (index P…) and an email index (E…), lead_a2 a number (Q…), lead_b1
+        // the same index bytes as lead_a1 (another tenant).
+        for (lead, phone, email) in [
+            (lead_a1, "P", Some("E")),
+            (lead_a2, "Q", None),
+            (lead_b1, "P", None),
+        ] {
+            su.execute(
+                "update app.leads set phone_sealed = convert_to(repeat('s', 40), 'UTF8'), \
+                   phone_index = convert_to(repeat($2, 40), 'UTF8'), \
+                   email_index = convert_to(repeat($3, 40), 'UTF8') where id = $1",
+                &[&lead, &phone, &email],
+            )
+            .await
+            .unwrap();
+        }
+        // Consent: lead_a1 opted in to marketing by SMS and WhatsApp (a form), then texted STOP for
+        // email ten minutes ago; lead_a2 texted STOP (SMS) and was sent its one confirmation; rep_a1
+        // asked for the WhatsApp brief; lead_b1 opted in by SMS. WhatsApp to lead_a1's number is
+        // suppressed.
+        su.batch_execute(&format!(
+            "insert into app.consent_events (tenant_id, id, lead_id, member_id, channel, purpose, action, source, \
+               form_version, provider_message_id, actor_id, occurred_at) values \
+             ('{a}', gen_random_uuid(), '{l1}', null, 'sms', 'marketing', 'grant', 'form', 'v1', null, '{r1}', now() - interval '1 day'), \
+             ('{a}', gen_random_uuid(), '{l1}', null, 'whatsapp', 'marketing', 'grant', 'form', 'v1', null, '{r1}', now() - interval '1 day'), \
+             ('{a}', gen_random_uuid(), '{l1}', null, 'email', 'marketing', 'revoke', 'inbound_keyword', null, 'SMstop1', null, now() - interval '10 minutes'), \
+             ('{a}', gen_random_uuid(), '{l2}', null, 'sms', 'marketing', 'revoke', 'inbound_keyword', null, 'SMstop2', null, now() - interval '10 minutes'), \
+             ('{a}', gen_random_uuid(), null, '{r1}', 'whatsapp', 'brief', 'grant', 'api', null, null, '{r1}', now() - interval '1 day'), \
+             ('{b}', gen_random_uuid(), '{lb}', null, 'sms', 'marketing', 'grant', 'form', 'v1', null, '{rb}', now() - interval '1 day'); \
+             insert into app.suppressions (tenant_id, channel, address_index, reason) values \
+             ('{a}', 'whatsapp', convert_to(repeat('P', 40), 'UTF8'), 'stop'), \
+             ('{b}', 'sms', convert_to(repeat('Z', 40), 'UTF8'), 'stop'); \
+             insert into app.webhook_events (tenant_id, provider, event_id, kind) values \
+             ('{a}', 'twilio', 'SMfixture', 'inbound_message'), ('{b}', 'resend', 'msg_fixture', 'email.delivered'); \
+             insert into app.outbound_messages (tenant_id, id, lead_id, channel, purpose, body, created_by) values \
+             ('{a}', gen_random_uuid(), '{l1}', 'sms', 'marketing', 'Your quote is ready', '{r1}'), \
+             ('{b}', gen_random_uuid(), '{lb}', 'sms', 'marketing', 'Your quote is ready', '{rb}'); \
+             insert into app.outbound_messages (tenant_id, id, lead_id, channel, purpose, body) values \
+             ('{a}', gen_random_uuid(), '{l2}', 'sms', 'opt_out_confirmation', 'You are opted out.');",
+            a = tenant_a,
+            b = tenant_b,
+            l1 = lead_a1,
+            l2 = lead_a2,
+            lb = lead_b1,
+            r1 = rep_a1,
+            rb = rep_b1,
+        ))
         .await
         .unwrap();
 

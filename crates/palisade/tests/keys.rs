@@ -72,7 +72,8 @@ async fn rotation_moves_every_value_to_the_active_keys_and_is_resumable() {
     let su = t.superuser().await;
     // The fixture's stand-in ciphertexts do not open; this test seals real ones.
     su.batch_execute(
-        "delete from auth.totp_factors; delete from app.integrations; delete from app.member_phones",
+        "delete from auth.totp_factors; delete from app.integrations; delete from app.member_phones; \
+         update app.leads set phone_sealed = null, phone_index = null, email = null, email_index = null",
     )
     .await
     .unwrap();
@@ -113,7 +114,7 @@ async fn rotation_moves_every_value_to_the_active_keys_and_is_resumable() {
         rep.user_id,
         &NewLead {
             name: "Pat".into(),
-            email: None,
+            email: Some("Pat@Example.test".into()),
             phone: Some("+1 415 555 0100".into()),
             status: None,
             source: None,
@@ -131,6 +132,14 @@ async fn rotation_moves_every_value_to_the_active_keys_and_is_resumable() {
     su.execute("update app.member_phones set verified_at = now()", &[])
         .await
         .unwrap();
+    // The lead's number said STOP (a suppression under the old index key).
+    let stopped = palisade_core::phone::index_of(&index1, w.tenant_a, b"+14155550100");
+    su.execute(
+        "insert into app.suppressions (tenant_id, channel, address_index, reason) values ($1, 'sms', $2, 'stop')",
+        &[w.tenant_a.as_uuid(), &stopped],
+    )
+    .await
+    .unwrap();
 
     let updated_before: chrono::DateTime<chrono::Utc> = su
         .query_one("select updated_at from app.leads where id = $1", &[&lead.id])
@@ -155,6 +164,7 @@ async fn rotation_moves_every_value_to_the_active_keys_and_is_resumable() {
     assert_eq!(report["rotated"]["app.integrations.secret_sealed"], 1);
     assert_eq!(report["rotated"]["app.leads.phone"], 1);
     assert_eq!(report["rotated"]["app.member_phones.phone"], 1);
+    assert_eq!(report["rotated"]["app.leads.email_index"], 1);
 
     let status = json(&keys_command(&t, &["status"], &both, &both_index));
     for (column, active) in [
@@ -163,6 +173,7 @@ async fn rotation_moves_every_value_to_the_active_keys_and_is_resumable() {
         ("app.leads.phone_index", "i2"),
         ("app.member_phones.phone_sealed", "k2"),
         ("app.member_phones.phone_index", "i2"),
+        ("app.leads.email_index", "i2"),
     ] {
         assert_eq!(
             on_keys(&status, column),

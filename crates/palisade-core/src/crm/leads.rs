@@ -194,6 +194,18 @@ fn clean_email(email: Option<&str>) -> Result<Option<String>, CoreError> {
     email.map(validate::email).transpose()
 }
 
+/// The blind index of an email address (case-folded), so a suppression can name the address
+/// without holding it. Public for key rotation, which recomputes it.
+pub fn email_index(index: &palisade_crypto::Keyring, tenant: TenantId, email: &str) -> Vec<u8> {
+    index.blind_index(
+        &palisade_crypto::IndexScope {
+            tenant: *tenant.as_uuid().as_bytes(),
+            column: "app.leads.email_index",
+        },
+        email.to_lowercase().as_bytes(),
+    )
+}
+
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn create(
     tx: &mut Tx,
@@ -217,8 +229,9 @@ pub async fn create(
         None => (None, None),
     };
     let sql = format!(
-        "insert into app.leads (tenant_id, id, owner_id, name, email, status, source, phone_sealed, phone_index) \
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning {COLUMNS}"
+        "insert into app.leads (tenant_id, id, owner_id, name, email, status, source, phone_sealed, phone_index, \
+           email_index) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning {COLUMNS}"
     );
     let row = tx
         .query_one(
@@ -233,6 +246,7 @@ pub async fn create(
                 &source,
                 &phone_sealed,
                 &phone_index,
+                &email.as_deref().map(|e| email_index(keys.index, tenant, e)),
             ],
         )
         .await
@@ -309,12 +323,7 @@ pub async fn list(
     }
     .limit()?;
     let phone = match filter.phone.as_deref() {
-        Some(text) => Some(phone::lookup(
-            keys,
-            TABLE,
-            tenant,
-            &clean_phone(tx, tenant, text).await?,
-        )),
+        Some(text) => Some(phone::lookup(keys, tenant, &clean_phone(tx, tenant, text).await?)),
         None => None,
     };
     let rows = ListQuery::new("app.leads", COLUMNS, tenant)
@@ -359,10 +368,15 @@ pub async fn update(
         None => None,
     };
     let (phone_sealed, phone_index) = phone.clone().unwrap_or((None, None));
+    let new_email_index = email
+        .as_ref()
+        .and_then(|e| e.as_deref())
+        .map(|e| email_index(keys.index, tenant, e));
     let sql = format!(
         "update app.leads set \
            name = coalesce($3, name), \
            email = case when $4 then $5 else email end, \
+           email_index = case when $4 then $13 else email_index end, \
            status = coalesce($6, status), \
            source = case when $7 then $8 else source end, \
            owner_id = coalesce($9, owner_id), \
@@ -386,6 +400,7 @@ pub async fn update(
                 &phone.is_some(),
                 &phone_sealed,
                 &phone_index,
+                &new_email_index,
             ],
         )
         .await

@@ -69,6 +69,10 @@ const NOT_AUDITED: &[(&str, &str)] = &[
         "error_events",
         "telemetry counters updated on every occurrence; no tenant data",
     ),
+    (
+        "webhook_events",
+        "the idempotency record of provider deliveries (ids and kinds only); what a delivery changes is audited where it lands",
+    ),
 ];
 
 #[tokio::test]

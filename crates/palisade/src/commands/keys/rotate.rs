@@ -67,6 +67,7 @@ pub async fn run(client: &tokio_postgres::Client, keys: &Keys, batch: usize) -> 
     for table in &PHONE_TABLES {
         phones(client, keys, batch, table, &mut report).await?;
     }
+    email_indexes(client, keys, batch, &mut report).await?;
     Ok(report)
 }
 
@@ -279,11 +280,14 @@ async fn phones(
                     } else {
                         keys.seal.seal(&plain, &binding)
                     };
-                    let index = palisade_core::phone::index_of(&keys.index, t.table, tenant_id, &plain);
+                    let index = palisade_core::phone::index_of(&keys.index, tenant_id, &plain);
                     let n = client
                         .execute(&write, &[&tenant, &id, &new, &index, &old, &old_index])
                         .await?;
                     *report.rotated.entry(t.name).or_default() += n;
+                    if n > 0 {
+                        carry_suppressions(client, tenant, &old_index, &index).await?;
+                    }
                 }
                 Err(e) => {
                     tracing::warn!(%tenant, row = %id, table = t.table, error = %e, "a phone number did not open; left as it is");
@@ -295,5 +299,78 @@ async fn phones(
         client.batch_execute("commit").await.context("commit")?;
     }
     bar.finish();
+    Ok(())
+}
+
+/// Leads' email indexes: recomputed under the active index key from the address in the same row,
+/// and computed for addresses stored before emails were indexed (migration 0019).
+async fn email_indexes(
+    client: &tokio_postgres::Client,
+    keys: &Keys,
+    batch: usize,
+    report: &mut Report,
+) -> anyhow::Result<()> {
+    const NAME: &str = "app.leads.email_index";
+    let active = keys.index.active_id().as_str();
+    // Key ids are letters, digits, `_` and `-` only (KeyId), so this one is safe to inline.
+    let rows = client
+        .query(
+            &format!(
+                "select tenant_id, id, email, email_index from app.leads where email is not null \
+                 and (email_index is null or {} is distinct from '{active}') order by 1, 2",
+                key_id_sql("email_index")
+            ),
+            &[],
+        )
+        .await?;
+    let bar = progress(rows.len(), NAME);
+    for chunk in rows.chunks(batch) {
+        begin_batch(client).await?;
+        for row in chunk {
+            let (tenant, id, email): (Uuid, Uuid, String) = (row.get(0), row.get(1), row.get(2));
+            let index =
+                palisade_core::crm::leads::email_index(&keys.index, TenantId::from_uuid(tenant), &email);
+            // Only if the address is still the one read (a concurrent change indexes itself).
+            let old_index: Option<Vec<u8>> = row.get(3);
+            let n = client
+                .execute(
+                    "update app.leads set email_index = $3 where tenant_id = $1 and id = $2 and email = $4",
+                    &[&tenant, &id, &index, &email],
+                )
+                .await?;
+            if let (Some(old_index), true) = (old_index, n > 0) {
+                carry_suppressions(client, tenant, &old_index, &index).await?;
+            }
+            if n == 0 {
+                *report.changed.entry(NAME).or_default() += 1;
+            } else {
+                *report.rotated.entry(NAME).or_default() += n;
+            }
+            bar.inc(1);
+        }
+        client.batch_execute("commit").await.context("commit")?;
+    }
+    bar.finish();
+    Ok(())
+}
+
+/// A suppression names an address by its blind index; when an address is re-indexed, its
+/// suppressions are copied to the new index so the outbox guard (which compares the lead's current
+/// index) keeps refusing it. The old rows stay: an inbound STOP or START is looked up under every
+/// key, and `keys status` shows what still needs an old key.
+async fn carry_suppressions(
+    client: &tokio_postgres::Client,
+    tenant: Uuid,
+    old_index: &[u8],
+    new_index: &[u8],
+) -> anyhow::Result<()> {
+    client
+        .execute(
+            "insert into app.suppressions (tenant_id, channel, address_index, reason, created_at) \
+             select tenant_id, channel, $3, reason, created_at from app.suppressions \
+             where tenant_id = $1 and address_index = $2 on conflict do nothing",
+            &[&tenant, &old_index, &new_index],
+        )
+        .await?;
     Ok(())
 }

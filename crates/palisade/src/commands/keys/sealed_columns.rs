@@ -12,7 +12,7 @@ pub struct SealedColumn {
     pub index: bool,
 }
 
-pub const COLUMNS: [SealedColumn; 6] = [
+pub const COLUMNS: [SealedColumn; 8] = [
     SealedColumn {
         table: "auth.totp_factors",
         column: "secret_sealed",
@@ -41,6 +41,18 @@ pub const COLUMNS: [SealedColumn; 6] = [
     SealedColumn {
         table: "app.member_phones",
         column: "phone_index",
+        index: true,
+    },
+    SealedColumn {
+        table: "app.leads",
+        column: "email_index",
+        index: true,
+    },
+    // Suppressions hold only an index: rotation copies those of addresses still on a lead to the
+    // new key; the rest keep their old key in use (see README, rotating keys).
+    SealedColumn {
+        table: "app.suppressions",
+        column: "address_index",
         index: true,
     },
 ];

@@ -1,0 +1,408 @@
+//! What an inbound text (SMS or WhatsApp) does, in the service context of the tenant it was sent
+//! to, after its signature was checked:
+//!
+//! 1. the provider's event id is recorded; a replay stops here and changes nothing;
+//! 2. the sender is found by the blind index of their number among the tenant's leads and members;
+//!    an unknown sender becomes a new lead (or is ignored, as the tenant chooses);
+//! 3. the message is recorded as an inbound interaction on each such lead, card numbers masked;
+//! 4. a keyword acts on the whole message: an opt-out revokes consent on that channel and
+//!    suppresses the number (and one confirmation is queued), an opt-in restores what a keyword
+//!    had revoked, HELP queues the tenant's help text, even to a number that opted out.
+use palisade_db::{TenantId, Tx};
+use palisade_webhooks::keywords::{self, Keyword};
+use tracing::instrument;
+use uuid::Uuid;
+
+use super::Channel;
+use crate::page::new_id;
+use crate::phone::{self, PhoneKeys, E164};
+use crate::{validate, CoreError};
+
+/// An inbound message whose signature has been verified.
+pub struct Inbound<'a> {
+    pub channel: Channel,
+    pub from: &'a E164,
+    pub body: &'a str,
+    /// The provider's id of the message (Twilio's `MessageSid`): the idempotency key and the
+    /// evidence of a keyword.
+    pub provider_message_id: &'a str,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// The same event was processed before: nothing was done.
+    Replay,
+    /// An unknown sender, and the tenant ignores those.
+    Ignored,
+    Received {
+        leads: Vec<Uuid>,
+        members: Vec<Uuid>,
+        created_lead: bool,
+        keyword: Option<Keyword>,
+    },
+}
+
+/// Records a provider event; false when it was recorded before (a replay).
+pub async fn first_delivery(
+    tx: &mut Tx,
+    tenant: TenantId,
+    provider: &str,
+    event_id: &str,
+    kind: &str,
+) -> Result<bool, CoreError> {
+    let rows = tx
+        .execute(
+            "insert into app.webhook_events (tenant_id, provider, event_id, kind) values ($1, $2, $3, $4) \
+             on conflict do nothing",
+            &[tenant.as_uuid(), &provider, &event_id, &kind],
+        )
+        .await?;
+    Ok(rows == 1)
+}
+
+#[instrument(skip_all, fields(tenant_id = %tenant, channel = msg.channel.as_str()), err(level = "debug"))]
+pub async fn receive(
+    tx: &mut Tx,
+    tenant: TenantId,
+    keys: PhoneKeys<'_>,
+    provider: &str,
+    msg: &Inbound<'_>,
+) -> Result<Outcome, CoreError> {
+    if !first_delivery(tx, tenant, provider, msg.provider_message_id, "inbound_message").await? {
+        return Ok(Outcome::Replay);
+    }
+    let candidates = phone::lookup(keys, tenant, msg.from);
+    let mut leads = subjects(
+        tx,
+        "select id from app.leads where tenant_id = $1 and phone_index = any($2) order by id",
+        tenant,
+        &candidates,
+    )
+    .await?;
+    let members = subjects(
+        tx,
+        "select owner_id from app.member_phones where tenant_id = $1 and phone_index = any($2) order by owner_id",
+        tenant,
+        &candidates,
+    )
+    .await?;
+    let mut created_lead = false;
+    if leads.is_empty() && members.is_empty() {
+        match new_lead(tx, tenant, keys, msg).await? {
+            Some(id) => {
+                leads.push(id);
+                created_lead = true;
+            }
+            None => {
+                tx.execute(
+                    "update app.webhook_events set status = 'ignored' \
+                     where tenant_id = $1 and provider = $2 and event_id = $3",
+                    &[tenant.as_uuid(), &provider, &msg.provider_message_id],
+                )
+                .await?;
+                return Ok(Outcome::Ignored);
+            }
+        }
+    }
+    let body =
+        validate::optional_masked_text("body", Some(msg.body).filter(|b| !b.trim().is_empty()), 20_000)?;
+    for lead in &leads {
+        record_interaction(tx, tenant, *lead, msg.channel, body.as_deref()).await?;
+    }
+    let keyword = keywords::classify(msg.body);
+    let subjects = Subjects {
+        leads: &leads,
+        members: &members,
+    };
+    match keyword {
+        Some(Keyword::OptOut) => opt_out(tx, tenant, keys, msg, subjects).await?,
+        Some(Keyword::OptIn) => opt_in(tx, tenant, keys, msg, subjects).await?,
+        Some(Keyword::Help) => help(tx, tenant, msg.channel, subjects).await?,
+        None => {}
+    }
+    Ok(Outcome::Received {
+        leads,
+        members,
+        created_lead,
+        keyword,
+    })
+}
+
+/// One of the tenant's text settings (`column` is one of this module's constants, never input).
+async fn tenant_text(tx: &mut Tx, tenant: TenantId, column: &'static str) -> Result<String, CoreError> {
+    Ok(tx
+        .query_one(
+            &format!("select {column} from app.tenants where id = $1"),
+            &[tenant.as_uuid()],
+        )
+        .await?
+        .try_get(0)?)
+}
+
+#[derive(Clone, Copy)]
+struct Subjects<'a> {
+    leads: &'a [Uuid],
+    members: &'a [Uuid],
+}
+
+impl Subjects<'_> {
+    /// Who a reply goes to: the first lead, else the first member.
+    fn first(&self) -> (Option<Uuid>, Option<Uuid>) {
+        match self.leads.first() {
+            Some(lead) => (Some(*lead), None),
+            None => (None, self.members.first().copied()),
+        }
+    }
+}
+
+async fn subjects(
+    tx: &mut Tx,
+    sql: &str,
+    tenant: TenantId,
+    candidates: &[Vec<u8>],
+) -> Result<Vec<Uuid>, CoreError> {
+    Ok(tx
+        .query(sql, &[tenant.as_uuid(), &candidates])
+        .await?
+        .iter()
+        .map(|r| r.try_get(0))
+        .collect::<Result<_, _>>()?)
+}
+
+/// Who takes what nobody owns: the tenant's `inbound_owner_id` while an active member, else its
+/// longest-standing active admin.
+async fn inbound_owner(tx: &mut Tx, tenant: TenantId) -> Result<Uuid, CoreError> {
+    let row = tx
+        .query_one(
+            "select coalesce(
+               (select m.user_id from app.tenants t join app.memberships m
+                  on m.tenant_id = t.id and m.user_id = t.inbound_owner_id and m.status = 'active'
+                where t.id = $1),
+               (select m.user_id from app.memberships m
+                where m.tenant_id = $1 and m.role = 'admin' and m.status = 'active'
+                order by m.created_at, m.user_id limit 1))",
+            &[tenant.as_uuid()],
+        )
+        .await?;
+    row.try_get::<_, Option<Uuid>>(0)?.ok_or(CoreError::Conflict {
+        code: "no_inbound_owner",
+        message: "the tenant has no active admin to take new contacts",
+    })
+}
+
+/// A lead for an unknown sender (unless the tenant ignores them), owned by the inbound owner. Its
+/// name says where it came from, never the number.
+async fn new_lead(
+    tx: &mut Tx,
+    tenant: TenantId,
+    keys: PhoneKeys<'_>,
+    msg: &Inbound<'_>,
+) -> Result<Option<Uuid>, CoreError> {
+    if tenant_text(tx, tenant, "unknown_senders").await? == "ignore" {
+        return Ok(None);
+    }
+    let owner = inbound_owner(tx, tenant).await?;
+    let id = new_id();
+    let (sealed, index) = phone::seal(keys, "app.leads", tenant, id.as_bytes(), msg.from);
+    let name = match msg.channel {
+        Channel::Whatsapp => "New contact (WhatsApp)",
+        _ => "New contact (SMS)",
+    };
+    tx.execute(
+        "insert into app.leads (tenant_id, id, owner_id, name, source, phone_sealed, phone_index) \
+         values ($1, $2, $3, $4, 'inbound message', $5, $6)",
+        &[tenant.as_uuid(), &id, &owner, &name, &sealed, &index],
+    )
+    .await?;
+    Ok(Some(id))
+}
+
+/// The inbound message on the lead's record, logged for its owner (or the inbound owner when the
+/// lead's owner has left).
+async fn record_interaction(
+    tx: &mut Tx,
+    tenant: TenantId,
+    lead: Uuid,
+    channel: Channel,
+    body: Option<&str>,
+) -> Result<(), CoreError> {
+    let owner: Option<Uuid> = tx
+        .query_one(
+            "select m.user_id from app.leads l left join app.memberships m \
+               on m.tenant_id = l.tenant_id and m.user_id = l.owner_id and m.status = 'active' \
+             where l.tenant_id = $1 and l.id = $2",
+            &[tenant.as_uuid(), &lead],
+        )
+        .await?
+        .try_get(0)?;
+    let actor = match owner {
+        Some(owner) => owner,
+        None => inbound_owner(tx, tenant).await?,
+    };
+    tx.execute(
+        "insert into app.interactions (tenant_id, id, lead_id, actor_id, channel, direction, body) \
+         values ($1, $2, $3, $4, $5, 'inbound', $6)",
+        &[
+            tenant.as_uuid(),
+            &new_id(),
+            &lead,
+            &actor,
+            &channel.as_str(),
+            &body,
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+/// The purposes a keyword acts on: every purpose of a lead, the brief of a member.
+const LEAD_PURPOSES: [&str; 2] = ["marketing", "service"];
+
+async fn keyword_event(
+    tx: &mut Tx,
+    tenant: TenantId,
+    (lead, member): (Option<Uuid>, Option<Uuid>),
+    channel: Channel,
+    purpose: &str,
+    action: &str,
+    evidence: &str,
+) -> Result<(), CoreError> {
+    tx.execute(
+        "insert into app.consent_events (tenant_id, id, lead_id, member_id, channel, purpose, action, source, \
+           provider_message_id) values ($1, $2, $3, $4, $5, $6, $7, 'inbound_keyword', $8)",
+        &[tenant.as_uuid(), &new_id(), &lead, &member, &channel.as_str(), &purpose, &action, &evidence],
+    )
+    .await?;
+    Ok(())
+}
+
+async fn opt_out(
+    tx: &mut Tx,
+    tenant: TenantId,
+    keys: PhoneKeys<'_>,
+    msg: &Inbound<'_>,
+    who: Subjects<'_>,
+) -> Result<(), CoreError> {
+    for lead in who.leads {
+        for purpose in LEAD_PURPOSES {
+            keyword_event(
+                tx,
+                tenant,
+                (Some(*lead), None),
+                msg.channel,
+                purpose,
+                "revoke",
+                msg.provider_message_id,
+            )
+            .await?;
+        }
+    }
+    for member in who.members {
+        keyword_event(
+            tx,
+            tenant,
+            (None, Some(*member)),
+            msg.channel,
+            "brief",
+            "revoke",
+            msg.provider_message_id,
+        )
+        .await?;
+    }
+    let index = phone::index_of(keys.index, tenant, msg.from.as_str().as_bytes());
+    tx.execute(
+        "insert into app.suppressions (tenant_id, channel, address_index, reason) values ($1, $2, $3, 'stop') \
+         on conflict do nothing",
+        &[tenant.as_uuid(), &msg.channel.as_str(), &index],
+    )
+    .await?;
+    let name = tenant_text(tx, tenant, "name").await?;
+    let text = format!(
+        "{name}: you are unsubscribed and will get no more messages on this number. Reply START to opt back in."
+    );
+    queue_reply(
+        tx,
+        tenant,
+        msg.channel,
+        who.first(),
+        "opt_out_confirmation",
+        &text,
+    )
+    .await
+}
+
+async fn opt_in(
+    tx: &mut Tx,
+    tenant: TenantId,
+    keys: PhoneKeys<'_>,
+    msg: &Inbound<'_>,
+    who: Subjects<'_>,
+) -> Result<(), CoreError> {
+    tx.execute(
+        "delete from app.suppressions where tenant_id = $1 and channel = $2 and address_index = any($3)",
+        &[
+            tenant.as_uuid(),
+            &msg.channel.as_str(),
+            &phone::lookup(keys, tenant, msg.from),
+        ],
+    )
+    .await?;
+    // Only what a keyword took away comes back: START is not an opt-in to anything never agreed to.
+    let revoked = tx
+        .query(
+            "select distinct on (lead_id, member_id, purpose) lead_id, member_id, purpose, action, source \
+             from app.consent_events \
+             where tenant_id = $1 and channel = $2 and (lead_id = any($3) or member_id = any($4)) \
+             order by lead_id, member_id, purpose, occurred_at desc, created_at desc",
+            &[tenant.as_uuid(), &msg.channel.as_str(), &who.leads, &who.members],
+        )
+        .await?;
+    for row in revoked {
+        let (action, source): (String, String) = (row.try_get(3)?, row.try_get(4)?);
+        if action == "revoke" && source == "inbound_keyword" {
+            let purpose: String = row.try_get(2)?;
+            let subject = (row.try_get(0)?, row.try_get(1)?);
+            keyword_event(
+                tx,
+                tenant,
+                subject,
+                msg.channel,
+                &purpose,
+                "grant",
+                msg.provider_message_id,
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+async fn help(tx: &mut Tx, tenant: TenantId, channel: Channel, who: Subjects<'_>) -> Result<(), CoreError> {
+    let text = tenant_text(tx, tenant, "help_text").await?;
+    queue_reply(tx, tenant, channel, who.first(), "help", &text).await
+}
+
+async fn queue_reply(
+    tx: &mut Tx,
+    tenant: TenantId,
+    channel: Channel,
+    (lead, member): (Option<Uuid>, Option<Uuid>),
+    purpose: &str,
+    text: &str,
+) -> Result<(), CoreError> {
+    tx.execute(
+        "insert into app.outbound_messages (tenant_id, id, lead_id, member_id, channel, purpose, body) \
+         values ($1, $2, $3, $4, $5, $6, $7)",
+        &[
+            tenant.as_uuid(),
+            &new_id(),
+            &lead,
+            &member,
+            &channel.as_str(),
+            &purpose,
+            &text,
+        ],
+    )
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,183 @@
+//! The outbox: messages members queue to leads. The insert is the consent check: the database
+//! refuses a message without an active opt-in for its channel and purpose, or to an address that
+//! said STOP (`consent_required`, 409). The delivery worker sends what is queued and checks again.
+use chrono::{DateTime, Utc};
+use palisade_db::{Row, TenantId, Tx, UserId};
+use serde::{Deserialize, Serialize};
+use tracing::instrument;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::{Channel, Purpose};
+use crate::page::{new_id, Page, PageParams};
+use crate::page_query::ListQuery;
+use crate::{validate, CoreError};
+
+/// The longest text message body (Twilio's limit for one message, sent as segments).
+const SMS_MAX: usize = 1600;
+const EMAIL_MAX: usize = 10_000;
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewMessage {
+    pub lead_id: Uuid,
+    pub channel: Channel,
+    pub purpose: Purpose,
+    /// Email only (required there).
+    pub subject: Option<String>,
+    /// Card numbers in it are masked before it is stored or sent.
+    pub body: String,
+}
+
+impl std::fmt::Debug for NewMessage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewMessage")
+            .field("lead_id", &self.lead_id)
+            .field("channel", &self.channel)
+            .field("purpose", &self.purpose)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Message {
+    pub id: Uuid,
+    pub lead_id: Option<Uuid>,
+    pub member_id: Option<Uuid>,
+    pub channel: String,
+    /// `marketing`, `service`, `brief`, `help` or `opt_out_confirmation`.
+    pub purpose: String,
+    pub subject: Option<String>,
+    pub body: String,
+    /// `queued`, `sending`, `sent`, `delivered`, `failed`, `blocked` (consent withdrawn before it
+    /// went) or `undelivered` (the provider gave up).
+    pub status: String,
+    pub attempts: i32,
+    pub next_attempt_at: DateTime<Utc>,
+    pub provider_message_id: Option<String>,
+    /// A stable code and reason, never content.
+    pub last_error: Option<String>,
+    pub created_by: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+impl std::fmt::Debug for Message {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Message")
+            .field("id", &self.id)
+            .field("channel", &self.channel)
+            .field("purpose", &self.purpose)
+            .field("status", &self.status)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct MessageFilter {
+    pub lead_id: Option<Uuid>,
+    pub status: Option<String>,
+    pub limit: Option<i64>,
+    pub cursor: Option<Uuid>,
+}
+
+const COLUMNS: &str =
+    "id, lead_id, member_id, channel, purpose, subject, body, status, attempts, next_attempt_at, \
+                       provider_message_id, last_error, created_by, created_at, updated_at, sent_at";
+
+fn message(row: &Row) -> Result<Message, CoreError> {
+    Ok(Message {
+        id: row.try_get(0)?,
+        lead_id: row.try_get(1)?,
+        member_id: row.try_get(2)?,
+        channel: row.try_get(3)?,
+        purpose: row.try_get(4)?,
+        subject: row.try_get(5)?,
+        body: row.try_get(6)?,
+        status: row.try_get(7)?,
+        attempts: row.try_get(8)?,
+        next_attempt_at: row.try_get(9)?,
+        provider_message_id: row.try_get(10)?,
+        last_error: row.try_get(11)?,
+        created_by: row.try_get(12)?,
+        created_at: row.try_get(13)?,
+        updated_at: row.try_get(14)?,
+        sent_at: row.try_get(15)?,
+    })
+}
+
+/// Queues a message to a lead the caller can see, as the caller.
+#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
+pub async fn queue(
+    tx: &mut Tx,
+    tenant: TenantId,
+    caller: UserId,
+    input: &NewMessage,
+) -> Result<Message, CoreError> {
+    let (body, subject) = match input.channel {
+        Channel::Email => {
+            let subject = input
+                .subject
+                .as_deref()
+                .ok_or_else(|| CoreError::invalid("invalid_field", "an email needs a subject"))?;
+            (
+                validate::masked_text("body", &input.body, EMAIL_MAX)?,
+                Some(validate::masked_text("subject", subject, 300)?),
+            )
+        }
+        Channel::Sms | Channel::Whatsapp => {
+            if input.subject.is_some() {
+                return Err(CoreError::invalid("invalid_field", "subject is for email only"));
+            }
+            (validate::masked_text("body", &input.body, SMS_MAX)?, None)
+        }
+    };
+    // The lead must be one the caller sees; the insert selects it, so an unseen one inserts nothing.
+    let sql = format!(
+        "insert into app.outbound_messages (tenant_id, id, lead_id, channel, purpose, subject, body, created_by) \
+         select l.tenant_id, $2, l.id, $4, $5, $6, $7, $8 from app.leads l \
+         where l.tenant_id = $1 and l.id = $3 returning {COLUMNS}"
+    );
+    let row = tx
+        .query_opt(
+            &sql,
+            &[
+                tenant.as_uuid(),
+                &new_id(),
+                &input.lead_id,
+                &input.channel.as_str(),
+                &input.purpose.as_str(),
+                &subject,
+                &body,
+                caller.as_uuid(),
+            ],
+        )
+        .await?
+        .ok_or_else(|| CoreError::invalid("unknown_lead", "the lead does not exist"))?;
+    message(&row)
+}
+
+#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
+pub async fn get(tx: &mut Tx, tenant: TenantId, id: Uuid) -> Result<Message, CoreError> {
+    let sql = format!("select {COLUMNS} from app.outbound_messages where tenant_id = $1 and id = $2");
+    message(&tx.query_one(&sql, &[tenant.as_uuid(), &id]).await?)
+}
+
+/// Messages the caller may see (their own as a rep, the tenant's as a manager), newest first.
+#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
+pub async fn list(tx: &mut Tx, tenant: TenantId, filter: &MessageFilter) -> Result<Page<Message>, CoreError> {
+    let limit = PageParams {
+        limit: filter.limit,
+        cursor: filter.cursor,
+    }
+    .limit()?;
+    let rows = ListQuery::new("app.outbound_messages", COLUMNS, tenant)
+        .filter("lead_id", "=", filter.lead_id)
+        .filter("status", "=", filter.status.clone())
+        .fetch(tx, filter.cursor, limit)
+        .await?;
+    Page::from_rows(&rows, limit, message, |m| m.id)
+}
