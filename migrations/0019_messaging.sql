@@ -29,6 +29,14 @@ create trigger leads_audit after insert or update or delete on app.leads
   for each row execute function audit.record_change('tenant_id', 'id', 'id', 'domain', 'phone_sealed', 'phone_index',
                                                     'email_index');
 
+-- A webhook whose signature did not verify is a security event (never with its payload).
+alter table audit.access_events drop constraint access_events_action_check;
+alter table audit.access_events add constraint access_events_action_check check (action in (
+  'audit_export', 'data_export', 'phone_reveal', 'secret_decrypt', 'sign_in', 'sign_in_failed', 'sign_out',
+  'sessions_ended', 'refresh_token_reuse', 'mfa_change', 'mfa_verified', 'mfa_failed', 'password_change', 'role_change',
+  'member_added', 'member_removed', 'settings_change', 'audit_redaction', 'identity_linked', 'identity_unlinked',
+  'webhook_rejected'));
+
 ------------------------------------------------------------------------------------------------------
 -- Consent ledger: append-only. A subject is a lead (messages to customers) or a member (the daily
 -- brief a rep asked for). The current state of (subject, channel, purpose) is its latest event.

@@ -63,6 +63,17 @@ pub fn normalize(text: &str, region: phonenumber::country::Id) -> Result<E164, C
     Ok(E164(number.format().mode(phonenumber::Mode::E164).to_string()))
 }
 
+/// A number a provider sent, which is always international (`+…`).
+pub fn international(text: &str) -> Result<E164, CoreError> {
+    if !text.starts_with('+') {
+        return Err(CoreError::invalid(
+            "invalid_phone",
+            "the number is not in international form",
+        ));
+    }
+    normalize(text, phonenumber::country::Id::US)
+}
+
 /// The tenant's region for national numbers (readable by its members).
 pub async fn tenant_region(tx: &mut Tx, tenant: TenantId) -> Result<phonenumber::country::Id, CoreError> {
     let row = tx

@@ -15,6 +15,7 @@ pub mod startup;
 pub mod state;
 mod tls;
 mod web;
+mod webhooks;
 
 use std::future::Future;
 use std::sync::{Arc, OnceLock};

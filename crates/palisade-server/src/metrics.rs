@@ -29,8 +29,10 @@ pub struct JobLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-pub struct ProviderLabels {
+pub struct WebhookLabels {
     pub provider: String,
+    /// `missing`, `malformed`, `stale`, `mismatch`, `bad_secret` or `not_configured`.
+    pub reason: String,
 }
 
 type HistogramFamily = Family<RouteLabels, Histogram, fn() -> Histogram>;
@@ -54,8 +56,8 @@ pub struct Metrics {
     pub job_runs: Family<JobLabels, Gauge>,
     pub job_failures: Family<JobLabels, Gauge>,
     pub job_last_success: Family<JobLabels, Gauge<f64, AtomicU64>>,
-    /// Incremented by the webhook verifiers (issue 7); registered now so dashboards can rely on it.
-    pub webhook_verification_failures: Family<ProviderLabels, Counter>,
+    /// Webhook requests refused by signature verification, by provider and reason.
+    pub webhook_verification_failures: Family<WebhookLabels, Counter>,
 }
 
 impl Metrics {
@@ -129,7 +131,7 @@ impl Metrics {
             "Unix time of each job's last success",
             job_last_success.clone(),
         );
-        let webhook_verification_failures = Family::<ProviderLabels, Counter>::default();
+        let webhook_verification_failures = Family::<WebhookLabels, Counter>::default();
         registry.register(
             "webhook_verification_failures",
             "Webhook requests rejected by signature verification",

@@ -29,6 +29,9 @@ pub enum Rejection {
     /// The tenant's configured secret or key cannot be used (not the caller's fault).
     #[error("the configured secret is unusable")]
     BadSecret,
+    /// The tenant has no active integration with this provider (or no such tenant).
+    #[error("no integration is configured for this provider")]
+    NotConfigured,
 }
 
 impl Rejection {
@@ -40,6 +43,7 @@ impl Rejection {
             Self::Stale => "stale",
             Self::Mismatch => "mismatch",
             Self::BadSecret => "bad_secret",
+            Self::NotConfigured => "not_configured",
         }
     }
 }

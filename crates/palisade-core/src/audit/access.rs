@@ -28,6 +28,8 @@ pub enum AccessAction {
     SettingsChange,
     /// Audit content blanked for an erasure (written by the database).
     AuditRedaction,
+    /// A provider webhook whose signature did not verify (the reason, never the payload).
+    WebhookRejected,
 }
 
 impl AccessAction {
@@ -44,6 +46,7 @@ impl AccessAction {
             Self::MemberRemoved => "member_removed",
             Self::SettingsChange => "settings_change",
             Self::AuditRedaction => "audit_redaction",
+            Self::WebhookRejected => "webhook_rejected",
         }
     }
 }

@@ -82,6 +82,8 @@ pub(crate) enum Shape {
     Digits,
     /// Base64 text of a DER public key (SendGrid's event webhook key).
     PublicKey,
+    /// A phone number in E.164 form: `+` and 8 to 15 digits.
+    E164,
 }
 
 impl Shape {
@@ -98,6 +100,9 @@ impl Shape {
                 .strip_prefix(prefix)
                 .is_some_and(|rest| rest.len() == len && rest.bytes().all(|b| b.is_ascii_hexdigit())),
             Shape::Digits => (1..=30).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_digit()),
+            Shape::E164 => v
+                .strip_prefix('+')
+                .is_some_and(|d| (8..=15).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit())),
             Shape::PublicKey => {
                 (40..=600).contains(&v.len())
                     && v.bytes()
@@ -116,6 +121,7 @@ impl Shape {
             Shape::Hex { prefix, len } => format!("`{prefix}` and {len} hexadecimal digits"),
             Shape::Digits => "digits only".into(),
             Shape::PublicKey => "the base64 public key the provider shows".into(),
+            Shape::E164 => "a phone number in E.164 form, like +14155550100".into(),
         }
     }
 }
@@ -148,14 +154,27 @@ const fn token(prefix: &'static str, min: usize, max: usize) -> Shape {
 }
 
 static TWILIO: Spec = Spec {
-    config: &[field(
-        "account_sid",
-        true,
-        Shape::Hex {
-            prefix: "AC",
-            len: 32,
-        },
-    )],
+    config: &[
+        field(
+            "account_sid",
+            true,
+            Shape::Hex {
+                prefix: "AC",
+                len: 32,
+            },
+        ),
+        // The numbers messages are sent from (and inbound messages must be sent to), E.164.
+        field("sms_number", false, Shape::E164),
+        field("whatsapp_number", false, Shape::E164),
+        field(
+            "messaging_service_sid",
+            false,
+            Shape::Hex {
+                prefix: "MG",
+                len: 32,
+            },
+        ),
+    ],
     secrets: &[field("auth_token", true, Shape::Hex { prefix: "", len: 32 })],
 };
 static SENDGRID: Spec = Spec {

@@ -181,3 +181,49 @@ pub async fn list(tx: &mut Tx, tenant: TenantId, filter: &MessageFilter) -> Resu
         .await?;
     Page::from_rows(&rows, limit, message, |m| m.id)
 }
+
+/// A delivery status a provider reports for a message it accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeliveryStatus {
+    Sending,
+    Sent,
+    Delivered,
+    Undelivered,
+    Failed,
+}
+
+impl DeliveryStatus {
+    const fn as_str(self) -> &'static str {
+        match self {
+            Self::Sending => "sending",
+            Self::Sent => "sent",
+            Self::Delivered => "delivered",
+            Self::Undelivered => "undelivered",
+            Self::Failed => "failed",
+        }
+    }
+}
+
+/// Applies a provider's status callback to the message it names. Callbacks arrive out of order, so
+/// a status never moves a message backwards (`delivered` is not undone by a late `sent`). Returns
+/// how many messages changed (0 for an unknown id or a stale status).
+#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
+pub async fn apply_status(
+    tx: &mut Tx,
+    tenant: TenantId,
+    provider_message_id: &str,
+    status: DeliveryStatus,
+    error: Option<&str>,
+) -> Result<u64, CoreError> {
+    Ok(tx
+        .execute(
+            "update app.outbound_messages set status = $3, \
+               last_error = coalesce($4, last_error) \
+             where tenant_id = $1 and provider_message_id = $2 \
+               and (case status when 'sending' then 1 when 'sent' then 2 \
+                                when 'delivered' then 3 when 'undelivered' then 3 when 'failed' then 3 else 0 end) \
+                 < (case $3 when 'sending' then 1 when 'sent' then 2 else 3 end)",
+            &[tenant.as_uuid(), &provider_message_id, &status.as_str(), &error],
+        )
+        .await?)
+}

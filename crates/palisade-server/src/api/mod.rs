@@ -2,6 +2,7 @@
 //! document lists every route the server answers (the HTTP matrix test relies on that).
 mod audit;
 pub(crate) mod auth;
+mod consents;
 mod dashboard;
 mod deals;
 mod health;
@@ -11,6 +12,7 @@ mod invitations;
 mod leads;
 mod me;
 mod members;
+mod messages;
 mod mfa;
 mod my_phone;
 mod my_sessions;
@@ -60,6 +62,7 @@ impl Modify for BearerAuth {
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(crate::webhooks::router())
         .routes(routes!(health::healthz))
         .routes(routes!(health::readyz))
         .routes(routes!(health::openapi))
@@ -103,6 +106,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(invitations::accept))
         .routes(routes!(leads::list, leads::create))
         .routes(routes!(leads::search))
+        .routes(routes!(consents::record, consents::ledger))
+        .routes(routes!(messages::queue, messages::list))
+        .routes(routes!(messages::get))
         .routes(routes!(leads::get, leads::update, leads::delete))
         .routes(routes!(deals::list, deals::create))
         .routes(routes!(deals::get, deals::update, deals::delete))

@@ -394,6 +394,59 @@ fn routes() -> Vec<Route> {
             || Some(json!({"name": "New lead"})),
             [401, 201, 201, 201, 201, 201],
         ),
+        // Consent: rep A1 owns lead A1; managers and admins read its ledger but record consent only
+        // for leads they own.
+        r(
+            M::POST,
+            "/api/v1/leads/{id}/consents",
+            Fixture(|w| w.lead_a1),
+            || Some(json!({"channel": "sms", "purpose": "service", "form_version": "web-2026-11"})),
+            [401, 201, 404, 403, 403, 404],
+        ),
+        r(
+            M::GET,
+            "/api/v1/leads/{id}/consents",
+            Fixture(|w| w.lead_a1),
+            none,
+            [401, 200, 404, 200, 200, 404],
+        ),
+        // Messages: lead A1 opted in to marketing texts; rep A2 and tenant B do not see the lead.
+        r(
+            M::POST,
+            "/api/v1/messages",
+            Target::None,
+            none,
+            [401, 201, 422, 201, 201, 422],
+        ),
+        r(
+            M::GET,
+            "/api/v1/messages",
+            Target::None,
+            none,
+            [401, 200, 200, 200, 200, 200],
+        ),
+        r(
+            M::GET,
+            "/api/v1/messages/{id}",
+            Fresh("message"),
+            none,
+            [401, 200, 404, 200, 200, 404],
+        ),
+        // Webhooks answer only signed requests, whoever else asks.
+        r(
+            M::POST,
+            "/webhooks/twilio/{tenant_id}/messages",
+            Fixture(|w| *w.tenant_a.as_uuid()),
+            none,
+            [403; 6],
+        ),
+        r(
+            M::POST,
+            "/webhooks/twilio/{tenant_id}/status",
+            Fixture(|w| *w.tenant_a.as_uuid()),
+            none,
+            [403; 6],
+        ),
         r(
             M::POST,
             "/api/v1/leads/search",
@@ -686,6 +739,9 @@ fn body_for(route: &Route, app: &TestApp) -> Option<Value> {
         ("POST", "/api/v1/interactions") => {
             Some(json!({"lead_id": w.lead_a1, "channel": "call", "direction": "outbound"}))
         }
+        ("POST", "/api/v1/messages") => Some(
+            json!({"lead_id": w.lead_a1, "channel": "sms", "purpose": "marketing", "body": "Your quote is ready"}),
+        ),
         _ => (route.body)(),
     }
 }
@@ -700,6 +756,11 @@ async fn fresh(app: &TestApp, kind: &str) -> Uuid {
             json!({"email": format!("{}@x.test", unique("f")), "role": "rep"}),
         ),
         "lead" => (Who::RepA1, "/api/v1/leads", json!({"name": "Fresh"})),
+        "message" => (
+            Who::RepA1,
+            "/api/v1/messages",
+            json!({"lead_id": w.lead_a1, "channel": "sms", "purpose": "marketing", "body": "Fresh"}),
+        ),
         "invitation" => (
             Who::AdminA,
             "/api/v1/invitations",
@@ -860,7 +921,8 @@ async fn every_route_answers_every_identity_as_specified() {
                 Target::Fixture(f) => route
                     .path
                     .replace("{id}", &f(app.world()).to_string())
-                    .replace("{user_id}", &f(app.world()).to_string()),
+                    .replace("{user_id}", &f(app.world()).to_string())
+                    .replace("{tenant_id}", &f(app.world()).to_string()),
                 Target::Fresh(kind) => {
                     let id = fresh(&app, kind).await.to_string();
                     route.path.replace("{id}", &id).replace("{user_id}", &id)

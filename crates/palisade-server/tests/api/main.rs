@@ -10,6 +10,7 @@ mod http_matrix;
 mod integrations;
 mod invitations;
 mod key_checks;
+mod messaging;
 mod mfa;
 mod misc;
 mod oidc;

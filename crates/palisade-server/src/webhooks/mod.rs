@@ -1,0 +1,78 @@
+//! Provider webhooks (issue 7). Every request is checked against the tenant's provider secret before
+//! anything acts on it: the raw body (within the server's body limit) and the headers go to a
+//! `palisade-webhooks` verifier. A failure answers 403 with no detail, counts in
+//! `palisade_webhook_verification_failures{provider, reason}`, and, when the tenant has the provider
+//! connected, writes a `webhook_rejected` access event (the reason, never the payload). Routes carry
+//! the tenant; the secret comes from its sealed integration (each read is access-logged).
+pub(crate) mod twilio;
+
+use axum::http::StatusCode;
+use palisade_core::audit::access::{self, Access, AccessAction};
+use palisade_db::{Purpose, TenantId};
+use palisade_webhooks::Rejection;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::error::ApiError;
+use crate::metrics::WebhookLabels;
+use crate::state::AppState;
+
+pub(crate) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(twilio::messages))
+        .routes(routes!(twilio::status))
+}
+
+/// The URL the provider called, as it signed it: the configured public base URL (Palisade usually
+/// sits behind a proxy) and the path and query as received.
+pub(crate) fn signed_url(state: &AppState, uri: &axum::http::Uri) -> String {
+    let path = uri.path_and_query().map_or("/", |p| p.as_str());
+    format!("{}{path}", state.public_url.trim_end_matches('/'))
+}
+
+/// Counts and records a rejected request, and answers it: 403, no detail.
+pub(crate) async fn reject(
+    state: &AppState,
+    tenant: Option<TenantId>,
+    provider: &str,
+    why: Rejection,
+) -> ApiError {
+    state
+        .metrics
+        .webhook_verification_failures
+        .get_or_create(&WebhookLabels {
+            provider: provider.to_owned(),
+            reason: why.reason().to_owned(),
+        })
+        .inc();
+    tracing::warn!(provider, reason = why.reason(), "webhook rejected");
+    if let Some(tenant) = tenant {
+        if let Err(e) = record_rejection(state, tenant, provider, why).await {
+            tracing::error!(error = %e, "could not record a rejected webhook");
+        }
+    }
+    ApiError::new(StatusCode::FORBIDDEN, "forbidden", "forbidden")
+}
+
+async fn record_rejection(
+    state: &AppState,
+    tenant: TenantId,
+    provider: &str,
+    why: Rejection,
+) -> Result<(), palisade_core::CoreError> {
+    let mut tx = state.db.service(tenant, Purpose::Webhook).await?;
+    access::log(
+        &mut tx,
+        Some(tenant),
+        &Access {
+            action: AccessAction::WebhookRejected,
+            target_type: Some("webhook"),
+            target_id: Some(provider.to_owned()),
+            detail: serde_json::json!({ "provider": provider, "reason": why.reason() }),
+            client_ip: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,602 @@
+//! Consent, the outbox and inbound texts, end to end: the ledger records opt-ins with evidence and
+//! cannot be changed; the database refuses a message without consent, whoever asks; a STOP sent
+//! through (fake) Twilio halts delivery, HELP is still answered, START restores it; forged or
+//! replayed webhooks do nothing.
+use palisade_db::{DbError, Purpose};
+use palisade_testkit::{spawn_app, TestApp, TwilioSender, Who};
+use reqwest::Method;
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use crate::send;
+
+const NUMBER: &str = "+14155550123";
+
+async fn lead_with_phone(app: &TestApp, phone: &str) -> Uuid {
+    let r = send(
+        app,
+        Some(Who::RepA1),
+        Method::POST,
+        "/api/v1/leads",
+        Some(json!({"name": "Pat", "phone": phone, "email": "pat@example.test"})),
+    )
+    .await;
+    assert_eq!(r.status(), 201);
+    let lead: Value = r.json().await.unwrap();
+    lead["id"].as_str().unwrap().parse().unwrap()
+}
+
+async fn consent(app: &TestApp, who: Who, lead: Uuid, body: Value) -> (u16, Value) {
+    let r = send(
+        app,
+        Some(who),
+        Method::POST,
+        &format!("/api/v1/leads/{lead}/consents"),
+        Some(body),
+    )
+    .await;
+    (r.status().as_u16(), r.json().await.unwrap())
+}
+
+async fn grant(app: &TestApp, lead: Uuid, channel: &str, purpose: &str) {
+    let body = json!({"channel": channel, "purpose": purpose, "source": "form", "form_version": "web-3",
+                      "consent_text": "Yes, text me about my quote."});
+    let (status, event) = consent(app, Who::RepA1, lead, body).await;
+    assert_eq!(status, 201, "{event}");
+}
+
+async fn message(app: &TestApp, lead: Uuid, channel: &str, purpose: &str) -> (u16, Value) {
+    let mut body =
+        json!({"lead_id": lead, "channel": channel, "purpose": purpose, "body": "Your quote is ready"});
+    if channel == "email" {
+        body["subject"] = json!("Your quote");
+    }
+    let r = send(
+        app,
+        Some(Who::RepA1),
+        Method::POST,
+        "/api/v1/messages",
+        Some(body),
+    )
+    .await;
+    (r.status().as_u16(), r.json().await.unwrap())
+}
+
+async fn scalar(app: &TestApp, sql: &str) -> i64 {
+    let su = app.db.superuser().await;
+    su.query_one(sql, &[]).await.unwrap().get(0)
+}
+
+async fn count(app: &TestApp, sql: &str, lead: Uuid) -> i64 {
+    let su = app.db.superuser().await;
+    su.query_one(sql, &[&lead]).await.unwrap().get(0)
+}
+
+#[tokio::test]
+async fn consent_is_recorded_with_evidence_and_the_ledger_cannot_be_changed() {
+    let app = spawn_app().await;
+    let lead = lead_with_phone(&app, NUMBER).await;
+
+    let (status, body) = consent(
+        &app,
+        Who::RepA1,
+        lead,
+        json!({"channel": "sms", "purpose": "marketing"}),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (422, Some("evidence_required"))
+    );
+    let text = "Yes, text me offers. Reply STOP to opt out.";
+    let (status, event) = consent(
+        &app,
+        Who::RepA1,
+        lead,
+        json!({"channel": "sms", "purpose": "marketing", "source": "form", "form_version": "web-3", "consent_text": text}),
+    )
+    .await;
+    assert_eq!(status, 201, "{event}");
+    use sha2::Digest;
+    assert_eq!(
+        event["consent_text_sha256"],
+        hex::encode(sha2::Sha256::digest(text))
+    );
+    assert_eq!(event["source"], "form");
+    assert_eq!(event["actor_id"], app.world().rep_a1.to_string());
+
+    // Refused: a time in the future, mass-assigned fields, an unknown channel.
+    for (body, expected) in [
+        (
+            json!({"channel": "sms", "purpose": "service", "form_version": "v", "occurred_at": "2999-01-01T00:00:00Z"}),
+            422,
+        ),
+        (
+            json!({"channel": "sms", "purpose": "service", "form_version": "v", "actor_id": Uuid::nil()}),
+            422,
+        ),
+        (
+            json!({"channel": "sms", "purpose": "service", "form_version": "v", "tenant_id": Uuid::nil()}),
+            422,
+        ),
+        (
+            json!({"channel": "sms", "purpose": "service", "form_version": "v", "source": "inbound_keyword"}),
+            422,
+        ),
+        (
+            json!({"channel": "pigeon", "purpose": "service", "form_version": "v"}),
+            422,
+        ),
+    ] {
+        let (status, _) = consent(&app, Who::RepA1, lead, body.clone()).await;
+        assert_eq!(status, expected, "{body}");
+    }
+    // Others: the manager reads but does not record for a rep's lead; rep A2 and tenant B see nothing.
+    let (status, _) = consent(
+        &app,
+        Who::ManagerA,
+        lead,
+        json!({"channel": "sms", "purpose": "service", "form_version": "v"}),
+    )
+    .await;
+    assert_eq!(status, 403);
+    for (who, expected) in [(Who::ManagerA, 200), (Who::RepA2, 404), (Who::AdminB, 404)] {
+        let r = send(
+            &app,
+            Some(who),
+            Method::GET,
+            &format!("/api/v1/leads/{lead}/consents"),
+            None,
+        )
+        .await;
+        assert_eq!(r.status(), expected, "{who:?}");
+    }
+
+    // A revocation needs no evidence, and the current state follows the latest event.
+    let (status, _) = consent(
+        &app,
+        Who::RepA1,
+        lead,
+        json!({"channel": "sms", "purpose": "marketing", "action": "revoke"}),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let ledger: Value = send(
+        &app,
+        Some(Who::RepA1),
+        Method::GET,
+        &format!("/api/v1/leads/{lead}/consents"),
+        None,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(ledger["events"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        ledger["current"],
+        json!([{"channel": "sms", "purpose": "marketing", "state": "revoked",
+        "since": ledger["events"][0]["occurred_at"]}])
+    );
+
+    // Nobody changes the ledger, not even the database superuser.
+    let su = app.db.superuser().await;
+    for sql in [
+        "update app.consent_events set action = 'grant'",
+        "delete from app.consent_events",
+        "truncate app.consent_events",
+    ] {
+        assert!(su.batch_execute(sql).await.is_err(), "{sql}");
+    }
+}
+
+#[tokio::test]
+async fn the_outbox_refuses_a_message_without_consent_whoever_asks() {
+    let app = spawn_app().await;
+    let lead = lead_with_phone(&app, NUMBER).await;
+    let (status, body) = message(&app, lead, "sms", "marketing").await;
+    assert_eq!(status, 409, "{body}");
+    assert_eq!(body["error"]["code"], "consent_required");
+    assert_eq!(body["error"]["details"]["reason"], "no_consent");
+    grant(&app, lead, "sms", "marketing").await;
+    let (status, queued) = message(&app, lead, "sms", "marketing").await;
+    assert_eq!(status, 201, "{queued}");
+    assert_eq!(queued["status"], "queued");
+    // Consent is per purpose and per channel.
+    assert_eq!(message(&app, lead, "sms", "service").await.0, 409);
+    assert_eq!(message(&app, lead, "whatsapp", "marketing").await.0, 409);
+    grant(&app, lead, "email", "service").await;
+    assert_eq!(message(&app, lead, "email", "service").await.0, 201);
+
+    // No address: a lead without a number.
+    let r = send(
+        &app,
+        Some(Who::RepA1),
+        Method::POST,
+        "/api/v1/leads",
+        Some(json!({"name": "No phone"})),
+    )
+    .await;
+    let bare: Uuid = r.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    grant(&app, bare, "sms", "marketing").await;
+    let (status, body) = message(&app, bare, "sms", "marketing").await;
+    assert_eq!(
+        (status, body["error"]["details"]["reason"].as_str()),
+        (409, Some("no_address"))
+    );
+
+    // Bad input: a subject on a text, none on an email, a card number masked before storing.
+    for (body, code) in [
+        (
+            json!({"lead_id": lead, "channel": "sms", "purpose": "marketing", "body": "x", "subject": "s"}),
+            "invalid_field",
+        ),
+        (
+            json!({"lead_id": lead, "channel": "email", "purpose": "service", "body": "x"}),
+            "invalid_field",
+        ),
+        (
+            json!({"lead_id": lead, "channel": "sms", "purpose": "marketing", "body": "x", "created_by": Uuid::nil()}),
+            "invalid_body",
+        ),
+        (
+            json!({"lead_id": Uuid::nil(), "channel": "sms", "purpose": "marketing", "body": "x"}),
+            "unknown_lead",
+        ),
+    ] {
+        let r = send(
+            &app,
+            Some(Who::RepA1),
+            Method::POST,
+            "/api/v1/messages",
+            Some(body.clone()),
+        )
+        .await;
+        assert_eq!(r.status(), 422, "{body}");
+        assert_eq!(crate::error_code(r).await, code, "{body}");
+    }
+    let r = send(
+        &app,
+        Some(Who::RepA1),
+        Method::POST,
+        "/api/v1/messages",
+        Some(json!({"lead_id": lead, "channel": "sms", "purpose": "marketing", "body": "Card 4111 1111 1111 1111 on file"})),
+    )
+    .await;
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["body"],
+        "Card **** **** **** 1111 on file"
+    );
+}
+
+/// Queues a marketing text to `lead` straight in SQL, in a user or service context.
+async fn insert_directly(app: &TestApp, lead: Uuid, service: bool) -> Result<u64, DbError> {
+    let w = app.world();
+    let mut tx = if service {
+        app.db.db.service(w.tenant_a, Purpose::Delivery).await.unwrap()
+    } else {
+        app.db.db.user(&w.principal(Who::RepA1).unwrap()).await.unwrap()
+    };
+    tx.execute(
+        "insert into app.outbound_messages (tenant_id, id, lead_id, channel, purpose, body, created_by) \
+         values ($1, gen_random_uuid(), $2, 'sms', 'marketing', 'Sneaky', $3)",
+        &[w.tenant_a.as_uuid(), &lead, w.rep_a1.as_uuid()],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn stop_through_twilio_halts_delivery_help_is_answered_and_start_restores_it() {
+    let app = spawn_app().await;
+    let twilio = TwilioSender::new();
+    twilio.connect(&app, Who::AdminA).await;
+    let tenant = *app.world().tenant_a.as_uuid();
+    let lead = lead_with_phone(&app, NUMBER).await;
+    grant(&app, lead, "sms", "marketing").await;
+    grant(&app, lead, "sms", "service").await;
+    assert_eq!(message(&app, lead, "sms", "marketing").await.0, 201);
+
+    let r = twilio
+        .inbound_sms(&app, tenant, "SM0001", NUMBER, " Stop! ")
+        .await;
+    assert_eq!(r.status(), 200);
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/xml"));
+
+    // The API refuses, and so does the database, for a user and for the service context.
+    let (status, body) = message(&app, lead, "sms", "marketing").await;
+    assert_eq!(
+        (status, body["error"]["details"]["reason"].as_str()),
+        (409, Some("suppressed"))
+    );
+    for service in [false, true] {
+        match insert_directly(&app, lead, service).await {
+            Err(DbError::Rule { code, .. }) => assert_eq!(code, "PA451"),
+            other => panic!("expected the consent guard to refuse, got {other:?}"),
+        }
+    }
+    // The ledger has the revocations with the message as evidence; one confirmation is queued; the
+    // text is on the lead's record.
+    let revoked = count(
+        &app,
+        "select count(*) from app.consent_events where lead_id = $1 and action = 'revoke' \
+         and source = 'inbound_keyword' and provider_message_id = 'SM0001'",
+        lead,
+    )
+    .await;
+    assert_eq!(revoked, 2, "marketing and service");
+    let confirmations =
+        "select count(*) from app.outbound_messages where lead_id = $1 and purpose = 'opt_out_confirmation'";
+    assert_eq!(count(&app, confirmations, lead).await, 1);
+    let inbound = "select count(*) from app.interactions where lead_id = $1 and direction = 'inbound' and channel = 'sms'";
+    assert_eq!(count(&app, inbound, lead).await, 1);
+
+    // A replay of the same request is acknowledged and does nothing.
+    let events = "select count(*) from app.consent_events where lead_id = $1";
+    let before = count(&app, events, lead).await;
+    let r = twilio
+        .inbound_sms(&app, tenant, "SM0001", NUMBER, " Stop! ")
+        .await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(count(&app, events, lead).await, before);
+    assert_eq!(count(&app, inbound, lead).await, 1);
+    assert_eq!(count(&app, confirmations, lead).await, 1);
+
+    // HELP is answered even now.
+    let r = twilio.inbound_sms(&app, tenant, "SM0002", NUMBER, "help").await;
+    assert_eq!(r.status(), 200);
+    let help = "select count(*) from app.outbound_messages where lead_id = $1 and purpose = 'help' \
+                and body like 'Reply STOP%'";
+    assert_eq!(count(&app, help, lead).await, 1);
+    // START restores exactly what the keyword took away.
+    let r = twilio.inbound_sms(&app, tenant, "SM0003", NUMBER, "START").await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(message(&app, lead, "sms", "marketing").await.0, 201);
+    assert_eq!(message(&app, lead, "sms", "service").await.0, 201);
+    assert!(insert_directly(&app, lead, true).await.is_ok());
+}
+
+#[tokio::test]
+async fn forged_tampered_and_unconfigured_webhooks_are_refused_and_recorded() {
+    let app = spawn_app().await;
+    let twilio = TwilioSender::new();
+    twilio.connect(&app, Who::AdminA).await;
+    let w = app.world();
+    let path = format!("/webhooks/twilio/{}/messages", w.tenant_a);
+    let params = [
+        ("MessageSid", "SM0100"),
+        ("From", NUMBER),
+        ("To", twilio.number.as_str()),
+        ("Body", "STOP"),
+    ];
+
+    // Signed with another token.
+    let r = twilio
+        .post_signed_with(&app, &path, &params, "0123456789abcdef0123456789abcdef")
+        .await;
+    assert_eq!(r.status(), 403);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(
+        body,
+        json!({"error": {"code": "forbidden", "message": "forbidden"}})
+    );
+    // Signed for other parameters than those sent.
+    let url = app.url(&path);
+    let signed_for: Vec<(String, String)> = params.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect();
+    let signature = palisade_webhooks::twilio::sign_form(twilio.auth_token.as_bytes(), &url, &signed_for);
+    let mut sent = signed_for.clone();
+    sent[3].1 = "START".into();
+    let r = app
+        .client
+        .post(&url)
+        .header("x-twilio-signature", &signature)
+        .form(&sent)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    // Signed for another URL (another tenant's route).
+    let other = app.url(&format!("/webhooks/twilio/{}/messages", w.tenant_b));
+    let r = app
+        .client
+        .post(&other)
+        .header("x-twilio-signature", &signature)
+        .form(&signed_for)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403, "tenant B has no Twilio: refused alike");
+    // Unsigned.
+    let r = app.client.post(&url).form(&signed_for).send().await.unwrap();
+    assert_eq!(r.status(), 403);
+
+    let su = app.db.superuser().await;
+    let nothing: i64 = su
+        .query_one(
+            "select count(*) from app.webhook_events where event_id = 'SM0100'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(nothing, 0, "no rejected request was processed");
+    let reasons: Vec<String> = su
+        .query(
+            "select detail ->> 'reason' from audit.access_events where action = 'webhook_rejected' \
+             and tenant_id = $1 order by id",
+            &[w.tenant_a.as_uuid()],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(reasons, ["mismatch", "mismatch", "missing"]);
+    let payload_logged: i64 = su
+        .query_one("select count(*) from audit.access_events where detail::text like '%STOP%' or detail::text like '%4155550123%'", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(payload_logged, 0);
+}
+
+#[tokio::test]
+async fn unknown_senders_become_leads_of_the_inbound_owner_or_are_ignored() {
+    let app = spawn_app().await;
+    let twilio = TwilioSender::new();
+    twilio.connect(&app, Who::AdminA).await;
+    let w = app.world();
+    let tenant = *w.tenant_a.as_uuid();
+    let r = twilio
+        .inbound_sms(
+            &app,
+            tenant,
+            "SM0200",
+            "+14155550177",
+            "Hi, is this the insurance office?",
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let su = app.db.superuser().await;
+    let row = su
+        .query_one(
+            "select owner_id, name, phone_index is not null from app.leads where source = 'inbound message'",
+            &[],
+        )
+        .await
+        .unwrap();
+    let (owner, name, indexed): (Uuid, String, bool) = (row.get(0), row.get(1), row.get(2));
+    assert_eq!(
+        owner,
+        *w.admin_a.as_uuid(),
+        "the tenant's admin takes new contacts"
+    );
+    assert_eq!(name, "New contact (SMS)");
+    assert!(indexed);
+    // The same number again is that lead.
+    twilio
+        .inbound_sms(&app, tenant, "SM0201", "+14155550177", "Hello?")
+        .await;
+    assert_eq!(
+        scalar(
+            &app,
+            "select count(*) from app.leads where source = 'inbound message'"
+        )
+        .await,
+        1
+    );
+
+    su.execute(
+        "update app.tenants set unknown_senders = 'ignore' where id = $1",
+        &[&tenant],
+    )
+    .await
+    .unwrap();
+    twilio
+        .inbound_sms(&app, tenant, "SM0202", "+14155550178", "Hi")
+        .await;
+    let status: String = su
+        .query_one(
+            "select status from app.webhook_events where event_id = 'SM0202'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(status, "ignored");
+    assert_eq!(
+        scalar(
+            &app,
+            "select count(*) from app.leads where source = 'inbound message'"
+        )
+        .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn status_callbacks_move_a_message_forward_only_and_replays_do_nothing() {
+    let app = spawn_app().await;
+    let twilio = TwilioSender::new();
+    twilio.connect(&app, Who::AdminA).await;
+    let tenant = *app.world().tenant_a.as_uuid();
+    let lead = lead_with_phone(&app, NUMBER).await;
+    grant(&app, lead, "sms", "service").await;
+    let (_, queued) = message(&app, lead, "sms", "service").await;
+    let id: Uuid = queued["id"].as_str().unwrap().parse().unwrap();
+    let su = app.db.superuser().await;
+    su.execute(
+        "update app.outbound_messages set status = 'sent', provider_message_id = 'SM0300' where id = $1",
+        &[&id],
+    )
+    .await
+    .unwrap();
+    let path = format!("/webhooks/twilio/{tenant}/status");
+    let status_of = async |app: &TestApp| -> String {
+        let r = send(
+            app,
+            Some(Who::RepA1),
+            Method::GET,
+            &format!("/api/v1/messages/{id}"),
+            None,
+        )
+        .await;
+        r.json::<Value>().await.unwrap()["status"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let r = twilio
+        .post(
+            &app,
+            &path,
+            &[("MessageSid", "SM0300"), ("MessageStatus", "delivered")],
+        )
+        .await;
+    assert_eq!(r.status(), 204);
+    assert_eq!(status_of(&app).await, "delivered");
+    // The same callback again is acknowledged and recorded once.
+    let r = twilio
+        .post(
+            &app,
+            &path,
+            &[("MessageSid", "SM0300"), ("MessageStatus", "delivered")],
+        )
+        .await;
+    assert_eq!(r.status(), 204);
+    let recorded: i64 = su
+        .query_one(
+            "select count(*) from app.webhook_events where event_id = 'SM0300:delivered'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(recorded, 1);
+    // A late "sent" does not undo "delivered".
+    twilio
+        .post(
+            &app,
+            &path,
+            &[("MessageSid", "SM0300"), ("MessageStatus", "sent")],
+        )
+        .await;
+    assert_eq!(status_of(&app).await, "delivered");
+    // A forged "failed" is refused.
+    let r = twilio
+        .post_signed_with(
+            &app,
+            &path,
+            &[("MessageSid", "SM0300"), ("MessageStatus", "failed")],
+            "ffffffffffffffffffffffffffffffff",
+        )
+        .await;
+    assert_eq!(r.status(), 403);
+    assert_eq!(status_of(&app).await, "delivered");
+}
