@@ -333,9 +333,24 @@ begin
 end
 $$;
 
+-- The service context's question (the delivery worker's check at send time), for its own tenant.
+create function app.consent_block_here(p_lead uuid, p_member uuid, p_channel text, p_purpose text)
+returns text
+language plpgsql stable security definer set search_path = '' as $$
+declare
+  v_tenant uuid := ctx.scoped_tenant_id();
+begin
+  if v_tenant is null then
+    raise exception 'consent is checked in a tenant-scoped service context' using errcode = '42501';
+  end if;
+  return app.consent_block(v_tenant, p_lead, p_member, p_channel, p_purpose);
+end
+$$;
+
 revoke execute on function app.subject_address(uuid, uuid, uuid, text),
-  app.consent_block(uuid, uuid, uuid, text, text), app.outbound_consent_guard() from public;
-grant execute on function app.consent_block(uuid, uuid, uuid, text, text) to app_service;
+  app.consent_block(uuid, uuid, uuid, text, text), app.consent_block_here(uuid, uuid, text, text),
+  app.outbound_consent_guard() from public;
+grant execute on function app.consent_block_here(uuid, uuid, text, text) to app_service;
 -- The owner attaches the guard to its table (creating a trigger needs EXECUTE); nobody calls it.
 grant execute on function app.outbound_consent_guard() to palisade_owner;
 
@@ -346,5 +361,53 @@ set local role palisade_owner;
 -- of a lead they may not see.
 create trigger outbound_consent after insert on app.outbound_messages
   for each row execute function app.outbound_consent_guard();
+
+------------------------------------------------------------------------------------------------------
+-- The delivery worker's claim: due messages across tenants, at most `p_per_tenant` per tenant per
+-- claim (the per-tenant send rate), each leased for `p_lease_seconds`: a worker that dies mid-send
+-- leaves its messages to be claimed again when the lease ends (delivery is at least once).
+------------------------------------------------------------------------------------------------------
+grant select (status, next_attempt_at, attempts) on app.outbound_messages to palisade_definer;
+grant update (status, attempts, next_attempt_at) on app.outbound_messages to palisade_definer;
+create policy outbound_definer_update on app.outbound_messages for update to palisade_definer
+  using (true) with check (true);
+
+reset role;
+set local role palisade_definer;
+
+create function app.claim_outbound(p_limit integer, p_per_tenant integer, p_lease_seconds integer)
+returns table (tenant_id uuid, id uuid)
+language plpgsql volatile security definer set search_path = '' as $$
+begin
+  -- The platform's worker claims across tenants; a tenant's own service context may not.
+  if pg_catalog.current_setting('role', true) is distinct from 'app_service' or ctx.scoped_tenant_id() is not null then
+    raise exception 'messages are claimed by the delivery worker only' using errcode = '42501';
+  end if;
+  return query
+    with locked as (
+      select o.tenant_id, o.id, o.next_attempt_at
+      from app.outbound_messages o
+      where o.status in ('queued', 'sending') and o.next_attempt_at <= pg_catalog.now()
+      order by o.next_attempt_at
+      limit p_limit * 4
+      for update skip locked
+    ), ranked as (
+      select l.tenant_id, l.id,
+             pg_catalog.row_number() over (partition by l.tenant_id order by l.next_attempt_at, l.id) as n
+      from locked l
+    ), chosen as (
+      select r.tenant_id, r.id from ranked r where r.n <= p_per_tenant limit p_limit
+    )
+    update app.outbound_messages o
+       set status = 'sending', attempts = o.attempts + 1,
+           next_attempt_at = pg_catalog.now() + pg_catalog.make_interval(secs => p_lease_seconds)
+      from chosen c
+     where o.tenant_id = c.tenant_id and o.id = c.id
+    returning o.tenant_id, o.id;
+end
+$$;
+
+revoke execute on function app.claim_outbound(integer, integer, integer) from public;
+grant execute on function app.claim_outbound(integer, integer, integer) to app_service;
 
 reset role;

@@ -1,6 +1,7 @@
 //! Background jobs. They run in the server process (switchable by config) and never inside a
 //! request. Each job is idempotent or claims its work with `SKIP LOCKED`, so several instances can
 //! run them side by side. Tests drive them with [`Jobs::run_once`] instead of waiting for a timer.
+pub mod delivery;
 mod notices;
 mod status;
 
@@ -33,15 +34,18 @@ pub enum Job {
     IncidentNotices,
     /// Forget used or expired magic links, and sessions a month after they ended.
     SignInCleanup,
+    /// Send due outbound messages (when delivery is configured).
+    Delivery,
 }
 
 impl Job {
-    pub const ALL: [Job; 5] = [
+    pub const ALL: [Job; 6] = [
         Job::AuditSeal,
         Job::AuditPartitions,
         Job::AuditRetention,
         Job::IncidentNotices,
         Job::SignInCleanup,
+        Job::Delivery,
     ];
 
     pub const fn name(self) -> &'static str {
@@ -51,6 +55,7 @@ impl Job {
             Self::AuditRetention => "audit_retention",
             Self::IncidentNotices => "incident_notices",
             Self::SignInCleanup => "sign_in_cleanup",
+            Self::Delivery => "delivery",
         }
     }
 
@@ -59,7 +64,7 @@ impl Job {
         match self {
             Self::AuditPartitions | Self::AuditRetention => Duration::from_secs(6 * 3600),
             Self::SignInCleanup => Duration::from_secs(3600),
-            Self::AuditSeal => Duration::from_secs(1),
+            Self::AuditSeal | Self::Delivery => Duration::from_secs(1),
             Self::IncidentNotices => Duration::from_secs(60),
         }
     }
@@ -73,6 +78,8 @@ pub enum JobError {
     Db(#[from] palisade_db::DbError),
     #[error(transparent)]
     Mail(#[from] palisade_mail::MailError),
+    #[error("{0}")]
+    Setup(String),
 }
 
 #[derive(Clone)]
@@ -80,6 +87,7 @@ pub struct Jobs {
     db: Db,
     mailer: Mailer,
     board: Arc<StatusBoard>,
+    delivery: Option<Arc<delivery::Worker>>,
 }
 
 impl Jobs {
@@ -88,7 +96,14 @@ impl Jobs {
             db,
             mailer,
             board: Arc::new(StatusBoard::new(&Job::ALL)),
+            delivery: None,
         }
+    }
+
+    /// Sends outbound messages too (the `delivery` job does nothing without this).
+    pub fn with_delivery(mut self, settings: delivery::DeliverySettings) -> Result<Self, JobError> {
+        self.delivery = Some(Arc::new(delivery::Worker::new(self.db.clone(), settings)?));
+        Ok(self)
     }
 
     pub fn board(&self) -> Arc<StatusBoard> {
@@ -102,7 +117,7 @@ impl Jobs {
         match &result {
             Ok(n) => {
                 self.board.succeeded(job);
-                if *n > 0 || job != Job::AuditSeal {
+                if *n > 0 || !matches!(job, Job::AuditSeal | Job::Delivery) {
                     tracing::debug!(job = job.name(), done = n, "job finished");
                 }
             }
@@ -119,9 +134,15 @@ impl Jobs {
         if job == Job::AuditSeal {
             return self.seal().await;
         }
+        if job == Job::Delivery {
+            return match &self.delivery {
+                Some(worker) => worker.run().await,
+                None => Ok(0),
+            };
+        }
         let mut tx = self.db.system(Purpose::Maintenance).await?;
         let done = match job {
-            Job::AuditSeal => 0,
+            Job::AuditSeal | Job::Delivery => 0,
             Job::AuditPartitions => {
                 let row = tx
                     .query_one("select audit.ensure_partitions($1)", &[&PARTITION_MONTHS_AHEAD])

@@ -80,9 +80,13 @@ mod tests {
         let now = Utc::now();
         assert!(board.overdue(now).is_empty());
         let later = now + chrono::Duration::minutes(4);
-        assert_eq!(board.overdue(later), vec!["audit_seal", "incident_notices"]);
+        assert_eq!(
+            board.overdue(later),
+            vec!["audit_seal", "incident_notices", "delivery"]
+        );
         board.succeeded(Job::IncidentNotices);
         board.succeeded(Job::AuditSeal);
+        board.succeeded(Job::Delivery);
         assert!(board
             .overdue(Utc::now() + chrono::Duration::seconds(61))
             .is_empty());

@@ -19,7 +19,16 @@ const TOP_LEVEL: &[&str] = &[
     "index_keys",
     "index_key_file",
 ];
-const SECTIONS: &[&str] = &["server", "database", "auth", "log", "jobs", "metrics", "mail"];
+const SECTIONS: &[&str] = &[
+    "server",
+    "database",
+    "auth",
+    "log",
+    "jobs",
+    "metrics",
+    "mail",
+    "messaging",
+];
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -34,6 +43,7 @@ pub struct Config {
     pub jobs: JobSettings,
     pub metrics: MetricsSettings,
     pub mail: MailSettings,
+    pub messaging: MessagingSettings,
     /// `PALISADE_REDIS_URL`: share the sign-in rate limits between instances through Redis. Unset:
     /// each instance limits in memory.
     pub redis_url: Option<SecretString>,
@@ -111,6 +121,38 @@ pub struct JobSettings {
 impl Default for JobSettings {
     fn default() -> Self {
         Self { enabled: true }
+    }
+}
+
+/// How outbound messages are delivered (`[messaging]`, `PALISADE_MESSAGING__…`). The providers'
+/// credentials are each tenant's integrations; these are the platform's settings.
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MessagingSettings {
+    pub twilio_base_url: String,
+    pub resend_base_url: String,
+    pub sendgrid_base_url: String,
+    /// Messages sent per tenant per second at most (the worker runs every second).
+    pub per_tenant_per_second: u16,
+    /// Attempts before a message is marked failed.
+    pub max_attempts: u16,
+    /// The first retry's delay; each later one doubles, with jitter, up to an hour.
+    pub retry_base_seconds: u32,
+    /// How long one provider request may take.
+    pub timeout_seconds: u16,
+}
+
+impl Default for MessagingSettings {
+    fn default() -> Self {
+        Self {
+            twilio_base_url: "https://api.twilio.com".into(),
+            resend_base_url: "https://api.resend.com".into(),
+            sendgrid_base_url: "https://api.sendgrid.com".into(),
+            per_tenant_per_second: 10,
+            max_attempts: 6,
+            retry_base_seconds: 30,
+            timeout_seconds: 10,
+        }
     }
 }
 

@@ -83,7 +83,9 @@ async fn serve(
     let (stop_jobs, jobs_stopped) = tokio::sync::watch::channel(false);
     let mailer = startup::mailer(config)?;
     let jobs = if config.jobs.enabled {
-        let jobs = palisade_jobs::Jobs::new(db.clone(), mailer.clone());
+        let jobs = palisade_jobs::Jobs::new(db.clone(), mailer.clone())
+            .with_delivery(startup::delivery(config, &keyring, &index_keys, &public_url))
+            .map_err(|e| StartupError::Invalid(e.to_string()))?;
         let board = jobs.board();
         jobs.spawn(jobs_stopped);
         Some(board)

@@ -2,6 +2,7 @@
 use std::io::Write;
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use palisade_auth::TokenKeys;
@@ -242,6 +243,31 @@ pub async fn check_keys(
     }
     tx.commit().await?;
     Ok(())
+}
+
+/// The delivery worker's settings, from `[messaging]`.
+pub fn delivery(
+    config: &Config,
+    keyring: &Arc<palisade_crypto::Keyring>,
+    index_keys: &Arc<palisade_crypto::Keyring>,
+    public_url: &str,
+) -> palisade_jobs::delivery::DeliverySettings {
+    let m = &config.messaging;
+    let mut settings = palisade_jobs::delivery::DeliverySettings::new(
+        Arc::clone(keyring),
+        Arc::clone(index_keys),
+        public_url.to_owned(),
+    );
+    settings.urls = palisade_jobs::delivery::ProviderUrls {
+        twilio: m.twilio_base_url.clone(),
+        resend: m.resend_base_url.clone(),
+        sendgrid: m.sendgrid_base_url.clone(),
+    };
+    settings.per_tenant_per_run = i32::from(m.per_tenant_per_second.max(1));
+    settings.max_attempts = i32::from(m.max_attempts.max(1));
+    settings.retry_base = std::time::Duration::from_secs(u64::from(m.retry_base_seconds));
+    settings.timeout = std::time::Duration::from_secs(u64::from(m.timeout_seconds.max(1)));
+    settings
 }
 
 struct KeyringKind {

@@ -20,6 +20,9 @@ pub struct TestApp {
     pub keys: TokenKeys,
     /// The server's clock: starts at the real time and moves only with `clock.advance(..)`.
     pub clock: palisade_auth::ManualClock,
+    /// The server's keyrings (sealing, blind index), for workers a test runs beside it.
+    pub seal_keys: std::sync::Arc<palisade_crypto::Keyring>,
+    pub index_keys: std::sync::Arc<palisade_crypto::Keyring>,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<Result<(), palisade_server::StartupError>>>,
 }
@@ -129,6 +132,8 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let clock = palisade_auth::ManualClock::default();
     config.clock = clock.clock();
     adjust(&mut config);
+    let seal_keys = std::sync::Arc::new(palisade_server::startup::keyring(&config).unwrap());
+    let index_keys = std::sync::Arc::new(palisade_server::startup::index_keyring(&config).unwrap());
     let keys = TokenKeys::new(&secret, &config.auth.issuer, &config.auth.audience).unwrap();
     let tls = config.server.tls_cert.is_some();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -171,6 +176,8 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         db,
         keys,
         clock,
+        seal_keys,
+        index_keys,
         shutdown: Some(tx),
         server: Some(server),
     }

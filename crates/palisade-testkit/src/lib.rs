@@ -29,6 +29,6 @@ pub use cluster::{test_db, TestDb};
 pub use fake_oidc::{FakeIdp, IdpUser, Spoil, FAKE_CLIENT_ID, FAKE_CLIENT_SECRET};
 pub use fake_resend::{FakeResend, ReceivedMail};
 pub use fake_smtp::{FakeSmtp, SmtpMessage};
-pub use fake_twilio::TwilioSender;
+pub use fake_twilio::{FakeTwilioApi, SentText, TwilioReply, TwilioSender};
 pub use redis_server::RedisServer;
 pub use world::{fixture_hash, Who, World};

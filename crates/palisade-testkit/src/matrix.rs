@@ -669,6 +669,17 @@ pub static CASES: &[Case] = &[
     case!("app.outbound_messages", ServiceA, "insert into app.outbound_messages (tenant_id, id, lead_id, member_id, channel, purpose, body, created_by) values ('{tenant_a}', gen_random_uuid(), null, '{rep_a1}', 'sms', 'brief', 'Hello', null)", Sqlstate("PA451")),
     case!("app.outbound_messages", ServiceA, "insert into app.outbound_messages (tenant_id, id, lead_id, member_id, channel, purpose, body, created_by) values ('{tenant_a}', gen_random_uuid(), null, '{rep_a1}', 'whatsapp', 'marketing', 'Hello', null)", Sqlstate("23514")),
     case!("app.outbound_messages", ServiceA, "insert into app.outbound_messages (tenant_id, id, lead_id, member_id, channel, purpose, body, created_by) values ('{tenant_b}', gen_random_uuid(), '{lead_b1}', null, 'sms', 'marketing', 'Hello', null)", Denied),
+    // the delivery worker claims due messages across tenants (system service context only), at
+    // most so many per tenant per claim.
+    case!("app.outbound_messages", System, "select count(*) from app.claim_outbound(10, 10, 60)", Rows(3)),
+    case!("app.outbound_messages", System, "select count(*) from app.claim_outbound(10, 1, 60)", Rows(2)),
+    case!("app.outbound_messages", System, "select count(*) from app.claim_outbound(1, 10, 60)", Rows(1)),
+    case!("app.outbound_messages", ServiceA, "select count(*) from app.consent_block_here('{lead_a1}', null, 'whatsapp', 'marketing') where consent_block_here = 'suppressed'", Rows(1)),
+    case!("app.outbound_messages", ServiceA, "select count(*) from app.consent_block_here('{lead_a1}', null, 'sms', 'marketing') where consent_block_here is null", Rows(1)),
+    case!("app.outbound_messages", System, "select count(*) from app.consent_block_here('{lead_a1}', null, 'sms', 'marketing')", Denied),
+    case!("app.outbound_messages", ServiceA, "select count(*) from app.consent_block('{tenant_b}', '{lead_b1}', null, 'sms', 'marketing')", Denied),
+    case!("app.outbound_messages", ServiceA, "select count(*) from app.claim_outbound(10, 10, 60)", Denied),
+    case!("app.outbound_messages", AdminA, "select count(*) from app.claim_outbound(10, 10, 60)", Denied),
     case!("app.outbound_messages", ServiceA, "update app.outbound_messages set status = 'sent'", Affected(2)),
     case!("app.outbound_messages", ServiceA, "update app.outbound_messages set body = 'x'", Denied),
     case!("app.outbound_messages", RepA1, "update app.outbound_messages set status = 'sent'", Denied),

@@ -84,6 +84,8 @@ pub(crate) enum Shape {
     PublicKey,
     /// A phone number in E.164 form: `+` and 8 to 15 digits.
     E164,
+    /// An email address (the sender of a tenant's mail).
+    Email,
 }
 
 impl Shape {
@@ -100,6 +102,7 @@ impl Shape {
                 .strip_prefix(prefix)
                 .is_some_and(|rest| rest.len() == len && rest.bytes().all(|b| b.is_ascii_hexdigit())),
             Shape::Digits => (1..=30).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_digit()),
+            Shape::Email => crate::validate::email(v).is_ok_and(|e| e == v),
             Shape::E164 => v
                 .strip_prefix('+')
                 .is_some_and(|d| (8..=15).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit())),
@@ -122,6 +125,7 @@ impl Shape {
             Shape::Digits => "digits only".into(),
             Shape::PublicKey => "the base64 public key the provider shows".into(),
             Shape::E164 => "a phone number in E.164 form, like +14155550100".into(),
+            Shape::Email => "an email address".into(),
         }
     }
 }
@@ -178,11 +182,14 @@ static TWILIO: Spec = Spec {
     secrets: &[field("auth_token", true, Shape::Hex { prefix: "", len: 32 })],
 };
 static SENDGRID: Spec = Spec {
-    config: &[field("event_webhook_public_key", false, Shape::PublicKey)],
+    config: &[
+        field("event_webhook_public_key", false, Shape::PublicKey),
+        field("from_email", false, Shape::Email),
+    ],
     secrets: &[field("api_key", true, token("SG.", 20, 200))],
 };
 static RESEND: Spec = Spec {
-    config: &[],
+    config: &[field("from_email", false, Shape::Email)],
     secrets: &[
         field("api_key", true, token("re_", 10, 200)),
         field("webhook_secret", false, token("whsec_", 16, 200)),

@@ -3,6 +3,7 @@
 //! or to an address that said STOP, is refused by a trigger (`app.outbound_consent_guard`), so no
 //! code path here can queue one; these modules only give the refusal a clear answer.
 pub mod consent;
+pub mod delivery;
 pub mod inbound;
 pub mod outbound;
 

@@ -6,6 +6,7 @@
 )]
 mod audit;
 mod bad_input;
+mod delivery;
 mod http_matrix;
 mod integrations;
 mod invitations;
