@@ -30,6 +30,10 @@ create function palisade_meta.register_keys(p_keyring text, p_ids text[], p_chec
 returns setof text
 language plpgsql volatile security definer set search_path = '' as $$
 begin
+  -- Servers register their keys at start, in the platform's service context; a tenant's may not.
+  if ctx.scoped_tenant_id() is not null then
+    raise exception 'keys are registered by the platform only' using errcode = '42501';
+  end if;
   if pg_catalog.cardinality(p_ids) is distinct from pg_catalog.cardinality(p_checks) then
     raise exception 'one check value per key id' using errcode = '22023';
   end if;

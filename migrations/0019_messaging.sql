@@ -198,8 +198,10 @@ create index outbound_provider_idx on app.outbound_messages (tenant_id, provider
 create index outbound_due_idx on app.outbound_messages (next_attempt_at) where status = 'queued';
 create trigger outbound_touch before update on app.outbound_messages
   for each row execute function app.touch_updated_at();
+-- The trail records that a message was queued and how it went, not what it said (message bodies
+-- stay out of logs; managers read the trail).
 create trigger outbound_audit after insert or update or delete on app.outbound_messages
-  for each row execute function audit.record_change('tenant_id', 'id', 'lead_id', 'domain');
+  for each row execute function audit.record_change('tenant_id', 'id', 'lead_id', 'domain', 'subject', 'body');
 
 alter table app.outbound_messages enable row level security;
 alter table app.outbound_messages force row level security;
@@ -209,9 +211,11 @@ grant update (status, attempts, next_attempt_at, provider_message_id, last_error
 
 -- Reps see the messages they queued; managers and admins all of the tenant's. Members queue
 -- messages to leads they can see, as themselves, for consent-bearing purposes only.
+-- A member's own messages (the brief, replies to what they texted) are theirs alone.
 create policy outbound_select on app.outbound_messages for select to app_user
   using (tenant_id = (select ctx.tenant_id())
-         and ((select ctx.has_role('manager')) or created_by = (select ctx.user_id())));
+         and ((member_id is null and ((select ctx.has_role('manager')) or created_by = (select ctx.user_id())))
+              or member_id = (select ctx.user_id())));
 create policy outbound_insert on app.outbound_messages for insert to app_user
   with check (tenant_id = (select ctx.tenant_id())
               and created_by = (select ctx.user_id())
@@ -241,8 +245,8 @@ set local role palisade_definer;
 -- Consent state and the outbox guard
 ------------------------------------------------------------------------------------------------------
 
--- The address a subject is reached at on a channel: a lead's phone or email index, a member's
--- verified phone index (members get no email here). Null when there is none.
+-- The address a subject is reached at on a channel: a lead's phone or email index, an active
+-- member's verified phone index (members get no email here). Null when there is none.
 create function app.subject_address(p_tenant uuid, p_lead uuid, p_member uuid, p_channel text)
 returns bytea
 language sql stable security definer set search_path = '' as $$
@@ -252,6 +256,7 @@ language sql stable security definer set search_path = '' as $$
          from app.leads l where l.tenant_id = p_tenant and l.id = p_lead)
     when p_channel <> 'email' then
       (select p.phone_index from app.member_phones p
+         join app.memberships m on m.tenant_id = p.tenant_id and m.user_id = p.owner_id and m.status = 'active'
          where p.tenant_id = p_tenant and p.owner_id = p_member and p.verified_at is not null)
   end
 $$;
@@ -289,8 +294,8 @@ $$;
 -- The outbox guard: an insert consent does not allow is refused (SQLSTATE PA451, message
 -- `consent_required: <reason>`), whoever makes it. Two replies need no consent, and only the
 -- service context may queue them (the members' policy allows consent-bearing purposes only):
--- * `help`: the tenant's help text, even to an address that opted out, within an hour of an
---   inbound message from that lead on that channel (a member's verified number: any time);
+-- * `help`: exactly the tenant's help text, even to an address that opted out, within an hour of
+--   an inbound message from that lead on that channel (a member's verified number: any time);
 -- * `opt_out_confirmation`: one, within an hour of a keyword revocation on that channel.
 create function app.outbound_consent_guard() returns trigger
 language plpgsql security definer set search_path = '' as $$
@@ -299,10 +304,13 @@ declare
   v_revoked timestamptz;
 begin
   if new.purpose = 'help' then
-    if new.lead_id is not null and not exists (
+    if new.body is distinct from (select t.help_text from app.tenants t where t.id = new.tenant_id) then
+      v_block := 'not_help_text';
+    elsif new.lead_id is not null and not exists (
          select from app.interactions i
          where i.tenant_id = new.tenant_id and i.lead_id = new.lead_id and i.channel = new.channel
-           and i.direction = 'inbound' and i.occurred_at > pg_catalog.now() - interval '1 hour') then
+           and i.direction = 'inbound'
+           and i.occurred_at between pg_catalog.now() - interval '1 hour' and pg_catalog.now()) then
       v_block := 'no_inbound_message';
     elsif app.subject_address(new.tenant_id, new.lead_id, new.member_id, new.channel) is null then
       v_block := 'no_address';

@@ -194,16 +194,26 @@ fn clean_email(email: Option<&str>) -> Result<Option<String>, CoreError> {
     email.map(validate::email).transpose()
 }
 
+fn email_scope(tenant: TenantId) -> palisade_crypto::IndexScope<'static> {
+    palisade_crypto::IndexScope {
+        tenant: *tenant.as_uuid().as_bytes(),
+        column: "app.leads.email_index",
+    }
+}
+
 /// The blind index of an email address (case-folded), so a suppression can name the address
 /// without holding it. Public for key rotation, which recomputes it.
 pub fn email_index(index: &palisade_crypto::Keyring, tenant: TenantId, email: &str) -> Vec<u8> {
-    index.blind_index(
-        &palisade_crypto::IndexScope {
-            tenant: *tenant.as_uuid().as_bytes(),
-            column: "app.leads.email_index",
-        },
-        email.to_lowercase().as_bytes(),
-    )
+    index.blind_index(&email_scope(tenant), email.to_lowercase().as_bytes())
+}
+
+/// The address's index under every key of the ring (what a suppression of it may be stored as).
+pub fn email_index_candidates(
+    index: &palisade_crypto::Keyring,
+    tenant: TenantId,
+    email: &str,
+) -> Vec<Vec<u8>> {
+    index.blind_index_candidates(&email_scope(tenant), email.to_lowercase().as_bytes())
 }
 
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]

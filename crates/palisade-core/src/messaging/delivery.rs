@@ -138,6 +138,14 @@ pub async fn prepare(
         .await?;
         return Ok(Next::Blocked("no_address".into()));
     };
+    // The suppression check again, from the address itself rather than the index stored beside it
+    // (which a writer could have changed), under every index key (a rotation may be under way).
+    if !matches!(purpose.as_str(), "help" | "opt_out_confirmation")
+        && suppressed(tx, tenant, keys, channel, &to).await?
+    {
+        finish(tx, tenant, id, "blocked", "consent_withdrawn: suppressed").await?;
+        return Ok(Next::Blocked("suppressed".into()));
+    }
     Ok(Next::Send(Outgoing {
         id,
         channel,
@@ -146,6 +154,27 @@ pub async fn prepare(
         to,
         attempts: row.try_get(6)?,
     }))
+}
+
+async fn suppressed(
+    tx: &mut Tx,
+    tenant: TenantId,
+    keys: PhoneKeys<'_>,
+    channel: Channel,
+    to: &Address,
+) -> Result<bool, CoreError> {
+    let candidates = match to {
+        Address::Phone(number) => phone::lookup(keys, tenant, &phone::international(number)?),
+        Address::Email(email) => crate::crm::leads::email_index_candidates(keys.index, tenant, email),
+    };
+    let row = tx
+        .query_one(
+            "select exists (select from app.suppressions \
+             where tenant_id = $1 and channel = $2 and address_index = any($3))",
+            &[tenant.as_uuid(), &channel.as_str(), &candidates],
+        )
+        .await?;
+    Ok(row.try_get(0)?)
 }
 
 fn open_phone(

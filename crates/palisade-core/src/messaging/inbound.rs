@@ -79,13 +79,17 @@ pub async fn receive(
         &candidates,
     )
     .await?;
+    // A member's number counts once verified, and while they are a member.
     let members = subjects(
         tx,
-        "select owner_id from app.member_phones where tenant_id = $1 and phone_index = any($2) order by owner_id",
+        "select p.owner_id from app.member_phones p join app.memberships m \
+           on m.tenant_id = p.tenant_id and m.user_id = p.owner_id and m.status = 'active' \
+         where p.tenant_id = $1 and p.phone_index = any($2) and p.verified_at is not null order by p.owner_id",
         tenant,
         &candidates,
     )
     .await?;
+    let keyword = keywords::classify(msg.body);
     let mut created_lead = false;
     if leads.is_empty() && members.is_empty() {
         match new_lead(tx, tenant, keys, msg).await? {
@@ -94,6 +98,11 @@ pub async fn receive(
                 created_lead = true;
             }
             None => {
+                // Ignored as a contact, but a STOP is still honoured: the number is suppressed
+                // for any lead that has it later.
+                if keyword == Some(Keyword::OptOut) {
+                    suppress(tx, tenant, keys, msg).await?;
+                }
                 tx.execute(
                     "update app.webhook_events set status = 'ignored' \
                      where tenant_id = $1 and provider = $2 and event_id = $3",
@@ -109,7 +118,6 @@ pub async fn receive(
     for lead in &leads {
         record_interaction(tx, tenant, *lead, msg.channel, body.as_deref()).await?;
     }
-    let keyword = keywords::classify(msg.body);
     let subjects = Subjects {
         leads: &leads,
         members: &members,
@@ -258,6 +266,10 @@ async fn record_interaction(
 /// The purposes a keyword acts on: every purpose of a lead, the brief of a member.
 const LEAD_PURPOSES: [&str; 2] = ["marketing", "service"];
 
+/// A phone opt-out covers both phone channels: WhatsApp's policy is to honour an opt-out made on
+/// it or off it, and a person who texts STOP does not expect WhatsApp messages instead.
+const PHONE_CHANNELS: [Channel; 2] = [Channel::Sms, Channel::Whatsapp];
+
 async fn keyword_event(
     tx: &mut Tx,
     tenant: TenantId,
@@ -270,9 +282,38 @@ async fn keyword_event(
     tx.execute(
         "insert into app.consent_events (tenant_id, id, lead_id, member_id, channel, purpose, action, source, \
            provider_message_id) values ($1, $2, $3, $4, $5, $6, $7, 'inbound_keyword', $8)",
-        &[tenant.as_uuid(), &new_id(), &lead, &member, &channel.as_str(), &purpose, &action, &evidence],
+        &[
+            tenant.as_uuid(),
+            &new_id(),
+            &lead,
+            &member,
+            &channel.as_str(),
+            &purpose,
+            &action,
+            &evidence,
+        ],
     )
     .await?;
+    Ok(())
+}
+
+/// Suppresses the number on both phone channels, under every index key (so a lead indexed under
+/// another key during a rotation matches too).
+async fn suppress(
+    tx: &mut Tx,
+    tenant: TenantId,
+    keys: PhoneKeys<'_>,
+    msg: &Inbound<'_>,
+) -> Result<(), CoreError> {
+    let candidates = phone::lookup(keys, tenant, msg.from);
+    for channel in PHONE_CHANNELS {
+        tx.execute(
+            "insert into app.suppressions (tenant_id, channel, address_index, reason) \
+             select $1, $2, i, 'stop' from unnest($3::bytea[]) as i on conflict do nothing",
+            &[tenant.as_uuid(), &channel.as_str(), &candidates],
+        )
+        .await?;
+    }
     Ok(())
 }
 
@@ -283,37 +324,43 @@ async fn opt_out(
     msg: &Inbound<'_>,
     who: Subjects<'_>,
 ) -> Result<(), CoreError> {
-    for lead in who.leads {
-        for purpose in LEAD_PURPOSES {
+    // Every purpose is revoked, granted or not: the ledger keeps the STOP itself as evidence. START
+    // restores only what was granted before it (see `opt_in`).
+    for channel in PHONE_CHANNELS {
+        for lead in who.leads {
+            for purpose in LEAD_PURPOSES {
+                keyword_event(
+                    tx,
+                    tenant,
+                    (Some(*lead), None),
+                    channel,
+                    purpose,
+                    "revoke",
+                    msg.provider_message_id,
+                )
+                .await?;
+            }
+        }
+        for member in who.members {
             keyword_event(
                 tx,
                 tenant,
-                (Some(*lead), None),
-                msg.channel,
-                purpose,
+                (None, Some(*member)),
+                channel,
+                "brief",
                 "revoke",
                 msg.provider_message_id,
             )
             .await?;
         }
     }
-    for member in who.members {
-        keyword_event(
-            tx,
-            tenant,
-            (None, Some(*member)),
-            msg.channel,
-            "brief",
-            "revoke",
-            msg.provider_message_id,
-        )
-        .await?;
-    }
-    let index = phone::index_of(keys.index, tenant, msg.from.as_str().as_bytes());
+    suppress(tx, tenant, keys, msg).await?;
+    // What was queued for this number and not yet sent will not be.
     tx.execute(
-        "insert into app.suppressions (tenant_id, channel, address_index, reason) values ($1, $2, $3, 'stop') \
-         on conflict do nothing",
-        &[tenant.as_uuid(), &msg.channel.as_str(), &index],
+        "update app.outbound_messages set status = 'blocked', last_error = 'consent_withdrawn: suppressed' \
+         where tenant_id = $1 and status = 'queued' and channel in ('sms', 'whatsapp') \
+           and purpose in ('marketing', 'service', 'brief') and (lead_id = any($2) or member_id = any($3))",
+        &[tenant.as_uuid(), &who.leads, &who.members],
     )
     .await?;
     let name = tenant_text(tx, tenant, "name").await?;
@@ -331,6 +378,9 @@ async fn opt_out(
     .await
 }
 
+/// START, UNSTOP, YES: lifts the STOP suppression (only that: an erasure, a bounce or an admin's
+/// suppression stays) and restores each purpose a keyword revoked that had been granted just before.
+/// It is never an opt-in to something the person had not agreed to.
 async fn opt_in(
     tx: &mut Tx,
     tenant: TenantId,
@@ -338,41 +388,46 @@ async fn opt_in(
     msg: &Inbound<'_>,
     who: Subjects<'_>,
 ) -> Result<(), CoreError> {
+    let channels: Vec<&str> = PHONE_CHANNELS.iter().map(|c| c.as_str()).collect();
     tx.execute(
-        "delete from app.suppressions where tenant_id = $1 and channel = $2 and address_index = any($3)",
-        &[
-            tenant.as_uuid(),
-            &msg.channel.as_str(),
-            &phone::lookup(keys, tenant, msg.from),
-        ],
+        "delete from app.suppressions where tenant_id = $1 and channel = any($2) and address_index = any($3) \
+           and reason = 'stop'",
+        &[tenant.as_uuid(), &channels, &phone::lookup(keys, tenant, msg.from)],
     )
     .await?;
-    // Only what a keyword took away comes back: START is not an opt-in to anything never agreed to.
-    let revoked = tx
+    let restorable = tx
         .query(
-            "select distinct on (lead_id, member_id, purpose) lead_id, member_id, purpose, action, source \
-             from app.consent_events \
-             where tenant_id = $1 and channel = $2 and (lead_id = any($3) or member_id = any($4)) \
-             order by lead_id, member_id, purpose, occurred_at desc, created_at desc",
-            &[tenant.as_uuid(), &msg.channel.as_str(), &who.leads, &who.members],
+            // Latest event a keyword revocation; the latest event before the keyword revocations
+            // (however many STOPs came in a row) a grant.
+            "select k.lead_id, k.member_id, k.channel, k.purpose from ( \
+               select distinct on (lead_id, member_id, channel, purpose) lead_id, member_id, channel, purpose, \
+                      action, source \
+               from app.consent_events \
+               where tenant_id = $1 and channel = any($2) and (lead_id = any($3) or member_id = any($4)) \
+               order by lead_id, member_id, channel, purpose, occurred_at desc, created_at desc) k \
+             where k.action = 'revoke' and k.source = 'inbound_keyword' \
+               and (select c.action from app.consent_events c \
+                    where c.tenant_id = $1 and c.lead_id is not distinct from k.lead_id \
+                      and c.member_id is not distinct from k.member_id and c.channel = k.channel \
+                      and c.purpose = k.purpose and not (c.action = 'revoke' and c.source = 'inbound_keyword') \
+                    order by c.occurred_at desc, c.created_at desc limit 1) = 'grant'",
+            &[tenant.as_uuid(), &channels, &who.leads, &who.members],
         )
         .await?;
-    for row in revoked {
-        let (action, source): (String, String) = (row.try_get(3)?, row.try_get(4)?);
-        if action == "revoke" && source == "inbound_keyword" {
-            let purpose: String = row.try_get(2)?;
-            let subject = (row.try_get(0)?, row.try_get(1)?);
-            keyword_event(
-                tx,
-                tenant,
-                subject,
-                msg.channel,
-                &purpose,
-                "grant",
-                msg.provider_message_id,
-            )
-            .await?;
-        }
+    for row in restorable {
+        let channel = Channel::parse(&row.try_get::<_, String>(2)?).ok_or(CoreError::NotFound)?;
+        let purpose: String = row.try_get(3)?;
+        let subject = (row.try_get(0)?, row.try_get(1)?);
+        keyword_event(
+            tx,
+            tenant,
+            subject,
+            channel,
+            &purpose,
+            "grant",
+            msg.provider_message_id,
+        )
+        .await?;
     }
     Ok(())
 }

@@ -143,17 +143,14 @@ pub async fn messages(
         (None, None) => (Channel::Sms, from, to),
         _ => return Err(bad_request("From and To must be on the same channel")),
     };
-    // A number the tenant has configured must be the one written to; otherwise the message is for
-    // another number of the same Twilio account, and not this tenant's.
+    // The message must be to the number the tenant set up for the channel; otherwise it is for
+    // another number of the same Twilio account (or the tenant has not said which is theirs).
     let configured = verified.config.get(match channel {
         Channel::Whatsapp => "whatsapp_number",
         _ => "sms_number",
     });
-    if configured
-        .and_then(|v| v.as_str())
-        .is_some_and(|number| number != to)
-    {
-        tracing::warn!(tenant_id = %tenant, "an inbound message to a number the tenant does not use; ignored");
+    if configured.and_then(|v| v.as_str()) != Some(to) {
+        tracing::warn!(tenant_id = %tenant, "an inbound message to a number the tenant has not configured; ignored");
         return Ok(twiml());
     }
     let from = phone::international(from).map_err(|_| bad_request("From is not a phone number"))?;

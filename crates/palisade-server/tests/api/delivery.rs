@@ -274,3 +274,32 @@ async fn a_tenant_sends_at_most_its_rate_per_run() {
     assert_eq!(jobs.run_once(Job::Delivery).await.unwrap(), 1);
     assert_eq!(s.api.sent().len(), 5);
 }
+
+#[tokio::test]
+async fn the_worker_checks_suppression_from_the_address_itself() {
+    let s = setup().await;
+    let jobs = jobs(&s, |_| {});
+    // The number said STOP, but the lead's stored index was changed (a writer with SQL access), so
+    // the outbox guard, which compares stored indexes, lets the message be queued.
+    let su = s.app.db.superuser().await;
+    let tenant = s.app.world().tenant_a;
+    let real = palisade_core::phone::index_of(&s.app.index_keys, tenant, NUMBER.as_bytes());
+    su.execute(
+        "insert into app.suppressions (tenant_id, channel, address_index, reason) values ($1, 'sms', $2, 'stop')",
+        &[tenant.as_uuid(), &real],
+    )
+    .await
+    .unwrap();
+    su.execute(
+        "update app.leads set phone_index = convert_to(repeat('T', 40), 'UTF8') where id = $1",
+        &[&s.lead],
+    )
+    .await
+    .unwrap();
+    let id = queue(&s, "marketing", "Sneaky").await;
+    assert_eq!(jobs.run_once(Job::Delivery).await.unwrap(), 1);
+    let m = message(&s, id).await;
+    assert_eq!(m["status"], "blocked");
+    assert_eq!(m["last_error"], "consent_withdrawn: suppressed");
+    assert_eq!(s.api.requests(), 0, "nothing reached the provider");
+}

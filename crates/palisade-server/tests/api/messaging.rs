@@ -298,7 +298,8 @@ async fn stop_through_twilio_halts_delivery_help_is_answered_and_start_restores_
     let lead = lead_with_phone(&app, NUMBER).await;
     grant(&app, lead, "sms", "marketing").await;
     grant(&app, lead, "sms", "service").await;
-    assert_eq!(message(&app, lead, "sms", "marketing").await.0, 201);
+    let (status, queued) = message(&app, lead, "sms", "marketing").await;
+    assert_eq!(status, 201);
 
     let r = twilio
         .inbound_sms(&app, tenant, "SM0001", NUMBER, " Stop! ")
@@ -321,6 +322,25 @@ async fn stop_through_twilio_halts_delivery_help_is_answered_and_start_restores_
             other => panic!("expected the consent guard to refuse, got {other:?}"),
         }
     }
+    // What was queued before the STOP will not go either.
+    let id = queued["id"].as_str().unwrap();
+    let r = send(
+        &app,
+        Some(Who::RepA1),
+        Method::GET,
+        &format!("/api/v1/messages/{id}"),
+        None,
+    )
+    .await;
+    let before_stop: Value = r.json().await.unwrap();
+    assert_eq!(before_stop["status"], "blocked");
+    assert_eq!(before_stop["last_error"], "consent_withdrawn: suppressed");
+    // WhatsApp to the same number is stopped too (an opt-out on one channel is honoured on both).
+    let (status, body) = message(&app, lead, "whatsapp", "marketing").await;
+    assert_eq!(
+        (status, body["error"]["details"]["reason"].as_str()),
+        (409, Some("suppressed"))
+    );
     // The ledger has the revocations with the message as evidence; one confirmation is queued; the
     // text is on the lead's record.
     let revoked = count(
@@ -330,7 +350,7 @@ async fn stop_through_twilio_halts_delivery_help_is_answered_and_start_restores_
         lead,
     )
     .await;
-    assert_eq!(revoked, 2, "marketing and service");
+    assert_eq!(revoked, 4, "marketing and service, on SMS and WhatsApp");
     let confirmations =
         "select count(*) from app.outbound_messages where lead_id = $1 and purpose = 'opt_out_confirmation'";
     assert_eq!(count(&app, confirmations, lead).await, 1);
@@ -354,11 +374,21 @@ async fn stop_through_twilio_halts_delivery_help_is_answered_and_start_restores_
     let help = "select count(*) from app.outbound_messages where lead_id = $1 and purpose = 'help' \
                 and body like 'Reply STOP%'";
     assert_eq!(count(&app, help, lead).await, 1);
-    // START restores exactly what the keyword took away.
-    let r = twilio.inbound_sms(&app, tenant, "SM0003", NUMBER, "START").await;
+    // A second STOP, then START: what had been granted before the STOPs comes back, and nothing
+    // else (WhatsApp was never agreed to, so START does not grant it).
+    let r = twilio
+        .inbound_sms(&app, tenant, "SM0003", NUMBER, "stop all")
+        .await;
+    assert_eq!(r.status(), 200);
+    let r = twilio.inbound_sms(&app, tenant, "SM0004", NUMBER, "START").await;
     assert_eq!(r.status(), 200);
     assert_eq!(message(&app, lead, "sms", "marketing").await.0, 201);
     assert_eq!(message(&app, lead, "sms", "service").await.0, 201);
+    let (status, body) = message(&app, lead, "whatsapp", "marketing").await;
+    assert_eq!(
+        (status, body["error"]["details"]["reason"].as_str()),
+        (409, Some("no_consent"))
+    );
     assert!(insert_directly(&app, lead, true).await.is_ok());
 }
 
@@ -401,17 +431,25 @@ async fn forged_tampered_and_unconfigured_webhooks_are_refused_and_recorded() {
         .await
         .unwrap();
     assert_eq!(r.status(), 403);
-    // Signed for another URL (another tenant's route).
+    // Signed for another tenant's route: refused when that tenant has no Twilio, and refused as a
+    // mismatch when it uses the same account (the URL is signed).
     let other = app.url(&format!("/webhooks/twilio/{}/messages", w.tenant_b));
-    let r = app
-        .client
-        .post(&other)
-        .header("x-twilio-signature", &signature)
-        .form(&signed_for)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 403, "tenant B has no Twilio: refused alike");
+    let replay_elsewhere = async || {
+        app.client
+            .post(&other)
+            .header("x-twilio-signature", &signature)
+            .form(&signed_for)
+            .send()
+            .await
+            .unwrap()
+    };
+    assert_eq!(replay_elsewhere().await.status(), 403, "tenant B has no Twilio");
+    twilio.connect(&app, Who::AdminB).await;
+    assert_eq!(
+        replay_elsewhere().await.status(),
+        403,
+        "tenant B shares the account"
+    );
     // Unsigned.
     let r = app.client.post(&url).form(&signed_for).send().await.unwrap();
     assert_eq!(r.status(), 403);
@@ -438,6 +476,17 @@ async fn forged_tampered_and_unconfigured_webhooks_are_refused_and_recorded() {
         .map(|r| r.get(0))
         .collect();
     assert_eq!(reasons, ["mismatch", "mismatch", "missing"]);
+    let tenant_b: Vec<String> = su
+        .query(
+            "select detail ->> 'reason' from audit.access_events where action = 'webhook_rejected' and tenant_id = $1",
+            &[w.tenant_b.as_uuid()],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(tenant_b, ["mismatch"]);
     let payload_logged: i64 = su
         .query_one("select count(*) from audit.access_events where detail::text like '%STOP%' or detail::text like '%4155550123%'", &[])
         .await
@@ -501,6 +550,20 @@ async fn unknown_senders_become_leads_of_the_inbound_owner_or_are_ignored() {
     twilio
         .inbound_sms(&app, tenant, "SM0202", "+14155550178", "Hi")
         .await;
+    // A STOP from an ignored sender still suppresses the number.
+    twilio
+        .inbound_sms(&app, tenant, "SM0203", "+14155550179", "STOP")
+        .await;
+    let stopped = palisade_core::phone::index_of(&app.index_keys, w.tenant_a, b"+14155550179");
+    let suppressed: i64 = su
+        .query_one(
+            "select count(*) from app.suppressions where tenant_id = $1 and address_index = $2",
+            &[&tenant, &stopped],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(suppressed, 2, "on SMS and WhatsApp");
     let status: String = su
         .query_one(
             "select status from app.webhook_events where event_id = 'SM0202'",
