@@ -5,6 +5,7 @@ pub mod audit;
 pub mod crm;
 pub mod dashboard;
 mod error;
+pub mod ingest;
 pub mod integrations;
 pub mod invitations;
 pub mod member_phone;

@@ -59,6 +59,11 @@ impl Job {
         }
     }
 
+    /// The job of this name (`audit_seal`, `delivery`, …).
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|j| j.name() == name)
+    }
+
     /// How often the job runs.
     pub const fn every(self) -> Duration {
         match self {

@@ -18,6 +18,7 @@ const TOP_LEVEL: &[&str] = &[
     "key_file",
     "index_keys",
     "index_key_file",
+    "cron_secret",
 ];
 const SECTIONS: &[&str] = &[
     "server",
@@ -57,6 +58,9 @@ pub struct Config {
     pub index_keys: Option<SecretString>,
     /// `PALISADE_INDEX_KEY_FILE`: a mode-0600 file holding the index keyring instead.
     pub index_key_file: Option<PathBuf>,
+    /// `PALISADE_CRON_SECRET`: the bearer token of `/internal/cron/{job}` and
+    /// `/internal/ingest/{kind}` (at least 32 characters). Unset: those endpoints refuse everyone.
+    pub cron_secret: Option<SecretString>,
     /// The clock sign-in and sessions run on (not configurable from outside; tests set a manual one).
     #[serde(skip)]
     pub clock: palisade_auth::Clock,
@@ -410,6 +414,15 @@ impl Config {
     }
 
     fn validate(&self) -> Result<(), ConfigError> {
+        if self
+            .cron_secret
+            .as_ref()
+            .is_some_and(|c| c.expose_secret().trim().len() < 32)
+        {
+            return Err(ConfigError::Invalid(
+                "PALISADE_CRON_SECRET must be at least 32 characters (generate one with `openssl rand -hex 32`)".into(),
+            ));
+        }
         let s = &self.server;
         if s.tls_cert.is_some() != s.tls_key.is_some() {
             return Err(ConfigError::Invalid(

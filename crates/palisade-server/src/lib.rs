@@ -82,12 +82,12 @@ async fn serve(
     };
     let (stop_jobs, jobs_stopped) = tokio::sync::watch::channel(false);
     let mailer = startup::mailer(config)?;
+    let runner = palisade_jobs::Jobs::new(db.clone(), mailer.clone())
+        .with_delivery(startup::delivery(config, &keyring, &index_keys, &public_url))
+        .map_err(|e| StartupError::Invalid(e.to_string()))?;
     let jobs = if config.jobs.enabled {
-        let jobs = palisade_jobs::Jobs::new(db.clone(), mailer.clone())
-            .with_delivery(startup::delivery(config, &keyring, &index_keys, &public_url))
-            .map_err(|e| StartupError::Invalid(e.to_string()))?;
-        let board = jobs.board();
-        jobs.spawn(jobs_stopped);
+        let board = runner.board();
+        runner.clone().spawn(jobs_stopped);
         Some(board)
     } else {
         None
@@ -122,6 +122,8 @@ async fn serve(
         keyring,
         index_keys,
         oidc: Arc::new(oidc),
+        cron_secret: config.cron_secret.clone(),
+        runner: Arc::new(runner),
         log_sign_in_links: config.env == config::Environment::Development
             && config.mail.transport == config::MailTransport::Mailbox,
     };

@@ -54,6 +54,11 @@ pub struct AppState {
     pub index_keys: Arc<palisade_crypto::Keyring>,
     /// The configured OpenID Connect providers (`auth.oidc`).
     pub oidc: Arc<crate::oidc::OidcProviders>,
+    /// The bearer token of the internal endpoints (`PALISADE_CRON_SECRET`); unset refuses all.
+    pub cron_secret: Option<SecretString>,
+    /// Runs a background job on request (`/internal/cron/{job}`), whether or not this instance
+    /// runs them on timers.
+    pub runner: Arc<palisade_jobs::Jobs>,
 }
 
 impl AppState {

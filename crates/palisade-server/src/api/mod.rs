@@ -8,6 +8,7 @@ mod deals;
 mod health;
 mod integrations;
 mod interactions;
+mod internal;
 mod invitations;
 mod leads;
 mod me;
@@ -109,6 +110,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(consents::record, consents::ledger))
         .routes(routes!(messages::queue, messages::list))
         .routes(routes!(messages::get))
+        .routes(routes!(internal::cron))
+        .routes(routes!(internal::call_transcript))
         .routes(routes!(leads::get, leads::update, leads::delete))
         .routes(routes!(deals::list, deals::create))
         .routes(routes!(deals::get, deals::update, deals::delete))

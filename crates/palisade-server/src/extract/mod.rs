@@ -2,10 +2,12 @@
 //! cannot run unless the database confirmed the caller manages the tenant.
 mod auth;
 mod client_ip;
+mod cron;
 mod input;
 mod request_id;
 
 pub use auth::{Admin, Caller, Manager, Member, TENANT_HEADER};
 pub use client_ip::ClientIp;
+pub use cron::Cron;
 pub use input::{ApiJson, ApiPath, ApiQuery};
 pub use request_id::{request_id_layer, RequestId};

@@ -432,6 +432,15 @@ fn routes() -> Vec<Route> {
             none,
             [401, 200, 404, 200, 200, 404],
         ),
+        // Internal endpoints take the cron secret, never a person's token.
+        r(M::POST, "/internal/cron/{job}", Target::None, none, [401; 6]),
+        r(
+            M::POST,
+            "/internal/ingest/call-transcript",
+            Target::None,
+            none,
+            [401; 6],
+        ),
         // Webhooks answer only signed requests, whoever else asks.
         r(
             M::POST,
@@ -917,7 +926,10 @@ async fn every_route_answers_every_identity_as_specified() {
     for route in &routes {
         for (who, expected) in IDENTITIES.iter().zip(route.expect) {
             let path = match route.target {
-                Target::None => route.path.replace("{provider}", "twilio"),
+                Target::None => route
+                    .path
+                    .replace("{provider}", "twilio")
+                    .replace("{job}", "audit_seal"),
                 Target::Fixture(f) => route
                     .path
                     .replace("{id}", &f(app.world()).to_string())

@@ -9,6 +9,7 @@ mod bad_input;
 mod delivery;
 mod http_matrix;
 mod integrations;
+mod internal;
 mod invitations;
 mod key_checks;
 mod messaging;

@@ -1,0 +1,131 @@
+//! What other systems hand Palisade through the internal ingest endpoint (a call recorder, an
+//! assistant): a call transcript becomes an interaction on the lead, masked, logged for the rep who
+//! took the call, with optional coaching observations for that rep alone. The service context
+//! writes them, and the database checks that the rep is an active member of the tenant.
+use chrono::{DateTime, Utc};
+use palisade_db::{TenantId, Tx, UserId};
+use serde::{Deserialize, Serialize};
+use tracing::instrument;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::crm::interactions::{self, Direction};
+use crate::page::new_id;
+use crate::private::coaching::{self, NewObservation};
+use crate::{validate, CoreError};
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CallTranscript {
+    pub tenant_id: Uuid,
+    pub lead_id: Uuid,
+    /// The rep who took the call (an active member of the tenant).
+    pub rep_id: Uuid,
+    /// Card numbers in it are masked before it is stored.
+    pub transcript: String,
+    /// Default `outbound`.
+    pub direction: Option<Direction>,
+    pub occurred_at: Option<DateTime<Utc>>,
+    /// Observations for the rep's eyes only.
+    #[serde(default)]
+    pub coaching: Vec<Coaching>,
+}
+
+impl std::fmt::Debug for CallTranscript {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CallTranscript")
+            .field("tenant_id", &self.tenant_id)
+            .field("lead_id", &self.lead_id)
+            .field("coaching", &self.coaching.len())
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Coaching {
+    pub category: String,
+    pub observation: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Ingested {
+    pub interaction_id: Uuid,
+    /// Ids of the coaching observations written for the rep.
+    pub coaching_ids: Vec<Uuid>,
+}
+
+/// At most this many observations per transcript.
+const MAX_COACHING: usize = 20;
+
+#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
+pub async fn call_transcript(
+    tx: &mut Tx,
+    tenant: TenantId,
+    input: &CallTranscript,
+) -> Result<Ingested, CoreError> {
+    if input.coaching.len() > MAX_COACHING {
+        return Err(CoreError::invalid(
+            "invalid_field",
+            format!("at most {MAX_COACHING} coaching observations per transcript"),
+        ));
+    }
+    let transcript = validate::masked_text("transcript", &input.transcript, 20_000)?;
+    let id = new_id();
+    let occurred = input.occurred_at.unwrap_or_else(Utc::now);
+    let direction = input.direction.unwrap_or(Direction::Outbound);
+    let inserted = tx
+        .query_opt(
+            &interactions::create_sql(),
+            &[
+                tenant.as_uuid(),
+                &id,
+                &input.lead_id,
+                &input.rep_id,
+                &"call",
+                &direction.as_str(),
+                &transcript,
+                &occurred,
+                &false,
+            ],
+        )
+        .await
+        .map_err(inactive_rep)?;
+    if inserted.is_none() {
+        return Err(CoreError::invalid("unknown_lead", "the lead does not exist"));
+    }
+    let mut coaching_ids = Vec::with_capacity(input.coaching.len());
+    for c in &input.coaching {
+        let observation = NewObservation {
+            lead_id: Some(input.lead_id),
+            category: c.category.clone(),
+            observation: c.observation.clone(),
+        };
+        coaching_ids.push(
+            coaching::record_for_member(tx, tenant, UserId::from_uuid(input.rep_id), &observation)
+                .await
+                .map_err(|e| match e {
+                    CoreError::Db(palisade_db::DbError::PermissionDenied) | CoreError::Forbidden(_) => {
+                        inactive()
+                    }
+                    other => other,
+                })?,
+        );
+    }
+    Ok(Ingested {
+        interaction_id: id,
+        coaching_ids,
+    })
+}
+
+fn inactive() -> CoreError {
+    CoreError::invalid("unknown_member", "the rep is not an active member of this tenant")
+}
+
+/// The service policy refuses an interaction by someone who is not an active member.
+fn inactive_rep(e: palisade_db::DbError) -> CoreError {
+    match e {
+        palisade_db::DbError::PermissionDenied => inactive(),
+        other => other.into(),
+    }
+}

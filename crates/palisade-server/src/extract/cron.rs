@@ -1,0 +1,37 @@
+//! The internal endpoints' caller: `Authorization: Bearer <PALISADE_CRON_SECRET>`, compared in
+//! constant time. With no secret configured, nobody is.
+use axum::extract::FromRequestParts;
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use secrecy::ExposeSecret;
+use subtle::ConstantTimeEq;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Proof that the request carries the cron secret.
+pub struct Cron(());
+
+impl FromRequestParts<AppState> for Cron {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let presented = parts
+            .headers
+            .get(AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or_default();
+        let matches = state
+            .cron_secret
+            .as_ref()
+            .is_some_and(|secret| bool::from(secret.expose_secret().as_bytes().ct_eq(presented.as_bytes())));
+        if matches {
+            Ok(Self(()))
+        } else {
+            Err(ApiError::unauthenticated(
+                "the internal endpoints need the cron secret",
+            ))
+        }
+    }
+}

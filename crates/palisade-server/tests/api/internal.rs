@@ -1,0 +1,170 @@
+//! The internal endpoints: only the cron secret opens them (compared in constant time; none
+//! configured opens nothing); a job runs on request; a call transcript becomes a masked interaction
+//! and coaching for the rep alone, who must be an active member.
+use palisade_testkit::{spawn_app, spawn_app_with, TestApp, Who};
+use reqwest::Method;
+use secrecy::SecretString;
+use serde_json::{json, Value};
+
+use crate::send;
+
+const SECRET: &str = "cron-secret-0123456789abcdef0123456789";
+
+async fn internal(app: &TestApp, token: Option<&str>, path: &str, body: Option<Value>) -> reqwest::Response {
+    let mut req = app.client.post(app.url(path));
+    if let Some(token) = token {
+        req = req.bearer_auth(token);
+    }
+    if let Some(body) = body {
+        req = req.json(&body);
+    }
+    req.send().await.unwrap()
+}
+
+#[tokio::test]
+async fn only_the_cron_secret_opens_the_internal_endpoints() {
+    let app = spawn_app_with(|c| c.cron_secret = Some(SecretString::from(SECRET))).await;
+    for token in [
+        None,
+        Some("wrong"),
+        Some(&SECRET[..SECRET.len() - 1]),
+        Some(&*format!("{SECRET}x")),
+    ] {
+        let r = internal(&app, token, "/internal/cron/audit_seal", None).await;
+        assert_eq!(r.status(), 401, "{token:?}");
+    }
+    // A person's token is not the secret, even an admin's.
+    let admin = app.token(Who::AdminA).unwrap();
+    assert_eq!(
+        internal(&app, Some(&admin), "/internal/cron/audit_seal", None)
+            .await
+            .status(),
+        401
+    );
+
+    let r = internal(&app, Some(SECRET), "/internal/cron/audit_seal", None).await;
+    assert_eq!(r.status(), 200);
+    let run: Value = r.json().await.unwrap();
+    assert_eq!(run["job"], "audit_seal");
+    assert!(
+        run["done"].as_u64().unwrap() > 0,
+        "the fixture's audit events were sealed"
+    );
+    assert_eq!(
+        internal(&app, Some(SECRET), "/internal/cron/nope", None)
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(
+        internal(&app, Some(SECRET), "/internal/ingest/nope", Some(json!({})))
+            .await
+            .status(),
+        404
+    );
+
+    // No secret configured: nothing opens them.
+    let closed = spawn_app().await;
+    assert_eq!(
+        internal(&closed, Some(SECRET), "/internal/cron/audit_seal", None)
+            .await
+            .status(),
+        401
+    );
+    assert_eq!(
+        internal(&closed, Some(""), "/internal/cron/audit_seal", None)
+            .await
+            .status(),
+        401
+    );
+}
+
+#[tokio::test]
+async fn a_call_transcript_becomes_a_masked_interaction_and_private_coaching() {
+    let app = spawn_app_with(|c| c.cron_secret = Some(SECRET.into())).await;
+    let w = app.world();
+    let body = |rep: uuid::Uuid, lead: uuid::Uuid| {
+        json!({
+            "tenant_id": w.tenant_a, "lead_id": lead, "rep_id": rep,
+            "transcript": "Customer read out 4111 1111 1111 1111 for the deposit.",
+            "coaching": [{"category": "compliance", "observation": "Stop the caller reading card numbers aloud."}],
+        })
+    };
+    let r = internal(
+        &app,
+        Some(SECRET),
+        "/internal/ingest/call-transcript",
+        Some(body(*w.rep_a1.as_uuid(), w.lead_a1)),
+    )
+    .await;
+    assert_eq!(r.status(), 201);
+    let ingested: Value = r.json().await.unwrap();
+    let interaction = ingested["interaction_id"].as_str().unwrap();
+    assert_eq!(ingested["coaching_ids"].as_array().unwrap().len(), 1);
+
+    let got: Value = send(
+        &app,
+        Some(Who::RepA1),
+        Method::GET,
+        &format!("/api/v1/interactions/{interaction}"),
+        None,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(
+        got["body"],
+        "Customer read out **** **** **** 1111 for the deposit."
+    );
+    assert_eq!(got["actor_id"], w.rep_a1.to_string());
+    assert_eq!(got["channel"], "call");
+    // The coaching is the rep's alone.
+    let coaching_id = ingested["coaching_ids"][0].as_str().unwrap();
+    let path = format!("/api/v1/me/coaching/{coaching_id}");
+    assert_eq!(
+        send(&app, Some(Who::RepA1), Method::GET, &path, None)
+            .await
+            .status(),
+        200
+    );
+    for who in [Who::ManagerA, Who::AdminA, Who::RepA2] {
+        assert_eq!(
+            send(&app, Some(who), Method::GET, &path, None).await.status(),
+            404,
+            "{who:?}"
+        );
+    }
+
+    // A former member, another tenant's lead, unknown fields: refused, nothing written.
+    let su = app.db.superuser().await;
+    let before: i64 = su
+        .query_one("select count(*) from app.interactions", &[])
+        .await
+        .unwrap()
+        .get(0);
+    for (body, code) in [
+        (body(*w.removed_a.as_uuid(), w.lead_a1), "unknown_member"),
+        (body(*w.rep_a1.as_uuid(), w.lead_b1), "unknown_lead"),
+    ] {
+        let r = internal(&app, Some(SECRET), "/internal/ingest/call-transcript", Some(body)).await;
+        assert_eq!(r.status(), 422);
+        assert_eq!(crate::error_code(r).await, code);
+    }
+    let mut extra = body(*w.rep_a1.as_uuid(), w.lead_a1);
+    extra["owner_id"] = json!(w.rep_a2);
+    let r = internal(
+        &app,
+        Some(SECRET),
+        "/internal/ingest/call-transcript",
+        Some(extra),
+    )
+    .await;
+    assert_eq!(r.status(), 422);
+    let after: i64 = su
+        .query_one("select count(*) from app.interactions", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(after, before);
+}
