@@ -70,7 +70,8 @@ impl fmt::Display for Provider {
 /// The shape of one value.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Shape {
-    /// A fixed prefix, then letters, digits, `_`, `-`, `.` or `=`; total length within bounds.
+    /// A fixed prefix, then letters, digits, `_`, `-`, `.`, `=`, `+` or `/` (base64 secrets such as
+    /// Svix's `whsec_…`); total length within bounds.
     Token {
         prefix: &'static str,
         min: usize,
@@ -92,7 +93,7 @@ impl Shape {
     fn accepts(self, v: &str) -> bool {
         let plain = |s: &str| {
             s.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'='))
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'=' | b'+' | b'/'))
         };
         match self {
             Shape::Token { prefix, min, max } => {

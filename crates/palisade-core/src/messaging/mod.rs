@@ -4,6 +4,7 @@
 //! code path here can queue one; these modules only give the refusal a clear answer.
 pub mod consent;
 pub mod delivery;
+pub mod email_events;
 pub mod inbound;
 pub mod outbound;
 

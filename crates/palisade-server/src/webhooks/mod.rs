@@ -4,6 +4,7 @@
 //! `palisade_webhook_verification_failures{provider, reason}`, and, when the tenant has the provider
 //! connected, writes a `webhook_rejected` access event (the reason, never the payload). Routes carry
 //! the tenant; the secret comes from its sealed integration (each read is access-logged).
+pub(crate) mod email;
 pub(crate) mod twilio;
 
 use axum::http::StatusCode;
@@ -21,6 +22,8 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(twilio::messages))
         .routes(routes!(twilio::status))
+        .routes(routes!(email::resend))
+        .routes(routes!(email::sendgrid))
 }
 
 /// The URL the provider called, as it signed it: the configured public base URL (Palisade usually
@@ -28,6 +31,14 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
 pub(crate) fn signed_url(state: &AppState, uri: &axum::http::Uri) -> String {
     let path = uri.path_and_query().map_or("/", |p| p.as_str());
     format!("{}{path}", state.public_url.trim_end_matches('/'))
+}
+
+/// A provider's event kind as recorded (at most 100 characters, never empty).
+pub(crate) fn kind_label(kind: &str) -> String {
+    if kind.is_empty() {
+        return "unknown".into();
+    }
+    kind.chars().take(100).collect()
 }
 
 /// Counts and records a rejected request, and answers it: 403, no detail.

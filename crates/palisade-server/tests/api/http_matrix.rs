@@ -458,6 +458,20 @@ fn routes() -> Vec<Route> {
         ),
         r(
             M::POST,
+            "/webhooks/resend/{tenant_id}",
+            Fixture(|w| *w.tenant_a.as_uuid()),
+            none,
+            [403; 6],
+        ),
+        r(
+            M::POST,
+            "/webhooks/sendgrid/{tenant_id}",
+            Fixture(|w| *w.tenant_a.as_uuid()),
+            none,
+            [403; 6],
+        ),
+        r(
+            M::POST,
             "/api/v1/leads/search",
             Target::None,
             || Some(json!({"phone": "+14155550100"})),

@@ -7,6 +7,7 @@
 mod audit;
 mod bad_input;
 mod delivery;
+mod email_webhooks;
 mod http_matrix;
 mod integrations;
 mod internal;

@@ -1,0 +1,56 @@
+//! What an email provider's delivery event does (Resend through Svix, SendGrid's signed event
+//! webhook), after its signature was checked: the message it names moves forward in the outbox,
+//! and a bounce, a spam complaint or an unsubscribe suppresses the address (by blind index only).
+use palisade_db::{TenantId, Tx};
+use tracing::instrument;
+
+use super::outbound::{self, DeliveryStatus};
+use crate::crm::leads;
+use crate::phone::PhoneKeys;
+use crate::CoreError;
+
+/// One event, as the handlers read it from the provider's payload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmailEvent {
+    Delivered,
+    /// A hard bounce, or a drop: the address does not take mail.
+    Bounced,
+    /// The recipient marked it as spam.
+    Complained,
+    /// The recipient unsubscribed through the provider's link.
+    Unsubscribed,
+    /// Anything else (opens, clicks, deferrals): acknowledged, nothing to do.
+    Other,
+}
+
+/// Applies one event; `provider_message_id` is the id the provider gave at sending.
+#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
+pub async fn apply(
+    tx: &mut Tx,
+    tenant: TenantId,
+    keys: PhoneKeys<'_>,
+    event: EmailEvent,
+    provider_message_id: Option<&str>,
+    address: Option<&str>,
+) -> Result<(), CoreError> {
+    let (status, reason) = match event {
+        EmailEvent::Delivered => (Some(DeliveryStatus::Delivered), None),
+        EmailEvent::Bounced => (Some(DeliveryStatus::Undelivered), Some("bounce")),
+        EmailEvent::Complained => (None, Some("complaint")),
+        EmailEvent::Unsubscribed => (None, Some("stop")),
+        EmailEvent::Other => (None, None),
+    };
+    if let (Some(status), Some(id)) = (status, provider_message_id.filter(|id| !id.is_empty())) {
+        let error = (event == EmailEvent::Bounced).then_some("bounced");
+        outbound::apply_status(tx, tenant, id, status, error).await?;
+    }
+    if let (Some(reason), Some(address)) = (reason, address) {
+        tx.execute(
+            "insert into app.suppressions (tenant_id, channel, address_index, reason) values ($1, 'email', $2, $3) \
+             on conflict do nothing",
+            &[tenant.as_uuid(), &leads::email_index(keys.index, tenant, address), &reason],
+        )
+        .await?;
+    }
+    Ok(())
+}

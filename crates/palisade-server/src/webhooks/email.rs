@@ -1,0 +1,177 @@
+//! Email providers' delivery events, for the tenant in the route: Resend (signed by Svix, with the
+//! integration's sealed `webhook_secret`) and SendGrid (its signed Event Webhook, checked with the
+//! integration's `event_webhook_public_key`). Configure them as
+//! `{public_url}/webhooks/resend/{tenant_id}` and `{public_url}/webhooks/sendgrid/{tenant_id}`.
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use palisade_core::integrations::{self, Provider};
+use palisade_core::messaging::email_events::{self, EmailEvent};
+use palisade_core::messaging::inbound::first_delivery;
+use palisade_db::{Purpose, TenantId};
+use palisade_webhooks::Rejection;
+use secrecy::ExposeSecret;
+use serde_json::Value;
+use uuid::Uuid;
+
+use super::{kind_label, reject};
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::ApiPath;
+use crate::state::AppState;
+
+fn header<'a>(headers: &'a HeaderMap, names: &[&str]) -> &'a str {
+    names
+        .iter()
+        .find_map(|n| headers.get(*n).and_then(|v| v.to_str().ok()))
+        .unwrap_or_default()
+}
+
+fn bad_request(message: &'static str) -> ApiError {
+    ApiError::new(StatusCode::BAD_REQUEST, "invalid_webhook", message)
+}
+
+/// A Resend event (`email.delivered`, `email.bounced`, `email.complained`, …).
+#[utoipa::path(post, path = "/webhooks/resend/{tenant_id}", tag = "webhooks", params(("tenant_id" = Uuid, Path)),
+    request_body(content = String, content_type = "application/json"),
+    responses((status = 204, description = "Applied; a replay changes nothing"),
+        (status = 403, body = ErrorBody, description = "The signature did not verify")))]
+pub async fn resend(
+    State(state): State<AppState>,
+    ApiPath(tenant): ApiPath<Uuid>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<StatusCode> {
+    const PROVIDER: &str = "resend";
+    let tenant = TenantId::from_uuid(tenant);
+    let mut tx = state.db.service(tenant, Purpose::Webhook).await?;
+    let secrets = match integrations::open_secrets(&mut tx, &state.keyring, tenant, Provider::Resend).await {
+        Ok(Some(secrets)) => secrets,
+        Ok(None) => return Err(reject(&state, None, PROVIDER, Rejection::NotConfigured).await),
+        Err(e) => {
+            tracing::error!(error = %e, "the Resend secrets do not open");
+            return Err(reject(&state, Some(tenant), PROVIDER, Rejection::BadSecret).await);
+        }
+    };
+    tx.commit().await?;
+    let key = match secrets
+        .get("webhook_secret")
+        .map(|s| palisade_webhooks::svix::secret_key(s.expose_secret()))
+    {
+        Some(Ok(key)) => key,
+        _ => return Err(reject(&state, Some(tenant), PROVIDER, Rejection::BadSecret).await),
+    };
+    let id = header(&headers, &["svix-id", "webhook-id"]);
+    let verified = palisade_webhooks::svix::verify(
+        &key,
+        id,
+        header(&headers, &["svix-timestamp", "webhook-timestamp"]),
+        header(&headers, &["svix-signature", "webhook-signature"]),
+        &body,
+        state.clock.now().timestamp(),
+    );
+    if let Err(why) = verified {
+        return Err(reject(&state, Some(tenant), PROVIDER, why).await);
+    }
+    let event: Value = serde_json::from_slice(&body).map_err(|_| bad_request("the event is not JSON"))?;
+    let kind = event["type"].as_str().unwrap_or_default();
+    let data = &event["data"];
+    let mut tx = state.db.service(tenant, Purpose::Webhook).await?;
+    if id.len() > 200 {
+        return Err(bad_request("the event id is too long"));
+    }
+    if first_delivery(&mut tx, tenant, PROVIDER, id, &kind_label(kind)).await? {
+        let what = match kind {
+            "email.delivered" => EmailEvent::Delivered,
+            "email.bounced" => EmailEvent::Bounced,
+            "email.complained" => EmailEvent::Complained,
+            _ => EmailEvent::Other,
+        };
+        let address = data["to"].get(0).and_then(Value::as_str).or(data["to"].as_str());
+        email_events::apply(
+            &mut tx,
+            tenant,
+            state.phone_keys(),
+            what,
+            data["email_id"].as_str(),
+            address,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A batch of SendGrid events (`delivered`, `bounce`, `dropped`, `spamreport`, `unsubscribe`, …).
+#[utoipa::path(post, path = "/webhooks/sendgrid/{tenant_id}", tag = "webhooks", params(("tenant_id" = Uuid, Path)),
+    request_body(content = String, content_type = "application/json"),
+    responses((status = 204, description = "Applied; replayed events change nothing"),
+        (status = 403, body = ErrorBody, description = "The signature did not verify")))]
+pub async fn sendgrid(
+    State(state): State<AppState>,
+    ApiPath(tenant): ApiPath<Uuid>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<StatusCode> {
+    const PROVIDER: &str = "sendgrid";
+    let tenant = TenantId::from_uuid(tenant);
+    let mut tx = state.db.service(tenant, Purpose::Webhook).await?;
+    // The verification key is public: it is a setting, not a sealed secret.
+    let config = match integrations::get(&mut tx, tenant, Provider::Sendgrid).await {
+        Ok(integration) if integration.status == "active" => integration.config,
+        Ok(_) | Err(palisade_core::CoreError::NotFound) => {
+            return Err(reject(&state, None, PROVIDER, Rejection::NotConfigured).await)
+        }
+        Err(e) => return Err(e.into()),
+    };
+    tx.commit().await?;
+    let key = match config["event_webhook_public_key"]
+        .as_str()
+        .map(palisade_webhooks::sendgrid::PublicKey::parse)
+    {
+        Some(Ok(key)) => key,
+        _ => return Err(reject(&state, Some(tenant), PROVIDER, Rejection::BadSecret).await),
+    };
+    let verified = palisade_webhooks::sendgrid::verify(
+        &key,
+        header(&headers, &["x-twilio-email-event-webhook-timestamp"]),
+        header(&headers, &["x-twilio-email-event-webhook-signature"]),
+        &body,
+    );
+    if let Err(why) = verified {
+        return Err(reject(&state, Some(tenant), PROVIDER, why).await);
+    }
+    let events: Vec<Value> =
+        serde_json::from_slice(&body).map_err(|_| bad_request("the events are not a JSON array"))?;
+    let mut tx = state.db.service(tenant, Purpose::Webhook).await?;
+    for event in &events {
+        let (Some(id), Some(kind)) = (event["sg_event_id"].as_str(), event["event"].as_str()) else {
+            continue;
+        };
+        if id.is_empty()
+            || id.len() > 200
+            || !first_delivery(&mut tx, tenant, PROVIDER, id, &kind_label(kind)).await?
+        {
+            continue;
+        }
+        let what = match kind {
+            "delivered" => EmailEvent::Delivered,
+            "bounce" | "dropped" => EmailEvent::Bounced,
+            "spamreport" => EmailEvent::Complained,
+            "unsubscribe" | "group_unsubscribe" => EmailEvent::Unsubscribed,
+            _ => EmailEvent::Other,
+        };
+        // SendGrid's event ids extend the `X-Message-Id` given at sending (`<id>.filter…`).
+        let message = event["sg_message_id"].as_str().and_then(|m| m.split('.').next());
+        email_events::apply(
+            &mut tx,
+            tenant,
+            state.phone_keys(),
+            what,
+            message,
+            event["email"].as_str(),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
