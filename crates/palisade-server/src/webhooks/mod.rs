@@ -5,6 +5,7 @@
 //! connected, writes a `webhook_rejected` access event (the reason, never the payload). Routes carry
 //! the tenant; the secret comes from its sealed integration (each read is access-logged).
 pub(crate) mod email;
+pub(crate) mod meta;
 pub(crate) mod twilio;
 
 use axum::http::StatusCode;
@@ -24,6 +25,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(twilio::status))
         .routes(routes!(email::resend))
         .routes(routes!(email::sendgrid))
+        .routes(routes!(meta::handshake, meta::deliveries))
 }
 
 /// The URL the provider called, as it signed it: the configured public base URL (Palisade usually

@@ -457,6 +457,20 @@ fn routes() -> Vec<Route> {
             [403; 6],
         ),
         r(
+            M::GET,
+            "/webhooks/meta/{tenant_id}",
+            Fixture(|w| *w.tenant_a.as_uuid()),
+            none,
+            [403; 6],
+        ),
+        r(
+            M::POST,
+            "/webhooks/meta/{tenant_id}",
+            Fixture(|w| *w.tenant_a.as_uuid()),
+            none,
+            [403; 6],
+        ),
+        r(
             M::POST,
             "/webhooks/resend/{tenant_id}",
             Fixture(|w| *w.tenant_a.as_uuid()),

@@ -14,6 +14,7 @@ mod internal;
 mod invitations;
 mod key_checks;
 mod messaging;
+mod meta_webhooks;
 mod mfa;
 mod misc;
 mod oidc;

@@ -1,0 +1,161 @@
+//! Meta's WhatsApp Cloud API webhooks for the tenant in the route
+//! (`{public_url}/webhooks/meta/{tenant_id}`): the subscription handshake (GET, the integration's
+//! sealed `verify_token`), and deliveries (POST, `X-Hub-Signature-256` with the sealed
+//! `app_secret`). An app secret may serve several businesses, and Meta signs no URL, so a
+//! delivery counts only for the tenant's own `phone_number_id`.
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use palisade_core::integrations::{self, Provider, Secrets};
+use palisade_core::messaging::inbound::{self, Inbound};
+use palisade_core::messaging::Channel;
+use palisade_core::phone;
+use palisade_db::{Purpose, TenantId};
+use palisade_webhooks::Rejection;
+use secrecy::ExposeSecret;
+use serde::Deserialize;
+use serde_json::Value;
+use uuid::Uuid;
+
+use super::reject;
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{ApiPath, ApiQuery};
+use crate::state::AppState;
+
+const PROVIDER: &str = "meta";
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct Handshake {
+    #[serde(rename = "hub.mode")]
+    #[param(rename = "hub.mode")]
+    pub mode: Option<String>,
+    #[serde(rename = "hub.verify_token")]
+    #[param(rename = "hub.verify_token")]
+    pub verify_token: Option<String>,
+    #[serde(rename = "hub.challenge")]
+    #[param(rename = "hub.challenge")]
+    pub challenge: Option<String>,
+}
+
+/// The tenant's Meta settings and secrets (the read is access-logged).
+async fn account(state: &AppState, tenant: TenantId) -> ApiResult<(Value, Secrets)> {
+    let mut tx = state.db.service(tenant, Purpose::Webhook).await?;
+    let config = match integrations::get(&mut tx, tenant, Provider::Meta).await {
+        Ok(integration) => integration.config,
+        Err(palisade_core::CoreError::NotFound) => {
+            return Err(reject(state, None, PROVIDER, Rejection::NotConfigured).await)
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let secrets = match integrations::open_secrets(&mut tx, &state.keyring, tenant, Provider::Meta).await {
+        Ok(Some(secrets)) => secrets,
+        Ok(None) => return Err(reject(state, None, PROVIDER, Rejection::NotConfigured).await),
+        Err(e) => {
+            tracing::error!(error = %e, "the Meta secrets do not open");
+            return Err(reject(state, Some(tenant), PROVIDER, Rejection::BadSecret).await);
+        }
+    };
+    tx.commit().await?;
+    Ok((config, secrets))
+}
+
+/// Meta's subscription check: answers the challenge when the verify token is the tenant's.
+#[utoipa::path(get, path = "/webhooks/meta/{tenant_id}", tag = "webhooks",
+    params(("tenant_id" = Uuid, Path), Handshake),
+    responses((status = 200, description = "The challenge, as text"),
+        (status = 403, body = ErrorBody, description = "Not this tenant's verify token")))]
+pub async fn handshake(
+    State(state): State<AppState>,
+    ApiPath(tenant): ApiPath<Uuid>,
+    ApiQuery(query): ApiQuery<Handshake>,
+) -> ApiResult<Response> {
+    let tenant = TenantId::from_uuid(tenant);
+    let (_, secrets) = account(&state, tenant).await?;
+    let token = secrets
+        .get("verify_token")
+        .map(|t| t.expose_secret().as_bytes())
+        .unwrap_or_default();
+    match palisade_webhooks::meta::subscription_challenge(
+        query.mode.as_deref(),
+        query.verify_token.as_deref(),
+        query.challenge.as_deref(),
+        token,
+    ) {
+        Ok(challenge) => Ok((
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            challenge.to_owned(),
+        )
+            .into_response()),
+        Err(why) => Err(reject(&state, Some(tenant), PROVIDER, why).await),
+    }
+}
+
+/// A delivery of WhatsApp events: inbound messages are handled like texts (keywords included).
+#[utoipa::path(post, path = "/webhooks/meta/{tenant_id}", tag = "webhooks", params(("tenant_id" = Uuid, Path)),
+    request_body(content = String, content_type = "application/json"),
+    responses((status = 200, description = "Accepted; replayed messages change nothing"),
+        (status = 403, body = ErrorBody, description = "The signature did not verify")))]
+pub async fn deliveries(
+    State(state): State<AppState>,
+    ApiPath(tenant): ApiPath<Uuid>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<StatusCode> {
+    let tenant = TenantId::from_uuid(tenant);
+    let (config, secrets) = account(&state, tenant).await?;
+    let Some(app_secret) = secrets.get("app_secret") else {
+        return Err(reject(&state, Some(tenant), PROVIDER, Rejection::BadSecret).await);
+    };
+    let signature = headers
+        .get("x-hub-signature-256")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if let Err(why) = palisade_webhooks::meta::verify(app_secret.expose_secret().as_bytes(), &body, signature)
+    {
+        return Err(reject(&state, Some(tenant), PROVIDER, why).await);
+    }
+    let payload: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let ours = config["phone_number_id"].as_str();
+    let mut tx = state.db.service(tenant, Purpose::Webhook).await?;
+    for change in payload["entry"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|e| e["changes"].as_array().into_iter().flatten())
+    {
+        let value = &change["value"];
+        if ours.is_none() || value["metadata"]["phone_number_id"].as_str() != ours {
+            tracing::warn!(tenant_id = %tenant, "a WhatsApp delivery for a number the tenant has not configured; ignored");
+            continue;
+        }
+        for message in value["messages"].as_array().into_iter().flatten() {
+            let (Some(id), Some(from)) = (message["id"].as_str(), message["from"].as_str()) else {
+                continue;
+            };
+            let Ok(from) = phone::international(&format!("+{from}")) else {
+                continue;
+            };
+            if id.is_empty() || id.len() > 200 {
+                continue;
+            }
+            let text = message["text"]["body"].as_str().unwrap_or_default();
+            inbound::receive(
+                &mut tx,
+                tenant,
+                state.phone_keys(),
+                PROVIDER,
+                &Inbound {
+                    channel: Channel::Whatsapp,
+                    from: &from,
+                    body: text,
+                    provider_message_id: id,
+                },
+            )
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(StatusCode::OK)
+}
