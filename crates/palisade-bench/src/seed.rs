@@ -103,10 +103,25 @@ pub async fn ensure(server: &Server, sizes: &Sizes) -> anyhow::Result<World> {
         admin.batch_execute(PREPARE_SQL).await?;
         admin.execute(SIZES_SQL, &[&index, &leads, &reps]).await?;
         for sql in LOAD_SQL {
-            admin
-                .batch_execute(sql)
-                .await
-                .with_context(|| sql.lines().next().unwrap_or_default().to_owned())?;
+            // The server's background jobs (the audit sealer, the delivery worker) touch these
+            // tables every second; a TRUNCATE that meets one mid-statement can deadlock, and the
+            // database aborts it. It is safe to try again.
+            let mut attempt = 0;
+            loop {
+                match admin.batch_execute(sql).await {
+                    Err(e)
+                        if attempt < 5
+                            && e.code() == Some(&tokio_postgres::error::SqlState::T_R_DEADLOCK_DETECTED) =>
+                    {
+                        attempt += 1;
+                        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+                    }
+                    result => {
+                        result.with_context(|| sql.lines().next().unwrap_or_default().to_owned())?;
+                        break;
+                    }
+                }
+            }
         }
         admin
             .execute(

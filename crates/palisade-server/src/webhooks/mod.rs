@@ -4,6 +4,7 @@
 //! `palisade_webhook_verification_failures{provider, reason}`, and, when the tenant has the provider
 //! connected, writes a `webhook_rejected` access event (the reason, never the payload). Routes carry
 //! the tenant; the secret comes from its sealed integration (each read is access-logged).
+pub(crate) mod crm_billing;
 pub(crate) mod email;
 pub(crate) mod meta;
 pub(crate) mod twilio;
@@ -26,6 +27,8 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(email::resend))
         .routes(routes!(email::sendgrid))
         .routes(routes!(meta::handshake, meta::deliveries))
+        .routes(routes!(crm_billing::stripe))
+        .routes(routes!(crm_billing::hubspot))
 }
 
 /// The URL the provider called, as it signed it: the configured public base URL (Palisade usually

@@ -472,6 +472,20 @@ fn routes() -> Vec<Route> {
         ),
         r(
             M::POST,
+            "/webhooks/stripe/{tenant_id}",
+            Fixture(|w| *w.tenant_a.as_uuid()),
+            none,
+            [403; 6],
+        ),
+        r(
+            M::POST,
+            "/webhooks/hubspot/{tenant_id}",
+            Fixture(|w| *w.tenant_a.as_uuid()),
+            none,
+            [403; 6],
+        ),
+        r(
+            M::POST,
             "/webhooks/resend/{tenant_id}",
             Fixture(|w| *w.tenant_a.as_uuid()),
             none,

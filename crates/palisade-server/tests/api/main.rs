@@ -6,6 +6,7 @@
 )]
 mod audit;
 mod bad_input;
+mod crm_billing_webhooks;
 mod delivery;
 mod email_webhooks;
 mod http_matrix;

@@ -1,0 +1,157 @@
+//! Stripe and HubSpot webhooks for the tenant in the route
+//! (`{public_url}/webhooks/stripe/{tenant_id}`, `{public_url}/webhooks/hubspot/{tenant_id}`). Both
+//! are verified before anything reads them and each event is recorded once (`webhook_events`), so
+//! a redelivery is acknowledged and changes nothing. Palisade acts on neither yet (billing and CRM
+//! sync come later); recording them verified and once is what those features will build on.
+use axum::body::Bytes;
+use axum::extract::{OriginalUri, State};
+use axum::http::{HeaderMap, StatusCode};
+use palisade_core::integrations::{self, Provider, Secrets};
+use palisade_core::messaging::inbound::first_delivery;
+use palisade_db::{Purpose, TenantId};
+use palisade_webhooks::Rejection;
+use secrecy::ExposeSecret;
+use serde_json::Value;
+use uuid::Uuid;
+
+use super::{kind_label, reject, signed_url};
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::ApiPath;
+use crate::state::AppState;
+
+/// The tenant's sealed secret `name` for `provider` (the read is access-logged).
+async fn secret(
+    state: &AppState,
+    tenant: TenantId,
+    provider: Provider,
+    name: &str,
+) -> ApiResult<secrecy::SecretString> {
+    let mut tx = state.db.service(tenant, Purpose::Webhook).await?;
+    let secrets: Secrets = match integrations::open_secrets(&mut tx, &state.keyring, tenant, provider).await {
+        Ok(Some(secrets)) => secrets,
+        Ok(None) => return Err(reject(state, None, provider.as_str(), Rejection::NotConfigured).await),
+        Err(e) => {
+            tracing::error!(error = %e, "a provider's secrets do not open");
+            return Err(reject(state, Some(tenant), provider.as_str(), Rejection::BadSecret).await);
+        }
+    };
+    tx.commit().await?;
+    match secrets.get(name) {
+        Some(s) => Ok(s.clone()),
+        None => Err(reject(state, Some(tenant), provider.as_str(), Rejection::BadSecret).await),
+    }
+}
+
+/// Records each `(id, kind)` once.
+async fn record(
+    state: &AppState,
+    tenant: TenantId,
+    provider: &str,
+    events: &[(&str, &str)],
+) -> ApiResult<()> {
+    let mut tx = state.db.service(tenant, Purpose::Webhook).await?;
+    for (id, kind) in events {
+        if id.is_empty() || id.len() > 200 {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_webhook",
+                "an event id is missing or too long",
+            ));
+        }
+        first_delivery(&mut tx, tenant, provider, id, &kind_label(kind)).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A Stripe event (`Stripe-Signature`, the endpoint's signing secret, 5 minutes' tolerance).
+#[utoipa::path(post, path = "/webhooks/stripe/{tenant_id}", tag = "webhooks", params(("tenant_id" = Uuid, Path)),
+    request_body(content = String, content_type = "application/json"),
+    responses((status = 204, description = "Recorded; a redelivery changes nothing"),
+        (status = 403, body = ErrorBody, description = "The signature did not verify")))]
+pub async fn stripe(
+    State(state): State<AppState>,
+    ApiPath(tenant): ApiPath<Uuid>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<StatusCode> {
+    let tenant = TenantId::from_uuid(tenant);
+    let secret = secret(&state, tenant, Provider::Stripe, "webhook_secret").await?;
+    let signature = headers
+        .get("stripe-signature")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let now = state.clock.now().timestamp();
+    let checked = palisade_webhooks::stripe::verify(
+        secret.expose_secret().as_bytes(),
+        &body,
+        signature,
+        now,
+        palisade_webhooks::stripe::TOLERANCE_SECS,
+    );
+    if let Err(why) = checked {
+        return Err(reject(&state, Some(tenant), "stripe", why).await);
+    }
+    let event: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let id = event["id"].as_str().unwrap_or_default();
+    record(
+        &state,
+        tenant,
+        "stripe",
+        &[(id, event["type"].as_str().unwrap_or_default())],
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// HubSpot events (`X-HubSpot-Signature-v3` over method, URL, body and timestamp, with the app's
+/// client secret; 5 minutes either way). v1 and v2 signatures, which sign no time, are refused.
+#[utoipa::path(post, path = "/webhooks/hubspot/{tenant_id}", tag = "webhooks", params(("tenant_id" = Uuid, Path)),
+    request_body(content = String, content_type = "application/json"),
+    responses((status = 204, description = "Recorded; redelivered events change nothing"),
+        (status = 403, body = ErrorBody, description = "The signature did not verify")))]
+pub async fn hubspot(
+    State(state): State<AppState>,
+    ApiPath(tenant): ApiPath<Uuid>,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<StatusCode> {
+    let tenant = TenantId::from_uuid(tenant);
+    let secret = secret(&state, tenant, Provider::Hubspot, "client_secret").await?;
+    let get = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+    };
+    let checked = palisade_webhooks::hubspot::verify_v3(
+        secret.expose_secret().as_bytes(),
+        "POST",
+        &signed_url(&state, &uri),
+        &body,
+        get("x-hubspot-request-timestamp"),
+        get("x-hubspot-signature-v3"),
+        state.clock.now().timestamp_millis(),
+    );
+    if let Err(why) = checked {
+        return Err(reject(&state, Some(tenant), "hubspot", why).await);
+    }
+    let events: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let ids: Vec<(String, String)> = events
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| {
+            let id = match &e["eventId"] {
+                Value::Number(n) => n.to_string(),
+                Value::String(s) => s.clone(),
+                _ => String::new(),
+            };
+            (id, e["subscriptionType"].as_str().unwrap_or_default().to_owned())
+        })
+        .collect();
+    let refs: Vec<(&str, &str)> = ids.iter().map(|(i, k)| (i.as_str(), k.as_str())).collect();
+    record(&state, tenant, "hubspot", &refs).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
