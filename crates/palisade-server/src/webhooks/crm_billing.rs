@@ -6,15 +6,14 @@
 use axum::body::Bytes;
 use axum::extract::{OriginalUri, State};
 use axum::http::{HeaderMap, StatusCode};
-use palisade_core::integrations::{self, Provider, Secrets};
+use palisade_core::integrations::Provider;
 use palisade_core::messaging::inbound::first_delivery;
 use palisade_db::{Purpose, TenantId};
-use palisade_webhooks::Rejection;
 use secrecy::ExposeSecret;
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::{kind_label, reject, signed_url};
+use super::{account, kind_label, reject, secret_of, signed_url};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::ApiPath;
 use crate::state::AppState;
@@ -26,20 +25,8 @@ async fn secret(
     provider: Provider,
     name: &str,
 ) -> ApiResult<secrecy::SecretString> {
-    let mut tx = state.db.service(tenant, Purpose::Webhook).await?;
-    let secrets: Secrets = match integrations::open_secrets(&mut tx, &state.keyring, tenant, provider).await {
-        Ok(Some(secrets)) => secrets,
-        Ok(None) => return Err(reject(state, None, provider.as_str(), Rejection::NotConfigured).await),
-        Err(e) => {
-            tracing::error!(error = %e, "a provider's secrets do not open");
-            return Err(reject(state, Some(tenant), provider.as_str(), Rejection::BadSecret).await);
-        }
-    };
-    tx.commit().await?;
-    match secrets.get(name) {
-        Some(s) => Ok(s.clone()),
-        None => Err(reject(state, Some(tenant), provider.as_str(), Rejection::BadSecret).await),
-    }
+    let (_, secrets) = account(state, tenant, provider).await?;
+    secret_of(state, tenant, provider, &secrets, name).await
 }
 
 /// Records each `(id, kind)` once.

@@ -14,7 +14,7 @@ use secrecy::ExposeSecret;
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::{kind_label, reject};
+use super::{account, kind_label, reject};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::ApiPath;
 use crate::state::AppState;
@@ -43,16 +43,7 @@ pub async fn resend(
 ) -> ApiResult<StatusCode> {
     const PROVIDER: &str = "resend";
     let tenant = TenantId::from_uuid(tenant);
-    let mut tx = state.db.service(tenant, Purpose::Webhook).await?;
-    let secrets = match integrations::open_secrets(&mut tx, &state.keyring, tenant, Provider::Resend).await {
-        Ok(Some(secrets)) => secrets,
-        Ok(None) => return Err(reject(&state, None, PROVIDER, Rejection::NotConfigured).await),
-        Err(e) => {
-            tracing::error!(error = %e, "the Resend secrets do not open");
-            return Err(reject(&state, Some(tenant), PROVIDER, Rejection::BadSecret).await);
-        }
-    };
-    tx.commit().await?;
+    let (_, secrets) = account(&state, tenant, Provider::Resend).await?;
     let key = match secrets
         .get("webhook_secret")
         .map(|s| palisade_webhooks::svix::secret_key(s.expose_secret()))

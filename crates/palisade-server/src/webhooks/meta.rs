@@ -7,18 +7,17 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use palisade_core::integrations::{self, Provider, Secrets};
+use palisade_core::integrations::Provider;
 use palisade_core::messaging::inbound::{self, Inbound};
 use palisade_core::messaging::Channel;
 use palisade_core::phone;
 use palisade_db::{Purpose, TenantId};
-use palisade_webhooks::Rejection;
 use secrecy::ExposeSecret;
 use serde::Deserialize;
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::reject;
+use super::{account, reject, secret_of};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiPath, ApiQuery};
 use crate::state::AppState;
@@ -39,28 +38,6 @@ pub struct Handshake {
     pub challenge: Option<String>,
 }
 
-/// The tenant's Meta settings and secrets (the read is access-logged).
-async fn account(state: &AppState, tenant: TenantId) -> ApiResult<(Value, Secrets)> {
-    let mut tx = state.db.service(tenant, Purpose::Webhook).await?;
-    let config = match integrations::get(&mut tx, tenant, Provider::Meta).await {
-        Ok(integration) => integration.config,
-        Err(palisade_core::CoreError::NotFound) => {
-            return Err(reject(state, None, PROVIDER, Rejection::NotConfigured).await)
-        }
-        Err(e) => return Err(e.into()),
-    };
-    let secrets = match integrations::open_secrets(&mut tx, &state.keyring, tenant, Provider::Meta).await {
-        Ok(Some(secrets)) => secrets,
-        Ok(None) => return Err(reject(state, None, PROVIDER, Rejection::NotConfigured).await),
-        Err(e) => {
-            tracing::error!(error = %e, "the Meta secrets do not open");
-            return Err(reject(state, Some(tenant), PROVIDER, Rejection::BadSecret).await);
-        }
-    };
-    tx.commit().await?;
-    Ok((config, secrets))
-}
-
 /// Meta's subscription check: answers the challenge when the verify token is the tenant's.
 #[utoipa::path(get, path = "/webhooks/meta/{tenant_id}", tag = "webhooks",
     params(("tenant_id" = Uuid, Path), Handshake),
@@ -72,7 +49,7 @@ pub async fn handshake(
     ApiQuery(query): ApiQuery<Handshake>,
 ) -> ApiResult<Response> {
     let tenant = TenantId::from_uuid(tenant);
-    let (_, secrets) = account(&state, tenant).await?;
+    let (_, secrets) = account(&state, tenant, Provider::Meta).await?;
     let token = secrets
         .get("verify_token")
         .map(|t| t.expose_secret().as_bytes())
@@ -104,10 +81,8 @@ pub async fn deliveries(
     body: Bytes,
 ) -> ApiResult<StatusCode> {
     let tenant = TenantId::from_uuid(tenant);
-    let (config, secrets) = account(&state, tenant).await?;
-    let Some(app_secret) = secrets.get("app_secret") else {
-        return Err(reject(&state, Some(tenant), PROVIDER, Rejection::BadSecret).await);
-    };
+    let (config, secrets) = account(&state, tenant, Provider::Meta).await?;
+    let app_secret = secret_of(&state, tenant, Provider::Meta, &secrets, "app_secret").await?;
     let signature = headers
         .get("x-hub-signature-256")
         .and_then(|v| v.to_str().ok())

@@ -11,12 +11,15 @@ pub(crate) mod twilio;
 
 use axum::http::StatusCode;
 use palisade_core::audit::access::{self, Access, AccessAction};
+use palisade_core::integrations::{self, Provider, Secrets};
 use palisade_db::{Purpose, TenantId};
 use palisade_webhooks::Rejection;
+use secrecy::SecretString;
+use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ApiResult};
 use crate::metrics::WebhookLabels;
 use crate::state::AppState;
 
@@ -36,6 +39,49 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
 pub(crate) fn signed_url(state: &AppState, uri: &axum::http::Uri) -> String {
     let path = uri.path_and_query().map_or("/", |p| p.as_str());
     format!("{}{path}", state.public_url.trim_end_matches('/'))
+}
+
+/// The tenant's settings for a provider and its opened secrets. The read is access-logged
+/// (committed whatever the outcome). A provider not connected (or no such tenant) and secrets that
+/// do not open are rejections.
+pub(crate) async fn account(
+    state: &AppState,
+    tenant: TenantId,
+    provider: Provider,
+) -> ApiResult<(Value, Secrets)> {
+    let name = provider.as_str();
+    let mut tx = state.db.service(tenant, Purpose::Webhook).await?;
+    let config = match integrations::get(&mut tx, tenant, provider).await {
+        Ok(integration) if integration.status == "active" => integration.config,
+        Ok(_) | Err(palisade_core::CoreError::NotFound) => {
+            return Err(reject(state, None, name, Rejection::NotConfigured).await)
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let secrets = match integrations::open_secrets(&mut tx, &state.keyring, tenant, provider).await {
+        Ok(Some(secrets)) => secrets,
+        Ok(None) => return Err(reject(state, None, name, Rejection::NotConfigured).await),
+        Err(e) => {
+            tracing::error!(provider = name, error = %e, "a provider's secrets do not open");
+            return Err(reject(state, Some(tenant), name, Rejection::BadSecret).await);
+        }
+    };
+    tx.commit().await?;
+    Ok((config, secrets))
+}
+
+/// One secret of the account, or a rejection when it is not there.
+pub(crate) async fn secret_of(
+    state: &AppState,
+    tenant: TenantId,
+    provider: Provider,
+    secrets: &Secrets,
+    name: &str,
+) -> ApiResult<SecretString> {
+    match secrets.get(name) {
+        Some(s) => Ok(s.clone()),
+        None => Err(reject(state, Some(tenant), provider.as_str(), Rejection::BadSecret).await),
+    }
 }
 
 /// A provider's event kind as recorded (at most 100 characters, never empty).

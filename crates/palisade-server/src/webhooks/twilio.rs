@@ -6,7 +6,7 @@ use axum::body::Bytes;
 use axum::extract::{OriginalUri, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use palisade_core::integrations::{self, Provider};
+use palisade_core::integrations::Provider;
 use palisade_core::messaging::inbound::{self, Inbound};
 use palisade_core::messaging::outbound::{self, DeliveryStatus};
 use palisade_core::messaging::Channel;
@@ -16,7 +16,7 @@ use palisade_webhooks::Rejection;
 use secrecy::ExposeSecret;
 use uuid::Uuid;
 
-use super::{reject, signed_url};
+use super::{account, reject, secret_of, signed_url};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::ApiPath;
 use crate::state::AppState;
@@ -48,27 +48,8 @@ async fn verify(
     headers: &HeaderMap,
     body: &[u8],
 ) -> ApiResult<Verified> {
-    let mut tx = state.db.service(tenant, Purpose::Webhook).await?;
-    let config = match integrations::get(&mut tx, tenant, Provider::Twilio).await {
-        Ok(integration) => integration.config,
-        Err(palisade_core::CoreError::NotFound) => {
-            return Err(reject(state, None, PROVIDER, Rejection::NotConfigured).await)
-        }
-        Err(e) => return Err(e.into()),
-    };
-    let secrets = match integrations::open_secrets(&mut tx, &state.keyring, tenant, Provider::Twilio).await {
-        Ok(Some(secrets)) => secrets,
-        Ok(None) => return Err(reject(state, None, PROVIDER, Rejection::NotConfigured).await),
-        Err(e) => {
-            tracing::error!(error = %e, "the Twilio secrets do not open");
-            return Err(reject(state, Some(tenant), PROVIDER, Rejection::BadSecret).await);
-        }
-    };
-    // The decryption is logged whatever the outcome.
-    tx.commit().await?;
-    let Some(token) = secrets.get("auth_token") else {
-        return Err(reject(state, Some(tenant), PROVIDER, Rejection::BadSecret).await);
-    };
+    let (config, secrets) = account(state, tenant, Provider::Twilio).await?;
+    let token = secret_of(state, tenant, Provider::Twilio, &secrets, "auth_token").await?;
     let signature = headers
         .get("x-twilio-signature")
         .and_then(|v| v.to_str().ok())
