@@ -23,7 +23,9 @@ pub enum EmailEvent {
     Other,
 }
 
-/// Applies one event; `provider_message_id` is the id the provider gave at sending.
+/// Applies one event; `provider_message_id` is the id the provider gave at sending. An event about
+/// a message this tenant did not send is ignored (returns false): a provider account or webhook
+/// shared with someone else must not let their events suppress this tenant's addresses.
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn apply(
     tx: &mut Tx,
@@ -32,7 +34,21 @@ pub async fn apply(
     event: EmailEvent,
     provider_message_id: Option<&str>,
     address: Option<&str>,
-) -> Result<(), CoreError> {
+) -> Result<bool, CoreError> {
+    let Some(id) = provider_message_id.filter(|id| !id.is_empty()) else {
+        return Ok(false);
+    };
+    let ours: bool = tx
+        .query_one(
+            "select exists (select from app.outbound_messages \
+             where tenant_id = $1 and provider_message_id = $2 and channel = 'email')",
+            &[tenant.as_uuid(), &id],
+        )
+        .await?
+        .try_get(0)?;
+    if !ours {
+        return Ok(false);
+    }
     let (status, reason) = match event {
         EmailEvent::Delivered => (Some(DeliveryStatus::Delivered), None),
         EmailEvent::Bounced => (Some(DeliveryStatus::Undelivered), Some("bounce")),
@@ -40,7 +56,7 @@ pub async fn apply(
         EmailEvent::Unsubscribed => (None, Some("stop")),
         EmailEvent::Other => (None, None),
     };
-    if let (Some(status), Some(id)) = (status, provider_message_id.filter(|id| !id.is_empty())) {
+    if let Some(status) = status {
         let error = (event == EmailEvent::Bounced).then_some("bounced");
         outbound::apply_status(tx, tenant, id, status, error).await?;
     }
@@ -52,5 +68,5 @@ pub async fn apply(
         )
         .await?;
     }
-    Ok(())
+    Ok(true)
 }

@@ -26,6 +26,16 @@ fn header<'a>(headers: &'a HeaderMap, names: &[&str]) -> &'a str {
         .unwrap_or_default()
 }
 
+/// Marks a recorded event as ignored (about a message this tenant did not send).
+async fn ignore(tx: &mut palisade_db::Tx, tenant: TenantId, provider: &str, id: &str) -> ApiResult<()> {
+    tx.execute(
+        "update app.webhook_events set status = 'ignored' where tenant_id = $1 and provider = $2 and event_id = $3",
+        &[tenant.as_uuid(), &provider, &id],
+    )
+    .await?;
+    Ok(())
+}
+
 fn bad_request(message: &'static str) -> ApiError {
     ApiError::new(StatusCode::BAD_REQUEST, "invalid_webhook", message)
 }
@@ -78,7 +88,7 @@ pub async fn resend(
             _ => EmailEvent::Other,
         };
         let address = data["to"].get(0).and_then(Value::as_str).or(data["to"].as_str());
-        email_events::apply(
+        if !email_events::apply(
             &mut tx,
             tenant,
             state.phone_keys(),
@@ -86,7 +96,10 @@ pub async fn resend(
             data["email_id"].as_str(),
             address,
         )
-        .await?;
+        .await?
+        {
+            ignore(&mut tx, tenant, PROVIDER, id).await?;
+        }
     }
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
@@ -146,14 +159,17 @@ pub async fn sendgrid(
         }
         let what = match kind {
             "delivered" => EmailEvent::Delivered,
+            // A `blocked` bounce is temporary (the receiving server refused for now): not suppressed.
+            "bounce" if event["type"].as_str() == Some("blocked") => EmailEvent::Other,
             "bounce" | "dropped" => EmailEvent::Bounced,
             "spamreport" => EmailEvent::Complained,
-            "unsubscribe" | "group_unsubscribe" => EmailEvent::Unsubscribed,
+            // A group unsubscribe leaves the other groups (and service mail): not address-wide.
+            "unsubscribe" => EmailEvent::Unsubscribed,
             _ => EmailEvent::Other,
         };
         // SendGrid's event ids extend the `X-Message-Id` given at sending (`<id>.filter…`).
         let message = event["sg_message_id"].as_str().and_then(|m| m.split('.').next());
-        email_events::apply(
+        if !email_events::apply(
             &mut tx,
             tenant,
             state.phone_keys(),
@@ -161,7 +177,10 @@ pub async fn sendgrid(
             message,
             event["email"].as_str(),
         )
-        .await?;
+        .await?
+        {
+            ignore(&mut tx, tenant, PROVIDER, id).await?;
+        }
     }
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)

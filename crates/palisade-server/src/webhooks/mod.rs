@@ -61,8 +61,12 @@ pub(crate) async fn account(
     let secrets = match integrations::open_secrets(&mut tx, &state.keyring, tenant, provider).await {
         Ok(Some(secrets)) => secrets,
         Ok(None) => return Err(reject(state, None, name, Rejection::NotConfigured).await),
+        // The database failing is a server error, not the caller's.
+        Err(integrations::OpenError::Core(e)) => return Err(e.into()),
         Err(e) => {
             tracing::error!(provider = name, error = %e, "a provider's secrets do not open");
+            // The read stays logged.
+            tx.commit().await?;
             return Err(reject(state, Some(tenant), name, Rejection::BadSecret).await);
         }
     };

@@ -119,6 +119,9 @@ pub async fn messages(
     ) else {
         return Err(bad_request("an inbound message needs MessageSid, From and To"));
     };
+    if sid.is_empty() || sid.len() > 100 {
+        return Err(bad_request("MessageSid is empty or too long"));
+    }
     let (channel, from, to) = match (from.strip_prefix("whatsapp:"), to.strip_prefix("whatsapp:")) {
         (Some(from), Some(to)) => (Channel::Whatsapp, from, to),
         (None, None) => (Channel::Sms, from, to),
@@ -177,6 +180,9 @@ pub async fn status(
             "a status callback needs MessageSid and MessageStatus",
         ));
     };
+    if sid.is_empty() || sid.len() > 100 || reported.len() > 50 {
+        return Err(bad_request("MessageSid or MessageStatus is empty or too long"));
+    }
     let status = match reported {
         "sending" => DeliveryStatus::Sending,
         "sent" => DeliveryStatus::Sent,

@@ -138,14 +138,42 @@ async fn resend_events_are_verified_applied_once_and_bounces_suppress() {
     assert_eq!(post_resend(&app, &key, "msg_4", now + 600, &bounced).await, 403);
     assert!(queue_email(&app, lead).await.is_ok(), "no bounce was applied");
 
+    // An event about a message this tenant did not send (a shared account) is ignored.
+    let foreign = json!({"type": "email.complained", "data": {"email_id": "em_someone_else", "to": [EMAIL]}});
+    assert_eq!(post_resend(&app, &key, "msg_foreign", now, &foreign).await, 204);
+    assert!(
+        queue_email(&app, lead).await.is_ok(),
+        "not suppressed by someone else's event"
+    );
+    let status: String = su
+        .query_one(
+            "select status from app.webhook_events where event_id = 'msg_foreign'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(status, "ignored");
+
     // A real bounce suppresses the address (by blind index): the next message is refused.
     assert_eq!(post_resend(&app, &key, "msg_5", now, &bounced).await, 204);
     let refused = queue_email(&app, lead).await.unwrap_err();
     assert_eq!(refused["error"]["details"]["reason"], "suppressed");
+    // The suppression names the address by its blind index, never the address itself.
+    let index = palisade_core::crm::leads::email_index(&app.index_keys, app.world().tenant_a, EMAIL);
+    let by_index: i64 = su
+        .query_one(
+            "select count(*) from app.suppressions where channel = 'email' and address_index = $1",
+            &[&index],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(by_index, 1);
     let plain: i64 = su
         .query_one(
-            "select count(*) from app.suppressions where address_index::text like '%pat@%'",
-            &[],
+            "select count(*) from app.suppressions where position(convert_to($1, 'UTF8') in address_index) > 0",
+            &[&EMAIL],
         )
         .await
         .unwrap()
