@@ -30,6 +30,8 @@ create trigger leads_audit after insert or update or delete on app.leads
                                                     'email_index');
 
 -- A webhook whose signature did not verify is a security event (never with its payload).
+-- audit.access_events has row-level security enabled and forced since 0008; this only widens the
+-- vocabulary of its actions.
 alter table audit.access_events drop constraint access_events_action_check;
 alter table audit.access_events add constraint access_events_action_check check (action in (
   'audit_export', 'data_export', 'phone_reveal', 'secret_decrypt', 'sign_in', 'sign_in_failed', 'sign_out',

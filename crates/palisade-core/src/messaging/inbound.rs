@@ -42,7 +42,8 @@ pub enum Outcome {
     },
 }
 
-/// Records a provider event; false when it was recorded before (a replay).
+/// Records a provider event; false when it was recorded before (a replay). The id must be 1 to 200
+/// characters (a clear 422 otherwise); the kind is kept to 100 characters, `unknown` when empty.
 pub async fn first_delivery(
     tx: &mut Tx,
     tenant: TenantId,
@@ -50,6 +51,17 @@ pub async fn first_delivery(
     event_id: &str,
     kind: &str,
 ) -> Result<bool, CoreError> {
+    if event_id.is_empty() || event_id.chars().count() > 200 {
+        return Err(CoreError::invalid(
+            "invalid_webhook",
+            "the provider's event id is missing or longer than 200 characters",
+        ));
+    }
+    let kind: String = if kind.is_empty() {
+        "unknown".into()
+    } else {
+        kind.chars().take(100).collect()
+    };
     let rows = tx
         .execute(
             "insert into app.webhook_events (tenant_id, provider, event_id, kind) values ($1, $2, $3, $4) \
@@ -101,7 +113,7 @@ pub async fn receive(
                 // Ignored as a contact, but a STOP is still honoured: the number is suppressed
                 // for any lead that has it later.
                 if keyword == Some(Keyword::OptOut) {
-                    suppress(tx, tenant, keys, msg).await?;
+                    suppress(tx, tenant, &candidates).await?;
                 }
                 tx.execute(
                     "update app.webhook_events set status = 'ignored' \
@@ -123,8 +135,8 @@ pub async fn receive(
         members: &members,
     };
     match keyword {
-        Some(Keyword::OptOut) => opt_out(tx, tenant, keys, msg, subjects).await?,
-        Some(Keyword::OptIn) => opt_in(tx, tenant, keys, msg, subjects).await?,
+        Some(Keyword::OptOut) => opt_out(tx, tenant, &candidates, msg, subjects).await?,
+        Some(Keyword::OptIn) => opt_in(tx, tenant, &candidates, msg, subjects).await?,
         Some(Keyword::Help) => help(tx, tenant, msg.channel, subjects).await?,
         None => {}
     }
@@ -297,15 +309,9 @@ async fn keyword_event(
     Ok(())
 }
 
-/// Suppresses the number on both phone channels, under every index key (so a lead indexed under
-/// another key during a rotation matches too).
-async fn suppress(
-    tx: &mut Tx,
-    tenant: TenantId,
-    keys: PhoneKeys<'_>,
-    msg: &Inbound<'_>,
-) -> Result<(), CoreError> {
-    let candidates = phone::lookup(keys, tenant, msg.from);
+/// Suppresses the number on both phone channels, under every index key (`candidates`: so a lead
+/// indexed under another key during a rotation matches too).
+async fn suppress(tx: &mut Tx, tenant: TenantId, candidates: &[Vec<u8>]) -> Result<(), CoreError> {
     for channel in PHONE_CHANNELS {
         tx.execute(
             "insert into app.suppressions (tenant_id, channel, address_index, reason) \
@@ -320,7 +326,7 @@ async fn suppress(
 async fn opt_out(
     tx: &mut Tx,
     tenant: TenantId,
-    keys: PhoneKeys<'_>,
+    candidates: &[Vec<u8>],
     msg: &Inbound<'_>,
     who: Subjects<'_>,
 ) -> Result<(), CoreError> {
@@ -354,7 +360,7 @@ async fn opt_out(
             .await?;
         }
     }
-    suppress(tx, tenant, keys, msg).await?;
+    suppress(tx, tenant, candidates).await?;
     // What was queued for this number and not yet sent will not be.
     tx.execute(
         "update app.outbound_messages set status = 'blocked', last_error = 'consent_withdrawn: suppressed' \
@@ -384,7 +390,7 @@ async fn opt_out(
 async fn opt_in(
     tx: &mut Tx,
     tenant: TenantId,
-    keys: PhoneKeys<'_>,
+    candidates: &[Vec<u8>],
     msg: &Inbound<'_>,
     who: Subjects<'_>,
 ) -> Result<(), CoreError> {
@@ -392,7 +398,7 @@ async fn opt_in(
     tx.execute(
         "delete from app.suppressions where tenant_id = $1 and channel = any($2) and address_index = any($3) \
            and reason = 'stop'",
-        &[tenant.as_uuid(), &channels, &phone::lookup(keys, tenant, msg.from)],
+        &[tenant.as_uuid(), &channels, &candidates],
     )
     .await?;
     let restorable = tx

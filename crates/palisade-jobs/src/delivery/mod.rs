@@ -5,6 +5,7 @@
 //! event for the tenant).
 mod providers;
 
+use std::collections::hash_map::Entry;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -58,6 +59,12 @@ impl DeliverySettings {
     }
 }
 
+/// Provider accounts opened during one run, by tenant and whether the channel is email.
+type Accounts = std::collections::HashMap<
+    (TenantId, bool),
+    Option<(&'static str, serde_json::Value, integrations::Secrets)>,
+>;
+
 /// A claimed message is leased for this long; a worker that dies mid-send leaves it to the next.
 const LEASE_SECS: i32 = 120;
 const MAX_BACKOFF: Duration = Duration::from_secs(3600);
@@ -90,10 +97,13 @@ impl Worker {
         )
         .await?;
         tx.commit().await?;
+        // A tenant's provider account is opened (and its decryption logged) once per run, not once
+        // per message.
+        let mut accounts = Accounts::new();
         for message in &claimed {
             // One message's trouble (a database hiccup) must not stop the others; its lease ends
             // and it is claimed again.
-            if let Err(e) = self.deliver(*message).await {
+            if let Err(e) = self.deliver(*message, &mut accounts).await {
                 tracing::error!(tenant_id = %message.tenant, message_id = %message.id, error = %e, "delivery failed");
             }
         }
@@ -107,7 +117,7 @@ impl Worker {
         }
     }
 
-    async fn deliver(&self, claimed: Claimed) -> Result<(), JobError> {
+    async fn deliver(&self, claimed: Claimed, accounts: &mut Accounts) -> Result<(), JobError> {
         let tenant = claimed.tenant;
         let mut tx = self.db.service(tenant, Purpose::Delivery).await?;
         let message = match delivery::prepare(&mut tx, tenant, self.keys(), claimed.id).await? {
@@ -119,11 +129,15 @@ impl Worker {
             }
             Next::Skip => return Ok(()),
         };
-        let provider = self.provider(&mut tx, tenant, message.channel).await?;
+        let provider = match accounts.entry((tenant, message.channel == Channel::Email)) {
+            Entry::Occupied(opened) => opened.into_mut(),
+            Entry::Vacant(slot) => slot.insert(self.provider(&mut tx, tenant, message.channel).await?),
+        }
+        .as_ref();
         // Commit before the request: the secret's decryption is logged, and no transaction waits
         // on a provider.
         tx.commit().await?;
-        let attempt = match &provider {
+        let attempt = match provider {
             Some((provider, config, secrets)) => {
                 let account = Account {
                     provider,

@@ -13,8 +13,8 @@ use secrecy::ExposeSecret;
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::{account, kind_label, reject, secret_of, signed_url};
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use super::{account, reject, secret_of, signed_url};
+use crate::error::{ApiResult, ErrorBody};
 use crate::extract::ApiPath;
 use crate::state::AppState;
 
@@ -38,14 +38,7 @@ async fn record(
 ) -> ApiResult<()> {
     let mut tx = state.db.service(tenant, Purpose::Webhook).await?;
     for (id, kind) in events {
-        if id.is_empty() || id.len() > 200 {
-            return Err(ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "invalid_webhook",
-                "an event id is missing or too long",
-            ));
-        }
-        first_delivery(&mut tx, tenant, provider, id, &kind_label(kind)).await?;
+        first_delivery(&mut tx, tenant, provider, id, kind).await?;
     }
     tx.commit().await?;
     Ok(())

@@ -88,14 +88,6 @@ pub(crate) async fn secret_of(
     }
 }
 
-/// A provider's event kind as recorded (at most 100 characters, never empty).
-pub(crate) fn kind_label(kind: &str) -> String {
-    if kind.is_empty() {
-        return "unknown".into();
-    }
-    kind.chars().take(100).collect()
-}
-
 /// Counts and records a rejected request, and answers it: 403, no detail.
 pub(crate) async fn reject(
     state: &AppState,

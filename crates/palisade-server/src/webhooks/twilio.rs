@@ -119,6 +119,7 @@ pub async fn messages(
     ) else {
         return Err(bad_request("an inbound message needs MessageSid, From and To"));
     };
+    // The id is kept as consent evidence, which holds at most 100 characters.
     if sid.is_empty() || sid.len() > 100 {
         return Err(bad_request("MessageSid is empty or too long"));
     }
@@ -180,9 +181,6 @@ pub async fn status(
             "a status callback needs MessageSid and MessageStatus",
         ));
     };
-    if sid.is_empty() || sid.len() > 100 || reported.len() > 50 {
-        return Err(bad_request("MessageSid or MessageStatus is empty or too long"));
-    }
     let status = match reported {
         "sending" => DeliveryStatus::Sending,
         "sent" => DeliveryStatus::Sent,

@@ -271,6 +271,20 @@ async fn the_outbox_refuses_a_message_without_consent_whoever_asks() {
         r.json::<Value>().await.unwrap()["body"],
         "Card **** **** **** 1111 on file"
     );
+    // The audit trail records that messages were queued, never what they said.
+    let sealed = scalar(
+        &app,
+        "select count(*) from audit.events where table_name = 'outbound_messages' and after ->> 'body' = '[sealed]'",
+    )
+    .await;
+    let shown = scalar(
+        &app,
+        "select count(*) from audit.events where table_name = 'outbound_messages' \
+         and after ->> 'body' is distinct from '[sealed]'",
+    )
+    .await;
+    assert!(sealed >= 3, "{sealed}");
+    assert_eq!(shown, 0);
 }
 
 /// Queues a marketing text to `lead` straight in SQL, in a user or service context.
