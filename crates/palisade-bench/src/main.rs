@@ -8,6 +8,7 @@
 
 mod audit;
 mod cpu;
+mod inbound;
 mod load;
 mod pgbench;
 mod report;
@@ -117,12 +118,15 @@ async fn run(args: Args) -> anyhow::Result<()> {
         };
         let world = seed::ensure(&server, &sizes).await.context("seeding")?;
         let keys = server.token_keys()?;
-        let results = scenarios::run_all(&args, &server, &world, &keys).await?;
+        let (results, checks) = scenarios::run_all(&args, &server, &world, &keys).await?;
         let machine = report::Machine::describe(&server).await;
         let plans = report::plans(&server, &world)
             .await
             .context("explaining scenario 3")?;
-        let text = report::render(&args, &sizes, &world, &machine, &results, &plans);
+        let text = report::render(&args, &sizes, &world, &machine, &results, &plans, &checks);
+        for check in &checks {
+            println!("{check}");
+        }
         println!("{}", report::table(&results));
         let out = args.out.clone().unwrap_or_else(|| {
             PathBuf::from(if args.quick {

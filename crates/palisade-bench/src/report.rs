@@ -247,6 +247,7 @@ pub fn render(
     machine: &Machine,
     results: &[Outcome],
     plans: &(String, String),
+    checks: &[String],
 ) -> String {
     let mut md = String::new();
     let _ = write!(
@@ -264,6 +265,15 @@ pub fn render(
            `BEGIN`, the context statement, the membership check and the statement in one pipeline, then `COMMIT`.\n\
          * Scenario 4's pgbench side takes the new row's id from `gen_random_uuid()` (pgbench cannot produce a\n  \
            UUID parameter); the API sends a UUIDv7 made in Rust.\n\
+         * Scenarios 7 and 8 post inbound texts to `/webhooks/twilio/{{tenant}}/messages`, signed with the tenant's\n  \
+           auth token as Twilio signs them (HMAC-SHA1 over the URL and the sorted form), from the numbers of the\n  \
+           rep's 16 leads (set through the API). The server checks the signature (the opened account is reused\n  \
+           for a minute), then runs the service-context transaction: BEGIN, the context and the event's insert\n  \
+           in one flight, then the lead lookup by blind index, the member lookup, the lead's owner and the\n  \
+           interaction's insert, one round trip each, then COMMIT; pgbench runs those statements with the same\n  \
+           shape, the event id from `gen_random_uuid()`. Scenario 8 sends one message again and again: each is\n  \
+           acknowledged and only the event's insert (which finds it recorded) runs; the run fails if the\n  \
+           message was recorded twice (see Checks).\n\
          * Scenario 6 (audited writes) posts the same note through the API on both sides: A with the audit trail as\n  \
            deployed (the deferred constraint trigger `interactions_audit` writes a hash-chained `audit.events` row at\n  \
            commit, serialised per tenant on its chain head), B with that trigger disabled, a bench-only state: the\n  \
@@ -303,6 +313,12 @@ pub fn render(
     );
     md.push_str("## Results\n\n");
     md.push_str(&table(results));
+    if !checks.is_empty() {
+        md.push_str("\n## Checks\n\n");
+        for check in checks {
+            let _ = writeln!(md, "* {check}");
+        }
+    }
     if let Some(path) = &args.crypto {
         md.push_str(&crypto_table(&std::fs::read_to_string(path).unwrap_or_default()));
     }

@@ -37,6 +37,7 @@ impl Sizes {
 #[derive(Clone, Debug)]
 pub struct World {
     pub tenant: Uuid,
+    pub admin: Uuid,
     pub manager: Uuid,
     pub rep: Uuid,
     pub rep_leads: Vec<Uuid>,
@@ -162,6 +163,13 @@ async fn world(admin: &tokio_postgres::Client) -> anyhow::Result<World> {
         )
         .await?;
     let (tenant, tenant_leads): (Uuid, i64) = (row.get(0), row.get(1));
+    let tenant_admin: Uuid = admin
+        .query_one(
+            "select user_id from app.memberships where tenant_id = $1 and role = 'admin' order by user_id limit 1",
+            &[&tenant],
+        )
+        .await?
+        .get(0);
     let manager: Uuid = admin
         .query_one(
             "select user_id from app.memberships where tenant_id = $1 and role = 'manager' order by user_id limit 1",
@@ -193,6 +201,7 @@ async fn world(admin: &tokio_postgres::Client) -> anyhow::Result<World> {
         .await?;
     Ok(World {
         tenant,
+        admin: tenant_admin,
         manager,
         rep,
         rep_leads,

@@ -28,6 +28,12 @@ impl Server {
             .arg(&data_dir)
             .env_remove("DATABASE_URL")
             .env("PALISADE_SERVER__RATE_LIMIT_PER_SECOND", "0")
+            // Twilio signs the URL it calls: the server rebuilds it from its public URL.
+            .env("PALISADE_SERVER__PUBLIC_URL", format!("http://127.0.0.1:{port}"))
+            // Nothing leaves the machine: a provider call would reach a closed local port.
+            .env("PALISADE_MESSAGING__TWILIO_BASE_URL", "http://127.0.0.1:9")
+            .env("PALISADE_MESSAGING__RESEND_BASE_URL", "http://127.0.0.1:9")
+            .env("PALISADE_MESSAGING__SENDGRID_BASE_URL", "http://127.0.0.1:9")
             .env("PALISADE_DATABASE__POOL_SIZE", pool_size.to_string())
             .env("RUST_LOG", "warn")
             .stdin(Stdio::null())

@@ -31,6 +31,13 @@ pub enum CoreError {
     },
     #[error("{message}")]
     Invalid { code: &'static str, message: String },
+    /// Too many of something for now; `retry_after_secs` says when to try again.
+    #[error("{message}")]
+    Throttled {
+        code: &'static str,
+        message: &'static str,
+        retry_after_secs: u64,
+    },
     /// The database refused a message: no active opt-in for its channel and purpose, or the address
     /// said STOP. `reason` is one of the guard's stable words (`no_consent`, `suppressed`, …).
     #[error("the recipient has not consented to this message ({reason})")]
@@ -53,13 +60,14 @@ impl CoreError {
 }
 
 /// What the outbox guard (migration 0019) gives as the reason of a refusal.
-const CONSENT_REASONS: [&str; 6] = [
+const CONSENT_REASONS: [&str; 7] = [
     "no_consent",
     "suppressed",
     "no_address",
     "no_inbound_message",
     "no_recent_opt_out",
     "already_confirmed",
+    "no_verification",
 ];
 
 impl From<DbError> for CoreError {

@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::crm::interactions::{self, Direction};
+use crate::messaging::inbound::first_delivery;
 use crate::page::new_id;
 use crate::private::coaching::{self, NewObservation};
 use crate::{validate, CoreError};
@@ -29,6 +30,10 @@ pub struct CallTranscript {
     /// Observations for the rep's eyes only.
     #[serde(default)]
     pub coaching: Vec<Coaching>,
+    /// The sender's id for this transcript (1–180 characters). A request with a key already seen
+    /// gets the first answer again and writes nothing; the same key with another transcript is a
+    /// 422.
+    pub idempotency_key: Option<String>,
 }
 
 impl std::fmt::Debug for CallTranscript {
@@ -48,7 +53,7 @@ pub struct Coaching {
     pub observation: String,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct Ingested {
     pub interaction_id: Uuid,
     /// Ids of the coaching observations written for the rep.
@@ -58,12 +63,82 @@ pub struct Ingested {
 /// At most this many observations per transcript.
 const MAX_COACHING: usize = 20;
 
+/// What an ingest request did: a new record, or the first answer to its idempotency key again.
+#[derive(Debug)]
+pub enum Outcome {
+    Created(Ingested),
+    Replayed(Ingested),
+}
+
+/// Records a call transcript once per idempotency key (every time without one).
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn call_transcript(
     tx: &mut Tx,
     tenant: TenantId,
     input: &CallTranscript,
-) -> Result<Ingested, CoreError> {
+) -> Result<Outcome, CoreError> {
+    let Some(key) = input.idempotency_key.as_deref() else {
+        return Ok(Outcome::Created(record_call(tx, tenant, input).await?));
+    };
+    if key.is_empty() || key.chars().count() > 180 || key.chars().any(char::is_control) {
+        return Err(CoreError::invalid(
+            "invalid_field",
+            "idempotency_key must be 1 to 180 characters without control characters",
+        ));
+    }
+    let event_id = format!("call-transcript:{key}");
+    let digest = hex::encode(request_digest(input));
+    if !first_delivery(tx, tenant, "ingest", &event_id, "call_transcript").await? {
+        // Recorded before (a concurrent first request waits here until it commits).
+        let result: Option<serde_json::Value> = tx
+            .query_one(
+                "select result from app.webhook_events where tenant_id = $1 and provider = 'ingest' \
+                 and event_id = $2",
+                &[tenant.as_uuid(), &event_id],
+            )
+            .await?
+            .try_get(0)?;
+        let result = result.unwrap_or_default();
+        if result["request_sha256"].as_str() != Some(digest.as_str()) {
+            return Err(CoreError::invalid(
+                "idempotency_key_reused",
+                "this idempotency_key was used for another transcript",
+            ));
+        }
+        let ingested: Ingested = serde_json::from_value(result["answer"].clone())
+            .map_err(|_| CoreError::invalid("idempotency_key_reused", "the first answer is not readable"))?;
+        return Ok(Outcome::Replayed(ingested));
+    }
+    let ingested = record_call(tx, tenant, input).await?;
+    let result = serde_json::json!({ "request_sha256": digest, "answer": &ingested });
+    tx.execute(
+        "update app.webhook_events set result = $3 where tenant_id = $1 and provider = 'ingest' and event_id = $2",
+        &[tenant.as_uuid(), &event_id, &result],
+    )
+    .await?;
+    Ok(Outcome::Created(ingested))
+}
+
+/// A digest of what the request asks for (the key aside), to tell a retry from a reused key.
+fn request_digest(input: &CallTranscript) -> Vec<u8> {
+    let coaching: Vec<(&str, &str)> = input
+        .coaching
+        .iter()
+        .map(|c| (c.category.as_str(), c.observation.as_str()))
+        .collect();
+    let canonical = serde_json::json!([
+        input.tenant_id,
+        input.lead_id,
+        input.rep_id,
+        input.transcript,
+        input.direction.map(Direction::as_str),
+        input.occurred_at,
+        coaching,
+    ]);
+    crate::messaging::consent::sha256(canonical.to_string().as_bytes())
+}
+
+async fn record_call(tx: &mut Tx, tenant: TenantId, input: &CallTranscript) -> Result<Ingested, CoreError> {
     if input.coaching.len() > MAX_COACHING {
         return Err(CoreError::invalid(
             "invalid_field",

@@ -7,6 +7,7 @@ use serde::Serialize;
 use tracing::instrument;
 use utoipa::ToSchema;
 
+use crate::messaging::Channel;
 use crate::phone::{self, PhoneKeys};
 use crate::CoreError;
 
@@ -20,6 +21,8 @@ pub struct MemberPhone {
     pub phone_unreadable: bool,
     /// When a code sent to the number was confirmed; null until then, and again after a change.
     pub verified_at: Option<DateTime<Utc>>,
+    /// Until when the code last sent to this number can be confirmed; null when none is pending.
+    pub code_expires_at: Option<DateTime<Utc>>,
     pub updated_at: DateTime<Utc>,
 }
 
@@ -29,6 +32,7 @@ impl std::fmt::Debug for MemberPhone {
             .field("phone", &self.phone.as_ref().map(|_| "<redacted>"))
             .field("phone_unreadable", &self.phone_unreadable)
             .field("verified_at", &self.verified_at)
+            .field("code_expires_at", &self.code_expires_at)
             .field("updated_at", &self.updated_at)
             .finish()
     }
@@ -54,10 +58,16 @@ fn member_phone(
         phone_unreadable,
         verified_at: row.try_get(1)?,
         updated_at: row.try_get(2)?,
+        code_expires_at: row.try_get(3)?,
     })
 }
 
-const COLUMNS: &str = "phone_sealed, verified_at, updated_at";
+/// The row's columns, and the pending code for this very number (a member sees that one is
+/// pending, never the code or its digest).
+const COLUMNS: &str = "p.phone_sealed, p.verified_at, p.updated_at, \
+     (select v.expires_at from app.phone_verifications v where v.tenant_id = p.tenant_id \
+        and v.owner_id = p.owner_id and v.phone_index = p.phone_index and v.attempts < 5 \
+        and v.expires_at > now())";
 
 /// The caller's number in the tenant, if they have set one.
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
@@ -69,7 +79,7 @@ pub async fn get_mine(
 ) -> Result<MemberPhone, CoreError> {
     let row = tx
         .query_one(
-            &format!("select {COLUMNS} from {TABLE} where tenant_id = $1 and owner_id = $2"),
+            &format!("select {COLUMNS} from {TABLE} p where p.tenant_id = $1 and p.owner_id = $2"),
             &[tenant.as_uuid(), user.as_uuid()],
         )
         .await?;
@@ -117,4 +127,92 @@ pub async fn delete_mine(tx: &mut Tx, tenant: TenantId, user: UserId) -> Result<
         return Err(CoreError::NotFound);
     }
     Ok(())
+}
+
+/// How long a verification code lives (set in migration 0020).
+pub const CODE_TTL_SECS: u64 = 600;
+
+/// Sends a verification code to the caller's number by `channel` (SMS or WhatsApp). The database
+/// makes the code and queues the text (`app.start_phone_verification`); nobody sees the code but
+/// the phone. Throttled: one code per 30 seconds, five per hour, ten per day.
+#[instrument(skip_all, fields(channel = channel.as_str()), err(level = "debug"))]
+pub async fn send_code(tx: &mut Tx, channel: Channel) -> Result<(), CoreError> {
+    if channel == Channel::Email {
+        return Err(CoreError::invalid(
+            "invalid_channel",
+            "a verification code goes by sms or whatsapp",
+        ));
+    }
+    let status: String = tx
+        .query_one("select app.start_phone_verification($1)", &[&channel.as_str()])
+        .await?
+        .try_get(0)?;
+    match status.as_str() {
+        "sent" => Ok(()),
+        "no_phone" => Err(CoreError::Conflict {
+            code: "no_phone",
+            message: "set your number first: PUT /api/v1/me/phone",
+        }),
+        "already_verified" => Err(CoreError::Conflict {
+            code: "already_verified",
+            message: "this number is already verified",
+        }),
+        "suppressed" => Err(CoreError::ConsentRequired { reason: "suppressed" }),
+        "too_soon" => Err(CoreError::Throttled {
+            code: "too_soon",
+            message: "a code was sent less than 30 seconds ago; wait for it, or try again shortly",
+            retry_after_secs: 30,
+        }),
+        "too_many_today" => Err(CoreError::Throttled {
+            code: "too_many_codes",
+            message: "ten codes were sent in the last day; try again tomorrow",
+            retry_after_secs: 86_400,
+        }),
+        _ => Err(CoreError::Throttled {
+            code: "too_many_codes",
+            message: "five codes were sent in the last hour; try again later",
+            retry_after_secs: 3600,
+        }),
+    }
+}
+
+/// Checks a verification code for the caller's number. The outer error is a failure to ask; the
+/// inner one is the refusal (wrong, expired, …), which the caller returns *after committing*, so
+/// that a wrong code counts against the five allowed.
+#[instrument(skip_all, err(level = "debug"))]
+pub async fn confirm_code(tx: &mut Tx, code: &str) -> Result<Result<(), CoreError>, CoreError> {
+    let code = code.trim();
+    if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(Err(CoreError::invalid(
+            "invalid_code",
+            "a verification code is six digits",
+        )));
+    }
+    let status: String = tx
+        .query_one("select app.confirm_phone_verification($1)", &[&code])
+        .await?
+        .try_get(0)?;
+    Ok(match status.as_str() {
+        "verified" => Ok(()),
+        "wrong_code" => Err(CoreError::invalid(
+            "wrong_code",
+            "that is not the code we sent; check it and try again",
+        )),
+        "no_pending" => Err(CoreError::Conflict {
+            code: "no_code_pending",
+            message: "no code is waiting: ask for one with POST /api/v1/me/phone/verification",
+        }),
+        "expired" => Err(CoreError::Conflict {
+            code: "code_expired",
+            message: "the code has expired; ask for a new one",
+        }),
+        "number_changed" => Err(CoreError::Conflict {
+            code: "number_changed",
+            message: "your number changed after the code was sent; ask for a code to the new number",
+        }),
+        _ => Err(CoreError::Conflict {
+            code: "too_many_attempts",
+            message: "too many wrong codes; ask for a new one",
+        }),
+    })
 }

@@ -1,6 +1,7 @@
 //! Background jobs. They run in the server process (switchable by config) and never inside a
 //! request. Each job is idempotent or claims its work with `SKIP LOCKED`, so several instances can
 //! run them side by side. Tests drive them with [`Jobs::run_once`] instead of waiting for a timer.
+mod briefs;
 pub mod delivery;
 mod notices;
 mod status;
@@ -36,16 +37,19 @@ pub enum Job {
     SignInCleanup,
     /// Send due outbound messages (when delivery is configured).
     Delivery,
+    /// Queue the daily briefs now due (when delivery is configured).
+    Briefs,
 }
 
 impl Job {
-    pub const ALL: [Job; 6] = [
+    pub const ALL: [Job; 7] = [
         Job::AuditSeal,
         Job::AuditPartitions,
         Job::AuditRetention,
         Job::IncidentNotices,
         Job::SignInCleanup,
         Job::Delivery,
+        Job::Briefs,
     ];
 
     pub const fn name(self) -> &'static str {
@@ -56,6 +60,7 @@ impl Job {
             Self::IncidentNotices => "incident_notices",
             Self::SignInCleanup => "sign_in_cleanup",
             Self::Delivery => "delivery",
+            Self::Briefs => "briefs",
         }
     }
 
@@ -71,6 +76,7 @@ impl Job {
             Self::SignInCleanup => Duration::from_secs(3600),
             Self::AuditSeal | Self::Delivery => Duration::from_secs(1),
             Self::IncidentNotices => Duration::from_secs(60),
+            Self::Briefs => Duration::from_secs(300),
         }
     }
 }
@@ -145,9 +151,16 @@ impl Jobs {
                 None => Ok(0),
             };
         }
+        if job == Job::Briefs {
+            // Without a delivery worker the briefs would wait in the outbox and arrive stale.
+            return match &self.delivery {
+                Some(_) => briefs::run(&self.db).await,
+                None => Ok(0),
+            };
+        }
         let mut tx = self.db.system(Purpose::Maintenance).await?;
         let done = match job {
-            Job::AuditSeal | Job::Delivery => 0,
+            Job::AuditSeal | Job::Delivery | Job::Briefs => 0,
             Job::AuditPartitions => {
                 let row = tx
                     .query_one("select audit.ensure_partitions($1)", &[&PARTITION_MONTHS_AHEAD])

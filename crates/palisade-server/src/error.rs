@@ -111,6 +111,11 @@ impl From<CoreError> for ApiError {
                  contacted on this address",
             )
             .with_details(serde_json::json!({ "reason": reason })),
+            CoreError::Throttled {
+                code,
+                message,
+                retry_after_secs,
+            } => Self::new(StatusCode::TOO_MANY_REQUESTS, code, message).with_retry_after(retry_after_secs),
             CoreError::Invalid { code, message } => {
                 Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
             }

@@ -124,6 +124,7 @@ async fn serve(
         oidc: Arc::new(oidc),
         cron_secret: config.cron_secret.clone(),
         runner: Arc::new(runner),
+        accounts: Arc::default(),
         log_sign_in_links: config.env == config::Environment::Development
             && config.mail.transport == config::MailTransport::Mailbox,
     };

@@ -59,6 +59,8 @@ pub struct AppState {
     /// Runs a background job on request (`/internal/cron/{job}`), whether or not this instance
     /// runs them on timers.
     pub runner: Arc<palisade_jobs::Jobs>,
+    /// Provider accounts webhooks opened in the last minute.
+    pub accounts: Arc<crate::webhooks::accounts::AccountCache>,
 }
 
 impl AppState {

@@ -84,6 +84,9 @@ pub struct World {
     /// rep_a2's API session: refresh token `fixture-refresh-a2` was used (rotated) once, and
     /// `fixture-refresh-a2-next` is live.
     pub session_a2: Uuid,
+    /// Message templates: tenant A's (SMS, marketing, by manager_a) and tenant B's.
+    pub template_a: Uuid,
+    pub template_b: Uuid,
 }
 
 /// SHA-256 of a fixture secret, as the sign-in functions expect it.
@@ -555,8 +558,10 @@ impl World {
         }
         // Consent: lead_a1 opted in to marketing by SMS and WhatsApp (a form), then texted STOP for
         // email ten minutes ago; lead_a2 texted STOP (SMS) and was sent its one confirmation; rep_a1
-        // asked for the WhatsApp brief; lead_b1 opted in by SMS. WhatsApp to lead_a1's number is
-        // suppressed.
+        // asked for the WhatsApp brief (at 08:00 UTC); lead_b1 opted in by SMS.
+        // WhatsApp to lead_a1's number is suppressed. rep_a2 has asked for a code to verify their
+        // number ten minutes ago (code 424242, its text queued), and so has rep_b1 in tenant B;
+        // admin_b has brief settings but no consent.
         su.batch_execute(&format!(
             "insert into app.consent_events (tenant_id, id, lead_id, member_id, channel, purpose, action, source, \
                form_version, provider_message_id, actor_id, occurred_at) values \
@@ -575,15 +580,39 @@ impl World {
              ('{a}', gen_random_uuid(), '{l1}', 'sms', 'marketing', 'Your quote is ready', '{r1}'), \
              ('{b}', gen_random_uuid(), '{lb}', 'sms', 'marketing', 'Your quote is ready', '{rb}'); \
              insert into app.outbound_messages (tenant_id, id, lead_id, channel, purpose, body) values \
-             ('{a}', gen_random_uuid(), '{l2}', 'sms', 'opt_out_confirmation', 'You are opted out.');",
+             ('{a}', gen_random_uuid(), '{l2}', 'sms', 'opt_out_confirmation', 'You are opted out.'); \
+             insert into app.brief_preferences (tenant_id, owner_id, time_zone, send_hour) values \
+             ('{a}', '{r1}', 'UTC', 8), \
+             ('{b}', '{ab}', 'Europe/Berlin', 8); \
+             insert into app.phone_verifications (tenant_id, owner_id, phone_index, code_sha256, expires_at) \
+             values ('{a}', '{r2}', convert_to(repeat('j', 40), 'UTF8'), \
+                     sha256(convert_to('{a}:{r2}:424242', 'UTF8')), now() + interval '1 day'), \
+                    ('{b}', '{rb}', convert_to(repeat('k', 40), 'UTF8'), \
+                     sha256(convert_to('{b}:{rb}:424242', 'UTF8')), now() + interval '1 day'); \
+             insert into app.outbound_messages (tenant_id, id, member_id, channel, purpose, body, created_by) values \
+             ('{a}', gen_random_uuid(), '{r2}', 'sms', 'verification', 'Your verification code is 424242.', '{r2}'); \
+             update app.outbound_messages set created_at = now() - interval '10 minutes' where purpose = 'verification'; \
+             update app.phone_verifications set created_at = now() - interval '10 minutes';",
             a = tenant_a,
             b = tenant_b,
             l1 = lead_a1,
             l2 = lead_a2,
             lb = lead_b1,
             r1 = rep_a1,
+            r2 = rep_a2,
             rb = rep_b1,
+            ab = admin_b,
         ))
+        .await
+        .unwrap();
+
+        let (template_a, template_b) = (Uuid::now_v7(), Uuid::now_v7());
+        su.execute(
+            "insert into app.message_templates (tenant_id, id, name, channel, purpose, body, created_by) \
+             values ($1, $2, 'Quote ready', 'sms', 'marketing', 'Hi {{lead.first_name}}, your quote is ready.', $3), \
+                    ($4, $5, 'Quote ready', 'sms', 'marketing', 'Hello {{lead.name}}', $6)",
+            &[tenant_a.as_uuid(), &template_a, manager_a.as_uuid(), tenant_b.as_uuid(), &template_b, admin_b.as_uuid()],
+        )
         .await
         .unwrap();
 
@@ -629,6 +658,8 @@ impl World {
             incident,
             session_a1,
             session_a2,
+            template_a,
+            template_b,
         }
     }
 }

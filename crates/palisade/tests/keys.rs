@@ -132,6 +132,14 @@ async fn rotation_moves_every_value_to_the_active_keys_and_is_resumable() {
     su.execute("update app.member_phones set verified_at = now()", &[])
         .await
         .unwrap();
+    // The lead agreed to texts (rotation recomputes its number's index: that is no new number).
+    su.execute(
+        "insert into app.consent_events (tenant_id, id, lead_id, channel, purpose, action, source, form_version) \
+         values ($1, gen_random_uuid(), $2, 'sms', 'service', 'grant', 'form', 'v1')",
+        &[w.tenant_a.as_uuid(), &lead.id],
+    )
+    .await
+    .unwrap();
     // The lead's number said STOP (a suppression under the old index key).
     let stopped = palisade_core::phone::index_of(&index1, w.tenant_a, b"+14155550100");
     su.execute(
@@ -181,6 +189,17 @@ async fn rotation_moves_every_value_to_the_active_keys_and_is_resumable() {
             "{column}"
         );
     }
+
+    // Rotation changes no address: no consent was revoked for a "new" number.
+    let revoked: i64 = su
+        .query_one(
+            "select count(*) from app.consent_events where lead_id = $1 and source = 'address_change'",
+            &[&lead.id],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(revoked, 0);
 
     // Rotation changes no row's meaning, so sync clients are not sent it again.
     let updated_after: chrono::DateTime<chrono::Utc> = su

@@ -368,9 +368,14 @@ pub async fn update(
         .map(|s| validate::optional_text("source", s.as_deref(), 100))
         .transpose()?;
     let status = patch.status.map(LeadStatus::as_str);
+    // The new number's index under every index key: when the stored one is among them, the number
+    // is the one stored (typed again, perhaps in another format) and its columns are left alone, so
+    // a rotation in progress cannot make it look new (and revoke its consent, migration 0024).
+    let mut same_number: Vec<Vec<u8>> = Vec::new();
     let phone = match &patch.phone {
         Some(Some(text)) => {
             let number = clean_phone(tx, tenant, text).await?;
+            same_number = phone::lookup(keys, tenant, &number);
             let (sealed, index) = phone::seal(keys, TABLE, tenant, id.as_bytes(), &number);
             Some((Some(sealed), Some(index)))
         }
@@ -390,8 +395,10 @@ pub async fn update(
            status = coalesce($6, status), \
            source = case when $7 then $8 else source end, \
            owner_id = coalesce($9, owner_id), \
-           phone_sealed = case when $10 then $11 else phone_sealed end, \
-           phone_index = case when $10 then $12 else phone_index end \
+           phone_sealed = case when $10 and not coalesce(phone_index = any($14), false) then $11 \
+                               else phone_sealed end, \
+           phone_index = case when $10 and not coalesce(phone_index = any($14), false) then $12 \
+                              else phone_index end \
          where tenant_id = $1 and id = $2 returning {COLUMNS}"
     );
     let row = tx
@@ -411,6 +418,7 @@ pub async fn update(
                 &phone_sealed,
                 &phone_index,
                 &new_email_index,
+                &same_number,
             ],
         )
         .await

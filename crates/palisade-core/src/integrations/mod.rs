@@ -101,6 +101,17 @@ pub fn prepare(
         spec.config,
         input.config.iter().map(|(k, v)| (k.as_str(), v.as_str())),
     )?;
+    // HubSpot's v1 signature covers the body alone, not the URL: without the portal it names, a
+    // request signed for one tenant would pass at another tenant's URL (one app, one secret).
+    if provider == Provider::Hubspot
+        && input.config.get("signature_version").map(String::as_str) == Some("v1")
+        && !input.config.contains_key("portal_id")
+    {
+        return Err(CoreError::invalid(
+            "invalid_field",
+            "HubSpot v1 signatures need config.portal_id (they do not sign the URL)",
+        ));
+    }
     let Some(secrets) = &input.secrets else {
         return Ok(None);
     };
@@ -270,6 +281,7 @@ pub async fn delete(tx: &mut Tx, tenant: TenantId, provider: Provider) -> Result
 }
 
 /// An opened integration's secrets, by field name. `Debug` shows the names only.
+#[derive(Clone, Default)]
 pub struct Secrets(BTreeMap<String, SecretString>);
 
 impl Secrets {

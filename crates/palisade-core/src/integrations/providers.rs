@@ -87,6 +87,8 @@ pub(crate) enum Shape {
     E164,
     /// An email address (the sender of a tenant's mail).
     Email,
+    /// One of these words.
+    OneOf(&'static [&'static str]),
 }
 
 impl Shape {
@@ -107,6 +109,7 @@ impl Shape {
             Shape::E164 => v
                 .strip_prefix('+')
                 .is_some_and(|d| (8..=15).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit())),
+            Shape::OneOf(words) => words.contains(&v),
             Shape::PublicKey => {
                 (40..=600).contains(&v.len())
                     && v.bytes()
@@ -127,6 +130,7 @@ impl Shape {
             Shape::PublicKey => "the base64 public key the provider shows".into(),
             Shape::E164 => "a phone number in E.164 form, like +14155550100".into(),
             Shape::Email => "an email address".into(),
+            Shape::OneOf(words) => format!("one of {}", words.join(", ")),
         }
     }
 }
@@ -215,7 +219,13 @@ static STRIPE: Spec = Spec {
     ],
 };
 static HUBSPOT: Spec = Spec {
-    config: &[field("app_id", false, Shape::Digits)],
+    config: &[
+        field("app_id", false, Shape::Digits),
+        // Events of another HubSpot account are not this tenant's (they are ignored).
+        field("portal_id", false, Shape::Digits),
+        // v3 unless the app's webhooks are set up with v1 or v2 signatures (which sign no time).
+        field("signature_version", false, Shape::OneOf(&["v1", "v2", "v3"])),
+    ],
     secrets: &[
         field("client_secret", true, token("", 16, 200)),
         field("access_token", false, token("pat-", 20, 300)),

@@ -103,9 +103,10 @@ pub async fn prepare(
     let channel_text: String = row.try_get(2)?;
     let purpose: String = row.try_get(3)?;
     let channel = Channel::parse(&channel_text).ok_or(CoreError::NotFound)?;
-    // Consent again, at send time: a STOP between queuing and sending wins. Replies to HELP and the
-    // opt-out confirmation were allowed at queuing for what they are.
-    if !matches!(purpose.as_str(), "help" | "opt_out_confirmation") {
+    // Consent again, at send time: a STOP between queuing and sending wins. Replies to HELP, the
+    // opt-out confirmation and a verification code (to a number not yet verified, at the member's
+    // request) were allowed at queuing for what they are.
+    if !matches!(purpose.as_str(), "help" | "opt_out_confirmation" | "verification") {
         let block: Option<String> = tx
             .query_one(
                 "select app.consent_block_here($1, $2, $3, $4)",
@@ -116,6 +117,30 @@ pub async fn prepare(
         if let Some(reason) = block {
             finish(tx, tenant, id, "blocked", &format!("consent_withdrawn: {reason}")).await?;
             return Ok(Next::Blocked(reason));
+        }
+    }
+    // A code goes only to the number it was made for, while it can still be confirmed (the member
+    // may have changed their number since asking).
+    if purpose == "verification" {
+        let pending: bool = tx
+            .query_one(
+                "select exists (select from app.phone_verifications v join app.member_phones p \
+                   on p.tenant_id = v.tenant_id and p.owner_id = v.owner_id and p.phone_index = v.phone_index \
+                 where v.tenant_id = $1 and v.owner_id = $2 and v.expires_at > now())",
+                &[tenant.as_uuid(), &member],
+            )
+            .await?
+            .try_get(0)?;
+        if !pending {
+            finish(
+                tx,
+                tenant,
+                id,
+                "blocked",
+                "superseded: no pending code for this number",
+            )
+            .await?;
+            return Ok(Next::Blocked("superseded".into()));
         }
     }
     let to = match (channel, lead) {

@@ -1,6 +1,7 @@
 //! What an email provider's delivery event does (Resend through Svix, SendGrid's signed event
 //! webhook), after its signature was checked: the message it names moves forward in the outbox,
-//! and a bounce, a spam complaint or an unsubscribe suppresses the address (by blind index only).
+//! and a bounce, a spam complaint or an unsubscribe suppresses the address (by blind index only);
+//! a complaint or an unsubscribe also revokes the lead's consent to marketing email in the ledger.
 use palisade_db::{TenantId, Tx};
 use tracing::instrument;
 
@@ -59,6 +60,20 @@ pub async fn apply(
     if let Some(status) = status {
         let error = (event == EmailEvent::Bounced).then_some("bounced");
         outbound::apply_status(tx, tenant, id, status, error).await?;
+    }
+    // An unsubscribe or a spam report withdraws the lead's consent to marketing email: the ledger
+    // records it, with the message it was about as evidence.
+    if matches!(event, EmailEvent::Unsubscribed | EmailEvent::Complained) {
+        tx.execute(
+            "insert into app.consent_events (tenant_id, id, lead_id, channel, purpose, action, source, \
+               provider_message_id) \
+             select $1, gen_random_uuid(), m.lead_id, 'email', 'marketing', 'revoke', 'provider', $2 \
+             from (select distinct o.lead_id from app.outbound_messages o \
+                   where o.tenant_id = $1 and o.provider_message_id = $2 and o.channel = 'email' \
+                     and o.lead_id is not null) m",
+            &[tenant.as_uuid(), &id],
+        )
+        .await?;
     }
     if let (Some(reason), Some(address)) = (reason, address) {
         tx.execute(

@@ -42,6 +42,28 @@ pub enum Outcome {
     },
 }
 
+// The statements of an inbound message, public so the benchmark runs them verbatim.
+
+/// Records a provider event once: `$1` tenant, `$2` provider, `$3` event id, `$4` kind.
+pub const RECORD_EVENT_SQL: &str = "insert into app.webhook_events (tenant_id, provider, event_id, kind) \
+     values ($1, $2, $3, $4) on conflict do nothing";
+/// The tenant's leads with a number: `$1` tenant, `$2` the number's blind indexes (every key).
+pub const LEADS_BY_PHONE_SQL: &str =
+    "select id from app.leads where tenant_id = $1 and phone_index = any($2) order by id";
+/// The tenant's members with a number, once verified and while they are members: as above.
+pub const MEMBERS_BY_PHONE_SQL: &str = "select p.owner_id from app.member_phones p join app.memberships m \
+       on m.tenant_id = p.tenant_id and m.user_id = p.owner_id and m.status = 'active' \
+     where p.tenant_id = $1 and p.phone_index = any($2) and p.verified_at is not null order by p.owner_id";
+/// A lead's owner while an active member: `$1` tenant, `$2` lead.
+pub const LEAD_OWNER_SQL: &str = "select m.user_id from app.leads l left join app.memberships m \
+       on m.tenant_id = l.tenant_id and m.user_id = l.owner_id and m.status = 'active' \
+     where l.tenant_id = $1 and l.id = $2";
+/// The inbound message on the lead: `$1` tenant, `$2` id, `$3` lead, `$4` actor, `$5` channel,
+/// `$6` masked body.
+pub const INSERT_INBOUND_SQL: &str =
+    "insert into app.interactions (tenant_id, id, lead_id, actor_id, channel, direction, body) \
+     values ($1, $2, $3, $4, $5, 'inbound', $6)";
+
 /// Records a provider event; false when it was recorded before (a replay). The id must be 1 to 200
 /// characters (a clear 422 otherwise); the kind is kept to 100 characters, `unknown` when empty.
 pub async fn first_delivery(
@@ -63,13 +85,27 @@ pub async fn first_delivery(
         kind.chars().take(100).collect()
     };
     let rows = tx
-        .execute(
-            "insert into app.webhook_events (tenant_id, provider, event_id, kind) values ($1, $2, $3, $4) \
-             on conflict do nothing",
-            &[tenant.as_uuid(), &provider, &event_id, &kind],
-        )
+        .execute(RECORD_EVENT_SQL, &[tenant.as_uuid(), &provider, &event_id, &kind])
         .await?;
     Ok(rows == 1)
+}
+
+/// Records a provider event that could not be applied, as `failed`, so a redelivery does not try
+/// it again (it is then a replay). Nothing is recorded if the event was recorded before.
+pub async fn record_failed(
+    tx: &mut Tx,
+    tenant: TenantId,
+    provider: &str,
+    event_id: &str,
+    kind: &str,
+) -> Result<(), CoreError> {
+    tx.execute(
+        "insert into app.webhook_events (tenant_id, provider, event_id, kind, status) \
+         values ($1, $2, $3, $4, 'failed') on conflict do nothing",
+        &[tenant.as_uuid(), &provider, &event_id, &kind],
+    )
+    .await?;
+    Ok(())
 }
 
 #[instrument(skip_all, fields(tenant_id = %tenant, channel = msg.channel.as_str()), err(level = "debug"))]
@@ -84,23 +120,8 @@ pub async fn receive(
         return Ok(Outcome::Replay);
     }
     let candidates = phone::lookup(keys, tenant, msg.from);
-    let mut leads = subjects(
-        tx,
-        "select id from app.leads where tenant_id = $1 and phone_index = any($2) order by id",
-        tenant,
-        &candidates,
-    )
-    .await?;
-    // A member's number counts once verified, and while they are a member.
-    let members = subjects(
-        tx,
-        "select p.owner_id from app.member_phones p join app.memberships m \
-           on m.tenant_id = p.tenant_id and m.user_id = p.owner_id and m.status = 'active' \
-         where p.tenant_id = $1 and p.phone_index = any($2) and p.verified_at is not null order by p.owner_id",
-        tenant,
-        &candidates,
-    )
-    .await?;
+    let mut leads = subjects(tx, LEADS_BY_PHONE_SQL, tenant, &candidates).await?;
+    let members = subjects(tx, MEMBERS_BY_PHONE_SQL, tenant, &candidates).await?;
     let keyword = keywords::classify(msg.body);
     let mut created_lead = false;
     if leads.is_empty() && members.is_empty() {
@@ -247,12 +268,7 @@ async fn record_interaction(
     body: Option<&str>,
 ) -> Result<(), CoreError> {
     let owner: Option<Uuid> = tx
-        .query_one(
-            "select m.user_id from app.leads l left join app.memberships m \
-               on m.tenant_id = l.tenant_id and m.user_id = l.owner_id and m.status = 'active' \
-             where l.tenant_id = $1 and l.id = $2",
-            &[tenant.as_uuid(), &lead],
-        )
+        .query_one(LEAD_OWNER_SQL, &[tenant.as_uuid(), &lead])
         .await?
         .try_get(0)?;
     let actor = match owner {
@@ -260,8 +276,7 @@ async fn record_interaction(
         None => inbound_owner(tx, tenant).await?,
     };
     tx.execute(
-        "insert into app.interactions (tenant_id, id, lead_id, actor_id, channel, direction, body) \
-         values ($1, $2, $3, $4, $5, 'inbound', $6)",
+        INSERT_INBOUND_SQL,
         &[
             tenant.as_uuid(),
             &new_id(),

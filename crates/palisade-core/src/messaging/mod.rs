@@ -2,11 +2,13 @@
 //! database is the guard: an outbound message without an active opt-in for its channel and purpose,
 //! or to an address that said STOP, is refused by a trigger (`app.outbound_consent_guard`), so no
 //! code path here can queue one; these modules only give the refusal a clear answer.
+pub mod brief;
 pub mod consent;
 pub mod delivery;
 pub mod email_events;
 pub mod inbound;
 pub mod outbound;
+pub mod templates;
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -54,5 +56,9 @@ impl Purpose {
             Self::Marketing => "marketing",
             Self::Service => "service",
         }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == text)
     }
 }

@@ -1,6 +1,8 @@
 //! The outbox: messages members queue to leads. The insert is the consent check: the database
 //! refuses a message without an active opt-in for its channel and purpose, or to an address that
 //! said STOP (`consent_required`, 409). The delivery worker sends what is queued and checks again.
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 use palisade_db::{Row, TenantId, Tx, UserId};
 use serde::{Deserialize, Serialize};
@@ -8,6 +10,7 @@ use tracing::instrument;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use super::templates::{self, Filled};
 use super::{Channel, Purpose};
 use crate::page::{new_id, Page, PageParams};
 use crate::page_query::ListQuery;
@@ -17,16 +20,25 @@ use crate::{validate, CoreError};
 const SMS_MAX: usize = 1600;
 const EMAIL_MAX: usize = 10_000;
 
+/// A message to a lead: a `body` (and, for email, a `subject`), or a `template_id` with the values
+/// of its placeholders.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewMessage {
     pub lead_id: Uuid,
-    pub channel: Channel,
-    pub purpose: Purpose,
+    /// Required with a body; with a template, the template's (and must match it if given).
+    pub channel: Option<Channel>,
+    /// Required with a body; with a template, the template's (and must match it if given).
+    pub purpose: Option<Purpose>,
     /// Email only (required there).
     pub subject: Option<String>,
     /// Card numbers in it are masked before it is stored or sent.
-    pub body: String,
+    pub body: Option<String>,
+    /// A template of this tenant instead of `subject` and `body`.
+    pub template_id: Option<Uuid>,
+    /// Values of the template's own placeholders (`{"appointment_time": "10:00"}`).
+    #[serde(default)]
+    pub variables: BTreeMap<String, String>,
 }
 
 impl std::fmt::Debug for NewMessage {
@@ -45,7 +57,8 @@ pub struct Message {
     pub lead_id: Option<Uuid>,
     pub member_id: Option<Uuid>,
     pub channel: String,
-    /// `marketing`, `service`, `brief`, `help` or `opt_out_confirmation`.
+    /// `marketing`, `service`, `brief`, `help` or `opt_out_confirmation` (a member's own
+    /// `verification` texts are never shown).
     pub purpose: String,
     pub subject: Option<String>,
     pub body: String,
@@ -61,6 +74,8 @@ pub struct Message {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub sent_at: Option<DateTime<Utc>>,
+    /// The template it was written from (null when none, or since deleted).
+    pub template_id: Option<Uuid>,
 }
 
 impl std::fmt::Debug for Message {
@@ -86,7 +101,7 @@ pub struct MessageFilter {
 
 const COLUMNS: &str =
     "id, lead_id, member_id, channel, purpose, subject, body, status, attempts, next_attempt_at, \
-                       provider_message_id, last_error, created_by, created_at, updated_at, sent_at";
+                       provider_message_id, last_error, created_by, created_at, updated_at, sent_at, template_id";
 
 fn message(row: &Row) -> Result<Message, CoreError> {
     Ok(Message {
@@ -106,6 +121,7 @@ fn message(row: &Row) -> Result<Message, CoreError> {
         created_at: row.try_get(13)?,
         updated_at: row.try_get(14)?,
         sent_at: row.try_get(15)?,
+        template_id: row.try_get(16)?,
     })
 }
 
@@ -117,28 +133,30 @@ pub async fn queue(
     caller: UserId,
     input: &NewMessage,
 ) -> Result<Message, CoreError> {
-    let (body, subject) = match input.channel {
+    let content = content(tx, tenant, caller, input).await?;
+    let (body, subject) = match content.channel {
         Channel::Email => {
-            let subject = input
+            let subject = content
                 .subject
                 .as_deref()
                 .ok_or_else(|| CoreError::invalid("invalid_field", "an email needs a subject"))?;
             (
-                validate::masked_text("body", &input.body, EMAIL_MAX)?,
+                validate::masked_text("body", &content.body, EMAIL_MAX)?,
                 Some(validate::masked_text("subject", subject, 300)?),
             )
         }
         Channel::Sms | Channel::Whatsapp => {
-            if input.subject.is_some() {
+            if content.subject.is_some() {
                 return Err(CoreError::invalid("invalid_field", "subject is for email only"));
             }
-            (validate::masked_text("body", &input.body, SMS_MAX)?, None)
+            (validate::masked_text("body", &content.body, SMS_MAX)?, None)
         }
     };
     // The lead must be one the caller sees; the insert selects it, so an unseen one inserts nothing.
     let sql = format!(
-        "insert into app.outbound_messages (tenant_id, id, lead_id, channel, purpose, subject, body, created_by) \
-         select l.tenant_id, $2, l.id, $4, $5, $6, $7, $8 from app.leads l \
+        "insert into app.outbound_messages (tenant_id, id, lead_id, channel, purpose, subject, body, created_by, \
+           template_id) \
+         select l.tenant_id, $2, l.id, $4, $5, $6, $7, $8, $9 from app.leads l \
          where l.tenant_id = $1 and l.id = $3 returning {COLUMNS}"
     );
     let row = tx
@@ -148,16 +166,60 @@ pub async fn queue(
                 tenant.as_uuid(),
                 &new_id(),
                 &input.lead_id,
-                &input.channel.as_str(),
-                &input.purpose.as_str(),
+                &content.channel.as_str(),
+                &content.purpose.as_str(),
                 &subject,
                 &body,
                 caller.as_uuid(),
+                &input.template_id,
             ],
         )
         .await?
         .ok_or_else(|| CoreError::invalid("unknown_lead", "the lead does not exist"))?;
     message(&row)
+}
+
+/// What the message says: its own body, or its template filled in.
+async fn content(
+    tx: &mut Tx,
+    tenant: TenantId,
+    caller: UserId,
+    input: &NewMessage,
+) -> Result<Filled, CoreError> {
+    let Some(template) = input.template_id else {
+        if !input.variables.is_empty() {
+            return Err(CoreError::invalid(
+                "invalid_field",
+                "variables go with a template_id",
+            ));
+        }
+        let missing = |field: &str| CoreError::invalid("invalid_field", format!("{field} is required"));
+        return Ok(Filled {
+            channel: input.channel.ok_or_else(|| missing("channel"))?,
+            purpose: input.purpose.ok_or_else(|| missing("purpose"))?,
+            subject: input.subject.clone(),
+            body: input
+                .body
+                .clone()
+                .ok_or_else(|| missing("body (or a template_id)"))?,
+        });
+    };
+    if input.body.is_some() || input.subject.is_some() {
+        return Err(CoreError::invalid(
+            "invalid_field",
+            "give a body (and subject) or a template_id, not both",
+        ));
+    }
+    let filled = templates::fill(tx, tenant, caller, template, input.lead_id, &input.variables).await?;
+    if input.channel.is_some_and(|c| c != filled.channel)
+        || input.purpose.is_some_and(|p| p != filled.purpose)
+    {
+        return Err(CoreError::invalid(
+            "template_mismatch",
+            "the template is for another channel or purpose",
+        ));
+    }
+    Ok(filled)
 }
 
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]

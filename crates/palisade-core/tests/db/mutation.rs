@@ -32,6 +32,16 @@ const EQUIVALENT: &[(&str, &str)] = &[
         "deals_delete:true",
         "rows must also pass deals_select, which is the same condition",
     ),
+    (
+        "consent_definer_insert:true",
+        "palisade_definer inserts consent events only in app.lead_address_changed, which writes \
+         address_change revocations only; the narrower check is defence in depth",
+    ),
+    (
+        "outbound_definer_insert:true",
+        "palisade_definer inserts messages only in app.start_phone_verification, which queues \
+         verification texts only; the narrower check is defence in depth",
+    ),
 ];
 
 struct Policy {

@@ -68,6 +68,7 @@ pub async fn put(
     )
     .await?;
     tx.commit().await?;
+    state.accounts.forget(tenant, provider);
     Ok(Json(saved))
 }
 
@@ -75,10 +76,15 @@ pub async fn put(
 #[utoipa::path(delete, path = "/api/v1/integrations/{provider}", tag = "integrations", security(("bearer" = [])),
     params(("provider" = String, Path)),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn delete(admin: Admin, ApiPath(name): ApiPath<String>) -> ApiResult<StatusCode> {
+pub async fn delete(
+    State(state): State<AppState>,
+    admin: Admin,
+    ApiPath(name): ApiPath<String>,
+) -> ApiResult<StatusCode> {
     let provider = provider(&name)?;
     let mut tx = admin.begin().await?;
     integrations::delete(&mut tx, admin.tenant(), provider).await?;
     tx.commit().await?;
+    state.accounts.forget(admin.tenant(), provider);
     Ok(StatusCode::NO_CONTENT)
 }

@@ -53,7 +53,8 @@ pub async fn cron(
 /// route (`/internal/ingest/{kind}`); others answer 404.
 #[utoipa::path(post, path = "/internal/ingest/call-transcript", tag = "internal", security(("bearer" = [])),
     request_body = CallTranscript,
-    responses((status = 201, body = Ingested), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = Ingested), (status = 200, body = Ingested, description = "The idempotency_key was seen: the first answer, nothing written"),
+        (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn call_transcript(
     State(state): State<AppState>,
     _cron: Cron,
@@ -61,7 +62,10 @@ pub async fn call_transcript(
 ) -> ApiResult<(StatusCode, Json<Ingested>)> {
     let tenant = TenantId::from_uuid(input.tenant_id);
     let mut tx = state.db.service(tenant, Purpose::Sync).await?;
-    let ingested = ingest::call_transcript(&mut tx, tenant, &input).await?;
+    let outcome = ingest::call_transcript(&mut tx, tenant, &input).await?;
     tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(ingested)))
+    Ok(match outcome {
+        ingest::Outcome::Created(ingested) => (StatusCode::CREATED, Json(ingested)),
+        ingest::Outcome::Replayed(ingested) => (StatusCode::OK, Json(ingested)),
+    })
 }

@@ -15,12 +15,14 @@ mod me;
 mod members;
 mod messages;
 mod mfa;
+mod my_brief;
 mod my_phone;
 mod my_sessions;
 mod oidc;
 mod password;
 mod phone_settings;
 mod platform;
+mod templates;
 mod tenants;
 
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -140,6 +142,11 @@ pub fn router() -> OpenApiRouter<AppState> {
             me::voice_api::delete
         ))
         .routes(routes!(my_phone::get, my_phone::set, my_phone::delete))
+        .routes(routes!(templates::list, templates::create))
+        .routes(routes!(templates::get, templates::replace, templates::delete))
+        .routes(routes!(my_phone::send_code))
+        .routes(routes!(my_phone::confirm_code))
+        .routes(routes!(my_brief::get, my_brief::set, my_brief::delete))
         .routes(routes!(dashboard::get))
         .routes(routes!(integrations::list))
         .routes(routes!(phone_settings::get, phone_settings::set))

@@ -13,7 +13,7 @@ use secrecy::ExposeSecret;
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::{account, reject, secret_of, signed_url};
+use super::{account, header, reject, secret_of, signed_url};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::ApiPath;
 use crate::state::AppState;
@@ -57,10 +57,7 @@ pub async fn stripe(
 ) -> ApiResult<StatusCode> {
     let tenant = TenantId::from_uuid(tenant);
     let secret = secret(&state, tenant, Provider::Stripe, "webhook_secret").await?;
-    let signature = headers
-        .get("stripe-signature")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
+    let signature = header(&headers, &["stripe-signature"]);
     let now = state.clock.now().timestamp();
     let checked = palisade_webhooks::stripe::verify(
         secret.expose_secret().as_bytes(),
@@ -84,8 +81,10 @@ pub async fn stripe(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// HubSpot events (`X-HubSpot-Signature-v3` over method, URL, body and timestamp, with the app's
-/// client secret; 5 minutes either way). v1 and v2 signatures, which sign no time, are refused.
+/// HubSpot events, verified with the app's client secret: `X-HubSpot-Signature-v3` over method,
+/// URL, body and timestamp (5 minutes either way), or, when the integration's `signature_version`
+/// says so, v2 (method, URL and body) or v1 (body) in `X-HubSpot-Signature`. Only that version is
+/// accepted. With a `portal_id` configured, events of other HubSpot accounts are ignored.
 #[utoipa::path(post, path = "/webhooks/hubspot/{tenant_id}", tag = "webhooks", params(("tenant_id" = Uuid, Path)),
     request_body(content = String, content_type = "application/json"),
     responses((status = 204, description = "Recorded; redelivered events change nothing"),
@@ -98,30 +97,50 @@ pub async fn hubspot(
     body: Bytes,
 ) -> ApiResult<StatusCode> {
     let tenant = TenantId::from_uuid(tenant);
-    let secret = secret(&state, tenant, Provider::Hubspot, "client_secret").await?;
-    let get = |name: &str| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
+    let (config, secrets) = account(&state, tenant, Provider::Hubspot).await?;
+    let secret = secret_of(&state, tenant, Provider::Hubspot, &secrets, "client_secret").await?;
+    let get = |name: &str| header(&headers, &[name]);
+    let key = secret.expose_secret().as_bytes();
+    let checked = match config["signature_version"].as_str().unwrap_or("v3") {
+        "v1" => palisade_webhooks::hubspot::verify_v1(key, &body, get("x-hubspot-signature")),
+        "v2" => palisade_webhooks::hubspot::verify_v2(
+            key,
+            "POST",
+            &signed_url(&state, &uri),
+            &body,
+            get("x-hubspot-signature"),
+        ),
+        _ => palisade_webhooks::hubspot::verify_v3(
+            key,
+            "POST",
+            &signed_url(&state, &uri),
+            &body,
+            get("x-hubspot-request-timestamp"),
+            get("x-hubspot-signature-v3"),
+            state.clock.now().timestamp_millis(),
+        ),
     };
-    let checked = palisade_webhooks::hubspot::verify_v3(
-        secret.expose_secret().as_bytes(),
-        "POST",
-        &signed_url(&state, &uri),
-        &body,
-        get("x-hubspot-request-timestamp"),
-        get("x-hubspot-signature-v3"),
-        state.clock.now().timestamp_millis(),
-    );
     if let Err(why) = checked {
         return Err(reject(&state, Some(tenant), "hubspot", why).await);
     }
+    let portal = config["portal_id"].as_str();
     let events: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
     let ids: Vec<(String, String)> = events
         .as_array()
         .into_iter()
         .flatten()
+        .filter(|e| {
+            let theirs = match &e["portalId"] {
+                Value::Number(n) => Some(n.to_string()),
+                Value::String(s) => Some(s.clone()),
+                _ => None,
+            };
+            let ours = portal.is_none_or(|p| theirs.as_deref() == Some(p));
+            if !ours {
+                tracing::warn!(tenant_id = %tenant, "a HubSpot event of another account; ignored");
+            }
+            ours
+        })
         .map(|e| {
             let id = match &e["eventId"] {
                 Value::Number(n) => n.to_string(),

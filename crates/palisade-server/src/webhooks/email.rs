@@ -14,17 +14,10 @@ use secrecy::ExposeSecret;
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::{account, reject};
+use super::{account, header, reject};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::ApiPath;
 use crate::state::AppState;
-
-fn header<'a>(headers: &'a HeaderMap, names: &[&str]) -> &'a str {
-    names
-        .iter()
-        .find_map(|n| headers.get(*n).and_then(|v| v.to_str().ok()))
-        .unwrap_or_default()
-}
 
 /// Marks a recorded event as ignored (about a message this tenant did not send).
 async fn ignore(tx: &mut palisade_db::Tx, tenant: TenantId, provider: &str, id: &str) -> ApiResult<()> {

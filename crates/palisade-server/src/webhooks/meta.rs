@@ -11,13 +11,14 @@ use palisade_core::integrations::Provider;
 use palisade_core::messaging::inbound::{self, Inbound};
 use palisade_core::messaging::Channel;
 use palisade_core::phone;
+use palisade_core::CoreError;
 use palisade_db::{Purpose, TenantId};
 use secrecy::ExposeSecret;
 use serde::Deserialize;
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::{account, reject, secret_of};
+use super::{account, header, reject, secret_of};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiPath, ApiQuery};
 use crate::state::AppState;
@@ -83,17 +84,13 @@ pub async fn deliveries(
     let tenant = TenantId::from_uuid(tenant);
     let (config, secrets) = account(&state, tenant, Provider::Meta).await?;
     let app_secret = secret_of(&state, tenant, Provider::Meta, &secrets, "app_secret").await?;
-    let signature = headers
-        .get("x-hub-signature-256")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
+    let signature = header(&headers, &["x-hub-signature-256"]);
     if let Err(why) = palisade_webhooks::meta::verify(app_secret.expose_secret().as_bytes(), &body, signature)
     {
         return Err(reject(&state, Some(tenant), PROVIDER, why).await);
     }
     let payload: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
     let ours = config["phone_number_id"].as_str();
-    let mut tx = state.db.service(tenant, Purpose::Webhook).await?;
     for change in payload["entry"]
         .as_array()
         .into_iter()
@@ -112,15 +109,14 @@ pub async fn deliveries(
             let Ok(from) = phone::international(&format!("+{from}")) else {
                 continue;
             };
-            if id.is_empty() || id.len() > 200 {
+            // The id is kept as consent evidence, which holds at most 100 characters.
+            if id.is_empty() || id.len() > 100 {
                 continue;
             }
             let text = message["text"]["body"].as_str().unwrap_or_default();
-            inbound::receive(
-                &mut tx,
+            receive_one(
+                &state,
                 tenant,
-                state.phone_keys(),
-                PROVIDER,
                 &Inbound {
                     channel: Channel::Whatsapp,
                     from: &from,
@@ -131,6 +127,36 @@ pub async fn deliveries(
             .await?;
         }
     }
-    tx.commit().await?;
     Ok(StatusCode::OK)
+}
+
+/// One message of a batch, in its own transaction: one that cannot be recorded (its text too long,
+/// say) is marked `failed` and the others still count. A failure that may pass (the database
+/// unavailable) answers 5xx, and Meta delivers the batch again; what was recorded is then a replay.
+async fn receive_one(state: &AppState, tenant: TenantId, message: &Inbound<'_>) -> ApiResult<()> {
+    let mut tx = state.db.service(tenant, Purpose::Webhook).await?;
+    match inbound::receive(&mut tx, tenant, state.phone_keys(), PROVIDER, message).await {
+        Ok(_) => {
+            tx.commit().await?;
+            Ok(())
+        }
+        Err(
+            e @ (CoreError::Invalid { .. } | CoreError::Conflict { .. } | CoreError::ConsentRequired { .. }),
+        ) => {
+            tx.rollback().await?;
+            tracing::warn!(tenant_id = %tenant, error = %e, "a WhatsApp message could not be recorded; marked failed");
+            let mut tx = state.db.service(tenant, Purpose::Webhook).await?;
+            inbound::record_failed(
+                &mut tx,
+                tenant,
+                PROVIDER,
+                message.provider_message_id,
+                "inbound_message",
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(())
+        }
+        Err(e) => Err(e.into()),
+    }
 }

@@ -4,6 +4,7 @@
 //! `palisade_webhook_verification_failures{provider, reason}`, and, when the tenant has the provider
 //! connected, writes a `webhook_rejected` access event (the reason, never the payload). Routes carry
 //! the tenant; the secret comes from its sealed integration (each read is access-logged).
+pub mod accounts;
 pub(crate) mod crm_billing;
 pub(crate) mod email;
 pub(crate) mod meta;
@@ -34,6 +35,14 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(crm_billing::hubspot))
 }
 
+/// The first of `names` the request has, as text (empty when none: the verifiers refuse it).
+pub(crate) fn header<'a>(headers: &'a axum::http::HeaderMap, names: &[&str]) -> &'a str {
+    names
+        .iter()
+        .find_map(|n| headers.get(*n).and_then(|v| v.to_str().ok()))
+        .unwrap_or_default()
+}
+
 /// The URL the provider called, as it signed it: the configured public base URL (Palisade usually
 /// sits behind a proxy) and the path and query as received.
 pub(crate) fn signed_url(state: &AppState, uri: &axum::http::Uri) -> String {
@@ -41,14 +50,29 @@ pub(crate) fn signed_url(state: &AppState, uri: &axum::http::Uri) -> String {
     format!("{}{path}", state.public_url.trim_end_matches('/'))
 }
 
-/// The tenant's settings for a provider and its opened secrets. The read is access-logged
-/// (committed whatever the outcome). A provider not connected (or no such tenant) and secrets that
-/// do not open are rejections.
+/// The tenant's settings for a provider and its opened secrets, from the last minute's read when
+/// there was one (see [`accounts`]). A read is access-logged (committed whatever the outcome). A
+/// provider not connected (or no such tenant) and secrets that do not open are rejections.
 pub(crate) async fn account(
     state: &AppState,
     tenant: TenantId,
     provider: Provider,
 ) -> ApiResult<(Value, Secrets)> {
+    if let Some(opened) = state.accounts.get(tenant, provider) {
+        return Ok((opened.0.clone(), opened.1.clone()));
+    }
+    let epoch = state.accounts.epoch();
+    let (config, secrets) = open_account(state, tenant, provider).await?;
+    state.accounts.put(
+        epoch,
+        tenant,
+        provider,
+        std::sync::Arc::new((config.clone(), secrets.clone())),
+    );
+    Ok((config, secrets))
+}
+
+async fn open_account(state: &AppState, tenant: TenantId, provider: Provider) -> ApiResult<(Value, Secrets)> {
     let name = provider.as_str();
     let mut tx = state.db.service(tenant, Purpose::Webhook).await?;
     let config = match integrations::get(&mut tx, tenant, provider).await {

@@ -50,10 +50,7 @@ async fn verify(
 ) -> ApiResult<Verified> {
     let (config, secrets) = account(state, tenant, Provider::Twilio).await?;
     let token = secret_of(state, tenant, Provider::Twilio, &secrets, "auth_token").await?;
-    let signature = headers
-        .get("x-twilio-signature")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
+    let signature = super::header(headers, &["x-twilio-signature"]);
     let url = signed_url(state, uri);
     let is_json = headers
         .get(header::CONTENT_TYPE)

@@ -7,12 +7,21 @@ use serde_json::json;
 use crate::send;
 
 async fn connect(app: &TestApp, provider: &str, secrets: serde_json::Value) {
+    connect_with(app, provider, json!({}), secrets).await;
+}
+
+async fn connect_with(app: &TestApp, provider: &str, config: serde_json::Value, secrets: serde_json::Value) {
     let r = send(
         app,
         Some(Who::AdminA),
         Method::PUT,
         &format!("/api/v1/integrations/{provider}"),
-        Some(json!({"secrets": secrets})),
+        // No secrets: the stored ones stay.
+        Some(if secrets == json!({}) {
+            json!({"config": config})
+        } else {
+            json!({"config": config, "secrets": secrets})
+        }),
     )
     .await;
     assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
@@ -112,4 +121,97 @@ async fn hubspot_v3_events_are_verified_and_recorded_once() {
     assert_eq!(post(&path, now, secret).await, 204);
     assert_eq!(post(&path, now, secret).await, 204);
     assert_eq!(recorded(&app, "hubspot").await, 1);
+}
+
+/// HubSpot's v1 and v2 signatures (`sha256` hex of the secret and what each signs), as HubSpot
+/// documents them.
+fn hubspot_legacy(parts: &[&[u8]]) -> String {
+    use sha2::Digest;
+    let mut hash = sha2::Sha256::new();
+    for part in parts {
+        hash.update(part);
+    }
+    hex::encode(hash.finalize())
+}
+
+#[tokio::test]
+async fn hubspot_v1_or_v2_only_when_configured_and_other_portals_are_ignored() {
+    let app = spawn_app().await;
+    let secret = "yyyyyyyy-yyyy-yyyy-yyyy-yyyyyyyyyyyy";
+    let path = format!("/webhooks/hubspot/{}", app.world().tenant_a);
+    let url = app.url(&path);
+    let body = br#"[{"eventId":7,"subscriptionType":"contact.creation","portalId":62515},{"eventId":8,"subscriptionType":"contact.creation","portalId":99}]"#;
+    let post = async |signature: String| {
+        app.client
+            .post(&url)
+            .header("x-hubspot-signature", signature)
+            .body(body.to_vec())
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    };
+    let v1 = hubspot_legacy(&[secret.as_bytes(), body]);
+    let v2 = hubspot_legacy(&[secret.as_bytes(), b"POST", url.as_bytes(), body]);
+    // v3 is the default: a v1 or v2 signature is refused.
+    connect(&app, "hubspot", json!({"client_secret": secret})).await;
+    assert_eq!(post(v1.clone()).await, 403);
+    assert_eq!(post(v2.clone()).await, 403);
+
+    connect_with(
+        &app,
+        "hubspot",
+        json!({"signature_version": "v2", "portal_id": "62515"}),
+        json!({"client_secret": secret}),
+    )
+    .await;
+    assert_eq!(post(v1.clone()).await, 403, "v2 configured: v1 is refused");
+    assert_eq!(
+        post(hubspot_legacy(&[
+            b"another-secret",
+            b"POST",
+            url.as_bytes(),
+            body
+        ]))
+        .await,
+        403
+    );
+    assert_eq!(post(v2.clone()).await, 204);
+    assert_eq!(
+        recorded(&app, "hubspot").await,
+        1,
+        "portal 99's event is not this tenant's"
+    );
+
+    // v1 signs no URL: it needs the portal, so another tenant's request cannot pass here.
+    let r = send(
+        &app,
+        Some(Who::AdminA),
+        Method::PUT,
+        "/api/v1/integrations/hubspot",
+        Some(json!({"config": {"signature_version": "v1"}})),
+    )
+    .await;
+    assert_eq!(r.status(), 422);
+    connect_with(
+        &app,
+        "hubspot",
+        json!({"signature_version": "v1", "portal_id": "99"}),
+        json!({}),
+    )
+    .await;
+    assert_eq!(post(v2).await, 403);
+    assert_eq!(post(v1).await, 204);
+    assert_eq!(recorded(&app, "hubspot").await, 2, "portal 99's event counts now");
+
+    let r = send(
+        &app,
+        Some(Who::AdminA),
+        Method::PUT,
+        "/api/v1/integrations/hubspot",
+        Some(json!({"config": {"signature_version": "v4"}})),
+    )
+    .await;
+    assert_eq!(r.status(), 422);
 }

@@ -254,4 +254,39 @@ async fn sendgrid_events_are_verified_and_complaints_suppress() {
         queue_email(&app, lead).await.unwrap_err()["error"]["details"]["reason"],
         "suppressed"
     );
+    // The complaint is in the lead's ledger too: marketing email is revoked, by the provider, with
+    // the message as evidence.
+    let ledger: Value = send(
+        &app,
+        Some(Who::RepA1),
+        Method::GET,
+        &format!("/api/v1/leads/{lead}/consents"),
+        None,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let latest = &ledger["events"][0];
+    assert_eq!(
+        (
+            latest["channel"].as_str(),
+            latest["purpose"].as_str(),
+            latest["action"].as_str(),
+            latest["source"].as_str(),
+            latest["provider_message_id"].as_str()
+        ),
+        (
+            Some("email"),
+            Some("marketing"),
+            Some("revoke"),
+            Some("provider"),
+            Some("abc123")
+        )
+    );
+    assert!(ledger["current"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["channel"] == "email" && c["purpose"] == "marketing" && c["state"] == "revoked"));
 }

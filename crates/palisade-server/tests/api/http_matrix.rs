@@ -432,6 +432,52 @@ fn routes() -> Vec<Route> {
             none,
             [401, 200, 404, 200, 200, 404],
         ),
+        // Templates: every member reads the tenant's; managers and admins write them.
+        r(
+            M::GET,
+            "/api/v1/templates",
+            Target::None,
+            none,
+            [401, 200, 200, 200, 200, 200],
+        ),
+        r(
+            M::POST,
+            "/api/v1/templates",
+            Target::None,
+            || {
+                Some(
+                    json!({"name": unique("template"), "channel": "sms", "purpose": "service",
+                            "body": "Hi {{lead.first_name}}"}),
+                )
+            },
+            [401, 403, 403, 201, 201, 201],
+        ),
+        r(
+            M::GET,
+            "/api/v1/templates/{id}",
+            Fixture(|w| w.template_a),
+            none,
+            [401, 200, 200, 200, 200, 404],
+        ),
+        r(
+            M::PUT,
+            "/api/v1/templates/{id}",
+            Fixture(|w| w.template_a),
+            || {
+                Some(
+                    json!({"name": "Quote ready", "channel": "sms", "purpose": "marketing",
+                            "body": "Hi {{lead.first_name}}, your quote is ready."}),
+                )
+            },
+            [401, 403, 403, 200, 200, 404],
+        ),
+        r(
+            M::DELETE,
+            "/api/v1/templates/{id}",
+            Fresh("template"),
+            none,
+            [401, 403, 403, 204, 204, 404],
+        ),
         // Internal endpoints take the cron secret, never a person's token.
         r(M::POST, "/internal/cron/{job}", Target::None, none, [401; 6]),
         r(
@@ -730,6 +776,43 @@ fn routes() -> Vec<Route> {
             none,
             [401, 204, 204, 204, 204, 204],
         ),
+        // After the DELETE above nobody has a number (nor, so, a pending code).
+        r(
+            M::POST,
+            "/api/v1/me/phone/verification",
+            Target::None,
+            || Some(json!({"channel": "sms"})),
+            [401, 409, 409, 409, 409, 409],
+        ),
+        r(
+            M::POST,
+            "/api/v1/me/phone/verification/confirm",
+            Target::None,
+            || Some(json!({"code": "123456"})),
+            [401, 409, 409, 409, 409, 409],
+        ),
+        // Anyone's own brief settings.
+        r(
+            M::GET,
+            "/api/v1/me/brief",
+            Target::None,
+            none,
+            [401, 200, 200, 200, 200, 200],
+        ),
+        r(
+            M::PUT,
+            "/api/v1/me/brief",
+            Target::None,
+            || Some(json!({"time_zone": "Europe/London", "hour": 7})),
+            [401, 200, 200, 200, 200, 200],
+        ),
+        r(
+            M::DELETE,
+            "/api/v1/me/brief",
+            Target::None,
+            none,
+            [401, 204, 204, 204, 204, 204],
+        ),
         r(
             M::GET,
             "/api/v1/settings/phone",
@@ -812,6 +895,11 @@ async fn fresh(app: &TestApp, kind: &str) -> Uuid {
             "/api/v1/messages",
             json!({"lead_id": w.lead_a1, "channel": "sms", "purpose": "marketing", "body": "Fresh"}),
         ),
+        "template" => (
+            Who::ManagerA,
+            "/api/v1/templates",
+            json!({"name": unique("ft"), "channel": "sms", "purpose": "service", "body": "Fresh"}),
+        ),
         "invitation" => (
             Who::AdminA,
             "/api/v1/invitations",
@@ -867,6 +955,7 @@ fn forbidden_ids(app: &TestApp, who: Option<Who>) -> Vec<(String, Uuid)> {
         ("draft_b1", w.draft_b1),
         ("coaching_b1", w.coaching_b1),
         ("voice_b1", w.voice_b1),
+        ("template_b", w.template_b),
     ];
     let a_private = vec![
         ("draft_a1", w.draft_a1),
@@ -918,6 +1007,7 @@ fn forbidden_ids(app: &TestApp, who: Option<Who>) -> Vec<(String, Uuid)> {
                 ("draft_b1", w.draft_b1),
                 ("coaching_b1", w.coaching_b1),
                 ("voice_b1", w.voice_b1),
+                ("template_a", w.template_a),
             ];
             v.extend(a_private);
             v

@@ -168,3 +168,54 @@ async fn a_call_transcript_becomes_a_masked_interaction_and_private_coaching() {
         .get(0);
     assert_eq!(after, before);
 }
+
+#[tokio::test]
+async fn a_retried_transcript_with_its_idempotency_key_is_recorded_once() {
+    let app = spawn_app_with(|c| c.cron_secret = Some(SECRET.into())).await;
+    let w = app.world();
+    let body = |key: &str, transcript: &str| {
+        json!({
+            "tenant_id": w.tenant_a, "lead_id": w.lead_a1, "rep_id": w.rep_a1,
+            "transcript": transcript, "idempotency_key": key,
+            "coaching": [{"category": "pace", "observation": "Slow down."}],
+        })
+    };
+    let ingest = async |body: Value| {
+        internal(&app, Some(SECRET), "/internal/ingest/call-transcript", Some(body)).await
+    };
+    let su = app.db.superuser().await;
+    let count = async |sql: &str| -> i64 { su.query_one(sql, &[]).await.unwrap().get(0) };
+    let interactions = "select count(*) from app.interactions where body = 'Call about the renewal.'";
+    let coaching = "select count(*) from app.coaching_observations where observation = 'Slow down.'";
+
+    let r = ingest(body("rec-42", "Call about the renewal.")).await;
+    assert_eq!(r.status(), 201);
+    let first: Value = r.json().await.unwrap();
+    // The recorder retries (its answer was lost): the same answer, nothing written again.
+    let r = ingest(body("rec-42", "Call about the renewal.")).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.json::<Value>().await.unwrap(), first);
+    assert_eq!((count(interactions).await, count(coaching).await), (1, 1));
+
+    // The same key for another transcript is a mistake, not a retry.
+    let r = ingest(body("rec-42", "Another call.")).await;
+    assert_eq!(r.status(), 422);
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["error"]["code"],
+        "idempotency_key_reused"
+    );
+    for bad in ["", &"k".repeat(181)] {
+        let r = ingest(body(bad, "Call about the renewal.")).await;
+        assert_eq!(r.status(), 422, "{bad:?}");
+    }
+    // Another key is another transcript; no key at all records every time.
+    let r = ingest(body("rec-43", "Call about the renewal.")).await;
+    assert_eq!(r.status(), 201);
+    let mut keyless = body("x", "Call about the renewal.");
+    keyless.as_object_mut().unwrap().remove("idempotency_key");
+    for _ in 0..2 {
+        let r = ingest(keyless.clone()).await;
+        assert_eq!(r.status(), 201);
+    }
+    assert_eq!((count(interactions).await, count(coaching).await), (4, 4));
+}

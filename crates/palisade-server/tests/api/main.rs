@@ -6,6 +6,7 @@
 )]
 mod audit;
 mod bad_input;
+mod briefs;
 mod crm_billing_webhooks;
 mod delivery;
 mod email_webhooks;
@@ -23,6 +24,7 @@ mod password;
 mod phones;
 mod private_data;
 mod sign_in;
+mod templates;
 mod tokens;
 
 use palisade_testkit::{TestApp, Who};

@@ -677,3 +677,139 @@ async fn status_callbacks_move_a_message_forward_only_and_replays_do_nothing() {
     assert_eq!(r.status(), 403);
     assert_eq!(status_of(&app).await, "delivered");
 }
+
+#[tokio::test]
+async fn an_opened_account_serves_a_minute_of_webhooks_and_a_change_applies_at_once() {
+    let app = spawn_app().await;
+    let twilio = TwilioSender::new();
+    twilio.connect(&app, Who::AdminA).await;
+    let tenant = *app.world().tenant_a.as_uuid();
+    let decrypts = "select count(*) from audit.access_events where action = 'secret_decrypt'";
+    let before = scalar(&app, decrypts).await;
+    for i in 0..3 {
+        let r = twilio
+            .inbound_sms(&app, tenant, &format!("SMcache{i}"), NUMBER, "Hello")
+            .await;
+        assert_eq!(r.status(), 200);
+    }
+    for i in 0..3 {
+        let r = twilio
+            .post_signed_with(
+                &app,
+                &format!("/webhooks/twilio/{tenant}/messages"),
+                &[
+                    ("MessageSid", &format!("SMforged{i}")),
+                    ("From", NUMBER),
+                    ("To", &twilio.number),
+                ],
+                "not-the-token",
+            )
+            .await;
+        assert_eq!(r.status(), 403);
+    }
+    // Opened once for six requests (forged ones included).
+    assert_eq!(scalar(&app, decrypts).await - before, 1);
+
+    // The admin rotates the auth token: the old one is refused at once, the new one accepted.
+    let rotated = TwilioSender {
+        auth_token: "f".repeat(32),
+        account_sid: twilio.account_sid.clone(),
+        number: twilio.number.clone(),
+    };
+    rotated.connect(&app, Who::AdminA).await;
+    let r = twilio
+        .inbound_sms(&app, tenant, "SMcache-old", NUMBER, "Hello")
+        .await;
+    assert_eq!(r.status(), 403);
+    let r = rotated
+        .inbound_sms(&app, tenant, "SMcache-new", NUMBER, "Hello")
+        .await;
+    assert_eq!(r.status(), 200);
+    // Disconnected: refused at once.
+    let r = send(
+        &app,
+        Some(Who::AdminA),
+        Method::DELETE,
+        "/api/v1/integrations/twilio",
+        None,
+    )
+    .await;
+    assert_eq!(r.status(), 204);
+    let r = rotated
+        .inbound_sms(&app, tenant, "SMcache-gone", NUMBER, "Hello")
+        .await;
+    assert_eq!(r.status(), 403);
+}
+
+#[tokio::test]
+async fn consent_belongs_to_the_address_a_new_number_or_email_starts_without_it() {
+    let app = spawn_app().await;
+    let r = send(
+        &app,
+        Some(Who::RepA1),
+        Method::POST,
+        "/api/v1/leads",
+        Some(json!({"name": "Pat", "phone": NUMBER, "email": "pat@example.com"})),
+    )
+    .await;
+    let lead: Uuid = r.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    for channel in ["sms", "email"] {
+        grant(&app, lead, channel, "marketing").await;
+    }
+    let patch = async |body: Value| {
+        let r = send(
+            &app,
+            Some(Who::RepA1),
+            Method::PATCH,
+            &format!("/api/v1/leads/{lead}"),
+            Some(body),
+        )
+        .await;
+        assert_eq!(r.status(), 200);
+    };
+    let changes = async || -> Vec<(String, String)> {
+        let su = app.db.superuser().await;
+        su.query(
+            "select channel, actor_id::text from app.consent_events where lead_id = $1 \
+             and source = 'address_change' and action = 'revoke' order by channel",
+            &[&lead],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect()
+    };
+    // The same number and address typed again (in another format): consent stays.
+    patch(json!({"phone": "(415) 555-0123", "email": "PAT@example.com"})).await;
+    assert!(changes().await.is_empty());
+    assert_eq!(message(&app, lead, "sms", "marketing").await.0, 201);
+
+    // Another number: SMS consent is gone (recorded as a revocation by the rep), email stays.
+    patch(json!({"phone": "+14155550199"})).await;
+    let rep = app.world().rep_a1.to_string();
+    assert_eq!(changes().await, vec![("sms".to_owned(), rep.clone())]);
+    let (status, body) = message(&app, lead, "sms", "marketing").await;
+    assert_eq!(
+        (status, body["error"]["details"]["reason"].as_str()),
+        (409, Some("no_consent"))
+    );
+    let (status, _) = message(&app, lead, "email", "marketing").await;
+    assert_eq!(status, 201);
+
+    // Another email address: email consent is gone too.
+    patch(json!({"email": "pat.new@example.com"})).await;
+    assert_eq!(
+        changes().await,
+        vec![("email".to_owned(), rep.clone()), ("sms".to_owned(), rep)]
+    );
+    let (status, _) = message(&app, lead, "email", "marketing").await;
+    assert_eq!(status, 409);
+    // A new opt-in for the new address works as ever.
+    grant(&app, lead, "sms", "marketing").await;
+    assert_eq!(message(&app, lead, "sms", "marketing").await.0, 201);
+}

@@ -173,3 +173,47 @@ async fn a_whatsapp_stop_is_verified_and_halts_messages() {
     );
     assert_eq!(count().await, revoked);
 }
+
+#[tokio::test]
+async fn one_message_that_cannot_be_recorded_does_not_hold_up_the_rest_of_the_batch() {
+    let app = spawn_app().await;
+    connect(&app).await;
+    let message = |id: &str, text: &str| json!({"from": "16505551234", "id": id, "timestamp": "1700000000", "type": "text", "text": {"body": text}});
+    let body = serde_json::to_vec(&json!({
+        "object": "whatsapp_business_account",
+        "entry": [{"id": "102290129340398", "changes": [{"field": "messages", "value": {
+            "messaging_product": "whatsapp",
+            "metadata": {"display_phone_number": "15550783881", "phone_number_id": PHONE_ID},
+            "messages": [message("wamid.ok1", "Hello there"), message("wamid.long", &"x".repeat(20_001)),
+                         message("wamid.ok2", "Still there?")]
+        }}]}]
+    }))
+    .unwrap();
+    let su = app.db.superuser().await;
+    let state = async || -> Vec<(String, String)> {
+        su.query(
+            "select event_id, status from app.webhook_events where provider = 'meta' order by event_id",
+            &[],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect()
+    };
+    let texts = "select count(*) from app.interactions where body in ('Hello there', 'Still there?')";
+    for _ in 0..2 {
+        // Meta may deliver the batch again: nothing changes the second time.
+        assert_eq!(post(&app, body.clone(), APP_SECRET).await, 200);
+        assert_eq!(
+            state().await,
+            vec![
+                ("wamid.long".to_owned(), "failed".to_owned()),
+                ("wamid.ok1".to_owned(), "processed".to_owned()),
+                ("wamid.ok2".to_owned(), "processed".to_owned()),
+            ]
+        );
+        let n: i64 = su.query_one(texts, &[]).await.unwrap().get(0);
+        assert_eq!(n, 2);
+    }
+}

@@ -1,0 +1,684 @@
+//! A member's phone verification (a code the database makes and only the phone sees) and the daily
+//! WhatsApp brief (sent only to opted-in members with a verified number, once a day, halted by
+//! their STOP), end to end through the delivery worker and the fake Twilio API.
+use std::time::Duration;
+
+use palisade_db::{DbError, Purpose};
+use palisade_jobs::delivery::{DeliverySettings, ProviderUrls};
+use palisade_jobs::{Job, Jobs};
+use palisade_testkit::{spawn_app, FakeTwilioApi, TestApp, TwilioSender, Who};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::send;
+
+const REP_NUMBER: &str = "+14155550177";
+const WHATSAPP_NUMBER: &str = "+15005550009";
+
+struct Setup {
+    app: TestApp,
+    twilio: TwilioSender,
+    api: FakeTwilioApi,
+    jobs: Jobs,
+}
+
+async fn setup() -> Setup {
+    let app = spawn_app().await;
+    let twilio = TwilioSender::new();
+    let r = app
+        .client
+        .put(app.url("/api/v1/integrations/twilio"))
+        .bearer_auth(app.token(Who::AdminA).unwrap())
+        .json(&json!({
+            "config": {"account_sid": twilio.account_sid, "sms_number": twilio.number,
+                       "whatsapp_number": WHATSAPP_NUMBER},
+            "secrets": {"auth_token": twilio.auth_token},
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let api = FakeTwilioApi::start().await;
+    api.account(&twilio);
+    // The fixture's own queued messages are not this test's.
+    let su = app.db.superuser().await;
+    su.execute("update app.outbound_messages set status = 'sent'", &[])
+        .await
+        .unwrap();
+    let mut settings = DeliverySettings::new(app.seal_keys.clone(), app.index_keys.clone(), app.url(""));
+    settings.urls = ProviderUrls {
+        twilio: api.base_url.clone(),
+        ..ProviderUrls::default()
+    };
+    settings.timeout = Duration::from_millis(500);
+    let jobs = Jobs::new(
+        app.db.db.clone(),
+        palisade_mail::Mailer::mailbox(app.mailbox.path().into(), "p@x.test"),
+    )
+    .with_delivery(settings)
+    .unwrap();
+    Setup {
+        app,
+        twilio,
+        api,
+        jobs,
+    }
+}
+
+async fn call(s: &Setup, who: Who, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
+    let r = send(&s.app, Some(who), method, path, body).await;
+    let status = r.status().as_u16();
+    let text = r.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+async fn set_phone(s: &Setup, who: Who, number: &str) {
+    let (status, _) = call(
+        s,
+        who,
+        Method::PUT,
+        "/api/v1/me/phone",
+        Some(json!({"phone": number})),
+    )
+    .await;
+    assert_eq!(status, 200);
+}
+
+async fn request_code(s: &Setup, who: Who) -> (u16, Value) {
+    call(
+        s,
+        who,
+        Method::POST,
+        "/api/v1/me/phone/verification",
+        Some(json!({})),
+    )
+    .await
+}
+
+async fn confirm(s: &Setup, who: Who, code: &str) -> (u16, Value) {
+    call(
+        s,
+        who,
+        Method::POST,
+        "/api/v1/me/phone/verification/confirm",
+        Some(json!({"code": code})),
+    )
+    .await
+}
+
+/// Sends what is queued and returns the code in the last text to `to`.
+async fn code_sent_to(s: &Setup, to: &str) -> String {
+    s.jobs.run_once(Job::Delivery).await.unwrap();
+    let text = s
+        .api
+        .sent()
+        .into_iter()
+        .rev()
+        .find(|t| t.to == to)
+        .expect("a code was texted");
+    let code: String = text.body.chars().filter(char::is_ascii_digit).take(6).collect();
+    assert_eq!(code.len(), 6, "{}", text.body);
+    code
+}
+
+async fn scalar(s: &Setup, sql: &str) -> i64 {
+    let su = s.app.db.superuser().await;
+    su.query_one(sql, &[]).await.unwrap().get(0)
+}
+
+/// Moves the codes sent so far a minute into the past (past the 30-second wait).
+async fn age_codes(s: &Setup) {
+    let su = s.app.db.superuser().await;
+    su.execute(
+        "update app.outbound_messages set created_at = created_at - interval '1 minute' \
+         where purpose = 'verification'",
+        &[],
+    )
+    .await
+    .unwrap();
+}
+
+/// The rep texts `body` from their number to the tenant's WhatsApp number.
+async fn whatsapp_from_rep(s: &Setup, sid: &str, body: &str) {
+    let tenant = s.app.world().tenant_a;
+    let r = s
+        .twilio
+        .post(
+            &s.app,
+            &format!("/webhooks/twilio/{tenant}/messages"),
+            &[
+                ("AccountSid", s.twilio.account_sid.as_str()),
+                ("MessageSid", sid),
+                ("From", &format!("whatsapp:{REP_NUMBER}")),
+                ("To", &format!("whatsapp:{WHATSAPP_NUMBER}")),
+                ("Body", body),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+}
+
+#[tokio::test]
+async fn a_code_only_the_phone_sees_verifies_the_number() {
+    let s = setup().await;
+    // The fixture's verified number goes first.
+    let r = send(&s.app, Some(Who::RepA1), Method::DELETE, "/api/v1/me/phone", None).await;
+    assert_eq!(r.status(), 204);
+    let (status, body) = request_code(&s, Who::RepA1).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (409, Some("no_phone")));
+    set_phone(&s, Who::RepA1, REP_NUMBER).await;
+
+    let (status, body) = request_code(&s, Who::RepA1).await;
+    assert_eq!(status, 202, "{body}");
+    assert_eq!(body, json!({"channel": "sms", "expires_in_seconds": 600}));
+    let (_, phone) = call(&s, Who::RepA1, Method::GET, "/api/v1/me/phone", None).await;
+    assert!(phone["code_expires_at"].is_string(), "{phone}");
+    // One code per 30 seconds.
+    let r = send(
+        &s.app,
+        Some(Who::RepA1),
+        Method::POST,
+        "/api/v1/me/phone/verification",
+        Some(json!({"channel": "sms"})),
+    )
+    .await;
+    assert_eq!(r.status(), 429);
+    assert_eq!(r.headers()["retry-after"], "30");
+    assert_eq!(r.json::<Value>().await.unwrap()["error"]["code"], "too_soon");
+
+    // The member cannot read the code from the outbox, nor can anyone else.
+    for who in [Who::RepA1, Who::ManagerA, Who::AdminA] {
+        let (status, list) = call(&s, who, Method::GET, "/api/v1/messages", None).await;
+        assert_eq!(status, 200);
+        assert!(
+            !list.to_string().contains("verification code"),
+            "{who:?} read a code: {list}"
+        );
+    }
+    let mut tx = s
+        .app
+        .db
+        .db
+        .user(&s.app.world().principal(Who::RepA1).unwrap())
+        .await
+        .unwrap();
+    let seen = tx
+        .query_one(
+            "select count(*) from app.outbound_messages where purpose = 'verification'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get::<_, i64>(0);
+    assert_eq!(seen, 0);
+    assert!(matches!(
+        tx.query_one("select count(code_sha256) from app.phone_verifications", &[])
+            .await,
+        Err(DbError::PermissionDenied)
+    ));
+    drop(tx);
+
+    let code = code_sent_to(&s, REP_NUMBER).await;
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let (status, body) = confirm(&s, Who::RepA1, wrong).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (422, Some("wrong_code"))
+    );
+    let (status, body) = confirm(&s, Who::RepA1, "12ab").await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (422, Some("invalid_code"))
+    );
+    // Another member (the fixture's rep_a2 waits for a code of their own) cannot use it.
+    let (status, body) = confirm(&s, Who::RepA2, &code).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (422, Some("wrong_code"))
+    );
+    let (status, body) = confirm(&s, Who::ManagerA, &code).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (409, Some("no_code_pending"))
+    );
+
+    let (status, body) = confirm(&s, Who::RepA1, &format!(" {code} ")).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body["verified_at"].is_string());
+    assert!(body["code_expires_at"].is_null());
+    assert_eq!(body["phone"], REP_NUMBER);
+    // Used once.
+    let (status, body) = confirm(&s, Who::RepA1, &code).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (409, Some("no_code_pending"))
+    );
+    let (status, body) = request_code(&s, Who::RepA1).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (409, Some("already_verified"))
+    );
+    // No code in the audit trail or the access log. The code must stand alone: six digits also
+    // turn up by chance inside ids, hex and a timestamp's microseconds (after a '.').
+    let alone = format!("(^|[^0-9A-Za-z.]){code}($|[^0-9A-Za-z])");
+    let leaked = scalar(
+        &s,
+        &format!(
+            "select (select count(*) from audit.events where after::text ~ '{alone}' \
+               or before::text ~ '{alone}' or after::text like '%verification code%') \
+             + (select count(*) from audit.access_events where detail::text ~ '{alone}')"
+        ),
+    )
+    .await;
+    assert_eq!(leaked, 0);
+}
+
+#[tokio::test]
+async fn wrong_codes_count_even_though_they_are_refused_and_the_fifth_ends_the_code() {
+    let s = setup().await;
+    set_phone(&s, Who::RepA1, REP_NUMBER).await;
+    assert_eq!(request_code(&s, Who::RepA1).await.0, 202);
+    let code = code_sent_to(&s, REP_NUMBER).await;
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    for _ in 0..4 {
+        assert_eq!(confirm(&s, Who::RepA1, wrong).await.0, 422);
+    }
+    let (status, body) = confirm(&s, Who::RepA1, wrong).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (409, Some("too_many_attempts"))
+    );
+    let (status, body) = confirm(&s, Who::RepA1, &code).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (409, Some("too_many_attempts")),
+        "the right code no longer works"
+    );
+    let (_, phone) = call(&s, Who::RepA1, Method::GET, "/api/v1/me/phone", None).await;
+    assert!(phone["verified_at"].is_null());
+}
+
+#[tokio::test]
+async fn a_code_expires_and_proves_only_the_number_it_went_to() {
+    let s = setup().await;
+    set_phone(&s, Who::RepA1, REP_NUMBER).await;
+    assert_eq!(request_code(&s, Who::RepA1).await.0, 202);
+    let code = code_sent_to(&s, REP_NUMBER).await;
+    // A new number ends the code; so does a changed index the code did not see (checked at confirm).
+    set_phone(&s, Who::RepA1, "+14155550199").await;
+    let (status, body) = confirm(&s, Who::RepA1, &code).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (409, Some("no_code_pending"))
+    );
+    let su = s.app.db.superuser().await;
+    age_codes(&s).await;
+    assert_eq!(request_code(&s, Who::RepA1).await.0, 202);
+    let code = code_sent_to(&s, "+14155550199").await;
+    su.batch_execute(
+        "begin; set local session_replication_role = replica; \
+         update app.member_phones set phone_index = convert_to(repeat('w', 40), 'UTF8') \
+         where verified_at is null and owner_id in (select owner_id from app.phone_verifications); commit",
+    )
+    .await
+    .unwrap();
+    let (status, body) = confirm(&s, Who::RepA1, &code).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (409, Some("number_changed"))
+    );
+
+    age_codes(&s).await;
+    assert_eq!(request_code(&s, Who::RepA1).await.0, 202);
+    let code = code_sent_to(&s, "+14155550199").await;
+    su.execute(
+        "update app.phone_verifications set expires_at = now() - interval '1 second'",
+        &[],
+    )
+    .await
+    .unwrap();
+    let (status, body) = confirm(&s, Who::RepA1, &code).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (409, Some("code_expired"))
+    );
+
+    // Five codes an hour at most (three were sent above).
+    for _ in 0..2 {
+        age_codes(&s).await;
+        assert_eq!(request_code(&s, Who::RepA1).await.0, 202);
+    }
+    age_codes(&s).await;
+    let r = send(
+        &s.app,
+        Some(Who::RepA1),
+        Method::POST,
+        "/api/v1/me/phone/verification",
+        Some(json!({"channel": "whatsapp"})),
+    )
+    .await;
+    assert_eq!(r.status(), 429);
+    assert_eq!(r.headers()["retry-after"], "3600");
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["error"]["code"],
+        "too_many_codes"
+    );
+
+    // Ten a day: those five, out of the hour now, and five more.
+    su.execute(
+        "update app.outbound_messages set created_at = created_at - interval '2 hours' \
+         where purpose = 'verification'",
+        &[],
+    )
+    .await
+    .unwrap();
+    for _ in 0..5 {
+        age_codes(&s).await;
+        assert_eq!(request_code(&s, Who::RepA1).await.0, 202);
+    }
+    age_codes(&s).await;
+    let r = send(
+        &s.app,
+        Some(Who::RepA1),
+        Method::POST,
+        "/api/v1/me/phone/verification",
+        Some(json!({})),
+    )
+    .await;
+    assert_eq!(r.status(), 429);
+    assert_eq!(r.headers()["retry-after"], "86400");
+}
+
+#[tokio::test]
+async fn nobody_verifies_a_number_without_the_code() {
+    let s = setup().await;
+    set_phone(&s, Who::RepA1, REP_NUMBER).await;
+    let w = s.app.world();
+    // The member may not set verified_at, nor queue a code text, nor write a pending code.
+    let mut tx = s.app.db.db.user(&w.principal(Who::RepA1).unwrap()).await.unwrap();
+    assert!(matches!(
+        tx.execute("update app.member_phones set verified_at = now()", &[])
+            .await,
+        Err(DbError::PermissionDenied)
+    ));
+    drop(tx);
+    let mut tx = s.app.db.db.user(&w.principal(Who::RepA1).unwrap()).await.unwrap();
+    let r = tx
+        .execute(
+            "insert into app.outbound_messages (tenant_id, id, member_id, channel, purpose, body, created_by) \
+             values ($1, gen_random_uuid(), $2, 'sms', 'verification', 'Your verification code is 123456', $2)",
+            &[w.tenant_a.as_uuid(), w.rep_a1.as_uuid()],
+        )
+        .await;
+    assert!(matches!(r, Err(DbError::PermissionDenied)), "{r:?}");
+    drop(tx);
+    // The service context may queue messages, but not a code text without a code made just now.
+    let mut tx = s.app.db.db.service(w.tenant_a, Purpose::Delivery).await.unwrap();
+    let r = tx
+        .execute(
+            "insert into app.outbound_messages (tenant_id, id, member_id, channel, purpose, body) \
+             values ($1, gen_random_uuid(), $2, 'sms', 'verification', 'Your verification code is 123456')",
+            &[w.tenant_a.as_uuid(), w.rep_a1.as_uuid()],
+        )
+        .await;
+    match r {
+        Err(DbError::Rule { code, message }) => {
+            assert_eq!(
+                (code.as_str(), message.as_str()),
+                ("PA451", "consent_required: no_verification")
+            );
+        }
+        other => panic!("expected the guard to refuse, got {other:?}"),
+    }
+    drop(tx);
+    let mut tx = s.app.db.db.service(w.tenant_a, Purpose::Delivery).await.unwrap();
+    assert!(matches!(
+        tx.execute("select app.start_phone_verification('sms')", &[])
+            .await,
+        Err(DbError::PermissionDenied)
+    ));
+    drop(tx);
+    // Email is no channel for a code.
+    let (status, body) = call(
+        &s,
+        Who::RepA1,
+        Method::POST,
+        "/api/v1/me/phone/verification",
+        Some(json!({"channel": "email"})),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (422, Some("invalid_channel"))
+    );
+    let (status, _) = call(
+        &s,
+        Who::RepA1,
+        Method::POST,
+        "/api/v1/me/phone/verification",
+        Some(json!({"channel": "sms", "verified": true})),
+    )
+    .await;
+    assert_eq!(status, 422);
+}
+
+/// Opens a deal for `who` on a new lead.
+async fn deal(s: &Setup, who: Who, title: &str, stage: &str, cents: i64) {
+    let (status, lead) = call(
+        s,
+        who,
+        Method::POST,
+        "/api/v1/leads",
+        Some(json!({"name": format!("Lead of {title}")})),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let (status, body) = call(
+        s,
+        who,
+        Method::POST,
+        "/api/v1/deals",
+        Some(json!({"lead_id": lead["id"], "title": title, "stage": stage, "amount_cents": cents})),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+}
+
+/// The current UTC hour less one (so the three-hour window holds while the test runs).
+fn hour_now() -> i64 {
+    let hour: i64 = chrono::Utc::now().format("%H").to_string().parse().unwrap();
+    (hour - 1).max(0)
+}
+
+#[tokio::test]
+async fn the_brief_goes_once_a_day_to_opted_in_verified_reps_and_stop_halts_it() {
+    let s = setup().await;
+    deal(&s, Who::RepA1, "Fleet renewal", "negotiation", 1_250_000).await;
+    deal(&s, Who::RepA1, "Home policy", "prospect", 90_000).await;
+    deal(&s, Who::RepA1, "Closed one", "won", 5_000).await;
+    deal(&s, Who::RepA2, "Not yours", "proposal", 7_700).await;
+
+    let r = send(&s.app, Some(Who::RepA1), Method::DELETE, "/api/v1/me/phone", None).await;
+    assert_eq!(r.status(), 204);
+    // Opting in needs a known time zone and hour; unknown fields are refused.
+    for bad in [
+        json!({"time_zone": "Mars/Olympus"}),
+        json!({"hour": 24}),
+        json!({"hour": 8, "channel": "sms"}),
+    ] {
+        let (status, _) = call(&s, Who::RepA1, Method::PUT, "/api/v1/me/brief", Some(bad.clone())).await;
+        assert_eq!(status, 422, "{bad}");
+    }
+    let (status, body) = call(
+        &s,
+        Who::RepA1,
+        Method::PUT,
+        "/api/v1/me/brief",
+        Some(json!({"time_zone": "UTC", "hour": hour_now(), "consent_text": "Send me a daily brief"})),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["subscribed"], true);
+    assert_eq!(body["channel"], "whatsapp");
+    assert_eq!(body["waiting_for"], "no_phone");
+    // Without a verified number nothing is queued.
+    set_phone(&s, Who::RepA1, REP_NUMBER).await;
+    assert_eq!(s.jobs.run_once(Job::Briefs).await.unwrap(), 0);
+    let (_, body) = call(&s, Who::RepA1, Method::GET, "/api/v1/me/brief", None).await;
+    assert_eq!(body["waiting_for"], "phone_not_verified");
+
+    assert_eq!(request_code(&s, Who::RepA1).await.0, 202);
+    let code = code_sent_to(&s, REP_NUMBER).await;
+    assert_eq!(confirm(&s, Who::RepA1, &code).await.0, 200);
+    // RepA2 verified a number too but never opted in.
+    set_phone(&s, Who::RepA2, "+14155550178").await;
+    let su = s.app.db.superuser().await;
+    su.execute(
+        "update app.member_phones set verified_at = now() where owner_id = $1",
+        &[s.app.world().rep_a2.as_uuid()],
+    )
+    .await
+    .unwrap();
+
+    assert_eq!(s.jobs.run_once(Job::Briefs).await.unwrap(), 1);
+    assert_eq!(s.jobs.run_once(Job::Briefs).await.unwrap(), 0, "once a day");
+    s.jobs.run_once(Job::Delivery).await.unwrap();
+    let briefs: Vec<_> = s
+        .api
+        .sent()
+        .into_iter()
+        .filter(|t| t.body.starts_with("Your brief"))
+        .collect();
+    assert_eq!(briefs.len(), 1);
+    let brief = &briefs[0];
+    assert_eq!(brief.to, format!("whatsapp:{REP_NUMBER}"));
+    assert_eq!(
+        brief.from.as_deref(),
+        Some(format!("whatsapp:{WHATSAPP_NUMBER}").as_str())
+    );
+    // Rep A1's open deals, the fixture's one included, furthest along first.
+    assert!(
+        brief.body.contains("3 open deals (13,500.00 USD)"),
+        "{}",
+        brief.body
+    );
+    assert!(
+        brief.body.contains(
+            "\n1. Fleet renewal (Lead of Fleet renewal): negotiation, 12,500.00 USD\n2. Deal (Lead): proposal, \
+             100.00 USD\n3. Home policy (Lead of Home policy): prospect, 900.00 USD\n"
+        ),
+        "{}",
+        brief.body
+    );
+    assert!(!brief.body.contains("Closed one") && !brief.body.contains("Not yours"));
+    assert!(brief.body.ends_with("Reply STOP to stop these briefs."));
+    // The brief is the rep's own: the manager does not see it.
+    let (_, list) = call(&s, Who::ManagerA, Method::GET, "/api/v1/messages", None).await;
+    assert!(!list.to_string().contains("Your brief"));
+    let (_, list) = call(&s, Who::RepA1, Method::GET, "/api/v1/messages", None).await;
+    assert!(list.to_string().contains("Your brief"));
+    let (_, body) = call(&s, Who::RepA1, Method::GET, "/api/v1/me/brief", None).await;
+    assert!(
+        body["waiting_for"].is_null() && body["last_brief_at"].is_string(),
+        "{body}"
+    );
+
+    // The rep texts STOP to the WhatsApp number: no more briefs, even on a new day.
+    whatsapp_from_rep(&s, "SM00000000000000000000000000000077", "STOP").await;
+    su.execute(
+        "update app.outbound_messages set brief_on = brief_on - 1 where purpose = 'brief'",
+        &[],
+    )
+    .await
+    .unwrap();
+    assert_eq!(s.jobs.run_once(Job::Briefs).await.unwrap(), 0);
+    let (_, body) = call(&s, Who::RepA1, Method::GET, "/api/v1/me/brief", None).await;
+    assert_eq!(
+        (body["subscribed"].as_bool(), body["waiting_for"].as_str()),
+        (Some(false), Some("not_subscribed"))
+    );
+
+    // Opting in again (through the API) restores the brief; opting out by DELETE stops it.
+    let (status, _) = call(&s, Who::RepA1, Method::PUT, "/api/v1/me/brief", Some(json!({}))).await;
+    assert_eq!(status, 200);
+    // STOP also suppressed the number on WhatsApp: START lifts that.
+    whatsapp_from_rep(&s, "SM00000000000000000000000000000078", "START").await;
+    assert_eq!(s.jobs.run_once(Job::Briefs).await.unwrap(), 1);
+    su.execute(
+        "update app.outbound_messages set brief_on = brief_on - 1 where purpose = 'brief'",
+        &[],
+    )
+    .await
+    .unwrap();
+    let r = send(&s.app, Some(Who::RepA1), Method::DELETE, "/api/v1/me/brief", None).await;
+    assert_eq!(r.status(), 204);
+    assert_eq!(s.jobs.run_once(Job::Briefs).await.unwrap(), 0);
+    let ledger = scalar(
+        &s,
+        &format!(
+            "select count(*) from app.consent_events where member_id = '{}' and purpose = 'brief'",
+            s.app.world().rep_a1
+        ),
+    )
+    .await;
+    // grant (API), revoke (STOP), grant (API), revoke (DELETE); START restores nothing the API
+    // had not already granted again.
+    assert!(ledger >= 4, "{ledger}");
+}
+
+#[tokio::test]
+async fn a_code_never_reaches_a_number_it_was_not_made_for() {
+    let s = setup().await;
+    let victim = "+14155550166";
+    // Ask for a code to someone else's number, then switch to your own before it is sent.
+    set_phone(&s, Who::RepA2, victim).await;
+    assert_eq!(request_code(&s, Who::RepA2).await.0, 202);
+    set_phone(&s, Who::RepA2, REP_NUMBER).await;
+    s.jobs.run_once(Job::Delivery).await.unwrap();
+    assert!(
+        s.api.sent().iter().all(|t| !t.body.contains("verification code")),
+        "no code was sent: {:?}",
+        s.api.sent().iter().map(|t| &t.to).collect::<Vec<_>>()
+    );
+    let su = s.app.db.superuser().await;
+    let error: String = su
+        .query_one(
+            "select last_error from app.outbound_messages where purpose = 'verification' \
+             and member_id = $1 order by created_at desc limit 1",
+            &[s.app.world().rep_a2.as_uuid()],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert!(error.starts_with("superseded"), "{error}");
+    // Back to the victim's number: the old code is gone, nothing verifies it.
+    set_phone(&s, Who::RepA2, victim).await;
+    let (status, body) = confirm(&s, Who::RepA2, "424242").await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (409, Some("no_code_pending"))
+    );
+
+    // The worker checks too: a code claimed for the old number after a change is not sent.
+    age_codes(&s).await;
+    set_phone(&s, Who::RepA1, REP_NUMBER).await;
+    assert_eq!(
+        send(&s.app, Some(Who::RepA1), Method::DELETE, "/api/v1/me/phone", None)
+            .await
+            .status(),
+        204
+    );
+    set_phone(&s, Who::RepA1, REP_NUMBER).await;
+    assert_eq!(request_code(&s, Who::RepA1).await.0, 202);
+    // The pending code vanishes without the trigger (as if a writer bypassed it).
+    su.batch_execute("delete from app.phone_verifications")
+        .await
+        .unwrap();
+    let before = s.api.sent().len();
+    s.jobs.run_once(Job::Delivery).await.unwrap();
+    assert_eq!(
+        s.api.sent().len(),
+        before,
+        "the worker sent no code without a pending one"
+    );
+}
