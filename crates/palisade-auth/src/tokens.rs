@@ -89,7 +89,18 @@ impl TokenKeys {
 
     /// An operator token (no session), valid from now for `ttl`.
     pub fn mint(&self, user: UserId, tenant: Option<TenantId>, ttl: Duration) -> Result<String, TokenError> {
-        self.encode(user, tenant, None, Utc::now(), ttl)
+        self.mint_at(user, tenant, Utc::now(), ttl)
+    }
+
+    /// An operator token (no session), valid from `now` (a server's clock, which tests control) for `ttl`.
+    pub fn mint_at(
+        &self,
+        user: UserId,
+        tenant: Option<TenantId>,
+        now: DateTime<Utc>,
+        ttl: Duration,
+    ) -> Result<String, TokenError> {
+        self.encode(user, tenant, None, now, ttl)
     }
 
     /// An access token for a session, issued at `now` by the server's clock.

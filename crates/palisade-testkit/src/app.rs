@@ -89,9 +89,13 @@ impl TestApp {
         format!("http://{}{path}", self.addr)
     }
 
-    /// A valid access token for a person, scoped to a tenant.
+    /// A valid access token for a person, scoped to a tenant, issued at the server's (test) clock:
+    /// minted at the real time, a token would be refused as not yet valid once a test ran longer
+    /// than the 30 seconds of leeway past the frozen clock.
     pub fn token_for(&self, user: UserId, tenant: Option<TenantId>) -> String {
-        self.keys.mint(user, tenant, Duration::from_secs(600)).unwrap()
+        self.keys
+            .mint_at(user, tenant, self.clock.now(), Duration::from_secs(600))
+            .unwrap()
     }
 
     /// The token a matrix identity would hold (`None` for non-person identities).

@@ -678,17 +678,17 @@ pub static CASES: &[Case] = &[
     case!("app.outbound_messages", ServiceA, "insert into app.outbound_messages (tenant_id, id, lead_id, member_id, channel, purpose, body, created_by) values ('{tenant_a}', gen_random_uuid(), null, '{rep_a1}', 'whatsapp', 'brief', 'Hello', null)", Sqlstate("23514")),
     case!("app.outbound_messages", ServiceA, "insert into app.outbound_messages (tenant_id, id, lead_id, member_id, channel, purpose, body, created_by, brief_on) values ('{tenant_a}', gen_random_uuid(), null, '{rep_a1}', 'whatsapp', 'brief', 'One', null, current_date), ('{tenant_a}', gen_random_uuid(), null, '{rep_a1}', 'whatsapp', 'brief', 'Two', null, current_date)", Sqlstate("23505")),
     // A verification text holds its code: its member does not read it, and only
-    // app.start_phone_verification (which makes the code in the same transaction) queues one.
+    // app.request_phone_code (which makes the code in the same transaction) queues one.
     case!("app.outbound_messages", RepA2, "select count(*) from app.outbound_messages where member_id = '{rep_a2}'", Rows(0)),
     case!("app.outbound_messages", ServiceA, "select count(*) from app.outbound_messages where purpose = 'verification'", Rows(1)),
     case!("app.outbound_messages", ServiceA, "insert into app.outbound_messages (tenant_id, id, lead_id, member_id, channel, purpose, body, created_by) values ('{tenant_a}', gen_random_uuid(), null, '{rep_a2}', 'sms', 'verification', 'Your code is 123456', null)", Sqlstate("PA451")),
     case!("app.outbound_messages", RepA2, "insert into app.outbound_messages (tenant_id, id, lead_id, member_id, channel, purpose, body, created_by) values ('{tenant_a}', gen_random_uuid(), null, '{rep_a2}', 'sms', 'verification', 'Your code is 123456', '{rep_a2}')", Denied),
-    case!("app.outbound_messages", RepA1, "select count(*) from (select app.start_phone_verification('whatsapp') s) x where s = 'already_verified'", Rows(1)),
-    case!("app.outbound_messages", RepA1, "select app.start_phone_verification('email')", Sqlstate("22023")),
-    case!("app.outbound_messages", ManagerA, "select count(*) from (select app.start_phone_verification('sms') s) x where s = 'no_phone'", Rows(1)),
-    case!("app.outbound_messages", ServiceA, "select app.start_phone_verification('sms')", Denied),
-    case!("app.outbound_messages", System, "select app.start_phone_verification('sms')", Denied),
-    case!("app.outbound_messages", RemovedA, "select app.start_phone_verification('sms')", Denied),
+    case!("app.outbound_messages", RepA1, "select count(*) from app.request_phone_code('whatsapp') where outcome = 'already_verified'", Rows(1)),
+    case!("app.outbound_messages", RepA1, "select * from app.request_phone_code('email')", Sqlstate("22023")),
+    case!("app.outbound_messages", ManagerA, "select count(*) from app.request_phone_code('sms') where outcome = 'no_phone'", Rows(1)),
+    case!("app.outbound_messages", ServiceA, "select * from app.request_phone_code('sms')", Denied),
+    case!("app.outbound_messages", System, "select * from app.request_phone_code('sms')", Denied),
+    case!("app.outbound_messages", RemovedA, "select * from app.request_phone_code('sms')", Denied),
     // The daily brief: due for rep_a1 (consent, a verified number, 08:00 UTC) in its window only.
     case!("app.outbound_messages", System, "select count(*) from app.briefs_due('2026-01-05 09:30Z', 10) where member_id = '{rep_a1}' and brief_on = '2026-01-05'", Rows(1)),
     case!("app.outbound_messages", System, "select count(*) from app.briefs_due('2026-01-05 07:59Z', 10)", Rows(0)),
@@ -775,7 +775,7 @@ pub static CASES: &[Case] = &[
     case!("app.phone_verifications", ManagerA, "select count(*) from app.phone_verifications", Rows(0)),
     case!("app.phone_verifications", RepA2, "select count(code_sha256) from app.phone_verifications", Denied),
     case!("app.phone_verifications", RepA2, "select count(*) from (select app.confirm_phone_verification('424242') s) x where s = 'verified'", Rows(1)),
-    case!("app.phone_verifications", RepA2, "select count(*) from (select app.start_phone_verification('sms') s) x where s = 'sent'", Rows(1)),
+    case!("app.phone_verifications", RepA2, "select count(*) from app.request_phone_code('sms') where outcome = 'sent' and retry_after_secs is null", Rows(1)),
     case!("app.phone_verifications", ServiceA, "select count(*) from app.phone_verifications", Rows(1)),
     case!("app.phone_verifications", ServiceA, "select count(code_sha256) from app.phone_verifications", Denied),
     case!("app.phone_verifications", ServiceA, "update app.phone_verifications set attempts = 0", Denied),

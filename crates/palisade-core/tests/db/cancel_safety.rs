@@ -47,11 +47,17 @@ async fn a_request_cancelled_mid_statement_leaks_nothing() {
         tx.query("select pg_sleep(2)", &[]).await.unwrap();
         unreachable!("the request is cancelled before the statement ends");
     };
-    // The client goes away: the request future is dropped while the statement runs.
-    assert!(tokio::time::timeout(Duration::from_millis(300), request)
+    // Wait for the request to reach its statement (however slow the machine), then the client goes
+    // away: the request future is dropped while the statement runs.
+    let mut request = Box::pin(request);
+    let pid = tokio::select! {
+        pid = pid_rx => pid.unwrap(),
+        _ = &mut request => unreachable!("the request ends only by cancellation"),
+    };
+    assert!(tokio::time::timeout(Duration::from_millis(200), &mut request)
         .await
         .is_err());
-    let pid = pid_rx.await.unwrap();
+    drop(request);
     let (next_pid, role, user, tenant) = next_use(&db).await;
     assert_eq!(next_pid, pid, "the test must reuse the same physical connection");
     assert_eq!(role, "app_auth");

@@ -39,7 +39,7 @@ const EQUIVALENT: &[(&str, &str)] = &[
     ),
     (
         "outbound_definer_insert:true",
-        "palisade_definer inserts messages only in app.start_phone_verification, which queues \
+        "palisade_definer inserts messages only in app.request_phone_code, which queues \
          verification texts only; the narrower check is defence in depth",
     ),
 ];

@@ -72,7 +72,8 @@ fn jobs(s: &Setup, adjust: impl FnOnce(&mut DeliverySettings)) -> Jobs {
         twilio: s.api.base_url.clone(),
         ..ProviderUrls::default()
     };
-    settings.timeout = Duration::from_millis(500);
+    // Long enough for a loaded machine to answer locally, short of the hanging reply below.
+    settings.timeout = Duration::from_millis(1500);
     adjust(&mut settings);
     Jobs::new(
         s.app.db.db.clone(),
@@ -186,7 +187,7 @@ async fn failures_are_retried_later_each_time_and_the_last_one_fails_with_an_err
     s.api.script(&[
         TwilioReply::Status(500),
         TwilioReply::Status(429),
-        TwilioReply::Hang(Duration::from_secs(2)),
+        TwilioReply::Hang(Duration::from_secs(5)),
     ]);
     let id = queue(&s, "marketing", "Hello").await;
     let wait_after = async |s: &Setup| -> f64 {
@@ -209,7 +210,7 @@ async fn failures_are_retried_later_each_time_and_the_last_one_fails_with_an_err
         // Doubling delays, within the ±20% jitter.
         let wait = wait_after(&s).await;
         assert!(
-            (base * 0.8 - 2.0..=base * 1.2).contains(&wait),
+            (base * 0.8 - 5.0..=base * 1.2).contains(&wait),
             "attempt {attempt}: {wait}"
         );
         // Not due yet: nothing happens.

@@ -119,7 +119,9 @@ async fn numbers_are_normalised_sealed_and_found_by_blind_index_within_the_tenan
     let reveals: i64 = su
         .query_one(
             "select count(*) from audit.access_events where action = 'phone_reveal' \
-             and detail -> 'lead_ids' ? $1 and detail::text not like '%555%'",
+             and detail -> 'lead_ids' ? $1 and detail - 'lead_ids' = '{}'::jsonb \
+             and not exists (select from jsonb_array_elements_text(detail -> 'lead_ids') e \
+                             where e !~ '^[0-9a-f-]{36}$')",
             &[&id],
         )
         .await
