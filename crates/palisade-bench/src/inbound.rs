@@ -70,7 +70,7 @@ pub async fn prepare(
         .await?;
     ok(r, "connecting Twilio").await?;
     let mut senders = Vec::new();
-    for (i, lead) in world.rep_leads.iter().enumerate() {
+    for (i, lead) in world.inbound_leads.iter().enumerate() {
         let number = format!("+141555501{i:02}");
         let r = client
             .patch(format!("{base}/api/v1/leads/{lead}"))
@@ -82,7 +82,7 @@ pub async fn prepare(
         senders.push(number);
     }
     let mut indexes = Vec::new();
-    for lead in &world.rep_leads {
+    for lead in &world.inbound_leads {
         let row = db
             .query_one(
                 "select encode(phone_index, 'hex') from app.leads where id = $1",
@@ -161,7 +161,7 @@ impl Inbound {
             .query_one(
                 "select (select count(*) from app.webhook_events where tenant_id = $1 and event_id = $2), \
                         (select count(*) from app.interactions where tenant_id = $1 and lead_id = $3 and body = $4)",
-                &[&world.tenant, &self.replay_sid, &world.rep_leads[0], &self.replay_body],
+                &[&world.tenant, &self.replay_sid, &world.inbound_leads[0], &self.replay_body],
             )
             .await?;
         Ok((row.get(0), row.get(1)))

@@ -15,6 +15,7 @@ mod report;
 mod scenarios;
 mod seed;
 mod server;
+mod settle;
 
 use std::path::PathBuf;
 use std::time::Duration;

@@ -264,7 +264,7 @@ pub fn scenarios(
     );
     let insert_inbound = messages_in::INSERT_INBOUND_SQL.replacen(", $2,", ", gen_random_uuid(),", 1);
     let mut s7_scripts = Vec::new();
-    for i in 0..world.rep_leads.len() {
+    for i in 0..world.inbound_leads.len() {
         let (idx, lead) = (format!("idx{i}"), format!("lead{i}"));
         let script = transaction_then(
             &[service_ctx.clone(), new_event.clone()],
@@ -288,7 +288,7 @@ pub fn scenarios(
         ("chan".into(), "sms".into()),
         ("ibody".into(), inbound::BODY.into()),
     ];
-    for (i, (lead, index)) in world.rep_leads.iter().zip(&texts.indexes).enumerate() {
+    for (i, (lead, index)) in world.inbound_leads.iter().zip(&texts.indexes).enumerate() {
         s7_vars.push((format!("lead{i}"), lead.to_string()));
         // A bytea[] of the one index (the API passes one per index key; the bench has one key).
         s7_vars.push((format!("idx{i}"), format!(r#"{{"\\x{index}"}}"#)));
@@ -483,7 +483,7 @@ async fn measure_side(
     }
 }
 
-/// Measures one side of a round. With `audit`, counts the `audit.events` rows the round wrote and,
+/// Measures one side of a round, from a settled database (see crate::settle). With `audit`, counts the `audit.events` rows the round wrote and,
 /// if `trigger_off`, disables the trigger for exactly this measurement.
 #[allow(
     clippy::too_many_arguments,
@@ -499,6 +499,7 @@ async fn measure_round(
     concurrency: usize,
     duration: Duration,
 ) -> anyhow::Result<(Measurement, Option<EventCount>)> {
+    crate::settle::settle(admin).await?;
     let Some(toggle) = audit else {
         return Ok((
             measure(side, pg, server.pid(), concurrency, duration).await?,
