@@ -49,7 +49,7 @@ begin
     return;
   end if;
   -- A limit of `cap` codes per `span` is full while its cap-th newest code is inside the span; it
-  -- frees when that code leaves it.
+  -- frees when that code leaves it. Spans in hours: a day is 24 of them whatever the session's zone.
   select l.name, l.wait into outcome, v_wait
   from (
     select lim.name,
@@ -60,8 +60,8 @@ begin
             offset lim.cap - 1 limit 1) + lim.span - pg_catalog.now() as wait
     from (values ('too_soon', interval '30 seconds', 1),
                  ('too_many', interval '1 hour', 5),
-                 ('too_many_today', interval '1 day', 10),
-                 ('too_many_this_month', interval '30 days', 20)) as lim (name, span, cap)
+                 ('too_many_today', interval '24 hours', 10),
+                 ('too_many_this_month', interval '720 hours', 20)) as lim (name, span, cap)
   ) as l
   where l.wait is not null
   order by l.wait desc

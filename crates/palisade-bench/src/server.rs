@@ -28,6 +28,8 @@ impl Server {
             .arg(&data_dir)
             .env_remove("DATABASE_URL")
             .env("PALISADE_SERVER__RATE_LIMIT_PER_SECOND", "0")
+            // The audit sealer runs in the server: rounds wait for it (see crate::settle).
+            .env("PALISADE_JOBS__ENABLED", "true")
             // Twilio signs the URL it calls: the server rebuilds it from its public URL.
             .env("PALISADE_SERVER__PUBLIC_URL", format!("http://127.0.0.1:{port}"))
             // Nothing leaves the machine: a provider call would reach a closed local port.

@@ -188,12 +188,14 @@ pub async fn send_code(tx: &mut Tx, channel: Channel) -> Result<(), CoreError> {
             "twenty codes were sent in the last 30 days; try again after Retry-After seconds",
         ),
         other => {
-            // A word this build does not know (a newer migration): refuse, the safe side.
+            // A word this build does not know (a newer migration): refuse, the safe side, and not
+            // invite a quick retry.
             tracing::warn!(outcome = other, "unknown answer from app.request_phone_code");
-            throttled(
-                "too_many_codes",
-                "too many codes were sent recently; try again after Retry-After seconds",
-            )
+            Err(CoreError::Throttled {
+                code: "too_many_codes",
+                message: "too many codes were sent recently; try again after Retry-After seconds",
+                retry_after_secs: retry_after_secs.max(3600),
+            })
         }
     }
 }

@@ -85,7 +85,8 @@ pub struct CodeSent {
 }
 
 /// Send a six-digit code to your number (SMS or WhatsApp); confirm it to verify the number. At most
-/// one code per 30 seconds and five an hour. A number that texted STOP gets no code on that channel.
+/// one code per 30 seconds, five an hour, ten a day and twenty in 30 days; a 429's `Retry-After` says
+/// when every limit has room again. A number that texted STOP gets no code on that channel.
 #[utoipa::path(post, path = "/api/v1/me/phone/verification", tag = "me", security(("bearer" = [])),
     request_body = SendCode,
     responses((status = 202, body = CodeSent), (status = 409, body = ErrorBody),
