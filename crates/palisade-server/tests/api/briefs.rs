@@ -85,12 +85,18 @@ async fn set_phone(s: &Setup, who: Who, number: &str) {
 }
 
 async fn request_code(s: &Setup, who: Who) -> (u16, Value) {
-    call(
-        s,
-        who,
+    let r = ask_for_code(s, who, json!({})).await;
+    (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+}
+
+/// Asks for a code with `body`; the whole answer, for its headers (`Retry-After`).
+async fn ask_for_code(s: &Setup, who: Who, body: Value) -> reqwest::Response {
+    send(
+        &s.app,
+        Some(who),
         Method::POST,
         "/api/v1/me/phone/verification",
-        Some(json!({})),
+        Some(body),
     )
     .await
 }
@@ -181,14 +187,7 @@ async fn a_code_only_the_phone_sees_verifies_the_number() {
     let (_, phone) = call(&s, Who::RepA1, Method::GET, "/api/v1/me/phone", None).await;
     assert!(phone["code_expires_at"].is_string(), "{phone}");
     // One code per 30 seconds.
-    let r = send(
-        &s.app,
-        Some(Who::RepA1),
-        Method::POST,
-        "/api/v1/me/phone/verification",
-        Some(json!({"channel": "sms"})),
-    )
-    .await;
+    let r = ask_for_code(&s, Who::RepA1, json!({"channel": "sms"})).await;
     assert_eq!(r.status(), 429);
     assert!((20..=30).contains(&retry_after(&r)), "{:?}", r.headers());
     assert_eq!(r.json::<Value>().await.unwrap()["error"]["code"], "too_soon");
@@ -358,14 +357,7 @@ async fn a_code_expires_and_proves_only_the_number_it_went_to() {
         assert_eq!(request_code(&s, Who::RepA1).await.0, 202);
     }
     age_codes(&s).await;
-    let r = send(
-        &s.app,
-        Some(Who::RepA1),
-        Method::POST,
-        "/api/v1/me/phone/verification",
-        Some(json!({"channel": "whatsapp"})),
-    )
-    .await;
+    let r = ask_for_code(&s, Who::RepA1, json!({"channel": "whatsapp"})).await;
     assert_eq!(r.status(), 429);
     // Until the first of the five (five minutes old by now) is an hour old.
     assert!((3200..=3300).contains(&retry_after(&r)), "{:?}", r.headers());
@@ -381,14 +373,7 @@ async fn a_code_expires_and_proves_only_the_number_it_went_to() {
         assert_eq!(request_code(&s, Who::RepA1).await.0, 202);
     }
     age_codes(&s).await;
-    let r = send(
-        &s.app,
-        Some(Who::RepA1),
-        Method::POST,
-        "/api/v1/me/phone/verification",
-        Some(json!({})),
-    )
-    .await;
+    let r = ask_for_code(&s, Who::RepA1, json!({})).await;
     assert_eq!(r.status(), 429);
     // The day's limit waits longest (until the first code, 2 h 11 min old, is a day old), and wins
     // over the hour's.
@@ -403,14 +388,7 @@ async fn a_code_expires_and_proves_only_the_number_it_went_to() {
         }
         shift_codes(&s, "2 hours").await;
     }
-    let r = send(
-        &s.app,
-        Some(Who::RepA1),
-        Method::POST,
-        "/api/v1/me/phone/verification",
-        Some(json!({})),
-    )
-    .await;
+    let r = ask_for_code(&s, Who::RepA1, json!({})).await;
     assert_eq!(r.status(), 429);
     // Until the first code of all (2 days and 6 hours old) is 30 days old; the day is full too, but
     // frees sooner.
