@@ -86,6 +86,10 @@ impl From<DbError> for CoreError {
                 code: "email_domain_not_allowed",
                 message: "this tenant admits only members with an email address in its domains",
             },
+            DbError::SignedOutOfTenant => Self::Refused {
+                code: "signed_out_of_tenant",
+                message: "an admin of this tenant signed you out of it: sign in again to act in it",
+            },
             DbError::PermissionDenied => Self::Forbidden("you are not allowed to do this"),
             DbError::Unique { constraint } if constraint == "tenants_slug_key" => Self::Conflict {
                 code: "slug_taken",

@@ -3,6 +3,7 @@
 //! took the call, with optional coaching observations for that rep alone. The service context
 //! writes them, and the database checks that the rep is an active member of the tenant.
 use chrono::{DateTime, Utc};
+use palisade_crypto::{IndexScope, Keyring};
 use palisade_db::{TenantId, Tx, UserId};
 use serde::{Deserialize, Serialize};
 use tracing::instrument;
@@ -76,6 +77,7 @@ pub async fn call_transcript(
     tx: &mut Tx,
     tenant: TenantId,
     input: &CallTranscript,
+    index_keys: &Keyring,
 ) -> Result<Outcome, CoreError> {
     let Some(key) = input.idempotency_key.as_deref() else {
         return Ok(Outcome::Created(record_call(tx, tenant, input).await?));
@@ -87,7 +89,7 @@ pub async fn call_transcript(
         ));
     }
     let event_id = format!("call-transcript:{key}");
-    let digest = hex::encode(request_digest(input));
+    let canonical = canonical_request(input);
     if !first_delivery(tx, tenant, "ingest", &event_id, "call_transcript").await? {
         // Recorded before (a concurrent first request waits here until it commits).
         let result: Option<serde_json::Value> = tx
@@ -99,7 +101,12 @@ pub async fn call_transcript(
             .await?
             .try_get(0)?;
         let result = result.unwrap_or_default();
-        if result["request_sha256"].as_str() != Some(digest.as_str()) {
+        let stored = result["request_hmac"].as_str().unwrap_or_default();
+        let same_request = index_keys
+            .blind_index_candidates(&digest_scope(tenant), canonical.as_bytes())
+            .iter()
+            .any(|candidate| hex::encode(candidate) == stored);
+        if !same_request {
             return Err(CoreError::invalid(
                 "idempotency_key_reused",
                 "this idempotency_key was used for another transcript",
@@ -110,7 +117,8 @@ pub async fn call_transcript(
         return Ok(Outcome::Replayed(ingested));
     }
     let ingested = record_call(tx, tenant, input).await?;
-    let result = serde_json::json!({ "request_sha256": digest, "answer": &ingested });
+    let digest = hex::encode(index_keys.blind_index(&digest_scope(tenant), canonical.as_bytes()));
+    let result = serde_json::json!({ "request_hmac": digest, "answer": &ingested });
     tx.execute(
         "update app.webhook_events set result = $3 where tenant_id = $1 and provider = 'ingest' and event_id = $2",
         &[tenant.as_uuid(), &event_id, &result],
@@ -119,14 +127,17 @@ pub async fn call_transcript(
     Ok(Outcome::Created(ingested))
 }
 
-/// A digest of what the request asks for (the key aside), to tell a retry from a reused key.
-fn request_digest(input: &CallTranscript) -> Vec<u8> {
+/// What the request asks for (the key aside), to tell a retry from a reused key. It holds the
+/// unmasked transcript, so only a keyed digest of it is ever stored: a plain hash would let anyone
+/// who can read it test guesses offline (a card number whose last four digits are kept in the masked
+/// interaction falls to such a search in seconds).
+fn canonical_request(input: &CallTranscript) -> String {
     let coaching: Vec<(&str, &str)> = input
         .coaching
         .iter()
         .map(|c| (c.category.as_str(), c.observation.as_str()))
         .collect();
-    let canonical = serde_json::json!([
+    serde_json::json!([
         input.tenant_id,
         input.lead_id,
         input.rep_id,
@@ -134,8 +145,17 @@ fn request_digest(input: &CallTranscript) -> Vec<u8> {
         input.direction.map(Direction::as_str),
         input.occurred_at,
         coaching,
-    ]);
-    crate::messaging::consent::sha256(canonical.to_string().as_bytes())
+    ])
+    .to_string()
+}
+
+/// The request digest is an HMAC under the blind-index keys, bound to the tenant (migration 0027);
+/// a digest made under a key still in the ring is recognised after a rotation.
+fn digest_scope(tenant: TenantId) -> IndexScope<'static> {
+    IndexScope {
+        tenant: *tenant.as_uuid().as_bytes(),
+        column: "app.webhook_events.result",
+    }
 }
 
 async fn record_call(tx: &mut Tx, tenant: TenantId, input: &CallTranscript) -> Result<Ingested, CoreError> {

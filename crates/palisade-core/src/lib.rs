@@ -9,6 +9,7 @@ pub mod ingest;
 pub mod integrations;
 pub mod invitations;
 pub mod member_phone;
+pub mod membership;
 pub mod messaging;
 pub mod mfa;
 pub mod oidc;

@@ -105,7 +105,9 @@ pub async fn set_mine(
                 "insert into {TABLE} as p (tenant_id, owner_id, phone_sealed, phone_index) \
                  values ($1, $2, $3, $4) \
                  on conflict (tenant_id, owner_id) do update \
-                   set phone_sealed = excluded.phone_sealed, phone_index = excluded.phone_index \
+                   set phone_sealed = case when p.phone_index = excluded.phone_index then p.phone_sealed \
+                                      else excluded.phone_sealed end, \
+                       phone_index = excluded.phone_index \
                  returning {COLUMNS}"
             ),
             &[tenant.as_uuid(), user.as_uuid(), &sealed, &index],

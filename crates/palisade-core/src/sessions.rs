@@ -250,19 +250,6 @@ pub async fn end_mine(
     Ok(n)
 }
 
-/// Ends every session of a member of the admin's tenant (admin user context; the database checks
-/// the role and logs the action). Another tenant's person is 404.
-#[instrument(skip_all, err(level = "debug"))]
-pub async fn end_member_sessions(tx: &mut Tx, member: UserId, now: DateTime<Utc>) -> Result<i32, CoreError> {
-    let row = tx
-        .query_one(
-            "select app.end_member_sessions($1, $2)",
-            &[member.as_uuid(), &now],
-        )
-        .await?;
-    Ok(row.try_get(0)?)
-}
-
 /// Ends the session a credential proves, live or waiting for its second factor (app_auth context).
 /// Returns whether one ended; `false` when it was already over or the credential is wrong.
 #[instrument(skip_all, err(level = "debug"))]

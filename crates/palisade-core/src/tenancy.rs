@@ -40,20 +40,31 @@ pub struct Member {
     pub created_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewMember {
-    pub email: String,
-    pub display_name: Option<String>,
-    #[schema(value_type = String, example = "rep")]
-    pub role: TenantRole,
+/// A member's standing in the tenant as an admin may set it (`removed` is what DELETE does).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum MemberStatus {
+    Active,
+    Suspended,
 }
 
+impl MemberStatus {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Suspended => "suspended",
+        }
+    }
+}
+
+/// A change to a member (admins): a new role, a new status, or both.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct RoleChange {
-    #[schema(value_type = String, example = "manager")]
-    pub role: TenantRole,
+pub struct MemberChange {
+    #[schema(value_type = Option<String>, example = "manager")]
+    pub role: Option<TenantRole>,
+    /// `suspended`: the member can no longer act in the tenant until reinstated (`active`).
+    pub status: Option<MemberStatus>,
 }
 
 const TENANT_COLUMNS: &str = "t.id, t.slug, t.name, t.status, m.role, t.created_at";
@@ -169,22 +180,6 @@ pub async fn list_members(tx: &mut Tx, tenant: TenantId) -> Result<Vec<Member>, 
 pub async fn get_member(tx: &mut Tx, tenant: TenantId, user: UserId) -> Result<Member, CoreError> {
     let sql = format!("{MEMBER_SELECT} and m.user_id = $2");
     member(&tx.query_one(&sql, &[tenant.as_uuid(), user.as_uuid()]).await?)
-}
-
-/// Adds a member (creating the user when new) or re-activates a former one. Admins only (checked
-/// in the database).
-#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
-pub async fn add_member(tx: &mut Tx, tenant: TenantId, input: &NewMember) -> Result<Member, CoreError> {
-    let email = validate::email(&input.email)?;
-    let name = validate::optional_text("display_name", input.display_name.as_deref(), 200)?;
-    let row = tx
-        .query_one(
-            "select app.add_member($1, $2, $3)",
-            &[&email, &name, &input.role.as_str()],
-        )
-        .await?;
-    let user = UserId::from_uuid(row.try_get(0)?);
-    get_member(tx, tenant, user).await
 }
 
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]

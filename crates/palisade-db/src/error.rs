@@ -25,6 +25,9 @@ pub enum DbError {
     /// The tenant admits only members with emails in its domains.
     #[error("this tenant does not admit this email domain")]
     EmailDomainNotAllowed,
+    /// An admin of the tenant signed the caller out of it after this session began.
+    #[error("signed out of this tenant by its admin")]
+    SignedOutOfTenant,
     #[error("unique constraint {constraint} violated")]
     Unique { constraint: String },
     #[error("foreign key {constraint} violated")]

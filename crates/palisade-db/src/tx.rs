@@ -36,7 +36,8 @@ impl ContextRole {
 
 /// Sent with the first statement of a user context acting in a tenant.
 /// The role is null for a non-member — and for a member whose session breaks one of the tenant's
-/// sign-in rules, which the second column names ('method', 'domain' or 'mfa').
+/// sign-in rules, which the second column names ('method', 'domain' or 'mfa'), or began before an
+/// admin signed the member out of the tenant ('signed_out').
 pub const MEMBERSHIP_CHECK: &str =
     "select r, case when r is null then ctx.sign_in_blocked() end from ctx.tenant_role() r";
 
@@ -73,6 +74,7 @@ enum Refusal {
     MfaRequired,
     MethodNotAllowed,
     DomainNotAllowed,
+    SignedOut,
 }
 
 impl Refusal {
@@ -84,6 +86,7 @@ impl Refusal {
             Self::MfaRequired => DbError::MfaRequired,
             Self::MethodNotAllowed => DbError::SignInMethodNotAllowed,
             Self::DomainNotAllowed => DbError::EmailDomainNotAllowed,
+            Self::SignedOut => DbError::SignedOutOfTenant,
         }
     }
 }
@@ -276,6 +279,7 @@ impl Tx {
                     Some("mfa") => Refusal::MfaRequired,
                     Some("method") => Refusal::MethodNotAllowed,
                     Some("domain") => Refusal::DomainNotAllowed,
+                    Some("signed_out") => Refusal::SignedOut,
                     _ => Refusal::NotMember,
                 };
                 self.refused = Some(refusal);

@@ -9,8 +9,8 @@ mod status;
 use std::sync::Arc;
 use std::time::Duration;
 
-use palisade_core::audit::incidents;
 use palisade_core::audit::platform_errors::{self, ErrorReport, Severity, Surface};
+use palisade_core::audit::{access, incidents};
 use palisade_core::CoreError;
 use palisade_db::{Db, Purpose};
 use palisade_mail::Mailer;
@@ -39,10 +39,13 @@ pub enum Job {
     Delivery,
     /// Queue the daily briefs now due (when delivery is configured).
     Briefs,
+    /// Write one access event for each ended window of counted security events (forged webhooks,
+    /// failed sign-ins).
+    SecurityEventWindows,
 }
 
 impl Job {
-    pub const ALL: [Job; 7] = [
+    pub const ALL: [Job; 8] = [
         Job::AuditSeal,
         Job::AuditPartitions,
         Job::AuditRetention,
@@ -50,6 +53,7 @@ impl Job {
         Job::SignInCleanup,
         Job::Delivery,
         Job::Briefs,
+        Job::SecurityEventWindows,
     ];
 
     pub const fn name(self) -> &'static str {
@@ -61,6 +65,7 @@ impl Job {
             Self::SignInCleanup => "sign_in_cleanup",
             Self::Delivery => "delivery",
             Self::Briefs => "briefs",
+            Self::SecurityEventWindows => "security_event_windows",
         }
     }
 
@@ -75,7 +80,7 @@ impl Job {
             Self::AuditPartitions | Self::AuditRetention => Duration::from_secs(6 * 3600),
             Self::SignInCleanup => Duration::from_secs(3600),
             Self::AuditSeal | Self::Delivery => Duration::from_secs(1),
-            Self::IncidentNotices => Duration::from_secs(60),
+            Self::IncidentNotices | Self::SecurityEventWindows => Duration::from_secs(60),
             Self::Briefs => Duration::from_secs(300),
         }
     }
@@ -187,6 +192,7 @@ impl Jobs {
                 }
                 notices.len() as u64
             }
+            Job::SecurityEventWindows => access::close_windows(&mut tx, chrono::Utc::now()).await?,
             Job::SignInCleanup => {
                 let row = tx
                     .query_one("select auth.purge_expired($1)", &[&chrono::Utc::now()])

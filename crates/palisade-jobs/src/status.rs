@@ -82,9 +82,15 @@ mod tests {
         let later = now + chrono::Duration::minutes(4);
         assert_eq!(
             board.overdue(later),
-            vec!["audit_seal", "incident_notices", "delivery"]
+            vec![
+                "audit_seal",
+                "incident_notices",
+                "delivery",
+                "security_event_windows"
+            ]
         );
         board.succeeded(Job::IncidentNotices);
+        board.succeeded(Job::SecurityEventWindows);
         board.succeeded(Job::AuditSeal);
         board.succeeded(Job::Delivery);
         assert!(board

@@ -163,9 +163,13 @@ impl Default for MessagingSettings {
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct MetricsSettings {
-    /// When set, `/metrics` requires `Authorization: Bearer <token>`. Unset: `/metrics` is open
-    /// (it carries counts, routes and timings, no tenant data); set it when the port is public.
+    /// When set, `/metrics` requires `Authorization: Bearer <token>` (`PALISADE_METRICS__TOKEN`).
+    /// Unset: `/metrics` is open (counts, routes and timings, no tenant data, but the number of
+    /// audited writes and of tenants shows through); production refuses that unless `listen` is set.
     pub token: Option<SecretString>,
+    /// A separate loopback address (`127.0.0.1:9464`) that serves `/metrics` alone; the public
+    /// listener then answers 404 there (`PALISADE_METRICS__LISTEN`).
+    pub listen: Option<SocketAddr>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -509,11 +513,37 @@ impl Config {
                 "database.embedded_dbname must be 1-63 characters".into(),
             ));
         }
-        Ok(())
+        self.validate_metrics()
     }
 }
 
 impl Config {
+    fn validate_metrics(&self) -> Result<(), ConfigError> {
+        let m = &self.metrics;
+        if let Some(listen) = m.listen {
+            if !listen.ip().is_loopback() {
+                return Err(ConfigError::Invalid(
+                    "metrics.listen must be a loopback address (127.0.0.1 or ::1); to expose metrics \
+                     further, set metrics.token instead"
+                        .into(),
+                ));
+            }
+            if listen == self.server.bind {
+                return Err(ConfigError::Invalid(
+                    "metrics.listen must differ from server.bind".into(),
+                ));
+            }
+        }
+        if self.env == Environment::Production && m.token.is_none() && m.listen.is_none() {
+            return Err(ConfigError::Invalid(
+                "production (PALISADE_ENV=production) does not serve /metrics to anyone: set metrics.token \
+                 (PALISADE_METRICS__TOKEN), or metrics.listen to a loopback address"
+                    .into(),
+            ));
+        }
+        Ok(())
+    }
+
     fn validate_oidc(&self, id: &str, p: &OidcProviderSettings) -> Result<(), ConfigError> {
         let invalid = |what: &str| ConfigError::Invalid(format!("auth.oidc.{id}: {what}"));
         if palisade_auth::oidc_flow::OidcFlow::start(id, chrono::Utc::now()).is_none() {
@@ -594,6 +624,7 @@ mod tests {
             let err = load(jail, None).unwrap_err().to_string();
             assert!(err.contains("mail.smtp_url"), "{err}");
             jail.set_env("PALISADE_MAIL__TRANSPORT", "resend");
+            jail.set_env("PALISADE_METRICS__TOKEN", "metrics-token-123");
             let loaded = load(jail, None).unwrap();
             assert_eq!(loaded.config.env, Environment::Production);
             assert!(
@@ -602,6 +633,27 @@ mod tests {
                 loaded.unknown_env
             );
             assert!(!format!("{:?}", loaded.config).contains("re_123"));
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn production_serves_metrics_only_with_a_token_or_on_a_loopback_listener() {
+        Jail::expect_with(|jail| {
+            jail.set_env("PALISADE_ENV", "production");
+            jail.set_env("PALISADE_MAIL__TRANSPORT", "smtp");
+            jail.set_env("PALISADE_MAIL__SMTP_URL", "smtp://mail.example");
+            let err = load(jail, None).unwrap_err().to_string();
+            assert!(err.contains("does not serve /metrics to anyone"), "{err}");
+            jail.set_env("PALISADE_METRICS__LISTEN", "0.0.0.0:9464");
+            let err = load(jail, None).unwrap_err().to_string();
+            assert!(err.contains("metrics.listen must be a loopback address"), "{err}");
+            jail.set_env("PALISADE_METRICS__LISTEN", "127.0.0.1:9464");
+            let loaded = load(jail, None).unwrap();
+            assert_eq!(loaded.config.metrics.listen, Some(([127, 0, 0, 1], 9464).into()));
+            jail.set_env("PALISADE_METRICS__LISTEN", "127.0.0.1:8080");
+            let err = load(jail, None).unwrap_err().to_string();
+            assert!(err.contains("must differ from server.bind"), "{err}");
             Ok(())
         });
     }

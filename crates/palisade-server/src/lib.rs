@@ -81,6 +81,7 @@ async fn serve(
         _ => None,
     };
     let (stop_jobs, jobs_stopped) = tokio::sync::watch::channel(false);
+    let metrics_stopped = jobs_stopped.clone();
     let mailer = startup::mailer(config)?;
     let runner = palisade_jobs::Jobs::new(db.clone(), mailer.clone())
         .with_delivery(startup::delivery(config, &keyring, &index_keys, &public_url))
@@ -111,6 +112,7 @@ async fn serve(
         metrics: metrics::Metrics::new(),
         jobs,
         metrics_token: config.metrics.token.clone(),
+        metrics_elsewhere: config.metrics.listen.is_some(),
         error_reports: Arc::new(tokio::sync::Semaphore::new(4)),
         mailer,
         origins: browser::Origins::new(&public_url, &config.server.cors_origins),
@@ -132,6 +134,9 @@ async fn serve(
         config.server.rate_limit_per_second,
         config.server.rate_limit_burst,
     );
+    if let Some(addr) = config.metrics.listen {
+        metrics_route::spawn_listener(addr, state.clone(), metrics_stopped).await?;
+    }
     let cors = state.origins.cors_layer(&config.server.cors_origins);
     let app = app(state, tls.is_some(), limiter).layer(cors);
     let addr = listener

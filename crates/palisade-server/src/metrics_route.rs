@@ -77,15 +77,52 @@ async fn refresh(state: &AppState) {
 }
 
 /// Prometheus metrics (OpenMetrics text). Requires `Authorization: Bearer <metrics.token>` when that
-/// setting is configured.
+/// setting is configured; 404 here when `metrics.listen` serves them on a loopback address instead.
 #[utoipa::path(get, path = "/metrics", tag = "operations",
     responses((status = 200, description = "OpenMetrics text", content_type = "text/plain"),
-              (status = 401, body = crate::error::ErrorBody)))]
+              (status = 401, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
-    if !authorized(&state, &headers) {
+    if state.metrics_elsewhere {
+        return Err(ApiError::not_found());
+    }
+    render(&state, &headers).await
+}
+
+/// Serves `/metrics` alone on `addr` (a loopback address, checked by the configuration) until `stop`
+/// turns true. Binding happens before this returns, so a taken port stops the server from starting.
+pub async fn spawn_listener(
+    addr: std::net::SocketAddr,
+    state: AppState,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) -> Result<(), crate::StartupError> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| crate::StartupError::Invalid(format!("metrics.listen {addr}: {e}")))?;
+    let app = axum::Router::new()
+        .route(
+            "/metrics",
+            axum::routing::get(|State(state): State<AppState>, headers: HeaderMap| async move {
+                render(&state, &headers).await
+            }),
+        )
+        .with_state(state);
+    tracing::info!(%addr, "metrics listening");
+    tokio::spawn(async move {
+        let stopped = async move {
+            let _ = stop.wait_for(|stopped| *stopped).await;
+        };
+        if let Err(e) = axum::serve(listener, app).with_graceful_shutdown(stopped).await {
+            tracing::error!(error = %e, "metrics listener failed");
+        }
+    });
+    Ok(())
+}
+
+async fn render(state: &AppState, headers: &HeaderMap) -> ApiResult<Response> {
+    if !authorized(state, headers) {
         return Err(ApiError::unauthenticated("a valid metrics token is required"));
     }
-    refresh(&state).await;
+    refresh(state).await;
     let body = state.metrics.render().map_err(|_| {
         ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,

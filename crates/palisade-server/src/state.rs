@@ -35,6 +35,8 @@ pub struct AppState {
     /// Job status when this instance runs the background jobs.
     pub jobs: Option<Arc<StatusBoard>>,
     pub metrics_token: Option<SecretString>,
+    /// `/metrics` is served on its own loopback listener (`metrics.listen`), not on this one.
+    pub metrics_elsewhere: bool,
     /// Error events being recorded at once (5xx responses), at most this many.
     pub error_reports: Arc<tokio::sync::Semaphore>,
     pub mailer: palisade_mail::Mailer,

@@ -6,9 +6,10 @@
 //! platform admin.
 use palisade_core::audit::{access, incidents, platform_errors};
 use palisade_core::crm::{deals, interactions, leads};
+use palisade_core::membership;
 use palisade_core::private::{coaching, drafts, voice};
 use palisade_core::sessions::{self, ClientKind};
-use palisade_core::tenancy::{self, NewMember, NewTenant};
+use palisade_core::tenancy::{self, NewTenant};
 use palisade_db::connect::{connect_once, Target};
 use palisade_db::{ContextRole, Db, Principal, Purpose, TenantId, TenantRole, Tx, UserId};
 use uuid::Uuid;
@@ -159,15 +160,13 @@ impl World {
         let tenant_b = tenant(admin_b, "tenant-b").await;
 
         let add = async |admin: UserId, tenant: TenantId, email: &str, role: TenantRole| {
-            let mut tx = user_tx(db, admin, Some(tenant)).await;
-            let input = NewMember {
-                email: email.into(),
-                display_name: Some(email.into()),
-                role,
+            let by = Principal {
+                user_id: admin,
+                tenant_id: Some(tenant),
             };
-            let m = tenancy::add_member(&mut tx, tenant, &input).await.unwrap();
-            tx.commit().await.unwrap();
-            UserId::from_uuid(m.user_id)
+            membership::provision(db, &by, email, Some(email), role)
+                .await
+                .unwrap()
         };
         let manager_a = add(admin_a, tenant_a, "manager-a@a.test", TenantRole::Manager).await;
         let rep_a1 = add(admin_a, tenant_a, "rep-a1@a.test", TenantRole::Rep).await;

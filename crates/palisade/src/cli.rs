@@ -47,6 +47,11 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Platform super-admins (error events, incidents, all tenants): grant, revoke, list.
+    PlatformAdmin {
+        #[command(subcommand)]
+        command: PlatformAdminCommand,
+    },
     /// Access tokens.
     Token {
         #[command(subcommand)]
@@ -126,7 +131,8 @@ pub enum UserCommand {
         email: String,
         #[arg(long)]
         name: Option<String>,
-        /// Add the user to this tenant (slug). Requires --role and --by.
+        /// Add the user to this tenant (slug): an invitation from --by, accepted on the person's
+        /// behalf (no email is sent). Requires --role and --by.
         #[arg(long, requires_all = ["role", "by"])]
         tenant: Option<String>,
         /// rep, manager or admin.
@@ -146,6 +152,22 @@ pub enum UserCommand {
         #[arg(long)]
         email: String,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PlatformAdminCommand {
+    /// Make a person a platform super-admin (created if new: they then sign in by magic link).
+    Grant {
+        #[arg(long)]
+        email: String,
+    },
+    /// Take platform super-admin rights away.
+    Revoke {
+        #[arg(long)]
+        email: String,
+    },
+    /// The platform super-admins, as JSON lines.
+    List,
 }
 
 #[derive(Debug, Subcommand)]

@@ -128,6 +128,26 @@ async fn serve_on_the_embedded_database_then_shut_down_cleanly() {
         ],
     );
     assert!(!refused.status.success(), "a rep must not add members");
+    // The first platform super-admin, and no second grant of the same.
+    let granted = stdout(&palisade(
+        &data,
+        &["platform-admin", "grant", "--email", "root@ops.test"],
+    ));
+    assert!(granted.contains("\"platform_admin\":true"), "{granted}");
+    stdout(&palisade(
+        &data,
+        &["platform-admin", "grant", "--email", "Root@ops.test"],
+    ));
+    let listed = stdout(&palisade(&data, &["platform-admin", "list"]));
+    assert_eq!(listed.lines().count(), 1, "{listed}");
+    assert!(listed.contains("root@ops.test"), "{listed}");
+    stdout(&palisade(
+        &data,
+        &["platform-admin", "revoke", "--email", "root@ops.test"],
+    ));
+    let again = palisade(&data, &["platform-admin", "revoke", "--email", "root@ops.test"]);
+    assert!(!again.status.success(), "revoking twice says so");
+    assert!(stdout(&palisade(&data, &["platform-admin", "list"])).is_empty());
     let token = stdout(&palisade(
         &data,
         &[

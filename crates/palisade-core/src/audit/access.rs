@@ -25,6 +25,8 @@ pub enum AccessAction {
     RoleChange,
     MemberAdded,
     MemberRemoved,
+    MemberSuspended,
+    MemberReinstated,
     SettingsChange,
     /// Audit content blanked for an erasure (written by the database).
     AuditRedaction,
@@ -44,6 +46,8 @@ impl AccessAction {
             Self::RoleChange => "role_change",
             Self::MemberAdded => "member_added",
             Self::MemberRemoved => "member_removed",
+            Self::MemberSuspended => "member_suspended",
+            Self::MemberReinstated => "member_reinstated",
             Self::SettingsChange => "settings_change",
             Self::AuditRedaction => "audit_redaction",
             Self::WebhookRejected => "webhook_rejected",
@@ -77,6 +81,34 @@ pub async fn log(tx: &mut Tx, tenant: Option<TenantId>, access: &Access<'_>) -> 
     )
     .await?;
     Ok(())
+}
+
+/// Counts one rejected webhook for the tenant (service context). Anyone can send one, so the database
+/// keeps a counter per provider, reason and five-minute window, and writes a single access event with
+/// the count when the window is over (migration 0028), however many requests came.
+#[instrument(skip_all, err(level = "debug"))]
+pub async fn count_webhook_rejection(
+    tx: &mut Tx,
+    tenant: TenantId,
+    provider: &str,
+    reason: &str,
+) -> Result<(), CoreError> {
+    let detail = serde_json::json!({ "provider": provider, "reason": reason });
+    tx.execute(
+        "select audit.count_access($1, 'webhook_rejected', null, $2, null)",
+        &[tenant.as_uuid(), &detail],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Writes the access event of every counting window that ended by `now` (system context; the
+/// `security_event_windows` job). Returns how many were written.
+pub async fn close_windows(tx: &mut Tx, now: DateTime<Utc>) -> Result<u64, CoreError> {
+    let row = tx
+        .query_one("select audit.close_event_windows($1)", &[&now])
+        .await?;
+    Ok(u64::try_from(row.try_get::<_, i32>(0)?).unwrap_or(0))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -1,7 +1,7 @@
 //! Membership rules decided by the database: removed members see nothing whatever their token says;
 //! the last admin stays; concurrent demotions cannot leave a tenant without an admin.
-use palisade_core::tenancy::{self, NewMember};
 use palisade_core::CoreError;
+use palisade_core::{membership, tenancy};
 use palisade_db::{DbError, Principal, TenantRole, UserId};
 use palisade_testkit::{test_db, Who};
 
@@ -116,27 +116,20 @@ async fn two_admins_demoting_each_other_at_once_leave_one_admin() {
 }
 
 #[tokio::test]
-async fn only_admins_add_members_and_roles_come_from_memberships() {
+async fn only_admins_invite_members_and_roles_come_from_memberships() {
     let t = test_db().await;
     let w = &t.world;
-    let input = NewMember {
-        email: "new@a.test".into(),
-        display_name: None,
-        role: TenantRole::Admin,
-    };
-    let mut tx = t.db.user(&w.principal(Who::ManagerA).unwrap()).await.unwrap();
-    let err = tenancy::add_member(&mut tx, w.tenant_a, &input)
+    let by = |who| t.world.principal(who).unwrap();
+    let err = membership::provision(&t.db, &by(Who::ManagerA), "new@a.test", None, TenantRole::Admin)
         .await
         .unwrap_err();
     assert!(matches!(err, CoreError::Forbidden(_)), "{err:?}");
-    drop(tx);
-    let mut tx = t.db.user(&w.principal(Who::AdminA).unwrap()).await.unwrap();
-    let m = tenancy::add_member(&mut tx, w.tenant_a, &input).await.unwrap();
-    tx.commit().await.unwrap();
-    assert_eq!(m.role, TenantRole::Admin);
+    let user = membership::provision(&t.db, &by(Who::AdminA), "new@a.test", None, TenantRole::Admin)
+        .await
+        .unwrap();
     let mut tx =
         t.db.user(&Principal {
-            user_id: UserId::from_uuid(m.user_id),
+            user_id: user,
             tenant_id: Some(w.tenant_a),
         })
         .await

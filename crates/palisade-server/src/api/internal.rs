@@ -23,7 +23,7 @@ pub struct JobRun {
 
 /// Run a background job now (for deployments that schedule jobs from outside).
 #[utoipa::path(post, path = "/internal/cron/{job}", tag = "internal", security(("bearer" = [])),
-    params(("job" = String, Path, description = "audit_seal, audit_partitions, audit_retention, incident_notices, sign_in_cleanup or delivery")),
+    params(("job" = String, Path, description = "audit_seal, audit_partitions, audit_retention, incident_notices, sign_in_cleanup, delivery, briefs or security_event_windows")),
     responses((status = 200, body = JobRun), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 500, body = ErrorBody)))]
 pub async fn cron(
@@ -62,7 +62,7 @@ pub async fn call_transcript(
 ) -> ApiResult<(StatusCode, Json<Ingested>)> {
     let tenant = TenantId::from_uuid(input.tenant_id);
     let mut tx = state.db.service(tenant, Purpose::Sync).await?;
-    let outcome = ingest::call_transcript(&mut tx, tenant, &input).await?;
+    let outcome = ingest::call_transcript(&mut tx, tenant, &input, &state.index_keys).await?;
     tx.commit().await?;
     Ok(match outcome {
         ingest::Outcome::Created(ingested) => (StatusCode::CREATED, Json(ingested)),

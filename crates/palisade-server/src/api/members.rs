@@ -1,8 +1,11 @@
-//! Members of the tenant: everyone may list; admins add, change roles and remove.
+//! Members of the tenant: everyone may list; admins change roles, suspend, sign out and remove.
+//! Nobody is added here: people join by accepting an invitation (`/api/v1/invitations`), so no
+//! admin can make an existing account a member, or learn that it exists.
 use axum::http::StatusCode;
 use axum::Json;
 use palisade_core::audit::access::{self, Access, AccessAction};
-use palisade_core::tenancy::{self, Member as MemberView, NewMember, RoleChange};
+use palisade_core::membership;
+use palisade_core::tenancy::{self, Member as MemberView, MemberChange};
 use palisade_db::UserId;
 use uuid::Uuid;
 
@@ -43,47 +46,33 @@ pub async fn list(member: Member) -> ApiResult<Json<Vec<MemberView>>> {
     Ok(Json(members))
 }
 
-/// Add a member by email (admins). Creates the user when new; re-activates a former member.
-#[utoipa::path(post, path = "/api/v1/members", tag = "members", security(("bearer" = [])), request_body = NewMember,
-    responses((status = 201, body = MemberView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn add(
-    admin: Admin,
-    ip: ClientIp,
-    ApiJson(input): ApiJson<NewMember>,
-) -> ApiResult<(StatusCode, Json<MemberView>)> {
-    let tenant = admin.tenant();
-    let mut tx = admin.begin().await?;
-    let member = tenancy::add_member(&mut tx, tenant, &input).await?;
-    let detail = serde_json::json!({ "role": input.role.as_str() });
-    log_change(
-        &mut tx,
-        tenant,
-        AccessAction::MemberAdded,
-        member.user_id,
-        detail,
-        ip,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(member)))
-}
-
-/// Change a member's role (admins). The last admin cannot be demoted.
+/// Change a member's role, suspend them (`"status": "suspended"`: they can no longer act in this
+/// tenant) or reinstate them (`"active"`). The last active admin can be neither demoted nor
+/// suspended.
 #[utoipa::path(patch, path = "/api/v1/members/{user_id}", tag = "members", security(("bearer" = [])),
-    params(("user_id" = Uuid, Path)), request_body = RoleChange,
+    params(("user_id" = Uuid, Path)), request_body = MemberChange,
     responses((status = 200, body = MemberView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-              (status = 409, body = ErrorBody)))]
-pub async fn change_role(
+              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn change(
     admin: Admin,
     ip: ClientIp,
     ApiPath(user_id): ApiPath<Uuid>,
-    ApiJson(input): ApiJson<RoleChange>,
+    ApiJson(input): ApiJson<MemberChange>,
 ) -> ApiResult<Json<MemberView>> {
     let tenant = admin.tenant();
     let mut tx = admin.begin().await?;
-    let member = tenancy::change_role(&mut tx, tenant, UserId::from_uuid(user_id), input.role).await?;
-    let detail = serde_json::json!({ "role": input.role.as_str() });
-    log_change(&mut tx, tenant, AccessAction::RoleChange, user_id, detail, ip).await?;
+    let member = membership::change(&mut tx, tenant, UserId::from_uuid(user_id), &input).await?;
+    if let Some(role) = input.role {
+        let detail = serde_json::json!({ "role": role.as_str() });
+        log_change(&mut tx, tenant, AccessAction::RoleChange, user_id, detail, ip).await?;
+    }
+    if let Some(status) = input.status {
+        let action = match status {
+            tenancy::MemberStatus::Active => AccessAction::MemberReinstated,
+            tenancy::MemberStatus::Suspended => AccessAction::MemberSuspended,
+        };
+        log_change(&mut tx, tenant, action, user_id, serde_json::json!({}), ip).await?;
+    }
     tx.commit().await?;
     Ok(Json(member))
 }
@@ -110,25 +99,21 @@ pub async fn remove(admin: Admin, ip: ClientIp, ApiPath(user_id): ApiPath<Uuid>)
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
-pub struct SessionsEnded {
-    pub ended: i32,
-}
-
-/// End every session of a member (admins): they must sign in again. Logged in the access log.
-/// Someone who was never a member of your tenant is 404.
+/// Sign a member out of this tenant (admins): every session they began until now stops acting in
+/// it, so they must sign in again to work here (`403 signed_out_of_tenant` until they do). Their
+/// sessions for other tenants are theirs and go on. Logged in the access log. Someone who is not a
+/// member (active or suspended) of your tenant is 404.
 #[utoipa::path(delete, path = "/api/v1/members/{user_id}/sessions", tag = "members", security(("bearer" = [])),
     params(("user_id" = Uuid, Path)),
-    responses((status = 200, body = SessionsEnded), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn end_sessions(
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn sign_out(
     axum::extract::State(state): axum::extract::State<crate::state::AppState>,
     admin: Admin,
     ApiPath(user_id): ApiPath<Uuid>,
-) -> ApiResult<Json<SessionsEnded>> {
+) -> ApiResult<StatusCode> {
+    let tenant = admin.tenant();
     let mut tx = admin.begin().await?;
-    let ended =
-        palisade_core::sessions::end_member_sessions(&mut tx, UserId::from_uuid(user_id), state.clock.now())
-            .await?;
+    membership::sign_out(&mut tx, tenant, UserId::from_uuid(user_id), state.clock.now()).await?;
     tx.commit().await?;
-    Ok(Json(SessionsEnded { ended }))
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -1,6 +1,7 @@
-//! Tenants: create (the creator becomes admin), list mine, get one.
+//! Tenants: create (the creator becomes admin), list mine, get one, leave one.
 use axum::http::StatusCode;
 use axum::Json;
+use palisade_core::membership;
 use palisade_core::tenancy::{self, NewTenant, Tenant};
 use palisade_db::TenantId;
 use uuid::Uuid;
@@ -39,4 +40,17 @@ pub async fn get(caller: Caller, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Json<T
     let tenant = tenancy::get(&mut tx, caller.user_id(), TenantId::from_uuid(id)).await?;
     tx.commit().await?;
     Ok(Json(tenant))
+}
+
+/// Leave a tenant: you are no longer its member (an admin may invite you again). Works while you are
+/// suspended. The last active admin must make someone else admin first (409). Not your tenant: 404.
+#[utoipa::path(delete, path = "/api/v1/tenants/{id}/membership", tag = "tenants", security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody)))]
+pub async fn leave(caller: Caller, ApiPath(id): ApiPath<Uuid>) -> ApiResult<StatusCode> {
+    let mut tx = caller.tx().await?;
+    membership::leave(&mut tx, TenantId::from_uuid(id)).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
 }

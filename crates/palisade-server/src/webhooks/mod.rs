@@ -2,7 +2,8 @@
 //! anything acts on it: the raw body (within the server's body limit) and the headers go to a
 //! `palisade-webhooks` verifier. A failure answers 403 with no detail, counts in
 //! `palisade_webhook_verification_failures{provider, reason}`, and, when the tenant has the provider
-//! connected, writes a `webhook_rejected` access event (the reason, never the payload). Routes carry
+//! connected, is counted towards a `webhook_rejected` access event (the reason, never the payload):
+//! one per provider, reason and five-minute window, carrying the count, however many requests came. Routes carry
 //! the tenant; the secret comes from its sealed integration (each read is access-logged).
 pub mod accounts;
 pub(crate) mod crm_billing;
@@ -11,7 +12,7 @@ pub(crate) mod meta;
 pub(crate) mod twilio;
 
 use axum::http::StatusCode;
-use palisade_core::audit::access::{self, Access, AccessAction};
+use palisade_core::audit::access;
 use palisade_core::integrations::{self, Provider, Secrets};
 use palisade_db::{Purpose, TenantId};
 use palisade_webhooks::Rejection;
@@ -143,18 +144,7 @@ async fn record_rejection(
     why: Rejection,
 ) -> Result<(), palisade_core::CoreError> {
     let mut tx = state.db.service(tenant, Purpose::Webhook).await?;
-    access::log(
-        &mut tx,
-        Some(tenant),
-        &Access {
-            action: AccessAction::WebhookRejected,
-            target_type: Some("webhook"),
-            target_id: Some(provider.to_owned()),
-            detail: serde_json::json!({ "provider": provider, "reason": why.reason() }),
-            client_ip: None,
-        },
-    )
-    .await?;
+    access::count_webhook_rejection(&mut tx, tenant, provider, why.reason()).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -219,3 +219,70 @@ async fn a_retried_transcript_with_its_idempotency_key_is_recorded_once() {
     }
     assert_eq!((count(interactions).await, count(coaching).await), (4, 4));
 }
+
+#[tokio::test]
+async fn an_ingest_result_holds_no_plain_digest_and_nobody_in_the_tenant_reads_it() {
+    use sha2::{Digest, Sha256};
+    let app = spawn_app_with(|c| c.cron_secret = Some(SECRET.into())).await;
+    let w = app.world();
+    let transcript = "Card 4111 1111 1111 1111, expiry next year.";
+    let coaching = json!([{"category": "pace", "observation": "Slow down."}]);
+    let body = json!({
+        "tenant_id": w.tenant_a, "lead_id": w.lead_a1, "rep_id": w.rep_a1,
+        "transcript": transcript, "idempotency_key": "rec-card", "coaching": coaching,
+    });
+    let r = internal(
+        &app,
+        Some(SECRET),
+        "/internal/ingest/call-transcript",
+        Some(body.clone()),
+    )
+    .await;
+    assert_eq!(r.status(), 201);
+    let first: Value = r.json().await.unwrap();
+
+    // What an attacker who knows everything but the card number would hash, guess after guess.
+    let canonical = json!([
+        w.tenant_a,
+        w.lead_a1,
+        w.rep_a1,
+        transcript,
+        null,
+        null,
+        [["pace", "Slow down."]]
+    ])
+    .to_string();
+    let plain = hex::encode(Sha256::digest(canonical.as_bytes()));
+    let su = app.db.superuser().await;
+    let stored: Value = su
+        .query_one(
+            "select result from app.webhook_events where provider = 'ingest' and event_id = 'call-transcript:rec-card'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    let text = stored.to_string();
+    assert!(
+        !text.contains(&plain),
+        "a plain SHA-256 of the request is stored: {text}"
+    );
+    assert!(
+        stored["request_hmac"].as_str().is_some_and(|h| h.len() >= 68),
+        "{text}"
+    );
+
+    // The tenant's admins (and everyone else in the user context) cannot read the column at all.
+    let mut tx = app.db.db.user(&w.principal(Who::AdminA).unwrap()).await.unwrap();
+    let err = tx
+        .query("select result from app.webhook_events", &[])
+        .await
+        .unwrap_err();
+    assert!(matches!(err, palisade_db::DbError::PermissionDenied), "{err:?}");
+    drop(tx);
+
+    // A retry is still recognised under the keyed digest.
+    let r = internal(&app, Some(SECRET), "/internal/ingest/call-transcript", Some(body)).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.json::<Value>().await.unwrap(), first);
+}

@@ -15,6 +15,7 @@ mod integrations;
 mod internal;
 mod invitations;
 mod key_checks;
+mod membership;
 mod messaging;
 mod meta_webhooks;
 mod mfa;
@@ -53,4 +54,16 @@ pub async fn send(
 pub async fn error_code(response: Response) -> String {
     let body: Value = response.json().await.unwrap();
     body["error"]["code"].as_str().unwrap_or_default().to_owned()
+}
+
+/// Ends every open window of counted security events now (as if five minutes had passed) and writes
+/// their access events, as the `security_event_windows` job does.
+pub async fn close_event_windows(app: &TestApp) -> u64 {
+    let mut tx = app.db.db.system(palisade_db::Purpose::Maintenance).await.unwrap();
+    let later = chrono::Utc::now() + chrono::Duration::minutes(10);
+    let n = palisade_core::audit::access::close_windows(&mut tx, later)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    n
 }

@@ -407,6 +407,78 @@ async fn stop_through_twilio_halts_delivery_help_is_answered_and_start_restores_
 }
 
 #[tokio::test]
+async fn a_flood_of_forged_webhooks_is_counted_not_written_row_by_row() {
+    let app = spawn_app().await;
+    let twilio = TwilioSender::new();
+    twilio.connect(&app, Who::AdminA).await;
+    let w = app.world();
+    let path = format!("/webhooks/twilio/{}/messages", w.tenant_a);
+    let params = [
+        ("MessageSid", "SM0200"),
+        ("From", NUMBER),
+        ("To", twilio.number.as_str()),
+        ("Body", "hi"),
+    ];
+    let su = app.db.superuser().await;
+    let rows = async || -> i64 {
+        su.query_one(
+            "select count(*) from audit.access_events where action = 'webhook_rejected' and tenant_id = $1",
+            &[w.tenant_a.as_uuid()],
+        )
+        .await
+        .unwrap()
+        .get(0)
+    };
+    for _ in 0..1000 {
+        let r = twilio
+            .post_signed_with(&app, &path, &params, "0123456789abcdef0123456789abcdef")
+            .await;
+        assert_eq!(r.status(), 403);
+    }
+    assert_eq!(rows().await, 0, "nothing is written row by row");
+    let windows: i64 = su
+        .query_one("select count(*) from audit.event_windows", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert!(
+        windows <= 2,
+        "one counter per window (two if the flood crossed a boundary): {windows}"
+    );
+    crate::close_event_windows(&app).await;
+    assert!(rows().await <= 2);
+    let counted: i64 = su
+        .query_one(
+            "select sum((detail ->> 'count')::bigint)::bigint from audit.access_events \
+             where action = 'webhook_rejected' and tenant_id = $1 and detail ->> 'reason' = 'mismatch'",
+            &[w.tenant_a.as_uuid()],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(counted, 1000, "the events carry every rejection");
+    // The metrics count each one.
+    let metrics = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics
+            .lines()
+            .any(|l| l.starts_with("palisade_webhook_verification_failures_total")
+                && l.contains("provider=\"twilio\"")
+                && l.contains("reason=\"mismatch\"")
+                && l.ends_with(" 1000")),
+        "{metrics}"
+    );
+}
+
+#[tokio::test]
 async fn forged_tampered_and_unconfigured_webhooks_are_refused_and_recorded() {
     let app = spawn_app().await;
     let twilio = TwilioSender::new();
@@ -478,18 +550,21 @@ async fn forged_tampered_and_unconfigured_webhooks_are_refused_and_recorded() {
         .unwrap()
         .get(0);
     assert_eq!(nothing, 0, "no rejected request was processed");
-    let reasons: Vec<String> = su
+    // Rejections are counted per reason and window; each window becomes one access event.
+    crate::close_event_windows(&app).await;
+    let reasons: Vec<(String, String)> = su
         .query(
-            "select detail ->> 'reason' from audit.access_events where action = 'webhook_rejected' \
-             and tenant_id = $1 order by id",
+            "select detail ->> 'reason', detail ->> 'count' from audit.access_events \
+             where action = 'webhook_rejected' and tenant_id = $1 order by id",
             &[w.tenant_a.as_uuid()],
         )
         .await
         .unwrap()
         .iter()
-        .map(|r| r.get(0))
+        .map(|r| (r.get(0), r.get(1)))
         .collect();
-    assert_eq!(reasons, ["mismatch", "mismatch", "missing"]);
+    let reasons: Vec<(&str, &str)> = reasons.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    assert_eq!(reasons, [("mismatch", "2"), ("missing", "1")]);
     let tenant_b: Vec<String> = su
         .query(
             "select detail ->> 'reason' from audit.access_events where action = 'webhook_rejected' and tenant_id = $1",

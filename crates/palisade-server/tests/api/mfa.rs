@@ -385,15 +385,16 @@ async fn a_tenant_limits_sign_in_methods_and_email_domains() {
     );
 
     // A member outside the tenant's domains is refused there.
-    let r = send(
-        &app,
-        Some(Who::AdminA),
-        Method::POST,
-        "/api/v1/members",
-        Some(json!({"email": "outsider@elsewhere.test", "display_name": "Out", "role": "rep"})),
+    let by = app.world().principal(Who::AdminA).unwrap();
+    palisade_core::membership::provision(
+        &app.db.db,
+        &by,
+        "outsider@elsewhere.test",
+        Some("Out"),
+        palisade_db::TenantRole::Rep,
     )
-    .await;
-    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    .await
+    .unwrap();
     let outsider = api_sign_in(&app, "outsider@elsewhere.test").await;
     let r = get_with_token(&app, outsider["access_token"].as_str().unwrap(), "/api/v1/leads").await;
     assert_eq!(r.status(), 403);

@@ -100,12 +100,14 @@ async fn count(app: &TestApp, sql: &str) -> i64 {
     app.db.superuser().await.query_one(sql, &[]).await.unwrap().get(0)
 }
 
+/// Failures are counted per window (migration 0028): close the open ones, then add up.
 async fn failures(app: &TestApp, reason: &str) -> i64 {
+    crate::close_event_windows(app).await;
     count(
         app,
         &format!(
-            "select count(*) from audit.access_events where action = 'sign_in_failed' \
-             and detail = jsonb_build_object('method', 'oidc', 'reason', '{reason}')"
+            "select coalesce(sum((detail ->> 'count')::bigint), 0)::bigint from audit.access_events \
+             where action = 'sign_in_failed' and detail ->> 'method' = 'oidc' and detail ->> 'reason' = '{reason}'"
         ),
     )
     .await

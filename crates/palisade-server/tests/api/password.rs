@@ -105,6 +105,7 @@ async fn a_person_sets_a_password_and_signs_in_with_it() {
     assert_eq!(wrong.status(), 401);
     assert_eq!(unknown.status(), 401);
     assert_eq!(wrong.text().await.unwrap(), unknown.text().await.unwrap());
+    crate::close_event_windows(&app).await;
     let failed: i64 = su
         .query_one(
             "select count(*) from audit.access_events where action = 'sign_in_failed' and detail->>'method' = 'password'",

@@ -3,6 +3,7 @@ mod audit;
 mod keys;
 mod operator;
 mod people;
+mod platform_admins;
 mod serve;
 
 use anyhow::Context;
@@ -39,6 +40,7 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Migrate => operator::migrate(&config).await,
         Command::Tenant { command } => operator::tenant(&config, command).await,
         Command::User { command } => operator::user(&config, command).await,
+        Command::PlatformAdmin { command } => platform_admins::run(&config, command).await,
         Command::Token { command } => operator::token(&config, command).await,
         Command::Audit { command } => audit::run(&config, command).await,
         Command::Keys { command } => keys::run(&config, command).await,

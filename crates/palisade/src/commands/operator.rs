@@ -1,7 +1,9 @@
 //! Operator commands. They act through the same context transactions and database functions as the
-//! API: creating a tenant runs as the future admin, adding a member runs as an existing admin.
+//! API: creating a tenant runs as the future admin; adding a member is an invitation from an existing
+//! admin that the person accepts at once (nobody joins a tenant any other way).
 use anyhow::{anyhow, bail, Context};
-use palisade_core::tenancy::{self, NewMember, NewTenant};
+use palisade_core::membership;
+use palisade_core::tenancy::{self, NewTenant};
 use palisade_core::CoreError;
 use palisade_db::{Db, Principal, TenantId, TenantRole, UserId};
 use palisade_server::config::Config;
@@ -10,7 +12,10 @@ use palisade_server::Database;
 use crate::cli::{TenantCommand, TokenCommand, UserCommand};
 
 /// Runs `work` against the configured database (migrating first when configured), then closes it.
-async fn with_db<T>(config: &Config, work: impl AsyncFnOnce(&Db) -> anyhow::Result<T>) -> anyhow::Result<T> {
+pub(super) async fn with_db<T>(
+    config: &Config,
+    work: impl AsyncFnOnce(&Db) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
     let database = Database::prepare(&config.database).await?;
     let result = async {
         if config.database.migrate_on_start {
@@ -120,27 +125,20 @@ pub async fn user(config: &Config, command: UserCommand) -> anyhow::Result<()> {
         let by = by.context("--by is required with --tenant")?;
         let admin = find_user(db, &by).await?;
         let tenant = tenant_of(db, admin, &slug).await?;
-        let mut tx = db
-            .user(&Principal {
-                user_id: admin,
-                tenant_id: Some(tenant),
-            })
-            .await?;
-        let input = NewMember {
-            email,
-            display_name: name,
-            role,
+        let by_admin = Principal {
+            user_id: admin,
+            tenant_id: Some(tenant),
         };
-        let member = tenancy::add_member(&mut tx, tenant, &input)
+        let member = membership::provision(db, &by_admin, &email, name.as_deref(), role)
             .await
             .map_err(|e| match e {
                 CoreError::Forbidden(_) | CoreError::NotMember => anyhow!("{by} is not an admin of `{slug}`"),
+                CoreError::Conflict { .. } => anyhow!("{email} is already a member of `{slug}`"),
                 other => core(other),
             })?;
-        tx.commit().await?;
         println!(
             "{}",
-            serde_json::json!({ "id": member.user_id, "tenant_id": tenant, "role": member.role })
+            serde_json::json!({ "id": member, "tenant_id": tenant, "role": role.as_str() })
         );
         Ok(())
     })
