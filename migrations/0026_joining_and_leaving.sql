@@ -82,8 +82,12 @@ begin
     and m.status = 'active'
     and t.status = 'active'
     and u.disabled_at is null
-    and ctx.membership_blocked(t.require_mfa, t.sign_in_methods, t.email_domains, m.role, u.email,
-                               m.sessions_revoked_at) is null;
+    -- ctx.membership_blocked's first rule, written out: this runs under every policy, and a nested
+    -- definer call per statement is what RLS costs most (issue 17).
+    and (m.sessions_revoked_at is null
+         or coalesce(nullif(pg_catalog.current_setting('palisade.session_started', true), '')::timestamptz,
+                     'infinity') > m.sessions_revoked_at)
+    and ctx.sign_in_rule_broken(t.require_mfa, t.sign_in_methods, t.email_domains, m.role, u.email) is null;
   return v_role;
 end
 $$;
@@ -217,6 +221,11 @@ declare
 begin
   if v_user is null then
     raise exception 'a signed-in user is required' using errcode = '42501';
+  end if;
+  -- Before the guard, which locks the tenant row: nobody locks a tenant they are not in.
+  if not exists (select from app.memberships m
+                 where m.tenant_id = p_tenant and m.user_id = v_user and m.status <> 'removed') then
+    raise exception 'no such member' using errcode = 'PA404';
   end if;
   perform app.guard_last_admin(p_tenant, v_user);
   update app.memberships m set status = 'removed' where m.tenant_id = p_tenant and m.user_id = v_user;

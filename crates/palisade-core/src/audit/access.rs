@@ -13,6 +13,7 @@ use uuid::Uuid;
 use crate::page_query::ListQuery;
 use crate::CoreError;
 
+/// Every action the access log holds (the database's vocabulary, migration 0026).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AccessAction {
@@ -21,17 +22,33 @@ pub enum AccessAction {
     PhoneReveal,
     SecretDecrypt,
     SignIn,
+    /// Counted: one event per person, method, reason and five-minute window (`detail.count`).
     SignInFailed,
+    SignOut,
+    /// A person ended their other sessions, or an admin signed a member out of the tenant.
+    SessionsEnded,
+    RefreshTokenReuse,
+    MfaChange,
+    MfaVerified,
+    MfaFailed,
+    PasswordChange,
     RoleChange,
     MemberAdded,
     MemberRemoved,
     MemberSuspended,
     MemberReinstated,
+    /// A member left the tenant themselves.
+    MemberLeft,
     SettingsChange,
     /// Audit content blanked for an erasure (written by the database).
     AuditRedaction,
-    /// A provider webhook whose signature did not verify (the reason, never the payload).
+    IdentityLinked,
+    IdentityUnlinked,
+    /// A provider webhook whose signature did not verify, counted like `sign_in_failed` per
+    /// provider and reason (never the payload).
     WebhookRejected,
+    PlatformAdminGranted,
+    PlatformAdminRevoked,
 }
 
 impl AccessAction {
@@ -43,14 +60,26 @@ impl AccessAction {
             Self::SecretDecrypt => "secret_decrypt",
             Self::SignIn => "sign_in",
             Self::SignInFailed => "sign_in_failed",
+            Self::SignOut => "sign_out",
+            Self::SessionsEnded => "sessions_ended",
+            Self::RefreshTokenReuse => "refresh_token_reuse",
+            Self::MfaChange => "mfa_change",
+            Self::MfaVerified => "mfa_verified",
+            Self::MfaFailed => "mfa_failed",
+            Self::PasswordChange => "password_change",
             Self::RoleChange => "role_change",
             Self::MemberAdded => "member_added",
             Self::MemberRemoved => "member_removed",
             Self::MemberSuspended => "member_suspended",
             Self::MemberReinstated => "member_reinstated",
+            Self::MemberLeft => "member_left",
             Self::SettingsChange => "settings_change",
             Self::AuditRedaction => "audit_redaction",
+            Self::IdentityLinked => "identity_linked",
+            Self::IdentityUnlinked => "identity_unlinked",
             Self::WebhookRejected => "webhook_rejected",
+            Self::PlatformAdminGranted => "platform_admin_granted",
+            Self::PlatformAdminRevoked => "platform_admin_revoked",
         }
     }
 }
@@ -132,7 +161,7 @@ pub struct AccessEvent {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct AccessFilter {
-    #[param(value_type = Option<String>)]
+    #[param(value_type = Option<AccessAction>)]
     pub action: Option<AccessAction>,
     pub actor_id: Option<Uuid>,
     /// Page size, 1 to 200 (default 50).

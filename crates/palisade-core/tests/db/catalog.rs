@@ -379,3 +379,37 @@ async fn foreign_keys_and_policy_columns_are_indexed() {
         "tenant tables whose primary key does not start with tenant_id: {badly_keyed:?}"
     );
 }
+
+/// The access log's filter names every action the database may hold, and nothing else: an action a
+/// migration adds without the API knowing it could never be filtered for.
+#[tokio::test]
+async fn the_access_log_filter_knows_every_action_the_database_allows() {
+    let su = test_db().await.superuser().await;
+    let definition: String = su
+        .query_one(
+            "select pg_get_constraintdef(oid) from pg_constraint where conname = 'access_events_action_check'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    let allowed: BTreeSet<String> = definition
+        .split('\'')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_owned)
+        .collect();
+    let known: BTreeSet<String> = allowed
+        .iter()
+        .filter(|a| {
+            serde_json::from_value::<palisade_core::audit::access::AccessAction>(serde_json::json!(a))
+                .is_ok_and(|parsed| parsed.as_str() == a.as_str())
+        })
+        .cloned()
+        .collect();
+    assert!(allowed.len() > 20, "{definition}");
+    assert_eq!(
+        known, allowed,
+        "actions the database allows but AccessAction does not name"
+    );
+}

@@ -14,6 +14,7 @@ mod cancel_safety;
 mod card_masking;
 mod catalog;
 mod embedded;
+mod flood_bounds;
 mod integrations;
 mod mutation;
 mod policy_matrix;

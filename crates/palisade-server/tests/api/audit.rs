@@ -447,6 +447,29 @@ async fn metrics_report_requests_by_route_template_and_the_audit_chains() {
     assert_eq!(ready["status"], "ready");
 }
 
+#[tokio::test]
+async fn metrics_on_a_loopback_listener_are_not_served_on_the_public_port() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let app = palisade_testkit::spawn_app_with(|config| {
+        config.metrics.listen = Some(([127, 0, 0, 1], port).into());
+    })
+    .await;
+    let public = app.client.get(app.url("/metrics")).send().await.unwrap();
+    assert_eq!(public.status(), 404);
+    let private = app
+        .client
+        .get(format!("http://127.0.0.1:{port}/metrics"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(private.status(), 200);
+    assert!(private.text().await.unwrap().contains("palisade_http_requests"));
+}
+
 async fn spawn_app_with_metrics_token() -> TestApp {
     palisade_testkit::spawn_app_with(|config| {
         config.metrics.token = Some("metrics-secret-token".to_owned().into());
