@@ -9,10 +9,12 @@
 --   * an admin signs a member out of *this tenant* only (app.sign_out_member: sessions begun before
 --     then no longer act in it) and may suspend or reinstate them; the person's sessions live on for
 --     their other tenants;
---   * a member may leave (app.leave_tenant), even while suspended, unless they are the last admin.
+--   * a member may leave (app.leave_tenant), even while suspended, unless they are the last admin;
+--   * an invitation is good only while the admin who sent it is still an active admin there;
+--   * people see the user rows of their tenant's current members only, not of people who left.
 -- Replaces: 0002's app.add_member (dropped), app.remove_member and app.guard_last_admin; 0009's
 -- app.create_invitation; 0011's app.accept_invitation, ctx.tenant_role and ctx.sign_in_blocked;
--- 0010's app.end_member_sessions (dropped) and ctx.session_gate.
+-- 0010's app.end_member_sessions (dropped) and ctx.session_gate; 0002's policy users_visible.
 set local role palisade_owner;
 
 -- Existing rows get the migration's time: no invitation sent before it can undo an earlier removal.
@@ -33,6 +35,14 @@ $$;
 revoke execute on function app.membership_status_changed() from public;
 create trigger memberships_status_changed before update on app.memberships
   for each row execute function app.membership_status_changed();
+
+-- 0002's policy showed the user rows of anyone with any membership row here, removed ones included:
+-- a tenant that once forced a person in kept seeing their email and name after they left.
+drop policy users_visible on app.users;
+create policy users_visible on app.users for select to app_user
+  using (id = (select ctx.user_id())
+         or exists (select from app.memberships m
+                    where m.user_id = users.id and m.tenant_id = (select ctx.tenant_id()) and m.status <> 'removed'));
 
 alter table audit.access_events drop constraint access_events_action_check;
 alter table audit.access_events add constraint access_events_action_check check (action in (
@@ -181,6 +191,9 @@ begin
   if p_status is null or p_status not in ('active', 'suspended') then
     raise exception 'a member is active or suspended' using errcode = '22023';
   end if;
+  if p_user = ctx.user_id() and p_status = 'suspended' then
+    raise exception 'not yourself' using errcode = 'PA422';
+  end if;
   if p_status = 'suspended' then
     perform app.guard_last_admin(v_tenant, p_user);
   elsif not exists (select from app.memberships m
@@ -192,22 +205,28 @@ begin
 end
 $$;
 
--- Sign a member out of this tenant (admins): every session they began before p_now stops acting in
--- it; their sessions for other tenants are not this tenant's to end. Returns the cut-off. PA404 for
--- anyone who is not an active or suspended member here.
+-- Sign a member out of this tenant (admins): every session they began before p_now (the server's
+-- clock, which also stamps sessions; never more than five minutes ahead of the database's) stops
+-- acting in it; their sessions for other tenants are not this tenant's to end. Returns the cut-off.
+-- PA404 for anyone who is not an active or suspended member here; PA422 for oneself (an admin signs
+-- out with their own sessions).
 create function app.sign_out_member(p_user uuid, p_now timestamptz) returns timestamptz
 language plpgsql volatile security definer set search_path = '' as $$
 declare
   v_tenant uuid := app.require_admin();
+  v_at timestamptz := least(p_now, pg_catalog.statement_timestamp() + interval '5 minutes');
 begin
-  update app.memberships m set sessions_revoked_at = p_now
+  if p_user = ctx.user_id() then
+    raise exception 'not yourself' using errcode = 'PA422';
+  end if;
+  update app.memberships m set sessions_revoked_at = v_at
   where m.tenant_id = v_tenant and m.user_id = p_user and m.status <> 'removed';
   if not found then
     raise exception 'no such member' using errcode = 'PA404';
   end if;
   perform audit.log_access(v_tenant, 'sessions_ended', 'member', p_user::text,
                            pg_catalog.jsonb_build_object('scope', 'tenant'), null);
-  return p_now;
+  return v_at;
 end
 $$;
 drop function app.end_member_sessions(uuid, timestamptz);
@@ -259,9 +278,10 @@ end
 $$;
 
 -- Accept an invitation (0011's contract). Joins the tenant, or re-joins it after a removal that came
--- before the invitation was made. An active member keeps their role; a suspended member, or a removed
--- one whose invitation predates the removal, is refused like an unknown token (PA404) and the
--- invitation stays unused.
+-- before the invitation was made. An active member keeps their role. Refused like an unknown token
+-- (PA404, the invitation stays unused): a suspended member, a removed one whose invitation predates the
+-- removal, and any invitation whose sender is no longer an active admin of the tenant (an admin about
+-- to be removed cannot leave themselves a way back).
 create or replace function app.accept_invitation(p_token_hash bytea) returns uuid
 language plpgsql volatile security definer set search_path = '' as $$
 declare
@@ -277,11 +297,14 @@ begin
   update app.invitations i set accepted_at = pg_catalog.now(), accepted_by = v_user
   where i.token_hash = p_token_hash and i.accepted_at is null and i.revoked_at is null
     and i.expires_at > pg_catalog.now() and lower(i.email) = lower(v_email)
-  returning i.tenant_id, i.role, i.created_at into inv;
+  returning i.tenant_id, i.role, i.created_at, i.invited_by into inv;
   if not found then
     raise exception 'no such invitation' using errcode = 'PA404';
   end if;
-  if not exists (select from app.tenants t where t.id = inv.tenant_id and t.status = 'active') then
+  if not exists (select from app.tenants t where t.id = inv.tenant_id and t.status = 'active')
+     or not exists (select from app.memberships a
+                    where a.tenant_id = inv.tenant_id and a.user_id = inv.invited_by and a.role = 'admin'
+                      and a.status = 'active') then
     raise exception 'no such invitation' using errcode = 'PA404';
   end if;
   select x.status, x.status_changed_at into m from app.memberships x

@@ -4,15 +4,18 @@
 -- security events. Now such events are counted: the first of a kind opens a five-minute window
 -- (one row in audit.event_windows, updated in place), and when the window is over the job
 -- `security_event_windows` writes ONE access event for it, carrying the count, the first and last
--- time and the first client address. A kind is (tenant, action, person, detail): for a webhook the
--- provider and reason; for a sign-in the method and reason. The metrics still count every rejection.
+-- time and up to ten distinct client addresses. A kind is (tenant, action, person, detail): for a
+-- webhook the provider and reason; for a sign-in the method and reason. The metrics still count every
+-- rejection. A used refresh token presented again ends its session and is logged once, as before; once
+-- the session has ended, further replays of it are counted the same way.
 --
 -- Only audit.count_access can record these two actions; audit.log_access (0008) refuses them, so no
 -- path can go back to one row per request. auth.log_sign_in (0010) counts its failures.
--- Magic links: at most five unused, unexpired links per address exist at once (auth.request_magic_link
--- returns false beyond that, and the caller answers as always), so a flood of requests for one address
--- neither grows auth.magic_links nor mails the person more than five links at a time.
--- Replaces: 0008's audit.log_access, 0010's auth.log_sign_in and auth.request_magic_link.
+-- Magic links: at most five unused, unexpired links per address exist at once; a new request replaces
+-- the oldest, so a flood for one address cannot grow auth.magic_links, and whoever floods cannot keep
+-- the person from signing in (their newest link always works).
+-- Replaces: 0008's audit.log_access, 0010's auth.log_sign_in, auth.request_magic_link and
+-- auth.refresh_session.
 set local role palisade_owner;
 
 create index magic_links_email_idx on auth.magic_links (pg_catalog.lower(email), expires_at);
@@ -25,7 +28,7 @@ create table audit.event_windows (
   grouping      text not null,
   window_start  timestamptz not null,
   tenant_id     uuid,
-  action        text not null check (action in ('webhook_rejected', 'sign_in_failed')),
+  action        text not null check (action in ('webhook_rejected', 'sign_in_failed', 'refresh_token_reuse')),
   actor_user_id uuid,
   purpose       text,
   detail        jsonb not null check (pg_catalog.octet_length(detail::text) <= 1000),
@@ -33,6 +36,8 @@ create table audit.event_windows (
   first_at      timestamptz not null,
   last_at       timestamptz not null,
   client_ip     inet,
+  -- Up to ten distinct addresses seen in the window (the first one is client_ip).
+  client_ips    inet[] not null default '{}' check (pg_catalog.cardinality(client_ips) <= 10),
   primary key (grouping, window_start)
 );
 alter table audit.event_windows enable row level security;
@@ -59,12 +64,16 @@ begin
   -- the counted paths write nothing else.
   perform pg_catalog.set_config('synchronous_commit', 'off', true);
   insert into audit.event_windows as w (grouping, window_start, tenant_id, action, actor_user_id, purpose, detail,
-                                        first_at, last_at, client_ip)
+                                        first_at, last_at, client_ip, client_ips)
   values (coalesce(p_tenant::text, '') || '|' || p_action || '|' || coalesce(p_user::text, '') || '|' || v_detail::text,
           v_window, p_tenant, p_action, p_user, nullif(pg_catalog.current_setting('palisade.purpose', true), ''),
-          v_detail, v_at, v_at, p_client_ip)
+          v_detail, v_at, v_at, p_client_ip,
+          case when p_client_ip is null then '{}'::inet[] else array[p_client_ip] end)
   on conflict (grouping, window_start) do update
-    set occurrences = w.occurrences + 1, last_at = excluded.last_at;
+    set occurrences = w.occurrences + 1, last_at = excluded.last_at,
+        client_ips = case when excluded.client_ip is null or excluded.client_ip = any (w.client_ips)
+                            or pg_catalog.cardinality(w.client_ips) >= 10 then w.client_ips
+                          else w.client_ips || excluded.client_ip end;
 end
 $$;
 
@@ -84,7 +93,9 @@ begin
   select c.tenant_id, c.actor_user_id, case when c.actor_user_id is null then 'system' else 'user' end,
          c.purpose, c.action,
          c.detail || pg_catalog.jsonb_build_object('count', c.occurrences, 'first_at', c.first_at,
-                                                   'last_at', c.last_at, 'window_seconds', 300),
+                                                   'last_at', c.last_at, 'window_seconds', 300,
+                                                   'client_ips', (select pg_catalog.jsonb_agg(pg_catalog.host(a))
+                                                                  from pg_catalog.unnest(c.client_ips) a)),
          c.client_ip, c.first_at
   from closed c
   order by c.first_at;
@@ -103,6 +114,7 @@ declare
   v_kind text := case v_db_role when 'app_user' then 'user' when 'app_service' then 'service' else 'system' end;
 begin
   if p_action in ('webhook_rejected', 'sign_in_failed') then
+    -- (refresh_token_reuse stays loggable: its first detection is one event per session.)
     raise exception 'this action is counted (audit.count_access), not logged one by one' using errcode = '42501';
   end if;
   if p_tenant is not null and p_tenant is distinct from (case v_kind when 'user' then ctx.tenant_id()
@@ -160,14 +172,64 @@ begin
                        and i.expires_at > p_now) then
     return false;
   end if;
-  if (select pg_catalog.count(*) from auth.magic_links l
-      where pg_catalog.lower(l.email) = pg_catalog.lower(p_email) and l.expires_at > p_now
-        and l.used_at is null) >= 5 then
-    return false;
-  end if;
+  -- One request per address at a time, so concurrent ones cannot both see room.
+  perform pg_catalog.pg_advisory_xact_lock(7463713, pg_catalog.hashtext(pg_catalog.lower(p_email)));
+  delete from auth.magic_links l
+  where l.token_hash in (select x.token_hash from auth.magic_links x
+                         where pg_catalog.lower(x.email) = pg_catalog.lower(p_email) and x.expires_at > p_now
+                           and x.used_at is null
+                         order by x.created_at desc, x.token_hash offset 4);
   insert into auth.magic_links (token_hash, email, nonce_hash, created_at, expires_at)
   values (p_token_hash, p_email, p_nonce_hash, p_now, p_now + p_valid_for);
   return true;
+end
+$$;
+
+-- 0010's function: a used token presented again for a session already ended is counted, not logged
+-- one by one (anyone holding a dead token could otherwise write a row per request for a month).
+create or replace function auth.refresh_session(p_token_hash bytea, p_new_hash bytea, p_now timestamptz,
+                                                p_idle interval, p_client_ip inet)
+returns table (outcome text, user_id uuid, session_id uuid)
+language plpgsql volatile security definer set search_path = '' as $$
+declare
+  r record;
+begin
+  select t.used_at, s.id, s.user_id, s.ended_at, s.expires_at, s.last_seen_at, u.disabled_at into r
+  from auth.refresh_tokens t
+  join auth.sessions s on s.id = t.session_id
+  join app.users u on u.id = s.user_id
+  where t.token_hash = p_token_hash
+  for update of t, s;
+  if not found then
+    outcome := 'invalid';
+    return next;
+    return;
+  end if;
+  user_id := r.user_id;
+  session_id := r.id;
+  if r.used_at is not null then
+    if r.ended_at is null then
+      update auth.sessions s set ended_at = p_now, end_reason = 'refresh_reuse' where s.id = r.id;
+      perform auth.log_sign_in(r.user_id, 'refresh_token_reuse', null, null, r.id, p_client_ip);
+    else
+      perform audit.count_access(null, 'refresh_token_reuse', r.user_id,
+                                 pg_catalog.jsonb_build_object('reason', 'session_already_ended'), p_client_ip);
+    end if;
+    outcome := 'reused';
+    return next;
+    return;
+  end if;
+  if r.ended_at is not null or p_now >= r.expires_at or p_now >= r.last_seen_at + p_idle
+     or r.disabled_at is not null then
+    outcome := 'ended';
+    return next;
+    return;
+  end if;
+  update auth.refresh_tokens t set used_at = p_now where t.token_hash = p_token_hash;
+  insert into auth.refresh_tokens (token_hash, session_id, issued_at) values (p_new_hash, r.id, p_now);
+  update auth.sessions s set last_seen_at = p_now where s.id = r.id;
+  outcome := 'ok';
+  return next;
 end
 $$;
 

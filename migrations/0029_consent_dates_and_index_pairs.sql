@@ -2,11 +2,13 @@
 --
 -- 1. Consent events cannot be dated in the future. The ledger's current state is its latest event by
 --    occurred_at, so a grant dated 2100 outranked every later revocation. created_at is now always the
---    time of the insert (a trigger sets it, whatever the writer sent), and occurred_at may be at most
---    five minutes (clock skew) after it. NOT VALID: rows already stored are evidence and stay.
+--    time of the insert statement (a trigger sets it, whatever the writer sent). An occurred_at more
+--    than five minutes (clock skew) after it is refused; one within the skew is recorded as the insert
+--    time, so no event can sort after one written later (an address change's revocation, say). NOT
+--    VALID: rows already stored are evidence and stay; only direct SQL could have dated one ahead (the
+--    API has always refused it).
 -- 2. ctx.is_active_member (0002) trusted the raw tenant setting. It now answers only for the tenant
---    the context has checked: the caller's membership (user context) or an active tenant (service),
---    and only for a person who is not disabled.
+--    the context has checked: the caller's membership (user context) or an active tenant (service).
 -- 3. A blind index changes only together with the value it indexes. The user and service contexts
 --    could update leads.phone_index or email_index alone (or phone_sealed alone); a desynchronised
 --    index skips the address-change consent revocation (0024) and the member phone's verification
@@ -16,7 +18,11 @@ set local role palisade_owner;
 create function app.consent_event_stamped() returns trigger
 language plpgsql set search_path = '' as $$
 begin
-  new.created_at := pg_catalog.now();
+  new.created_at := pg_catalog.statement_timestamp();
+  -- Beyond the skew the check constraint refuses the row; within it the event happened now.
+  if new.occurred_at > new.created_at and new.occurred_at <= new.created_at + interval '5 minutes' then
+    new.occurred_at := new.created_at;
+  end if;
   return new;
 end
 $$;
@@ -63,9 +69,8 @@ declare
                     when 'app_service' then ctx.scoped_tenant_id() end;
 begin
   return p_tenant = v_scope
-    and exists (select from app.memberships m join app.users u on u.id = m.user_id
-                where m.tenant_id = p_tenant and m.user_id = p_user and m.status = 'active'
-                  and u.disabled_at is null);
+    and exists (select from app.memberships m
+                where m.tenant_id = p_tenant and m.user_id = p_user and m.status = 'active');
 end
 $$;
 

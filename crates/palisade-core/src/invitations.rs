@@ -102,7 +102,7 @@ pub async fn create(
         .map_err(|e| match CoreError::from(e) {
             CoreError::Conflict { .. } => CoreError::Conflict {
                 code: "already_member",
-                message: "this person is already an active member",
+                message: "this person is already a member of this tenant (active or suspended)",
             },
             other => other,
         })?;

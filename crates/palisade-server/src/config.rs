@@ -520,6 +520,15 @@ impl Config {
 impl Config {
     fn validate_metrics(&self) -> Result<(), ConfigError> {
         let m = &self.metrics;
+        if m.token
+            .as_ref()
+            .is_some_and(|t| t.expose_secret().trim().len() < 16)
+        {
+            return Err(ConfigError::Invalid(
+                "metrics.token must be at least 16 characters (generate one with `openssl rand -hex 32`)"
+                    .into(),
+            ));
+        }
         if let Some(listen) = m.listen {
             if !listen.ip().is_loopback() {
                 return Err(ConfigError::Invalid(
@@ -654,6 +663,10 @@ mod tests {
             jail.set_env("PALISADE_METRICS__LISTEN", "127.0.0.1:8080");
             let err = load(jail, None).unwrap_err().to_string();
             assert!(err.contains("must differ from server.bind"), "{err}");
+            jail.set_env("PALISADE_METRICS__LISTEN", "127.0.0.1:9464");
+            jail.set_env("PALISADE_METRICS__TOKEN", "");
+            let err = load(jail, None).unwrap_err().to_string();
+            assert!(err.contains("at least 16 characters"), "{err}");
             Ok(())
         });
     }

@@ -188,7 +188,9 @@ pub static CASES: &[Case] = &[
     case!("app.tenants", AdminA, "update app.tenants set name = 'x' where id = '{tenant_a}'", Denied),
     case!("app.tenants", RepA1, "insert into app.tenants (id, slug, name) values (gen_random_uuid(), 'zz-evil', 'x')", Denied),
     // users: yourself and the members of the tenant you act in.
-    case!("app.users", RepA1, "select count(*) from app.users", Rows(5)),
+    // Current members only: a person who left (removed_a) is no longer shown (0026).
+    case!("app.users", RepA1, "select count(*) from app.users", Rows(4)),
+    case!("app.users", AdminA, "select count(*) from app.users where id = '{removed_a}'", Rows(0)),
     case!("app.users", AdminB, "select count(*) from app.users", Rows(2)),
     case!("app.users", RemovedA, "select count(*) from app.users", Rows(1)),
     case!("app.users", ServiceA, "select count(*) from app.users", Denied),
@@ -204,7 +206,8 @@ pub static CASES: &[Case] = &[
     case!("app.memberships", AdminA, "select count(*) from pg_proc where proname = 'add_member'", Rows(0)),
     case!("app.memberships", AdminA, "select app.set_member_status('{rep_a2}', 'suspended')", Expect::Ok),
     case!("app.memberships", AdminA, "select app.set_member_status('{removed_a}', 'active')", Expect::Sqlstate("PA404")),
-    case!("app.memberships", AdminA, "select app.set_member_status('{admin_a}', 'suspended')", Expect::Sqlstate("PA409")),
+    case!("app.memberships", AdminA, "select app.set_member_status('{admin_a}', 'suspended')", Expect::Sqlstate("PA422")),
+    case!("app.memberships", AdminA, "select app.change_member_role('{manager_a}', 'admin'); select app.set_member_status('{manager_a}', 'suspended'); select app.set_member_status('{manager_a}', 'active')", Expect::Ok),
     case!("app.memberships", AdminA, "select app.set_member_status('{rep_a2}', 'removed')", Expect::Sqlstate("22023")),
     case!("app.memberships", ManagerA, "select app.set_member_status('{rep_a2}', 'suspended')", Denied),
     case!("app.memberships", AdminB, "select app.set_member_status('{rep_a1}', 'suspended')", Expect::Sqlstate("PA404")),
@@ -561,6 +564,8 @@ pub static CASES: &[Case] = &[
     case!("auth.sessions", ManagerA, "select app.sign_out_member('{rep_a1}', now())", Denied),
     case!("auth.sessions", AdminB, "select app.sign_out_member('{rep_a1}', now())", Expect::Sqlstate("PA404")),
     case!("auth.sessions", AdminA, "select app.sign_out_member('{removed_a}', now())", Expect::Sqlstate("PA404")),
+    case!("auth.sessions", AdminA, "select app.sign_out_member('{admin_a}', now())", Expect::Sqlstate("PA422")),
+    case!("auth.sessions", AdminA, "select count(*) from (select app.sign_out_member('{rep_a1}', now() + interval '10 years') t) x where t < now() + interval '6 minutes'", Rows(1)),
     case!("auth.sessions", RepA1, "select auth.open_session('{rep_a1}', 'api', 'magic_link', sha256('x'), now(), interval '1 day', '', null)", Denied),
     case!("auth.sessions", System, "select auth.purge_expired(now())", Expect::Ok),
     case!("auth.sessions", Auth, "select auth.sign_out('{session_a2}', '{rep_a2}', null, now())::int::bigint", Rows(1)),
@@ -665,7 +670,7 @@ pub static CASES: &[Case] = &[
     // Never dated in the future, whatever created_at the writer claims (0029).
     case!("app.consent_events", RepA1, "insert into app.consent_events (tenant_id, id, lead_id, member_id, channel, purpose, action, source, form_version, actor_id, occurred_at) values ('{tenant_a}', gen_random_uuid(), '{lead_a1}', null, 'sms', 'service', 'grant', 'form', 'v2', '{rep_a1}', now() + interval '75 years')", Sqlstate("23514")),
     case!("app.consent_events", RepA1, "insert into app.consent_events (tenant_id, id, lead_id, member_id, channel, purpose, action, source, form_version, actor_id, occurred_at, created_at) values ('{tenant_a}', gen_random_uuid(), '{lead_a1}', null, 'sms', 'service', 'grant', 'form', 'v2', '{rep_a1}', now() + interval '1 day', now() + interval '1 day')", Sqlstate("23514")),
-    case!("app.consent_events", ServiceA, "insert into app.consent_events (tenant_id, id, lead_id, member_id, channel, purpose, action, source, form_version, actor_id, occurred_at) values ('{tenant_a}', gen_random_uuid(), '{lead_a1}', null, 'sms', 'marketing', 'revoke', 'inbound_keyword', null, null, now() + interval '1 minute')", Affected(1)),
+    case!("app.consent_events", ServiceA, "with i as (insert into app.consent_events (tenant_id, id, lead_id, member_id, channel, purpose, action, source, form_version, actor_id, occurred_at) values ('{tenant_a}', gen_random_uuid(), '{lead_a1}', null, 'sms', 'marketing', 'revoke', 'inbound_keyword', null, null, now() + interval '1 minute') returning occurred_at = created_at as now) select count(*) from i where now", Rows(1)),
     case!("app.consent_events", RepA1, "delete from app.consent_events", Denied),
     // suppressions: the service context keeps them; admins can count them; they name no address.
     case!("app.suppressions", ServiceA, "select count(*) from app.suppressions", Rows(1)),

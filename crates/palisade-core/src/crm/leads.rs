@@ -387,11 +387,19 @@ pub async fn update(
         .as_ref()
         .and_then(|e| e.as_deref())
         .map(|e| email_index(keys.index, tenant, e));
+    // Likewise the address's index under every key: the same address typed again keeps its stored
+    // index (the database refuses an index that moves without its address, migration 0029).
+    let same_email: Vec<Vec<u8>> = email
+        .as_ref()
+        .and_then(|e| e.as_deref())
+        .map(|e| email_index_candidates(keys.index, tenant, e))
+        .unwrap_or_default();
     let sql = format!(
         "update app.leads set \
            name = coalesce($3, name), \
            email = case when $4 then $5 else email end, \
-           email_index = case when $4 then $13 else email_index end, \
+           email_index = case when $4 and not coalesce(email_index = any($15), false) then $13 \
+                              else email_index end, \
            status = coalesce($6, status), \
            source = case when $7 then $8 else source end, \
            owner_id = coalesce($9, owner_id), \
@@ -419,6 +427,7 @@ pub async fn update(
                 &phone_index,
                 &new_email_index,
                 &same_number,
+                &same_email,
             ],
         )
         .await

@@ -4,6 +4,7 @@
 use chrono::{Duration, Utc};
 use palisade_db::Purpose;
 use palisade_testkit::test_db;
+use sha2::Digest;
 
 #[tokio::test]
 async fn a_thousand_failed_sign_ins_make_one_counted_access_event() {
@@ -50,21 +51,37 @@ async fn a_thousand_failed_sign_ins_make_one_counted_access_event() {
 }
 
 #[tokio::test]
-async fn at_most_five_sign_in_links_per_address_are_live() {
+async fn at_most_five_sign_in_links_per_address_are_live_and_the_newest_always_is() {
     let t = test_db().await;
-    let mut granted = Vec::new();
     for i in 0..7u8 {
         let mut tx = t.db.auth().await.unwrap();
         let row = tx
             .query_one(
-                "select auth.request_magic_link('Rep-A2@a.test', sha256($1), sha256('n'), now(), \
+                "select auth.request_magic_link('Rep-A2@a.test', sha256($1), sha256('n'), now() + make_interval(secs => $2), \
                  interval '10 minutes', false)",
-                &[&vec![i]],
+                &[&vec![i], &f64::from(i)],
             )
             .await
             .unwrap();
         tx.commit().await.unwrap();
-        granted.push(row.get::<_, bool>(0));
+        assert!(row.get::<_, bool>(0), "request {i}");
     }
-    assert_eq!(granted, [true, true, true, true, true, false, false]);
+    let su = t.superuser().await;
+    let live: Vec<Vec<u8>> = su
+        .query(
+            "select token_hash from auth.magic_links where lower(email) = 'rep-a2@a.test' and used_at is null \
+             order by created_at",
+            &[],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let hash = |i: u8| -> Vec<u8> { sha2::Sha256::digest([i]).to_vec() };
+    assert_eq!(
+        live,
+        (2..7).map(hash).collect::<Vec<_>>(),
+        "the five newest, oldest replaced"
+    );
 }

@@ -10,6 +10,7 @@
 )]
 //! the tenancy rules. One test binary, so the private cluster starts once.
 mod audit;
+mod blind_indexes;
 mod cancel_safety;
 mod card_masking;
 mod catalog;

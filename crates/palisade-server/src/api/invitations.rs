@@ -26,7 +26,9 @@ pub struct Accepted {
     pub tenant_id: Uuid,
 }
 
-/// Invite an email address with a role (admins). The token goes only into the email; if the email
+/// Invite an email address with a role (admins): the only way anyone joins a tenant. The answer is
+/// the same whether or not the address has an account anywhere; `409 already_member` only for a
+/// member of this tenant (active or suspended). The token goes only into the email; if the email
 /// cannot be sent, nothing is created (503).
 #[utoipa::path(post, path = "/api/v1/invitations", tag = "members", security(("bearer" = [])),
     request_body = NewInvitation,

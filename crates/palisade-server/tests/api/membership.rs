@@ -237,6 +237,15 @@ async fn a_member_leaves_even_while_suspended_but_the_last_admin_cannot() {
         404
     );
 
+    // The tenant no longer sees who the person is.
+    let mut tx = app.db.db.user(&w.principal(Who::AdminA).unwrap()).await.unwrap();
+    let seen = tx
+        .query("select email from app.users where id = $1", &[w.rep_a2.as_uuid()])
+        .await
+        .unwrap();
+    assert!(seen.is_empty(), "a former member's user row is hidden");
+    drop(tx);
+
     let admin = app.token(Who::AdminA).unwrap();
     let r = call(&app, &admin, Method::DELETE, &leave(w.tenant_a), None).await;
     assert_eq!(r.status(), 409);
@@ -302,4 +311,78 @@ async fn an_old_invitation_never_brings_back_a_removed_or_suspended_member() {
         200
     );
     assert_eq!(status_in(&app, w.tenant_a, x).await.as_deref(), Some("active"));
+}
+
+#[tokio::test]
+async fn an_invitation_dies_with_its_senders_admin_rights() {
+    let app = spawn_app().await;
+    let w = app.world();
+    let manager = format!("/api/v1/members/{}", w.manager_a);
+    let promote = |role: &str| json!({ "role": role });
+    let r = send(
+        &app,
+        Some(Who::AdminA),
+        Method::PATCH,
+        &manager,
+        Some(promote("admin")),
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    // The short-lived admin invites an address of their own as admin, and is demoted.
+    let before = app.mails().len();
+    let body = json!({"email": "back-door@x.test", "role": "admin"});
+    let r = send(
+        &app,
+        Some(Who::ManagerA),
+        Method::POST,
+        "/api/v1/invitations",
+        Some(body),
+    )
+    .await;
+    assert_eq!(r.status(), 201);
+    let mail = app.wait_for_mails(before + 1).await.pop().unwrap();
+    let token = mail
+        .split("usable once):")
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_owned();
+    let r = send(
+        &app,
+        Some(Who::AdminA),
+        Method::PATCH,
+        &manager,
+        Some(promote("manager")),
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+
+    let back_door = person(&app, "back-door@x.test").await;
+    let bearer = app.token_for(back_door, None);
+    assert_eq!(accept(&app, &bearer, &token).await, 404);
+    assert_eq!(status_in(&app, w.tenant_a, back_door).await, None);
+
+    // An admin cannot suspend or sign out themselves by mistake: a clear 422, nothing changes.
+    let me = format!("/api/v1/members/{}", w.admin_a);
+    let r = send(
+        &app,
+        Some(Who::AdminA),
+        Method::PATCH,
+        &me,
+        Some(json!({"status": "suspended"})),
+    )
+    .await;
+    assert_eq!(r.status(), 422);
+    assert_eq!(error_code(r).await, "not_yourself");
+    let r = send(
+        &app,
+        Some(Who::AdminA),
+        Method::DELETE,
+        &format!("{me}/sessions"),
+        None,
+    )
+    .await;
+    assert_eq!(error_code(r).await, "not_yourself");
 }

@@ -357,6 +357,22 @@ async fn refresh_tokens_rotate_and_a_reused_one_ends_the_whole_session() {
     assert_eq!(error_code(r).await, "session_ended");
     let r = refresh(&app, "not-a-token").await;
     assert_eq!(error_code(r).await, "invalid_refresh_token");
+
+    // The reuse that ended the family is one access event; replays of the dead token after it are
+    // counted, not written one by one.
+    for _ in 0..20 {
+        let r = refresh(&app, first["refresh_token"].as_str().unwrap()).await;
+        assert_eq!(error_code(r).await, "refresh_token_reused");
+    }
+    let su = app.db.superuser().await;
+    let reuse =
+        "select count(*), coalesce(sum((detail ->> 'count')::bigint), 0)::bigint from audit.access_events \
+                 where action = 'refresh_token_reuse'";
+    let row = su.query_one(reuse, &[]).await.unwrap();
+    assert_eq!((row.get::<_, i64>(0), row.get::<_, i64>(1)), (1, 0));
+    crate::close_event_windows(&app).await;
+    let row = su.query_one(reuse, &[]).await.unwrap();
+    assert_eq!((row.get::<_, i64>(0), row.get::<_, i64>(1)), (2, 20));
 }
 
 #[tokio::test]
