@@ -94,7 +94,8 @@ pub async fn revoke(admin: Admin, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Statu
 }
 
 /// Accept an invitation as the signed-in person it was sent to. An unknown, used, revoked, expired
-/// or someone else's token is 404 alike.
+/// or someone else's token is 404 alike, and so is one whose sender is no longer an admin of the
+/// tenant, one older than your removal from it, or any while an admin has suspended you there.
 #[utoipa::path(post, path = "/api/v1/invitations/accept", tag = "members", security(("bearer" = [])),
     request_body = AcceptInvitation,
     responses((status = 200, body = Accepted), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]

@@ -48,7 +48,7 @@ pub async fn list(member: Member) -> ApiResult<Json<Vec<MemberView>>> {
 
 /// Change a member's role, suspend them (`"status": "suspended"`: they can no longer act in this
 /// tenant) or reinstate them (`"active"`). The last active admin can be neither demoted nor
-/// suspended.
+/// suspended (409), and nobody suspends themselves (422 `not_yourself`).
 #[utoipa::path(patch, path = "/api/v1/members/{user_id}", tag = "members", security(("bearer" = [])),
     params(("user_id" = Uuid, Path)), request_body = MemberChange,
     responses((status = 200, body = MemberView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
@@ -102,10 +102,12 @@ pub async fn remove(admin: Admin, ip: ClientIp, ApiPath(user_id): ApiPath<Uuid>)
 /// Sign a member out of this tenant (admins): every session they began until now stops acting in
 /// it, so they must sign in again to work here (`403 signed_out_of_tenant` until they do). Their
 /// sessions for other tenants are theirs and go on. Logged in the access log. Someone who is not a
-/// member (active or suspended) of your tenant is 404.
+/// member (active or suspended) of your tenant is 404; yourself, 422 `not_yourself` (end your own
+/// sessions under `/api/v1/me/sessions`).
 #[utoipa::path(delete, path = "/api/v1/members/{user_id}/sessions", tag = "members", security(("bearer" = [])),
     params(("user_id" = Uuid, Path)),
-    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
 pub async fn sign_out(
     axum::extract::State(state): axum::extract::State<crate::state::AppState>,
     admin: Admin,
