@@ -12,7 +12,8 @@
 --   * a member may leave (app.leave_tenant), even while suspended, unless they are the last admin;
 --   * an invitation is good only while the admin who sent it is still an active admin there;
 --   * people see the user rows of their tenant's current members only, not of people who left.
--- Replaces: 0002's app.add_member (dropped), app.remove_member and app.guard_last_admin; 0009's
+-- Replaces: 0002's app.add_member (dropped), app.remove_member (not oneself: PA422) and
+-- app.guard_last_admin; 0009's
 -- app.create_invitation; 0011's app.accept_invitation, ctx.tenant_role and ctx.sign_in_blocked;
 -- 0010's app.end_member_sessions (dropped) and ctx.session_gate; 0002's policy users_visible.
 set local role palisade_owner;
@@ -177,6 +178,10 @@ declare
   v_tenant uuid := app.require_admin();
 begin
   perform app.guard_last_admin(v_tenant, p_user);
+  -- An admin leaves with app.leave_tenant; removing oneself here would lose the right to log it.
+  if p_user = ctx.user_id() then
+    raise exception 'not yourself' using errcode = 'PA422';
+  end if;
   update app.memberships m set status = 'removed' where m.tenant_id = v_tenant and m.user_id = p_user;
 end
 $$;

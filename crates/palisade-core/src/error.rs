@@ -123,7 +123,7 @@ impl From<DbError> for CoreError {
             DbError::Rule { code, .. } if code == "PA404" => Self::NotFound,
             DbError::Rule { code, .. } if code == "PA422" => Self::invalid(
                 "not_yourself",
-                "you cannot suspend or sign out yourself here: end your own sessions under \
+                "you cannot suspend, sign out or remove yourself here: end your own sessions under \
                  /api/v1/me/sessions, or leave with DELETE /api/v1/tenants/{id}/membership",
             ),
             DbError::Rule { code, message } if code == "PA451" => Self::ConsentRequired {

@@ -207,6 +207,7 @@ pub static CASES: &[Case] = &[
     case!("app.memberships", AdminA, "select app.set_member_status('{rep_a2}', 'suspended')", Expect::Ok),
     case!("app.memberships", AdminA, "select app.set_member_status('{removed_a}', 'active')", Expect::Sqlstate("PA404")),
     case!("app.memberships", AdminA, "select app.set_member_status('{admin_a}', 'suspended')", Expect::Sqlstate("PA422")),
+    case!("app.memberships", AdminA, "select app.change_member_role('{manager_a}', 'admin'); select app.remove_member('{admin_a}')", Expect::Sqlstate("PA422")),
     case!("app.memberships", AdminA, "select app.change_member_role('{manager_a}', 'admin'); select app.set_member_status('{manager_a}', 'suspended'); select app.set_member_status('{manager_a}', 'active')", Expect::Ok),
     case!("app.memberships", AdminA, "select app.set_member_status('{rep_a2}', 'removed')", Expect::Sqlstate("22023")),
     case!("app.memberships", ManagerA, "select app.set_member_status('{rep_a2}', 'suspended')", Denied),

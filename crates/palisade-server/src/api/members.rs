@@ -77,11 +77,12 @@ pub async fn change(
     Ok(Json(member))
 }
 
-/// Remove a member (admins). The last admin cannot be removed.
+/// Remove a member (admins). The last admin cannot be removed (409); to remove yourself, leave with
+/// `DELETE /api/v1/tenants/{id}/membership` (here: 422 `not_yourself`).
 #[utoipa::path(delete, path = "/api/v1/members/{user_id}", tag = "members", security(("bearer" = [])),
     params(("user_id" = Uuid, Path)),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-              (status = 409, body = ErrorBody)))]
+              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn remove(admin: Admin, ip: ClientIp, ApiPath(user_id): ApiPath<Uuid>) -> ApiResult<StatusCode> {
     let tenant = admin.tenant();
     let mut tx = admin.begin().await?;

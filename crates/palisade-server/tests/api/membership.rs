@@ -364,7 +364,7 @@ async fn an_invitation_dies_with_its_senders_admin_rights() {
     assert_eq!(accept(&app, &bearer, &token).await, 404);
     assert_eq!(status_in(&app, w.tenant_a, back_door).await, None);
 
-    // An admin cannot suspend or sign out themselves by mistake: a clear 422, nothing changes.
+    // An admin cannot suspend, sign out or remove themselves by mistake: a clear 422, nothing changes.
     let me = format!("/api/v1/members/{}", w.admin_a);
     let r = send(
         &app,
@@ -385,4 +385,20 @@ async fn an_invitation_dies_with_its_senders_admin_rights() {
     )
     .await;
     assert_eq!(error_code(r).await, "not_yourself");
+    // Beside another admin, removing oneself is also refused: leaving is the way out.
+    let r = send(
+        &app,
+        Some(Who::AdminA),
+        Method::PATCH,
+        &manager,
+        Some(promote("admin")),
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    let r = send(&app, Some(Who::AdminA), Method::DELETE, &me, None).await;
+    assert_eq!(error_code(r).await, "not_yourself");
+    assert_eq!(
+        status_in(&app, w.tenant_a, w.admin_a).await.as_deref(),
+        Some("active")
+    );
 }
