@@ -45,6 +45,8 @@ create policy users_visible on app.users for select to app_user
          or exists (select from app.memberships m
                     where m.user_id = users.id and m.tenant_id = (select ctx.tenant_id()) and m.status <> 'removed'));
 
+-- audit.access_events has row-level security enabled and forced since 0008; this only widens the
+-- vocabulary of its actions.
 alter table audit.access_events drop constraint access_events_action_check;
 alter table audit.access_events add constraint access_events_action_check check (action in (
   'audit_export', 'data_export', 'phone_reveal', 'secret_decrypt', 'sign_in', 'sign_in_failed', 'sign_out',

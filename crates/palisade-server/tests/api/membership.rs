@@ -68,6 +68,11 @@ async fn invite(app: &TestApp, email: &str) -> (Response, Option<String>) {
     (r, token)
 }
 
+/// `PATCH /api/v1/members/…` as tenant A's admin.
+async fn patch_as_admin(app: &TestApp, path: &str, body: Value) -> Response {
+    send(app, Some(Who::AdminA), Method::PATCH, path, Some(body)).await
+}
+
 async fn accept(app: &TestApp, bearer: &str, token: &str) -> u16 {
     let body = json!({ "token": token });
     let r = call(
@@ -196,21 +201,14 @@ async fn a_member_leaves_even_while_suspended_but_the_last_admin_cannot() {
     let app = spawn_app().await;
     let w = app.world();
     let path = format!("/api/v1/members/{}", w.rep_a2);
-    let r = send(
-        &app,
-        Some(Who::AdminA),
-        Method::PATCH,
-        &path,
-        Some(json!({"status": "suspended"})),
-    )
-    .await;
+    let r = patch_as_admin(&app, &path, json!({"status": "suspended"})).await;
     assert_eq!(r.status(), 200);
     assert_eq!(r.json::<Value>().await.unwrap()["status"], "suspended");
     let rep = app.token(Who::RepA2).unwrap();
     let r = send(&app, Some(Who::RepA2), Method::GET, "/api/v1/leads", None).await;
     assert_eq!(error_code(r).await, "not_a_member");
     // Nothing to change is a 422, not a silent success.
-    let r = send(&app, Some(Who::AdminA), Method::PATCH, &path, Some(json!({}))).await;
+    let r = patch_as_admin(&app, &path, json!({})).await;
     assert_eq!(r.status(), 422);
 
     let leave = |tenant: TenantId| format!("/api/v1/tenants/{tenant}/membership");
@@ -291,12 +289,7 @@ async fn an_old_invitation_never_brings_back_a_removed_or_suspended_member() {
 
     // Suspended: no invitation can be made for them, and none made earlier reinstates them.
     let body = json!({"status": "suspended"});
-    assert_eq!(
-        send(&app, Some(Who::AdminA), Method::PATCH, &member, Some(body))
-            .await
-            .status(),
-        200
-    );
+    assert_eq!(patch_as_admin(&app, &member, body).await.status(), 200);
     let (r, _) = invite(&app, "x@x.test").await;
     assert_eq!(r.status(), 409);
     assert_eq!(accept(&app, &bearer, &fourth.unwrap()).await, 404);
@@ -304,12 +297,7 @@ async fn an_old_invitation_never_brings_back_a_removed_or_suspended_member() {
 
     // Reinstating is the admin's act.
     let body = json!({"status": "active"});
-    assert_eq!(
-        send(&app, Some(Who::AdminA), Method::PATCH, &member, Some(body))
-            .await
-            .status(),
-        200
-    );
+    assert_eq!(patch_as_admin(&app, &member, body).await.status(), 200);
     assert_eq!(status_in(&app, w.tenant_a, x).await.as_deref(), Some("active"));
 }
 
@@ -319,14 +307,7 @@ async fn an_invitation_dies_with_its_senders_admin_rights() {
     let w = app.world();
     let manager = format!("/api/v1/members/{}", w.manager_a);
     let promote = |role: &str| json!({ "role": role });
-    let r = send(
-        &app,
-        Some(Who::AdminA),
-        Method::PATCH,
-        &manager,
-        Some(promote("admin")),
-    )
-    .await;
+    let r = patch_as_admin(&app, &manager, promote("admin")).await;
     assert_eq!(r.status(), 200);
     // The short-lived admin invites an address of their own as admin, and is demoted.
     let before = app.mails().len();
@@ -349,14 +330,7 @@ async fn an_invitation_dies_with_its_senders_admin_rights() {
         .next()
         .unwrap()
         .to_owned();
-    let r = send(
-        &app,
-        Some(Who::AdminA),
-        Method::PATCH,
-        &manager,
-        Some(promote("manager")),
-    )
-    .await;
+    let r = patch_as_admin(&app, &manager, promote("manager")).await;
     assert_eq!(r.status(), 200);
 
     let back_door = person(&app, "back-door@x.test").await;
@@ -366,14 +340,7 @@ async fn an_invitation_dies_with_its_senders_admin_rights() {
 
     // An admin cannot suspend, sign out or remove themselves by mistake: a clear 422, nothing changes.
     let me = format!("/api/v1/members/{}", w.admin_a);
-    let r = send(
-        &app,
-        Some(Who::AdminA),
-        Method::PATCH,
-        &me,
-        Some(json!({"status": "suspended"})),
-    )
-    .await;
+    let r = patch_as_admin(&app, &me, json!({"status": "suspended"})).await;
     assert_eq!(r.status(), 422);
     assert_eq!(error_code(r).await, "not_yourself");
     let r = send(
@@ -386,14 +353,7 @@ async fn an_invitation_dies_with_its_senders_admin_rights() {
     .await;
     assert_eq!(error_code(r).await, "not_yourself");
     // Beside another admin, removing oneself is also refused: leaving is the way out.
-    let r = send(
-        &app,
-        Some(Who::AdminA),
-        Method::PATCH,
-        &manager,
-        Some(promote("admin")),
-    )
-    .await;
+    let r = patch_as_admin(&app, &manager, promote("admin")).await;
     assert_eq!(r.status(), 200);
     let r = send(&app, Some(Who::AdminA), Method::DELETE, &me, None).await;
     assert_eq!(error_code(r).await, "not_yourself");
