@@ -1,10 +1,11 @@
-//! Authentication building blocks: access tokens Palisade signs, browser session credentials and
-//! their CSRF tokens, single-use secrets, and the clock the flows run on. The flows themselves
-//! (magic link, sessions, refresh) keep their state in the database (palisade-core `sessions`).
-pub mod browser;
+//! Sign-in building blocks that need no database: access tokens Palisade signs, the browser session
+//! cookie and its CSRF token, the cookie of an OpenID Connect sign-in in progress, password hashes,
+//! TOTP codes, single-use secrets, and the clock the flows run on. The flows keep their state in the
+//! database (`palisade_core::sign_in`) and speak HTTP in the server (`palisade_server::sign_in`).
+pub mod browser_session;
 mod clock;
-pub mod oidc_flow;
-pub mod password;
+pub mod oidc_flow_cookie;
+pub mod password_hash;
 mod secret;
 mod tokens;
 pub mod totp;

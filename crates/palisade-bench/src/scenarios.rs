@@ -425,7 +425,7 @@ pub fn scenarios(
                 scripts: s7_scripts,
                 vars: s7_vars,
             }),
-            // Issue 7: "target ≥ 0.7×".
+            // The goal set for signed inbound webhooks: at least 0.7 of pgbench.
             target_ratio: Some(0.7),
             audit: None,
         },

@@ -1,4 +1,4 @@
-//! A member's own phone number in a tenant (issue 6): sealed and blind-indexed like leads' numbers,
+//! A member's own phone number in a tenant: sealed and blind-indexed like leads' numbers,
 //! readable and changeable only by the member (the service context reads it to deliver what the
 //! member asked for). A new number is unverified until the verification flow confirms it.
 use chrono::{DateTime, Utc};

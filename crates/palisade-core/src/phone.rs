@@ -1,4 +1,4 @@
-//! Phone numbers at rest (issue 6): normalised to E.164 (`phonenumber`, libphonenumber's rules, with
+//! Phone numbers at rest: normalised to E.164 (`phonenumber`, libphonenumber's rules, with
 //! the tenant's default region for national formats), sealed for their row, and found through a
 //! blind index. No plaintext phone column exists; the number is opened only to answer someone who
 //! may see its row.

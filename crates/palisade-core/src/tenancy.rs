@@ -222,7 +222,7 @@ pub async fn ensure_user(tx: &mut Tx, email: &str, display_name: Option<&str>) -
     let email = validate::email(email)?;
     let name = validate::optional_text("display_name", display_name, 200)?;
     let row = tx
-        .query_one("select auth.ensure_user($1, $2)", &[&email, &name])
+        .query_one("select auth.ensure_user($1, $2)", &[&email.as_str(), &name])
         .await?;
     Ok(UserId::from_uuid(row.try_get(0)?))
 }

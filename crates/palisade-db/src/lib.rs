@@ -14,9 +14,8 @@ mod pool;
 mod tx;
 
 pub use error::DbError;
-pub use identity::{
-    CorrelationId, IdParseError, Principal, Purpose, SessionCheck, TenantId, TenantRole, UserId,
-};
+pub use identity::{CorrelationId, Purpose, SessionCheck};
+pub use palisade_types::{DealId, Email, IdParseError, LeadId, Principal, TenantId, TenantRole, UserId};
 pub use pool::{Db, PoolSettings};
 pub use tokio_postgres::types::ToSql;
 pub use tokio_postgres::Row;

@@ -491,7 +491,7 @@ impl Config {
             self.validate_oidc(id, provider)?;
         }
         for origin in &self.server.cors_origins {
-            if crate::browser::parse_origin(origin).is_none() {
+            if crate::cross_site::parse_origin(origin).is_none() {
                 return Err(ConfigError::Invalid(format!(
                     "server.cors_origins: `{origin}` is not an origin like https://app.example.com"
                 )));
@@ -555,7 +555,7 @@ impl Config {
 
     fn validate_oidc(&self, id: &str, p: &OidcProviderSettings) -> Result<(), ConfigError> {
         let invalid = |what: &str| ConfigError::Invalid(format!("auth.oidc.{id}: {what}"));
-        if palisade_auth::oidc_flow::OidcFlow::start(id, chrono::Utc::now()).is_none() {
+        if palisade_auth::oidc_flow_cookie::OidcFlow::start(id, chrono::Utc::now()).is_none() {
             return Err(invalid("the id must be 1-32 letters, digits, `-` or `_`"));
         }
         let scheme = p.issuer.split_once("://").map(|(s, _)| s);

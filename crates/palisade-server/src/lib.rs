@@ -1,16 +1,19 @@
 //! The HTTP server. Start it with [`run`]: tests bind port 0 and pass their own shutdown signal.
-pub mod api;
-mod browser;
+mod admin;
 pub mod config;
+mod crm;
+mod cross_site;
 pub mod error;
 pub mod extract;
+mod me;
 pub mod metrics;
-mod metrics_route;
 mod middleware;
 mod observe;
-pub mod oidc;
+mod openapi;
+mod ops;
+mod platform;
 mod rate_limit;
-mod sign_in_limits;
+mod sign_in;
 pub mod startup;
 pub mod state;
 mod tls;
@@ -27,6 +30,7 @@ use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
+use utoipa_axum::router::OpenApiRouter;
 
 pub use config::Config;
 pub use startup::{Database, StartupError};
@@ -97,9 +101,9 @@ async fn serve(
         shutdown.await;
         let _ = stop_jobs.send(true);
     };
-    let oidc = oidc::OidcProviders::new(
+    let oidc = sign_in::oidc_client::OidcProviders::new(
         &config.auth.oidc,
-        palisade_auth::oidc_flow::FlowKey::derive(&secret),
+        palisade_auth::oidc_flow_cookie::FlowKey::derive(&secret),
         &public_url,
         config.clock.clone(),
     )
@@ -115,11 +119,11 @@ async fn serve(
         metrics_elsewhere: config.metrics.listen.is_some(),
         error_reports: Arc::new(tokio::sync::Semaphore::new(4)),
         mailer,
-        origins: browser::Origins::new(&public_url, &config.server.cors_origins),
+        origins: cross_site::Origins::new(&public_url, &config.server.cors_origins),
         public_url,
         clock: config.clock.clone(),
         sessions: startup::session_policy(&config.auth),
-        csrf: palisade_auth::browser::CsrfKey::derive(&secret),
+        csrf: palisade_auth::browser_session::CsrfKey::derive(&secret),
         sign_in_limits,
         keyring,
         index_keys,
@@ -135,7 +139,7 @@ async fn serve(
         config.server.rate_limit_burst,
     );
     if let Some(addr) = config.metrics.listen {
-        metrics_route::spawn_listener(addr, state.clone(), metrics_stopped).await?;
+        ops::metrics::spawn_listener(addr, state.clone(), metrics_stopped).await?;
     }
     let cors = state.origins.cors_layer(&config.server.cors_origins);
     let app = app(state, tls.is_some(), limiter).layer(cors);
@@ -170,9 +174,22 @@ async fn serve(
     }
 }
 
+/// Every route, area by area. The OpenAPI document is built from the same list.
+fn routes() -> OpenApiRouter<AppState> {
+    openapi::document()
+        .merge(ops::router())
+        .merge(sign_in::router())
+        .merge(me::router())
+        .merge(crm::router())
+        .merge(admin::router())
+        .merge(platform::router())
+        .merge(web::router())
+        .merge(webhooks::router())
+}
+
 /// The router with every layer. The OpenAPI document is rendered here, from the same routes.
 pub fn app(state: AppState, tls: bool, limiter: Option<rate_limit::Limiter>) -> Router {
-    let (router, openapi) = api::router().split_for_parts();
+    let (router, openapi) = routes().split_for_parts();
     let _ = state.openapi.set(openapi.to_pretty_json().unwrap_or_default());
     let body_limit = state.body_limit;
     let observed = state.clone();

@@ -348,8 +348,8 @@ pub fn session_policy(auth: &crate::config::AuthSettings) -> crate::state::Sessi
 pub async fn sign_in_limits(
     config: &Config,
     signing_secret: &SecretString,
-) -> Result<crate::sign_in_limits::SignInLimits, StartupError> {
-    let key = palisade_auth::browser::subkey(signing_secret, b"palisade rate-limit keys v1");
+) -> Result<crate::sign_in::limits::SignInLimits, StartupError> {
+    let key = palisade_auth::browser_session::subkey(signing_secret, b"palisade rate-limit keys v1");
     let a = &config.auth;
     let (per_email, per_password, per_ip) = (
         a.magic_links_per_email_per_hour,
@@ -357,10 +357,10 @@ pub async fn sign_in_limits(
         a.sign_ins_per_ip_per_hour,
     );
     let limits = match &config.redis_url {
-        Some(url) => crate::sign_in_limits::SignInLimits::redis(url, key, per_email, per_password, per_ip)
+        Some(url) => crate::sign_in::limits::SignInLimits::redis(url, key, per_email, per_password, per_ip)
             .await
             .map_err(StartupError::Invalid)?,
-        None => crate::sign_in_limits::SignInLimits::memory(key, per_email, per_password, per_ip),
+        None => crate::sign_in::limits::SignInLimits::memory(key, per_email, per_password, per_ip),
     };
     tracing::info!(backend = limits.backend_name(), "sign-in rate limits");
     Ok(limits)

@@ -3,15 +3,15 @@ use std::sync::{Arc, OnceLock};
 
 use std::time::Duration;
 
-use palisade_auth::browser::CsrfKey;
+use palisade_auth::browser_session::CsrfKey;
 use palisade_auth::{Clock, TokenKeys};
 use palisade_db::Db;
 use palisade_jobs::StatusBoard;
 use secrecy::SecretString;
 
-use crate::browser::Origins;
+use crate::cross_site::Origins;
 use crate::metrics::Metrics;
-use crate::sign_in_limits::SignInLimits;
+use crate::sign_in::limits::SignInLimits;
 
 /// Session lifetimes and sign-in rules (`auth.*`).
 #[derive(Clone, Debug)]
@@ -55,7 +55,7 @@ pub struct AppState {
     /// Blind-index keys (finding leads by phone number).
     pub index_keys: Arc<palisade_crypto::Keyring>,
     /// The configured OpenID Connect providers (`auth.oidc`).
-    pub oidc: Arc<crate::oidc::OidcProviders>,
+    pub oidc: Arc<crate::sign_in::oidc_client::OidcProviders>,
     /// The bearer token of the internal endpoints (`PALISADE_CRON_SECRET`); unset refuses all.
     pub cron_secret: Option<SecretString>,
     /// Runs a background job on request (`/internal/cron/{job}`), whether or not this instance

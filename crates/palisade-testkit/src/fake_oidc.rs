@@ -370,6 +370,7 @@ impl FakeIdp {
     }
 
     /// The provider's settings for a Palisade config (`auth.oidc.<id>`).
+    #[cfg(feature = "server")]
     pub fn settings(&self) -> palisade_server::config::OidcProviderSettings {
         palisade_server::config::OidcProviderSettings {
             display_name: Some("Fake IdP".into()),

@@ -14,21 +14,25 @@
     reason = "failed test setup must fail the test loudly"
 )]
 
+#[cfg(feature = "server")]
 mod app;
 mod cluster;
 mod fake_oidc;
 mod fake_resend;
 mod fake_smtp;
+#[cfg(feature = "server")]
 mod fake_twilio;
 pub mod matrix;
 mod redis_server;
 mod world;
 
+#[cfg(feature = "server")]
 pub use app::{spawn_app, spawn_app_with, test_config, TestApp};
 pub use cluster::{test_db, TestDb};
 pub use fake_oidc::{FakeIdp, IdpUser, Spoil, FAKE_CLIENT_ID, FAKE_CLIENT_SECRET};
 pub use fake_resend::{FakeResend, ReceivedMail};
 pub use fake_smtp::{FakeSmtp, SmtpMessage};
+#[cfg(feature = "server")]
 pub use fake_twilio::{FakeTwilioApi, SentText, TwilioReply, TwilioSender};
 pub use redis_server::RedisServer;
 pub use world::{fixture_hash, Who, World};

@@ -8,7 +8,7 @@ use palisade_core::audit::{access, incidents, platform_errors};
 use palisade_core::crm::{deals, interactions, leads};
 use palisade_core::membership;
 use palisade_core::private::{coaching, drafts, voice};
-use palisade_core::sessions::{self, ClientKind};
+use palisade_core::sign_in::sessions::{self, ClientKind};
 use palisade_core::tenancy::{self, NewTenant};
 use palisade_db::connect::{connect_once, Target};
 use palisade_db::{ContextRole, Db, Principal, Purpose, TenantId, TenantRole, Tx, UserId};
@@ -365,10 +365,10 @@ impl World {
         };
         {
             let mut tx = user_tx(db, admin_a, Some(tenant_a)).await;
-            palisade_core::invitations::create(
+            palisade_core::membership::invitations::create(
                 &mut tx,
                 tenant_a,
-                &palisade_core::invitations::NewInvitation {
+                &palisade_core::membership::invitations::NewInvitation {
                     email: "invitee@a.test".into(),
                     role: TenantRole::Rep,
                 },
@@ -399,13 +399,13 @@ impl World {
         // whose first refresh token was rotated, and one pending magic link for rep_a1.
         let h = fixture_hash;
         let day = std::time::Duration::from_secs(86_400);
-        let origin = palisade_core::sessions::Origin::default();
+        let origin = palisade_core::sign_in::sessions::Origin::default();
         let sign_in = async |email: &str, link: &str, kind, secret: &str| {
             let now = chrono::Utc::now();
             let mut tx = db.auth().await.unwrap();
             let sent = sessions::request_magic_link(
                 &mut tx,
-                email,
+                &palisade_db::Email::parse(email).unwrap(),
                 &h(link),
                 &h("fixture-nonce"),
                 now,
@@ -460,7 +460,7 @@ impl World {
             assert!(matches!(rotated, sessions::Refreshed::Rotated(_)));
             sessions::request_magic_link(
                 &mut tx,
-                "rep-a1@a.test",
+                &palisade_db::Email::parse("rep-a1@a.test").unwrap(),
                 &h("fixture-link"),
                 &h("fixture-nonce"),
                 chrono::Utc::now(),

@@ -1,7 +1,7 @@
 //! Deals (an insurance policy is a deal with a product). Same visibility as leads; a deal can only
 //! be opened on a lead the caller can see.
 use chrono::{DateTime, Utc};
-use palisade_db::{DbError, Row, TenantId, Tx, UserId};
+use palisade_db::{DbError, DealId, Row, TenantId, Tx, UserId};
 use serde::{Deserialize, Serialize};
 use tracing::instrument;
 use utoipa::{IntoParams, ToSchema};
@@ -188,7 +188,7 @@ pub async fn create(
 }
 
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
-pub async fn get(tx: &mut Tx, tenant: TenantId, id: Uuid) -> Result<Deal, CoreError> {
+pub async fn get(tx: &mut Tx, tenant: TenantId, id: DealId) -> Result<Deal, CoreError> {
     let sql = format!("select {COLUMNS} from app.deals where tenant_id = $1 and id = $2");
     deal(&tx.query_one(&sql, &[tenant.as_uuid(), &id]).await?)
 }
@@ -211,7 +211,7 @@ pub async fn list(tx: &mut Tx, tenant: TenantId, filter: &DealFilter) -> Result<
 }
 
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
-pub async fn update(tx: &mut Tx, tenant: TenantId, id: Uuid, patch: &DealPatch) -> Result<Deal, CoreError> {
+pub async fn update(tx: &mut Tx, tenant: TenantId, id: DealId, patch: &DealPatch) -> Result<Deal, CoreError> {
     let title = validate::optional_text("title", patch.title.as_deref(), 200)?;
     let product = patch
         .product
@@ -255,6 +255,6 @@ pub async fn update(tx: &mut Tx, tenant: TenantId, id: Uuid, patch: &DealPatch) 
 }
 
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
-pub async fn delete(tx: &mut Tx, tenant: TenantId, id: Uuid) -> Result<(), CoreError> {
-    super::delete_one(tx, "app.deals", tenant, id).await
+pub async fn delete(tx: &mut Tx, tenant: TenantId, id: DealId) -> Result<(), CoreError> {
+    super::delete_one(tx, "app.deals", tenant, *id.as_uuid()).await
 }

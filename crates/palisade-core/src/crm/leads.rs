@@ -1,7 +1,7 @@
 //! Leads: reps see and change the leads they own; managers and admins see the tenant and may
 //! (re)assign; deleting a lead (which removes its deals and interactions) is for managers.
 use chrono::{DateTime, Utc};
-use palisade_db::{Row, TenantId, Tx, UserId};
+use palisade_db::{LeadId, Row, TenantId, Tx, UserId};
 use serde::{Deserialize, Serialize};
 use tracing::instrument;
 use utoipa::{IntoParams, ToSchema};
@@ -191,7 +191,9 @@ async fn clean_phone(tx: &mut Tx, tenant: TenantId, text: &str) -> Result<E164, 
 }
 
 fn clean_email(email: Option<&str>) -> Result<Option<String>, CoreError> {
-    email.map(validate::email).transpose()
+    email
+        .map(|e| validate::email(e).map(palisade_db::Email::into_string))
+        .transpose()
 }
 
 fn email_scope(tenant: TenantId) -> palisade_crypto::IndexScope<'static> {
@@ -275,7 +277,7 @@ fn forbidden_owner(e: palisade_db::DbError) -> CoreError {
 }
 
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
-pub async fn get(tx: &mut Tx, tenant: TenantId, id: Uuid, keys: PhoneKeys<'_>) -> Result<Lead, CoreError> {
+pub async fn get(tx: &mut Tx, tenant: TenantId, id: LeadId, keys: PhoneKeys<'_>) -> Result<Lead, CoreError> {
     let found = lead(
         &tx.query_one(&get_sql(), &[tenant.as_uuid(), &id]).await?,
         keys,
@@ -352,7 +354,7 @@ pub async fn list(
 pub async fn update(
     tx: &mut Tx,
     tenant: TenantId,
-    id: Uuid,
+    id: LeadId,
     patch: &LeadPatch,
     keys: PhoneKeys<'_>,
 ) -> Result<Lead, CoreError> {
@@ -376,7 +378,7 @@ pub async fn update(
         Some(Some(text)) => {
             let number = clean_phone(tx, tenant, text).await?;
             same_number = phone::lookup(keys, tenant, &number);
-            let (sealed, index) = phone::seal(keys, TABLE, tenant, id.as_bytes(), &number);
+            let (sealed, index) = phone::seal(keys, TABLE, tenant, id.as_uuid().as_bytes(), &number);
             Some((Some(sealed), Some(index)))
         }
         Some(None) => Some((None, None)),
@@ -443,8 +445,8 @@ pub async fn update(
 /// Managers and admins only: the API asks for the manager capability first, and the delete policy
 /// enforces the same rule in the database.
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
-pub async fn delete(tx: &mut Tx, tenant: TenantId, id: Uuid) -> Result<(), CoreError> {
-    super::delete_one(tx, "app.leads", tenant, id).await
+pub async fn delete(tx: &mut Tx, tenant: TenantId, id: LeadId) -> Result<(), CoreError> {
+    super::delete_one(tx, "app.leads", tenant, *id.as_uuid()).await
 }
 
 #[cfg(test)]

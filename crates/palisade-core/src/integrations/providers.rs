@@ -105,7 +105,7 @@ impl Shape {
                 .strip_prefix(prefix)
                 .is_some_and(|rest| rest.len() == len && rest.bytes().all(|b| b.is_ascii_hexdigit())),
             Shape::Digits => (1..=30).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_digit()),
-            Shape::Email => crate::validate::email(v).is_ok_and(|e| e == v),
+            Shape::Email => crate::validate::email(v).is_ok_and(|e| e.as_str() == v),
             Shape::E164 => v
                 .strip_prefix('+')
                 .is_some_and(|d| (8..=15).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit())),

@@ -1,4 +1,4 @@
-//! The daily brief (issue 7): a member's open deals, sent to their own verified number on WhatsApp at
+//! The daily brief: a member's open deals, sent to their own verified number on WhatsApp at
 //! the local hour they chose. Whether they want it is the consent ledger's (a `brief` grant, which
 //! their STOP revokes); when is `app.brief_preferences`. The `briefs` job asks the database which
 //! briefs are due (`app.briefs_due`) and queues each in its tenant's service context; the outbox
@@ -16,7 +16,7 @@ use super::Channel;
 use crate::page::new_id;
 use crate::{validate, CoreError};
 
-/// The brief goes by WhatsApp (issue 7); the ledger records consent per channel.
+/// The brief goes by WhatsApp; the ledger records consent per channel.
 const CHANNEL: Channel = Channel::Whatsapp;
 /// Deals listed by name; the rest are counted.
 const LISTED: usize = 10;

@@ -1,4 +1,4 @@
-//! Messaging (issue 7): the consent ledger, the outbox, and what an inbound message does. The
+//! Messaging: the consent ledger, the outbox, and what an inbound message does. The
 //! database is the guard: an outbound message without an active opt-in for its channel and purpose,
 //! or to an address that said STOP, is refused by a trigger (`app.outbound_consent_guard`), so no
 //! code path here can queue one; these modules only give the refusal a clear answer.

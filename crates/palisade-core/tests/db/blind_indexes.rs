@@ -66,7 +66,7 @@ async fn the_same_address_keeps_its_index_and_a_new_one_gets_the_active_key() {
     leads::update(
         &mut tx,
         w.tenant_a,
-        lead.id,
+        palisade_db::LeadId::from_uuid(lead.id),
         &patch("same@X.test"),
         keys(&rotating),
     )
@@ -83,7 +83,7 @@ async fn the_same_address_keeps_its_index_and_a_new_one_gets_the_active_key() {
     leads::update(
         &mut tx,
         w.tenant_a,
-        lead.id,
+        palisade_db::LeadId::from_uuid(lead.id),
         &patch("other@x.test"),
         keys(&rotating),
     )

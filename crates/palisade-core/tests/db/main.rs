@@ -21,4 +21,5 @@ mod mutation;
 mod policy_matrix;
 mod postgres_tls;
 mod rollups;
+mod schema_doc;
 mod tenancy_rules;

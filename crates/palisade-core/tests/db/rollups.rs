@@ -2,6 +2,7 @@
 //! and cascades, whoever writes.
 use palisade_core::crm::{deals, interactions};
 use palisade_core::dashboard;
+use palisade_db::DealId;
 use palisade_testkit::{test_db, Who};
 
 /// (stage, currency, count, amount) and (actor, count over 30 days) straight from the base tables.
@@ -84,7 +85,9 @@ async fn rollups_follow_inserts_updates_deletes_and_cascades() {
         amount_cents: Some(20_000),
         ..Default::default()
     };
-    deals::update(&mut tx, w.tenant_a, d.id, &patch).await.unwrap();
+    deals::update(&mut tx, w.tenant_a, DealId::from_uuid(d.id), &patch)
+        .await
+        .unwrap();
     let i = interactions::create(
         &mut tx,
         w.tenant_a,
@@ -100,7 +103,9 @@ async fn rollups_follow_inserts_updates_deletes_and_cascades() {
     )
     .await
     .unwrap();
-    deals::delete(&mut tx, w.tenant_a, w.deal_a1).await.unwrap();
+    deals::delete(&mut tx, w.tenant_a, DealId::from_uuid(w.deal_a1))
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     assert_rollups_match(&t).await;
 
@@ -113,7 +118,7 @@ async fn rollups_follow_inserts_updates_deletes_and_cascades() {
     interactions::update(&mut tx, w.tenant_a, i.id, &patch)
         .await
         .unwrap();
-    palisade_core::crm::leads::delete(&mut tx, w.tenant_a, w.lead_a2)
+    palisade_core::crm::leads::delete(&mut tx, w.tenant_a, palisade_db::LeadId::from_uuid(w.lead_a2))
         .await
         .unwrap();
     tx.commit().await.unwrap();

@@ -9,13 +9,13 @@
 //! confirmed the caller's role, in the same round trip that begins it.
 use axum::extract::FromRequestParts;
 use axum::http::{header, request::Parts, StatusCode};
-use palisade_auth::browser::{BrowserSession, SESSION_COOKIE};
+use palisade_auth::browser_session::{BrowserSession, SESSION_COOKIE};
 use palisade_core::CoreError;
 use palisade_db::{Db, Principal, SessionCheck, TenantId, TenantRole, Tx, UserId};
 use uuid::Uuid;
 
 use super::RequestId;
-use crate::browser;
+use crate::cross_site;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -134,10 +134,10 @@ impl FromRequestParts<AppState> for Caller {
                 idle,
             });
             (verified.principal, session, None)
-        } else if let Some(value) = browser::cookie(&parts.headers, SESSION_COOKIE) {
+        } else if let Some(value) = cross_site::cookie(&parts.headers, SESSION_COOKIE) {
             let cookie = BrowserSession::decode(&value)
                 .ok_or_else(|| ApiError::unauthenticated("the session cookie is invalid; sign in again"))?;
-            browser::check_csrf(
+            cross_site::check_csrf(
                 &parts.method,
                 &parts.headers,
                 &cookie,

@@ -5,13 +5,15 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::response::Response;
-use palisade_auth::browser::{BrowserSession, NONCE_COOKIE};
+use palisade_auth::browser_session::{BrowserSession, NONCE_COOKIE};
 use palisade_auth::OpaqueSecret;
-use palisade_core::sessions::{ClientKind, Origin};
+use palisade_core::sign_in::sessions::{ClientKind, Origin};
 use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::page::{self, message, render, sign_in_unavailable};
-use crate::browser;
+use crate::cross_site;
 use crate::extract::{ClientIp, RequestId};
 use crate::state::AppState;
 
@@ -81,13 +83,13 @@ pub async fn finish(
     let Some(token) = std::str::from_utf8(&body).ok().and_then(token_from) else {
         return bad_link();
     };
-    let nonce = browser::cookie(&headers, NONCE_COOKIE);
+    let nonce = cross_site::cookie(&headers, NONCE_COOKIE);
     let origin = Origin {
-        user_agent: super::super::api::auth_user_agent(&headers),
+        user_agent: crate::sign_in::session_start::user_agent(&headers),
         client_ip: ip.0,
     };
     let secret = OpaqueSecret::generate();
-    let signed_in = match crate::api::auth_consume(
+    let signed_in = match crate::sign_in::magic_link::consume(
         &state,
         correlation,
         &token,
@@ -115,4 +117,9 @@ pub async fn finish(
         secret,
     };
     page::signed_in(&state, &session)
+}
+
+/// The routes this file answers.
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(landing, finish))
 }

@@ -6,23 +6,21 @@
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use cookie::SameSite;
-use palisade_auth::browser::BrowserSession;
-use palisade_auth::oidc_flow::{FlowKey, OidcFlow, FLOW_COOKIE};
+use palisade_auth::browser_session::BrowserSession;
+use palisade_auth::oidc_flow_cookie::{OidcFlow, FLOW_COOKIE};
 use palisade_auth::OpaqueSecret;
-use palisade_core::oidc::{self, FlowFailure, LinkOutcome, OidcOutcome, VerifiedIdentity};
-use palisade_core::sessions::{ClientKind, Origin};
+use palisade_core::sign_in::oidc::{self, FlowFailure, LinkOutcome, OidcOutcome, VerifiedIdentity};
+use palisade_core::sign_in::sessions::{ClientKind, Origin};
 use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::page::{self, message, sign_in_unavailable};
-use crate::browser;
+use crate::cross_site;
 use crate::error::ApiError;
 use crate::extract::{Caller, ClientIp, RequestId};
-use crate::oidc::OidcError;
+use crate::sign_in::oidc_client::{flow_cookie, OidcError, FLOW_LIFETIME_SECS};
 use crate::state::AppState;
-
-/// A started sign-in must come back within this long.
-const FLOW_LIFETIME_SECS: i64 = 10 * 60;
 
 /// What the provider appends to the redirect URI. Providers add more (`iss`, `scope`,
 /// `session_state`, …); those are ignored.
@@ -39,12 +37,6 @@ fn unknown_provider() -> Response {
         "Unknown sign-in provider",
         "This server does not offer sign-in with that provider.",
     )
-}
-
-/// The `Set-Cookie` value holding a flow (HttpOnly, SameSite=Lax: the provider's redirect back is a
-/// top-level GET, which Lax cookies accompany).
-pub(crate) fn flow_cookie(key: &FlowKey, flow: &OidcFlow) -> HeaderValue {
-    browser::set_cookie(FLOW_COOKIE, &key.encode(flow), FLOW_LIFETIME_SECS, SameSite::Lax)
 }
 
 /// Sends the browser to the provider, with a new flow cookie.
@@ -101,7 +93,7 @@ pub async fn callback(
     let mut response = finish(&state, correlation, ip, &provider, caller.ok(), &headers, &uri).await;
     response
         .headers_mut()
-        .append(header::SET_COOKIE, browser::clear_cookie(FLOW_COOKIE));
+        .append(header::SET_COOKIE, cross_site::clear_cookie(FLOW_COOKIE));
     response
 }
 
@@ -121,7 +113,7 @@ async fn finish(
         return page::sign_in_limited(limited);
     }
     let origin = Origin {
-        user_agent: crate::api::auth_user_agent(headers),
+        user_agent: crate::sign_in::session_start::user_agent(headers),
         client_ip: ip.0,
     };
     let query: CallbackQuery = match serde_urlencoded::from_str(uri.query().unwrap_or("")) {
@@ -130,7 +122,7 @@ async fn finish(
     };
     let now = state.clock.now();
     let key = state.oidc.flow_key();
-    let flow = browser::cookie(headers, FLOW_COOKIE)
+    let flow = cross_site::cookie(headers, FLOW_COOKIE)
         .and_then(|c| key.decode(&c))
         .filter(|f| f.provider() == provider)
         .filter(|f| {
@@ -333,4 +325,11 @@ fn notify_linked(state: AppState, to: String, provider: String) {
             tracing::error!(error = %e, "a sign-in connection notice could not be sent");
         }
     });
+}
+
+/// The routes this file answers.
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(start))
+        .routes(routes!(callback))
 }

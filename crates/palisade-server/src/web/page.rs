@@ -36,7 +36,7 @@ pub fn message(status: StatusCode, title: &str, message: &str) -> Response {
 /// The page a browser sign-in ends on, setting the new session's cookie.
 pub fn signed_in(
     state: &crate::state::AppState,
-    session: &palisade_auth::browser::BrowserSession,
+    session: &palisade_auth::browser_session::BrowserSession,
 ) -> Response {
     let mut response = message(
         StatusCode::OK,
@@ -45,7 +45,7 @@ pub fn signed_in(
     );
     response.headers_mut().append(
         header::SET_COOKIE,
-        crate::api::auth_session_cookie(state, session),
+        crate::sign_in::session_start::session_cookie(state, session),
     );
     response
 }
@@ -61,7 +61,7 @@ pub fn sign_in_unavailable() -> Response {
 
 /// A sign-in refused by the rate limiter: `429` with `Retry-After` when over the limit, `503` when
 /// the shared limiter cannot be asked (sign-in fails closed).
-pub fn sign_in_limited(limited: crate::sign_in_limits::Limited) -> Response {
+pub fn sign_in_limited(limited: crate::sign_in::limits::Limited) -> Response {
     let e = crate::error::ApiError::from(limited);
     let mut response = if e.status == StatusCode::TOO_MANY_REQUESTS {
         message(

@@ -11,6 +11,8 @@ use palisade_core::messaging::inbound::first_delivery;
 use palisade_db::{Purpose, TenantId};
 use secrecy::ExposeSecret;
 use serde_json::Value;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use uuid::Uuid;
 
 use super::{account, header, reject, secret_of, signed_url};
@@ -153,4 +155,11 @@ pub async fn hubspot(
     let refs: Vec<(&str, &str)> = ids.iter().map(|(i, k)| (i.as_str(), k.as_str())).collect();
     record(&state, tenant, "hubspot", &refs).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The routes this file answers.
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(stripe))
+        .routes(routes!(hubspot))
 }

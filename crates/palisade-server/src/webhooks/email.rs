@@ -12,6 +12,8 @@ use palisade_db::{Purpose, TenantId};
 use palisade_webhooks::Rejection;
 use secrecy::ExposeSecret;
 use serde_json::Value;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use uuid::Uuid;
 
 use super::{account, header, reject};
@@ -172,4 +174,11 @@ pub async fn sendgrid(
     }
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The routes this file answers.
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(resend))
+        .routes(routes!(sendgrid))
 }

@@ -16,6 +16,8 @@ use palisade_db::{Purpose, TenantId};
 use secrecy::ExposeSecret;
 use serde::Deserialize;
 use serde_json::Value;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use uuid::Uuid;
 
 use super::{account, header, reject, secret_of};
@@ -159,4 +161,9 @@ async fn receive_one(state: &AppState, tenant: TenantId, message: &Inbound<'_>) 
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// The routes this file answers.
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(handshake, deliveries))
 }

@@ -1,4 +1,4 @@
-//! Provider webhooks (issue 7). Every request is checked against the tenant's provider secret before
+//! Provider webhooks. Every request is checked against the tenant's provider secret before
 //! anything acts on it: the raw body (within the server's body limit) and the headers go to a
 //! `palisade-webhooks` verifier. A failure answers 403 with no detail, counts in
 //! `palisade_webhook_verification_failures{provider, reason}`, and, when the tenant has the provider
@@ -19,7 +19,6 @@ use palisade_webhooks::Rejection;
 use secrecy::SecretString;
 use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
 use crate::error::{ApiError, ApiResult};
 use crate::metrics::WebhookLabels;
@@ -27,13 +26,10 @@ use crate::state::AppState;
 
 pub(crate) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(twilio::messages))
-        .routes(routes!(twilio::status))
-        .routes(routes!(email::resend))
-        .routes(routes!(email::sendgrid))
-        .routes(routes!(meta::handshake, meta::deliveries))
-        .routes(routes!(crm_billing::stripe))
-        .routes(routes!(crm_billing::hubspot))
+        .merge(twilio::router())
+        .merge(email::router())
+        .merge(meta::router())
+        .merge(crm_billing::router())
 }
 
 /// The first of `names` the request has, as text (empty when none: the verifiers refuse it).

@@ -14,6 +14,8 @@ use palisade_core::phone;
 use palisade_db::{Purpose, TenantId};
 use palisade_webhooks::Rejection;
 use secrecy::ExposeSecret;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use uuid::Uuid;
 
 use super::{account, reject, secret_of, signed_url};
@@ -199,4 +201,11 @@ pub async fn status(
     }
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The routes this file answers.
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(messages))
+        .routes(routes!(status))
 }

@@ -4,29 +4,15 @@
     clippy::expect_used,
     reason = "test helpers: a failed setup fails the test"
 )]
-mod audit;
+mod admin;
 mod bad_input;
-mod briefs;
-mod crm_billing_webhooks;
-mod delivery;
-mod email_webhooks;
+mod crm;
 mod http_matrix;
-mod integrations;
-mod internal;
-mod invitations;
-mod key_checks;
-mod membership;
-mod messaging;
-mod meta_webhooks;
-mod mfa;
-mod misc;
-mod oidc;
-mod password;
-mod phones;
-mod private_data;
+mod me;
+mod ops;
+mod platform;
 mod sign_in;
-mod templates;
-mod tokens;
+mod webhooks;
 
 use palisade_testkit::{TestApp, Who};
 use reqwest::{Method, Response};

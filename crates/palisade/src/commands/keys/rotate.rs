@@ -132,7 +132,7 @@ impl SealedRow for TotpRow {
         vec![&self.0]
     }
     fn binding(&self) -> palisade_crypto::Binding<'_> {
-        palisade_core::mfa::totp_binding(&self.1)
+        palisade_core::sign_in::mfa::totp_binding(&self.1)
     }
 }
 

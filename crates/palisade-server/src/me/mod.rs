@@ -1,0 +1,18 @@
+//! The caller's own things: rep-private records (drafts, coaching, voice samples), their phone and
+//! daily brief, and their sessions. No route here takes another person's id.
+mod brief;
+mod phone;
+mod private_records;
+mod sessions;
+
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::state::AppState;
+
+pub(crate) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .merge(brief::router())
+        .merge(phone::router())
+        .merge(private_records::router())
+        .merge(sessions::router())
+}

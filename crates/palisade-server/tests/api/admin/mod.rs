@@ -1,0 +1,5 @@
+//! Running a tenant: the audit trail, integrations, invitations, membership.
+mod audit;
+mod integrations;
+mod invitations;
+mod membership;

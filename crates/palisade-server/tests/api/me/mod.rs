@@ -1,0 +1,3 @@
+//! The caller's own things: rep-private records and their phone and daily brief.
+mod briefs;
+mod private_data;

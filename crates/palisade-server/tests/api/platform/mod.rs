@@ -1,0 +1,2 @@
+//! The internal routes a scheduler and the call-transcript ingest call.
+mod internal;
