@@ -63,12 +63,12 @@ select json_build_object(
           where stage not in ('won', 'lost') group by currency) p), '[]'),
   'activity', coalesce((select json_agg(json_build_object(
       'user_id', actor_id, 'last_7_days', d7, 'last_30_days', d30) order by d30 desc, actor_id)
-    from activity), '[]'))";
+    from activity), '[]')) as dashboard";
 
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn load(tx: &mut Tx, tenant: TenantId) -> Result<Dashboard, CoreError> {
     let row = tx.query_one(SQL, &[tenant.as_uuid()]).await?;
-    let value: serde_json::Value = row.try_get(0)?;
+    let value: serde_json::Value = row.try_get("dashboard")?;
     serde_json::from_value(value).map_err(|_| {
         CoreError::Db(palisade_db::DbError::Unavailable(
             "malformed dashboard row".into(),

@@ -99,7 +99,7 @@ pub async fn call_transcript(
                 &[tenant.as_uuid(), &event_id],
             )
             .await?
-            .try_get(0)?;
+            .try_get("result")?;
         let result = result.unwrap_or_default();
         let stored = result["request_hmac"].as_str().unwrap_or_default();
         let same_request = index_keys

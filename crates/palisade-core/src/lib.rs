@@ -17,6 +17,7 @@ pub mod private;
 pub mod sign_in;
 pub mod tenancy;
 mod validate;
+pub mod webhook_check;
 
 pub use error::CoreError;
 pub use palisade_db::{Principal, TenantId, TenantRole, UserId};

@@ -44,7 +44,7 @@ fn member_phone(
     tenant: TenantId,
     user: UserId,
 ) -> Result<MemberPhone, CoreError> {
-    let sealed: Vec<u8> = row.try_get(0)?;
+    let sealed: Vec<u8> = row.try_get("phone_sealed")?;
     let (phone, phone_unreadable) = match phone::open(keys, TABLE, tenant, user.as_uuid().as_bytes(), &sealed)
     {
         Ok(number) => (Some(number), false),
@@ -56,9 +56,9 @@ fn member_phone(
     Ok(MemberPhone {
         phone,
         phone_unreadable,
-        verified_at: row.try_get(1)?,
-        updated_at: row.try_get(2)?,
-        code_expires_at: row.try_get(3)?,
+        verified_at: row.try_get("verified_at")?,
+        updated_at: row.try_get("updated_at")?,
+        code_expires_at: row.try_get("code_expires_at")?,
     })
 }
 
@@ -67,7 +67,7 @@ fn member_phone(
 const COLUMNS: &str = "p.phone_sealed, p.verified_at, p.updated_at, \
      (select v.expires_at from app.phone_verifications v where v.tenant_id = p.tenant_id \
         and v.owner_id = p.owner_id and v.phone_index = p.phone_index and v.attempts < 5 \
-        and v.expires_at > now())";
+        and v.expires_at > now()) as code_expires_at";
 
 /// The caller's number in the tenant, if they have set one.
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
@@ -152,8 +152,8 @@ pub async fn send_code(tx: &mut Tx, channel: Channel) -> Result<(), CoreError> {
             &[&channel.as_str()],
         )
         .await?;
-    let outcome: String = row.try_get(0)?;
-    let wait: Option<i32> = row.try_get(1)?;
+    let outcome: String = row.try_get("outcome")?;
+    let wait: Option<i32> = row.try_get("retry_after_secs")?;
     let retry_after_secs = wait.map_or(1, |w| u64::try_from(w).unwrap_or(1).max(1));
     let throttled = |code, message| {
         Err(CoreError::Throttled {
@@ -215,9 +215,9 @@ pub async fn confirm_code(tx: &mut Tx, code: &str) -> Result<Result<(), CoreErro
         )));
     }
     let status: String = tx
-        .query_one("select app.confirm_phone_verification($1)", &[&code])
+        .query_one("select app.confirm_phone_verification($1) as status", &[&code])
         .await?
-        .try_get(0)?;
+        .try_get("status")?;
     Ok(match status.as_str() {
         "verified" => Ok(()),
         "wrong_code" => Err(CoreError::invalid(

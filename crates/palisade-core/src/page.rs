@@ -1,4 +1,5 @@
 //! Keyset pagination: ids are UUIDv7 (time-ordered), lists run newest first and resume below a cursor.
+use palisade_db::FromRow;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -67,6 +68,13 @@ impl<T> Page<T> {
     ) -> Result<Self, CoreError> {
         let items = rows.iter().map(map).collect::<Result<Vec<_>, _>>()?;
         Ok(Self::from_overfetch(items, limit, id))
+    }
+}
+
+impl<T: FromRow> Page<T> {
+    /// A page of rows read by column name (see [`Page::from_rows`]).
+    pub fn read(rows: &[palisade_db::Row], limit: i64, id: impl Fn(&T) -> Uuid) -> Result<Self, CoreError> {
+        Self::from_rows(rows, limit, |r| Ok(T::from_row(r)?), id)
     }
 }
 

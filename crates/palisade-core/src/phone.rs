@@ -82,7 +82,7 @@ pub async fn tenant_region(tx: &mut Tx, tenant: TenantId) -> Result<phonenumber:
             &[tenant.as_uuid()],
         )
         .await?;
-    let text: String = row.try_get(0)?;
+    let text: String = row.try_get("phone_region")?;
     region(&text)
 }
 

@@ -71,12 +71,12 @@ const TENANT_COLUMNS: &str = "t.id, t.slug, t.name, t.status, m.role, t.created_
 
 fn tenant(row: &Row) -> Result<Tenant, CoreError> {
     Ok(Tenant {
-        id: row.try_get(0)?,
-        slug: row.try_get(1)?,
-        name: row.try_get(2)?,
-        status: row.try_get(3)?,
-        role: role(row.try_get(4)?)?,
-        created_at: row.try_get(5)?,
+        id: row.try_get("id")?,
+        slug: row.try_get("slug")?,
+        name: row.try_get("name")?,
+        status: row.try_get("status")?,
+        role: role(row.try_get("role")?)?,
+        created_at: row.try_get("created_at")?,
     })
 }
 
@@ -109,9 +109,9 @@ pub async fn create(tx: &mut Tx, user: UserId, input: &NewTenant) -> Result<Tena
     validate_slug(&input.slug)?;
     let name = validate::text("name", &input.name, 200)?;
     let row = tx
-        .query_one("select app.create_tenant($1, $2)", &[&input.slug, &name])
+        .query_one("select app.create_tenant($1, $2) as id", &[&input.slug, &name])
         .await?;
-    let id: Uuid = row.try_get(0)?;
+    let id: Uuid = row.try_get("id")?;
     get(tx, user, TenantId::from_uuid(id)).await
 }
 
@@ -157,12 +157,12 @@ const MEMBER_SELECT: &str = "select m.user_id, u.email, u.display_name, m.role, 
 
 fn member(row: &Row) -> Result<Member, CoreError> {
     Ok(Member {
-        user_id: row.try_get(0)?,
-        email: row.try_get(1)?,
-        display_name: row.try_get(2)?,
-        role: role(row.try_get(3)?)?,
-        status: row.try_get(4)?,
-        created_at: row.try_get(5)?,
+        user_id: row.try_get("user_id")?,
+        email: row.try_get("email")?,
+        display_name: row.try_get("display_name")?,
+        role: role(row.try_get("role")?)?,
+        status: row.try_get("status")?,
+        created_at: row.try_get("created_at")?,
     })
 }
 
@@ -222,17 +222,20 @@ pub async fn ensure_user(tx: &mut Tx, email: &str, display_name: Option<&str>) -
     let email = validate::email(email)?;
     let name = validate::optional_text("display_name", display_name, 200)?;
     let row = tx
-        .query_one("select auth.ensure_user($1, $2)", &[&email.as_str(), &name])
+        .query_one(
+            "select auth.ensure_user($1, $2) as user_id",
+            &[&email.as_str(), &name],
+        )
         .await?;
-    Ok(UserId::from_uuid(row.try_get(0)?))
+    Ok(UserId::from_uuid(row.try_get("user_id")?))
 }
 
 /// Sign-in flows (auth context): the user with this email, if any.
 #[instrument(skip_all, err(level = "debug"))]
 pub async fn user_by_email(tx: &mut Tx, email: &str) -> Result<Option<UserId>, CoreError> {
     let row = tx
-        .query_one("select auth.user_id_by_email($1)", &[&email.trim()])
+        .query_one("select auth.user_id_by_email($1) as user_id", &[&email.trim()])
         .await?;
-    let id: Option<Uuid> = row.try_get(0)?;
+    let id: Option<Uuid> = row.try_get("user_id")?;
     Ok(id.map(UserId::from_uuid))
 }

@@ -11,12 +11,14 @@ mod error;
 mod identity;
 pub mod migrate;
 mod pool;
+mod rows;
 mod tx;
 
 pub use error::DbError;
 pub use identity::{CorrelationId, Purpose, SessionCheck};
 pub use palisade_types::{DealId, Email, IdParseError, LeadId, Principal, TenantId, TenantRole, UserId};
 pub use pool::{Db, PoolSettings};
+pub use rows::FromRow;
 pub use tokio_postgres::types::ToSql;
 pub use tokio_postgres::Row;
 pub use tx::{ContextRole, Tx, MEMBERSHIP_CHECK, SESSION_GATE, SET_CONTEXT};

@@ -151,11 +151,11 @@ async fn apply(
 async fn applied(client: &mut tokio_postgres::Client) -> Result<Vec<(i32, String)>, MigrateError> {
     let exists: bool = client
         .query_one(
-            "select to_regclass('palisade_meta.schema_migrations') is not null",
+            "select to_regclass('palisade_meta.schema_migrations') is not null as table_exists",
             &[],
         )
         .await?
-        .try_get(0)?;
+        .try_get("table_exists")?;
     if !exists {
         return Ok(Vec::new());
     }
@@ -173,7 +173,7 @@ async fn applied(client: &mut tokio_postgres::Client) -> Result<Vec<(i32, String
         .await?;
     tx.commit().await?;
     rows.iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+        .map(|r| Ok((r.try_get("version")?, r.try_get("checksum")?)))
         .collect::<Result<_, tokio_postgres::Error>>()
         .map_err(Into::into)
 }
@@ -188,7 +188,9 @@ pub async fn current(db: &crate::Db) -> Result<Vec<(i32, String)>, DbError> {
         )
         .await?;
     tx.commit().await?;
-    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
+    rows.iter()
+        .map(|r| Ok((r.try_get("version")?, r.try_get("checksum")?)))
+        .collect()
 }
 
 /// True when the database holds exactly the embedded migrations, unedited.

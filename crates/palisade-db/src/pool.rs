@@ -88,13 +88,17 @@ impl Db {
         let row = client
             .query_one(
                 "select r.rolsuper, r.rolbypassrls, r.rolinherit, \
-                   exists (select from pg_class c where c.relowner = r.oid) \
+                   exists (select from pg_class c where c.relowner = r.oid) as owns_tables \
                  from pg_roles r where r.rolname = current_user",
                 &[],
             )
             .await?;
-        let (superuser, bypass, inherit, owns): (bool, bool, bool, bool) =
-            (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?, row.try_get(3)?);
+        let (superuser, bypass, inherit, owns): (bool, bool, bool, bool) = (
+            row.try_get("rolsuper")?,
+            row.try_get("rolbypassrls")?,
+            row.try_get("rolinherit")?,
+            row.try_get("owns_tables")?,
+        );
         if superuser || bypass || inherit || owns {
             return Err(DbError::Unavailable(
                 "refusing to serve: the runtime login must be NOSUPERUSER, NOBYPASSRLS, NOINHERIT and own \

@@ -168,16 +168,28 @@ impl Jobs {
             Job::AuditSeal | Job::Delivery | Job::Briefs => 0,
             Job::AuditPartitions => {
                 let row = tx
-                    .query_one("select audit.ensure_partitions($1)", &[&PARTITION_MONTHS_AHEAD])
+                    .query_one(
+                        "select audit.ensure_partitions($1) as created",
+                        &[&PARTITION_MONTHS_AHEAD],
+                    )
                     .await?;
-                u64::try_from(row.try_get::<_, i32>(0).map_err(palisade_db::DbError::from)?).unwrap_or(0)
+                u64::try_from(
+                    row.try_get::<_, i32>("created")
+                        .map_err(palisade_db::DbError::from)?,
+                )
+                .unwrap_or(0)
             }
             Job::AuditRetention => {
                 let rows = tx
-                    .query("select * from audit.drop_expired_partitions()", &[])
+                    .query(
+                        "select * from audit.drop_expired_partitions() as dropped(partition_name)",
+                        &[],
+                    )
                     .await?;
                 for row in &rows {
-                    let name: String = row.try_get(0).map_err(palisade_db::DbError::from)?;
+                    let name: String = row
+                        .try_get("partition_name")
+                        .map_err(palisade_db::DbError::from)?;
                     tracing::info!(partition = %name, "audit partition past retention dropped");
                 }
                 rows.len() as u64
@@ -195,9 +207,13 @@ impl Jobs {
             Job::SecurityEventWindows => access::close_windows(&mut tx, chrono::Utc::now()).await?,
             Job::SignInCleanup => {
                 let row = tx
-                    .query_one("select auth.purge_expired($1)", &[&chrono::Utc::now()])
+                    .query_one("select auth.purge_expired($1) as purged", &[&chrono::Utc::now()])
                     .await?;
-                u64::try_from(row.try_get::<_, i32>(0).map_err(palisade_db::DbError::from)?).unwrap_or(0)
+                u64::try_from(
+                    row.try_get::<_, i32>("purged")
+                        .map_err(palisade_db::DbError::from)?,
+                )
+                .unwrap_or(0)
             }
         };
         tx.commit().await?;
@@ -211,9 +227,9 @@ impl Jobs {
         for _ in 0..SEAL_BATCHES {
             let mut tx = self.db.system(Purpose::Maintenance).await?;
             let n: i32 = tx
-                .query_one("select audit.seal($1)", &[&SEAL_BATCH])
+                .query_one("select audit.seal($1) as sealed", &[&SEAL_BATCH])
                 .await?
-                .try_get(0)
+                .try_get("sealed")
                 .map_err(palisade_db::DbError::from)?;
             tx.commit().await?;
             total += u64::try_from(n).unwrap_or(0);

@@ -222,7 +222,7 @@ pub async fn check_keys(
         let values: Vec<&[u8]> = checks.iter().map(|(_, c)| c.as_slice()).collect();
         let differing = tx
             .query(
-                "select palisade_meta.register_keys($1, $2, $3)",
+                "select palisade_meta.register_keys($1, $2, $3) as key_id",
                 &[&ring, &ids, &values],
             )
             .await
@@ -232,7 +232,10 @@ pub async fn check_keys(
                 ))
             })?;
         if !differing.is_empty() {
-            let ids: Vec<String> = differing.iter().filter_map(|r| r.try_get(0).ok()).collect();
+            let ids: Vec<String> = differing
+                .iter()
+                .filter_map(|r| r.try_get("key_id").ok())
+                .collect();
             return Err(StartupError::Invalid(format!(
                 "{env}: key {} is not the key this database has seen under that id (its check value differs). \
                  Values sealed or indexed with the original would not open or match. Restore the original key, \

@@ -4,7 +4,7 @@
 use std::net::IpAddr;
 
 use chrono::{DateTime, Utc};
-use palisade_db::{Row, TenantId, Tx};
+use palisade_db::{DbError, FromRow, Row, TenantId, Tx};
 use serde::{Deserialize, Serialize};
 use tracing::instrument;
 use utoipa::{IntoParams, ToSchema};
@@ -135,9 +135,9 @@ pub async fn count_webhook_rejection(
 /// `security_event_windows` job). Returns how many were written.
 pub async fn close_windows(tx: &mut Tx, now: DateTime<Utc>) -> Result<u64, CoreError> {
     let row = tx
-        .query_one("select audit.close_event_windows($1)", &[&now])
+        .query_one("select audit.close_event_windows($1) as written", &[&now])
         .await?;
-    Ok(u64::try_from(row.try_get::<_, i32>(0)?).unwrap_or(0))
+    Ok(u64::try_from(row.try_get::<_, i32>("written")?).unwrap_or(0))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -180,20 +180,24 @@ const COLUMNS: &str =
     "id, action, actor_user_id, actor_kind, purpose, target_type, target_id, detail, client_ip, \
     correlation_id, occurred_at";
 
-fn access_event(row: &Row) -> Result<AccessEvent, CoreError> {
-    Ok(AccessEvent {
-        id: row.try_get(0)?,
-        action: row.try_get(1)?,
-        actor_user_id: row.try_get(2)?,
-        actor_kind: row.try_get(3)?,
-        purpose: row.try_get(4)?,
-        target_type: row.try_get(5)?,
-        target_id: row.try_get(6)?,
-        detail: row.try_get(7)?,
-        client_ip: row.try_get::<_, Option<IpAddr>>(8)?.map(|ip| ip.to_string()),
-        correlation_id: row.try_get(9)?,
-        occurred_at: row.try_get(10)?,
-    })
+impl FromRow for AccessEvent {
+    fn from_row(row: &Row) -> Result<Self, DbError> {
+        Ok(Self {
+            id: row.try_get("id")?,
+            action: row.try_get("action")?,
+            actor_user_id: row.try_get("actor_user_id")?,
+            actor_kind: row.try_get("actor_kind")?,
+            purpose: row.try_get("purpose")?,
+            target_type: row.try_get("target_type")?,
+            target_id: row.try_get("target_id")?,
+            detail: row.try_get("detail")?,
+            client_ip: row
+                .try_get::<_, Option<IpAddr>>("client_ip")?
+                .map(|ip| ip.to_string()),
+            correlation_id: row.try_get("correlation_id")?,
+            occurred_at: row.try_get("occurred_at")?,
+        })
+    }
 }
 
 /// Newest first; admins of the tenant only (the policy returns nothing to anyone else).
@@ -205,7 +209,10 @@ pub async fn list(tx: &mut Tx, tenant: TenantId, filter: &AccessFilter) -> Resul
         .filter("actor_user_id", "=", filter.actor_id)
         .fetch(tx, filter.cursor, limit)
         .await?;
-    let mut items = rows.iter().map(access_event).collect::<Result<Vec<_>, _>>()?;
+    let mut items = rows
+        .iter()
+        .map(AccessEvent::from_row)
+        .collect::<Result<Vec<_>, _>>()?;
     let max = usize::try_from(limit).unwrap_or(usize::MAX);
     let next_cursor = if items.len() > max {
         items.truncate(max);

@@ -2,7 +2,7 @@
 //! must be told within 72 hours. The notifier job claims pending notices with `SKIP LOCKED`, so
 //! several instances never notify the same tenant twice for one incident.
 use chrono::{DateTime, Utc};
-use palisade_db::{Row, Tx};
+use palisade_db::{DbError, FromRow, Row, Tx};
 use serde::{Deserialize, Serialize};
 use tracing::instrument;
 use utoipa::ToSchema;
@@ -96,7 +96,7 @@ pub async fn declare(tx: &mut Tx, input: &NewIncident) -> Result<Incident, CoreE
     validate(input)?;
     let row = tx
         .query_one(
-            "select app.declare_incident($1, $2, $3, $4)",
+            "select app.declare_incident($1, $2, $3, $4) as id",
             &[
                 &input.title.trim(),
                 &input.description.trim(),
@@ -109,65 +109,68 @@ pub async fn declare(tx: &mut Tx, input: &NewIncident) -> Result<Incident, CoreE
             CoreError::NotFound => CoreError::invalid("unknown_tenant", "a listed tenant does not exist"),
             other => other,
         })?;
-    let id: Uuid = row.try_get(0)?;
+    let id: Uuid = row.try_get("id")?;
     get(tx, id).await
 }
 
 const COLUMNS: &str = "i.id, i.title, i.description, i.severity, i.status, i.declared_by, i.declared_at, \
     i.notify_deadline, i.resolved_at, \
     coalesce((select json_agg(json_build_object('tenant_id', t.tenant_id, 'notified_at', t.notified_at, \
-       'recipients', t.recipients) order by t.tenant_id) from app.incident_tenants t where t.incident_id = i.id), '[]'), \
+       'recipients', t.recipients) order by t.tenant_id) from app.incident_tenants t where t.incident_id = i.id), '[]') \
+       as tenants, \
     exists (select from app.incident_tenants t where t.incident_id = i.id \
        and (coalesce(t.notified_at, now()) > i.notify_deadline \
-            or (coalesce(t.recipients, 0) = 0 and now() > i.notify_deadline)))";
+            or (coalesce(t.recipients, 0) = 0 and now() > i.notify_deadline))) as overdue";
 
-fn incident(row: &Row) -> Result<Incident, CoreError> {
-    let tenants: serde_json::Value = row.try_get(9)?;
-    let tenants = tenants
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|t| {
-                    Some(AffectedTenant {
-                        tenant_id: t.get("tenant_id")?.as_str()?.parse().ok()?,
-                        notified_at: t
-                            .get("notified_at")
-                            .and_then(|v| v.as_str())
-                            .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
-                            .map(|d| d.with_timezone(&Utc)),
-                        recipients: t
-                            .get("recipients")
-                            .and_then(serde_json::Value::as_i64)
-                            .and_then(|n| i32::try_from(n).ok()),
+impl FromRow for Incident {
+    fn from_row(row: &Row) -> Result<Self, DbError> {
+        let tenants: serde_json::Value = row.try_get("tenants")?;
+        let tenants = tenants
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|t| {
+                        Some(AffectedTenant {
+                            tenant_id: t.get("tenant_id")?.as_str()?.parse().ok()?,
+                            notified_at: t
+                                .get("notified_at")
+                                .and_then(|v| v.as_str())
+                                .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+                                .map(|d| d.with_timezone(&Utc)),
+                            recipients: t
+                                .get("recipients")
+                                .and_then(serde_json::Value::as_i64)
+                                .and_then(|n| i32::try_from(n).ok()),
+                        })
                     })
-                })
-                .collect()
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok(Self {
+            id: row.try_get("id")?,
+            title: row.try_get("title")?,
+            description: row.try_get("description")?,
+            severity: row.try_get("severity")?,
+            status: row.try_get("status")?,
+            declared_by: row.try_get("declared_by")?,
+            declared_at: row.try_get("declared_at")?,
+            notify_deadline: row.try_get("notify_deadline")?,
+            resolved_at: row.try_get("resolved_at")?,
+            tenants,
+            overdue: row.try_get("overdue")?,
         })
-        .unwrap_or_default();
-    Ok(Incident {
-        id: row.try_get(0)?,
-        title: row.try_get(1)?,
-        description: row.try_get(2)?,
-        severity: row.try_get(3)?,
-        status: row.try_get(4)?,
-        declared_by: row.try_get(5)?,
-        declared_at: row.try_get(6)?,
-        notify_deadline: row.try_get(7)?,
-        resolved_at: row.try_get(8)?,
-        tenants,
-        overdue: row.try_get(10)?,
-    })
+    }
 }
 
 pub async fn get(tx: &mut Tx, id: Uuid) -> Result<Incident, CoreError> {
     let sql = format!("select {COLUMNS} from app.incidents i where i.id = $1");
-    incident(&tx.query_one(&sql, &[&id]).await?)
+    Ok(tx.query_one_as(&sql, &[&id]).await?)
 }
 
 /// Newest first, at most 200.
 pub async fn list(tx: &mut Tx) -> Result<Vec<Incident>, CoreError> {
     let sql = format!("select {COLUMNS} from app.incidents i order by i.declared_at desc, i.id limit 200");
-    tx.query(&sql, &[]).await?.iter().map(incident).collect()
+    Ok(tx.query_as(&sql, &[]).await?)
 }
 
 pub async fn resolve(tx: &mut Tx, id: Uuid) -> Result<Incident, CoreError> {
@@ -197,27 +200,29 @@ pub struct Notice {
     pub recipients: Vec<String>,
 }
 
+/// The columns of `app.claim_incident_notices` (migration 0008).
+impl FromRow for Notice {
+    fn from_row(row: &Row) -> Result<Self, DbError> {
+        Ok(Self {
+            incident_id: row.try_get("incident_id")?,
+            tenant_id: row.try_get("tenant_id")?,
+            tenant_name: row.try_get("tenant_name")?,
+            title: row.try_get("title")?,
+            description: row.try_get("description")?,
+            severity: row.try_get("severity")?,
+            declared_at: row.try_get("declared_at")?,
+            notify_deadline: row.try_get("notify_deadline")?,
+            recipients: row.try_get("recipients")?,
+        })
+    }
+}
+
 /// Claims up to `limit` pending notices (rows stay locked until the transaction ends). Runs in a
 /// `Db::system` transaction.
 pub async fn claim_notices(tx: &mut Tx, limit: i32) -> Result<Vec<Notice>, CoreError> {
-    let rows = tx
-        .query("select * from app.claim_incident_notices($1)", &[&limit])
-        .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Notice {
-                incident_id: r.try_get(0)?,
-                tenant_id: r.try_get(1)?,
-                tenant_name: r.try_get(2)?,
-                title: r.try_get(3)?,
-                description: r.try_get(4)?,
-                severity: r.try_get(5)?,
-                declared_at: r.try_get(6)?,
-                notify_deadline: r.try_get(7)?,
-                recipients: r.try_get(8)?,
-            })
-        })
-        .collect()
+    Ok(tx
+        .query_as("select * from app.claim_incident_notices($1)", &[&limit])
+        .await?)
 }
 
 /// Records that the notice went out to `recipients` addresses. A notice that reached nobody still

@@ -1,7 +1,7 @@
 //! Error events: failures grouped by fingerprint for platform admins (DESIGN §1.9). Messages are
 //! fixed strings chosen by code, never request data.
 use chrono::{DateTime, Utc};
-use palisade_db::{Row, TenantId, Tx};
+use palisade_db::{DbError, FromRow, Row, TenantId, Tx};
 use serde::{Deserialize, Serialize};
 use tracing::instrument;
 use utoipa::{IntoParams, ToSchema};
@@ -69,7 +69,7 @@ pub struct ErrorReport {
 pub async fn record(tx: &mut Tx, report: &ErrorReport) -> Result<Uuid, CoreError> {
     let row = tx
         .query_one(
-            "select app.record_error_event($1, $2, $3, $4, $5, $6)",
+            "select app.record_error_event($1, $2, $3, $4, $5, $6) as id",
             &[
                 &report.severity.as_str(),
                 &report.surface.as_str(),
@@ -80,7 +80,7 @@ pub async fn record(tx: &mut Tx, report: &ErrorReport) -> Result<Uuid, CoreError
             ],
         )
         .await?;
-    Ok(row.try_get(0)?)
+    Ok(row.try_get("id")?)
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -114,20 +114,22 @@ pub struct ErrorFilter {
     pub offset: Option<i64>,
 }
 
-fn error_event(row: &Row) -> Result<ErrorEvent, CoreError> {
-    Ok(ErrorEvent {
-        id: row.try_get(0)?,
-        fingerprint: row.try_get(1)?,
-        severity: row.try_get(2)?,
-        surface: row.try_get(3)?,
-        tenant_id: row.try_get(4)?,
-        code: row.try_get(5)?,
-        message: row.try_get(6)?,
-        correlation_id: row.try_get(7)?,
-        count: row.try_get(8)?,
-        first_seen: row.try_get(9)?,
-        last_seen: row.try_get(10)?,
-    })
+impl FromRow for ErrorEvent {
+    fn from_row(row: &Row) -> Result<Self, DbError> {
+        Ok(Self {
+            id: row.try_get("id")?,
+            fingerprint: row.try_get("fingerprint")?,
+            severity: row.try_get("severity")?,
+            surface: row.try_get("surface")?,
+            tenant_id: row.try_get("tenant_id")?,
+            code: row.try_get("code")?,
+            message: row.try_get("message")?,
+            correlation_id: row.try_get("correlation_id")?,
+            count: row.try_get("count")?,
+            first_seen: row.try_get("first_seen")?,
+            last_seen: row.try_get("last_seen")?,
+        })
+    }
 }
 
 /// Most recently seen first. Only platform admins see any rows (policy); the caller checks first so
@@ -142,8 +144,8 @@ pub async fn list(tx: &mut Tx, filter: &ErrorFilter) -> Result<Vec<ErrorEvent>, 
             "offset must be between 0 and 100000",
         ));
     }
-    let rows = tx
-        .query(
+    Ok(tx
+        .query_as(
             "select id, fingerprint, severity, surface, tenant_id, code, message, correlation_id, count, first_seen, \
                last_seen from app.error_events \
              where ($1::text is null or surface = $1) and ($2::text is null or severity = $2) \
@@ -157,14 +159,13 @@ pub async fn list(tx: &mut Tx, filter: &ErrorFilter) -> Result<Vec<ErrorEvent>, 
                 &offset,
             ],
         )
-        .await?;
-    rows.iter().map(error_event).collect()
+        .await?)
 }
 
 /// True when the transaction's user is a platform admin.
 pub async fn is_platform_admin(tx: &mut Tx) -> Result<bool, CoreError> {
     Ok(tx
-        .query_one("select ctx.is_platform_admin()", &[])
+        .query_one("select ctx.is_platform_admin() as is_platform_admin", &[])
         .await?
-        .try_get(0)?)
+        .try_get("is_platform_admin")?)
 }

@@ -35,57 +35,60 @@ pub struct ChainReport {
 /// Links with their events; a link whose event is gone has NULLs on the event side (`e.id` is NULL).
 const LINKS: &str = "select l.chain_id, l.seq, e.tenant_id, e.table_name, e.op, e.row_key, e.actor_user_id, \
      e.actor_kind, e.actor_role, e.purpose, e.correlation_id, e.lead_id, e.owner_id, e.private, l.occurred_at, \
-     e.before::text, e.after::text, e.redacted_at is not null, e.content_hash, l.hash, l.event_id, e.id \
+     e.before::text, e.after::text, e.redacted_at is not null as redacted, e.content_hash, l.hash, l.event_id, \
+     e.id \
      from audit.chain_links l left join audit.events e on e.id = l.event_id and e.occurred_at = l.occurred_at";
 
 /// Events that are neither linked nor pending: their queue entry was removed before the sealer ran.
-const UNLINKED: &str = "select e.chain_id, min(e.id) from audit.events e \
+const UNLINKED: &str = "select e.chain_id, min(e.id) as event_id from audit.events e \
      where not exists (select from audit.chain_links l where l.event_id = e.id and l.occurred_at = e.occurred_at) \
        and not exists (select from audit.pending p where p.event_id = e.id) group by e.chain_id";
 
 /// `Ok(None)` for a link whose event is missing.
 fn link(row: &tokio_postgres::Row) -> Result<Result<Link, i64>, VerifyError> {
-    let event_id: i64 = row.try_get(20)?;
-    if row.try_get::<_, Option<i64>>(21)?.is_none() {
+    let event_id: i64 = row.try_get("event_id")?;
+    // `e.id`: NULL when the left join found no event.
+    if row.try_get::<_, Option<i64>>("id")?.is_none() {
         return Ok(Err(event_id));
     }
-    let at: SystemTime = row.try_get(14)?;
+    let at: SystemTime = row.try_get("occurred_at")?;
     let micros = match at.duration_since(SystemTime::UNIX_EPOCH) {
         Ok(d) => i64::try_from(d.as_micros()).map_err(|_| VerifyError::Corrupt("timestamp"))?,
         Err(e) => -i64::try_from(e.duration().as_micros()).map_err(|_| VerifyError::Corrupt("timestamp"))?,
     };
     Ok(Ok(Link {
-        chain_id: row.try_get(0)?,
-        seq: row.try_get(1)?,
+        chain_id: row.try_get("chain_id")?,
+        seq: row.try_get("seq")?,
         event_id,
-        tenant_id: row.try_get(2)?,
-        table_name: row.try_get(3)?,
-        op: row.try_get(4)?,
-        row_key: row.try_get(5)?,
-        actor_user_id: row.try_get(6)?,
-        actor_kind: row.try_get(7)?,
-        actor_role: row.try_get(8)?,
-        purpose: row.try_get(9)?,
-        correlation_id: row.try_get(10)?,
-        lead_id: row.try_get(11)?,
-        owner_id: row.try_get(12)?,
-        private: row.try_get(13)?,
+        tenant_id: row.try_get("tenant_id")?,
+        table_name: row.try_get("table_name")?,
+        op: row.try_get("op")?,
+        row_key: row.try_get("row_key")?,
+        actor_user_id: row.try_get("actor_user_id")?,
+        actor_kind: row.try_get("actor_kind")?,
+        actor_role: row.try_get("actor_role")?,
+        purpose: row.try_get("purpose")?,
+        correlation_id: row.try_get("correlation_id")?,
+        lead_id: row.try_get("lead_id")?,
+        owner_id: row.try_get("owner_id")?,
+        private: row.try_get("private")?,
         occurred_at_micros: micros,
-        before: row.try_get(15)?,
-        after: row.try_get(16)?,
-        redacted: row.try_get(17)?,
-        content_hash: row.try_get(18)?,
-        hash: row.try_get(19)?,
+        before: row.try_get("before")?,
+        after: row.try_get("after")?,
+        redacted: row.try_get("redacted")?,
+        content_hash: row.try_get("content_hash")?,
+        hash: row.try_get("hash")?,
     }))
 }
 
+/// `sql` selects `chain_id, seq, hash`.
 async fn pairs(
     client: &tokio_postgres::Client,
     sql: &str,
 ) -> Result<BTreeMap<Uuid, (i64, Vec<u8>)>, VerifyError> {
     let rows = client.query(sql, &[]).await?;
     rows.iter()
-        .map(|r| Ok((r.try_get(0)?, (r.try_get(1)?, r.try_get(2)?))))
+        .map(|r| Ok((r.try_get("chain_id")?, (r.try_get("seq")?, r.try_get("hash")?))))
         .collect()
 }
 
@@ -104,7 +107,7 @@ pub async fn verify(
         .query("select id, slug from app.tenants", &[])
         .await?
         .iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+        .map(|r| Ok((r.try_get("id")?, r.try_get("slug")?)))
         .collect::<Result<_, VerifyError>>()?;
     let only = match tenant_slug {
         None => None,
@@ -138,24 +141,24 @@ pub async fn verify(
         .query(UNLINKED, &[])
         .await?
         .iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+        .map(|r| Ok((r.try_get("chain_id")?, r.try_get("event_id")?)))
         .collect::<Result<_, VerifyError>>()?;
     let pending: BTreeMap<Uuid, i64> = client
         .query(
-            "select e.chain_id, count(*) from audit.pending p \
+            "select e.chain_id, count(*) as pending from audit.pending p \
              join audit.events e on e.id = p.event_id and e.occurred_at = p.occurred_at group by e.chain_id",
             &[],
         )
         .await?
         .iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+        .map(|r| Ok((r.try_get("chain_id")?, r.try_get("pending")?)))
         .collect::<Result<_, VerifyError>>()?;
     let stream = client.query_raw(&sql, params.iter()).await?;
     futures::pin_mut!(stream);
     let mut results: BTreeMap<Uuid, super::chain::Outcome> = BTreeMap::new();
     let mut current: Option<(Uuid, Verifier)> = None;
     while let Some(row) = stream.try_next().await? {
-        let chain: Uuid = row.try_get(0)?;
+        let chain: Uuid = row.try_get("chain_id")?;
         if current.as_ref().is_none_or(|(c, _)| *c != chain) {
             if let Some((c, v)) = current.take() {
                 results.insert(c, v.finish(heads.get(&c).cloned()));
@@ -165,7 +168,7 @@ pub async fn verify(
         if let Some((_, v)) = current.as_mut() {
             match link(&row)? {
                 Ok(l) => v.push(&l),
-                Err(event_id) => v.fail(row.try_get(1)?, Break::MissingEvent { event_id }),
+                Err(event_id) => v.fail(row.try_get("seq")?, Break::MissingEvent { event_id }),
             }
         }
     }

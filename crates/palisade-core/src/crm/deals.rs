@@ -1,7 +1,7 @@
 //! Deals (an insurance policy is a deal with a product). Same visibility as leads; a deal can only
 //! be opened on a lead the caller can see.
 use chrono::{DateTime, Utc};
-use palisade_db::{DbError, DealId, Row, TenantId, Tx, UserId};
+use palisade_db::{DbError, DealId, FromRow, Row, TenantId, Tx, UserId};
 use serde::{Deserialize, Serialize};
 use tracing::instrument;
 use utoipa::{IntoParams, ToSchema};
@@ -97,20 +97,22 @@ pub struct DealFilter {
 const COLUMNS: &str =
     "id, lead_id, owner_id, title, stage, amount_cents, currency, product, closed_at, created_at, updated_at";
 
-fn deal(row: &Row) -> Result<Deal, CoreError> {
-    Ok(Deal {
-        id: row.try_get(0)?,
-        lead_id: row.try_get(1)?,
-        owner_id: row.try_get(2)?,
-        title: row.try_get(3)?,
-        stage: row.try_get(4)?,
-        amount_cents: row.try_get(5)?,
-        currency: row.try_get(6)?,
-        product: row.try_get(7)?,
-        closed_at: row.try_get(8)?,
-        created_at: row.try_get(9)?,
-        updated_at: row.try_get(10)?,
-    })
+impl FromRow for Deal {
+    fn from_row(row: &Row) -> Result<Self, DbError> {
+        Ok(Self {
+            id: row.try_get("id")?,
+            lead_id: row.try_get("lead_id")?,
+            owner_id: row.try_get("owner_id")?,
+            title: row.try_get("title")?,
+            stage: row.try_get("stage")?,
+            amount_cents: row.try_get("amount_cents")?,
+            currency: row.try_get("currency")?,
+            product: row.try_get("product")?,
+            closed_at: row.try_get("closed_at")?,
+            created_at: row.try_get("created_at")?,
+            updated_at: row.try_get("updated_at")?,
+        })
+    }
 }
 
 fn currency(c: Option<&str>) -> Result<Option<String>, CoreError> {
@@ -184,13 +186,13 @@ pub async fn create(
         .await
         .map_err(forbidden_owner)?
         .ok_or_else(|| CoreError::invalid("unknown_lead", "the lead does not exist"))?;
-    deal(&row)
+    Ok(Deal::from_row(&row)?)
 }
 
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn get(tx: &mut Tx, tenant: TenantId, id: DealId) -> Result<Deal, CoreError> {
     let sql = format!("select {COLUMNS} from app.deals where tenant_id = $1 and id = $2");
-    deal(&tx.query_one(&sql, &[tenant.as_uuid(), &id]).await?)
+    Ok(tx.query_one_as(&sql, &[tenant.as_uuid(), &id]).await?)
 }
 
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
@@ -207,7 +209,7 @@ pub async fn list(tx: &mut Tx, tenant: TenantId, filter: &DealFilter) -> Result<
         .filter("updated_at", ">=", filter.updated_since)
         .fetch(tx, filter.cursor, limit)
         .await?;
-    Page::from_rows(&rows, limit, deal, |d| d.id)
+    Page::read(&rows, limit, |d: &Deal| d.id)
 }
 
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
@@ -251,7 +253,7 @@ pub async fn update(tx: &mut Tx, tenant: TenantId, id: DealId, patch: &DealPatch
         )
         .await
         .map_err(forbidden_owner)?;
-    deal(&row)
+    Ok(Deal::from_row(&row)?)
 }
 
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]

@@ -1,7 +1,7 @@
 //! Interactions: calls, messages, meetings and notes on a lead. Reps see those on their own leads and
 //! change only those they logged; everyone logs as themselves.
 use chrono::{DateTime, Utc};
-use palisade_db::{Row, TenantId, Tx, UserId};
+use palisade_db::{DbError, FromRow, Row, TenantId, Tx, UserId};
 use serde::{Deserialize, Serialize};
 use tracing::instrument;
 use utoipa::{IntoParams, ToSchema};
@@ -111,19 +111,21 @@ const COLUMNS: &str =
     "id, lead_id, actor_id, channel, direction, body, occurred_at, advised, created_at, updated_at";
 const MAX_BODY: usize = 20_000;
 
-fn interaction(row: &Row) -> Result<Interaction, CoreError> {
-    Ok(Interaction {
-        id: row.try_get(0)?,
-        lead_id: row.try_get(1)?,
-        actor_id: row.try_get(2)?,
-        channel: row.try_get(3)?,
-        direction: row.try_get(4)?,
-        body: row.try_get(5)?,
-        occurred_at: row.try_get(6)?,
-        advised: row.try_get(7)?,
-        created_at: row.try_get(8)?,
-        updated_at: row.try_get(9)?,
-    })
+impl FromRow for Interaction {
+    fn from_row(row: &Row) -> Result<Self, DbError> {
+        Ok(Self {
+            id: row.try_get("id")?,
+            lead_id: row.try_get("lead_id")?,
+            actor_id: row.try_get("actor_id")?,
+            channel: row.try_get("channel")?,
+            direction: row.try_get("direction")?,
+            body: row.try_get("body")?,
+            occurred_at: row.try_get("occurred_at")?,
+            advised: row.try_get("advised")?,
+            created_at: row.try_get("created_at")?,
+            updated_at: row.try_get("updated_at")?,
+        })
+    }
 }
 
 fn body(b: Option<&str>) -> Result<Option<String>, CoreError> {
@@ -164,7 +166,7 @@ pub async fn create(
         )
         .await?
         .ok_or_else(|| CoreError::invalid("unknown_lead", "the lead does not exist"))?;
-    interaction(&row)
+    Ok(Interaction::from_row(&row)?)
 }
 
 /// `$1` tenant, `$2` new id, `$3` lead, `$4` actor, `$5` channel, `$6` direction, `$7` body,
@@ -181,7 +183,7 @@ pub fn create_sql() -> String {
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn get(tx: &mut Tx, tenant: TenantId, id: Uuid) -> Result<Interaction, CoreError> {
     let sql = format!("select {COLUMNS} from app.interactions where tenant_id = $1 and id = $2");
-    interaction(&tx.query_one(&sql, &[tenant.as_uuid(), &id]).await?)
+    Ok(tx.query_one_as(&sql, &[tenant.as_uuid(), &id]).await?)
 }
 
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
@@ -202,7 +204,7 @@ pub async fn list(
         .filter("updated_at", ">=", filter.updated_since)
         .fetch(tx, filter.cursor, limit)
         .await?;
-    Page::from_rows(&rows, limit, interaction, |i| i.id)
+    Page::read(&rows, limit, |i: &Interaction| i.id)
 }
 
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
@@ -237,7 +239,7 @@ pub async fn update(
             ],
         )
         .await?;
-    interaction(&row)
+    Ok(Interaction::from_row(&row)?)
 }
 
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]

@@ -159,8 +159,8 @@ const COLUMNS: &str = "id, owner_id, name, email, status, source, created_at, up
 const TABLE: &str = "app.leads";
 
 fn lead(row: &Row, keys: PhoneKeys<'_>, tenant: TenantId) -> Result<Lead, CoreError> {
-    let id: Uuid = row.try_get(0)?;
-    let sealed: Option<Vec<u8>> = row.try_get(8)?;
+    let id: Uuid = row.try_get("id")?;
+    let sealed: Option<Vec<u8>> = row.try_get("phone_sealed")?;
     // A number that does not open must not take the lead (or a page of leads) down with it.
     let (phone, phone_unreadable) = match sealed.map(|s| phone::open(keys, TABLE, tenant, id.as_bytes(), &s))
     {
@@ -173,15 +173,15 @@ fn lead(row: &Row, keys: PhoneKeys<'_>, tenant: TenantId) -> Result<Lead, CoreEr
     };
     Ok(Lead {
         id,
-        owner_id: row.try_get(1)?,
-        name: row.try_get(2)?,
-        email: row.try_get(3)?,
+        owner_id: row.try_get("owner_id")?,
+        name: row.try_get("name")?,
+        email: row.try_get("email")?,
         phone,
         phone_unreadable,
-        status: row.try_get(4)?,
-        source: row.try_get(5)?,
-        created_at: row.try_get(6)?,
-        updated_at: row.try_get(7)?,
+        status: row.try_get("status")?,
+        source: row.try_get("source")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
     })
 }
 

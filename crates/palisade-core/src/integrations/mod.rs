@@ -143,19 +143,19 @@ pub fn prepare(
 const COLUMNS: &str = "provider, config, last_four, key_id, status, set_by, set_at, created_at, updated_at";
 
 fn integration(row: &Row) -> Result<Integration, CoreError> {
-    let name: String = row.try_get(0)?;
+    let name: String = row.try_get("provider")?;
     let provider = Provider::parse(&name).ok_or(CoreError::NotFound)?;
     Ok(Integration {
         provider,
-        config: row.try_get(1)?,
+        config: row.try_get("config")?,
         secret_fields: provider.spec().secrets.iter().map(|f| f.name).collect(),
-        last_four: row.try_get(2)?,
-        key_id: row.try_get(3)?,
-        status: row.try_get(4)?,
-        set_by: row.try_get(5)?,
-        set_at: row.try_get(6)?,
-        created_at: row.try_get(7)?,
-        updated_at: row.try_get(8)?,
+        last_four: row.try_get("last_four")?,
+        key_id: row.try_get("key_id")?,
+        status: row.try_get("status")?,
+        set_by: row.try_get("set_by")?,
+        set_at: row.try_get("set_at")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
     })
 }
 
@@ -327,7 +327,7 @@ pub async fn open_secrets(
     let Some(row) = row else {
         return Ok(None);
     };
-    let sealed: Vec<u8> = row.try_get(0).map_err(CoreError::from)?;
+    let sealed: Vec<u8> = row.try_get("secret_sealed").map_err(CoreError::from)?;
     let plain = keyring
         .open(&sealed, &binding(tenant, provider))
         .map_err(|source| OpenError::Seal { provider, source })?;

@@ -3,7 +3,7 @@
 //! stored (migration 0009), and the database compares it.
 use base64::Engine;
 use chrono::{DateTime, Utc};
-use palisade_db::{Row, TenantId, TenantRole, Tx};
+use palisade_db::{DbError, FromRow, Row, TenantId, TenantRole, Tx};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -64,19 +64,21 @@ fn hash(token: &str) -> Vec<u8> {
 
 const COLUMNS: &str = "id, email, role, invited_by, expires_at, \
     case when accepted_at is not null then 'accepted' when revoked_at is not null then 'revoked' \
-         when expires_at <= now() then 'expired' else 'pending' end, accepted_by, created_at";
+         when expires_at <= now() then 'expired' else 'pending' end as status, accepted_by, created_at";
 
-fn invitation(row: &Row) -> Result<Invitation, CoreError> {
-    Ok(Invitation {
-        id: row.try_get(0)?,
-        email: row.try_get(1)?,
-        role: row.try_get(2)?,
-        invited_by: row.try_get(3)?,
-        expires_at: row.try_get(4)?,
-        status: row.try_get(5)?,
-        accepted_by: row.try_get(6)?,
-        created_at: row.try_get(7)?,
-    })
+impl FromRow for Invitation {
+    fn from_row(row: &Row) -> Result<Self, DbError> {
+        Ok(Self {
+            id: row.try_get("id")?,
+            email: row.try_get("email")?,
+            role: row.try_get("role")?,
+            invited_by: row.try_get("invited_by")?,
+            expires_at: row.try_get("expires_at")?,
+            status: row.try_get("status")?,
+            accepted_by: row.try_get("accepted_by")?,
+            created_at: row.try_get("created_at")?,
+        })
+    }
 }
 
 /// Admins only (the database checks). Returns the invitation and the token to send.
@@ -90,7 +92,7 @@ pub async fn create(
     let token = InvitationToken::generate();
     let row = tx
         .query_one(
-            "select app.create_invitation($1, $2, $3, make_interval(days => $4))",
+            "select app.create_invitation($1, $2, $3, make_interval(days => $4)) as id",
             &[
                 &email.as_str(),
                 &input.role.as_str(),
@@ -106,13 +108,13 @@ pub async fn create(
             },
             other => other,
         })?;
-    let id: Uuid = row.try_get(0)?;
+    let id: Uuid = row.try_get("id")?;
     Ok((get(tx, tenant, id).await?, token))
 }
 
 pub async fn get(tx: &mut Tx, tenant: TenantId, id: Uuid) -> Result<Invitation, CoreError> {
     let sql = format!("select {COLUMNS} from app.invitations where tenant_id = $1 and id = $2");
-    invitation(&tx.query_one(&sql, &[tenant.as_uuid(), &id]).await?)
+    Ok(tx.query_one_as(&sql, &[tenant.as_uuid(), &id]).await?)
 }
 
 /// Newest first, at most 200 (admins; others see none).
@@ -120,11 +122,7 @@ pub async fn list(tx: &mut Tx, tenant: TenantId) -> Result<Vec<Invitation>, Core
     let sql = format!(
         "select {COLUMNS} from app.invitations where tenant_id = $1 order by created_at desc, id limit 200"
     );
-    tx.query(&sql, &[tenant.as_uuid()])
-        .await?
-        .iter()
-        .map(invitation)
-        .collect()
+    Ok(tx.query_as(&sql, &[tenant.as_uuid()]).await?)
 }
 
 /// Revokes a pending invitation (admins). Used, revoked or unknown ones are 404.
@@ -150,7 +148,7 @@ pub async fn accept(tx: &mut Tx, token: &str) -> Result<TenantId, CoreError> {
         return Err(CoreError::NotFound);
     }
     let row = tx
-        .query_one("select app.accept_invitation($1)", &[&hash(token)])
+        .query_one("select app.accept_invitation($1) as tenant_id", &[&hash(token)])
         .await?;
-    Ok(TenantId::from_uuid(row.try_get(0)?))
+    Ok(TenantId::from_uuid(row.try_get("tenant_id")?))
 }

@@ -5,7 +5,7 @@
 //! guard refuses one without a standing grant or a verified number, and a unique index allows one
 //! per member per local day.
 use chrono::{DateTime, NaiveDate, Utc};
-use palisade_db::{TenantId, Tx, UserId};
+use palisade_db::{DbError, FromRow, Row, TenantId, Tx, UserId};
 use serde::{Deserialize, Serialize};
 use tracing::instrument;
 use utoipa::ToSchema;
@@ -69,7 +69,7 @@ async fn subscribed(tx: &mut Tx, tenant: TenantId, member: Uuid) -> Result<bool,
         )
         .await?;
     Ok(match row {
-        Some(row) => row.try_get::<_, String>(0)? == "grant",
+        Some(row) => row.try_get::<_, String>("action")? == "grant",
         None => false,
     })
 }
@@ -81,18 +81,20 @@ pub async fn get_mine(tx: &mut Tx, tenant: TenantId, user: UserId) -> Result<Bri
     let subscribed = subscribed(tx, tenant, member).await?;
     let row = tx
         .query_one(
-            "select (select time_zone from app.brief_preferences where tenant_id = $1 and owner_id = $2), \
-                    (select send_hour from app.brief_preferences where tenant_id = $1 and owner_id = $2), \
-                    exists (select from app.member_phones where tenant_id = $1 and owner_id = $2), \
+            "select (select time_zone from app.brief_preferences where tenant_id = $1 and owner_id = $2) \
+                      as time_zone, \
+                    (select send_hour from app.brief_preferences where tenant_id = $1 and owner_id = $2) \
+                      as send_hour, \
+                    exists (select from app.member_phones where tenant_id = $1 and owner_id = $2) as has_phone, \
                     exists (select from app.member_phones where tenant_id = $1 and owner_id = $2 \
-                            and verified_at is not null), \
+                            and verified_at is not null) as phone_verified, \
                     (select max(created_at) from app.outbound_messages where tenant_id = $1 \
-                       and member_id = $2 and purpose = 'brief')",
+                       and member_id = $2 and purpose = 'brief') as last_brief_at",
             &[tenant.as_uuid(), &member],
         )
         .await?;
-    let has_phone: bool = row.try_get(2)?;
-    let phone_verified: bool = row.try_get(3)?;
+    let has_phone: bool = row.try_get("has_phone")?;
+    let phone_verified: bool = row.try_get("phone_verified")?;
     let waiting_for = if !subscribed {
         Some("not_subscribed")
     } else if !has_phone {
@@ -106,12 +108,12 @@ pub async fn get_mine(tx: &mut Tx, tenant: TenantId, user: UserId) -> Result<Bri
         subscribed,
         channel: CHANNEL,
         time_zone: row
-            .try_get::<_, Option<String>>(0)?
+            .try_get::<_, Option<String>>("time_zone")?
             .unwrap_or_else(|| "UTC".into()),
-        hour: row.try_get::<_, Option<i16>>(1)?.unwrap_or(8),
+        hour: row.try_get::<_, Option<i16>>("send_hour")?.unwrap_or(8),
         phone_verified,
         waiting_for,
-        last_brief_at: row.try_get(4)?,
+        last_brief_at: row.try_get("last_brief_at")?,
     })
 }
 
@@ -127,11 +129,11 @@ pub async fn subscribe(
     if let Some(zone) = input.time_zone.as_deref() {
         let known: bool = tx
             .query_one(
-                "select exists (select from pg_catalog.pg_timezone_names where name = $1)",
+                "select exists (select from pg_catalog.pg_timezone_names where name = $1) as known",
                 &[&zone],
             )
             .await?
-            .try_get(0)?;
+            .try_get("known")?;
         if !known || zone.len() > 64 {
             return Err(CoreError::invalid(
                 "invalid_time_zone",
@@ -198,20 +200,22 @@ async fn record(
 /// The briefs due at `now`, across tenants (the platform's system context only).
 #[instrument(skip_all, err(level = "debug"))]
 pub async fn due(tx: &mut Tx, now: DateTime<Utc>, limit: i32) -> Result<Vec<Due>, CoreError> {
-    tx.query(
-        "select tenant_id, member_id, brief_on from app.briefs_due($1, $2)",
-        &[&now, &limit],
-    )
-    .await?
-    .iter()
-    .map(|r| {
-        Ok(Due {
-            tenant: TenantId::from_uuid(r.try_get(0)?),
-            member: r.try_get(1)?,
-            on: r.try_get(2)?,
+    Ok(tx
+        .query_as(
+            "select tenant_id, member_id, brief_on from app.briefs_due($1, $2)",
+            &[&now, &limit],
+        )
+        .await?)
+}
+
+impl FromRow for Due {
+    fn from_row(row: &Row) -> Result<Self, DbError> {
+        Ok(Self {
+            tenant: TenantId::from_uuid(row.try_get("tenant_id")?),
+            member: row.try_get("member_id")?,
+            on: row.try_get("brief_on")?,
         })
-    })
-    .collect()
+    }
 }
 
 /// Writes and queues a member's brief for `on` (their tenant's service context). False when it was
@@ -246,10 +250,22 @@ struct Line {
     currency: String,
 }
 
+impl FromRow for Line {
+    fn from_row(row: &Row) -> Result<Self, DbError> {
+        Ok(Self {
+            title: row.try_get("title")?,
+            lead: row.try_get("name")?,
+            stage: row.try_get("stage")?,
+            cents: row.try_get("amount_cents")?,
+            currency: row.try_get("currency")?,
+        })
+    }
+}
+
 async fn compose(tx: &mut Tx, due: Due) -> Result<String, CoreError> {
     // The furthest along first, then the largest.
-    let lines = tx
-        .query(
+    let lines: Vec<Line> = tx
+        .query_as(
             "select d.title, l.name, d.stage, d.amount_cents, d.currency \
              from app.deals d join app.leads l on l.tenant_id = d.tenant_id and l.id = d.lead_id \
              where d.tenant_id = $1 and d.owner_id = $2 and d.stage not in ('won', 'lost') \
@@ -258,28 +274,23 @@ async fn compose(tx: &mut Tx, due: Due) -> Result<String, CoreError> {
              limit $3",
             &[due.tenant.as_uuid(), &due.member, &(LISTED as i64)],
         )
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(Line {
-                title: r.try_get(0)?,
-                lead: r.try_get(1)?,
-                stage: r.try_get(2)?,
-                cents: r.try_get(3)?,
-                currency: r.try_get(4)?,
-            })
-        })
-        .collect::<Result<Vec<_>, CoreError>>()?;
+        .await?;
     let totals = tx
         .query(
-            "select currency, count(*), sum(amount_cents)::bigint from app.deals \
+            "select currency, count(*) as deals, sum(amount_cents)::bigint as total_cents from app.deals \
              where tenant_id = $1 and owner_id = $2 and stage not in ('won', 'lost') \
              group by currency order by sum(amount_cents) desc, currency",
             &[due.tenant.as_uuid(), &due.member],
         )
         .await?
         .iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+        .map(|r| {
+            Ok((
+                r.try_get("currency")?,
+                r.try_get("deals")?,
+                r.try_get("total_cents")?,
+            ))
+        })
         .collect::<Result<Vec<(String, i64, i64)>, CoreError>>()?;
     Ok(render(due.on, &lines, &totals))
 }

@@ -1,7 +1,7 @@
 //! The consent ledger: append-only grant and revoke events per lead, channel and purpose (the
 //! database refuses any update or delete). The current state is the latest event.
 use chrono::{DateTime, Duration, Utc};
-use palisade_db::{Row, TenantId, Tx, UserId};
+use palisade_db::{DbError, FromRow, Row, TenantId, Tx, UserId};
 use serde::{Deserialize, Serialize};
 use tracing::instrument;
 use utoipa::ToSchema;
@@ -102,23 +102,25 @@ const COLUMNS: &str = "id, lead_id, member_id, channel, purpose, action, source,
 /// How many events a ledger answer holds at most (a lead's ledger is short; this bounds the answer).
 const LEDGER_MAX: i64 = 1000;
 
-fn event(row: &Row) -> Result<ConsentEvent, CoreError> {
-    let hash: Option<Vec<u8>> = row.try_get(9)?;
-    Ok(ConsentEvent {
-        id: row.try_get(0)?,
-        lead_id: row.try_get(1)?,
-        member_id: row.try_get(2)?,
-        channel: row.try_get(3)?,
-        purpose: row.try_get(4)?,
-        action: row.try_get(5)?,
-        source: row.try_get(6)?,
-        provider_message_id: row.try_get(7)?,
-        form_version: row.try_get(8)?,
-        consent_text_sha256: hash.map(hex::encode),
-        actor_id: row.try_get(10)?,
-        occurred_at: row.try_get(11)?,
-        created_at: row.try_get(12)?,
-    })
+impl FromRow for ConsentEvent {
+    fn from_row(row: &Row) -> Result<Self, DbError> {
+        let hash: Option<Vec<u8>> = row.try_get("consent_text_sha256")?;
+        Ok(Self {
+            id: row.try_get("id")?,
+            lead_id: row.try_get("lead_id")?,
+            member_id: row.try_get("member_id")?,
+            channel: row.try_get("channel")?,
+            purpose: row.try_get("purpose")?,
+            action: row.try_get("action")?,
+            source: row.try_get("source")?,
+            provider_message_id: row.try_get("provider_message_id")?,
+            form_version: row.try_get("form_version")?,
+            consent_text_sha256: hash.map(hex::encode),
+            actor_id: row.try_get("actor_id")?,
+            occurred_at: row.try_get("occurred_at")?,
+            created_at: row.try_get("created_at")?,
+        })
+    }
 }
 
 /// Records consent for a lead the caller owns (a lead they only see answers 403; one they do not
@@ -178,12 +180,10 @@ pub async fn record_for_lead(
         )
         .await
         .map_err(|e| match e {
-            palisade_db::DbError::PermissionDenied => {
-                CoreError::Forbidden("only the lead's owner records consent for it")
-            }
+            DbError::PermissionDenied => CoreError::Forbidden("only the lead's owner records consent for it"),
             other => other.into(),
         })?;
-    event(&row)
+    Ok(ConsentEvent::from_row(&row)?)
 }
 
 /// A lead's ledger and the current state it gives, for anyone who sees the lead.
@@ -194,12 +194,7 @@ pub async fn ledger_for_lead(tx: &mut Tx, tenant: TenantId, lead: Uuid) -> Resul
         "select {COLUMNS} from app.consent_events where tenant_id = $1 and lead_id = $2 \
          order by occurred_at desc, created_at desc limit {LEDGER_MAX}"
     );
-    let events = tx
-        .query(&sql, &[tenant.as_uuid(), &lead])
-        .await?
-        .iter()
-        .map(event)
-        .collect::<Result<Vec<_>, _>>()?;
+    let events: Vec<ConsentEvent> = tx.query_as(&sql, &[tenant.as_uuid(), &lead]).await?;
     let mut current: Vec<ConsentState> = Vec::new();
     for e in &events {
         if !current

@@ -2,7 +2,7 @@
 //! tenant's service context, checking consent again, finding where it goes, and recording what the
 //! provider said. The sending itself is in `palisade-jobs`; no transaction is held across it.
 use chrono::{DateTime, Utc};
-use palisade_db::{TenantId, Tx};
+use palisade_db::{DbError, FromRow, Row, TenantId, Tx};
 use tracing::instrument;
 use uuid::Uuid;
 
@@ -17,6 +17,15 @@ pub struct Claimed {
     pub id: Uuid,
 }
 
+impl FromRow for Claimed {
+    fn from_row(row: &Row) -> Result<Self, DbError> {
+        Ok(Self {
+            tenant: TenantId::from_uuid(row.try_get("tenant_id")?),
+            id: row.try_get("id")?,
+        })
+    }
+}
+
 /// Leases up to `limit` due messages, at most `per_tenant` of any tenant, for `lease_secs`.
 #[instrument(skip_all, err(level = "debug"))]
 pub async fn claim(
@@ -25,19 +34,12 @@ pub async fn claim(
     per_tenant: i32,
     lease_secs: i32,
 ) -> Result<Vec<Claimed>, CoreError> {
-    tx.query(
-        "select tenant_id, id from app.claim_outbound($1, $2, $3)",
-        &[&limit, &per_tenant, &lease_secs],
-    )
-    .await?
-    .iter()
-    .map(|r| {
-        Ok(Claimed {
-            tenant: TenantId::from_uuid(r.try_get(0)?),
-            id: r.try_get(1)?,
-        })
-    })
-    .collect()
+    Ok(tx
+        .query_as(
+            "select tenant_id, id from app.claim_outbound($1, $2, $3)",
+            &[&limit, &per_tenant, &lease_secs],
+        )
+        .await?)
 }
 
 /// Where a message goes.
@@ -86,8 +88,9 @@ pub async fn prepare(
 ) -> Result<Next, CoreError> {
     let Some(row) = tx
         .query_opt(
+            // The two sealed numbers need names of their own (both columns are `phone_sealed`).
             "select o.lead_id, o.member_id, o.channel, o.purpose, o.subject, o.body, o.attempts, \
-                    l.phone_sealed, l.email, p.phone_sealed \
+                    l.phone_sealed as lead_phone_sealed, l.email, p.phone_sealed as member_phone_sealed \
              from app.outbound_messages o \
              left join app.leads l on l.tenant_id = o.tenant_id and l.id = o.lead_id \
              left join app.member_phones p on p.tenant_id = o.tenant_id and p.owner_id = o.member_id \
@@ -98,10 +101,10 @@ pub async fn prepare(
     else {
         return Ok(Next::Skip);
     };
-    let lead: Option<Uuid> = row.try_get(0)?;
-    let member: Option<Uuid> = row.try_get(1)?;
-    let channel_text: String = row.try_get(2)?;
-    let purpose: String = row.try_get(3)?;
+    let lead: Option<Uuid> = row.try_get("lead_id")?;
+    let member: Option<Uuid> = row.try_get("member_id")?;
+    let channel_text: String = row.try_get("channel")?;
+    let purpose: String = row.try_get("purpose")?;
     let channel = Channel::parse(&channel_text).ok_or(CoreError::NotFound)?;
     // Consent again, at send time: a STOP between queuing and sending wins. Replies to HELP, the
     // opt-out confirmation and a verification code (to a number not yet verified, at the member's
@@ -109,11 +112,11 @@ pub async fn prepare(
     if !matches!(purpose.as_str(), "help" | "opt_out_confirmation" | "verification") {
         let block: Option<String> = tx
             .query_one(
-                "select app.consent_block_here($1, $2, $3, $4)",
+                "select app.consent_block_here($1, $2, $3, $4) as block",
                 &[&lead, &member, &channel_text, &purpose],
             )
             .await?
-            .try_get(0)?;
+            .try_get("block")?;
         if let Some(reason) = block {
             finish(tx, tenant, id, "blocked", &format!("consent_withdrawn: {reason}")).await?;
             return Ok(Next::Blocked(reason));
@@ -126,11 +129,11 @@ pub async fn prepare(
             .query_one(
                 "select exists (select from app.phone_verifications v join app.member_phones p \
                    on p.tenant_id = v.tenant_id and p.owner_id = v.owner_id and p.phone_index = v.phone_index \
-                 where v.tenant_id = $1 and v.owner_id = $2 and v.expires_at > now())",
+                 where v.tenant_id = $1 and v.owner_id = $2 and v.expires_at > now()) as pending",
                 &[tenant.as_uuid(), &member],
             )
             .await?
-            .try_get(0)?;
+            .try_get("pending")?;
         if !pending {
             finish(
                 tx,
@@ -144,10 +147,10 @@ pub async fn prepare(
         }
     }
     let to = match (channel, lead) {
-        (Channel::Email, _) => row.try_get::<_, Option<String>>(8)?.map(Address::Email),
-        (_, Some(lead)) => open_phone(keys, "app.leads", tenant, lead, row.try_get(7)?),
+        (Channel::Email, _) => row.try_get::<_, Option<String>>("email")?.map(Address::Email),
+        (_, Some(lead)) => open_phone(keys, "app.leads", tenant, lead, row.try_get("lead_phone_sealed")?),
         (_, None) => member.and_then(|m| {
-            row.try_get(9)
+            row.try_get("member_phone_sealed")
                 .ok()
                 .and_then(|sealed| open_phone(keys, "app.member_phones", tenant, m, sealed))
         }),
@@ -174,10 +177,10 @@ pub async fn prepare(
     Ok(Next::Send(Outgoing {
         id,
         channel,
-        subject: row.try_get(4)?,
-        body: row.try_get(5)?,
+        subject: row.try_get("subject")?,
+        body: row.try_get("body")?,
         to,
-        attempts: row.try_get(6)?,
+        attempts: row.try_get("attempts")?,
     }))
 }
 
@@ -195,11 +198,11 @@ async fn suppressed(
     let row = tx
         .query_one(
             "select exists (select from app.suppressions \
-             where tenant_id = $1 and channel = $2 and address_index = any($3))",
+             where tenant_id = $1 and channel = $2 and address_index = any($3)) as suppressed",
             &[tenant.as_uuid(), &channel.as_str(), &candidates],
         )
         .await?;
-    Ok(row.try_get(0)?)
+    Ok(row.try_get("suppressed")?)
 }
 
 fn open_phone(

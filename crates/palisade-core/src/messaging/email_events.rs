@@ -42,11 +42,11 @@ pub async fn apply(
     let ours: bool = tx
         .query_one(
             "select exists (select from app.outbound_messages \
-             where tenant_id = $1 and provider_message_id = $2 and channel = 'email')",
+             where tenant_id = $1 and provider_message_id = $2 and channel = 'email') as ours",
             &[tenant.as_uuid(), &id],
         )
         .await?
-        .try_get(0)?;
+        .try_get("ours")?;
     if !ours {
         return Ok(false);
     }

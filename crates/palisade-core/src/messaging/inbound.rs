@@ -120,8 +120,8 @@ pub async fn receive(
         return Ok(Outcome::Replay);
     }
     let candidates = phone::lookup(keys, tenant, msg.from);
-    let mut leads = subjects(tx, LEADS_BY_PHONE_SQL, tenant, &candidates).await?;
-    let members = subjects(tx, MEMBERS_BY_PHONE_SQL, tenant, &candidates).await?;
+    let mut leads = subjects(tx, LEADS_BY_PHONE_SQL, "id", tenant, &candidates).await?;
+    let members = subjects(tx, MEMBERS_BY_PHONE_SQL, "owner_id", tenant, &candidates).await?;
     let keyword = keywords::classify(msg.body);
     let mut created_lead = false;
     if leads.is_empty() && members.is_empty() {
@@ -177,7 +177,7 @@ async fn tenant_text(tx: &mut Tx, tenant: TenantId, column: &'static str) -> Res
             &[tenant.as_uuid()],
         )
         .await?
-        .try_get(0)?)
+        .try_get(column)?)
 }
 
 #[derive(Clone, Copy)]
@@ -196,9 +196,12 @@ impl Subjects<'_> {
     }
 }
 
+/// The ids `sql` finds, read from its `column` (the benchmark runs these statements verbatim, so
+/// the column is named here rather than aliased there).
 async fn subjects(
     tx: &mut Tx,
     sql: &str,
+    column: &str,
     tenant: TenantId,
     candidates: &[Vec<u8>],
 ) -> Result<Vec<Uuid>, CoreError> {
@@ -206,7 +209,7 @@ async fn subjects(
         .query(sql, &[tenant.as_uuid(), &candidates])
         .await?
         .iter()
-        .map(|r| r.try_get(0))
+        .map(|r| r.try_get(column))
         .collect::<Result<_, _>>()?)
 }
 
@@ -221,14 +224,15 @@ async fn inbound_owner(tx: &mut Tx, tenant: TenantId) -> Result<Uuid, CoreError>
                 where t.id = $1),
                (select m.user_id from app.memberships m
                 where m.tenant_id = $1 and m.role = 'admin' and m.status = 'active'
-                order by m.created_at, m.user_id limit 1))",
+                order by m.created_at, m.user_id limit 1)) as owner_id",
             &[tenant.as_uuid()],
         )
         .await?;
-    row.try_get::<_, Option<Uuid>>(0)?.ok_or(CoreError::Conflict {
-        code: "no_inbound_owner",
-        message: "the tenant has no active admin to take new contacts",
-    })
+    row.try_get::<_, Option<Uuid>>("owner_id")?
+        .ok_or(CoreError::Conflict {
+            code: "no_inbound_owner",
+            message: "the tenant has no active admin to take new contacts",
+        })
 }
 
 /// A lead for an unknown sender (unless the tenant ignores them), owned by the inbound owner. Its
@@ -270,7 +274,7 @@ async fn record_interaction(
     let owner: Option<Uuid> = tx
         .query_one(LEAD_OWNER_SQL, &[tenant.as_uuid(), &lead])
         .await?
-        .try_get(0)?;
+        .try_get("user_id")?;
     let actor = match owner {
         Some(owner) => owner,
         None => inbound_owner(tx, tenant).await?,
@@ -436,9 +440,9 @@ async fn opt_in(
         )
         .await?;
     for row in restorable {
-        let channel = Channel::parse(&row.try_get::<_, String>(2)?).ok_or(CoreError::NotFound)?;
-        let purpose: String = row.try_get(3)?;
-        let subject = (row.try_get(0)?, row.try_get(1)?);
+        let channel = Channel::parse(&row.try_get::<_, String>("channel")?).ok_or(CoreError::NotFound)?;
+        let purpose: String = row.try_get("purpose")?;
+        let subject = (row.try_get("lead_id")?, row.try_get("member_id")?);
         keyword_event(
             tx,
             tenant,

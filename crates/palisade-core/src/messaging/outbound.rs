@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use palisade_db::{Row, TenantId, Tx, UserId};
+use palisade_db::{DbError, FromRow, Row, TenantId, Tx, UserId};
 use serde::{Deserialize, Serialize};
 use tracing::instrument;
 use utoipa::{IntoParams, ToSchema};
@@ -103,26 +103,28 @@ const COLUMNS: &str =
     "id, lead_id, member_id, channel, purpose, subject, body, status, attempts, next_attempt_at, \
                        provider_message_id, last_error, created_by, created_at, updated_at, sent_at, template_id";
 
-fn message(row: &Row) -> Result<Message, CoreError> {
-    Ok(Message {
-        id: row.try_get(0)?,
-        lead_id: row.try_get(1)?,
-        member_id: row.try_get(2)?,
-        channel: row.try_get(3)?,
-        purpose: row.try_get(4)?,
-        subject: row.try_get(5)?,
-        body: row.try_get(6)?,
-        status: row.try_get(7)?,
-        attempts: row.try_get(8)?,
-        next_attempt_at: row.try_get(9)?,
-        provider_message_id: row.try_get(10)?,
-        last_error: row.try_get(11)?,
-        created_by: row.try_get(12)?,
-        created_at: row.try_get(13)?,
-        updated_at: row.try_get(14)?,
-        sent_at: row.try_get(15)?,
-        template_id: row.try_get(16)?,
-    })
+impl FromRow for Message {
+    fn from_row(row: &Row) -> Result<Self, DbError> {
+        Ok(Self {
+            id: row.try_get("id")?,
+            lead_id: row.try_get("lead_id")?,
+            member_id: row.try_get("member_id")?,
+            channel: row.try_get("channel")?,
+            purpose: row.try_get("purpose")?,
+            subject: row.try_get("subject")?,
+            body: row.try_get("body")?,
+            status: row.try_get("status")?,
+            attempts: row.try_get("attempts")?,
+            next_attempt_at: row.try_get("next_attempt_at")?,
+            provider_message_id: row.try_get("provider_message_id")?,
+            last_error: row.try_get("last_error")?,
+            created_by: row.try_get("created_by")?,
+            created_at: row.try_get("created_at")?,
+            updated_at: row.try_get("updated_at")?,
+            sent_at: row.try_get("sent_at")?,
+            template_id: row.try_get("template_id")?,
+        })
+    }
 }
 
 /// Queues a message to a lead the caller can see, as the caller.
@@ -176,7 +178,7 @@ pub async fn queue(
         )
         .await?
         .ok_or_else(|| CoreError::invalid("unknown_lead", "the lead does not exist"))?;
-    message(&row)
+    Ok(Message::from_row(&row)?)
 }
 
 /// What the message says: its own body, or its template filled in.
@@ -225,7 +227,7 @@ async fn content(
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn get(tx: &mut Tx, tenant: TenantId, id: Uuid) -> Result<Message, CoreError> {
     let sql = format!("select {COLUMNS} from app.outbound_messages where tenant_id = $1 and id = $2");
-    message(&tx.query_one(&sql, &[tenant.as_uuid(), &id]).await?)
+    Ok(tx.query_one_as(&sql, &[tenant.as_uuid(), &id]).await?)
 }
 
 /// Messages the caller may see (their own as a rep, the tenant's as a manager), newest first.
@@ -241,7 +243,7 @@ pub async fn list(tx: &mut Tx, tenant: TenantId, filter: &MessageFilter) -> Resu
         .filter("status", "=", filter.status.clone())
         .fetch(tx, filter.cursor, limit)
         .await?;
-    Page::from_rows(&rows, limit, message, |m| m.id)
+    Page::read(&rows, limit, |m: &Message| m.id)
 }
 
 /// A delivery status a provider reports for a message it accepted.

@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
-use palisade_db::{DbError, Row, TenantId, Tx, UserId};
+use palisade_db::{DbError, FromRow, Row, TenantId, Tx, UserId};
 use serde::{Deserialize, Serialize};
 use tracing::instrument;
 use utoipa::ToSchema;
@@ -57,30 +57,32 @@ pub struct TemplateInput {
 
 const COLUMNS: &str = "id, name, channel, purpose, subject, body, created_by, created_at, updated_at";
 
-fn template(row: &Row) -> Result<Template, CoreError> {
-    let subject: Option<String> = row.try_get(4)?;
-    let body: String = row.try_get(5)?;
-    let mut variables = BTreeSet::new();
-    for text in subject.iter().chain(std::iter::once(&body)) {
-        // Stored templates were parsed when saved; a failure here would be a changed rule.
-        for name in placeholders(text).unwrap_or_default() {
-            if !BUILT_IN.contains(&name) {
-                variables.insert(name.to_owned());
+impl FromRow for Template {
+    fn from_row(row: &Row) -> Result<Self, DbError> {
+        let subject: Option<String> = row.try_get("subject")?;
+        let body: String = row.try_get("body")?;
+        let mut variables = BTreeSet::new();
+        for text in subject.iter().chain(std::iter::once(&body)) {
+            // Stored templates were parsed when saved; a failure here would be a changed rule.
+            for name in placeholders(text).unwrap_or_default() {
+                if !BUILT_IN.contains(&name) {
+                    variables.insert(name.to_owned());
+                }
             }
         }
+        Ok(Self {
+            id: row.try_get("id")?,
+            name: row.try_get("name")?,
+            channel: row.try_get("channel")?,
+            purpose: row.try_get("purpose")?,
+            subject,
+            body,
+            variables: variables.into_iter().collect(),
+            created_by: row.try_get("created_by")?,
+            created_at: row.try_get("created_at")?,
+            updated_at: row.try_get("updated_at")?,
+        })
     }
-    Ok(Template {
-        id: row.try_get(0)?,
-        name: row.try_get(1)?,
-        channel: row.try_get(2)?,
-        purpose: row.try_get(3)?,
-        subject,
-        body,
-        variables: variables.into_iter().collect(),
-        created_by: row.try_get(6)?,
-        created_at: row.try_get(7)?,
-        updated_at: row.try_get(8)?,
-    })
 }
 
 /// A template text in pieces: literal text and placeholder names, in order.
@@ -225,7 +227,7 @@ pub async fn create(
         )
         .await
         .map_err(write_error)?;
-    template(&row)
+    Ok(Template::from_row(&row)?)
 }
 
 /// Replaces a template's fields (messages queued from it keep their text).
@@ -258,7 +260,7 @@ pub async fn replace(
         .await
         .map_err(write_error)?
         .ok_or(CoreError::Forbidden("only managers and admins change templates"))?;
-    template(&row)
+    Ok(Template::from_row(&row)?)
 }
 
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
@@ -279,28 +281,25 @@ pub async fn delete(tx: &mut Tx, tenant: TenantId, id: Uuid) -> Result<(), CoreE
 
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn get(tx: &mut Tx, tenant: TenantId, id: Uuid) -> Result<Template, CoreError> {
-    let row = tx
-        .query_one(
+    Ok(tx
+        .query_one_as(
             &format!("select {COLUMNS} from app.message_templates where tenant_id = $1 and id = $2"),
             &[tenant.as_uuid(), &id],
         )
-        .await?;
-    template(&row)
+        .await?)
 }
 
 /// The tenant's templates by name (a tenant has tens, not thousands: no paging).
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn list(tx: &mut Tx, tenant: TenantId) -> Result<Vec<Template>, CoreError> {
-    tx.query(
-        &format!(
-            "select {COLUMNS} from app.message_templates where tenant_id = $1 order by lower(name) limit 1000"
-        ),
-        &[tenant.as_uuid()],
-    )
-    .await?
-    .iter()
-    .map(template)
-    .collect()
+    Ok(tx
+        .query_as(
+            &format!(
+                "select {COLUMNS} from app.message_templates where tenant_id = $1 order by lower(name) limit 1000"
+            ),
+            &[tenant.as_uuid()],
+        )
+        .await?)
 }
 
 /// A template filled in for one lead: what `POST /api/v1/messages` queues.
@@ -341,16 +340,18 @@ pub async fn fill(
     }
     let row = tx
         .query_opt(
-            "select l.name, (select u.display_name from app.users u where u.id = $3), \
-                    (select t.name from app.tenants t where t.id = $1) \
+            // Named apart: unnamed, the subqueries would be called `display_name` and `name`, the
+            // latter the same as the lead's.
+            "select l.name as lead_name, (select u.display_name from app.users u where u.id = $3) as sender_name, \
+                    (select t.name from app.tenants t where t.id = $1) as tenant_name \
              from app.leads l where l.tenant_id = $1 and l.id = $2",
             &[tenant.as_uuid(), &lead, caller.as_uuid()],
         )
         .await?
         .ok_or_else(|| CoreError::invalid("unknown_lead", "the lead does not exist"))?;
-    let lead_name: String = row.try_get(0)?;
-    let sender: Option<String> = row.try_get(1)?;
-    let tenant_name: Option<String> = row.try_get(2)?;
+    let lead_name: String = row.try_get("lead_name")?;
+    let sender: Option<String> = row.try_get("sender_name")?;
+    let tenant_name: Option<String> = row.try_get("tenant_name")?;
     let mut values = variables.clone();
     values.insert(
         "lead.first_name".into(),

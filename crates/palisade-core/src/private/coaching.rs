@@ -1,13 +1,14 @@
 //! Coaching observations: written about a rep's work (by the assistant, or by the rep), read by that
 //! rep alone.
 use chrono::{DateTime, Utc};
-use palisade_db::{Row, TenantId, Tx, UserId};
+use palisade_db::{DbError, FromRow, Row, TenantId, Tx, UserId};
 use serde::{Deserialize, Serialize};
 use tracing::instrument;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::page::{new_id, Page, PageParams};
+use super::{Insert, OwnedRecord, Value};
+use crate::page::new_id;
 use crate::{validate, CoreError};
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -37,51 +38,47 @@ pub struct ObservationPatch {
     pub observation: Option<String>,
 }
 
-const TABLE: (&str, &str) = ("app.coaching_observations", COLUMNS);
-const COLUMNS: &str = "id, lead_id, category, observation, source, created_at, updated_at";
-
-fn observation(row: &Row) -> Result<Observation, CoreError> {
-    Ok(Observation {
-        id: row.try_get(0)?,
-        lead_id: row.try_get(1)?,
-        category: row.try_get(2)?,
-        observation: row.try_get(3)?,
-        source: row.try_get(4)?,
-        created_at: row.try_get(5)?,
-        updated_at: row.try_get(6)?,
-    })
+impl FromRow for Observation {
+    fn from_row(row: &Row) -> Result<Self, DbError> {
+        Ok(Self {
+            id: row.try_get("id")?,
+            lead_id: row.try_get("lead_id")?,
+            category: row.try_get("category")?,
+            observation: row.try_get("observation")?,
+            source: row.try_get("source")?,
+            created_at: row.try_get("created_at")?,
+            updated_at: row.try_get("updated_at")?,
+        })
+    }
 }
 
-/// The rep's own note (`source = self`).
-#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
-pub async fn create(
-    tx: &mut Tx,
-    tenant: TenantId,
-    owner: UserId,
-    input: &NewObservation,
-) -> Result<Observation, CoreError> {
-    let category = validate::text("category", &input.category, 100)?;
-    let text = validate::masked_text("observation", &input.observation, 20_000)?;
-    let sql = format!(
-        "insert into app.coaching_observations (tenant_id, id, owner_id, lead_id, category, observation, source) \
-         select $1, $2, $3, $4, $5, $6, 'self' {} returning {COLUMNS}",
-        super::VISIBLE_LEAD
-    );
-    let row = tx
-        .query_opt(
-            &sql,
-            &[
-                tenant.as_uuid(),
-                &new_id(),
-                owner.as_uuid(),
-                &input.lead_id,
-                &category,
-                &text,
-            ],
-        )
-        .await?
-        .ok_or_else(super::unknown_lead)?;
-    observation(&row)
+/// Created through the API, an observation is the rep's own note (`source = self`).
+impl OwnedRecord for Observation {
+    const TABLE: &'static str = "app.coaching_observations";
+    const COLUMNS: &'static str = "id, lead_id, category, observation, source, created_at, updated_at";
+    const SET: &'static str = "category = coalesce($4, category), observation = coalesce($5, observation)";
+    type New = NewObservation;
+    type Patch = ObservationPatch;
+
+    fn id(&self) -> Uuid {
+        self.id
+    }
+
+    fn insert(input: &NewObservation) -> Result<Insert, CoreError> {
+        let category = validate::text("category", &input.category, 100)?;
+        let text = validate::masked_text("observation", &input.observation, 20_000)?;
+        Ok(Insert {
+            columns: "category, observation, source",
+            values: vec![Box::new(category), Box::new(text), Box::new("self")],
+            lead: Some(input.lead_id),
+        })
+    }
+
+    fn update(patch: &ObservationPatch) -> Result<Vec<Value>, CoreError> {
+        let category = validate::optional_text("category", patch.category.as_deref(), 100)?;
+        let text = validate::optional_masked_text("observation", patch.observation.as_deref(), 20_000)?;
+        Ok(vec![Box::new(category), Box::new(text)])
+    }
 }
 
 /// Assistant output for a member, written in the service context, which may insert but never read:
@@ -103,45 +100,4 @@ pub async fn record_for_member(
     )
     .await?;
     Ok(id)
-}
-
-#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
-pub async fn get(tx: &mut Tx, tenant: TenantId, owner: UserId, id: Uuid) -> Result<Observation, CoreError> {
-    super::get_owned(tx, TABLE, tenant, owner, id, observation).await
-}
-
-#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
-pub async fn list(
-    tx: &mut Tx,
-    tenant: TenantId,
-    owner: UserId,
-    page: &PageParams,
-) -> Result<Page<Observation>, CoreError> {
-    super::list_owned(tx, TABLE, tenant, owner, page, observation, |x| x.id).await
-}
-
-#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
-pub async fn update(
-    tx: &mut Tx,
-    tenant: TenantId,
-    owner: UserId,
-    id: Uuid,
-    patch: &ObservationPatch,
-) -> Result<Observation, CoreError> {
-    let category = validate::optional_text("category", patch.category.as_deref(), 100)?;
-    let text = validate::optional_masked_text("observation", patch.observation.as_deref(), 20_000)?;
-    let sql = format!(
-        "update app.coaching_observations set category = coalesce($4, category), \
-           observation = coalesce($5, observation) \
-         where tenant_id = $1 and owner_id = $2 and id = $3 returning {COLUMNS}"
-    );
-    observation(
-        &tx.query_one(&sql, &[tenant.as_uuid(), owner.as_uuid(), &id, &category, &text])
-            .await?,
-    )
-}
-
-#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
-pub async fn delete(tx: &mut Tx, tenant: TenantId, owner: UserId, id: Uuid) -> Result<(), CoreError> {
-    super::delete_owned(tx, TABLE.0, tenant, owner, id).await
 }

@@ -1,12 +1,11 @@
 //! Follow-up drafts a rep writes (or the assistant proposes) before sending.
 use chrono::{DateTime, Utc};
-use palisade_db::{Row, TenantId, Tx, UserId};
+use palisade_db::{DbError, FromRow, Row};
 use serde::{Deserialize, Serialize};
-use tracing::instrument;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::page::{new_id, Page, PageParams};
+use super::{Insert, OwnedRecord, Value};
 use crate::{validate, CoreError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -57,105 +56,58 @@ pub struct DraftPatch {
     pub body: Option<String>,
 }
 
-const TABLE: (&str, &str) = ("app.drafts", COLUMNS);
-const COLUMNS: &str = "id, lead_id, channel, subject, body, created_at, updated_at";
-
-fn draft(row: &Row) -> Result<Draft, CoreError> {
-    Ok(Draft {
-        id: row.try_get(0)?,
-        lead_id: row.try_get(1)?,
-        channel: row.try_get(2)?,
-        subject: row.try_get(3)?,
-        body: row.try_get(4)?,
-        created_at: row.try_get(5)?,
-        updated_at: row.try_get(6)?,
-    })
+impl FromRow for Draft {
+    fn from_row(row: &Row) -> Result<Self, DbError> {
+        Ok(Self {
+            id: row.try_get("id")?,
+            lead_id: row.try_get("lead_id")?,
+            channel: row.try_get("channel")?,
+            subject: row.try_get("subject")?,
+            body: row.try_get("body")?,
+            created_at: row.try_get("created_at")?,
+            updated_at: row.try_get("updated_at")?,
+        })
+    }
 }
 
-#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
-pub async fn create(
-    tx: &mut Tx,
-    tenant: TenantId,
-    owner: UserId,
-    input: &NewDraft,
-) -> Result<Draft, CoreError> {
-    let subject = validate::optional_masked_text("subject", input.subject.as_deref(), 300)?;
-    let body = validate::masked_text("body", &input.body, 20_000)?;
-    let sql = format!(
-        "insert into app.drafts (tenant_id, id, owner_id, lead_id, channel, subject, body) \
-         select $1, $2, $3, $4, $5, $6, $7 {} returning {COLUMNS}",
-        super::VISIBLE_LEAD
-    );
-    let row = tx
-        .query_opt(
-            &sql,
-            &[
-                tenant.as_uuid(),
-                &new_id(),
-                owner.as_uuid(),
-                &input.lead_id,
-                &input.channel.as_str(),
-                &subject,
-                &body,
+impl OwnedRecord for Draft {
+    const TABLE: &'static str = "app.drafts";
+    const COLUMNS: &'static str = "id, lead_id, channel, subject, body, created_at, updated_at";
+    const SET: &'static str = "channel = coalesce($4, channel), \
+        subject = case when $5 then $6 else subject end, body = coalesce($7, body)";
+    type New = NewDraft;
+    type Patch = DraftPatch;
+
+    fn id(&self) -> Uuid {
+        self.id
+    }
+
+    fn insert(input: &NewDraft) -> Result<Insert, CoreError> {
+        let subject = validate::optional_masked_text("subject", input.subject.as_deref(), 300)?;
+        let body = validate::masked_text("body", &input.body, 20_000)?;
+        Ok(Insert {
+            columns: "channel, subject, body",
+            values: vec![
+                Box::new(input.channel.as_str()),
+                Box::new(subject),
+                Box::new(body),
             ],
-        )
-        .await?
-        .ok_or_else(super::unknown_lead)?;
-    draft(&row)
-}
+            lead: Some(input.lead_id),
+        })
+    }
 
-#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
-pub async fn get(tx: &mut Tx, tenant: TenantId, owner: UserId, id: Uuid) -> Result<Draft, CoreError> {
-    super::get_owned(tx, TABLE, tenant, owner, id, draft).await
-}
-
-#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
-pub async fn list(
-    tx: &mut Tx,
-    tenant: TenantId,
-    owner: UserId,
-    page: &PageParams,
-) -> Result<Page<Draft>, CoreError> {
-    super::list_owned(tx, TABLE, tenant, owner, page, draft, |x| x.id).await
-}
-
-#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
-pub async fn update(
-    tx: &mut Tx,
-    tenant: TenantId,
-    owner: UserId,
-    id: Uuid,
-    patch: &DraftPatch,
-) -> Result<Draft, CoreError> {
-    let subject = patch
-        .subject
-        .as_ref()
-        .map(|s| validate::optional_masked_text("subject", s.as_deref(), 300))
-        .transpose()?;
-    let body = validate::optional_masked_text("body", patch.body.as_deref(), 20_000)?;
-    let sql = format!(
-        "update app.drafts set channel = coalesce($4, channel), \
-           subject = case when $5 then $6 else subject end, body = coalesce($7, body) \
-         where tenant_id = $1 and owner_id = $2 and id = $3 returning {COLUMNS}"
-    );
-    let row = tx
-        .query_one(
-            &sql,
-            &[
-                tenant.as_uuid(),
-                owner.as_uuid(),
-                &id,
-                &patch.channel.map(DraftChannel::as_str),
-                &subject.is_some(),
-                &subject.flatten(),
-                &body,
-            ],
-        )
-        .await?;
-    draft(&row)
-}
-
-#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
-pub async fn delete(tx: &mut Tx, tenant: TenantId, owner: UserId, id: Uuid) -> Result<(), CoreError> {
-    super::delete_owned(tx, TABLE.0, tenant, owner, id).await
+    fn update(patch: &DraftPatch) -> Result<Vec<Value>, CoreError> {
+        let subject = patch
+            .subject
+            .as_ref()
+            .map(|s| validate::optional_masked_text("subject", s.as_deref(), 300))
+            .transpose()?;
+        let body = validate::optional_masked_text("body", patch.body.as_deref(), 20_000)?;
+        Ok(vec![
+            Box::new(patch.channel.map(DraftChannel::as_str)),
+            Box::new(subject.is_some()),
+            Box::new(subject.flatten()),
+            Box::new(body),
+        ])
+    }
 }

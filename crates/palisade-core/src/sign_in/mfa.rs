@@ -5,7 +5,7 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use palisade_db::{DbError, TenantId, Tx, UserId};
+use palisade_db::{DbError, FromRow, Row, TenantId, Tx, UserId};
 use serde::{Deserialize, Serialize};
 use tracing::instrument;
 use utoipa::ToSchema;
@@ -43,19 +43,21 @@ fn hashes(list: &[[u8; 32]]) -> Vec<&[u8]> {
 pub async fn status(tx: &mut Tx, user: UserId) -> Result<MfaStatus, CoreError> {
     let row = tx
         .query_one(
-            "select (select confirmed_at is not null from auth.totp_factors where user_id = $1), \
-                    (select count(*) from auth.recovery_codes where user_id = $1 and used_at is null)",
+            "select (select confirmed_at is not null from auth.totp_factors where user_id = $1) \
+                      as totp_confirmed, \
+                    (select count(*) from auth.recovery_codes where user_id = $1 and used_at is null) \
+                      as recovery_codes_left",
             &[user.as_uuid()],
         )
         .await?;
-    let totp = match row.try_get::<_, Option<bool>>(0)? {
+    let totp = match row.try_get::<_, Option<bool>>("totp_confirmed")? {
         None => "none",
         Some(false) => "pending",
         Some(true) => "active",
     };
     Ok(MfaStatus {
         totp,
-        recovery_codes_left: row.try_get(1)?,
+        recovery_codes_left: row.try_get("recovery_codes_left")?,
     })
 }
 
@@ -87,8 +89,14 @@ pub async fn my_totp(tx: &mut Tx) -> Result<Option<(Vec<u8>, i64, bool)>, CoreEr
             &[],
         )
         .await?;
-    row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
-        .transpose()
+    row.map(|r| {
+        Ok((
+            r.try_get("secret_sealed")?,
+            r.try_get("last_used_step")?,
+            r.try_get("confirmed")?,
+        ))
+    })
+    .transpose()
 }
 
 /// Confirms enrolment with the step of a correct code and stores the recovery codes' hashes.
@@ -162,8 +170,8 @@ pub async fn challenge(tx: &mut Tx, c: &Challenge) -> Result<Factor, CoreError> 
     let Some(row) = row else {
         return Ok(Factor::SessionEnded);
     };
-    let sealed: Option<Vec<u8>> = row.try_get(0)?;
-    let step: Option<i64> = row.try_get(1)?;
+    let sealed: Option<Vec<u8>> = row.try_get("secret_sealed")?;
+    let step: Option<i64> = row.try_get("last_used_step")?;
     Ok(match sealed.zip(step) {
         Some((sealed, last_step)) => Factor::Totp { sealed, last_step },
         None => Factor::None,
@@ -193,7 +201,8 @@ pub async fn complete(
     let recovery = recovery_hash.as_ref().map(|h| h.as_slice());
     let row = tx
         .query_one(
-            "select auth.complete_mfa($1, $2, $3, $4, $5, $6, $7::bigint * interval '1 second', $8)",
+            "select auth.complete_mfa($1, $2, $3, $4, $5, $6, $7::bigint * interval '1 second', $8) \
+             as outcome",
             &[
                 &c.session_id,
                 c.user_id.as_uuid(),
@@ -206,7 +215,7 @@ pub async fn complete(
             ],
         )
         .await?;
-    let outcome: String = row.try_get(0)?;
+    let outcome: String = row.try_get("outcome")?;
     Ok(match outcome.as_str() {
         "ok" => Verified::Ok,
         "invalid" => Verified::Invalid,
@@ -226,18 +235,23 @@ pub struct SignInRules {
     pub email_domains: Vec<String>,
 }
 
+impl FromRow for SignInRules {
+    fn from_row(row: &Row) -> Result<Self, DbError> {
+        Ok(Self {
+            require_mfa: row.try_get("require_mfa")?,
+            sign_in_methods: row.try_get("sign_in_methods")?,
+            email_domains: row.try_get("email_domains")?,
+        })
+    }
+}
+
 pub async fn sign_in_rules(tx: &mut Tx, tenant: TenantId) -> Result<SignInRules, CoreError> {
-    let row = tx
-        .query_one(
+    Ok(tx
+        .query_one_as(
             "select require_mfa, sign_in_methods, email_domains from app.tenants where id = $1",
             &[tenant.as_uuid()],
         )
-        .await?;
-    Ok(SignInRules {
-        require_mfa: row.try_get(0)?,
-        sign_in_methods: row.try_get(1)?,
-        email_domains: row.try_get(2)?,
-    })
+        .await?)
 }
 
 /// Admins set the rules; the database refuses rules that would shut out the admin's own session.

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use palisade_db::{Tx, UserId};
+use palisade_db::{DbError, FromRow, Row, Tx};
 use serde::Serialize;
 use tracing::instrument;
 use utoipa::ToSchema;
@@ -90,7 +90,8 @@ pub async fn sign_in(
     let lifetime = i64::try_from(lifetime.as_secs()).unwrap_or(i64::MAX);
     let row = tx
         .query_one(
-            "select outcome, user_id, session_id, coalesce(linked, false) from auth.oidc_sign_in($1, $2, $3, $4, \
+            "select outcome, user_id, session_id, coalesce(linked, false) as linked \
+             from auth.oidc_sign_in($1, $2, $3, $4, \
              $5, $6, $7, $8, $9, $10, $11::bigint * interval '1 second', $12, $13)",
             &[
                 &identity.issuer,
@@ -109,14 +110,11 @@ pub async fn sign_in(
             ],
         )
         .await?;
-    let outcome: String = row.try_get(0)?;
+    let outcome: String = row.try_get("outcome")?;
     Ok(match outcome.as_str() {
         "ok" => OidcOutcome::SignedIn {
-            signed_in: SignedIn {
-                user_id: UserId::from_uuid(row.try_get(1)?),
-                session_id: row.try_get(2)?,
-            },
-            linked: row.try_get(3)?,
+            signed_in: SignedIn::from_row(&row)?,
+            linked: row.try_get("linked")?,
         },
         "not_linked" => OidcOutcome::NotLinked,
         "disabled" => OidcOutcome::Disabled,
@@ -185,10 +183,10 @@ pub async fn link(
             &[&identity.issuer, &identity.subject, &identity.email, &now],
         )
         .await?;
-    let outcome: String = row.try_get(0)?;
+    let outcome: String = row.try_get("outcome")?;
     Ok(match outcome.as_str() {
         "linked" => LinkOutcome::Linked {
-            account_email: row.try_get(1)?,
+            account_email: row.try_get("account_email")?,
         },
         "already_linked" => LinkOutcome::AlreadyLinked,
         _ => LinkOutcome::Taken,
@@ -206,27 +204,28 @@ pub struct Identity {
     pub last_used_at: DateTime<Utc>,
 }
 
+impl FromRow for Identity {
+    fn from_row(row: &Row) -> Result<Self, DbError> {
+        Ok(Self {
+            id: row.try_get("id")?,
+            issuer: row.try_get("issuer")?,
+            email: row.try_get("email")?,
+            created_at: row.try_get("created_at")?,
+            last_used_at: row.try_get("last_used_at")?,
+        })
+    }
+}
+
 /// The caller's identities, newest first (user context).
 #[instrument(skip_all, err(level = "debug"))]
 pub async fn list_mine(tx: &mut Tx) -> Result<Vec<Identity>, CoreError> {
-    let rows = tx
-        .query(
+    Ok(tx
+        .query_as(
             "select id, issuer, email, created_at, last_used_at from auth.identities \
              where user_id = (select ctx.user_id()) order by created_at desc",
             &[],
         )
-        .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Identity {
-                id: r.try_get(0)?,
-                issuer: r.try_get(1)?,
-                email: r.try_get(2)?,
-                created_at: r.try_get(3)?,
-                last_used_at: r.try_get(4)?,
-            })
-        })
-        .collect()
+        .await?)
 }
 
 /// Removes one of the caller's identities (recently authenticated session; `NotFound` otherwise).

@@ -31,7 +31,7 @@ pub async fn stored_for(tx: &mut Tx, email: &Email) -> Result<Option<(UserId, St
             &[&email.as_str()],
         )
         .await?;
-    row.map(|r| Ok((UserId::from_uuid(r.try_get(0)?), r.try_get(1)?)))
+    row.map(|r| Ok((UserId::from_uuid(r.try_get("user_id")?), r.try_get("hash")?)))
         .transpose()
 }
 
@@ -51,7 +51,8 @@ pub async fn sign_in(
     let lifetime = i64::try_from(lifetime.as_secs()).unwrap_or(i64::MAX);
     let row = tx
         .query_one(
-            "select auth.password_sign_in($1, $2, $3, $4, $5, $6::bigint * interval '1 second', $7, $8)",
+            "select auth.password_sign_in($1, $2, $3, $4, $5, $6::bigint * interval '1 second', $7, $8) \
+             as session_id",
             &[
                 user.as_uuid(),
                 &verified_hash,
@@ -66,7 +67,7 @@ pub async fn sign_in(
         .await?;
     Ok(SignedIn {
         user_id: user,
-        session_id: row.try_get(0)?,
+        session_id: row.try_get("session_id")?,
     })
 }
 

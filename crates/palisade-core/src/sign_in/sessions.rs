@@ -4,7 +4,7 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use palisade_db::{Email, Row, Tx, UserId};
+use palisade_db::{DbError, Email, FromRow, Row, Tx, UserId};
 use serde::Serialize;
 use tracing::instrument;
 use utoipa::ToSchema;
@@ -35,6 +35,16 @@ impl ClientKind {
 pub struct SignedIn {
     pub user_id: UserId,
     pub session_id: Uuid,
+}
+
+/// The `user_id` and `session_id` columns the sign-in functions return.
+impl FromRow for SignedIn {
+    fn from_row(row: &Row) -> Result<Self, DbError> {
+        Ok(Self {
+            user_id: UserId::from_uuid(row.try_get("user_id")?),
+            session_id: row.try_get("session_id")?,
+        })
+    }
 }
 
 /// Where a sign-in comes from, recorded with the session and its access events.
@@ -68,7 +78,8 @@ pub async fn request_magic_link(
 ) -> Result<bool, CoreError> {
     let row = tx
         .query_one(
-            "select auth.request_magic_link($1, $2, $3, $4, $5::bigint * interval '1 second', $6)",
+            "select auth.request_magic_link($1, $2, $3, $4, $5::bigint * interval '1 second', $6) \
+             as recorded",
             &[
                 &email.as_str(),
                 &token_hash.as_slice(),
@@ -79,7 +90,7 @@ pub async fn request_magic_link(
             ],
         )
         .await?;
-    Ok(row.try_get(0)?)
+    Ok(row.try_get("recorded")?)
 }
 
 /// Consumes a magic link and opens a session (app_auth context). `secret_hash` is the new session's
@@ -97,8 +108,8 @@ pub async fn consume_magic_link(
     lifetime: Duration,
     origin: &Origin,
 ) -> Result<Option<SignedIn>, CoreError> {
-    let row = tx
-        .query_opt(
+    Ok(tx
+        .query_opt_as(
             "select user_id, session_id from auth.consume_magic_link($1, $2, $3, $4, $5, \
              $6::bigint * interval '1 second', $7, $8)",
             &[
@@ -112,14 +123,7 @@ pub async fn consume_magic_link(
                 &origin.client_ip,
             ],
         )
-        .await?;
-    row.map(|r| {
-        Ok(SignedIn {
-            user_id: UserId::from_uuid(r.try_get(0)?),
-            session_id: r.try_get(1)?,
-        })
-    })
-    .transpose()
+        .await?)
 }
 
 /// What presenting a refresh token did.
@@ -159,12 +163,9 @@ pub async fn refresh(
             ],
         )
         .await?;
-    let outcome: String = row.try_get(0)?;
+    let outcome: String = row.try_get("outcome")?;
     Ok(match outcome.as_str() {
-        "ok" => Refreshed::Rotated(SignedIn {
-            user_id: UserId::from_uuid(row.try_get(1)?),
-            session_id: row.try_get(2)?,
-        }),
+        "ok" => Refreshed::Rotated(SignedIn::from_row(&row)?),
         "reused" => Refreshed::Reused,
         "ended" => Refreshed::Ended,
         _ => Refreshed::Invalid,
@@ -191,18 +192,20 @@ pub struct SessionInfo {
 }
 
 fn session_info(row: &Row, current: Option<Uuid>) -> Result<SessionInfo, CoreError> {
-    let id: Uuid = row.try_get(0)?;
+    let id: Uuid = row.try_get("id")?;
     Ok(SessionInfo {
         id,
-        kind: row.try_get(1)?,
-        method: row.try_get(2)?,
+        kind: row.try_get("kind")?,
+        method: row.try_get("method")?,
         current: Some(id) == current,
-        mfa_verified: row.try_get::<_, Option<DateTime<Utc>>>(3)?.is_some(),
-        created_at: row.try_get(4)?,
-        last_seen_at: row.try_get(5)?,
-        expires_at: row.try_get(6)?,
-        user_agent: row.try_get(7)?,
-        client_ip: row.try_get(8)?,
+        mfa_verified: row
+            .try_get::<_, Option<DateTime<Utc>>>("mfa_verified_at")?
+            .is_some(),
+        created_at: row.try_get("created_at")?,
+        last_seen_at: row.try_get("last_seen_at")?,
+        expires_at: row.try_get("expires_at")?,
+        user_agent: row.try_get("user_agent")?,
+        client_ip: row.try_get("client_ip")?,
     })
 }
 
@@ -239,11 +242,11 @@ pub async fn end_mine(
 ) -> Result<i32, CoreError> {
     let row = tx
         .query_one(
-            "select auth.end_my_sessions($1, $2, $3)",
+            "select auth.end_my_sessions($1, $2, $3) as ended",
             &[&session, &except, &now],
         )
         .await?;
-    let n: i32 = row.try_get(0)?;
+    let n: i32 = row.try_get("ended")?;
     if session.is_some() && n == 0 {
         return Err(CoreError::NotFound);
     }
@@ -263,11 +266,11 @@ pub async fn sign_out(
     let hash = secret_hash.as_ref().map(|h| h.as_slice());
     let row = tx
         .query_one(
-            "select auth.sign_out($1, $2, $3, $4)",
+            "select auth.sign_out($1, $2, $3, $4) as ended",
             &[&session, user.as_uuid(), &hash, &now],
         )
         .await?;
-    Ok(row.try_get(0)?)
+    Ok(row.try_get("ended")?)
 }
 
 /// The state of the session a credential proves (app_auth context): `Some((active, expires_at))`
@@ -288,6 +291,11 @@ pub async fn state(
             &[&session, user.as_uuid(), &hash, &now, &secs(idle)],
         )
         .await?;
-    row.map(|r| Ok((r.try_get::<_, String>(0)? == "active", r.try_get(1)?)))
-        .transpose()
+    row.map(|r| {
+        Ok((
+            r.try_get::<_, String>("state")? == "active",
+            r.try_get("expires_at")?,
+        ))
+    })
+    .transpose()
 }

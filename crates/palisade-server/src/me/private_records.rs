@@ -3,7 +3,7 @@
 use axum::http::StatusCode;
 use axum::Json;
 use palisade_core::page::{Page, PageParams};
-use palisade_core::private::{coaching, drafts, voice};
+use palisade_core::private::{self, coaching, drafts, voice};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
@@ -15,7 +15,7 @@ use crate::state::AppState;
 
 /// One module of handlers per resource; the three resources have the same shape.
 macro_rules! own_records {
-    ($name:ident, $domain:ident, $item:ty, $new:ty, $patch:ty, $tag:literal, $list_path:literal, $item_path:literal) => {
+    ($name:ident, $item:ty, $new:ty, $patch:ty, $tag:literal, $list_path:literal, $item_path:literal) => {
         pub mod $name {
             use super::*;
 
@@ -24,7 +24,7 @@ macro_rules! own_records {
                 responses((status = 200, body = Page<$item>)))]
             pub async fn list(member: Member, ApiQuery(page): ApiQuery<PageParams>) -> ApiResult<Json<Page<$item>>> {
                 let mut tx = member.tx().await?;
-                let items = $domain::list(&mut tx, member.tenant, member.user, &page).await?;
+                let items = private::list::<$item>(&mut tx, member.tenant, member.user, &page).await?;
                 tx.commit().await?;
                 Ok(Json(items))
             }
@@ -33,7 +33,7 @@ macro_rules! own_records {
                 responses((status = 201, body = $item), (status = 422, body = ErrorBody)))]
             pub async fn create(member: Member, ApiJson(input): ApiJson<$new>) -> ApiResult<(StatusCode, Json<$item>)> {
                 let mut tx = member.tx().await?;
-                let item = $domain::create(&mut tx, member.tenant, member.user, &input).await?;
+                let item = private::create::<$item>(&mut tx, member.tenant, member.user, &input).await?;
                 tx.commit().await?;
                 Ok((StatusCode::CREATED, Json(item)))
             }
@@ -42,7 +42,7 @@ macro_rules! own_records {
                 responses((status = 200, body = $item), (status = 404, body = ErrorBody)))]
             pub async fn get(member: Member, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Json<$item>> {
                 let mut tx = member.tx().await?;
-                let item = $domain::get(&mut tx, member.tenant, member.user, id).await?;
+                let item = private::get::<$item>(&mut tx, member.tenant, member.user, id).await?;
                 tx.commit().await?;
                 Ok(Json(item))
             }
@@ -55,7 +55,7 @@ macro_rules! own_records {
                 ApiJson(patch): ApiJson<$patch>,
             ) -> ApiResult<Json<$item>> {
                 let mut tx = member.tx().await?;
-                let item = $domain::update(&mut tx, member.tenant, member.user, id, &patch).await?;
+                let item = private::update::<$item>(&mut tx, member.tenant, member.user, id, &patch).await?;
                 tx.commit().await?;
                 Ok(Json(item))
             }
@@ -64,7 +64,7 @@ macro_rules! own_records {
                 responses((status = 204), (status = 404, body = ErrorBody)))]
             pub async fn delete(member: Member, ApiPath(id): ApiPath<Uuid>) -> ApiResult<StatusCode> {
                 let mut tx = member.tx().await?;
-                $domain::delete(&mut tx, member.tenant, member.user, id).await?;
+                private::delete::<$item>(&mut tx, member.tenant, member.user, id).await?;
                 tx.commit().await?;
                 Ok(StatusCode::NO_CONTENT)
             }
@@ -74,7 +74,6 @@ macro_rules! own_records {
 
 own_records!(
     drafts_api,
-    drafts,
     drafts::Draft,
     drafts::NewDraft,
     drafts::DraftPatch,
@@ -84,7 +83,6 @@ own_records!(
 );
 own_records!(
     coaching_api,
-    coaching,
     coaching::Observation,
     coaching::NewObservation,
     coaching::ObservationPatch,
@@ -94,7 +92,6 @@ own_records!(
 );
 own_records!(
     voice_api,
-    voice,
     voice::VoiceSample,
     voice::NewVoiceSample,
     voice::VoiceSamplePatch,

@@ -42,12 +42,16 @@ async fn audit_state(state: &AppState) -> Result<(i32, f64), palisade_db::DbErro
     let mut tx = state.db.auth().await?;
     let row = tx
         .query_one(
-            "select audit.partition_months_ahead(), (select oldest_pending_seconds from audit.chain_stats())",
+            "select audit.partition_months_ahead() as months_ahead, \
+               (select oldest_pending_seconds from audit.chain_stats()) as oldest_pending_seconds",
             &[],
         )
         .await?;
     tx.commit().await?;
-    Ok((row.try_get(0)?, row.try_get(1)?))
+    Ok((
+        row.try_get("months_ahead")?,
+        row.try_get("oldest_pending_seconds")?,
+    ))
 }
 
 /// The sealer links events within seconds; five minutes behind means it is not running.

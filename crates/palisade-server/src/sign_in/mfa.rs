@@ -109,7 +109,7 @@ pub async fn begin(
             &[caller.user_id().as_uuid()],
         )
         .await?
-        .try_get(0)
+        .try_get("email")
         .map_err(palisade_db::DbError::from)?;
     mfa::begin_totp(
         &mut tx,

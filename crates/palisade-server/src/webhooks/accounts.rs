@@ -9,12 +9,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use palisade_core::integrations::{Provider, Secrets};
+use palisade_core::integrations::Provider;
+use palisade_core::webhook_check;
 use palisade_db::TenantId;
-use serde_json::Value;
 
 /// A tenant's settings for a provider and its opened secrets.
-pub(crate) type Account = Arc<(Value, Secrets)>;
+pub(crate) type Account = Arc<webhook_check::Account>;
 
 /// How long an opened account is used before it is read again.
 pub(crate) const TTL: Duration = Duration::from_secs(60);
@@ -79,12 +79,7 @@ mod tests {
         );
         assert!(cache.get(a, Provider::Twilio).is_none());
         let epoch = cache.epoch();
-        cache.put(
-            epoch,
-            a,
-            Provider::Twilio,
-            Arc::new((Value::Null, Secrets::default())),
-        );
+        cache.put(epoch, a, Provider::Twilio, Arc::default());
         assert!(cache.get(a, Provider::Twilio).is_some());
         assert!(cache.get(b, Provider::Twilio).is_none());
         assert!(cache.get(a, Provider::Meta).is_none());
@@ -92,12 +87,7 @@ mod tests {
         assert!(cache.get(a, Provider::Twilio).is_none());
         // Read before a change, kept after it: not kept.
         cache.forget(b, Provider::Meta);
-        cache.put(
-            epoch,
-            a,
-            Provider::Twilio,
-            Arc::new((Value::Null, Secrets::default())),
-        );
+        cache.put(epoch, a, Provider::Twilio, Arc::default());
         assert!(cache.get(a, Provider::Twilio).is_none());
     }
 }

@@ -3,32 +3,72 @@
 //! are verified before anything reads them and each event is recorded once (`webhook_events`), so
 //! a redelivery is acknowledged and changes nothing. Palisade acts on neither yet (billing and CRM
 //! sync come later); recording them verified and once is what those features will build on.
-use axum::body::Bytes;
-use axum::extract::{OriginalUri, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::State;
+use axum::http::StatusCode;
 use palisade_core::integrations::Provider;
 use palisade_core::messaging::inbound::first_delivery;
+use palisade_core::webhook_check::Account;
 use palisade_db::{Purpose, TenantId};
+use palisade_webhooks::Rejection;
 use secrecy::ExposeSecret;
 use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-use uuid::Uuid;
 
-use super::{account, header, reject, secret_of, signed_url};
+use super::verified::{secret, Scheme, Signed, Verified};
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::ApiPath;
 use crate::state::AppState;
 
-/// The tenant's sealed secret `name` for `provider` (the read is access-logged).
-async fn secret(
-    state: &AppState,
-    tenant: TenantId,
-    provider: Provider,
-    name: &str,
-) -> ApiResult<secrecy::SecretString> {
-    let (_, secrets) = account(state, tenant, provider).await?;
-    secret_of(state, tenant, provider, &secrets, name).await
+/// Stripe signs with the endpoint's signing secret (`Stripe-Signature`, 5 minutes' tolerance).
+pub(crate) struct Stripe;
+
+impl Scheme for Stripe {
+    const PROVIDER: Provider = Provider::Stripe;
+    type Checked = ();
+
+    fn check(signed: &Signed<'_>, account: &Account) -> Result<(), Rejection> {
+        palisade_webhooks::stripe::verify(
+            secret(account, "webhook_secret")?.expose_secret().as_bytes(),
+            signed.body,
+            signed.header(&["stripe-signature"]),
+            signed.now.timestamp(),
+            palisade_webhooks::stripe::TOLERANCE_SECS,
+        )
+    }
+}
+
+/// HubSpot signs with the app's client secret: `X-HubSpot-Signature-v3` over method, URL, body and
+/// timestamp (5 minutes either way), or, when the integration's `signature_version` says so, v2
+/// (method, URL and body) or v1 (body) in `X-HubSpot-Signature`. Only that version is accepted.
+pub(crate) struct Hubspot;
+
+impl Scheme for Hubspot {
+    const PROVIDER: Provider = Provider::Hubspot;
+    type Checked = ();
+
+    fn check(signed: &Signed<'_>, account: &Account) -> Result<(), Rejection> {
+        let key = secret(account, "client_secret")?.expose_secret().as_bytes();
+        let get = |name: &str| signed.header(&[name]);
+        match account.config["signature_version"].as_str().unwrap_or("v3") {
+            "v1" => palisade_webhooks::hubspot::verify_v1(key, signed.body, get("x-hubspot-signature")),
+            "v2" => palisade_webhooks::hubspot::verify_v2(
+                key,
+                "POST",
+                &signed.url,
+                signed.body,
+                get("x-hubspot-signature"),
+            ),
+            _ => palisade_webhooks::hubspot::verify_v3(
+                key,
+                "POST",
+                &signed.url,
+                signed.body,
+                get("x-hubspot-request-timestamp"),
+                get("x-hubspot-signature-v3"),
+                signed.now.timestamp_millis(),
+            ),
+        }
+    }
 }
 
 /// Records each `(id, kind)` once.
@@ -51,26 +91,8 @@ async fn record(
     request_body(content = String, content_type = "application/json"),
     responses((status = 204, description = "Recorded; a redelivery changes nothing"),
         (status = 403, body = ErrorBody, description = "The signature did not verify")))]
-pub async fn stripe(
-    State(state): State<AppState>,
-    ApiPath(tenant): ApiPath<Uuid>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> ApiResult<StatusCode> {
-    let tenant = TenantId::from_uuid(tenant);
-    let secret = secret(&state, tenant, Provider::Stripe, "webhook_secret").await?;
-    let signature = header(&headers, &["stripe-signature"]);
-    let now = state.clock.now().timestamp();
-    let checked = palisade_webhooks::stripe::verify(
-        secret.expose_secret().as_bytes(),
-        &body,
-        signature,
-        now,
-        palisade_webhooks::stripe::TOLERANCE_SECS,
-    );
-    if let Err(why) = checked {
-        return Err(reject(&state, Some(tenant), "stripe", why).await);
-    }
+pub async fn stripe(State(state): State<AppState>, webhook: Verified<Stripe>) -> ApiResult<StatusCode> {
+    let (tenant, body) = (webhook.tenant, webhook.body);
     let event: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
     let id = event["id"].as_str().unwrap_or_default();
     record(
@@ -91,42 +113,10 @@ pub async fn stripe(
     request_body(content = String, content_type = "application/json"),
     responses((status = 204, description = "Recorded; redelivered events change nothing"),
         (status = 403, body = ErrorBody, description = "The signature did not verify")))]
-pub async fn hubspot(
-    State(state): State<AppState>,
-    ApiPath(tenant): ApiPath<Uuid>,
-    OriginalUri(uri): OriginalUri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> ApiResult<StatusCode> {
-    let tenant = TenantId::from_uuid(tenant);
-    let (config, secrets) = account(&state, tenant, Provider::Hubspot).await?;
-    let secret = secret_of(&state, tenant, Provider::Hubspot, &secrets, "client_secret").await?;
-    let get = |name: &str| header(&headers, &[name]);
-    let key = secret.expose_secret().as_bytes();
-    let checked = match config["signature_version"].as_str().unwrap_or("v3") {
-        "v1" => palisade_webhooks::hubspot::verify_v1(key, &body, get("x-hubspot-signature")),
-        "v2" => palisade_webhooks::hubspot::verify_v2(
-            key,
-            "POST",
-            &signed_url(&state, &uri),
-            &body,
-            get("x-hubspot-signature"),
-        ),
-        _ => palisade_webhooks::hubspot::verify_v3(
-            key,
-            "POST",
-            &signed_url(&state, &uri),
-            &body,
-            get("x-hubspot-request-timestamp"),
-            get("x-hubspot-signature-v3"),
-            state.clock.now().timestamp_millis(),
-        ),
-    };
-    if let Err(why) = checked {
-        return Err(reject(&state, Some(tenant), "hubspot", why).await);
-    }
+pub async fn hubspot(State(state): State<AppState>, webhook: Verified<Hubspot>) -> ApiResult<StatusCode> {
+    let (tenant, body, config) = (webhook.tenant, &webhook.body, &webhook.account.config);
     let portal = config["portal_id"].as_str();
-    let events: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let events: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
     let ids: Vec<(String, String)> = events
         .as_array()
         .into_iter()

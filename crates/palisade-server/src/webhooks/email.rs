@@ -2,23 +2,21 @@
 //! integration's sealed `webhook_secret`) and SendGrid (its signed Event Webhook, checked with the
 //! integration's `event_webhook_public_key`). Configure them as
 //! `{public_url}/webhooks/resend/{tenant_id}` and `{public_url}/webhooks/sendgrid/{tenant_id}`.
-use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
-use palisade_core::integrations::{self, Provider};
+use axum::http::StatusCode;
+use palisade_core::integrations::Provider;
 use palisade_core::messaging::email_events::{self, EmailEvent};
 use palisade_core::messaging::inbound::first_delivery;
+use palisade_core::webhook_check::Account;
 use palisade_db::{Purpose, TenantId};
 use palisade_webhooks::Rejection;
 use secrecy::ExposeSecret;
 use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-use uuid::Uuid;
 
-use super::{account, header, reject};
+use super::verified::{secret, Scheme, Signed, Verified};
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::ApiPath;
 use crate::state::AppState;
 
 /// Marks a recorded event as ignored (about a message this tenant did not send).
@@ -31,6 +29,52 @@ async fn ignore(tx: &mut palisade_db::Tx, tenant: TenantId, provider: &str, id: 
     Ok(())
 }
 
+/// Resend signs through Svix with the endpoint's signing secret.
+pub(crate) struct Resend;
+
+impl Scheme for Resend {
+    const PROVIDER: Provider = Provider::Resend;
+    /// The event's id, which the signature covers: it names the event for replay detection.
+    type Checked = String;
+
+    fn check(signed: &Signed<'_>, account: &Account) -> Result<String, Rejection> {
+        let key = palisade_webhooks::svix::secret_key(secret(account, "webhook_secret")?.expose_secret())
+            .map_err(|_| Rejection::BadSecret)?;
+        let id = signed.header(&["svix-id", "webhook-id"]);
+        palisade_webhooks::svix::verify(
+            &key,
+            id,
+            signed.header(&["svix-timestamp", "webhook-timestamp"]),
+            signed.header(&["svix-signature", "webhook-signature"]),
+            signed.body,
+            signed.now.timestamp(),
+        )?;
+        Ok(id.to_owned())
+    }
+}
+
+/// SendGrid signs with an ECDSA key whose public half is a setting of the integration.
+pub(crate) struct Sendgrid;
+
+impl Scheme for Sendgrid {
+    const PROVIDER: Provider = Provider::Sendgrid;
+    type Checked = ();
+
+    fn check(signed: &Signed<'_>, account: &Account) -> Result<(), Rejection> {
+        let key = account.config["event_webhook_public_key"]
+            .as_str()
+            .map(palisade_webhooks::sendgrid::PublicKey::parse)
+            .and_then(Result::ok)
+            .ok_or(Rejection::BadSecret)?;
+        palisade_webhooks::sendgrid::verify(
+            &key,
+            signed.header(&["x-twilio-email-event-webhook-timestamp"]),
+            signed.header(&["x-twilio-email-event-webhook-signature"]),
+            signed.body,
+        )
+    }
+}
+
 fn bad_request(message: &'static str) -> ApiError {
     ApiError::new(StatusCode::BAD_REQUEST, "invalid_webhook", message)
 }
@@ -40,35 +84,11 @@ fn bad_request(message: &'static str) -> ApiError {
     request_body(content = String, content_type = "application/json"),
     responses((status = 204, description = "Applied; a replay changes nothing"),
         (status = 403, body = ErrorBody, description = "The signature did not verify")))]
-pub async fn resend(
-    State(state): State<AppState>,
-    ApiPath(tenant): ApiPath<Uuid>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> ApiResult<StatusCode> {
+pub async fn resend(State(state): State<AppState>, webhook: Verified<Resend>) -> ApiResult<StatusCode> {
     const PROVIDER: &str = "resend";
-    let tenant = TenantId::from_uuid(tenant);
-    let (_, secrets) = account(&state, tenant, Provider::Resend).await?;
-    let key = match secrets
-        .get("webhook_secret")
-        .map(|s| palisade_webhooks::svix::secret_key(s.expose_secret()))
-    {
-        Some(Ok(key)) => key,
-        _ => return Err(reject(&state, Some(tenant), PROVIDER, Rejection::BadSecret).await),
-    };
-    let id = header(&headers, &["svix-id", "webhook-id"]);
-    let verified = palisade_webhooks::svix::verify(
-        &key,
-        id,
-        header(&headers, &["svix-timestamp", "webhook-timestamp"]),
-        header(&headers, &["svix-signature", "webhook-signature"]),
-        &body,
-        state.clock.now().timestamp(),
-    );
-    if let Err(why) = verified {
-        return Err(reject(&state, Some(tenant), PROVIDER, why).await);
-    }
-    let event: Value = serde_json::from_slice(&body).map_err(|_| bad_request("the event is not JSON"))?;
+    let (tenant, body) = (webhook.tenant, &webhook.body);
+    let id = webhook.checked.as_str();
+    let event: Value = serde_json::from_slice(body).map_err(|_| bad_request("the event is not JSON"))?;
     let kind = event["type"].as_str().unwrap_or_default();
     let data = &event["data"];
     let mut tx = state.db.service(tenant, Purpose::Webhook).await?;
@@ -102,42 +122,11 @@ pub async fn resend(
     request_body(content = String, content_type = "application/json"),
     responses((status = 204, description = "Applied; replayed events change nothing"),
         (status = 403, body = ErrorBody, description = "The signature did not verify")))]
-pub async fn sendgrid(
-    State(state): State<AppState>,
-    ApiPath(tenant): ApiPath<Uuid>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> ApiResult<StatusCode> {
+pub async fn sendgrid(State(state): State<AppState>, webhook: Verified<Sendgrid>) -> ApiResult<StatusCode> {
     const PROVIDER: &str = "sendgrid";
-    let tenant = TenantId::from_uuid(tenant);
-    let mut tx = state.db.service(tenant, Purpose::Webhook).await?;
-    // The verification key is public: it is a setting, not a sealed secret.
-    let config = match integrations::get(&mut tx, tenant, Provider::Sendgrid).await {
-        Ok(integration) if integration.status == "active" => integration.config,
-        Ok(_) | Err(palisade_core::CoreError::NotFound) => {
-            return Err(reject(&state, None, PROVIDER, Rejection::NotConfigured).await)
-        }
-        Err(e) => return Err(e.into()),
-    };
-    tx.commit().await?;
-    let key = match config["event_webhook_public_key"]
-        .as_str()
-        .map(palisade_webhooks::sendgrid::PublicKey::parse)
-    {
-        Some(Ok(key)) => key,
-        _ => return Err(reject(&state, Some(tenant), PROVIDER, Rejection::BadSecret).await),
-    };
-    let verified = palisade_webhooks::sendgrid::verify(
-        &key,
-        header(&headers, &["x-twilio-email-event-webhook-timestamp"]),
-        header(&headers, &["x-twilio-email-event-webhook-signature"]),
-        &body,
-    );
-    if let Err(why) = verified {
-        return Err(reject(&state, Some(tenant), PROVIDER, why).await);
-    }
+    let (tenant, body) = (webhook.tenant, &webhook.body);
     let events: Vec<Value> =
-        serde_json::from_slice(&body).map_err(|_| bad_request("the events are not a JSON array"))?;
+        serde_json::from_slice(body).map_err(|_| bad_request("the events are not a JSON array"))?;
     let mut tx = state.db.service(tenant, Purpose::Webhook).await?;
     for event in &events {
         let (Some(id), Some(kind)) = (event["sg_event_id"].as_str(), event["event"].as_str()) else {

@@ -3,26 +3,26 @@
 //! sealed `verify_token`), and deliveries (POST, `X-Hub-Signature-256` with the sealed
 //! `app_secret`). An app secret may serve several businesses, and Meta signs no URL, so a
 //! delivery counts only for the tenant's own `phone_number_id`.
-use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use palisade_core::integrations::Provider;
 use palisade_core::messaging::inbound::{self, Inbound};
 use palisade_core::messaging::Channel;
 use palisade_core::phone;
+use palisade_core::webhook_check::Account;
 use palisade_core::CoreError;
 use palisade_db::{Purpose, TenantId};
+use palisade_webhooks::Rejection;
 use secrecy::ExposeSecret;
 use serde::Deserialize;
 use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-use uuid::Uuid;
 
-use super::{account, header, reject, secret_of};
+use super::verified::{secret, Scheme, Signed, Verified};
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{ApiPath, ApiQuery};
+use crate::extract::ApiQuery;
 use crate::state::AppState;
 
 const PROVIDER: &str = "meta";
@@ -41,35 +41,62 @@ pub struct Handshake {
     pub challenge: Option<String>,
 }
 
+/// Meta's subscription check: the verify token in the query must be the tenant's sealed one.
+pub(crate) struct MetaHandshake;
+
+impl Scheme for MetaHandshake {
+    const PROVIDER: Provider = Provider::Meta;
+    /// The challenge to answer with.
+    type Checked = String;
+
+    fn check(signed: &Signed<'_>, account: &Account) -> Result<String, Rejection> {
+        let query: Handshake = serde_urlencoded::from_str(signed.query).map_err(|_| Rejection::Malformed)?;
+        let token = account
+            .secrets
+            .get("verify_token")
+            .map(|t| t.expose_secret().as_bytes())
+            .unwrap_or_default();
+        palisade_webhooks::meta::subscription_challenge(
+            query.mode.as_deref(),
+            query.verify_token.as_deref(),
+            query.challenge.as_deref(),
+            token,
+        )
+        .map(str::to_owned)
+    }
+}
+
+/// Meta signs deliveries with the app secret (`X-Hub-Signature-256` over the raw body).
+pub(crate) struct Meta;
+
+impl Scheme for Meta {
+    const PROVIDER: Provider = Provider::Meta;
+    type Checked = ();
+
+    fn check(signed: &Signed<'_>, account: &Account) -> Result<(), Rejection> {
+        palisade_webhooks::meta::verify(
+            secret(account, "app_secret")?.expose_secret().as_bytes(),
+            signed.body,
+            signed.header(&["x-hub-signature-256"]),
+        )
+    }
+}
+
 /// Meta's subscription check: answers the challenge when the verify token is the tenant's.
 #[utoipa::path(get, path = "/webhooks/meta/{tenant_id}", tag = "webhooks",
     params(("tenant_id" = Uuid, Path), Handshake),
     responses((status = 200, description = "The challenge, as text"),
         (status = 403, body = ErrorBody, description = "Not this tenant's verify token")))]
 pub async fn handshake(
-    State(state): State<AppState>,
-    ApiPath(tenant): ApiPath<Uuid>,
-    ApiQuery(query): ApiQuery<Handshake>,
+    // Checked first, so a malformed query is a 400 before any account is read.
+    ApiQuery(_query): ApiQuery<Handshake>,
+    webhook: Verified<MetaHandshake>,
 ) -> ApiResult<Response> {
-    let tenant = TenantId::from_uuid(tenant);
-    let (_, secrets) = account(&state, tenant, Provider::Meta).await?;
-    let token = secrets
-        .get("verify_token")
-        .map(|t| t.expose_secret().as_bytes())
-        .unwrap_or_default();
-    match palisade_webhooks::meta::subscription_challenge(
-        query.mode.as_deref(),
-        query.verify_token.as_deref(),
-        query.challenge.as_deref(),
-        token,
-    ) {
-        Ok(challenge) => Ok((
-            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-            challenge.to_owned(),
-        )
-            .into_response()),
-        Err(why) => Err(reject(&state, Some(tenant), PROVIDER, why).await),
-    }
+    Ok((
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        webhook.checked,
+    )
+        .into_response())
 }
 
 /// A delivery of WhatsApp events: inbound messages are handled like texts (keywords included).
@@ -77,21 +104,9 @@ pub async fn handshake(
     request_body(content = String, content_type = "application/json"),
     responses((status = 200, description = "Accepted; replayed messages change nothing"),
         (status = 403, body = ErrorBody, description = "The signature did not verify")))]
-pub async fn deliveries(
-    State(state): State<AppState>,
-    ApiPath(tenant): ApiPath<Uuid>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> ApiResult<StatusCode> {
-    let tenant = TenantId::from_uuid(tenant);
-    let (config, secrets) = account(&state, tenant, Provider::Meta).await?;
-    let app_secret = secret_of(&state, tenant, Provider::Meta, &secrets, "app_secret").await?;
-    let signature = header(&headers, &["x-hub-signature-256"]);
-    if let Err(why) = palisade_webhooks::meta::verify(app_secret.expose_secret().as_bytes(), &body, signature)
-    {
-        return Err(reject(&state, Some(tenant), PROVIDER, why).await);
-    }
-    let payload: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+pub async fn deliveries(State(state): State<AppState>, webhook: Verified<Meta>) -> ApiResult<StatusCode> {
+    let (tenant, body, config) = (webhook.tenant, &webhook.body, &webhook.account.config);
+    let payload: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
     let ours = config["phone_number_id"].as_str();
     for change in payload["entry"]
         .as_array()

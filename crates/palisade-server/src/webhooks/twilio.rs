@@ -2,85 +2,60 @@
 //! in the route. Configure the number's messaging webhook as
 //! `{public_url}/webhooks/twilio/{tenant_id}/messages` and the status callback as
 //! `{public_url}/webhooks/twilio/{tenant_id}/status`.
-use axum::body::Bytes;
-use axum::extract::{OriginalUri, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::extract::State;
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use palisade_core::integrations::Provider;
 use palisade_core::messaging::inbound::{self, Inbound};
 use palisade_core::messaging::outbound::{self, DeliveryStatus};
 use palisade_core::messaging::Channel;
 use palisade_core::phone;
-use palisade_db::{Purpose, TenantId};
+use palisade_core::webhook_check::Account;
+use palisade_db::Purpose;
 use palisade_webhooks::Rejection;
 use secrecy::ExposeSecret;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-use uuid::Uuid;
 
-use super::{account, reject, secret_of, signed_url};
+use super::verified::{secret, Scheme, Signed, Verified};
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::ApiPath;
 use crate::state::AppState;
 
 const PROVIDER: &str = "twilio";
 
-/// A verified request: its decoded parameters and the tenant's Twilio settings.
-struct Verified {
-    params: Vec<(String, String)>,
-    config: serde_json::Value,
-}
+/// Twilio signs with the account's auth token (`X-Twilio-Signature`). Form bodies are decoded to
+/// check them (Twilio signs the decoded parameters); JSON bodies are checked through the
+/// `bodySHA256` the URL carries.
+pub(crate) struct Twilio;
 
-impl Verified {
-    fn param(&self, name: &str) -> Option<&str> {
-        self.params
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    }
-}
+impl Scheme for Twilio {
+    const PROVIDER: Provider = Provider::Twilio;
+    /// The decoded form parameters (none for a JSON body).
+    type Checked = Vec<(String, String)>;
 
-/// Checks `X-Twilio-Signature` with the tenant's auth token, before anything acts on the request.
-/// Form bodies are decoded to check them (Twilio signs the decoded parameters); JSON bodies are
-/// checked through the `bodySHA256` the URL carries.
-async fn verify(
-    state: &AppState,
-    tenant: TenantId,
-    uri: &axum::http::Uri,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> ApiResult<Verified> {
-    let (config, secrets) = account(state, tenant, Provider::Twilio).await?;
-    let token = secret_of(state, tenant, Provider::Twilio, &secrets, "auth_token").await?;
-    let signature = super::header(headers, &["x-twilio-signature"]);
-    let url = signed_url(state, uri);
-    let is_json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with("application/json"));
-    let (checked, params) = if is_json {
-        (
-            palisade_webhooks::twilio::verify_json(token.expose_secret().as_bytes(), &url, body, signature),
-            Vec::new(),
-        )
-    } else {
-        match serde_urlencoded::from_bytes::<Vec<(String, String)>>(body) {
-            Ok(params) => (
-                palisade_webhooks::twilio::verify_form(
-                    token.expose_secret().as_bytes(),
-                    &url,
-                    &params,
-                    signature,
-                ),
-                params,
-            ),
-            Err(_) => (Err(Rejection::Malformed), Vec::new()),
+    fn check(signed: &Signed<'_>, account: &Account) -> Result<Self::Checked, Rejection> {
+        let token = secret(account, "auth_token")?.expose_secret().as_bytes();
+        let signature = signed.header(&["x-twilio-signature"]);
+        let is_json = signed
+            .header(&[header::CONTENT_TYPE.as_str()])
+            .starts_with("application/json");
+        if is_json {
+            palisade_webhooks::twilio::verify_json(token, &signed.url, signed.body, signature)?;
+            return Ok(Vec::new());
         }
-    };
-    match checked {
-        Ok(()) => Ok(Verified { params, config }),
-        Err(why) => Err(reject(state, Some(tenant), PROVIDER, why).await),
+        let params: Vec<(String, String)> =
+            serde_urlencoded::from_bytes(signed.body).map_err(|_| Rejection::Malformed)?;
+        palisade_webhooks::twilio::verify_form(token, &signed.url, &params, signature)?;
+        Ok(params)
     }
+}
+
+fn param<'a>(webhook: &'a Verified<Twilio>, name: &str) -> Option<&'a str> {
+    webhook
+        .checked
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
 }
 
 fn bad_request(message: &'static str) -> ApiError {
@@ -102,19 +77,12 @@ fn twiml() -> Response {
     request_body(content = String, content_type = "application/x-www-form-urlencoded"),
     responses((status = 200, description = "Accepted (an empty TwiML response); a replay is accepted and does nothing"),
         (status = 403, body = ErrorBody, description = "The signature did not verify")))]
-pub async fn messages(
-    State(state): State<AppState>,
-    ApiPath(tenant): ApiPath<Uuid>,
-    OriginalUri(uri): OriginalUri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> ApiResult<Response> {
-    let tenant = TenantId::from_uuid(tenant);
-    let verified = verify(&state, tenant, &uri, &headers, &body).await?;
+pub async fn messages(State(state): State<AppState>, webhook: Verified<Twilio>) -> ApiResult<Response> {
+    let tenant = webhook.tenant;
     let (Some(sid), Some(from), Some(to)) = (
-        verified.param("MessageSid").or(verified.param("SmsSid")),
-        verified.param("From"),
-        verified.param("To"),
+        param(&webhook, "MessageSid").or(param(&webhook, "SmsSid")),
+        param(&webhook, "From"),
+        param(&webhook, "To"),
     ) else {
         return Err(bad_request("an inbound message needs MessageSid, From and To"));
     };
@@ -129,7 +97,7 @@ pub async fn messages(
     };
     // The message must be to the number the tenant set up for the channel; otherwise it is for
     // another number of the same Twilio account (or the tenant has not said which is theirs).
-    let configured = verified.config.get(match channel {
+    let configured = webhook.account.config.get(match channel {
         Channel::Whatsapp => "whatsapp_number",
         _ => "sms_number",
     });
@@ -147,7 +115,7 @@ pub async fn messages(
         &Inbound {
             channel,
             from: &from,
-            body: verified.param("Body").unwrap_or_default(),
+            body: param(&webhook, "Body").unwrap_or_default(),
             provider_message_id: sid,
         },
     )
@@ -163,18 +131,11 @@ pub async fn messages(
     request_body(content = String, content_type = "application/x-www-form-urlencoded"),
     responses((status = 204, description = "Applied; a replay or a stale status changes nothing"),
         (status = 403, body = ErrorBody, description = "The signature did not verify")))]
-pub async fn status(
-    State(state): State<AppState>,
-    ApiPath(tenant): ApiPath<Uuid>,
-    OriginalUri(uri): OriginalUri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> ApiResult<StatusCode> {
-    let tenant = TenantId::from_uuid(tenant);
-    let verified = verify(&state, tenant, &uri, &headers, &body).await?;
+pub async fn status(State(state): State<AppState>, webhook: Verified<Twilio>) -> ApiResult<StatusCode> {
+    let tenant = webhook.tenant;
     let (Some(sid), Some(reported)) = (
-        verified.param("MessageSid").or(verified.param("SmsSid")),
-        verified.param("MessageStatus").or(verified.param("SmsStatus")),
+        param(&webhook, "MessageSid").or(param(&webhook, "SmsSid")),
+        param(&webhook, "MessageStatus").or(param(&webhook, "SmsStatus")),
     ) else {
         return Err(bad_request(
             "a status callback needs MessageSid and MessageStatus",
@@ -190,8 +151,7 @@ pub async fn status(
         _ => return Ok(StatusCode::NO_CONTENT),
     };
     // Twilio's error codes are numbers; anything else is not kept.
-    let error = verified
-        .param("ErrorCode")
+    let error = param(&webhook, "ErrorCode")
         .filter(|c| !c.is_empty() && c.len() <= 10 && c.bytes().all(|b| b.is_ascii_digit()))
         .map(|c| format!("twilio_error_{c}"));
     let mut tx = state.db.service(tenant, Purpose::Webhook).await?;

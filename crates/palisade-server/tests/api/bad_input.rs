@@ -1,9 +1,10 @@
 //! Bad input gets a 4xx with a stable error body, and nothing is written.
 use palisade_testkit::{spawn_app, TestApp, Who};
-use reqwest::Method;
+use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::{error_code, send};
+use crate::client::{Client, ErrorBody};
+use crate::error_code;
 
 async fn lead_count(app: &TestApp) -> i64 {
     let su = app.db.superuser().await;
@@ -95,116 +96,62 @@ async fn malformed_wrong_type_oversized_and_unknown_fields_are_refused_without_w
 async fn mass_assignment_of_tenant_owner_and_role_is_rejected() {
     let app = spawn_app().await;
     let w = app.world().clone();
+    let (rep, manager) = (
+        Client::new(&app, Some(Who::RepA1)),
+        Client::new(&app, Some(Who::ManagerA)),
+    );
     let before = lead_count(&app).await;
 
     // tenant_id is never accepted.
-    let r = send(
-        &app,
-        Some(Who::RepA1),
-        Method::POST,
-        "/api/v1/leads",
-        Some(json!({"name": "x", "tenant_id": w.tenant_b})),
-    )
-    .await;
-    assert_eq!(r.status(), 422);
+    let body = json!({"name": "x", "tenant_id": w.tenant_b});
+    rep.post::<Value>("/api/v1/leads", body, StatusCode::UNPROCESSABLE_ENTITY)
+        .await;
     // A rep cannot give a lead to someone else.
-    let r = send(
-        &app,
-        Some(Who::RepA1),
-        Method::POST,
-        "/api/v1/leads",
-        Some(json!({"name": "x", "owner_id": w.rep_a2})),
-    )
-    .await;
-    assert_eq!(r.status(), 403);
+    let body = json!({"name": "x", "owner_id": w.rep_a2});
+    rep.post::<Value>("/api/v1/leads", body, StatusCode::FORBIDDEN)
+        .await;
     // Nor reassign their own.
     let path = format!("/api/v1/leads/{}", w.lead_a1);
-    let r = send(
-        &app,
-        Some(Who::RepA1),
-        Method::PATCH,
-        &path,
-        Some(json!({"owner_id": w.rep_a2})),
-    )
-    .await;
-    assert_eq!(r.status(), 403);
+    rep.patch::<Value>(&path, json!({"owner_id": w.rep_a2}), StatusCode::FORBIDDEN)
+        .await;
     // Nor change the id or tenant of a record.
-    let r = send(
-        &app,
-        Some(Who::RepA1),
-        Method::PATCH,
-        &path,
-        Some(json!({"id": w.lead_a2})),
-    )
-    .await;
-    assert_eq!(r.status(), 422);
+    rep.patch::<Value>(&path, json!({"id": w.lead_a2}), StatusCode::UNPROCESSABLE_ENTITY)
+        .await;
     // A manager may reassign within the tenant, but not to a removed member or a stranger.
-    let r = send(
-        &app,
-        Some(Who::ManagerA),
-        Method::PATCH,
-        &path,
-        Some(json!({"owner_id": w.removed_a})),
-    )
-    .await;
-    assert_eq!(r.status(), 403);
-    let r = send(
-        &app,
-        Some(Who::ManagerA),
-        Method::PATCH,
-        &path,
-        Some(json!({"owner_id": w.admin_b})),
-    )
-    .await;
+    manager
+        .patch::<Value>(&path, json!({"owner_id": w.removed_a}), StatusCode::FORBIDDEN)
+        .await;
+    // Either refusal will do for a stranger, so this one reads the raw status.
+    let r = manager
+        .request(Method::PATCH, &path)
+        .json(&json!({"owner_id": w.admin_b}))
+        .send()
+        .await
+        .unwrap();
     assert!(r.status() == 403 || r.status() == 422, "{}", r.status());
-    let r = send(
-        &app,
-        Some(Who::ManagerA),
-        Method::PATCH,
-        &path,
-        Some(json!({"owner_id": w.rep_a2})),
-    )
-    .await;
-    assert_eq!(r.status(), 200);
+    manager
+        .patch::<Value>(&path, json!({"owner_id": w.rep_a2}), StatusCode::OK)
+        .await;
     // role: only admins, only through the members endpoint; never in a tenant body.
-    let r = send(
-        &app,
-        Some(Who::RepA1),
-        Method::POST,
-        "/api/v1/tenants",
-        Some(json!({"slug": "mine", "name": "x", "role": "admin"})),
-    )
-    .await;
-    assert_eq!(r.status(), 422);
+    let body = json!({"slug": "mine", "name": "x", "role": "admin"});
+    rep.post::<Value>("/api/v1/tenants", body, StatusCode::UNPROCESSABLE_ENTITY)
+        .await;
     let member = format!("/api/v1/members/{}", w.rep_a1);
-    let r = send(
-        &app,
-        Some(Who::ManagerA),
-        Method::PATCH,
-        &member,
-        Some(json!({"role": "admin"})),
-    )
-    .await;
-    assert_eq!(r.status(), 403);
-    let r = send(
-        &app,
-        Some(Who::AdminA),
-        Method::PATCH,
-        &member,
-        Some(json!({"role": "owner"})),
-    )
-    .await;
-    assert_eq!(r.status(), 422);
+    manager
+        .patch::<Value>(&member, json!({"role": "admin"}), StatusCode::FORBIDDEN)
+        .await;
+    let admin = Client::new(&app, Some(Who::AdminA));
+    admin
+        .patch::<Value>(
+            &member,
+            json!({"role": "owner"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     // Rep-private records always belong to the caller.
-    let r = send(
-        &app,
-        Some(Who::RepA1),
-        Method::POST,
-        "/api/v1/me/drafts",
-        Some(json!({"channel": "sms", "body": "b", "owner_id": w.rep_a2})),
-    )
-    .await;
-    assert_eq!(r.status(), 422);
+    let body = json!({"channel": "sms", "body": "b", "owner_id": w.rep_a2});
+    rep.post::<Value>("/api/v1/me/drafts", body, StatusCode::UNPROCESSABLE_ENTITY)
+        .await;
 
     assert_eq!(lead_count(&app).await, before);
     let su = app.db.superuser().await;
@@ -223,109 +170,51 @@ async fn mass_assignment_of_tenant_owner_and_role_is_rejected() {
 async fn bad_ids_queries_and_routes_get_clear_errors() {
     let app = spawn_app().await;
     let w = app.world().clone();
-    let r = send(
-        &app,
-        Some(Who::RepA1),
-        Method::GET,
-        "/api/v1/leads/not-a-uuid",
-        None,
-    )
-    .await;
-    assert_eq!(r.status(), 400);
-    assert_eq!(error_code(r).await, "invalid_path");
-    let r = send(
-        &app,
-        Some(Who::RepA1),
-        Method::GET,
-        "/api/v1/leads?limit=5000",
-        None,
-    )
-    .await;
-    assert_eq!(r.status(), 422);
-    let r = send(
-        &app,
-        Some(Who::RepA1),
-        Method::GET,
-        "/api/v1/leads?colour=red",
-        None,
-    )
-    .await;
-    assert_eq!(r.status(), 400);
-    assert_eq!(error_code(r).await, "invalid_query");
-    let r = send(
-        &app,
-        Some(Who::RepA1),
-        Method::GET,
-        "/api/v1/leads?owner_id=nope",
-        None,
-    )
-    .await;
-    assert_eq!(r.status(), 400);
-    let r = send(&app, Some(Who::RepA1), Method::GET, "/api/v1/nothing-here", None).await;
-    assert_eq!(r.status(), 404);
-    assert_eq!(error_code(r).await, "not_found");
-    let r = send(&app, Some(Who::RepA1), Method::PUT, "/api/v1/leads", None).await;
-    assert_eq!(r.status(), 405);
-    assert_eq!(error_code(r).await, "method_not_allowed");
+    let rep = Client::new(&app, Some(Who::RepA1));
+    let e: ErrorBody = rep.get("/api/v1/leads/not-a-uuid", StatusCode::BAD_REQUEST).await;
+    assert_eq!(e.code(), "invalid_path");
+    rep.get::<Value>("/api/v1/leads?limit=5000", StatusCode::UNPROCESSABLE_ENTITY)
+        .await;
+    let e: ErrorBody = rep.get("/api/v1/leads?colour=red", StatusCode::BAD_REQUEST).await;
+    assert_eq!(e.code(), "invalid_query");
+    rep.get::<Value>("/api/v1/leads?owner_id=nope", StatusCode::BAD_REQUEST)
+        .await;
+    let e: ErrorBody = rep.get("/api/v1/nothing-here", StatusCode::NOT_FOUND).await;
+    assert_eq!(e.code(), "not_found");
+    let e: ErrorBody = rep
+        .send(Method::PUT, "/api/v1/leads", None, StatusCode::METHOD_NOT_ALLOWED)
+        .await;
+    assert_eq!(e.code(), "method_not_allowed");
     let unknown = uuid::Uuid::now_v7();
-    let r = send(
-        &app,
-        Some(Who::RepA1),
-        Method::GET,
-        &format!("/api/v1/deals/{unknown}"),
-        None,
-    )
-    .await;
-    assert_eq!(r.status(), 404);
-    let r = send(
-        &app,
-        Some(Who::RepA1),
-        Method::POST,
-        "/api/v1/deals",
-        Some(json!({"lead_id": unknown, "title": "x"})),
-    )
-    .await;
-    assert_eq!(r.status(), 422);
-    assert_eq!(error_code(r).await, "unknown_lead");
+    rep.get::<Value>(&format!("/api/v1/deals/{unknown}"), StatusCode::NOT_FOUND)
+        .await;
+    let body = json!({"lead_id": unknown, "title": "x"});
+    let e: ErrorBody = rep
+        .post("/api/v1/deals", body, StatusCode::UNPROCESSABLE_ENTITY)
+        .await;
+    assert_eq!(e.code(), "unknown_lead");
     // Someone else's lead reads exactly like one that does not exist (no existence oracle).
     for lead in [w.lead_a2, unknown] {
         let body = json!({"channel": "sms", "body": "b", "lead_id": lead});
-        let r = send(
-            &app,
-            Some(Who::RepA1),
-            Method::POST,
-            "/api/v1/me/drafts",
-            Some(body),
-        )
-        .await;
-        assert_eq!(r.status(), 422);
-        assert_eq!(error_code(r).await, "unknown_lead");
+        let e: ErrorBody = rep
+            .post("/api/v1/me/drafts", body, StatusCode::UNPROCESSABLE_ENTITY)
+            .await;
+        assert_eq!(e.code(), "unknown_lead");
         let body = json!({"lead_id": lead, "title": "x"});
-        let r = send(&app, Some(Who::RepA1), Method::POST, "/api/v1/deals", Some(body)).await;
-        assert_eq!(r.status(), 422);
-        assert_eq!(error_code(r).await, "unknown_lead");
+        let e: ErrorBody = rep
+            .post("/api/v1/deals", body, StatusCode::UNPROCESSABLE_ENTITY)
+            .await;
+        assert_eq!(e.code(), "unknown_lead");
     }
     let body = json!({"lead_id": w.lead_a1, "title": "x", "amount_cents": i64::MAX});
-    let r = send(&app, Some(Who::RepA1), Method::POST, "/api/v1/deals", Some(body)).await;
-    assert_eq!(r.status(), 422);
-    assert_eq!(error_code(r).await, "invalid_amount");
-    let r = send(
-        &app,
-        Some(Who::RepA1),
-        Method::POST,
-        "/api/v1/tenants",
-        Some(json!({"slug": "tenant-a", "name": "dup"})),
-    )
-    .await;
-    assert_eq!(r.status(), 409);
-    assert_eq!(error_code(r).await, "slug_taken");
-    let r = send(
-        &app,
-        Some(Who::RepA1),
-        Method::POST,
-        "/api/v1/tenants",
-        Some(json!({"slug": "Bad Slug!", "name": "x"})),
-    )
-    .await;
-    assert_eq!(r.status(), 422);
+    let e: ErrorBody = rep
+        .post("/api/v1/deals", body, StatusCode::UNPROCESSABLE_ENTITY)
+        .await;
+    assert_eq!(e.code(), "invalid_amount");
+    let body = json!({"slug": "tenant-a", "name": "dup"});
+    let e: ErrorBody = rep.post("/api/v1/tenants", body, StatusCode::CONFLICT).await;
+    assert_eq!(e.code(), "slug_taken");
+    let body = json!({"slug": "Bad Slug!", "name": "x"});
+    rep.post::<Value>("/api/v1/tenants", body, StatusCode::UNPROCESSABLE_ENTITY)
+        .await;
 }

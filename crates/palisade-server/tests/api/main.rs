@@ -6,6 +6,7 @@
 )]
 mod admin;
 mod bad_input;
+mod client;
 mod crm;
 mod http_matrix;
 mod me;

@@ -58,7 +58,7 @@ async fn retention(client: &tokio_postgres::Client, months: Option<u32>) -> anyh
     let months: i32 = client
         .query_one("select retention_months from audit.settings", &[])
         .await?
-        .try_get(0)?;
+        .try_get("retention_months")?;
     println!("audit retention: {months} month(s); partitions that ended before then are dropped daily");
     Ok(())
 }

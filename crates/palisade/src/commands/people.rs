@@ -15,14 +15,14 @@ pub async fn set_disabled(config: &Config, email: &str, disabled: bool) -> anyho
                                  where lower(email) = lower($1) returning id), \
                       ended as (update auth.sessions set ended_at = now(), end_reason = 'user_disabled' \
                                 where $2 and ended_at is null and user_id in (select id from person) returning 1) \
-                 select (select id from person), (select count(*) from ended)",
+                 select (select id from person) as user_id, (select count(*) from ended) as sessions_ended",
                 &[&email, &disabled],
             )
             .await?;
-        let Some(user) = row.get::<_, Option<uuid::Uuid>>(0) else {
+        let Some(user) = row.get::<_, Option<uuid::Uuid>>("user_id") else {
             bail!("no user with email {email}");
         };
-        let ended: i64 = row.get(1);
+        let ended: i64 = row.get("sessions_ended");
         let state = if disabled { "disabled" } else { "enabled" };
         println!("{}", serde_json::json!({ "id": user, "state": state, "sessions_ended": ended }));
         Ok(())

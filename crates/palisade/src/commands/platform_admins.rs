@@ -30,9 +30,9 @@ async fn grant(db: &Db, email: &str) -> anyhow::Result<()> {
     let email = checked_email(email)?;
     let mut tx = db.system(Purpose::Maintenance).await?;
     let user: Uuid = tx
-        .query_one("select app.grant_platform_admin($1)", &[&email])
+        .query_one("select app.grant_platform_admin($1) as user_id", &[&email])
         .await?
-        .try_get(0)
+        .try_get("user_id")
         .map_err(|e| anyhow!("{e}"))?;
     tx.commit().await?;
     println!("{}", serde_json::json!({ "id": user, "platform_admin": true }));
@@ -43,9 +43,9 @@ async fn revoke(db: &Db, email: &str) -> anyhow::Result<()> {
     let email = checked_email(email)?;
     let mut tx = db.system(Purpose::Maintenance).await?;
     let was: bool = tx
-        .query_one("select app.revoke_platform_admin($1)", &[&email])
+        .query_one("select app.revoke_platform_admin($1) as was_admin", &[&email])
         .await?
-        .try_get(0)
+        .try_get("was_admin")
         .map_err(|e| anyhow!("{e}"))?;
     tx.commit().await?;
     if !was {

@@ -4,38 +4,26 @@ use std::time::Duration;
 use palisade_jobs::{Job, Jobs};
 use palisade_mail::Mailer;
 use palisade_testkit::{spawn_app, TestApp, Who};
-use reqwest::Method;
+use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::send;
-
-async fn get_json(app: &TestApp, who: Who, path: &str) -> Value {
-    let response = send(app, Some(who), Method::GET, path, None).await;
-    assert_eq!(response.status(), 200, "GET {path} as {who:?}");
-    response.json().await.unwrap()
-}
+use crate::client::Client;
 
 #[tokio::test]
 async fn a_change_records_actor_role_and_request_id_from_the_real_request() {
     let app = spawn_app().await;
     let w = app.world();
-    let response = app
-        .client
-        .patch(app.url(&format!("/api/v1/leads/{}", w.lead_a1)))
-        .bearer_auth(app.token(Who::RepA1).unwrap())
-        .header("x-request-id", "req-audit-0001")
-        .json(&json!({"status": "qualified"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
+    let rep = Client::new(&app, Some(Who::RepA1)).header("x-request-id", "req-audit-0001");
+    let path = format!("/api/v1/leads/{}", w.lead_a1);
+    rep.patch::<Value>(&path, json!({"status": "qualified"}), StatusCode::OK)
+        .await;
 
-    let page = get_json(
-        &app,
-        Who::ManagerA,
-        &format!("/api/v1/audit/events?table=leads&lead_id={}", w.lead_a1),
-    )
-    .await;
+    let (manager, admin) = (
+        Client::new(&app, Some(Who::ManagerA)),
+        Client::new(&app, Some(Who::AdminA)),
+    );
+    let path = format!("/api/v1/audit/events?table=leads&lead_id={}", w.lead_a1);
+    let page: Value = manager.get(&path, StatusCode::OK).await;
     let event = &page["items"][0];
     assert_eq!(event["op"], "UPDATE");
     assert_eq!(event["actor_user_id"], w.rep_a1.to_string());
@@ -48,18 +36,16 @@ async fn a_change_records_actor_role_and_request_id_from_the_real_request() {
     assert_eq!(event["private"], false);
 
     // Filters: by actor, and a time range that excludes it.
-    let by_actor = get_json(
-        &app,
-        Who::AdminA,
-        &format!("/api/v1/audit/events?actor_id={}&table=leads", w.rep_a1),
-    )
-    .await;
+    let path = format!("/api/v1/audit/events?actor_id={}&table=leads", w.rep_a1);
+    let by_actor: Value = admin.get(&path, StatusCode::OK).await;
     assert!(by_actor["items"]
         .as_array()
         .unwrap()
         .iter()
         .all(|e| e["actor_user_id"] == w.rep_a1.to_string()));
-    let old = get_json(&app, Who::AdminA, "/api/v1/audit/events?to=2001-01-01T00:00:00Z").await;
+    let old: Value = admin
+        .get("/api/v1/audit/events?to=2001-01-01T00:00:00Z", StatusCode::OK)
+        .await;
     assert_eq!(old["items"], json!([]));
 }
 
@@ -67,34 +53,26 @@ async fn a_change_records_actor_role_and_request_id_from_the_real_request() {
 async fn managers_see_deal_events_but_nothing_of_a_reps_drafts() {
     let app = spawn_app().await;
     let w = app.world();
-    let draft = send(
-        &app,
-        Some(Who::RepA1),
-        Method::POST,
-        "/api/v1/me/drafts",
-        Some(json!({"channel": "sms", "body": "Secret pitch"})),
-    )
-    .await;
-    assert_eq!(draft.status(), 201);
-    let draft: Value = draft.json().await.unwrap();
-    let deal = send(
-        &app,
-        Some(Who::RepA1),
-        Method::PATCH,
-        &format!("/api/v1/deals/{}", w.deal_a1),
-        Some(json!({"stage": "won"})),
-    )
-    .await;
-    assert_eq!(deal.status(), 200);
+    let rep = Client::new(&app, Some(Who::RepA1));
+    let body = json!({"channel": "sms", "body": "Secret pitch"});
+    let draft: Value = rep.post("/api/v1/me/drafts", body, StatusCode::CREATED).await;
+    let deal = format!("/api/v1/deals/{}", w.deal_a1);
+    rep.patch::<Value>(&deal, json!({"stage": "won"}), StatusCode::OK)
+        .await;
 
     for who in [Who::ManagerA, Who::AdminA] {
-        let deals = get_json(&app, who, "/api/v1/audit/events?table=deals").await;
+        let reader = Client::new(&app, Some(who));
+        let deals: Value = reader
+            .get("/api/v1/audit/events?table=deals", StatusCode::OK)
+            .await;
         assert!(deals["items"]
             .as_array()
             .unwrap()
             .iter()
             .any(|e| e["after"]["stage"] == "won"));
-        let drafts = get_json(&app, who, "/api/v1/audit/events?table=drafts").await;
+        let drafts: Value = reader
+            .get("/api/v1/audit/events?table=drafts", StatusCode::OK)
+            .await;
         assert_eq!(
             drafts["items"],
             json!([]),
@@ -103,7 +81,9 @@ async fn managers_see_deal_events_but_nothing_of_a_reps_drafts() {
         // Page through everything: no private event, no draft id, no draft text.
         let mut cursor = String::new();
         loop {
-            let page = get_json(&app, who, &format!("/api/v1/audit/events?limit=200{cursor}")).await;
+            let page: Value = reader
+                .get(&format!("/api/v1/audit/events?limit=200{cursor}"), StatusCode::OK)
+                .await;
             let text = page.to_string();
             assert!(!text.contains(draft["id"].as_str().unwrap()));
             assert!(!text.contains("Secret pitch") && !text.contains("Private draft"));
@@ -119,19 +99,18 @@ async fn managers_see_deal_events_but_nothing_of_a_reps_drafts() {
         }
     }
     // Reps have no access to the tenant's audit trail.
-    let denied = send(&app, Some(Who::RepA1), Method::GET, "/api/v1/audit/events", None).await;
-    assert_eq!(denied.status(), 403);
+    rep.get::<Value>("/api/v1/audit/events", StatusCode::FORBIDDEN)
+        .await;
 }
 
 #[tokio::test]
 async fn a_csv_export_is_itself_logged_and_role_changes_reach_the_access_log() {
     let app = spawn_app().await;
     let w = app.world();
-    let response = app
-        .client
-        .get(app.url("/api/v1/audit/events?format=csv&table=deals"))
-        .bearer_auth(app.token(Who::ManagerA).unwrap())
+    // A CSV download: its headers matter, so the raw response.
+    let response = Client::new(&app, Some(Who::ManagerA))
         .header("x-request-id", "req-export-1")
+        .request(Method::GET, "/api/v1/audit/events?format=csv&table=deals")
         .send()
         .await
         .unwrap();
@@ -148,17 +127,16 @@ async fn a_csv_export_is_itself_logged_and_role_changes_reach_the_access_log() {
     assert!(csv.starts_with("id,occurred_at,table,op,"), "{csv}");
     assert!(csv.lines().count() >= 3, "header plus the fixture's deals: {csv}");
 
-    let change = send(
-        &app,
-        Some(Who::AdminA),
-        Method::PATCH,
-        &format!("/api/v1/members/{}", w.rep_a2),
-        Some(json!({"role": "manager"})),
-    )
-    .await;
-    assert_eq!(change.status(), 200);
+    let (admin, manager) = (
+        Client::new(&app, Some(Who::AdminA)),
+        Client::new(&app, Some(Who::ManagerA)),
+    );
+    let member = format!("/api/v1/members/{}", w.rep_a2);
+    admin
+        .patch::<Value>(&member, json!({"role": "manager"}), StatusCode::OK)
+        .await;
 
-    let log = get_json(&app, Who::AdminA, "/api/v1/audit/access").await;
+    let log: Value = admin.get("/api/v1/audit/access", StatusCode::OK).await;
     let items = log["items"].as_array().unwrap();
     let export = items
         .iter()
@@ -175,20 +153,18 @@ async fn a_csv_export_is_itself_logged_and_role_changes_reach_the_access_log() {
         .expect("role change logged");
     assert_eq!(role["target_id"], w.rep_a2.to_string());
     assert_eq!(role["detail"]["role"], "manager");
-    let filtered = get_json(&app, Who::AdminA, "/api/v1/audit/access?action=role_change").await;
+    let filtered: Value = admin
+        .get("/api/v1/audit/access?action=role_change", StatusCode::OK)
+        .await;
     assert_eq!(filtered["items"].as_array().unwrap().len(), 1);
 
     // Only admins read the access log; another tenant's admin sees none of it.
-    let manager = send(
-        &app,
-        Some(Who::ManagerA),
-        Method::GET,
-        "/api/v1/audit/access",
-        None,
-    )
-    .await;
-    assert_eq!(manager.status(), 403);
-    let other = get_json(&app, Who::AdminB, "/api/v1/audit/access").await;
+    manager
+        .get::<Value>("/api/v1/audit/access", StatusCode::FORBIDDEN)
+        .await;
+    let other: Value = Client::new(&app, Some(Who::AdminB))
+        .get("/api/v1/audit/access", StatusCode::OK)
+        .await;
     assert!(!other.to_string().contains("req-export-1"));
     // Bad input is a clear 422, not a 500.
     for bad in [
@@ -198,14 +174,12 @@ async fn a_csv_export_is_itself_logged_and_role_changes_reach_the_access_log() {
         "limit=0",
         "cursor=-1",
     ] {
-        let r = send(
-            &app,
-            Some(Who::ManagerA),
-            Method::GET,
-            &format!("/api/v1/audit/events?{bad}"),
-            None,
-        )
-        .await;
+        // Either status will do, so this reads the raw response.
+        let r = manager
+            .request(Method::GET, &format!("/api/v1/audit/events?{bad}"))
+            .send()
+            .await
+            .unwrap();
         assert!(r.status() == 400 || r.status() == 422, "{bad}: {}", r.status());
     }
 }
@@ -218,25 +192,29 @@ async fn an_induced_5xx_becomes_an_error_event_for_platform_admins_only() {
     su.batch_execute("alter table app.leads rename column source to source_gone")
         .await
         .unwrap();
-    let response = app
-        .client
-        .get(app.url("/api/v1/leads"))
-        .bearer_auth(app.token(Who::ManagerA).unwrap())
+    let manager = Client::new(&app, Some(Who::ManagerA));
+    let body = manager
+        .clone()
         .header("x-request-id", "req-boom-1")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 500);
-    let body = response.text().await.unwrap();
+        .text(
+            Method::GET,
+            "/api/v1/leads",
+            None,
+            StatusCode::INTERNAL_SERVER_ERROR,
+        )
+        .await;
     assert!(
         !body.contains("source_gone") && !body.contains("42703"),
         "no internals in the body: {body}"
     );
 
     // Recorded off the request path: wait for it.
+    let platform = Client::new(&app, Some(Who::AdminB));
     let mut found = None;
     for _ in 0..100 {
-        let events = get_json(&app, Who::AdminB, "/api/v1/platform/error-events?surface=api").await;
+        let events: Value = platform
+            .get("/api/v1/platform/error-events?surface=api", StatusCode::OK)
+            .await;
         if let Some(e) = events
             .as_array()
             .unwrap()
@@ -256,11 +234,14 @@ async fn an_induced_5xx_becomes_an_error_event_for_platform_admins_only() {
     assert!(!event.to_string().contains("source_gone"));
 
     // A second failure of the same kind counts up instead of adding a row.
-    let again = send(&app, Some(Who::ManagerA), Method::GET, "/api/v1/leads", None).await;
-    assert_eq!(again.status(), 500);
+    manager
+        .get::<Value>("/api/v1/leads", StatusCode::INTERNAL_SERVER_ERROR)
+        .await;
     let mut count = 0;
     for _ in 0..100 {
-        let events = get_json(&app, Who::AdminB, "/api/v1/platform/error-events?surface=api").await;
+        let events: Value = platform
+            .get("/api/v1/platform/error-events?surface=api", StatusCode::OK)
+            .await;
         count = events
             .as_array()
             .unwrap()
@@ -276,26 +257,20 @@ async fn an_induced_5xx_becomes_an_error_event_for_platform_admins_only() {
 
     // Tenant admins and everyone else: 403, and nothing of the event leaks.
     for who in [Who::AdminA, Who::ManagerA, Who::RepA1] {
-        let r = send(
-            &app,
-            Some(who),
-            Method::GET,
-            "/api/v1/platform/error-events",
-            None,
-        )
-        .await;
-        assert_eq!(r.status(), 403, "{who:?}");
-        assert!(!r.text().await.unwrap().contains("req-boom-1"));
+        let body = Client::new(&app, Some(who))
+            .text(
+                Method::GET,
+                "/api/v1/platform/error-events",
+                None,
+                StatusCode::FORBIDDEN,
+            )
+            .await;
+        assert!(!body.contains("req-boom-1"), "{who:?}");
     }
-    let metrics = app
-        .client
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    // The exposition format is text, not JSON.
+    let metrics = Client::anonymous(&app)
+        .text(Method::GET, "/metrics", None, StatusCode::OK)
+        .await;
     assert!(
         metrics.contains(
             "palisade_http_requests_total{route=\"/api/v1/leads\",method=\"GET\",status=\"500\"} 2"
@@ -308,16 +283,12 @@ async fn an_induced_5xx_becomes_an_error_event_for_platform_admins_only() {
 async fn incidents_notify_the_affected_tenants_admins_once() {
     let app = spawn_app().await;
     let w = app.world();
-    let declared = send(
-        &app,
-        Some(Who::AdminB),
-        Method::POST,
-        "/api/v1/platform/incidents",
-        Some(json!({"title": "Credential leak", "description": "Rotated keys", "severity": "high", "tenant_ids": [w.tenant_a, w.tenant_b]})),
-    )
-    .await;
-    assert_eq!(declared.status(), 201);
-    let incident: Value = declared.json().await.unwrap();
+    let platform = Client::new(&app, Some(Who::AdminB));
+    let body = json!({"title": "Credential leak", "description": "Rotated keys", "severity": "high",
+                      "tenant_ids": [w.tenant_a, w.tenant_b]});
+    let incident: Value = platform
+        .post("/api/v1/platform/incidents", body, StatusCode::CREATED)
+        .await;
     assert_eq!(incident["tenants"].as_array().unwrap().len(), 2);
     assert_eq!(incident["overdue"], false);
     let deadline =
@@ -326,9 +297,15 @@ async fn incidents_notify_the_affected_tenants_admins_once() {
         chrono::DateTime::parse_from_rfc3339(incident["declared_at"].as_str().unwrap()).unwrap();
     assert_eq!(deadline - declared_at, chrono::Duration::hours(72));
 
-    let unknown = send(&app, Some(Who::AdminB), Method::POST, "/api/v1/platform/incidents",
-        Some(json!({"title": "t", "description": "d", "severity": "low", "tenant_ids": [uuid::Uuid::new_v4()]}))).await;
-    assert_eq!(unknown.status(), 422);
+    let unknown =
+        json!({"title": "t", "description": "d", "severity": "low", "tenant_ids": [uuid::Uuid::new_v4()]});
+    platform
+        .post::<Value>(
+            "/api/v1/platform/incidents",
+            unknown,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
 
     let mailbox = tempfile::tempdir().unwrap();
     let jobs = Jobs::new(
@@ -350,7 +327,7 @@ async fn incidents_notify_the_affected_tenants_admins_once() {
     assert_eq!(to_a.len(), 1, "{mails:?}");
     assert!(!to_a[0].contains("manager-a@a.test") && !to_a[0].contains("rep-a1@a.test"));
 
-    let list = get_json(&app, Who::AdminB, "/api/v1/platform/incidents").await;
+    let list: Value = platform.get("/api/v1/platform/incidents", StatusCode::OK).await;
     let ours = list
         .as_array()
         .unwrap()
@@ -362,19 +339,11 @@ async fn incidents_notify_the_affected_tenants_admins_once() {
         .unwrap()
         .iter()
         .all(|t| t["notified_at"].is_string() && t["recipients"] == 1));
-    let resolved = send(
-        &app,
-        Some(Who::AdminB),
-        Method::POST,
-        &format!(
-            "/api/v1/platform/incidents/{}/resolve",
-            incident["id"].as_str().unwrap()
-        ),
-        None,
-    )
-    .await;
-    assert_eq!(resolved.status(), 200);
-    let resolved: Value = resolved.json().await.unwrap();
+    let resolve = format!(
+        "/api/v1/platform/incidents/{}/resolve",
+        incident["id"].as_str().unwrap()
+    );
+    let resolved: Value = platform.post_empty(&resolve, StatusCode::OK).await;
     assert_eq!(resolved["status"], "resolved");
 }
 
@@ -382,41 +351,27 @@ async fn incidents_notify_the_affected_tenants_admins_once() {
 async fn metrics_report_requests_by_route_template_and_the_audit_chains() {
     let app = spawn_app_with_metrics_token().await;
     let w = app.world();
-    let lead = send(
-        &app,
-        Some(Who::RepA1),
-        Method::GET,
-        &format!("/api/v1/leads/{}", w.lead_a1),
-        None,
-    )
-    .await;
-    assert_eq!(lead.status(), 200);
+    let lead = format!("/api/v1/leads/{}", w.lead_a1);
+    Client::new(&app, Some(Who::RepA1))
+        .get::<Value>(&lead, StatusCode::OK)
+        .await;
     let jobs = Jobs::new(
         app.db.db.clone(),
         Mailer::mailbox(std::env::temp_dir(), "Palisade <p@x.test>"),
     );
     assert!(jobs.run_once(Job::AuditSeal).await.unwrap() > 10);
 
-    let anonymous = app.client.get(app.url("/metrics")).send().await.unwrap();
-    assert_eq!(anonymous.status(), 401);
-    let wrong = app
-        .client
-        .get(app.url("/metrics"))
-        .bearer_auth("nope")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(wrong.status(), 401);
-    let text = app
-        .client
-        .get(app.url("/metrics"))
-        .bearer_auth("metrics-secret-token")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    // The exposition format is text, not JSON.
+    let anonymous = Client::anonymous(&app);
+    anonymous
+        .text(Method::GET, "/metrics", None, StatusCode::UNAUTHORIZED)
+        .await;
+    let wrong = Client::bearer(&app, "nope");
+    wrong
+        .text(Method::GET, "/metrics", None, StatusCode::UNAUTHORIZED)
+        .await;
+    let scraper = Client::bearer(&app, "metrics-secret-token");
+    let text = scraper.text(Method::GET, "/metrics", None, StatusCode::OK).await;
     assert!(
         text.contains(
             "palisade_http_requests_total{route=\"/api/v1/leads/{id}\",method=\"GET\",status=\"200\"} 1"
@@ -435,15 +390,7 @@ async fn metrics_report_requests_by_route_template_and_the_audit_chains() {
     assert!(linked > 10);
     assert!(text.contains("palisade_webhook_verification_failures"));
 
-    let ready: Value = app
-        .client
-        .get(app.url("/readyz"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let ready: Value = Client::anonymous(&app).get("/readyz", StatusCode::OK).await;
     assert_eq!(ready["status"], "ready");
 }
 
@@ -481,15 +428,8 @@ async fn spawn_app_with_metrics_token() -> TestApp {
 async fn a_failing_job_becomes_an_error_event_and_a_stalled_sealer_degrades_readiness() {
     let app = spawn_app().await;
     let su = app.db.superuser().await;
-    let ready: Value = app
-        .client
-        .get(app.url("/readyz"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let anonymous = Client::anonymous(&app);
+    let ready: Value = anonymous.get("/readyz", StatusCode::OK).await;
     assert_eq!(ready["status"], "ready");
 
     // The sealer cannot run (its function was revoked): the job fails and says so.
@@ -501,7 +441,10 @@ async fn a_failing_job_becomes_an_error_event_and_a_stalled_sealer_degrades_read
         Mailer::mailbox(std::env::temp_dir(), "Palisade <p@x.test>"),
     );
     assert!(jobs.run_once(Job::AuditSeal).await.is_err());
-    let events = get_json(&app, Who::AdminB, "/api/v1/platform/error-events?surface=job").await;
+    let platform = Client::new(&app, Some(Who::AdminB));
+    let events: Value = platform
+        .get("/api/v1/platform/error-events?surface=job", StatusCode::OK)
+        .await;
     let failed = events
         .as_array()
         .unwrap()
@@ -518,9 +461,7 @@ async fn a_failing_job_becomes_an_error_event_and_a_stalled_sealer_degrades_read
     )
     .await
     .unwrap();
-    let response = app.client.get(app.url("/readyz")).send().await.unwrap();
-    assert_eq!(response.status(), 200);
-    let ready: Value = response.json().await.unwrap();
+    let ready: Value = anonymous.get("/readyz", StatusCode::OK).await;
     assert_eq!(ready["status"], "degraded");
     assert!(
         ready["audit_unsealed_seconds"].as_f64().unwrap() >= 600.0,
@@ -543,9 +484,12 @@ async fn incident_notices_go_through_resend_and_a_provider_failure_keeps_them_pe
     // The provider fails first: the job fails, records an error event, and the notice stays pending.
     resend.respond_with(500);
     assert!(jobs.run_once(Job::IncidentNotices).await.is_err());
-    let pending = get_json(&app, Who::AdminB, "/api/v1/platform/incidents").await;
+    let platform = Client::new(&app, Some(Who::AdminB));
+    let pending: Value = platform.get("/api/v1/platform/incidents", StatusCode::OK).await;
     assert!(pending[0]["tenants"][0]["notified_at"].is_null(), "{pending}");
-    let events = get_json(&app, Who::AdminB, "/api/v1/platform/error-events?surface=job").await;
+    let events: Value = platform
+        .get("/api/v1/platform/error-events?surface=job", StatusCode::OK)
+        .await;
     assert!(events
         .as_array()
         .unwrap()
@@ -569,7 +513,7 @@ async fn incident_notices_go_through_resend_and_a_provider_failure_keeps_them_pe
     // The retry carried the same idempotency key, so the provider can drop a duplicate.
     assert_eq!(received[0].idempotency_key, sent.idempotency_key);
     assert!(sent.idempotency_key.as_deref().unwrap().starts_with("incident-"));
-    let done = get_json(&app, Who::AdminB, "/api/v1/platform/incidents").await;
+    let done: Value = platform.get("/api/v1/platform/incidents", StatusCode::OK).await;
     assert_eq!(done[0]["tenants"][0]["recipients"], 1);
 }
 

@@ -7,11 +7,11 @@ use std::time::Duration;
 use palisade_jobs::delivery::{DeliverySettings, ProviderUrls};
 use palisade_jobs::{Job, Jobs};
 use palisade_testkit::{spawn_app, FakeTwilioApi, TestApp, TwilioReply, TwilioSender, Who};
-use reqwest::Method;
+use reqwest::StatusCode;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::send;
+use crate::client::Client;
 
 const NUMBER: &str = "+14155550123";
 
@@ -28,29 +28,19 @@ async fn setup() -> Setup {
     twilio.connect(&app, Who::AdminA).await;
     let api = FakeTwilioApi::start().await;
     api.account(&twilio);
-    let r = send(
-        &app,
-        Some(Who::RepA1),
-        Method::POST,
-        "/api/v1/leads",
-        Some(json!({"name": "Pat", "phone": NUMBER})),
-    )
-    .await;
-    let lead: Uuid = r.json::<Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .parse()
-        .unwrap();
-    for purpose in ["marketing", "service"] {
-        let r = send(
-            &app,
-            Some(Who::RepA1),
-            Method::POST,
-            &format!("/api/v1/leads/{lead}/consents"),
-            Some(json!({"channel": "sms", "purpose": purpose, "form_version": "web-3"})),
+    let rep = Client::new(&app, Some(Who::RepA1));
+    let lead: Value = rep
+        .post(
+            "/api/v1/leads",
+            json!({"name": "Pat", "phone": NUMBER}),
+            StatusCode::CREATED,
         )
         .await;
-        assert_eq!(r.status(), 201);
+    let lead: Uuid = lead["id"].as_str().unwrap().parse().unwrap();
+    for purpose in ["marketing", "service"] {
+        let consent = json!({"channel": "sms", "purpose": purpose, "form_version": "web-3"});
+        let path = format!("/api/v1/leads/{lead}/consents");
+        rep.post::<Value>(&path, consent, StatusCode::CREATED).await;
     }
     // The fixture's own queued messages are not this test's.
     let su = app.db.superuser().await;
@@ -83,33 +73,20 @@ fn jobs(s: &Setup, adjust: impl FnOnce(&mut DeliverySettings)) -> Jobs {
     .unwrap()
 }
 
+fn rep(s: &Setup) -> Client<'_> {
+    Client::new(&s.app, Some(Who::RepA1))
+}
+
 async fn queue(s: &Setup, purpose: &str, body: &str) -> Uuid {
-    let r = send(
-        &s.app,
-        Some(Who::RepA1),
-        Method::POST,
-        "/api/v1/messages",
-        Some(json!({"lead_id": s.lead, "channel": "sms", "purpose": purpose, "body": body})),
-    )
-    .await;
-    assert_eq!(r.status(), 201);
-    r.json::<Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .parse()
-        .unwrap()
+    let body = json!({"lead_id": s.lead, "channel": "sms", "purpose": purpose, "body": body});
+    let queued: Value = rep(s).post("/api/v1/messages", body, StatusCode::CREATED).await;
+    queued["id"].as_str().unwrap().parse().unwrap()
 }
 
 async fn message(s: &Setup, id: Uuid) -> Value {
-    let r = send(
-        &s.app,
-        Some(Who::RepA1),
-        Method::GET,
-        &format!("/api/v1/messages/{id}"),
-        None,
-    )
-    .await;
-    r.json().await.unwrap()
+    rep(s)
+        .get(&format!("/api/v1/messages/{id}"), StatusCode::OK)
+        .await
 }
 
 /// Makes every queued message due now (instead of waiting out its backoff).
@@ -130,15 +107,9 @@ async fn sends_through_the_tenant_account_and_blocks_what_lost_consent_meanwhile
     let sent = queue(&s, "marketing", "Your quote is ready").await;
     let blocked = queue(&s, "service", "Your appointment is tomorrow").await;
     // The lead withdraws service messages after they were queued.
-    let r = send(
-        &s.app,
-        Some(Who::RepA1),
-        Method::POST,
-        &format!("/api/v1/leads/{}/consents", s.lead),
-        Some(json!({"channel": "sms", "purpose": "service", "action": "revoke"})),
-    )
-    .await;
-    assert_eq!(r.status(), 201);
+    let revoke = json!({"channel": "sms", "purpose": "service", "action": "revoke"});
+    let path = format!("/api/v1/leads/{}/consents", s.lead);
+    rep(&s).post::<Value>(&path, revoke, StatusCode::CREATED).await;
 
     assert_eq!(jobs.run_once(Job::Delivery).await.unwrap(), 2);
     let texts = s.api.sent();

@@ -1,43 +1,29 @@
 //! Phone numbers at rest: normalised to E.164, sealed, found by blind index within a tenant, shown
 //! only to those who may see the lead, and absent from a database dump in every format.
 use palisade_testkit::{spawn_app, TestApp, Who};
-use reqwest::Method;
+use reqwest::{Method, StatusCode};
 use secrecy::ExposeSecret;
 use serde_json::{json, Value};
 
-use crate::{error_code, send};
+use crate::client::{Client, ErrorBody};
 
 async fn lead_with_phone(app: &TestApp, who: Who, phone: &str) -> Value {
-    let r = send(
-        app,
-        Some(who),
-        Method::POST,
-        "/api/v1/leads",
-        Some(json!({"name": "Pat", "phone": phone})),
-    )
-    .await;
-    assert_eq!(r.status(), 201, "{phone}");
-    r.json().await.unwrap()
+    let body = json!({"name": "Pat", "phone": phone});
+    Client::new(app, Some(who))
+        .post("/api/v1/leads", body, StatusCode::CREATED)
+        .await
 }
 
 async fn find(app: &TestApp, who: Who, phone: &str) -> Vec<String> {
     let query = serde_urlencoded::to_string([("phone", phone)]).unwrap();
-    let r = send(
-        app,
-        Some(who),
-        Method::GET,
-        &format!("/api/v1/leads?{query}"),
-        None,
-    )
-    .await;
-    assert_eq!(r.status(), 200);
-    ids(r.json().await.unwrap())
+    let path = format!("/api/v1/leads?{query}");
+    ids(Client::new(app, Some(who)).get(&path, StatusCode::OK).await)
 }
 
 async fn search(app: &TestApp, who: Who, filter: Value) -> Vec<String> {
-    let r = send(app, Some(who), Method::POST, "/api/v1/leads/search", Some(filter)).await;
-    assert_eq!(r.status(), 200);
-    ids(r.json().await.unwrap())
+    ids(Client::new(app, Some(who))
+        .post("/api/v1/leads/search", filter, StatusCode::OK)
+        .await)
 }
 
 fn ids(page: Value) -> Vec<String> {
@@ -51,8 +37,9 @@ fn ids(page: Value) -> Vec<String> {
 
 async fn patch_lead(app: &TestApp, id: &str, patch: Value) -> Value {
     let path = format!("/api/v1/leads/{id}");
-    let r = send(app, Some(Who::RepA1), Method::PATCH, &path, Some(patch)).await;
-    r.json().await.unwrap()
+    Client::new(app, Some(Who::RepA1))
+        .patch(&path, patch, StatusCode::OK)
+        .await
 }
 
 #[tokio::test]
@@ -61,17 +48,8 @@ async fn numbers_are_normalised_sealed_and_found_by_blind_index_within_the_tenan
     let lead = lead_with_phone(&app, Who::RepA1, "(415) 555-0100").await;
     assert_eq!(lead["phone"], "+14155550100");
     let id = lead["id"].as_str().unwrap().to_owned();
-    let got: Value = send(
-        &app,
-        Some(Who::RepA1),
-        Method::GET,
-        &format!("/api/v1/leads/{id}"),
-        None,
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let rep = Client::new(&app, Some(Who::RepA1));
+    let got: Value = rep.get(&format!("/api/v1/leads/{id}"), StatusCode::OK).await;
     assert_eq!(got["phone"], "+14155550100");
 
     // Any way of writing the number finds it; another number does not.
@@ -153,25 +131,19 @@ async fn numbers_are_normalised_sealed_and_found_by_blind_index_within_the_tenan
     assert!(search(&app, Who::RepA2, json!({"phone": "415.555.0100"}))
         .await
         .is_empty());
-    let r = send(
-        &app,
-        Some(Who::RepA1),
-        Method::POST,
-        "/api/v1/leads/search",
-        Some(json!({"phone": "415.555.0100", "tenant_id": w_rep(&app).to_string()})),
-    )
-    .await;
-    assert_eq!(r.status(), 422);
-    let r = send(
-        &app,
-        Some(Who::RepA1),
-        Method::POST,
-        "/api/v1/leads/search",
-        Some(json!({"phone": "12"})),
-    )
-    .await;
-    assert_eq!(r.status(), 422);
-    assert!(!r.text().await.unwrap().contains("\"12\""));
+    let body = json!({"phone": "415.555.0100", "tenant_id": w_rep(&app).to_string()});
+    rep.post::<Value>("/api/v1/leads/search", body, StatusCode::UNPROCESSABLE_ENTITY)
+        .await;
+    let body = json!({"phone": "12"});
+    let text = rep
+        .text(
+            Method::POST,
+            "/api/v1/leads/search",
+            Some(body),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    assert!(!text.contains("\"12\""));
 
     // A number that does not open (moved from another row here) does not take the lead down: it
     // shows as unreadable, and a new number can be set.
@@ -181,24 +153,10 @@ async fn numbers_are_normalised_sealed_and_found_by_blind_index_within_the_tenan
     )
     .await
     .unwrap();
-    let r = send(
-        &app,
-        Some(Who::RepA1),
-        Method::GET,
-        &format!("/api/v1/leads/{id}"),
-        None,
-    )
-    .await;
-    assert_eq!(r.status(), 200);
-    let broken: Value = r.json().await.unwrap();
+    let broken: Value = rep.get(&format!("/api/v1/leads/{id}"), StatusCode::OK).await;
     assert_eq!(broken["phone"], Value::Null);
     assert_eq!(broken["phone_unreadable"], true);
-    assert_eq!(
-        send(&app, Some(Who::RepA1), Method::GET, "/api/v1/leads", None)
-            .await
-            .status(),
-        200
-    );
+    rep.get::<Value>("/api/v1/leads", StatusCode::OK).await;
     assert!(
         got.get("phone_unreadable").is_none(),
         "absent when the number opens"
@@ -232,59 +190,41 @@ async fn numbers_are_normalised_sealed_and_found_by_blind_index_within_the_tenan
 #[tokio::test]
 async fn national_numbers_read_in_the_tenant_region_and_bad_numbers_are_a_clear_422() {
     let app = spawn_app().await;
-    let r = send(
-        &app,
-        Some(Who::RepA1),
-        Method::POST,
-        "/api/v1/leads",
-        Some(json!({"name": "Pat", "phone": "020 7183 8750"})),
-    )
-    .await;
-    assert_eq!(r.status(), 422, "not a valid US number");
-    assert_eq!(error_code(r).await, "invalid_phone");
-    let r = send(
-        &app,
-        Some(Who::AdminA),
-        Method::PUT,
-        "/api/v1/settings/phone",
-        Some(json!({"default_region": "gb"})),
-    )
-    .await;
-    assert_eq!(r.json::<Value>().await.unwrap()["default_region"], "GB");
+    let (rep, admin) = (
+        Client::new(&app, Some(Who::RepA1)),
+        Client::new(&app, Some(Who::AdminA)),
+    );
+    // Not a valid US number.
+    let body = json!({"name": "Pat", "phone": "020 7183 8750"});
+    let e: ErrorBody = rep
+        .post("/api/v1/leads", body, StatusCode::UNPROCESSABLE_ENTITY)
+        .await;
+    assert_eq!(e.code(), "invalid_phone");
+    let body = json!({"default_region": "gb"});
+    let settings: Value = admin.put("/api/v1/settings/phone", body, StatusCode::OK).await;
+    assert_eq!(settings["default_region"], "GB");
     let lead = lead_with_phone(&app, Who::RepA1, "020 7183 8750").await;
     assert_eq!(lead["phone"], "+442071838750");
 
     for bad in ["12", "call me", "+1 555"] {
-        let r = send(
-            &app,
-            Some(Who::RepA1),
-            Method::POST,
-            "/api/v1/leads",
-            Some(json!({"name": "Pat", "phone": bad})),
-        )
-        .await;
-        assert_eq!(r.status(), 422);
-        let body = r.text().await.unwrap();
+        let lead = json!({"name": "Pat", "phone": bad});
+        let body = rep
+            .text(
+                Method::POST,
+                "/api/v1/leads",
+                Some(lead),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
         assert!(body.contains("invalid_phone") && !body.contains(bad), "{body}");
     }
-    let r = send(
-        &app,
-        Some(Who::AdminA),
-        Method::PUT,
-        "/api/v1/settings/phone",
-        Some(json!({"default_region": "XX"})),
-    )
-    .await;
-    assert_eq!(r.status(), 422);
-    let r = send(
-        &app,
-        Some(Who::RepA1),
-        Method::PUT,
-        "/api/v1/settings/phone",
-        Some(json!({"default_region": "US"})),
-    )
-    .await;
-    assert_eq!(r.status(), 403);
+    let body = json!({"default_region": "XX"});
+    admin
+        .put::<Value>("/api/v1/settings/phone", body, StatusCode::UNPROCESSABLE_ENTITY)
+        .await;
+    let body = json!({"default_region": "US"});
+    rep.put::<Value>("/api/v1/settings/phone", body, StatusCode::FORBIDDEN)
+        .await;
 }
 
 #[tokio::test]
@@ -294,25 +234,16 @@ async fn a_database_dump_holds_no_phone_number_and_no_integration_secret() {
         lead_with_phone(&app, who, phone).await;
     }
     const KEY: &str = "sk-proj-dumpdumpdumpdumpdump0123456789";
-    let r = send(
-        &app,
-        Some(Who::AdminA),
-        Method::PUT,
-        "/api/v1/integrations/openai",
-        Some(json!({"secrets": {"api_key": KEY}})),
-    )
-    .await;
-    assert_eq!(r.status(), 200);
+    let secrets = json!({"secrets": {"api_key": KEY}});
+    let admin_a = Client::new(&app, Some(Who::AdminA));
+    admin_a
+        .put::<Value>("/api/v1/integrations/openai", secrets, StatusCode::OK)
+        .await;
     // A rep's own number, in tenant B.
-    let r = send(
-        &app,
-        Some(Who::AdminB),
-        Method::PUT,
-        "/api/v1/me/phone",
-        Some(json!({"phone": "+1 (650) 555-0142"})),
-    )
-    .await;
-    assert_eq!(r.status(), 200);
+    let phone = json!({"phone": "+1 (650) 555-0142"});
+    Client::new(&app, Some(Who::AdminB))
+        .put::<Value>(MY_PHONE, phone, StatusCode::OK)
+        .await;
 
     // pg_dump of the same installation as the server binaries (which may be linked from elsewhere).
     let bins = palisade_db::embedded::find_binaries(None, None).unwrap();
@@ -362,33 +293,25 @@ async fn a_database_dump_holds_no_phone_number_and_no_integration_secret() {
     }
 }
 
-async fn my_phone(app: &TestApp, who: Who, method: Method, body: Option<Value>) -> (u16, Value) {
-    let r = send(app, Some(who), method, "/api/v1/me/phone", body).await;
-    let status = r.status().as_u16();
-    (status, r.json().await.unwrap_or(Value::Null))
-}
+const MY_PHONE: &str = "/api/v1/me/phone";
 
 #[tokio::test]
 async fn members_keep_their_own_number_sealed_and_a_new_number_is_unverified() {
     let app = spawn_app().await;
     let su = app.db.superuser().await;
     su.execute("delete from app.member_phones", &[]).await.unwrap();
+    let rep = Client::new(&app, Some(Who::RepA1));
 
-    let (status, body) = my_phone(&app, Who::RepA1, Method::GET, None).await;
-    assert_eq!((status, body["error"]["code"].as_str()), (404, Some("not_found")));
+    let e: ErrorBody = rep.get(MY_PHONE, StatusCode::NOT_FOUND).await;
+    assert_eq!(e.code(), "not_found");
 
     // National format in the tenant's region, answered in E.164 and unverified.
-    let (status, body) = my_phone(
-        &app,
-        Who::RepA1,
-        Method::PUT,
-        Some(json!({"phone": "(415) 555-0123"})),
-    )
-    .await;
-    assert_eq!(status, 200, "{body}");
+    let body: Value = rep
+        .put(MY_PHONE, json!({"phone": "(415) 555-0123"}), StatusCode::OK)
+        .await;
     assert_eq!(body["phone"], "+14155550123");
     assert_eq!(body["verified_at"], Value::Null);
-    let (_, body) = my_phone(&app, Who::RepA1, Method::GET, None).await;
+    let body: Value = rep.get(MY_PHONE, StatusCode::OK).await;
     assert_eq!(body["phone"], "+14155550123");
 
     // Stored sealed under the rep's row: no plaintext, and no other member's view of it.
@@ -401,30 +324,24 @@ async fn members_keep_their_own_number_sealed_and_a_new_number_is_unverified() {
         .unwrap()
         .get(0);
     assert!(!String::from_utf8_lossy(&stored).contains("4155550123"));
-    let (status, _) = my_phone(&app, Who::RepA2, Method::GET, None).await;
-    assert_eq!(status, 404, "rep_a2 sees only their own number");
-    let (status, _) = my_phone(&app, Who::AdminA, Method::GET, None).await;
-    assert_eq!(status, 404, "an admin sees only their own number");
+    // rep_a2, and an admin, see only their own number.
+    for who in [Who::RepA2, Who::AdminA] {
+        Client::new(&app, Some(who))
+            .get::<Value>(MY_PHONE, StatusCode::NOT_FOUND)
+            .await;
+    }
 
     // Verified (as the verification flow would), the same number again keeps it; another clears it.
     su.execute("update app.member_phones set verified_at = now()", &[])
         .await
         .unwrap();
-    let (_, body) = my_phone(
-        &app,
-        Who::RepA1,
-        Method::PUT,
-        Some(json!({"phone": "+1 415 555 0123"})),
-    )
-    .await;
+    let body: Value = rep
+        .put(MY_PHONE, json!({"phone": "+1 415 555 0123"}), StatusCode::OK)
+        .await;
     assert!(body["verified_at"].is_string(), "{body}");
-    let (_, body) = my_phone(
-        &app,
-        Who::RepA1,
-        Method::PUT,
-        Some(json!({"phone": "+1 415 555 0124"})),
-    )
-    .await;
+    let body: Value = rep
+        .put(MY_PHONE, json!({"phone": "+1 415 555 0124"}), StatusCode::OK)
+        .await;
     assert_eq!(body["phone"], "+14155550124");
     assert_eq!(body["verified_at"], Value::Null);
 
@@ -441,20 +358,19 @@ async fn members_keep_their_own_number_sealed_and_a_new_number_is_unverified() {
         ),
         (json!({}), "invalid_body"),
     ] {
-        let r = send(
-            &app,
-            Some(Who::RepA1),
-            Method::PUT,
-            "/api/v1/me/phone",
-            Some(body.clone()),
-        )
-        .await;
+        // Any 4xx will do, so this reads the raw response.
+        let r = rep
+            .request(Method::PUT, MY_PHONE)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
         assert!(r.status().is_client_error(), "{body}");
         let text = r.text().await.unwrap();
         assert!(text.contains(code), "{body}: {text}");
         assert!(!text.contains("555"), "{text}");
     }
-    let (_, body) = my_phone(&app, Who::RepA1, Method::GET, None).await;
+    let body: Value = rep.get(MY_PHONE, StatusCode::OK).await;
     assert_eq!(body["phone"], "+14155550124");
 
     // Changes are audited as private to the member, never with the sealed values.
@@ -469,12 +385,9 @@ async fn members_keep_their_own_number_sealed_and_a_new_number_is_unverified() {
         .get(0);
     assert!(private >= 3, "{private}");
 
-    let r = send(&app, Some(Who::RepA1), Method::DELETE, "/api/v1/me/phone", None).await;
-    assert_eq!(r.status(), 204);
-    let (status, _) = my_phone(&app, Who::RepA1, Method::GET, None).await;
-    assert_eq!(status, 404);
-    let r = send(&app, Some(Who::RepA1), Method::DELETE, "/api/v1/me/phone", None).await;
-    assert_eq!(r.status(), 404);
+    rep.delete::<()>(MY_PHONE, StatusCode::NO_CONTENT).await;
+    rep.get::<Value>(MY_PHONE, StatusCode::NOT_FOUND).await;
+    rep.delete::<Value>(MY_PHONE, StatusCode::NOT_FOUND).await;
 }
 
 fn w_rep(app: &TestApp) -> &uuid::Uuid {

@@ -1,9 +1,9 @@
 //! Operational behaviour: readiness, request ids, security headers, OpenAPI, pagination, TLS.
 use palisade_testkit::{spawn_app, spawn_app_with, Who};
-use reqwest::Method;
+use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use crate::send;
+use crate::client::Client;
 
 #[tokio::test]
 async fn health_readiness_and_security_headers() {
@@ -71,15 +71,9 @@ async fn request_ids_are_echoed_or_generated_and_sanitised() {
 #[tokio::test]
 async fn the_openapi_document_is_3_1_and_describes_errors_and_auth() {
     let app = spawn_app().await;
-    let doc: Value = app
-        .client
-        .get(app.url("/api/v1/openapi.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc: Value = Client::anonymous(&app)
+        .get("/api/v1/openapi.json", StatusCode::OK)
+        .await;
     assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
     assert!(doc["components"]["schemas"]["ErrorBody"].is_object());
@@ -90,25 +84,16 @@ async fn the_openapi_document_is_3_1_and_describes_errors_and_auth() {
 async fn lists_page_by_keyset_and_filter() {
     let app = spawn_app().await;
     let w = app.world().clone();
+    let rep = Client::new(&app, Some(Who::RepA1));
     for i in 0..5 {
-        let r = send(
-            &app,
-            Some(Who::RepA1),
-            Method::POST,
-            "/api/v1/leads",
-            Some(json!({"name": format!("L{i}"), "status": "qualified"})),
-        )
-        .await;
-        assert_eq!(r.status(), 201);
+        let lead = json!({"name": format!("L{i}"), "status": "qualified"});
+        rep.post::<Value>("/api/v1/leads", lead, StatusCode::CREATED)
+            .await;
     }
     let mut seen = Vec::new();
     let mut path = "/api/v1/leads?limit=2&status=qualified".to_owned();
     loop {
-        let page: Value = send(&app, Some(Who::RepA1), Method::GET, &path, None)
-            .await
-            .json()
-            .await
-            .unwrap();
+        let page: Value = rep.get(&path, StatusCode::OK).await;
         for item in page["items"].as_array().unwrap() {
             seen.push(item["name"].as_str().unwrap().to_owned());
         }
@@ -119,17 +104,10 @@ async fn lists_page_by_keyset_and_filter() {
     }
     assert_eq!(seen, ["L4", "L3", "L2", "L1", "L0"], "newest first, each once");
     // The manager filters by owner.
-    let page: Value = send(
-        &app,
-        Some(Who::ManagerA),
-        Method::GET,
-        &format!("/api/v1/leads?owner_id={}", w.rep_a2),
-        None,
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let manager = Client::new(&app, Some(Who::ManagerA));
+    let page: Value = manager
+        .get(&format!("/api/v1/leads?owner_id={}", w.rep_a2), StatusCode::OK)
+        .await;
     let items = page["items"].as_array().unwrap();
     assert_eq!(items.len(), 1);
     assert_eq!(items[0]["id"], json!(w.lead_a2));

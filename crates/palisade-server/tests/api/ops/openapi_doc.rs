@@ -5,22 +5,19 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use palisade_testkit::spawn_app;
+use reqwest::StatusCode;
 use serde_json::Value;
+
+use crate::client::Client;
 
 const REGENERATE: &str = "PALISADE_WRITE_OPENAPI=1 cargo test -p palisade-server --test api openapi_doc";
 
 #[tokio::test]
 async fn docs_openapi_json_is_what_the_server_serves() {
     let app = spawn_app().await;
-    let served: Value = app
-        .client
-        .get(app.url("/api/v1/openapi.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let served: Value = Client::anonymous(&app)
+        .get("/api/v1/openapi.json", StatusCode::OK)
+        .await;
     let rendered = serde_json::to_string_pretty(&sorted(served)).unwrap() + "\n";
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/openapi.json");
     if std::env::var_os("PALISADE_WRITE_OPENAPI").is_some() {

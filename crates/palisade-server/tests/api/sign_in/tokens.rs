@@ -5,17 +5,18 @@ use std::time::Duration;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use palisade_auth::{generate_secret, TokenKeys};
-use palisade_testkit::{spawn_app, Who};
-use reqwest::Method;
+use palisade_testkit::{spawn_app, TestApp, Who};
+use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
 
-use crate::{error_code, send};
+use crate::client::{Client, ErrorBody};
+use crate::error_code;
 
-async fn get_with(app: &palisade_testkit::TestApp, auth: Option<String>) -> reqwest::Response {
-    let mut req = app.client.get(app.url("/api/v1/leads"));
-    if let Some(a) = auth {
-        req = req.header("authorization", a);
-    }
-    req.send().await.unwrap()
+/// Lists the leads with `authorization: <auth>` as the header, whatever it holds.
+async fn leads_with<T: DeserializeOwned>(app: &TestApp, auth: &str, expect: StatusCode) -> T {
+    let client = Client::anonymous(app).header("authorization", auth);
+    client.get("/api/v1/leads", expect).await
 }
 
 #[tokio::test]
@@ -23,26 +24,25 @@ async fn invalid_tokens_are_unauthenticated() {
     let app = spawn_app().await;
     let w = app.world().clone();
 
-    let r = get_with(&app, None).await;
+    // No header at all: the challenge header matters, so the raw response.
+    let r = Client::anonymous(&app)
+        .request(Method::GET, "/api/v1/leads")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 401);
     assert_eq!(r.headers()["www-authenticate"], "Bearer");
     assert_eq!(error_code(r).await, "unauthenticated");
-    assert_eq!(get_with(&app, Some("Basic abc".into())).await.status(), 401);
-    assert_eq!(get_with(&app, Some("Bearer ".into())).await.status(), 401);
-    assert_eq!(
-        get_with(&app, Some("Bearer not.a.jwt".into())).await.status(),
-        401
-    );
+    for auth in ["Basic abc", "Bearer ", "Bearer not.a.jwt"] {
+        leads_with::<Value>(&app, auth, StatusCode::UNAUTHORIZED).await;
+    }
 
     // Signed by another key.
     let other = TokenKeys::new(&generate_secret(), "palisade", "palisade-api").unwrap();
     let foreign = other
         .mint(w.rep_a1, Some(w.tenant_a), Duration::from_secs(60))
         .unwrap();
-    assert_eq!(
-        get_with(&app, Some(format!("Bearer {foreign}"))).await.status(),
-        401
-    );
+    leads_with::<Value>(&app, &format!("Bearer {foreign}"), StatusCode::UNAUTHORIZED).await;
 
     // Right key, wrong audience.
     let secret = generate_secret();
@@ -51,22 +51,12 @@ async fn invalid_tokens_are_unauthenticated() {
     let token = wrong_aud
         .mint(w.rep_a1, Some(w.tenant_a), Duration::from_secs(60))
         .unwrap();
-    assert_eq!(
-        get_with(&app_with, Some(format!("Bearer {token}")))
-            .await
-            .status(),
-        401
-    );
+    leads_with::<Value>(&app_with, &format!("Bearer {token}"), StatusCode::UNAUTHORIZED).await;
     let right = TokenKeys::new(&secret, "palisade", "palisade-api").unwrap();
     let token = right
         .mint(w.rep_a1, Some(w.tenant_a), Duration::from_secs(60))
         .unwrap();
-    assert_eq!(
-        get_with(&app_with, Some(format!("Bearer {token}")))
-            .await
-            .status(),
-        200
-    );
+    leads_with::<Value>(&app_with, &format!("Bearer {token}"), StatusCode::OK).await;
 
     // alg: none, and a tampered payload under the original signature.
     let good = app.token(Who::RepA1).unwrap();
@@ -80,7 +70,7 @@ async fn invalid_tokens_are_unauthenticated() {
         "{}.{payload}.",
         URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"at+jwt"}"#)
     );
-    assert_eq!(get_with(&app, Some(format!("Bearer {none}"))).await.status(), 401);
+    leads_with::<Value>(&app, &format!("Bearer {none}"), StatusCode::UNAUTHORIZED).await;
     let mut claims: serde_json::Value =
         serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap();
     claims["tid"] = serde_json::json!(w.tenant_b);
@@ -89,11 +79,8 @@ async fn invalid_tokens_are_unauthenticated() {
         "{header}.{}.{sig}",
         URL_SAFE_NO_PAD.encode(serde_json::to_vec(&claims).unwrap())
     );
-    assert_eq!(
-        get_with(&app, Some(format!("Bearer {tampered}"))).await.status(),
-        401
-    );
-    assert_eq!(get_with(&app, Some(format!("Bearer {good}"))).await.status(), 200);
+    leads_with::<Value>(&app, &format!("Bearer {tampered}"), StatusCode::UNAUTHORIZED).await;
+    leads_with::<Value>(&app, &format!("Bearer {good}"), StatusCode::OK).await;
 }
 
 #[tokio::test]
@@ -114,10 +101,8 @@ async fn expired_tokens_are_refused() {
         &jsonwebtoken::EncodingKey::from_secret(secret.expose_secret().as_bytes()),
     )
     .unwrap();
-    let r = get_with(&app, Some(format!("Bearer {token}"))).await;
-    assert_eq!(r.status(), 401);
-    let body: serde_json::Value = r.json().await.unwrap();
-    assert!(body["error"]["message"].as_str().unwrap().contains("expired"));
+    let e: ErrorBody = leads_with(&app, &format!("Bearer {token}"), StatusCode::UNAUTHORIZED).await;
+    assert!(e.error.message.contains("expired"));
 }
 
 #[tokio::test]
@@ -125,58 +110,28 @@ async fn the_database_not_the_token_decides_membership() {
     let app = spawn_app().await;
     let w = app.world().clone();
     // removed_a holds a valid, unexpired token scoped to tenant A.
-    let r = send(&app, Some(Who::RemovedA), Method::GET, "/api/v1/leads", None).await;
-    assert_eq!(r.status(), 403);
-    assert_eq!(error_code(r).await, "not_a_member");
-    let r = send(
-        &app,
-        Some(Who::RemovedA),
-        Method::GET,
-        &format!("/api/v1/leads/{}", w.lead_a1),
-        None,
-    )
-    .await;
-    assert_eq!(r.status(), 403);
+    let removed = Client::new(&app, Some(Who::RemovedA));
+    let e: ErrorBody = removed.get("/api/v1/leads", StatusCode::FORBIDDEN).await;
+    assert_eq!(e.code(), "not_a_member");
+    let lead = format!("/api/v1/leads/{}", w.lead_a1);
+    removed.get::<Value>(&lead, StatusCode::FORBIDDEN).await;
     // A token scoped to a tenant the user never belonged to.
-    let token = app.token_for(w.rep_a1, Some(w.tenant_b));
-    let r = app
-        .client
-        .get(app.url("/api/v1/leads"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 403);
+    let stranger = Client::bearer(&app, app.token_for(w.rep_a1, Some(w.tenant_b)));
+    stranger
+        .get::<Value>("/api/v1/leads", StatusCode::FORBIDDEN)
+        .await;
     // A token with no tenant cannot reach tenant data, but can list the caller's tenants.
-    let token = app.token_for(w.rep_a1, None);
-    let r = app
-        .client
-        .get(app.url("/api/v1/leads"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 403);
-    let r = app
-        .client
-        .get(app.url("/api/v1/tenants"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
+    let untenanted = Client::bearer(&app, app.token_for(w.rep_a1, None));
+    untenanted
+        .get::<Value>("/api/v1/leads", StatusCode::FORBIDDEN)
+        .await;
+    untenanted.get::<Value>("/api/v1/tenants", StatusCode::OK).await;
     // Removing a member revokes access for tokens already issued.
-    let before = send(&app, Some(Who::RepA2), Method::GET, "/api/v1/leads", None).await;
-    assert_eq!(before.status(), 200);
-    let r = send(
-        &app,
-        Some(Who::AdminA),
-        Method::DELETE,
-        &format!("/api/v1/members/{}", w.rep_a2),
-        None,
-    )
-    .await;
-    assert_eq!(r.status(), 204);
-    let after = send(&app, Some(Who::RepA2), Method::GET, "/api/v1/leads", None).await;
-    assert_eq!(after.status(), 403);
+    let rep = Client::new(&app, Some(Who::RepA2));
+    rep.get::<Value>("/api/v1/leads", StatusCode::OK).await;
+    let member = format!("/api/v1/members/{}", w.rep_a2);
+    Client::new(&app, Some(Who::AdminA))
+        .delete::<()>(&member, StatusCode::NO_CONTENT)
+        .await;
+    rep.get::<Value>("/api/v1/leads", StatusCode::FORBIDDEN).await;
 }

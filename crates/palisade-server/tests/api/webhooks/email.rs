@@ -4,40 +4,34 @@
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use palisade_testkit::{spawn_app, TestApp, Who};
-use reqwest::Method;
+use reqwest::StatusCode;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::send;
+use crate::client::Client;
 
 const EMAIL: &str = "pat@example.test";
+
+fn rep(app: &TestApp) -> Client<'_> {
+    Client::new(app, Some(Who::RepA1))
+}
 
 /// A lead with an email address and consent to service email; returns it and a message to it that
 /// the provider accepted as `provider_id`.
 async fn sent_email(app: &TestApp, provider_id: &str) -> (Uuid, Uuid) {
-    let r = send(
-        app,
-        Some(Who::RepA1),
-        Method::POST,
-        "/api/v1/leads",
-        Some(json!({"name": "Pat", "email": EMAIL})),
-    )
-    .await;
-    let lead: Uuid = r.json::<Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .parse()
-        .unwrap();
-    let r = send(
-        app,
-        Some(Who::RepA1),
-        Method::POST,
-        &format!("/api/v1/leads/{lead}/consents"),
-        Some(json!({"channel": "email", "purpose": "service", "form_version": "web-3"})),
-    )
-    .await;
-    assert_eq!(r.status(), 201);
-    let id = queue_email(app, lead).await.unwrap();
+    let lead: Value = rep(app)
+        .post(
+            "/api/v1/leads",
+            json!({"name": "Pat", "email": EMAIL}),
+            StatusCode::CREATED,
+        )
+        .await;
+    let lead: Uuid = lead["id"].as_str().unwrap().parse().unwrap();
+    let consent = json!({"channel": "email", "purpose": "service", "form_version": "web-3"});
+    let path = format!("/api/v1/leads/{lead}/consents");
+    rep(app).post::<Value>(&path, consent, StatusCode::CREATED).await;
+    let queued = queue_email(app, lead, StatusCode::CREATED).await;
+    let id: Uuid = queued["id"].as_str().unwrap().parse().unwrap();
     let su = app.db.superuser().await;
     su.execute(
         "update app.outbound_messages set status = 'sent', provider_message_id = $2 where id = $1",
@@ -48,77 +42,55 @@ async fn sent_email(app: &TestApp, provider_id: &str) -> (Uuid, Uuid) {
     (lead, id)
 }
 
-async fn queue_email(app: &TestApp, lead: Uuid) -> Result<Uuid, Value> {
-    let r = send(
-        app,
-        Some(Who::RepA1),
-        Method::POST,
-        "/api/v1/messages",
-        Some(json!({"lead_id": lead, "channel": "email", "purpose": "service", "subject": "Quote", "body": "Attached."})),
-    )
-    .await;
-    let status = r.status();
-    let body: Value = r.json().await.unwrap();
-    if status == 201 {
-        Ok(body["id"].as_str().unwrap().parse().unwrap())
-    } else {
-        Err(body)
-    }
+/// Queues an email to `lead`: the message, or the refusal.
+async fn queue_email(app: &TestApp, lead: Uuid, expect: StatusCode) -> Value {
+    let body = json!({"lead_id": lead, "channel": "email", "purpose": "service", "subject": "Quote",
+                      "body": "Attached."});
+    rep(app).post("/api/v1/messages", body, expect).await
 }
 
 async fn status_of(app: &TestApp, id: Uuid) -> String {
-    let r = send(
-        app,
-        Some(Who::RepA1),
-        Method::GET,
-        &format!("/api/v1/messages/{id}"),
-        None,
-    )
-    .await;
-    r.json::<Value>().await.unwrap()["status"]
-        .as_str()
-        .unwrap()
-        .to_owned()
+    let message: Value = rep(app)
+        .get(&format!("/api/v1/messages/{id}"), StatusCode::OK)
+        .await;
+    message["status"].as_str().unwrap().to_owned()
 }
 
-async fn post_resend(app: &TestApp, key: &[u8], id: &str, timestamp: i64, event: &Value) -> u16 {
+/// Connects an email provider for tenant A (as its admin).
+async fn connect(app: &TestApp, provider: &str, body: Value) {
+    let path = format!("/api/v1/integrations/{provider}");
+    Client::new(app, Some(Who::AdminA))
+        .put::<Value>(&path, body, StatusCode::OK)
+        .await;
+}
+
+async fn post_resend(app: &TestApp, key: &[u8], id: &str, timestamp: i64, event: &Value, expect: StatusCode) {
     let body = serde_json::to_vec(event).unwrap();
     let signature = palisade_webhooks::svix::sign(key, id, timestamp, &body);
-    app.client
-        .post(app.url(&format!("/webhooks/resend/{}", app.world().tenant_a)))
+    let resend = Client::anonymous(app)
         .header("svix-id", id)
-        .header("svix-timestamp", timestamp.to_string())
-        .header("svix-signature", signature)
-        .header("content-type", "application/json")
-        .body(body)
-        .send()
-        .await
-        .unwrap()
-        .status()
-        .as_u16()
+        .header("svix-timestamp", &timestamp.to_string())
+        .header("svix-signature", &signature)
+        .header("content-type", "application/json");
+    let path = format!("/webhooks/resend/{}", app.world().tenant_a);
+    resend.post_raw::<Value>(&path, body, expect).await;
 }
 
 #[tokio::test]
 async fn resend_events_are_verified_applied_once_and_bounces_suppress() {
     let app = spawn_app().await;
     let key: Vec<u8> = (0..24).map(|_| rand::random::<u8>()).collect();
-    let r = send(
-        &app,
-        Some(Who::AdminA),
-        Method::PUT,
-        "/api/v1/integrations/resend",
-        Some(json!({"config": {"from_email": "quotes@agency.test"},
-                    "secrets": {"api_key": "re_0123456789abcdef", "webhook_secret": format!("whsec_{}", STANDARD.encode(&key))}})),
-    )
-    .await;
-    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    let secret = format!("whsec_{}", STANDARD.encode(&key));
+    let body = json!({"config": {"from_email": "quotes@agency.test"},
+                      "secrets": {"api_key": "re_0123456789abcdef", "webhook_secret": secret}});
+    connect(&app, "resend", body).await;
     let (lead, id) = sent_email(&app, "em_0001").await;
     let now = chrono::Utc::now().timestamp();
     let delivered = json!({"type": "email.delivered", "data": {"email_id": "em_0001", "to": [EMAIL]}});
-    assert_eq!(post_resend(&app, &key, "msg_1", now, &delivered).await, 204);
+    post_resend(&app, &key, "msg_1", now, &delivered, StatusCode::NO_CONTENT).await;
     assert_eq!(status_of(&app, id).await, "delivered");
     // A replay is acknowledged and recorded once.
-    assert_eq!(post_resend(&app, &key, "msg_1", now, &delivered).await, 204);
+    post_resend(&app, &key, "msg_1", now, &delivered, StatusCode::NO_CONTENT).await;
     let su = app.db.superuser().await;
     let recorded: i64 = su
         .query_one(
@@ -133,18 +105,17 @@ async fn resend_events_are_verified_applied_once_and_bounces_suppress() {
     // Refused: another key, a stale or future timestamp; nothing applied.
     let bounced = json!({"type": "email.bounced", "data": {"email_id": "em_0001", "to": [EMAIL]}});
     let other: Vec<u8> = vec![7; 24];
-    assert_eq!(post_resend(&app, &other, "msg_2", now, &bounced).await, 403);
-    assert_eq!(post_resend(&app, &key, "msg_3", now - 600, &bounced).await, 403);
-    assert_eq!(post_resend(&app, &key, "msg_4", now + 600, &bounced).await, 403);
-    assert!(queue_email(&app, lead).await.is_ok(), "no bounce was applied");
+    post_resend(&app, &other, "msg_2", now, &bounced, StatusCode::FORBIDDEN).await;
+    post_resend(&app, &key, "msg_3", now - 600, &bounced, StatusCode::FORBIDDEN).await;
+    post_resend(&app, &key, "msg_4", now + 600, &bounced, StatusCode::FORBIDDEN).await;
+    // No bounce was applied.
+    queue_email(&app, lead, StatusCode::CREATED).await;
 
     // An event about a message this tenant did not send (a shared account) is ignored.
     let foreign = json!({"type": "email.complained", "data": {"email_id": "em_someone_else", "to": [EMAIL]}});
-    assert_eq!(post_resend(&app, &key, "msg_foreign", now, &foreign).await, 204);
-    assert!(
-        queue_email(&app, lead).await.is_ok(),
-        "not suppressed by someone else's event"
-    );
+    post_resend(&app, &key, "msg_foreign", now, &foreign, StatusCode::NO_CONTENT).await;
+    // Not suppressed by someone else's event.
+    queue_email(&app, lead, StatusCode::CREATED).await;
     let status: String = su
         .query_one(
             "select status from app.webhook_events where event_id = 'msg_foreign'",
@@ -156,8 +127,8 @@ async fn resend_events_are_verified_applied_once_and_bounces_suppress() {
     assert_eq!(status, "ignored");
 
     // A real bounce suppresses the address (by blind index): the next message is refused.
-    assert_eq!(post_resend(&app, &key, "msg_5", now, &bounced).await, 204);
-    let refused = queue_email(&app, lead).await.unwrap_err();
+    post_resend(&app, &key, "msg_5", now, &bounced, StatusCode::NO_CONTENT).await;
+    let refused = queue_email(&app, lead, StatusCode::CONFLICT).await;
     assert_eq!(refused["error"]["details"]["reason"], "suppressed");
     // The suppression names the address by its blind index, never the address itself.
     let index = palisade_core::crm::leads::email_index(&app.index_keys, app.world().tenant_a, EMAIL);
@@ -207,32 +178,17 @@ fn sendgrid_key() -> (String, impl Fn(&str, &[u8]) -> String) {
 async fn sendgrid_events_are_verified_and_complaints_suppress() {
     let app = spawn_app().await;
     let (public_key, sign) = sendgrid_key();
-    let r = send(
-        &app,
-        Some(Who::AdminA),
-        Method::PUT,
-        "/api/v1/integrations/sendgrid",
-        Some(
-            json!({"config": {"event_webhook_public_key": public_key, "from_email": "quotes@agency.test"},
-                    "secrets": {"api_key": "SG.0123456789abcdefghij"}}),
-        ),
-    )
-    .await;
-    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    let body = json!({"config": {"event_webhook_public_key": public_key, "from_email": "quotes@agency.test"},
+                      "secrets": {"api_key": "SG.0123456789abcdefghij"}});
+    connect(&app, "sendgrid", body).await;
     let (lead, id) = sent_email(&app, "abc123").await;
-    let path = app.url(&format!("/webhooks/sendgrid/{}", app.world().tenant_a));
-    let post = async |events: &Value, signature: String| {
+    let path = format!("/webhooks/sendgrid/{}", app.world().tenant_a);
+    let post = async |events: &Value, signature: String, expect: StatusCode| {
         let body = serde_json::to_vec(events).unwrap();
-        app.client
-            .post(&path)
+        let sendgrid = Client::anonymous(&app)
             .header("x-twilio-email-event-webhook-timestamp", "1700000000")
-            .header("x-twilio-email-event-webhook-signature", signature)
-            .body(body)
-            .send()
-            .await
-            .unwrap()
-            .status()
-            .as_u16()
+            .header("x-twilio-email-event-webhook-signature", &signature);
+        sendgrid.post_raw::<Value>(&path, body, expect).await;
     };
     let events = json!([
         {"email": EMAIL, "event": "delivered", "sg_event_id": "ev1", "sg_message_id": "abc123.filter0001.1.0"},
@@ -240,33 +196,23 @@ async fn sendgrid_events_are_verified_and_complaints_suppress() {
     ]);
     let body = serde_json::to_vec(&events).unwrap();
     // Signed for other bytes, or with another key: refused.
-    assert_eq!(post(&events, sign("1700000000", b"[]")).await, 403);
+    post(&events, sign("1700000000", b"[]"), StatusCode::FORBIDDEN).await;
     let (_, other_sign) = sendgrid_key();
-    assert_eq!(post(&events, other_sign("1700000000", &body)).await, 403);
+    post(&events, other_sign("1700000000", &body), StatusCode::FORBIDDEN).await;
     assert_eq!(status_of(&app, id).await, "sent");
 
-    assert_eq!(post(&events, sign("1700000000", &body)).await, 204);
+    post(&events, sign("1700000000", &body), StatusCode::NO_CONTENT).await;
     assert_eq!(status_of(&app, id).await, "delivered");
     let complaint = json!([{"email": EMAIL, "event": "spamreport", "sg_event_id": "ev3", "sg_message_id": "abc123.filter"}]);
     let body = serde_json::to_vec(&complaint).unwrap();
-    assert_eq!(post(&complaint, sign("1700000000", &body)).await, 204);
-    assert_eq!(
-        queue_email(&app, lead).await.unwrap_err()["error"]["details"]["reason"],
-        "suppressed"
-    );
+    post(&complaint, sign("1700000000", &body), StatusCode::NO_CONTENT).await;
+    let refused = queue_email(&app, lead, StatusCode::CONFLICT).await;
+    assert_eq!(refused["error"]["details"]["reason"], "suppressed");
     // The complaint is in the lead's ledger too: marketing email is revoked, by the provider, with
     // the message as evidence.
-    let ledger: Value = send(
-        &app,
-        Some(Who::RepA1),
-        Method::GET,
-        &format!("/api/v1/leads/{lead}/consents"),
-        None,
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let ledger: Value = rep(&app)
+        .get(&format!("/api/v1/leads/{lead}/consents"), StatusCode::OK)
+        .await;
     let latest = &ledger["events"][0];
     assert_eq!(
         (

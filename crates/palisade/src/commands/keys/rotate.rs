@@ -125,7 +125,7 @@ impl SealedRow for TotpRow {
     const KEY_COLUMNS: &'static str = "user_id, 0";
     const MATCH: &'static str = "user_id = $1";
     fn from_row(row: &tokio_postgres::Row) -> Option<Self> {
-        let user: Uuid = row.get(0);
+        let user: Uuid = row.get("user_id");
         Some(Self(user, *user.as_bytes()))
     }
     fn params(&self) -> Vec<&(dyn ToSql + Sync)> {
@@ -144,9 +144,9 @@ impl SealedRow for IntegrationRow {
     const KEY_COLUMNS: &'static str = "tenant_id, provider";
     const MATCH: &'static str = "tenant_id = $1 and provider = $2";
     fn from_row(row: &tokio_postgres::Row) -> Option<Self> {
-        let name: String = row.get(1);
+        let name: String = row.get("provider");
         let provider = Provider::parse(&name)?;
-        Some(Self(row.get(0), name, provider))
+        Some(Self(row.get("tenant_id"), name, provider))
     }
     fn params(&self) -> Vec<&(dyn ToSql + Sync)> {
         vec![&self.0, &self.1]
@@ -181,7 +181,7 @@ async fn reseal<R: SealedRow>(
                 *report.changed.entry(R::NAME).or_default() += 1;
                 continue;
             };
-            let old: Vec<u8> = current.get(0);
+            let old: Vec<u8> = current.get("secret_sealed");
             let binding = key.binding();
             let Ok(plain) = keys.seal.open(&old, &binding) else {
                 tracing::warn!(column = R::NAME, "a sealed value did not open; left as it is");
@@ -258,13 +258,13 @@ async fn phones(
     for chunk in rows.chunks(batch) {
         begin_batch(client).await?;
         for row in chunk {
-            let tenant: Uuid = row.get(0);
-            let id: Uuid = row.get(1);
+            let tenant: Uuid = row.get("tenant_id");
+            let id: Uuid = row.get(t.id);
             let current = client.query_opt(&read, &[&tenant, &id]).await?;
             // Deleted, or its number removed, meanwhile: nothing to rotate.
             let Some((old, old_index)) = current.and_then(|r| {
-                let sealed: Option<Vec<u8>> = r.get(0);
-                let index: Option<Vec<u8>> = r.get(1);
+                let sealed: Option<Vec<u8>> = r.get("phone_sealed");
+                let index: Option<Vec<u8>> = r.get("phone_index");
                 sealed.zip(index)
             }) else {
                 *report.changed.entry(t.name).or_default() += 1;
@@ -327,11 +327,12 @@ async fn email_indexes(
     for chunk in rows.chunks(batch) {
         begin_batch(client).await?;
         for row in chunk {
-            let (tenant, id, email): (Uuid, Uuid, String) = (row.get(0), row.get(1), row.get(2));
+            let (tenant, id, email): (Uuid, Uuid, String) =
+                (row.get("tenant_id"), row.get("id"), row.get("email"));
             let index =
                 palisade_core::crm::leads::email_index(&keys.index, TenantId::from_uuid(tenant), &email);
             // Only if the address is still the one read (a concurrent change indexes itself).
-            let old_index: Option<Vec<u8>> = row.get(3);
+            let old_index: Option<Vec<u8>> = row.get("email_index");
             let n = client
                 .execute(
                     "update app.leads set email_index = $3 where tenant_id = $1 and id = $2 and email = $4",

@@ -74,7 +74,7 @@ pub async fn status(client: &tokio_postgres::Client, keys: &Keys) -> anyhow::Res
         let rows = client
             .query(
                 &format!(
-                    "select {} as key_id, count(*) from {} where {} is not null group by 1 order by 1",
+                    "select {} as key_id, count(*) as row_count from {} where {} is not null group by 1 order by 1",
                     key_id_sql(c.column),
                     c.table,
                     c.column
@@ -85,8 +85,8 @@ pub async fn status(client: &tokio_postgres::Client, keys: &Keys) -> anyhow::Res
         let by_key: Vec<Value> = rows
             .iter()
             .map(|r| {
-                let id: Option<String> = r.get(0);
-                let count: i64 = r.get(1);
+                let id: Option<String> = r.get("key_id");
+                let count: i64 = r.get("row_count");
                 let state = match &id {
                     None => "malformed",
                     Some(id) if id == ring.active_id().as_str() => "active",
