@@ -10,34 +10,24 @@
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use super::events::AuditEvent;
+
 pub type Hash = [u8; 32];
 
 pub const GENESIS: Hash = [0; 32];
 
-/// Everything the chain hash covers: the link (`audit.chain_links`) and its event (`audit.events`).
+/// Everything the chain hash covers: the link (`audit.chain_links`) and its event — the same
+/// [`AuditEvent`] the API shows — with the event's content as PostgreSQL prints it, which is what
+/// the content hash covers.
 #[derive(Debug, Clone)]
 pub struct Link {
     pub chain_id: Uuid,
     pub seq: i64,
-    pub event_id: i64,
     pub tenant_id: Option<Uuid>,
-    pub table_name: String,
-    pub op: String,
-    pub row_key: String,
-    pub actor_user_id: Option<Uuid>,
-    pub actor_kind: String,
-    pub actor_role: Option<String>,
-    pub purpose: Option<String>,
-    pub correlation_id: Option<String>,
-    pub lead_id: Option<Uuid>,
-    pub owner_id: Option<Uuid>,
-    pub private: bool,
-    /// Microseconds since the Unix epoch.
-    pub occurred_at_micros: i64,
-    /// `before::text` and `after::text` as PostgreSQL prints them; `None` when NULL.
-    pub before: Option<String>,
-    pub after: Option<String>,
-    pub redacted: bool,
+    pub event: AuditEvent,
+    /// `before::text` and `after::text`; `None` when NULL.
+    pub before_text: Option<String>,
+    pub after_text: Option<String>,
     pub content_hash: Vec<u8>,
     pub hash: Vec<u8>,
 }
@@ -56,31 +46,33 @@ fn frame(out: &mut String, value: Option<&str>) {
 impl Link {
     pub fn meta_text(&self) -> String {
         let uuid = |u: Option<Uuid>| u.map(|u| u.to_string());
+        let e = &self.event;
         let mut out = String::with_capacity(512);
         frame(&mut out, Some(&self.seq.to_string()));
-        frame(&mut out, Some(&self.event_id.to_string()));
+        frame(&mut out, Some(&e.id.to_string()));
         frame(&mut out, Some(&self.chain_id.to_string()));
         frame(&mut out, uuid(self.tenant_id).as_deref());
-        frame(&mut out, Some(&self.table_name));
-        frame(&mut out, Some(&self.op));
-        frame(&mut out, Some(&self.row_key));
-        frame(&mut out, uuid(self.actor_user_id).as_deref());
-        frame(&mut out, Some(&self.actor_kind));
-        frame(&mut out, self.actor_role.as_deref());
-        frame(&mut out, self.purpose.as_deref());
-        frame(&mut out, self.correlation_id.as_deref());
-        frame(&mut out, uuid(self.lead_id).as_deref());
-        frame(&mut out, uuid(self.owner_id).as_deref());
-        frame(&mut out, Some(if self.private { "t" } else { "f" }));
-        frame(&mut out, Some(&self.occurred_at_micros.to_string()));
+        frame(&mut out, Some(&e.table));
+        frame(&mut out, Some(&e.op));
+        frame(&mut out, Some(&e.row_key));
+        frame(&mut out, uuid(e.actor_user_id).as_deref());
+        frame(&mut out, Some(&e.actor_kind));
+        frame(&mut out, e.actor_role.as_deref());
+        frame(&mut out, e.purpose.as_deref());
+        frame(&mut out, e.correlation_id.as_deref());
+        frame(&mut out, uuid(e.lead_id).as_deref());
+        frame(&mut out, uuid(e.owner_id).as_deref());
+        frame(&mut out, Some(if e.private { "t" } else { "f" }));
+        // Microseconds since the Unix epoch: PostgreSQL keeps timestamps to the microsecond.
+        frame(&mut out, Some(&e.occurred_at.timestamp_micros().to_string()));
         out
     }
 
     pub fn computed_content_hash(&self) -> Hash {
         let mut h = Sha256::new();
-        h.update(self.before.as_deref().unwrap_or("").as_bytes());
+        h.update(self.before_text.as_deref().unwrap_or("").as_bytes());
         h.update(b"\n");
-        h.update(self.after.as_deref().unwrap_or("").as_bytes());
+        h.update(self.after_text.as_deref().unwrap_or("").as_bytes());
         h.finalize().into()
     }
 
@@ -189,8 +181,8 @@ impl Verifier {
         }
         // A redacted event must really be blank: the flag is not covered by the chain, so it cannot be
         // allowed to excuse altered content.
-        let content_ok = if link.redacted {
-            link.before.is_none() && link.after.is_none()
+        let content_ok = if link.event.redacted {
+            link.before_text.is_none() && link.after_text.is_none()
         } else {
             link.computed_content_hash().as_slice() == link.content_hash.as_slice()
         };
@@ -249,23 +241,27 @@ mod tests {
         let mut l = Link {
             chain_id: Uuid::nil(),
             seq,
-            event_id: seq * 10,
             tenant_id: None,
-            table_name: "leads".into(),
-            op: "INSERT".into(),
-            row_key: format!("k{seq}"),
-            actor_user_id: None,
-            actor_kind: "system".into(),
-            actor_role: None,
-            purpose: Some("a|b:c".into()),
-            correlation_id: None,
-            lead_id: None,
-            owner_id: None,
-            private: false,
-            occurred_at_micros: 1_700_000_000_000_000 + seq,
-            before: None,
-            after: Some(format!("{{\"n\": {seq}}}")),
-            redacted: false,
+            event: AuditEvent {
+                id: seq * 10,
+                table: "leads".into(),
+                op: "INSERT".into(),
+                row_key: format!("k{seq}"),
+                actor_user_id: None,
+                actor_kind: "system".into(),
+                actor_role: None,
+                purpose: Some("a|b:c".into()),
+                correlation_id: None,
+                lead_id: None,
+                owner_id: None,
+                private: false,
+                before: None,
+                after: None,
+                redacted: false,
+                occurred_at: chrono::DateTime::from_timestamp_micros(1_700_000_000_000_000 + seq).unwrap(),
+            },
+            before_text: None,
+            after_text: Some(format!("{{\"n\": {seq}}}")),
             content_hash: vec![],
             hash: vec![],
         };
@@ -306,8 +302,8 @@ mod tests {
     fn framing_is_unambiguous() {
         let (a, _) = link(1, &GENESIS);
         let mut b = a.clone();
-        b.purpose = Some("a".into());
-        b.correlation_id = Some("b:c".into());
+        b.event.purpose = Some("a".into());
+        b.event.correlation_id = Some("b:c".into());
         assert_ne!(a.meta_text(), b.meta_text());
         assert!(a.meta_text().contains("5:a|b:c"));
     }
@@ -315,11 +311,11 @@ mod tests {
     #[test]
     fn every_kind_of_tampering_is_found_at_its_link() {
         let mut links = chain(5);
-        links[2].after = Some("{\"n\": 99}".into());
+        links[2].after_text = Some("{\"n\": 99}".into());
         assert_eq!(verify(&links).broken, Some((3, Break::Content)));
 
         let mut links = chain(5);
-        links[1].actor_kind = "user".into();
+        links[1].event.actor_kind = "user".into();
         assert_eq!(verify(&links).broken, Some((2, Break::Hash)));
 
         let mut links = chain(5);
@@ -356,17 +352,17 @@ mod tests {
     #[test]
     fn redaction_keeps_the_chain_verifiable() {
         let mut links = chain(3);
-        links[1].before = None;
-        links[1].after = None;
-        links[1].redacted = true;
+        links[1].before_text = None;
+        links[1].after_text = None;
+        links[1].event.redacted = true;
         assert_eq!(verify(&links).broken, None);
     }
 
     #[test]
     fn a_redaction_flag_does_not_excuse_altered_content() {
         let mut links = chain(3);
-        links[1].after = Some("{\"n\": 99}".into());
-        links[1].redacted = true;
+        links[1].after_text = Some("{\"n\": 99}".into());
+        links[1].event.redacted = true;
         assert_eq!(verify(&links).broken, Some((2, Break::Content)));
     }
 

@@ -1,7 +1,7 @@
 //! Reading the audit trail of a tenant. Managers and admins see every event except those of
 //! rep-private tables, which only their owner sees (the policy on `audit.events` decides).
 use chrono::{DateTime, Utc};
-use palisade_db::{Row, TenantId, Tx};
+use palisade_db::{DbError, FromRow, Row, TenantId, Tx};
 use serde::{Deserialize, Serialize};
 use tracing::instrument;
 use utoipa::{IntoParams, ToSchema};
@@ -10,7 +10,7 @@ use uuid::Uuid;
 use crate::page_query::ListQuery;
 use crate::CoreError;
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AuditEvent {
     /// The event's id: increasing in recording order; also the pagination cursor.
     pub id: i64,
@@ -70,27 +70,30 @@ pub struct AuditPage {
 }
 
 const COLUMNS: &str = "id, table_name, op, row_key, actor_user_id, actor_kind, actor_role, purpose, \
-    correlation_id, lead_id, owner_id, private, before, after, redacted_at is not null, occurred_at";
+    correlation_id, lead_id, owner_id, private, before, after, redacted_at is not null as redacted, occurred_at";
 
-fn event(row: &Row) -> Result<AuditEvent, CoreError> {
-    Ok(AuditEvent {
-        id: row.try_get(0)?,
-        table: row.try_get(1)?,
-        op: row.try_get(2)?,
-        row_key: row.try_get(3)?,
-        actor_user_id: row.try_get(4)?,
-        actor_kind: row.try_get(5)?,
-        actor_role: row.try_get(6)?,
-        purpose: row.try_get(7)?,
-        correlation_id: row.try_get(8)?,
-        lead_id: row.try_get(9)?,
-        owner_id: row.try_get(10)?,
-        private: row.try_get(11)?,
-        before: row.try_get(12)?,
-        after: row.try_get(13)?,
-        redacted: row.try_get(14)?,
-        occurred_at: row.try_get(15)?,
-    })
+/// Also what the chain verifier reads (`chain::Link`): the select list must name these columns.
+impl FromRow for AuditEvent {
+    fn from_row(row: &Row) -> Result<Self, DbError> {
+        Ok(Self {
+            id: row.try_get("id")?,
+            table: row.try_get("table_name")?,
+            op: row.try_get("op")?,
+            row_key: row.try_get("row_key")?,
+            actor_user_id: row.try_get("actor_user_id")?,
+            actor_kind: row.try_get("actor_kind")?,
+            actor_role: row.try_get("actor_role")?,
+            purpose: row.try_get("purpose")?,
+            correlation_id: row.try_get("correlation_id")?,
+            lead_id: row.try_get("lead_id")?,
+            owner_id: row.try_get("owner_id")?,
+            private: row.try_get("private")?,
+            before: row.try_get("before")?,
+            after: row.try_get("after")?,
+            redacted: row.try_get("redacted")?,
+            occurred_at: row.try_get("occurred_at")?,
+        })
+    }
 }
 
 impl AuditFilter {
@@ -140,7 +143,10 @@ pub async fn list(
         .filter("occurred_at", "<", filter.to)
         .fetch(tx, cursor, limit)
         .await?;
-    let mut items = rows.iter().map(event).collect::<Result<Vec<_>, _>>()?;
+    let mut items = rows
+        .iter()
+        .map(AuditEvent::from_row)
+        .collect::<Result<Vec<_>, _>>()?;
     let limit = usize::try_from(limit).unwrap_or(usize::MAX);
     let next_cursor = if items.len() > limit {
         items.truncate(limit);

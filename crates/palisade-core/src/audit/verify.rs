@@ -2,17 +2,21 @@
 //! connection that reads past row-level security (the database admin), which is why it takes a plain
 //! client rather than a context transaction. `palisade audit verify` and the tests use it.
 use std::collections::BTreeMap;
-use std::time::SystemTime;
 
 use futures::TryStreamExt;
 use uuid::Uuid;
 
 use super::chain::{Break, Hash, Link, Verifier};
+use super::events::AuditEvent;
+use palisade_db::FromRow;
 
 #[derive(Debug, thiserror::Error)]
 pub enum VerifyError {
     #[error("database: {0}")]
     Db(#[from] tokio_postgres::Error),
+    /// A row that does not read as an audit event.
+    #[error("audit row: {0}")]
+    Row(#[from] palisade_db::DbError),
     #[error("no tenant with slug `{0}`")]
     UnknownTenant(String),
     #[error("corrupt audit row: {0}")]
@@ -35,8 +39,8 @@ pub struct ChainReport {
 /// Links with their events; a link whose event is gone has NULLs on the event side (`e.id` is NULL).
 const LINKS: &str = "select l.chain_id, l.seq, e.tenant_id, e.table_name, e.op, e.row_key, e.actor_user_id, \
      e.actor_kind, e.actor_role, e.purpose, e.correlation_id, e.lead_id, e.owner_id, e.private, l.occurred_at, \
-     e.before::text, e.after::text, e.redacted_at is not null as redacted, e.content_hash, l.hash, l.event_id, \
-     e.id \
+     e.before, e.after, e.before::text as before_text, e.after::text as after_text, \
+     e.redacted_at is not null as redacted, e.content_hash, l.hash, l.event_id, e.id \
      from audit.chain_links l left join audit.events e on e.id = l.event_id and e.occurred_at = l.occurred_at";
 
 /// Events that are neither linked nor pending: their queue entry was removed before the sealer ran.
@@ -51,31 +55,13 @@ fn link(row: &tokio_postgres::Row) -> Result<Result<Link, i64>, VerifyError> {
     if row.try_get::<_, Option<i64>>("id")?.is_none() {
         return Ok(Err(event_id));
     }
-    let at: SystemTime = row.try_get("occurred_at")?;
-    let micros = match at.duration_since(SystemTime::UNIX_EPOCH) {
-        Ok(d) => i64::try_from(d.as_micros()).map_err(|_| VerifyError::Corrupt("timestamp"))?,
-        Err(e) => -i64::try_from(e.duration().as_micros()).map_err(|_| VerifyError::Corrupt("timestamp"))?,
-    };
     Ok(Ok(Link {
         chain_id: row.try_get("chain_id")?,
         seq: row.try_get("seq")?,
-        event_id,
         tenant_id: row.try_get("tenant_id")?,
-        table_name: row.try_get("table_name")?,
-        op: row.try_get("op")?,
-        row_key: row.try_get("row_key")?,
-        actor_user_id: row.try_get("actor_user_id")?,
-        actor_kind: row.try_get("actor_kind")?,
-        actor_role: row.try_get("actor_role")?,
-        purpose: row.try_get("purpose")?,
-        correlation_id: row.try_get("correlation_id")?,
-        lead_id: row.try_get("lead_id")?,
-        owner_id: row.try_get("owner_id")?,
-        private: row.try_get("private")?,
-        occurred_at_micros: micros,
-        before: row.try_get("before")?,
-        after: row.try_get("after")?,
-        redacted: row.try_get("redacted")?,
+        event: AuditEvent::from_row(row)?,
+        before_text: row.try_get("before_text")?,
+        after_text: row.try_get("after_text")?,
         content_hash: row.try_get("content_hash")?,
         hash: row.try_get("hash")?,
     }))

@@ -22,7 +22,7 @@ use utoipa_axum::routes;
 
 use super::verified::{secret, Scheme, Signed, Verified};
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::ApiQuery;
+use crate::extract::{ApiPath, ApiQuery};
 use crate::state::AppState;
 
 const PROVIDER: &str = "meta";
@@ -88,7 +88,8 @@ impl Scheme for Meta {
     responses((status = 200, description = "The challenge, as text"),
         (status = 403, body = ErrorBody, description = "Not this tenant's verify token")))]
 pub async fn handshake(
-    // Checked first, so a malformed query is a 400 before any account is read.
+    // Checked first (path, then query), so a malformed request is a 400 before any account is read.
+    ApiPath(_tenant): ApiPath<TenantId>,
     ApiQuery(_query): ApiQuery<Handshake>,
     webhook: Verified<MetaHandshake>,
 ) -> ApiResult<Response> {

@@ -107,7 +107,13 @@ impl<S: Scheme> FromRequest<AppState> for Verified<S> {
                     body,
                 })
             }
-            Err(Refusal::Rejected(why)) => Err(refused(state, S::PROVIDER, why).into_response()),
+            Err(Refusal::Rejected { why, opened }) => {
+                // Kept even though this request failed: the next forged one is not another read.
+                if let Some(account) = opened {
+                    state.accounts.put(epoch, tenant, S::PROVIDER, account);
+                }
+                Err(refused(state, S::PROVIDER, why).into_response())
+            }
             Err(Refusal::Failed(e)) => Err(ApiError::from(e).into_response()),
         }
     }

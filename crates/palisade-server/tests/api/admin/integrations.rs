@@ -1,10 +1,10 @@
 //! Provider integrations over HTTP: admins connect providers with write-only secrets; answers carry
 //! `last_four` and metadata only; bad input is a clear 422 that never echoes a value.
 use palisade_testkit::{spawn_app, Who};
-use reqwest::Method;
+use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::{error_code, send};
+use crate::client::{Client, ErrorBody};
 
 const OPENAI_KEY: &str = "sk-proj-abcdefghijklmnopqrstuvwxyz0123456789";
 const TWILIO_TOKEN: &str = "fedcba9876543210fedcba9876543210";
@@ -12,17 +12,16 @@ const TWILIO_TOKEN: &str = "fedcba9876543210fedcba9876543210";
 #[tokio::test]
 async fn admins_connect_providers_and_never_get_a_secret_back() {
     let app = spawn_app().await;
-    let admin = Some(Who::AdminA);
-    let r = send(
-        &app,
-        admin,
-        Method::PUT,
-        "/api/v1/integrations/openai",
-        Some(json!({"config": {"organization": "org-palisade"}, "secrets": {"api_key": OPENAI_KEY}})),
-    )
-    .await;
-    assert_eq!(r.status(), 200);
-    let text = r.text().await.unwrap();
+    let admin = Client::new(&app, Some(Who::AdminA));
+    let body = json!({"config": {"organization": "org-palisade"}, "secrets": {"api_key": OPENAI_KEY}});
+    let text = admin
+        .text(
+            Method::PUT,
+            "/api/v1/integrations/openai",
+            Some(body),
+            StatusCode::OK,
+        )
+        .await;
     assert!(
         !text.contains(OPENAI_KEY) && !text.contains("abcdefghij"),
         "{text}"
@@ -35,30 +34,21 @@ async fn admins_connect_providers_and_never_get_a_secret_back() {
 
     // New secrets for Twilio replace the stored ones; a settings-only change keeps them.
     let sid = format!("AC{}", "1".repeat(32));
-    let r = send(
-        &app,
-        admin,
-        Method::PUT,
-        "/api/v1/integrations/twilio",
-        Some(json!({"config": {"account_sid": sid}, "secrets": {"auth_token": TWILIO_TOKEN}})),
-    )
-    .await;
-    assert_eq!(r.status(), 200);
-    assert_eq!(r.json::<Value>().await.unwrap()["last_four"], "3210");
-    let r = send(
-        &app,
-        admin,
-        Method::PUT,
-        "/api/v1/integrations/twilio",
-        Some(json!({"config": {"account_sid": sid}, "status": "disabled"})),
-    )
-    .await;
-    let kept: Value = r.json().await.unwrap();
+    let body = json!({"config": {"account_sid": sid}, "secrets": {"auth_token": TWILIO_TOKEN}});
+    let saved: Value = admin
+        .put("/api/v1/integrations/twilio", body, StatusCode::OK)
+        .await;
+    assert_eq!(saved["last_four"], "3210");
+    let body = json!({"config": {"account_sid": sid}, "status": "disabled"});
+    let kept: Value = admin
+        .put("/api/v1/integrations/twilio", body, StatusCode::OK)
+        .await;
     assert_eq!(kept["last_four"], "3210");
     assert_eq!(kept["status"], "disabled");
 
-    let listed = send(&app, admin, Method::GET, "/api/v1/integrations", None).await;
-    let text = listed.text().await.unwrap();
+    let text = admin
+        .text(Method::GET, "/api/v1/integrations", None, StatusCode::OK)
+        .await;
     assert!(
         !text.contains(OPENAI_KEY) && !text.contains(TWILIO_TOKEN),
         "{text}"
@@ -72,29 +62,26 @@ async fn admins_connect_providers_and_never_get_a_secret_back() {
 
     // Nobody else sees them; another tenant's admin sees their own tenant only.
     for who in [Who::RepA1, Who::ManagerA] {
-        let r = send(&app, Some(who), Method::GET, "/api/v1/integrations/openai", None).await;
-        assert_eq!(r.status(), 403, "{who:?}");
+        let _: Value = Client::new(&app, Some(who))
+            .get("/api/v1/integrations/openai", StatusCode::FORBIDDEN)
+            .await;
     }
-    let r = send(
-        &app,
-        Some(Who::AdminB),
-        Method::GET,
-        "/api/v1/integrations/openai",
-        None,
-    )
-    .await;
-    assert_eq!(r.status(), 404);
+    let _: Value = Client::new(&app, Some(Who::AdminB))
+        .get("/api/v1/integrations/openai", StatusCode::NOT_FOUND)
+        .await;
 
-    let r = send(&app, admin, Method::DELETE, "/api/v1/integrations/openai", None).await;
-    assert_eq!(r.status(), 204);
-    let r = send(&app, admin, Method::GET, "/api/v1/integrations/openai", None).await;
-    assert_eq!(r.status(), 404);
+    let () = admin
+        .delete("/api/v1/integrations/openai", StatusCode::NO_CONTENT)
+        .await;
+    let _: Value = admin
+        .get("/api/v1/integrations/openai", StatusCode::NOT_FOUND)
+        .await;
 }
 
 #[tokio::test]
 async fn bad_integration_input_is_a_clear_422_that_never_echoes_a_value() {
     let app = spawn_app().await;
-    let admin = Some(Who::AdminA);
+    let admin = Client::new(&app, Some(Who::AdminA));
     let cases = [
         (
             "openai",
@@ -135,31 +122,19 @@ async fn bad_integration_input_is_a_clear_422_that_never_echoes_a_value() {
     ];
     for (provider, body, code, says) in cases {
         let path = format!("/api/v1/integrations/{provider}");
-        let r = send(&app, admin, Method::PUT, &path, Some(body.clone())).await;
-        assert_eq!(r.status(), 422, "{body}");
-        let answer: Value = r.json().await.unwrap();
-        assert_eq!(answer["error"]["code"], code, "{answer}");
+        let answer: Value = admin.put(&path, &body, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert_eq!(answer["error"]["code"], code, "{body}: {answer}");
         let message = answer["error"]["message"].as_str().unwrap();
         assert!(message.contains(says), "{message}");
         for secret in ["pk-wrong-kind-of-key", "hunter2", "not-a-sid"] {
             assert!(!message.contains(secret), "{message}");
         }
     }
-    let r = send(
-        &app,
-        admin,
-        Method::PUT,
-        "/api/v1/integrations/mailchimp",
-        Some(json!({})),
-    )
-    .await;
-    assert_eq!(r.status(), 404);
-    assert_eq!(error_code(r).await, "unknown_provider");
+    let e: ErrorBody = admin
+        .put("/api/v1/integrations/mailchimp", json!({}), StatusCode::NOT_FOUND)
+        .await;
+    assert_eq!(e.code(), "unknown_provider");
     // Nothing was written by any of them.
-    let listed: Vec<Value> = send(&app, admin, Method::GET, "/api/v1/integrations", None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let listed: Vec<Value> = admin.get("/api/v1/integrations", StatusCode::OK).await;
     assert_eq!(listed.len(), 1, "only the fixture's Twilio");
 }

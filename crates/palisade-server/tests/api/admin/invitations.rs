@@ -2,10 +2,11 @@
 //! address; tokens are single-use, expire, and can be revoked; failures look alike.
 use palisade_core::tenancy;
 use palisade_testkit::{spawn_app, TestApp, Who};
-use reqwest::Method;
+use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
-use crate::send;
+use crate::client::Client;
 
 fn token_in(mail: &str) -> String {
     let after = mail.split("usable once):").nth(1).expect("token paragraph");
@@ -19,27 +20,20 @@ async fn person(app: &TestApp, email: &str) -> String {
     app.token_for(user, None)
 }
 
-async fn accept(app: &TestApp, bearer: &str, token: &str) -> reqwest::Response {
-    app.client
-        .post(app.url("/api/v1/invitations/accept"))
-        .bearer_auth(bearer)
-        .json(&json!({ "token": token }))
-        .send()
+async fn accept<T: DeserializeOwned>(app: &TestApp, bearer: &str, token: &str, expect: StatusCode) -> T {
+    Client::bearer(app, bearer)
+        .post("/api/v1/invitations/accept", json!({ "token": token }), expect)
         .await
-        .unwrap()
 }
 
 async fn invite(app: &TestApp, email: &str, role: &str) -> (Value, String) {
-    let r = send(
-        app,
-        Some(Who::AdminA),
-        Method::POST,
-        "/api/v1/invitations",
-        Some(json!({"email": email, "role": role})),
-    )
-    .await;
-    assert_eq!(r.status(), 201);
-    let invitation: Value = r.json().await.unwrap();
+    let invitation: Value = Client::new(app, Some(Who::AdminA))
+        .post(
+            "/api/v1/invitations",
+            json!({"email": email, "role": role}),
+            StatusCode::CREATED,
+        )
+        .await;
     assert!(
         !invitation.to_string().contains("token"),
         "the API never returns the token: {invitation}"
@@ -56,28 +50,22 @@ async fn invite(app: &TestApp, email: &str, role: &str) -> (Value, String) {
 async fn an_invited_person_joins_once_with_the_role_they_were_invited_with() {
     let app = spawn_app().await;
     let w = app.world();
+    let admin = Client::new(&app, Some(Who::AdminA));
     let (invitation, token) = invite(&app, "new.manager@x.test", "manager").await;
     assert_eq!(invitation["status"], "pending");
     assert!(token.len() >= 43, "at least 256 bits, base64url: {token}");
 
     // Someone else holding the token gets the same 404 as a bad token.
     let stranger = person(&app, "stranger@x.test").await;
-    let r = accept(&app, &stranger, &token).await;
-    assert_eq!(r.status(), 404);
+    let _: Value = accept(&app, &stranger, &token, StatusCode::NOT_FOUND).await;
 
     let invitee = person(&app, "New.Manager@x.test").await;
-    let r = accept(&app, &invitee, &token).await;
-    assert_eq!(r.status(), 200);
-    let body: Value = r.json().await.unwrap();
+    let body: Value = accept(&app, &invitee, &token, StatusCode::OK).await;
     assert_eq!(body["tenant_id"], w.tenant_a.to_string());
     // Single use.
-    assert_eq!(accept(&app, &invitee, &token).await.status(), 404);
+    let _: Value = accept(&app, &invitee, &token, StatusCode::NOT_FOUND).await;
 
-    let members: Value = send(&app, Some(Who::AdminA), Method::GET, "/api/v1/members", None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let members: Value = admin.get("/api/v1/members", StatusCode::OK).await;
     let joined = members
         .as_array()
         .unwrap()
@@ -89,27 +77,15 @@ async fn an_invited_person_joins_once_with_the_role_they_were_invited_with() {
         })
         .expect("member");
     assert_eq!(joined["role"], "manager");
-    let list: Value = send(&app, Some(Who::AdminA), Method::GET, "/api/v1/invitations", None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list: Value = admin.get("/api/v1/invitations", StatusCode::OK).await;
     assert!(list
         .as_array()
         .unwrap()
         .iter()
         .any(|i| i["id"] == invitation["id"] && i["status"] == "accepted"));
-    let log: Value = send(
-        &app,
-        Some(Who::AdminA),
-        Method::GET,
-        "/api/v1/audit/access?action=member_added",
-        None,
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let log: Value = admin
+        .get("/api/v1/audit/access?action=member_added", StatusCode::OK)
+        .await;
     assert!(log["items"]
         .as_array()
         .unwrap()
@@ -120,18 +96,12 @@ async fn an_invited_person_joins_once_with_the_role_they_were_invited_with() {
 #[tokio::test]
 async fn revoked_and_expired_invitations_cannot_be_used_and_members_cannot_be_reinvited() {
     let app = spawn_app().await;
+    let admin = Client::new(&app, Some(Who::AdminA));
     let (revoked, token) = invite(&app, "revoked@x.test", "rep").await;
-    let r = send(
-        &app,
-        Some(Who::AdminA),
-        Method::DELETE,
-        &format!("/api/v1/invitations/{}", revoked["id"].as_str().unwrap()),
-        None,
-    )
-    .await;
-    assert_eq!(r.status(), 204);
+    let path = format!("/api/v1/invitations/{}", revoked["id"].as_str().unwrap());
+    let () = admin.delete(&path, StatusCode::NO_CONTENT).await;
     let holder = person(&app, "revoked@x.test").await;
-    assert_eq!(accept(&app, &holder, &token).await.status(), 404);
+    let _: Value = accept(&app, &holder, &token, StatusCode::NOT_FOUND).await;
 
     let (_, token) = invite(&app, "late@x.test", "rep").await;
     app.db
@@ -143,31 +113,27 @@ async fn revoked_and_expired_invitations_cannot_be_used_and_members_cannot_be_re
         .await
         .unwrap();
     let late = person(&app, "late@x.test").await;
-    assert_eq!(accept(&app, &late, &token).await.status(), 404);
+    let _: Value = accept(&app, &late, &token, StatusCode::NOT_FOUND).await;
 
-    let again = send(
-        &app,
-        Some(Who::AdminA),
-        Method::POST,
-        "/api/v1/invitations",
-        Some(json!({"email": "rep-a1@a.test", "role": "admin"})),
-    )
-    .await;
-    assert_eq!(again.status(), 409);
-    // Mass assignment and bad input are refused.
+    let _: Value = admin
+        .post(
+            "/api/v1/invitations",
+            json!({"email": "rep-a1@a.test", "role": "admin"}),
+            StatusCode::CONFLICT,
+        )
+        .await;
+    // Mass assignment and bad input are refused (400 or 422: read raw).
     for body in [
         json!({"email": "x@x.test", "role": "rep", "tenant_id": app.world().tenant_b}),
         json!({"email": "not-an-email", "role": "rep"}),
         json!({"email": "x@x.test", "role": "owner"}),
     ] {
-        let r = send(
-            &app,
-            Some(Who::AdminA),
-            Method::POST,
-            "/api/v1/invitations",
-            Some(body.clone()),
-        )
-        .await;
+        let r = admin
+            .request(Method::POST, "/api/v1/invitations")
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
         assert!(r.status() == 400 || r.status() == 422, "{body}: {}", r.status());
     }
 }

@@ -323,6 +323,8 @@ async fn a_flood_of_forged_webhooks_is_counted_not_written_row_by_row() {
         .unwrap()
         .get(0)
     };
+    let decrypts = "select count(*) from audit.access_events where action = 'secret_decrypt'";
+    let decrypted_before = scalar(&app, decrypts).await;
     for _ in 0..1000 {
         let r = twilio
             .post_signed_with(&app, &path, &params, "0123456789abcdef0123456789abcdef")
@@ -330,6 +332,11 @@ async fn a_flood_of_forged_webhooks_is_counted_not_written_row_by_row() {
         assert_eq!(r.status(), 403);
     }
     assert_eq!(rows().await, 0, "nothing is written row by row");
+    assert_eq!(
+        scalar(&app, decrypts).await - decrypted_before,
+        1,
+        "the account is opened (and its read logged) once for the whole flood, though no request passed"
+    );
     let windows: i64 = su
         .query_one("select count(*) from audit.event_windows", &[])
         .await

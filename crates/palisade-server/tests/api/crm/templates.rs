@@ -2,55 +2,34 @@
 //! when saved and filled when a message is queued (the consent guard still decides), and a message
 //! keeps its text when its template changes or goes.
 use palisade_testkit::{spawn_app, TestApp, Who};
-use reqwest::Method;
+use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::send;
-
-async fn call(app: &TestApp, who: Who, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
-    let r = send(app, Some(who), method, path, body).await;
-    let status = r.status().as_u16();
-    let text = r.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-}
-
-fn code(body: &Value) -> Option<&str> {
-    body["error"]["code"].as_str()
-}
+use crate::client::{Client, ErrorBody};
 
 #[tokio::test]
 async fn managers_write_templates_with_checked_placeholders() {
     let app = spawn_app().await;
+    let rep = Client::new(&app, Some(Who::RepA1));
+    let manager = Client::new(&app, Some(Who::ManagerA));
+    let admin = Client::new(&app, Some(Who::AdminA));
+    let other = Client::new(&app, Some(Who::AdminB));
     let good = json!({"name": "Appointment", "channel": "sms", "purpose": "service",
                       "body": "Hi {{ lead.first_name }}, see you at {{time}}. {{sender.name}}, {{tenant.name}}"});
-    let (status, body) = call(
-        &app,
-        Who::RepA1,
-        Method::POST,
-        "/api/v1/templates",
-        Some(good.clone()),
-    )
-    .await;
-    assert_eq!((status, code(&body)), (403, Some("forbidden")));
-    let (status, created) = call(
-        &app,
-        Who::ManagerA,
-        Method::POST,
-        "/api/v1/templates",
-        Some(good.clone()),
-    )
-    .await;
-    assert_eq!(status, 201, "{created}");
+    let e: ErrorBody = rep.post("/api/v1/templates", &good, StatusCode::FORBIDDEN).await;
+    assert_eq!(e.code(), "forbidden");
+    let created: Value = manager
+        .post("/api/v1/templates", &good, StatusCode::CREATED)
+        .await;
     assert_eq!(created["variables"], json!(["time"]));
-    let (status, body) = call(
-        &app,
-        Who::AdminA,
-        Method::POST,
-        "/api/v1/templates",
-        Some(json!({"name": "APPOINTMENT", "channel": "sms", "purpose": "service", "body": "x"})),
-    )
-    .await;
-    assert_eq!((status, code(&body)), (409, Some("name_taken")));
+    let e: ErrorBody = admin
+        .post(
+            "/api/v1/templates",
+            json!({"name": "APPOINTMENT", "channel": "sms", "purpose": "service", "body": "x"}),
+            StatusCode::CONFLICT,
+        )
+        .await;
+    assert_eq!(e.code(), "name_taken");
 
     for (bad, expected) in [
         (
@@ -82,104 +61,93 @@ async fn managers_write_templates_with_checked_placeholders() {
             "invalid_json",
         ),
     ] {
-        let (status, body) = call(
-            &app,
-            Who::ManagerA,
-            Method::POST,
-            "/api/v1/templates",
-            Some(bad.clone()),
-        )
-        .await;
-        assert_eq!(status, 422, "{bad} → {body}");
+        // Read as text: a body the JSON extractor refuses need not be JSON.
+        let text = manager
+            .text(
+                Method::POST,
+                "/api/v1/templates",
+                Some(bad.clone()),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        let body: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
         if expected != "invalid_json" {
-            assert_eq!(code(&body), Some(expected), "{bad}");
+            assert_eq!(body["error"]["code"].as_str(), Some(expected), "{bad}");
         }
     }
     // A text template longer than one text can be sent is refused when saved.
-    let (status, _) = call(
-        &app,
-        Who::ManagerA,
-        Method::POST,
-        "/api/v1/templates",
-        Some(json!({"name": "a", "channel": "sms", "purpose": "service", "body": "x".repeat(1601)})),
-    )
-    .await;
-    assert_eq!(status, 422);
-    let (status, _) = call(
-        &app,
-        Who::ManagerA,
-        Method::POST,
-        "/api/v1/templates",
-        Some(json!({"name": "a", "channel": "sms", "purpose": "service", "body": "Hi", "tenant_id": app.world().tenant_b})),
-    )
-    .await;
-    assert_eq!(status, 422, "tenant_id is not assignable");
+    manager
+        .text(
+            Method::POST,
+            "/api/v1/templates",
+            Some(json!({"name": "a", "channel": "sms", "purpose": "service", "body": "x".repeat(1601)})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    // tenant_id is not assignable.
+    manager
+        .text(
+            Method::POST,
+            "/api/v1/templates",
+            Some(json!({"name": "a", "channel": "sms", "purpose": "service", "body": "Hi", "tenant_id": app.world().tenant_b})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
 
     // Everyone reads them; a rep may not change or delete one; another tenant does not see it.
     let id = created["id"].as_str().unwrap();
     let path = format!("/api/v1/templates/{id}");
-    let (status, list) = call(&app, Who::RepA2, Method::GET, "/api/v1/templates", None).await;
-    assert_eq!(status, 200);
+    let list: Value = Client::new(&app, Some(Who::RepA2))
+        .get("/api/v1/templates", StatusCode::OK)
+        .await;
     assert!(list.as_array().unwrap().iter().any(|t| t["id"] == id));
-    assert_eq!(
-        call(&app, Who::RepA1, Method::PUT, &path, Some(good.clone()))
-            .await
-            .0,
-        403
-    );
-    assert_eq!(call(&app, Who::RepA1, Method::DELETE, &path, None).await.0, 403);
-    assert_eq!(call(&app, Who::AdminB, Method::GET, &path, None).await.0, 404);
-    assert_eq!(call(&app, Who::AdminB, Method::DELETE, &path, None).await.0, 404);
-    let (status, changed) = call(
-        &app,
-        Who::AdminA,
-        Method::PUT,
-        &path,
-        Some(json!({"name": "Appointment", "channel": "sms", "purpose": "service", "body": "At {{time}} on {{day}}"})),
-    )
-    .await;
-    assert_eq!(status, 200);
+    let _: Value = rep.put(&path, &good, StatusCode::FORBIDDEN).await;
+    let _: Value = rep.delete(&path, StatusCode::FORBIDDEN).await;
+    let _: Value = other.get(&path, StatusCode::NOT_FOUND).await;
+    let _: Value = other.delete(&path, StatusCode::NOT_FOUND).await;
+    let changed: Value = admin
+        .put(
+            &path,
+            json!({"name": "Appointment", "channel": "sms", "purpose": "service", "body": "At {{time}} on {{day}}"}),
+            StatusCode::OK,
+        )
+        .await;
     assert_eq!(changed["variables"], json!(["day", "time"]));
 }
 
 /// Grants `lead` SMS consent for `purpose` as its owner, rep_a1.
 async fn grant(app: &TestApp, lead: &str, purpose: &str) {
-    let (status, _) = call(
-        app,
-        Who::RepA1,
-        Method::POST,
-        &format!("/api/v1/leads/{lead}/consents"),
-        Some(json!({"channel": "sms", "purpose": purpose, "form_version": "web-1"})),
-    )
-    .await;
-    assert_eq!(status, 201);
+    let _: Value = Client::new(app, Some(Who::RepA1))
+        .post(
+            &format!("/api/v1/leads/{lead}/consents"),
+            json!({"channel": "sms", "purpose": purpose, "form_version": "web-1"}),
+            StatusCode::CREATED,
+        )
+        .await;
 }
 
 #[tokio::test]
 async fn a_message_from_a_template_is_filled_in_and_keeps_its_text() {
     let app = spawn_app().await;
     let w = app.world();
-    let (status, lead) = call(
-        &app,
-        Who::RepA1,
-        Method::POST,
-        "/api/v1/leads",
-        Some(json!({"name": "Jane Q. Doe", "phone": "+14155550142"})),
-    )
-    .await;
-    assert_eq!(status, 201);
+    let rep = Client::new(&app, Some(Who::RepA1));
+    let manager = Client::new(&app, Some(Who::ManagerA));
+    let lead: Value = rep
+        .post(
+            "/api/v1/leads",
+            json!({"name": "Jane Q. Doe", "phone": "+14155550142"}),
+            StatusCode::CREATED,
+        )
+        .await;
     let lead = lead["id"].as_str().unwrap().to_owned();
-    let (_, template) = call(
-        &app,
-        Who::ManagerA,
-        Method::POST,
-        "/api/v1/templates",
-        Some(
+    let template: Value = manager
+        .post(
+            "/api/v1/templates",
             json!({"name": "Appointment", "channel": "sms", "purpose": "service",
                     "body": "Hi {{lead.first_name}}, see you at {{time}}. {{tenant.name}}"}),
-        ),
-    )
-    .await;
+            StatusCode::CREATED,
+        )
+        .await;
     let template = template["id"].as_str().unwrap().to_owned();
     let queue = |variables: Value, extra: Value| {
         let mut body = json!({"lead_id": lead, "template_id": template, "variables": variables});
@@ -190,15 +158,14 @@ async fn a_message_from_a_template_is_filled_in_and_keeps_its_text() {
     };
 
     // The consent guard still decides.
-    let (status, body) = call(
-        &app,
-        Who::RepA1,
-        Method::POST,
-        "/api/v1/messages",
-        Some(queue(json!({"time": "10:00"}), json!({}))),
-    )
-    .await;
-    assert_eq!((status, code(&body)), (409, Some("consent_required")));
+    let e: ErrorBody = rep
+        .post(
+            "/api/v1/messages",
+            queue(json!({"time": "10:00"}), json!({})),
+            StatusCode::CONFLICT,
+        )
+        .await;
+    assert_eq!(e.code(), "consent_required");
     grant(&app, &lead, "service").await;
 
     for (variables, extra, expected) in [
@@ -221,63 +188,52 @@ async fn a_message_from_a_template_is_filled_in_and_keeps_its_text() {
         ),
         (json!({"time": "10:00"}), json!({"body": "Mine"}), "invalid_field"),
     ] {
-        let (status, body) = call(
-            &app,
-            Who::RepA1,
-            Method::POST,
-            "/api/v1/messages",
-            Some(queue(variables.clone(), extra.clone())),
-        )
-        .await;
-        assert_eq!(
-            (status, code(&body)),
-            (422, Some(expected)),
-            "{variables} {extra}"
-        );
+        let e: ErrorBody = rep
+            .post(
+                "/api/v1/messages",
+                queue(variables.clone(), extra.clone()),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        assert_eq!(e.code(), expected, "{variables} {extra}");
     }
     // Another tenant's template is unknown here.
-    let (status, body) = call(
-        &app,
-        Who::RepA1,
-        Method::POST,
-        "/api/v1/messages",
-        Some(json!({"lead_id": lead, "template_id": w.template_b, "variables": {}})),
-    )
-    .await;
-    assert_eq!((status, code(&body)), (422, Some("unknown_template")));
+    let e: ErrorBody = rep
+        .post(
+            "/api/v1/messages",
+            json!({"lead_id": lead, "template_id": w.template_b, "variables": {}}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    assert_eq!(e.code(), "unknown_template");
     // Without a template, channel, purpose and body are required; variables need a template.
-    let (status, body) = call(
-        &app,
-        Who::RepA1,
-        Method::POST,
-        "/api/v1/messages",
-        Some(json!({"lead_id": lead, "channel": "sms", "purpose": "service", "body": "Hi", "variables": {"a": "b"}})),
-    )
-    .await;
-    assert_eq!((status, code(&body)), (422, Some("invalid_field")));
-    let (status, _) = call(
-        &app,
-        Who::RepA1,
+    let e: ErrorBody = rep
+        .post(
+            "/api/v1/messages",
+            json!({"lead_id": lead, "channel": "sms", "purpose": "service", "body": "Hi", "variables": {"a": "b"}}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    assert_eq!(e.code(), "invalid_field");
+    rep.text(
         Method::POST,
         "/api/v1/messages",
         Some(json!({"lead_id": lead, "channel": "sms", "purpose": "service"})),
+        StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await;
-    assert_eq!(status, 422);
 
     // A card number given as a value is masked like any body.
-    let (status, message) = call(
-        &app,
-        Who::RepA1,
-        Method::POST,
-        "/api/v1/messages",
-        Some(queue(
-            json!({"time": "10:00, card 4111 1111 1111 1111"}),
-            json!({"channel": "sms"}),
-        )),
-    )
-    .await;
-    assert_eq!(status, 201, "{message}");
+    let message: Value = rep
+        .post(
+            "/api/v1/messages",
+            queue(
+                json!({"time": "10:00, card 4111 1111 1111 1111"}),
+                json!({"channel": "sms"}),
+            ),
+            StatusCode::CREATED,
+        )
+        .await;
     assert_eq!(
         message["body"],
         "Hi Jane, see you at 10:00, card **** **** **** 1111. tenant-a"
@@ -286,23 +242,15 @@ async fn a_message_from_a_template_is_filled_in_and_keeps_its_text() {
     assert_eq!(message["template_id"], template.as_str());
 
     // Deleting the template leaves the message as it was sent.
-    let r = send(
-        &app,
-        Some(Who::ManagerA),
-        Method::DELETE,
-        &format!("/api/v1/templates/{template}"),
-        None,
-    )
-    .await;
-    assert_eq!(r.status(), 204);
-    let (_, kept) = call(
-        &app,
-        Who::RepA1,
-        Method::GET,
-        &format!("/api/v1/messages/{}", message["id"].as_str().unwrap()),
-        None,
-    )
-    .await;
+    let () = manager
+        .delete(&format!("/api/v1/templates/{template}"), StatusCode::NO_CONTENT)
+        .await;
+    let kept: Value = rep
+        .get(
+            &format!("/api/v1/messages/{}", message["id"].as_str().unwrap()),
+            StatusCode::OK,
+        )
+        .await;
     assert_eq!(kept["body"], message["body"]);
     assert!(kept["template_id"].is_null());
 }

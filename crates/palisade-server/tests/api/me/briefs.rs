@@ -7,10 +7,11 @@ use palisade_db::{DbError, Purpose};
 use palisade_jobs::delivery::{DeliverySettings, ProviderUrls};
 use palisade_jobs::{Job, Jobs};
 use palisade_testkit::{spawn_app, FakeTwilioApi, TestApp, TwilioSender, Who};
-use reqwest::Method;
+use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
-use crate::send;
+use crate::client::{Client, ErrorBody};
 
 const REP_NUMBER: &str = "+14155550177";
 const WHATSAPP_NUMBER: &str = "+15005550009";
@@ -25,19 +26,17 @@ struct Setup {
 async fn setup() -> Setup {
     let app = spawn_app().await;
     let twilio = TwilioSender::new();
-    let r = app
-        .client
-        .put(app.url("/api/v1/integrations/twilio"))
-        .bearer_auth(app.token(Who::AdminA).unwrap())
-        .json(&json!({
-            "config": {"account_sid": twilio.account_sid, "sms_number": twilio.number,
-                       "whatsapp_number": WHATSAPP_NUMBER},
-            "secrets": {"auth_token": twilio.auth_token},
-        }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
+    let _: Value = Client::new(&app, Some(Who::AdminA))
+        .put(
+            "/api/v1/integrations/twilio",
+            json!({
+                "config": {"account_sid": twilio.account_sid, "sms_number": twilio.number,
+                           "whatsapp_number": WHATSAPP_NUMBER},
+                "secrets": {"auth_token": twilio.auth_token},
+            }),
+            StatusCode::OK,
+        )
+        .await;
     let api = FakeTwilioApi::start().await;
     api.account(&twilio);
     // The fixture's own queued messages are not this test's.
@@ -65,51 +64,41 @@ async fn setup() -> Setup {
     }
 }
 
-async fn call(s: &Setup, who: Who, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
-    let r = send(&s.app, Some(who), method, path, body).await;
-    let status = r.status().as_u16();
-    let text = r.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+/// Requests as `who`.
+fn as_who(s: &Setup, who: Who) -> Client<'_> {
+    Client::new(&s.app, Some(who))
 }
 
 async fn set_phone(s: &Setup, who: Who, number: &str) {
-    let (status, _) = call(
-        s,
-        who,
-        Method::PUT,
-        "/api/v1/me/phone",
-        Some(json!({"phone": number})),
-    )
-    .await;
-    assert_eq!(status, 200);
+    let _: Value = as_who(s, who)
+        .put("/api/v1/me/phone", json!({"phone": number}), StatusCode::OK)
+        .await;
 }
 
-async fn request_code(s: &Setup, who: Who) -> (u16, Value) {
-    let r = ask_for_code(s, who, json!({})).await;
-    (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+async fn request_code<T: DeserializeOwned>(s: &Setup, who: Who, expect: StatusCode) -> T {
+    as_who(s, who)
+        .post("/api/v1/me/phone/verification", json!({}), expect)
+        .await
 }
 
 /// Asks for a code with `body`; the whole answer, for its headers (`Retry-After`).
 async fn ask_for_code(s: &Setup, who: Who, body: Value) -> reqwest::Response {
-    send(
-        &s.app,
-        Some(who),
-        Method::POST,
-        "/api/v1/me/phone/verification",
-        Some(body),
-    )
-    .await
+    as_who(s, who)
+        .request(Method::POST, "/api/v1/me/phone/verification")
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
 }
 
-async fn confirm(s: &Setup, who: Who, code: &str) -> (u16, Value) {
-    call(
-        s,
-        who,
-        Method::POST,
-        "/api/v1/me/phone/verification/confirm",
-        Some(json!({"code": code})),
-    )
-    .await
+async fn confirm<T: DeserializeOwned>(s: &Setup, who: Who, code: &str, expect: StatusCode) -> T {
+    as_who(s, who)
+        .post(
+            "/api/v1/me/phone/verification/confirm",
+            json!({"code": code}),
+            expect,
+        )
+        .await
 }
 
 /// Sends what is queued and returns the code in the last text to `to`.
@@ -175,16 +164,18 @@ async fn whatsapp_from_rep(s: &Setup, sid: &str, body: &str) {
 async fn a_code_only_the_phone_sees_verifies_the_number() {
     let s = setup().await;
     // The fixture's verified number goes first.
-    let r = send(&s.app, Some(Who::RepA1), Method::DELETE, "/api/v1/me/phone", None).await;
-    assert_eq!(r.status(), 204);
-    let (status, body) = request_code(&s, Who::RepA1).await;
-    assert_eq!((status, body["error"]["code"].as_str()), (409, Some("no_phone")));
+    let () = as_who(&s, Who::RepA1)
+        .delete("/api/v1/me/phone", StatusCode::NO_CONTENT)
+        .await;
+    let e: ErrorBody = request_code(&s, Who::RepA1, StatusCode::CONFLICT).await;
+    assert_eq!(e.code(), "no_phone");
     set_phone(&s, Who::RepA1, REP_NUMBER).await;
 
-    let (status, body) = request_code(&s, Who::RepA1).await;
-    assert_eq!(status, 202, "{body}");
+    let body: Value = request_code(&s, Who::RepA1, StatusCode::ACCEPTED).await;
     assert_eq!(body, json!({"channel": "sms", "expires_in_seconds": 600}));
-    let (_, phone) = call(&s, Who::RepA1, Method::GET, "/api/v1/me/phone", None).await;
+    let phone: Value = as_who(&s, Who::RepA1)
+        .get("/api/v1/me/phone", StatusCode::OK)
+        .await;
     assert!(phone["code_expires_at"].is_string(), "{phone}");
     // One code per 30 seconds.
     let r = ask_for_code(&s, Who::RepA1, json!({"channel": "sms"})).await;
@@ -194,8 +185,7 @@ async fn a_code_only_the_phone_sees_verifies_the_number() {
 
     // The member cannot read the code from the outbox, nor can anyone else.
     for who in [Who::RepA1, Who::ManagerA, Who::AdminA] {
-        let (status, list) = call(&s, who, Method::GET, "/api/v1/messages", None).await;
-        assert_eq!(status, 200);
+        let list: Value = as_who(&s, who).get("/api/v1/messages", StatusCode::OK).await;
         assert!(
             !list.to_string().contains("verification code"),
             "{who:?} read a code: {list}"
@@ -226,46 +216,27 @@ async fn a_code_only_the_phone_sees_verifies_the_number() {
 
     let code = code_sent_to(&s, REP_NUMBER).await;
     let wrong = if code == "000000" { "111111" } else { "000000" };
-    let (status, body) = confirm(&s, Who::RepA1, wrong).await;
-    assert_eq!(
-        (status, body["error"]["code"].as_str()),
-        (422, Some("wrong_code"))
-    );
-    let (status, body) = confirm(&s, Who::RepA1, "12ab").await;
-    assert_eq!(
-        (status, body["error"]["code"].as_str()),
-        (422, Some("invalid_code"))
-    );
+    let e: ErrorBody = confirm(&s, Who::RepA1, wrong, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(e.code(), "wrong_code");
+    let e: ErrorBody = confirm(&s, Who::RepA1, "12ab", StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(e.code(), "invalid_code");
     // Another member (the fixture's rep_a2 waits for a code of their own, 424242) cannot use it.
     if code != "424242" {
-        let (status, body) = confirm(&s, Who::RepA2, &code).await;
-        assert_eq!(
-            (status, body["error"]["code"].as_str()),
-            (422, Some("wrong_code"))
-        );
+        let e: ErrorBody = confirm(&s, Who::RepA2, &code, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert_eq!(e.code(), "wrong_code");
     }
-    let (status, body) = confirm(&s, Who::ManagerA, &code).await;
-    assert_eq!(
-        (status, body["error"]["code"].as_str()),
-        (409, Some("no_code_pending"))
-    );
+    let e: ErrorBody = confirm(&s, Who::ManagerA, &code, StatusCode::CONFLICT).await;
+    assert_eq!(e.code(), "no_code_pending");
 
-    let (status, body) = confirm(&s, Who::RepA1, &format!(" {code} ")).await;
-    assert_eq!(status, 200, "{body}");
+    let body: Value = confirm(&s, Who::RepA1, &format!(" {code} "), StatusCode::OK).await;
     assert!(body["verified_at"].is_string());
     assert!(body["code_expires_at"].is_null());
     assert_eq!(body["phone"], REP_NUMBER);
     // Used once.
-    let (status, body) = confirm(&s, Who::RepA1, &code).await;
-    assert_eq!(
-        (status, body["error"]["code"].as_str()),
-        (409, Some("no_code_pending"))
-    );
-    let (status, body) = request_code(&s, Who::RepA1).await;
-    assert_eq!(
-        (status, body["error"]["code"].as_str()),
-        (409, Some("already_verified"))
-    );
+    let e: ErrorBody = confirm(&s, Who::RepA1, &code, StatusCode::CONFLICT).await;
+    assert_eq!(e.code(), "no_code_pending");
+    let e: ErrorBody = request_code(&s, Who::RepA1, StatusCode::CONFLICT).await;
+    assert_eq!(e.code(), "already_verified");
     // No code in the audit trail or the access log. The code must stand alone: six digits also
     // turn up by chance inside ids, hex and a timestamp's microseconds (after a '.').
     let alone = format!("(^|[^0-9A-Za-z.]){code}($|[^0-9A-Za-z])");
@@ -285,24 +256,19 @@ async fn a_code_only_the_phone_sees_verifies_the_number() {
 async fn wrong_codes_count_even_though_they_are_refused_and_the_fifth_ends_the_code() {
     let s = setup().await;
     set_phone(&s, Who::RepA1, REP_NUMBER).await;
-    assert_eq!(request_code(&s, Who::RepA1).await.0, 202);
+    let _: Value = request_code(&s, Who::RepA1, StatusCode::ACCEPTED).await;
     let code = code_sent_to(&s, REP_NUMBER).await;
     let wrong = if code == "000000" { "111111" } else { "000000" };
     for _ in 0..4 {
-        assert_eq!(confirm(&s, Who::RepA1, wrong).await.0, 422);
+        let _: Value = confirm(&s, Who::RepA1, wrong, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
-    let (status, body) = confirm(&s, Who::RepA1, wrong).await;
-    assert_eq!(
-        (status, body["error"]["code"].as_str()),
-        (409, Some("too_many_attempts"))
-    );
-    let (status, body) = confirm(&s, Who::RepA1, &code).await;
-    assert_eq!(
-        (status, body["error"]["code"].as_str()),
-        (409, Some("too_many_attempts")),
-        "the right code no longer works"
-    );
-    let (_, phone) = call(&s, Who::RepA1, Method::GET, "/api/v1/me/phone", None).await;
+    let e: ErrorBody = confirm(&s, Who::RepA1, wrong, StatusCode::CONFLICT).await;
+    assert_eq!(e.code(), "too_many_attempts");
+    let e: ErrorBody = confirm(&s, Who::RepA1, &code, StatusCode::CONFLICT).await;
+    assert_eq!(e.code(), "too_many_attempts", "the right code no longer works");
+    let phone: Value = as_who(&s, Who::RepA1)
+        .get("/api/v1/me/phone", StatusCode::OK)
+        .await;
     assert!(phone["verified_at"].is_null());
 }
 
@@ -310,18 +276,15 @@ async fn wrong_codes_count_even_though_they_are_refused_and_the_fifth_ends_the_c
 async fn a_code_expires_and_proves_only_the_number_it_went_to() {
     let s = setup().await;
     set_phone(&s, Who::RepA1, REP_NUMBER).await;
-    assert_eq!(request_code(&s, Who::RepA1).await.0, 202);
+    let _: Value = request_code(&s, Who::RepA1, StatusCode::ACCEPTED).await;
     let code = code_sent_to(&s, REP_NUMBER).await;
     // A new number ends the code; so does a changed index the code did not see (checked at confirm).
     set_phone(&s, Who::RepA1, "+14155550199").await;
-    let (status, body) = confirm(&s, Who::RepA1, &code).await;
-    assert_eq!(
-        (status, body["error"]["code"].as_str()),
-        (409, Some("no_code_pending"))
-    );
+    let e: ErrorBody = confirm(&s, Who::RepA1, &code, StatusCode::CONFLICT).await;
+    assert_eq!(e.code(), "no_code_pending");
     let su = s.app.db.superuser().await;
     age_codes(&s).await;
-    assert_eq!(request_code(&s, Who::RepA1).await.0, 202);
+    let _: Value = request_code(&s, Who::RepA1, StatusCode::ACCEPTED).await;
     let code = code_sent_to(&s, "+14155550199").await;
     su.batch_execute(
         "begin; set local session_replication_role = replica; \
@@ -330,14 +293,11 @@ async fn a_code_expires_and_proves_only_the_number_it_went_to() {
     )
     .await
     .unwrap();
-    let (status, body) = confirm(&s, Who::RepA1, &code).await;
-    assert_eq!(
-        (status, body["error"]["code"].as_str()),
-        (409, Some("number_changed"))
-    );
+    let e: ErrorBody = confirm(&s, Who::RepA1, &code, StatusCode::CONFLICT).await;
+    assert_eq!(e.code(), "number_changed");
 
     age_codes(&s).await;
-    assert_eq!(request_code(&s, Who::RepA1).await.0, 202);
+    let _: Value = request_code(&s, Who::RepA1, StatusCode::ACCEPTED).await;
     let code = code_sent_to(&s, "+14155550199").await;
     su.execute(
         "update app.phone_verifications set expires_at = now() - interval '1 second'",
@@ -345,16 +305,13 @@ async fn a_code_expires_and_proves_only_the_number_it_went_to() {
     )
     .await
     .unwrap();
-    let (status, body) = confirm(&s, Who::RepA1, &code).await;
-    assert_eq!(
-        (status, body["error"]["code"].as_str()),
-        (409, Some("code_expired"))
-    );
+    let e: ErrorBody = confirm(&s, Who::RepA1, &code, StatusCode::CONFLICT).await;
+    assert_eq!(e.code(), "code_expired");
 
     // Five codes an hour at most (three were sent above).
     for _ in 0..2 {
         age_codes(&s).await;
-        assert_eq!(request_code(&s, Who::RepA1).await.0, 202);
+        let _: Value = request_code(&s, Who::RepA1, StatusCode::ACCEPTED).await;
     }
     age_codes(&s).await;
     let r = ask_for_code(&s, Who::RepA1, json!({"channel": "whatsapp"})).await;
@@ -370,7 +327,7 @@ async fn a_code_expires_and_proves_only_the_number_it_went_to() {
     shift_codes(&s, "2 hours").await;
     for _ in 0..5 {
         age_codes(&s).await;
-        assert_eq!(request_code(&s, Who::RepA1).await.0, 202);
+        let _: Value = request_code(&s, Who::RepA1, StatusCode::ACCEPTED).await;
     }
     age_codes(&s).await;
     let r = ask_for_code(&s, Who::RepA1, json!({})).await;
@@ -381,10 +338,10 @@ async fn a_code_expires_and_proves_only_the_number_it_went_to() {
 
     // Twenty in 30 days: those ten, out of the day now, and ten more.
     shift_codes(&s, "2 days").await;
-    for round in 0..2 {
+    for _ in 0..2 {
         for _ in 0..5 {
             age_codes(&s).await;
-            assert_eq!(request_code(&s, Who::RepA1).await.0, 202, "round {round}");
+            let _: Value = request_code(&s, Who::RepA1, StatusCode::ACCEPTED).await;
         }
         shift_codes(&s, "2 hours").await;
     }
@@ -402,7 +359,7 @@ async fn a_code_expires_and_proves_only_the_number_it_went_to() {
     );
     // A month on, codes go again.
     shift_codes(&s, "30 days").await;
-    assert_eq!(request_code(&s, Who::RepA1).await.0, 202);
+    let _: Value = request_code(&s, Who::RepA1, StatusCode::ACCEPTED).await;
 }
 
 fn retry_after(r: &reqwest::Response) -> u64 {
@@ -459,49 +416,41 @@ async fn nobody_verifies_a_number_without_the_code() {
     ));
     drop(tx);
     // Email is no channel for a code.
-    let (status, body) = call(
-        &s,
-        Who::RepA1,
-        Method::POST,
-        "/api/v1/me/phone/verification",
-        Some(json!({"channel": "email"})),
-    )
-    .await;
-    assert_eq!(
-        (status, body["error"]["code"].as_str()),
-        (422, Some("invalid_channel"))
-    );
-    let (status, _) = call(
-        &s,
-        Who::RepA1,
+    let rep = as_who(&s, Who::RepA1);
+    let e: ErrorBody = rep
+        .post(
+            "/api/v1/me/phone/verification",
+            json!({"channel": "email"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    assert_eq!(e.code(), "invalid_channel");
+    rep.text(
         Method::POST,
         "/api/v1/me/phone/verification",
         Some(json!({"channel": "sms", "verified": true})),
+        StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await;
-    assert_eq!(status, 422);
 }
 
 /// Opens a deal for `who` on a new lead.
 async fn deal(s: &Setup, who: Who, title: &str, stage: &str, cents: i64) {
-    let (status, lead) = call(
-        s,
-        who,
-        Method::POST,
-        "/api/v1/leads",
-        Some(json!({"name": format!("Lead of {title}")})),
-    )
-    .await;
-    assert_eq!(status, 201);
-    let (status, body) = call(
-        s,
-        who,
-        Method::POST,
-        "/api/v1/deals",
-        Some(json!({"lead_id": lead["id"], "title": title, "stage": stage, "amount_cents": cents})),
-    )
-    .await;
-    assert_eq!(status, 201, "{body}");
+    let client = as_who(s, who);
+    let lead: Value = client
+        .post(
+            "/api/v1/leads",
+            json!({"name": format!("Lead of {title}")}),
+            StatusCode::CREATED,
+        )
+        .await;
+    let _: Value = client
+        .post(
+            "/api/v1/deals",
+            json!({"lead_id": lead["id"], "title": title, "stage": stage, "amount_cents": cents}),
+            StatusCode::CREATED,
+        )
+        .await;
 }
 
 /// A zone where it is now about noon, and the hour before: the brief's window (that hour and the
@@ -527,39 +476,43 @@ async fn the_brief_goes_once_a_day_to_opted_in_verified_reps_and_stop_halts_it()
     deal(&s, Who::RepA1, "Closed one", "won", 5_000).await;
     deal(&s, Who::RepA2, "Not yours", "proposal", 7_700).await;
 
-    let r = send(&s.app, Some(Who::RepA1), Method::DELETE, "/api/v1/me/phone", None).await;
-    assert_eq!(r.status(), 204);
+    let rep = as_who(&s, Who::RepA1);
+    let () = rep.delete("/api/v1/me/phone", StatusCode::NO_CONTENT).await;
     // Opting in needs a known time zone and hour; unknown fields are refused.
     for bad in [
         json!({"time_zone": "Mars/Olympus"}),
         json!({"hour": 24}),
         json!({"hour": 8, "channel": "sms"}),
     ] {
-        let (status, _) = call(&s, Who::RepA1, Method::PUT, "/api/v1/me/brief", Some(bad.clone())).await;
-        assert_eq!(status, 422, "{bad}");
+        // Read as text: a body the JSON extractor refuses need not be JSON.
+        rep.text(
+            Method::PUT,
+            "/api/v1/me/brief",
+            Some(bad),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     }
     let (zone, hour) = zone_and_hour_now();
-    let (status, body) = call(
-        &s,
-        Who::RepA1,
-        Method::PUT,
-        "/api/v1/me/brief",
-        Some(json!({"time_zone": zone, "hour": hour, "consent_text": "Send me a daily brief"})),
-    )
-    .await;
-    assert_eq!(status, 200, "{body}");
+    let body: Value = rep
+        .put(
+            "/api/v1/me/brief",
+            json!({"time_zone": zone, "hour": hour, "consent_text": "Send me a daily brief"}),
+            StatusCode::OK,
+        )
+        .await;
     assert_eq!(body["subscribed"], true);
     assert_eq!(body["channel"], "whatsapp");
     assert_eq!(body["waiting_for"], "no_phone");
     // Without a verified number nothing is queued.
     set_phone(&s, Who::RepA1, REP_NUMBER).await;
     assert_eq!(s.jobs.run_once(Job::Briefs).await.unwrap(), 0);
-    let (_, body) = call(&s, Who::RepA1, Method::GET, "/api/v1/me/brief", None).await;
+    let body: Value = rep.get("/api/v1/me/brief", StatusCode::OK).await;
     assert_eq!(body["waiting_for"], "phone_not_verified");
 
-    assert_eq!(request_code(&s, Who::RepA1).await.0, 202);
+    let _: Value = request_code(&s, Who::RepA1, StatusCode::ACCEPTED).await;
     let code = code_sent_to(&s, REP_NUMBER).await;
-    assert_eq!(confirm(&s, Who::RepA1, &code).await.0, 200);
+    let _: Value = confirm(&s, Who::RepA1, &code, StatusCode::OK).await;
     // RepA2 verified a number too but never opted in.
     set_phone(&s, Who::RepA2, "+14155550178").await;
     let su = s.app.db.superuser().await;
@@ -603,11 +556,13 @@ async fn the_brief_goes_once_a_day_to_opted_in_verified_reps_and_stop_halts_it()
     assert!(!brief.body.contains("Closed one") && !brief.body.contains("Not yours"));
     assert!(brief.body.ends_with("Reply STOP to stop these briefs."));
     // The brief is the rep's own: the manager does not see it.
-    let (_, list) = call(&s, Who::ManagerA, Method::GET, "/api/v1/messages", None).await;
+    let list: Value = as_who(&s, Who::ManagerA)
+        .get("/api/v1/messages", StatusCode::OK)
+        .await;
     assert!(!list.to_string().contains("Your brief"));
-    let (_, list) = call(&s, Who::RepA1, Method::GET, "/api/v1/messages", None).await;
+    let list: Value = rep.get("/api/v1/messages", StatusCode::OK).await;
     assert!(list.to_string().contains("Your brief"));
-    let (_, body) = call(&s, Who::RepA1, Method::GET, "/api/v1/me/brief", None).await;
+    let body: Value = rep.get("/api/v1/me/brief", StatusCode::OK).await;
     assert!(
         body["waiting_for"].is_null() && body["last_brief_at"].is_string(),
         "{body}"
@@ -622,15 +577,14 @@ async fn the_brief_goes_once_a_day_to_opted_in_verified_reps_and_stop_halts_it()
     .await
     .unwrap();
     assert_eq!(s.jobs.run_once(Job::Briefs).await.unwrap(), 0);
-    let (_, body) = call(&s, Who::RepA1, Method::GET, "/api/v1/me/brief", None).await;
+    let body: Value = rep.get("/api/v1/me/brief", StatusCode::OK).await;
     assert_eq!(
         (body["subscribed"].as_bool(), body["waiting_for"].as_str()),
         (Some(false), Some("not_subscribed"))
     );
 
     // Opting in again (through the API) restores the brief; opting out by DELETE stops it.
-    let (status, _) = call(&s, Who::RepA1, Method::PUT, "/api/v1/me/brief", Some(json!({}))).await;
-    assert_eq!(status, 200);
+    let _: Value = rep.put("/api/v1/me/brief", json!({}), StatusCode::OK).await;
     // STOP also suppressed the number on WhatsApp: START lifts that.
     whatsapp_from_rep(&s, "SM00000000000000000000000000000078", "START").await;
     assert_eq!(s.jobs.run_once(Job::Briefs).await.unwrap(), 1);
@@ -640,8 +594,7 @@ async fn the_brief_goes_once_a_day_to_opted_in_verified_reps_and_stop_halts_it()
     )
     .await
     .unwrap();
-    let r = send(&s.app, Some(Who::RepA1), Method::DELETE, "/api/v1/me/brief", None).await;
-    assert_eq!(r.status(), 204);
+    let () = rep.delete("/api/v1/me/brief", StatusCode::NO_CONTENT).await;
     assert_eq!(s.jobs.run_once(Job::Briefs).await.unwrap(), 0);
     let ledger = scalar(
         &s,
@@ -662,7 +615,7 @@ async fn a_code_never_reaches_a_number_it_was_not_made_for() {
     let victim = "+14155550166";
     // Ask for a code to someone else's number, then switch to your own before it is sent.
     set_phone(&s, Who::RepA2, victim).await;
-    assert_eq!(request_code(&s, Who::RepA2).await.0, 202);
+    let _: Value = request_code(&s, Who::RepA2, StatusCode::ACCEPTED).await;
     set_phone(&s, Who::RepA2, REP_NUMBER).await;
     s.jobs.run_once(Job::Delivery).await.unwrap();
     assert!(
@@ -683,23 +636,17 @@ async fn a_code_never_reaches_a_number_it_was_not_made_for() {
     assert!(error.starts_with("superseded"), "{error}");
     // Back to the victim's number: the old code is gone, nothing verifies it.
     set_phone(&s, Who::RepA2, victim).await;
-    let (status, body) = confirm(&s, Who::RepA2, "424242").await;
-    assert_eq!(
-        (status, body["error"]["code"].as_str()),
-        (409, Some("no_code_pending"))
-    );
+    let e: ErrorBody = confirm(&s, Who::RepA2, "424242", StatusCode::CONFLICT).await;
+    assert_eq!(e.code(), "no_code_pending");
 
     // The worker checks too: a code claimed for the old number after a change is not sent.
     age_codes(&s).await;
     set_phone(&s, Who::RepA1, REP_NUMBER).await;
-    assert_eq!(
-        send(&s.app, Some(Who::RepA1), Method::DELETE, "/api/v1/me/phone", None)
-            .await
-            .status(),
-        204
-    );
+    let () = as_who(&s, Who::RepA1)
+        .delete("/api/v1/me/phone", StatusCode::NO_CONTENT)
+        .await;
     set_phone(&s, Who::RepA1, REP_NUMBER).await;
-    assert_eq!(request_code(&s, Who::RepA1).await.0, 202);
+    let _: Value = request_code(&s, Who::RepA1, StatusCode::ACCEPTED).await;
     // The pending code vanishes without the trigger (as if a writer bypassed it).
     su.batch_execute("delete from app.phone_verifications")
         .await

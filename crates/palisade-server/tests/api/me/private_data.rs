@@ -1,10 +1,10 @@
 //! Managers see team patterns, never a rep's drafts, coaching or voice samples: not through the API,
 //! not through SQL in their own context, and the reporting role cannot select them at all.
 use palisade_testkit::{spawn_app, Who};
-use reqwest::Method;
+use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
-use crate::send;
+use crate::client::Client;
 
 const PRIVATE_TEXTS: [&str; 4] = ["Private draft", "AI: slow down", "my note", "voice/intro.wav"];
 
@@ -13,30 +13,27 @@ async fn managers_and_admins_get_nothing_of_a_reps_private_records_over_http() {
     let app = spawn_app().await;
     let w = app.world().clone();
     for who in [Who::ManagerA, Who::AdminA] {
+        let client = Client::new(&app, Some(who));
         for (list, item) in [
             ("/api/v1/me/drafts", w.draft_a1),
             ("/api/v1/me/coaching", w.coaching_a1),
             ("/api/v1/me/voice-samples", w.voice_a1),
         ] {
-            let r = send(&app, Some(who), Method::GET, list, None).await;
-            assert_eq!(r.status(), 200);
-            let body: Value = r.json().await.unwrap();
+            let body: Value = client.get(list, StatusCode::OK).await;
             assert_eq!(body["items"].as_array().unwrap().len(), 0, "{who:?} {list}");
-            let r = send(&app, Some(who), Method::GET, &format!("{list}/{item}"), None).await;
-            assert_eq!(r.status(), 404, "{who:?} {list}/{{id}}");
+            let _: Value = client.get(&format!("{list}/{item}"), StatusCode::NOT_FOUND).await;
         }
-        let dashboard = send(&app, Some(who), Method::GET, "/api/v1/dashboard", None)
-            .await
-            .text()
-            .await
-            .unwrap();
+        let dashboard = client
+            .text(Method::GET, "/api/v1/dashboard", None, StatusCode::OK)
+            .await;
         for text in PRIVATE_TEXTS {
             assert!(!dashboard.contains(text), "dashboard leaks {text}");
         }
     }
     // The owner does see them.
-    let r = send(&app, Some(Who::RepA1), Method::GET, "/api/v1/me/drafts", None).await;
-    let body: Value = r.json().await.unwrap();
+    let body: Value = Client::new(&app, Some(Who::RepA1))
+        .get("/api/v1/me/drafts", StatusCode::OK)
+        .await;
     assert_eq!(body["items"][0]["id"], serde_json::json!(w.draft_a1));
 }
 
@@ -82,9 +79,9 @@ async fn sql_in_the_managers_context_sees_zero_rows_and_reporting_is_denied() {
 #[tokio::test]
 async fn dashboard_aggregates_the_tenant_in_the_managers_context() {
     let app = spawn_app().await;
-    let r = send(&app, Some(Who::ManagerA), Method::GET, "/api/v1/dashboard", None).await;
-    assert_eq!(r.status(), 200);
-    let body: Value = r.json().await.unwrap();
+    let body: Value = Client::new(&app, Some(Who::ManagerA))
+        .get("/api/v1/dashboard", StatusCode::OK)
+        .await;
     let proposal = body["deals_by_stage"]
         .as_array()
         .unwrap()
@@ -101,7 +98,8 @@ async fn dashboard_aggregates_the_tenant_in_the_managers_context() {
         "rep_a1, rep_a2 and the manager logged interactions: {activity:?}"
     );
     // Tenant B's admin sees only tenant B.
-    let r = send(&app, Some(Who::AdminB), Method::GET, "/api/v1/dashboard", None).await;
-    let body: Value = r.json().await.unwrap();
+    let body: Value = Client::new(&app, Some(Who::AdminB))
+        .get("/api/v1/dashboard", StatusCode::OK)
+        .await;
     assert_eq!(body["deals_by_stage"][0]["count"], 1);
 }

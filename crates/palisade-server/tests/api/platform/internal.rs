@@ -2,24 +2,23 @@
 //! configured opens nothing); a job runs on request; a call transcript becomes a masked interaction
 //! and coaching for the rep alone, who must be an active member.
 use palisade_testkit::{spawn_app, spawn_app_with, TestApp, Who};
-use reqwest::Method;
+use reqwest::StatusCode;
 use secrecy::SecretString;
 use serde_json::{json, Value};
 
-use crate::send;
+use crate::client::{Client, ErrorBody};
 
 const SECRET: &str = "cron-secret-0123456789abcdef0123456789";
 
-async fn internal(app: &TestApp, token: Option<&str>, path: &str, body: Option<Value>) -> reqwest::Response {
-    let mut req = app.client.post(app.url(path));
-    if let Some(token) = token {
-        req = req.bearer_auth(token);
+/// Requests with `token` as the bearer (`None`: no token).
+fn internal<'a>(app: &'a TestApp, token: Option<&str>) -> Client<'a> {
+    match token {
+        Some(token) => Client::bearer(app, token),
+        None => Client::anonymous(app),
     }
-    if let Some(body) = body {
-        req = req.json(&body);
-    }
-    req.send().await.unwrap()
 }
+
+const INGEST: &str = "/internal/ingest/call-transcript";
 
 #[tokio::test]
 async fn only_the_cron_secret_opens_the_internal_endpoints() {
@@ -30,53 +29,36 @@ async fn only_the_cron_secret_opens_the_internal_endpoints() {
         Some(&SECRET[..SECRET.len() - 1]),
         Some(&*format!("{SECRET}x")),
     ] {
-        let r = internal(&app, token, "/internal/cron/audit_seal", None).await;
-        assert_eq!(r.status(), 401, "{token:?}");
+        let _: Value = internal(&app, token)
+            .post_empty("/internal/cron/audit_seal", StatusCode::UNAUTHORIZED)
+            .await;
     }
     // A person's token is not the secret, even an admin's.
-    let admin = app.token(Who::AdminA).unwrap();
-    assert_eq!(
-        internal(&app, Some(&admin), "/internal/cron/audit_seal", None)
-            .await
-            .status(),
-        401
-    );
+    let _: Value = Client::new(&app, Some(Who::AdminA))
+        .post_empty("/internal/cron/audit_seal", StatusCode::UNAUTHORIZED)
+        .await;
 
-    let r = internal(&app, Some(SECRET), "/internal/cron/audit_seal", None).await;
-    assert_eq!(r.status(), 200);
-    let run: Value = r.json().await.unwrap();
+    let cron = internal(&app, Some(SECRET));
+    let run: Value = cron.post_empty("/internal/cron/audit_seal", StatusCode::OK).await;
     assert_eq!(run["job"], "audit_seal");
     assert!(
         run["done"].as_u64().unwrap() > 0,
         "the fixture's audit events were sealed"
     );
-    assert_eq!(
-        internal(&app, Some(SECRET), "/internal/cron/nope", None)
-            .await
-            .status(),
-        404
-    );
-    assert_eq!(
-        internal(&app, Some(SECRET), "/internal/ingest/nope", Some(json!({})))
-            .await
-            .status(),
-        404
-    );
+    let _: Value = cron
+        .post_empty("/internal/cron/nope", StatusCode::NOT_FOUND)
+        .await;
+    let _: Value = cron
+        .post("/internal/ingest/nope", json!({}), StatusCode::NOT_FOUND)
+        .await;
 
     // No secret configured: nothing opens them.
     let closed = spawn_app().await;
-    assert_eq!(
-        internal(&closed, Some(SECRET), "/internal/cron/audit_seal", None)
-            .await
-            .status(),
-        401
-    );
-    assert_eq!(
-        internal(&closed, Some(""), "/internal/cron/audit_seal", None)
-            .await
-            .status(),
-        401
-    );
+    for token in [SECRET, ""] {
+        let _: Value = internal(&closed, Some(token))
+            .post_empty("/internal/cron/audit_seal", StatusCode::UNAUTHORIZED)
+            .await;
+    }
 }
 
 #[tokio::test]
@@ -90,29 +72,17 @@ async fn a_call_transcript_becomes_a_masked_interaction_and_private_coaching() {
             "coaching": [{"category": "compliance", "observation": "Stop the caller reading card numbers aloud."}],
         })
     };
-    let r = internal(
-        &app,
-        Some(SECRET),
-        "/internal/ingest/call-transcript",
-        Some(body(*w.rep_a1.as_uuid(), w.lead_a1)),
-    )
-    .await;
-    assert_eq!(r.status(), 201);
-    let ingested: Value = r.json().await.unwrap();
+    let cron = internal(&app, Some(SECRET));
+    let ingested: Value = cron
+        .post(INGEST, body(*w.rep_a1.as_uuid(), w.lead_a1), StatusCode::CREATED)
+        .await;
     let interaction = ingested["interaction_id"].as_str().unwrap();
     assert_eq!(ingested["coaching_ids"].as_array().unwrap().len(), 1);
 
-    let got: Value = send(
-        &app,
-        Some(Who::RepA1),
-        Method::GET,
-        &format!("/api/v1/interactions/{interaction}"),
-        None,
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let rep = Client::new(&app, Some(Who::RepA1));
+    let got: Value = rep
+        .get(&format!("/api/v1/interactions/{interaction}"), StatusCode::OK)
+        .await;
     assert_eq!(
         got["body"],
         "Customer read out **** **** **** 1111 for the deposit."
@@ -122,18 +92,11 @@ async fn a_call_transcript_becomes_a_masked_interaction_and_private_coaching() {
     // The coaching is the rep's alone.
     let coaching_id = ingested["coaching_ids"][0].as_str().unwrap();
     let path = format!("/api/v1/me/coaching/{coaching_id}");
-    assert_eq!(
-        send(&app, Some(Who::RepA1), Method::GET, &path, None)
-            .await
-            .status(),
-        200
-    );
+    let _: Value = rep.get(&path, StatusCode::OK).await;
     for who in [Who::ManagerA, Who::AdminA, Who::RepA2] {
-        assert_eq!(
-            send(&app, Some(who), Method::GET, &path, None).await.status(),
-            404,
-            "{who:?}"
-        );
+        let _: Value = Client::new(&app, Some(who))
+            .get(&path, StatusCode::NOT_FOUND)
+            .await;
     }
 
     // A former member, another tenant's lead, unknown fields: refused, nothing written.
@@ -147,20 +110,19 @@ async fn a_call_transcript_becomes_a_masked_interaction_and_private_coaching() {
         (body(*w.removed_a.as_uuid(), w.lead_a1), "unknown_member"),
         (body(*w.rep_a1.as_uuid(), w.lead_b1), "unknown_lead"),
     ] {
-        let r = internal(&app, Some(SECRET), "/internal/ingest/call-transcript", Some(body)).await;
-        assert_eq!(r.status(), 422);
-        assert_eq!(crate::error_code(r).await, code);
+        let e: ErrorBody = cron.post(INGEST, body, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert_eq!(e.code(), code);
     }
     let mut extra = body(*w.rep_a1.as_uuid(), w.lead_a1);
     extra["owner_id"] = json!(w.rep_a2);
-    let r = internal(
-        &app,
-        Some(SECRET),
-        "/internal/ingest/call-transcript",
+    // Read as text: a body the JSON extractor refuses need not be JSON.
+    cron.text(
+        reqwest::Method::POST,
+        INGEST,
         Some(extra),
+        StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await;
-    assert_eq!(r.status(), 422);
     let after: i64 = su
         .query_one("select count(*) from app.interactions", &[])
         .await
@@ -180,42 +142,35 @@ async fn a_retried_transcript_with_its_idempotency_key_is_recorded_once() {
             "coaching": [{"category": "pace", "observation": "Slow down."}],
         })
     };
-    let ingest = async |body: Value| {
-        internal(&app, Some(SECRET), "/internal/ingest/call-transcript", Some(body)).await
-    };
+    let cron = internal(&app, Some(SECRET));
+    let ingest = async |body: Value, expect: StatusCode| -> Value { cron.post(INGEST, body, expect).await };
     let su = app.db.superuser().await;
     let count = async |sql: &str| -> i64 { su.query_one(sql, &[]).await.unwrap().get(0) };
     let interactions = "select count(*) from app.interactions where body = 'Call about the renewal.'";
     let coaching = "select count(*) from app.coaching_observations where observation = 'Slow down.'";
 
-    let r = ingest(body("rec-42", "Call about the renewal.")).await;
-    assert_eq!(r.status(), 201);
-    let first: Value = r.json().await.unwrap();
+    let first = ingest(body("rec-42", "Call about the renewal."), StatusCode::CREATED).await;
     // The recorder retries (its answer was lost): the same answer, nothing written again.
-    let r = ingest(body("rec-42", "Call about the renewal.")).await;
-    assert_eq!(r.status(), 200);
-    assert_eq!(r.json::<Value>().await.unwrap(), first);
+    let again = ingest(body("rec-42", "Call about the renewal."), StatusCode::OK).await;
+    assert_eq!(again, first);
     assert_eq!((count(interactions).await, count(coaching).await), (1, 1));
 
     // The same key for another transcript is a mistake, not a retry.
-    let r = ingest(body("rec-42", "Another call.")).await;
-    assert_eq!(r.status(), 422);
-    assert_eq!(
-        r.json::<Value>().await.unwrap()["error"]["code"],
-        "idempotency_key_reused"
-    );
+    let refused = ingest(body("rec-42", "Another call."), StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(refused["error"]["code"], "idempotency_key_reused");
     for bad in ["", &"k".repeat(181)] {
-        let r = ingest(body(bad, "Call about the renewal.")).await;
-        assert_eq!(r.status(), 422, "{bad:?}");
+        ingest(
+            body(bad, "Call about the renewal."),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     }
     // Another key is another transcript; no key at all records every time.
-    let r = ingest(body("rec-43", "Call about the renewal.")).await;
-    assert_eq!(r.status(), 201);
+    ingest(body("rec-43", "Call about the renewal."), StatusCode::CREATED).await;
     let mut keyless = body("x", "Call about the renewal.");
     keyless.as_object_mut().unwrap().remove("idempotency_key");
     for _ in 0..2 {
-        let r = ingest(keyless.clone()).await;
-        assert_eq!(r.status(), 201);
+        ingest(keyless.clone(), StatusCode::CREATED).await;
     }
     assert_eq!((count(interactions).await, count(coaching).await), (4, 4));
 }
@@ -231,15 +186,8 @@ async fn an_ingest_result_holds_no_plain_digest_and_nobody_in_the_tenant_reads_i
         "tenant_id": w.tenant_a, "lead_id": w.lead_a1, "rep_id": w.rep_a1,
         "transcript": transcript, "idempotency_key": "rec-card", "coaching": coaching,
     });
-    let r = internal(
-        &app,
-        Some(SECRET),
-        "/internal/ingest/call-transcript",
-        Some(body.clone()),
-    )
-    .await;
-    assert_eq!(r.status(), 201);
-    let first: Value = r.json().await.unwrap();
+    let cron = internal(&app, Some(SECRET));
+    let first: Value = cron.post(INGEST, &body, StatusCode::CREATED).await;
 
     // What an attacker who knows everything but the card number would hash, guess after guess.
     let canonical = json!([
@@ -282,7 +230,6 @@ async fn an_ingest_result_holds_no_plain_digest_and_nobody_in_the_tenant_reads_i
     drop(tx);
 
     // A retry is still recognised under the keyed digest.
-    let r = internal(&app, Some(SECRET), "/internal/ingest/call-transcript", Some(body)).await;
-    assert_eq!(r.status(), 200);
-    assert_eq!(r.json::<Value>().await.unwrap(), first);
+    let again: Value = cron.post(INGEST, &body, StatusCode::OK).await;
+    assert_eq!(again, first);
 }

@@ -3,18 +3,16 @@
 use chrono::Duration;
 use palisade_auth::totp::TotpSecret;
 use palisade_testkit::{spawn_app, spawn_app_with, TestApp, Who};
-use reqwest::{Method, Response};
+use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
-use crate::sign_in::{api_sign_in, get_with_token};
-use crate::{error_code, send};
+use crate::client::{Client, ErrorBody};
+use crate::sign_in::api_sign_in;
 
-async fn call(app: &TestApp, token: &str, method: Method, path: &str, body: Option<Value>) -> Response {
-    let mut req = app.client.request(method, app.url(path)).bearer_auth(token);
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    req.send().await.unwrap()
+/// Requests with `token` in tenant A, as `crate::sign_in::get_with_token` does.
+fn in_tenant_a<'a>(app: &'a TestApp, token: &str) -> Client<'a> {
+    Client::bearer(app, token).header("x-palisade-tenant", &app.world().tenant_a.to_string())
 }
 
 /// A code the authenticator does not show now nor one step either side (the skew accepted), so it
@@ -35,42 +33,46 @@ fn wrong_code(secret: &TotpSecret, app: &TestApp) -> String {
 /// Enrols and confirms an authenticator for the session's person; returns the secret and the
 /// recovery codes.
 async fn enrol(app: &TestApp, token: &str) -> (TotpSecret, Vec<String>) {
-    let r = call(app, token, Method::POST, "/api/v1/me/mfa/totp", None).await;
-    assert_eq!(r.status(), 201);
-    let e: Value = r.json().await.unwrap();
+    let me = Client::bearer(app, token);
+    let e: Value = me.post_empty("/api/v1/me/mfa/totp", StatusCode::CREATED).await;
     assert!(e["otpauth_uri"]
         .as_str()
         .unwrap()
         .starts_with("otpauth://totp/Palisade:"));
     assert!(e["qr_svg"].as_str().unwrap().contains("<svg"));
     let secret = TotpSecret::from_base32(e["secret"].as_str().unwrap()).unwrap();
-    let r = call(
-        app,
-        token,
-        Method::POST,
-        "/api/v1/me/mfa/totp/confirm",
-        Some(json!({"code": wrong_code(&secret, app)})),
-    )
-    .await;
-    assert_eq!(error_code(r).await, "invalid_code");
+    let refused: ErrorBody = me
+        .post(
+            "/api/v1/me/mfa/totp/confirm",
+            json!({"code": wrong_code(&secret, app)}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    assert_eq!(refused.code(), "invalid_code");
     let code = secret.code_at(app.clock.now()).unwrap();
-    let r = call(
-        app,
-        token,
-        Method::POST,
-        "/api/v1/me/mfa/totp/confirm",
-        Some(json!({ "code": code })),
-    )
-    .await;
-    assert_eq!(r.status(), 200);
-    let codes: Vec<String> =
-        serde_json::from_value(r.json::<Value>().await.unwrap()["recovery_codes"].clone()).unwrap();
+    let confirmed: Value = me
+        .post(
+            "/api/v1/me/mfa/totp/confirm",
+            json!({ "code": code }),
+            StatusCode::OK,
+        )
+        .await;
+    let codes: Vec<String> = serde_json::from_value(confirmed["recovery_codes"].clone()).unwrap();
     assert_eq!(codes.len(), 10);
     (secret, codes)
 }
 
-async fn prove(app: &TestApp, token: &str, proof: Value) -> Response {
-    call(app, token, Method::POST, "/api/v1/auth/mfa", Some(proof)).await
+/// Proves the second factor for the session of `token`: the expected status, then the body.
+async fn prove<T: DeserializeOwned>(app: &TestApp, token: &str, proof: Value, expect: StatusCode) -> T {
+    Client::bearer(app, token)
+        .post("/api/v1/auth/mfa", proof, expect)
+        .await
+}
+
+/// A refused proof's error code.
+async fn refused(app: &TestApp, token: &str, proof: Value, expect: StatusCode) -> String {
+    let e: ErrorBody = prove(app, token, proof, expect).await;
+    e.code().to_owned()
 }
 
 #[tokio::test]
@@ -78,18 +80,11 @@ async fn a_person_with_an_authenticator_must_use_it_at_sign_in_and_each_code_wor
     let app = spawn_app().await;
     let first = api_sign_in(&app, "rep-a1@a.test").await;
     let token = first["access_token"].as_str().unwrap().to_owned();
-    let status: Value = call(&app, &token, Method::GET, "/api/v1/me/mfa", None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let me = Client::bearer(&app, &token);
+    let status: Value = me.get("/api/v1/me/mfa", StatusCode::OK).await;
     assert_eq!(status["totp"], "none");
     let (secret, recovery) = enrol(&app, &token).await;
-    let status: Value = call(&app, &token, Method::GET, "/api/v1/me/mfa", None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let status: Value = me.get("/api/v1/me/mfa", StatusCode::OK).await;
     assert_eq!(status, json!({"totp": "active", "recovery_codes_left": 10}));
     // The secret is sealed at rest: neither its bytes nor its base32 text are in the row.
     let su = app.db.superuser().await;
@@ -107,51 +102,58 @@ async fn a_person_with_an_authenticator_must_use_it_at_sign_in_and_each_code_wor
     // A new sign-in waits for the factor: nothing works until it is verified.
     let second = api_sign_in(&app, "rep-a1@a.test").await;
     let token2 = second["access_token"].as_str().unwrap();
-    let r = get_with_token(&app, token2, "/api/v1/leads").await;
-    assert_eq!(r.status(), 401);
-    assert_eq!(error_code(r).await, "mfa_pending");
+    let e: ErrorBody = in_tenant_a(&app, token2)
+        .get("/api/v1/leads", StatusCode::UNAUTHORIZED)
+        .await;
+    assert_eq!(e.code(), "mfa_pending");
     // The code that confirmed enrolment is spent.
     let spent = secret.code_at(app.clock.now()).unwrap();
-    let r = prove(&app, token2, json!({ "code": spent })).await;
-    assert_eq!(error_code(r).await, "mfa_failed");
+    assert_eq!(
+        refused(&app, token2, json!({ "code": spent }), StatusCode::UNAUTHORIZED).await,
+        "mfa_failed"
+    );
     app.clock.advance(Duration::seconds(30));
     let code = secret.code_at(app.clock.now()).unwrap();
-    assert_eq!(prove(&app, token2, json!({ "code": code })).await.status(), 200);
-    assert_eq!(get_with_token(&app, token2, "/api/v1/leads").await.status(), 200);
+    let _: Value = prove(&app, token2, json!({ "code": code }), StatusCode::OK).await;
+    let _: Value = in_tenant_a(&app, token2)
+        .get("/api/v1/leads", StatusCode::OK)
+        .await;
 
     // Another session cannot replay that code; a recovery code works, once.
     let third = api_sign_in(&app, "rep-a1@a.test").await;
     let token3 = third["access_token"].as_str().unwrap();
     assert_eq!(
-        error_code(prove(&app, token3, json!({ "code": code })).await).await,
+        refused(&app, token3, json!({ "code": code }), StatusCode::UNAUTHORIZED).await,
         "mfa_failed"
     );
     let lower = recovery[4].to_lowercase();
-    assert_eq!(
-        prove(&app, token3, json!({ "recovery_code": lower }))
-            .await
-            .status(),
-        200
-    );
+    let _: Value = prove(&app, token3, json!({ "recovery_code": lower }), StatusCode::OK).await;
     let fourth = api_sign_in(&app, "rep-a1@a.test").await;
     let token4 = fourth["access_token"].as_str().unwrap();
     assert_eq!(
-        error_code(prove(&app, token4, json!({ "recovery_code": recovery[4] })).await).await,
+        refused(
+            &app,
+            token4,
+            json!({ "recovery_code": recovery[4] }),
+            StatusCode::UNAUTHORIZED
+        )
+        .await,
         "mfa_failed"
     );
-    let status: Value = call(&app, token3, Method::GET, "/api/v1/me/mfa", None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let status: Value = Client::bearer(&app, token3)
+        .get("/api/v1/me/mfa", StatusCode::OK)
+        .await;
     assert_eq!(status["recovery_codes_left"], 9);
-    let r = prove(
-        &app,
-        token4,
-        json!({ "code": "123456", "recovery_code": recovery[0] }),
-    )
-    .await;
-    assert_eq!(error_code(r).await, "invalid_proof");
+    assert_eq!(
+        refused(
+            &app,
+            token4,
+            json!({ "code": "123456", "recovery_code": recovery[0] }),
+            StatusCode::UNPROCESSABLE_ENTITY
+        )
+        .await,
+        "invalid_proof"
+    );
 }
 
 #[tokio::test]
@@ -164,25 +166,27 @@ async fn five_wrong_codes_end_the_waiting_session() {
     let token = waiting["access_token"].as_str().unwrap();
     for _ in 0..4 {
         assert_eq!(
-            error_code(prove(&app, token, json!({"code": wrong})).await).await,
+            refused(&app, token, json!({"code": wrong}), StatusCode::UNAUTHORIZED).await,
             "mfa_failed"
         );
     }
-    let r = prove(&app, token, json!({"recovery_code": "AAAA-BBBB-CCCC-DDDD"})).await;
-    assert_eq!(error_code(r).await, "session_ended");
-    let r = prove(&app, token, json!({"code": "000000"})).await;
-    assert_eq!(error_code(r).await, "session_ended");
+    let proof = json!({"recovery_code": "AAAA-BBBB-CCCC-DDDD"});
+    assert_eq!(
+        refused(&app, token, proof, StatusCode::UNAUTHORIZED).await,
+        "session_ended"
+    );
+    assert_eq!(
+        refused(&app, token, json!({"code": "000000"}), StatusCode::UNAUTHORIZED).await,
+        "session_ended"
+    );
     // A session waiting for its factor can still sign out.
     let waiting = api_sign_in(&app, "rep-a1@a.test").await;
     let token = waiting["access_token"].as_str().unwrap();
+    let () = Client::bearer(&app, token)
+        .post_empty("/api/v1/auth/logout", StatusCode::NO_CONTENT)
+        .await;
     assert_eq!(
-        call(&app, token, Method::POST, "/api/v1/auth/logout", None)
-            .await
-            .status(),
-        204
-    );
-    assert_eq!(
-        error_code(prove(&app, token, json!({"code": "000000"})).await).await,
+        refused(&app, token, json!({"code": "000000"}), StatusCode::UNAUTHORIZED).await,
         "session_ended"
     );
     let su = app.db.superuser().await;
@@ -202,106 +206,75 @@ async fn changing_a_factor_needs_a_fresh_proof() {
     let app = spawn_app().await;
     let pair = api_sign_in(&app, "manager-a@a.test").await;
     let token = pair["access_token"].as_str().unwrap();
+    let me = Client::bearer(&app, token);
     // Operator tokens have no session to verify.
-    let r = send(&app, Some(Who::RepA1), Method::POST, "/api/v1/me/mfa/totp", None).await;
-    assert_eq!(error_code(r).await, "no_session");
+    let e: ErrorBody = Client::new(&app, Some(Who::RepA1))
+        .post_empty("/api/v1/me/mfa/totp", StatusCode::BAD_REQUEST)
+        .await;
+    assert_eq!(e.code(), "no_session");
     let (secret, _) = enrol(&app, token).await;
     // A second enrolment is refused while one is active.
-    assert_eq!(
-        error_code(call(&app, token, Method::POST, "/api/v1/me/mfa/totp", None).await).await,
-        "mfa_already_active"
-    );
+    let e: ErrorBody = me.post_empty("/api/v1/me/mfa/totp", StatusCode::CONFLICT).await;
+    assert_eq!(e.code(), "mfa_already_active");
     app.clock.advance(Duration::minutes(11));
     for (method, path) in [
         (Method::DELETE, "/api/v1/me/mfa/totp"),
         (Method::POST, "/api/v1/me/mfa/recovery-codes"),
     ] {
-        let r = call(&app, token, method, path, None).await;
-        assert_eq!(r.status(), 403);
-        assert_eq!(error_code(r).await, "reauthentication_required");
+        let e: ErrorBody = me.send(method, path, None, StatusCode::FORBIDDEN).await;
+        assert_eq!(e.code(), "reauthentication_required");
     }
     let code = secret.code_at(app.clock.now()).unwrap();
-    assert_eq!(prove(&app, token, json!({ "code": code })).await.status(), 200);
-    let r = call(&app, token, Method::POST, "/api/v1/me/mfa/recovery-codes", None).await;
-    assert_eq!(r.status(), 200);
-    assert_eq!(
-        call(&app, token, Method::DELETE, "/api/v1/me/mfa/totp", None)
-            .await
-            .status(),
-        204
-    );
-    let status: Value = call(&app, token, Method::GET, "/api/v1/me/mfa", None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let _: Value = prove(&app, token, json!({ "code": code }), StatusCode::OK).await;
+    let _: Value = me
+        .post_empty("/api/v1/me/mfa/recovery-codes", StatusCode::OK)
+        .await;
+    let () = me.delete("/api/v1/me/mfa/totp", StatusCode::NO_CONTENT).await;
+    let status: Value = me.get("/api/v1/me/mfa", StatusCode::OK).await;
     assert_eq!(status, json!({"totp": "none", "recovery_codes_left": 0}));
 }
 
 #[tokio::test]
 async fn a_tenant_can_require_a_verified_factor_of_managers_and_admins() {
     let app = spawn_app().await;
-    let settings = |on: bool| {
-        Some(
-            json!({ "require_mfa": on, "sign_in_methods": ["magic_link", "oidc", "password"], "email_domains": [] }),
-        )
-    };
+    let settings = |on: bool| json!({ "require_mfa": on, "sign_in_methods": ["magic_link", "oidc", "password"], "email_domains": [] });
     // Only from a session that verified a factor itself, so no admin locks themselves out.
-    let r = send(
-        &app,
-        Some(Who::AdminA),
-        Method::PUT,
-        "/api/v1/settings/security",
-        settings(true),
-    )
-    .await;
-    assert_eq!(r.status(), 409);
-    assert_eq!(error_code(r).await, "would_lock_you_out");
+    let e: ErrorBody = Client::new(&app, Some(Who::AdminA))
+        .put("/api/v1/settings/security", settings(true), StatusCode::CONFLICT)
+        .await;
+    assert_eq!(e.code(), "would_lock_you_out");
     let admin = api_sign_in(&app, "admin-a@a.test").await;
     let admin_token = admin["access_token"].as_str().unwrap();
     enrol(&app, admin_token).await;
-    let r = app
-        .client
-        .put(app.url("/api/v1/settings/security"))
-        .bearer_auth(admin_token)
-        .header("x-palisade-tenant", app.world().tenant_a.to_string())
-        .json(&settings(true))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    assert_eq!(
-        get_with_token(&app, admin_token, "/api/v1/members")
-            .await
-            .status(),
-        200
-    );
+    let _: Value = in_tenant_a(&app, admin_token)
+        .put("/api/v1/settings/security", settings(true), StatusCode::OK)
+        .await;
+    let _: Value = in_tenant_a(&app, admin_token)
+        .get("/api/v1/members", StatusCode::OK)
+        .await;
     // Admins and managers without a verified factor are refused in the tenant; reps are not.
-    let r = send(&app, Some(Who::AdminA), Method::GET, "/api/v1/members", None).await;
-    assert_eq!(r.status(), 403);
-    assert_eq!(error_code(r).await, "mfa_required");
-    assert_eq!(
-        send(&app, Some(Who::RepA1), Method::GET, "/api/v1/leads", None)
-            .await
-            .status(),
-        200
-    );
+    let e: ErrorBody = Client::new(&app, Some(Who::AdminA))
+        .get("/api/v1/members", StatusCode::FORBIDDEN)
+        .await;
+    assert_eq!(e.code(), "mfa_required");
+    let _: Value = Client::new(&app, Some(Who::RepA1))
+        .get("/api/v1/leads", StatusCode::OK)
+        .await;
     let pair = api_sign_in(&app, "manager-a@a.test").await;
     let token = pair["access_token"].as_str().unwrap();
-    assert_eq!(
-        error_code(get_with_token(&app, token, "/api/v1/leads").await).await,
-        "mfa_required"
-    );
+    let e: ErrorBody = in_tenant_a(&app, token)
+        .get("/api/v1/leads", StatusCode::FORBIDDEN)
+        .await;
+    assert_eq!(e.code(), "mfa_required");
     // Setting one up (outside the tenant) verifies this session; the tenant opens.
     enrol(&app, token).await;
-    assert_eq!(get_with_token(&app, token, "/api/v1/leads").await.status(), 200);
+    let _: Value = in_tenant_a(&app, token)
+        .get("/api/v1/leads", StatusCode::OK)
+        .await;
     // Another tenant is not affected.
-    assert_eq!(
-        send(&app, Some(Who::AdminB), Method::GET, "/api/v1/members", None)
-            .await
-            .status(),
-        200
-    );
+    let _: Value = Client::new(&app, Some(Who::AdminB))
+        .get("/api/v1/members", StatusCode::OK)
+        .await;
     let su = app.db.superuser().await;
     let n: i64 = su
         .query_one(
@@ -317,72 +290,66 @@ async fn a_tenant_can_require_a_verified_factor_of_managers_and_admins() {
 #[tokio::test]
 async fn a_tenant_limits_sign_in_methods_and_email_domains() {
     let app = spawn_app_with(|c| c.auth.password_sign_in = true).await;
-    let w = app.world();
-    let tenant = w.tenant_a.to_string();
     let admin = api_sign_in(&app, "admin-a@a.test").await;
-    let admin_token = admin["access_token"].as_str().unwrap().to_owned();
-    let put = |rules: Value| {
-        app.client
-            .put(app.url("/api/v1/settings/security"))
-            .bearer_auth(&admin_token)
-            .header("x-palisade-tenant", &tenant)
-            .json(&rules)
-            .send()
-    };
+    let admin = in_tenant_a(&app, admin["access_token"].as_str().unwrap());
+    let path = "/api/v1/settings/security";
     // Rules that would shut out the admin's own session are refused.
-    let r = put(json!({"require_mfa": false, "sign_in_methods": ["password"], "email_domains": []}))
-        .await
-        .unwrap();
-    assert_eq!(error_code(r).await, "would_lock_you_out");
-    let r =
-        put(json!({"require_mfa": false, "sign_in_methods": ["magic_link"], "email_domains": ["b.test"]}))
-            .await
-            .unwrap();
-    assert_eq!(error_code(r).await, "would_lock_you_out");
-    let r = put(json!({"require_mfa": false, "sign_in_methods": ["sms"], "email_domains": []}))
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 422);
-    let r =
-        put(json!({"require_mfa": false, "sign_in_methods": ["magic_link"], "email_domains": ["A.TEST"]}))
-            .await
-            .unwrap();
-    assert_eq!(r.status(), 200);
-    let rules: Value = r.json().await.unwrap();
+    let e: ErrorBody = admin
+        .put(
+            path,
+            json!({"require_mfa": false, "sign_in_methods": ["password"], "email_domains": []}),
+            StatusCode::CONFLICT,
+        )
+        .await;
+    assert_eq!(e.code(), "would_lock_you_out");
+    let e: ErrorBody = admin
+        .put(
+            path,
+            json!({"require_mfa": false, "sign_in_methods": ["magic_link"], "email_domains": ["b.test"]}),
+            StatusCode::CONFLICT,
+        )
+        .await;
+    assert_eq!(e.code(), "would_lock_you_out");
+    let _: Value = admin
+        .put(
+            path,
+            json!({"require_mfa": false, "sign_in_methods": ["sms"], "email_domains": []}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    let rules: Value = admin
+        .put(
+            path,
+            json!({"require_mfa": false, "sign_in_methods": ["magic_link"], "email_domains": ["A.TEST"]}),
+            StatusCode::OK,
+        )
+        .await;
     assert_eq!(rules["email_domains"], json!(["a.test"]));
 
     // A password session is refused in the tenant; a magic-link session of the same person is not.
     let rep = api_sign_in(&app, "rep-a1@a.test").await;
     let rep_token = rep["access_token"].as_str().unwrap();
-    let r = app
-        .client
-        .put(app.url("/api/v1/me/password"))
-        .bearer_auth(rep_token)
-        .json(&json!({"password": "a long enough password"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 204);
-    let r = app
-        .client
-        .post(app.url("/api/v1/auth/password"))
-        .json(&json!({"email": "rep-a1@a.test", "password": "a long enough password", "client": "api"}))
-        .send()
-        .await
-        .unwrap();
-    let by_password: Value = r.json().await.unwrap();
-    let r = get_with_token(
-        &app,
-        by_password["access_token"].as_str().unwrap(),
-        "/api/v1/leads",
-    )
-    .await;
-    assert_eq!(r.status(), 403);
-    assert_eq!(error_code(r).await, "sign_in_method_not_allowed");
-    assert_eq!(
-        get_with_token(&app, rep_token, "/api/v1/leads").await.status(),
-        200
-    );
+    let () = Client::bearer(&app, rep_token)
+        .put(
+            "/api/v1/me/password",
+            json!({"password": "a long enough password"}),
+            StatusCode::NO_CONTENT,
+        )
+        .await;
+    let by_password: Value = Client::anonymous(&app)
+        .post(
+            "/api/v1/auth/password",
+            json!({"email": "rep-a1@a.test", "password": "a long enough password", "client": "api"}),
+            StatusCode::OK,
+        )
+        .await;
+    let e: ErrorBody = in_tenant_a(&app, by_password["access_token"].as_str().unwrap())
+        .get("/api/v1/leads", StatusCode::FORBIDDEN)
+        .await;
+    assert_eq!(e.code(), "sign_in_method_not_allowed");
+    let _: Value = in_tenant_a(&app, rep_token)
+        .get("/api/v1/leads", StatusCode::OK)
+        .await;
 
     // A member outside the tenant's domains is refused there.
     let by = app.world().principal(Who::AdminA).unwrap();
@@ -396,9 +363,10 @@ async fn a_tenant_limits_sign_in_methods_and_email_domains() {
     .await
     .unwrap();
     let outsider = api_sign_in(&app, "outsider@elsewhere.test").await;
-    let r = get_with_token(&app, outsider["access_token"].as_str().unwrap(), "/api/v1/leads").await;
-    assert_eq!(r.status(), 403);
-    assert_eq!(error_code(r).await, "email_domain_not_allowed");
+    let e: ErrorBody = in_tenant_a(&app, outsider["access_token"].as_str().unwrap())
+        .get("/api/v1/leads", StatusCode::FORBIDDEN)
+        .await;
+    assert_eq!(e.code(), "email_domain_not_allowed");
 }
 
 #[tokio::test]
@@ -415,50 +383,33 @@ async fn a_browser_session_waiting_for_its_factor_gets_its_csrf_token_and_verifi
         .find(|w| w.contains("token="))
         .unwrap();
     let token = link.split("token=").nth(1).unwrap();
-    let r = app
-        .client
-        .post(app.url("/api/v1/auth/magic-link/consume"))
+    // Read raw, for the session cookie it sets.
+    let r = Client::anonymous(&app)
         .header("cookie", &nonce)
+        .request(Method::POST, "/api/v1/auth/magic-link/consume")
         .json(&json!({ "token": token }))
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
     let (cookie, _) = crate::sign_in::set_cookie(r.headers(), "__Host-palisade-session").unwrap();
-    let current: Value = app
-        .client
-        .get(app.url("/api/v1/auth/session"))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let browser = Client::anonymous(&app).header("cookie", &cookie);
+    let current: Value = browser.get("/api/v1/auth/session", StatusCode::OK).await;
     assert_eq!(current["state"], "mfa_pending");
     let csrf = current["csrf_token"].as_str().unwrap();
     app.clock.advance(Duration::seconds(30));
     let code = secret.code_at(app.clock.now()).unwrap();
-    let verify = |csrf: Option<&str>| {
-        let mut req = app
-            .client
-            .post(app.url("/api/v1/auth/mfa"))
-            .header("cookie", &cookie)
-            .json(&json!({ "code": code }));
-        if let Some(t) = csrf {
-            req = req.header("x-csrf-token", t);
-        }
-        req.send()
-    };
-    assert_eq!(error_code(verify(None).await.unwrap()).await, "csrf_rejected");
-    assert_eq!(verify(Some(csrf)).await.unwrap().status(), 200);
-    let r = app
-        .client
-        .get(app.url("/api/v1/leads"))
-        .header("cookie", &cookie)
-        .header("x-palisade-tenant", app.world().tenant_a.to_string())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
+    let e: ErrorBody = browser
+        .post("/api/v1/auth/mfa", json!({ "code": code }), StatusCode::FORBIDDEN)
+        .await;
+    assert_eq!(e.code(), "csrf_rejected");
+    let _: Value = browser
+        .clone()
+        .header("x-csrf-token", csrf)
+        .post("/api/v1/auth/mfa", json!({ "code": code }), StatusCode::OK)
+        .await;
+    let _: Value = browser
+        .header("x-palisade-tenant", &app.world().tenant_a.to_string())
+        .get("/api/v1/leads", StatusCode::OK)
+        .await;
 }

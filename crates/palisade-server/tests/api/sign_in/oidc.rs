@@ -5,10 +5,10 @@
 use chrono::Duration;
 use palisade_testkit::{spawn_app_with, FakeIdp, IdpUser, Spoil, TestApp, FAKE_CLIENT_ID};
 use reqwest::header::{COOKIE, LOCATION, ORIGIN};
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::send;
+use crate::client::{Client, ErrorBody};
 use crate::sign_in::{browser_sign_in, get_with_session, set_cookie};
 
 const FLOW_COOKIE: &str = "__Host-palisade-oidc";
@@ -341,11 +341,9 @@ async fn a_cancelled_sign_in_and_an_unknown_provider_get_clear_pages() {
         .unwrap();
     assert_eq!(r.status(), 404);
 
-    let listed: Value = send(&app, None, Method::GET, "/api/v1/auth/oidc/providers", None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let listed: Value = Client::anonymous(&app)
+        .get("/api/v1/auth/oidc/providers", StatusCode::OK)
+        .await;
     assert_eq!(listed["providers"][0]["id"], "fake");
     assert_eq!(listed["providers"][0]["name"], "Fake IdP");
     assert_eq!(listed["providers"][0]["sign_in_url"], app.url("/auth/oidc/fake"));
@@ -387,16 +385,12 @@ async fn disabled_people_second_factors_and_tenant_rules_apply_to_oidc_sign_ins(
     )
     .await
     .unwrap();
-    let r = app
-        .client
-        .get(app.url("/api/v1/leads"))
-        .header(COOKIE, &session)
-        .header("x-palisade-tenant", world.tenant_a.to_string())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 403);
-    assert_eq!(crate::error_code(r).await, "sign_in_method_not_allowed");
+    let e: ErrorBody = Client::anonymous(&app)
+        .header("cookie", &session)
+        .header("x-palisade-tenant", &world.tenant_a.to_string())
+        .get("/api/v1/leads", StatusCode::FORBIDDEN)
+        .await;
+    assert_eq!(e.code(), "sign_in_method_not_allowed");
 
     // A disabled person is refused at the callback, by identity and by address.
     su.execute(
@@ -506,19 +500,17 @@ async fn a_provider_not_trusted_with_addresses_is_connected_from_a_recent_sessio
         .collect();
     assert_eq!(mine.len(), 1, "{listed}");
     let id = mine[0]["id"].as_str().unwrap();
-    let remove = |session: String, csrf: String| {
-        app.client
-            .delete(app.url(&format!("/api/v1/me/identities/{id}")))
-            .header(COOKIE, session)
-            .header(ORIGIN, app.url(""))
-            .header("x-csrf-token", csrf)
-            .send()
+    let origin = app.url("");
+    let remove = async |session: &str, csrf: &str, expect: StatusCode| {
+        let browser = Client::anonymous(&app)
+            .header("cookie", session)
+            .header("origin", &origin)
+            .header("x-csrf-token", csrf);
+        let path = format!("/api/v1/me/identities/{id}");
+        browser.delete::<Value>(&path, expect).await;
     };
-    assert_eq!(
-        remove(session_2.clone(), csrf_2.clone()).await.unwrap().status(),
-        404
-    );
-    assert_eq!(remove(session.clone(), csrf.clone()).await.unwrap().status(), 204);
+    remove(&session_2, &csrf_2, StatusCode::NOT_FOUND).await;
+    remove(&session, &csrf, StatusCode::NO_CONTENT).await;
     assert_eq!(
         count(
             &app,

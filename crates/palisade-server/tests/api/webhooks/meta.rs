@@ -2,26 +2,24 @@
 //! deliveries are checked with the tenant's app secret over the raw body, count only for the
 //! tenant's own phone number id, and a WhatsApp STOP halts messages like a text STOP.
 use palisade_testkit::{spawn_app, TestApp, Who};
-use reqwest::Method;
+use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::send;
+use crate::client::Client;
 
 const APP_SECRET: &str = "0123456789abcdef0123456789abcdef";
 const PHONE_ID: &str = "106540352242922";
 
 async fn connect(app: &TestApp) {
-    let r = send(
-        app,
-        Some(Who::AdminA),
-        Method::PUT,
-        "/api/v1/integrations/meta",
-        Some(json!({"config": {"phone_number_id": PHONE_ID},
-                    "secrets": {"access_token": "EAAG0123456789abcdefghij", "app_secret": APP_SECRET,
-                                "verify_token": "meatyhamhock"}})),
-    )
-    .await;
-    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    let _: Value = Client::new(app, Some(Who::AdminA))
+        .put(
+            "/api/v1/integrations/meta",
+            json!({"config": {"phone_number_id": PHONE_ID},
+                   "secrets": {"access_token": "EAAG0123456789abcdefghij", "app_secret": APP_SECRET,
+                               "verify_token": "meatyhamhock"}}),
+            StatusCode::OK,
+        )
+        .await;
 }
 
 fn delivery(phone_id: &str, message_id: &str, from: &str, text: &str) -> Vec<u8> {
@@ -37,118 +35,94 @@ fn delivery(phone_id: &str, message_id: &str, from: &str, text: &str) -> Vec<u8>
     .unwrap()
 }
 
-async fn post(app: &TestApp, body: Vec<u8>, secret: &str) -> u16 {
+/// Delivers `body` to tenant A's Meta webhook, signed with `secret`, expecting `expect`.
+async fn post(app: &TestApp, body: Vec<u8>, secret: &str, expect: StatusCode) {
     let signature = palisade_webhooks::meta::sign(secret.as_bytes(), &body);
-    app.client
-        .post(app.url(&format!("/webhooks/meta/{}", app.world().tenant_a)))
-        .header("x-hub-signature-256", signature)
-        .header("content-type", "application/json")
-        .body(body)
-        .send()
-        .await
-        .unwrap()
-        .status()
-        .as_u16()
+    let meta = Client::anonymous(app)
+        .header("x-hub-signature-256", &signature)
+        .header("content-type", "application/json");
+    let path = format!("/webhooks/meta/{}", app.world().tenant_a);
+    meta.post_raw::<Value>(&path, body, expect).await;
 }
 
 #[tokio::test]
 async fn the_handshake_answers_only_the_tenant_verify_token() {
     let app = spawn_app().await;
     connect(&app).await;
+    let meta = Client::anonymous(&app);
     let path = |token: &str, challenge: &str| {
-        app.url(&format!(
+        format!(
             "/webhooks/meta/{}?hub.mode=subscribe&hub.verify_token={token}&hub.challenge={challenge}",
             app.world().tenant_a
-        ))
+        )
     };
-    let r = app
-        .client
-        .get(path("meatyhamhock", "1158201444"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    assert_eq!(r.text().await.unwrap(), "1158201444");
+    // The challenge comes back as plain text.
+    let answer = meta
+        .text(
+            Method::GET,
+            &path("meatyhamhock", "1158201444"),
+            None,
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(answer, "1158201444");
     for (token, challenge) in [("meatyhamhocks", "1158201444"), ("meatyhamhock", "%3Cscript%3E")] {
-        let r = app.client.get(path(token, challenge)).send().await.unwrap();
-        assert_eq!(r.status(), 403, "{token} {challenge}");
+        meta.text(Method::GET, &path(token, challenge), None, StatusCode::FORBIDDEN)
+            .await;
     }
     // Another tenant (no Meta connected) answers nothing.
-    let other = app.url(&format!(
+    let other = format!(
         "/webhooks/meta/{}?hub.mode=subscribe&hub.verify_token=meatyhamhock&hub.challenge=1",
         app.world().tenant_b
-    ));
-    assert_eq!(app.client.get(other).send().await.unwrap().status(), 403);
+    );
+    meta.text(Method::GET, &other, None, StatusCode::FORBIDDEN).await;
 }
 
 #[tokio::test]
 async fn a_whatsapp_stop_is_verified_and_halts_messages() {
     let app = spawn_app().await;
     connect(&app).await;
-    let r = send(
-        &app,
-        Some(Who::RepA1),
-        Method::POST,
-        "/api/v1/leads",
-        Some(json!({"name": "Pat", "phone": "+16505551234"})),
-    )
-    .await;
-    let lead: Value = r.json().await.unwrap();
+    let rep = Client::new(&app, Some(Who::RepA1));
+    let lead: Value = rep
+        .post(
+            "/api/v1/leads",
+            json!({"name": "Pat", "phone": "+16505551234"}),
+            StatusCode::CREATED,
+        )
+        .await;
     let lead = lead["id"].as_str().unwrap().to_owned();
-    let r = send(
-        &app,
-        Some(Who::RepA1),
-        Method::POST,
-        &format!("/api/v1/leads/{lead}/consents"),
-        Some(json!({"channel": "whatsapp", "purpose": "service", "form_version": "web-3"})),
+    let _: Value = rep
+        .post(
+            &format!("/api/v1/leads/{lead}/consents"),
+            json!({"channel": "whatsapp", "purpose": "service", "form_version": "web-3"}),
+            StatusCode::CREATED,
+        )
+        .await;
+    let queue = async |expect: StatusCode| {
+        let body = json!({"lead_id": lead, "channel": "whatsapp", "purpose": "service", "body": "Hi"});
+        rep.post::<Value>("/api/v1/messages", body, expect).await;
+    };
+    queue(StatusCode::CREATED).await;
+
+    // Rep A1's lead texts STOP, as `message_id`, to `phone_id`'s webhook signed with `secret`.
+    let stop = async |phone_id: &str, message_id: &str, secret: &str, expect: StatusCode| {
+        let body = delivery(phone_id, message_id, "16505551234", "STOP");
+        post(&app, body, secret, expect).await;
+    };
+    // Forged, or for another business's number: nothing happens.
+    stop(
+        PHONE_ID,
+        "wamid.1",
+        "ffffffffffffffffffffffffffffffff",
+        StatusCode::FORBIDDEN,
     )
     .await;
-    assert_eq!(r.status(), 201);
-    let queue = async || {
-        send(
-            &app,
-            Some(Who::RepA1),
-            Method::POST,
-            "/api/v1/messages",
-            Some(json!({"lead_id": lead, "channel": "whatsapp", "purpose": "service", "body": "Hi"})),
-        )
-        .await
-        .status()
-        .as_u16()
-    };
-    assert_eq!(queue().await, 201);
+    stop("999999999", "wamid.2", APP_SECRET, StatusCode::OK).await;
+    // Neither was applied.
+    queue(StatusCode::CREATED).await;
 
-    // Forged, or for another business's number: nothing happens.
-    assert_eq!(
-        post(
-            &app,
-            delivery(PHONE_ID, "wamid.1", "16505551234", "STOP"),
-            "ffffffffffffffffffffffffffffffff"
-        )
-        .await,
-        403
-    );
-    assert_eq!(
-        post(
-            &app,
-            delivery("999999999", "wamid.2", "16505551234", "STOP"),
-            APP_SECRET
-        )
-        .await,
-        200
-    );
-    assert_eq!(queue().await, 201, "neither was applied");
-
-    assert_eq!(
-        post(
-            &app,
-            delivery(PHONE_ID, "wamid.3", "16505551234", "STOP"),
-            APP_SECRET
-        )
-        .await,
-        200
-    );
-    assert_eq!(queue().await, 409);
+    stop(PHONE_ID, "wamid.3", APP_SECRET, StatusCode::OK).await;
+    queue(StatusCode::CONFLICT).await;
     let su = app.db.superuser().await;
     let count = async || -> i64 {
         su.query_one(
@@ -162,15 +136,7 @@ async fn a_whatsapp_stop_is_verified_and_halts_messages() {
     let revoked = count().await;
     assert!(revoked >= 2);
     // Meta redelivers: nothing more happens.
-    assert_eq!(
-        post(
-            &app,
-            delivery(PHONE_ID, "wamid.3", "16505551234", "STOP"),
-            APP_SECRET
-        )
-        .await,
-        200
-    );
+    stop(PHONE_ID, "wamid.3", APP_SECRET, StatusCode::OK).await;
     assert_eq!(count().await, revoked);
 }
 
@@ -204,7 +170,7 @@ async fn one_message_that_cannot_be_recorded_does_not_hold_up_the_rest_of_the_ba
     let texts = "select count(*) from app.interactions where body in ('Hello there', 'Still there?')";
     for _ in 0..2 {
         // Meta may deliver the batch again: nothing changes the second time.
-        assert_eq!(post(&app, body.clone(), APP_SECRET).await, 200);
+        post(&app, body.clone(), APP_SECRET, StatusCode::OK).await;
         assert_eq!(
             state().await,
             vec![
