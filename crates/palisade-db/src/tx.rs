@@ -39,11 +39,12 @@ impl ContextRole {
 /// sign-in rules, which the second column names ('method', 'domain' or 'mfa'), or began before an
 /// admin signed the member out of the tenant ('signed_out').
 pub const MEMBERSHIP_CHECK: &str =
-    "select r, case when r is null then ctx.sign_in_blocked() end from ctx.tenant_role() r";
+    "select r as role, case when r is null then ctx.sign_in_blocked() end as blocked from ctx.tenant_role() r";
 
 /// Sent after the context statement when the caller came with a session: clears the context's user
 /// unless the session is live (migration 0010), so nothing after it runs as that person.
-pub const SESSION_GATE: &str = "select ctx.session_gate($1, $2, $3, $4::bigint * interval '1 second')";
+pub const SESSION_GATE: &str =
+    "select ctx.session_gate($1, $2, $3, $4::bigint * interval '1 second') as state";
 
 /// The one statement that sets role and identity, all transaction-local. Parameters: role, user id,
 /// tenant id, correlation id, service purpose (empty strings for none).
@@ -151,7 +152,7 @@ impl Tx {
         }
         let row = self.query_one(MEMBERSHIP_CHECK, &[]).await?;
         let role = row
-            .try_get::<_, Option<String>>(0)?
+            .try_get::<_, Option<String>>("role")?
             .as_deref()
             .and_then(TenantRole::parse);
         self.role = role;
@@ -242,7 +243,7 @@ impl Tx {
                         let row = client
                             .query_one(stmt, &[&s.session_id, &hash, &s.now, &idle])
                             .await?;
-                        row.try_get::<_, String>(0).map(Some)
+                        row.try_get::<_, String>("state").map(Some)
                     }
                     None => Ok(None),
                 }
@@ -271,11 +272,11 @@ impl Tx {
         }
         if let Some(row) = role? {
             let role = row
-                .try_get::<_, Option<String>>(0)?
+                .try_get::<_, Option<String>>("role")?
                 .as_deref()
                 .and_then(TenantRole::parse);
             let Some(role) = role else {
-                let refusal = match row.try_get::<_, Option<String>>(1)?.as_deref() {
+                let refusal = match row.try_get::<_, Option<String>>("blocked")?.as_deref() {
                     Some("mfa") => Refusal::MfaRequired,
                     Some("method") => Refusal::MethodNotAllowed,
                     Some("domain") => Refusal::DomainNotAllowed,

@@ -43,9 +43,9 @@ async fn refresh(state: &AppState) {
             .await?;
         tx.commit().await?;
         Ok::<_, palisade_db::DbError>((
-            row.try_get::<_, i64>(0)?,
-            row.try_get::<_, i64>(1)?,
-            row.try_get::<_, i64>(2)?,
+            row.try_get::<_, i64>("chains")?,
+            row.try_get::<_, i64>("linked")?,
+            row.try_get::<_, i64>("pending")?,
         ))
     }
     .await;
