@@ -6,9 +6,17 @@ use uuid::Uuid;
 
 use crate::CoreError;
 
+/// A checked value bound into a statement built at run time.
+pub(crate) type Param = Box<dyn ToSql + Sync + Send>;
+
+/// The borrowed form `Tx` takes.
+pub(crate) fn bind(params: &[Param]) -> Vec<&(dyn ToSql + Sync)> {
+    params.iter().map(|p| p.as_ref() as &(dyn ToSql + Sync)).collect()
+}
+
 pub(crate) struct ListQuery {
     sql: String,
-    params: Vec<Box<dyn ToSql + Sync + Send>>,
+    params: Vec<Param>,
 }
 
 impl ListQuery {
@@ -72,11 +80,6 @@ impl ListQuery {
         limit: i64,
     ) -> Result<Vec<Row>, CoreError> {
         let query = self.finish(cursor, limit);
-        let params: Vec<&(dyn ToSql + Sync)> = query
-            .params
-            .iter()
-            .map(|p| p.as_ref() as &(dyn ToSql + Sync))
-            .collect();
-        Ok(tx.query(&query.sql, &params).await?)
+        Ok(tx.query(&query.sql, &bind(&query.params)).await?)
     }
 }

@@ -8,16 +8,16 @@ pub mod coaching;
 pub mod drafts;
 pub mod voice;
 
-use palisade_db::{FromRow, TenantId, ToSql, Tx, UserId};
+use palisade_db::{FromRow, TenantId, Tx, UserId};
 use tracing::instrument;
 use uuid::Uuid;
 
 use crate::page::{new_id, Page, PageParams};
-use crate::page_query::ListQuery;
+use crate::page_query::{bind, ListQuery, Param};
 use crate::CoreError;
 
 /// A checked value bound into an insert or an update.
-pub type Value = Box<dyn ToSql + Sync + Send>;
+pub type Value = Param;
 
 /// What an insert sets besides tenant, id and owner.
 pub struct Insert {
@@ -53,10 +53,6 @@ const VISIBLE_LEAD: &str =
 
 fn unknown_lead() -> CoreError {
     CoreError::invalid("unknown_lead", "the lead does not exist")
-}
-
-fn bind(values: &[Value]) -> Vec<&(dyn ToSql + Sync)> {
-    values.iter().map(|v| v.as_ref() as &(dyn ToSql + Sync)).collect()
 }
 
 #[instrument(skip_all, fields(tenant_id = %tenant, table = R::TABLE), err(level = "debug"))]
