@@ -2543,18 +2543,66 @@ $$;
 ALTER FUNCTION auth.user_id_by_email(p_email text) OWNER TO palisade_definer;
 
 --
+-- Name: enter(uuid, bytea, timestamp with time zone, interval); Type: FUNCTION; Schema: ctx; Owner: palisade_definer
+--
+
+CREATE FUNCTION ctx.enter(p_session uuid, p_secret_hash bytea, p_now timestamp with time zone, p_idle interval, OUT state text, OUT role text, OUT blocked text) RETURNS record
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  r record;
+begin
+  if p_session is not null then
+    -- Clears palisade.user_id and palisade.tenant_id unless the session is live.
+    state := ctx.session_gate(p_session, p_secret_hash, p_now, p_idle);
+  end if;
+  -- One statement for everything: the person, the tenant, and (user contexts) the membership.
+  select u.id as user_id, t.id as scope, m.role as member_role,
+         exists (select from app.platform_admins p where p.user_id = u.id) as platform,
+         case when m.role is not null
+              then ctx.membership_blocked(t.require_mfa, t.sign_in_methods, t.email_domains, m.role, u.email,
+                                          m.sessions_revoked_at) end as member_blocked
+    into r
+  from (select nullif(pg_catalog.current_setting('palisade.user_id', true), '')::uuid as user_id,
+               nullif(pg_catalog.current_setting('palisade.tenant_id', true), '')::uuid as tenant_id) c
+  left join app.users u on u.id = c.user_id and u.disabled_at is null
+  left join app.tenants t on t.id = c.tenant_id and t.status = 'active'
+  left join app.memberships m on pg_catalog.current_setting('role', true) = 'app_user'
+                             and m.tenant_id = t.id and m.user_id = u.id and m.status = 'active';
+  if r.member_role is not null then
+    blocked := r.member_blocked;
+    role := case when blocked is null then r.member_role end;
+  end if;
+  -- Generic plans for everything but reporting: the user and service contexts run keyed lookups whose
+  -- best plan is the same for every tenant, and the default (custom plans while a generic one looks
+  -- dearer, which a LIMIT parameter always makes it look) planned every list page again, policies and
+  -- all. Reporting aggregates over tenants of any size and keeps custom plans.
+  if pg_catalog.current_setting('role', true) <> 'app_reporting' then
+    perform pg_catalog.set_config('plan_cache_mode', 'force_generic_plan', true);
+  end if;
+  perform pg_catalog.set_config('palisade.acting_user', coalesce(r.user_id::text, ''), true);
+  perform pg_catalog.set_config('palisade.acting_platform', case when r.platform then 'on' else '' end, true);
+  perform pg_catalog.set_config('palisade.acting_scope', coalesce(r.scope::text, ''), true);
+  perform pg_catalog.set_config('palisade.acting_role', coalesce(role, ''), true);
+  perform pg_catalog.set_config('palisade.acting_tenant', case when role is null then '' else r.scope::text end,
+                                true);
+end
+$$;
+
+
+ALTER FUNCTION ctx.enter(p_session uuid, p_secret_hash bytea, p_now timestamp with time zone, p_idle interval, OUT state text, OUT role text, OUT blocked text) OWNER TO palisade_definer;
+
+--
 -- Name: has_role(text); Type: FUNCTION; Schema: ctx; Owner: palisade_definer
 --
 
 CREATE FUNCTION ctx.has_role(min_role text) RETURNS boolean
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
-    SET search_path TO ''
+    LANGUAGE sql STABLE
     AS $$
-declare
-  v_rank constant int := case ctx.tenant_role() when 'admin' then 3 when 'manager' then 2 when 'rep' then 1 else 0 end;
-begin
-  return v_rank > 0 and v_rank >= (case min_role when 'admin' then 3 when 'manager' then 2 when 'rep' then 1 else 99 end);
-end
+  select case pg_catalog.current_setting('palisade.acting_role', true)
+           when 'admin' then 3 when 'manager' then 2 when 'rep' then 1 else 0 end
+         >= case min_role when 'admin' then 3 when 'manager' then 2 when 'rep' then 1 else 99 end
 $$;
 
 
@@ -2623,13 +2671,9 @@ ALTER FUNCTION ctx.is_active_member(p_tenant uuid, p_user uuid) OWNER TO palisad
 --
 
 CREATE FUNCTION ctx.is_platform_admin() RETURNS boolean
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
-    SET search_path TO ''
+    LANGUAGE sql STABLE
     AS $$
-begin
-  return exists (select from app.platform_admins p
-                 where p.user_id = nullif(pg_catalog.current_setting('palisade.user_id', true), '')::uuid);
-end
+  select coalesce(pg_catalog.current_setting('palisade.acting_platform', true), '') = 'on'
 $$;
 
 
@@ -2696,8 +2740,7 @@ ALTER FUNCTION ctx.member_tenant_ids() OWNER TO palisade_definer;
 --
 
 CREATE FUNCTION ctx.membership_blocked(p_require_mfa boolean, p_methods text[], p_domains text[], p_role text, p_email text, p_sessions_revoked_at timestamp with time zone) RETURNS text
-    LANGUAGE sql STABLE SECURITY DEFINER
-    SET search_path TO ''
+    LANGUAGE sql STABLE
     AS $$
   select case
     when p_sessions_revoked_at is not null
@@ -2715,18 +2758,9 @@ ALTER FUNCTION ctx.membership_blocked(p_require_mfa boolean, p_methods text[], p
 --
 
 CREATE FUNCTION ctx.scoped_tenant_id() RETURNS uuid
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
-    SET search_path TO ''
+    LANGUAGE sql STABLE
     AS $$
-declare
-  v_id uuid;
-begin
-  select t.id into v_id
-  from app.tenants t
-  where t.id = nullif(pg_catalog.current_setting('palisade.tenant_id', true), '')::uuid
-    and t.status = 'active';
-  return v_id;
-end
+  select nullif(pg_catalog.current_setting('palisade.acting_scope', true), '')::pg_catalog.uuid
 $$;
 
 
@@ -2800,8 +2834,7 @@ ALTER FUNCTION ctx.sign_in_blocked() OWNER TO palisade_definer;
 --
 
 CREATE FUNCTION ctx.sign_in_rule_broken(p_require_mfa boolean, p_methods text[], p_domains text[], p_role text, p_email text) RETURNS text
-    LANGUAGE sql STABLE SECURITY DEFINER
-    SET search_path TO ''
+    LANGUAGE sql STABLE
     AS $$
   select case
     when coalesce(pg_catalog.current_setting('palisade.session_method', true), '') <> ''
@@ -2821,15 +2854,9 @@ ALTER FUNCTION ctx.sign_in_rule_broken(p_require_mfa boolean, p_methods text[], 
 --
 
 CREATE FUNCTION ctx.tenant_id() RETURNS uuid
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
-    SET search_path TO ''
+    LANGUAGE sql STABLE
     AS $$
-begin
-  if ctx.tenant_role() is null then
-    return null;
-  end if;
-  return nullif(pg_catalog.current_setting('palisade.tenant_id', true), '')::uuid;
-end
+  select nullif(pg_catalog.current_setting('palisade.acting_tenant', true), '')::pg_catalog.uuid
 $$;
 
 
@@ -2840,29 +2867,9 @@ ALTER FUNCTION ctx.tenant_id() OWNER TO palisade_definer;
 --
 
 CREATE FUNCTION ctx.tenant_role() RETURNS text
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
-    SET search_path TO ''
+    LANGUAGE sql STABLE
     AS $$
-declare
-  v_role text;
-begin
-  select m.role into v_role
-  from app.memberships m
-  join app.tenants t on t.id = m.tenant_id
-  join app.users u on u.id = m.user_id
-  where m.tenant_id = nullif(pg_catalog.current_setting('palisade.tenant_id', true), '')::uuid
-    and m.user_id = nullif(pg_catalog.current_setting('palisade.user_id', true), '')::uuid
-    and m.status = 'active'
-    and t.status = 'active'
-    and u.disabled_at is null
-    -- ctx.membership_blocked's first rule, written out: this runs under every policy, and a nested
-    -- definer call per statement is what RLS costs most (issue 17).
-    and (m.sessions_revoked_at is null
-         or coalesce(nullif(pg_catalog.current_setting('palisade.session_started', true), '')::timestamptz,
-                     'infinity') > m.sessions_revoked_at)
-    and ctx.sign_in_rule_broken(t.require_mfa, t.sign_in_methods, t.email_domains, m.role, u.email) is null;
-  return v_role;
-end
+  select nullif(pg_catalog.current_setting('palisade.acting_role', true), '')
 $$;
 
 
@@ -2873,14 +2880,9 @@ ALTER FUNCTION ctx.tenant_role() OWNER TO palisade_definer;
 --
 
 CREATE FUNCTION ctx.user_id() RETURNS uuid
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
-    SET search_path TO ''
+    LANGUAGE sql STABLE
     AS $$
-begin
-  return (select u.id from app.users u
-          where u.id = nullif(pg_catalog.current_setting('palisade.user_id', true), '')::uuid
-            and u.disabled_at is null);
-end
+  select nullif(pg_catalog.current_setting('palisade.acting_user', true), '')::pg_catalog.uuid
 $$;
 
 
@@ -9508,6 +9510,16 @@ GRANT ALL ON FUNCTION auth.unlink_identity(p_id uuid, p_now timestamp with time 
 
 REVOKE ALL ON FUNCTION auth.user_id_by_email(p_email text) FROM PUBLIC;
 GRANT ALL ON FUNCTION auth.user_id_by_email(p_email text) TO app_auth;
+
+
+--
+-- Name: FUNCTION enter(p_session uuid, p_secret_hash bytea, p_now timestamp with time zone, p_idle interval, OUT state text, OUT role text, OUT blocked text); Type: ACL; Schema: ctx; Owner: palisade_definer
+--
+
+REVOKE ALL ON FUNCTION ctx.enter(p_session uuid, p_secret_hash bytea, p_now timestamp with time zone, p_idle interval, OUT state text, OUT role text, OUT blocked text) FROM PUBLIC;
+GRANT ALL ON FUNCTION ctx.enter(p_session uuid, p_secret_hash bytea, p_now timestamp with time zone, p_idle interval, OUT state text, OUT role text, OUT blocked text) TO app_user;
+GRANT ALL ON FUNCTION ctx.enter(p_session uuid, p_secret_hash bytea, p_now timestamp with time zone, p_idle interval, OUT state text, OUT role text, OUT blocked text) TO app_service;
+GRANT ALL ON FUNCTION ctx.enter(p_session uuid, p_secret_hash bytea, p_now timestamp with time zone, p_idle interval, OUT state text, OUT role text, OUT blocked text) TO app_reporting;
 
 
 --

@@ -7,11 +7,14 @@
 )]
 
 mod audit;
+mod cold;
 mod cpu;
 mod inbound;
 mod load;
+mod outcome;
 mod pgbench;
 mod report;
+mod runner;
 mod scenarios;
 mod seed;
 mod server;
@@ -108,7 +111,8 @@ async fn run(args: Args) -> anyhow::Result<()> {
             "/tmp/palisade-bench"
         })
     });
-    let server = server::Server::start(&args.palisade, &data_dir, args.concurrency + 4)
+    let pool = server::POOL_SIZE.max(args.concurrency + 4);
+    let mut server = server::Server::start(&args.palisade, &data_dir, pool)
         .await
         .context("starting Palisade")?;
     let result = async {
@@ -119,7 +123,16 @@ async fn run(args: Args) -> anyhow::Result<()> {
         };
         let world = seed::ensure(&server, &sizes).await.context("seeding")?;
         let keys = server.token_keys()?;
-        let (results, checks) = scenarios::run_all(&args, &server, &world, &keys).await?;
+        let (mut results, mut checks) = runner::run_all(&args, &server, &world, &keys).await?;
+        if cold::selected(args.only.as_deref()) {
+            println!("{}", cold::NAME);
+            // A restart empties shared buffers (see crate::cold).
+            server.restart(&args.palisade, pool).await?;
+            let tenants = if args.quick { 10 } else { 200 };
+            let (outcome, check) = cold::run(&server, &world, &keys, tenants).await?;
+            results.push(outcome);
+            checks.push(check);
+        }
         let machine = report::Machine::describe(&server).await;
         let plans = report::plans(&server, &world)
             .await

@@ -5,6 +5,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use anyhow::{bail, Context};
+use palisade_db::ENTER_CONTEXT;
 
 use crate::load::Measurement;
 
@@ -22,6 +23,13 @@ pub fn bind(sql: &str, names: &[&str]) -> String {
         out = out.replace(&format!("${}", i + 1), &format!(":{name}"));
     }
     out
+}
+
+/// The API's [`ENTER_CONTEXT`] for a caller with no session (bearer tokens, service contexts).
+pub fn enter_without_session() -> String {
+    ["$1", "$2", "$3", "$4"]
+        .iter()
+        .fold(ENTER_CONTEXT.to_owned(), |sql, p| sql.replace(p, "NULL"))
 }
 
 /// A pgbench transaction: `pipelined` statements in one pipeline, then COMMIT (as the API does).
@@ -68,8 +76,17 @@ impl Pgbench {
         vars: &[(String, String)],
         concurrency: usize,
         duration: Duration,
+        latencies: bool,
     ) -> anyhow::Result<Measurement> {
         let mut cmd = Command::new(&self.bin);
+        let log_dir = self.scripts_dir.join("latency-log");
+        if latencies {
+            // A fresh directory per run: pgbench names its files after its pid and thread.
+            let _ = std::fs::remove_dir_all(&log_dir);
+            std::fs::create_dir_all(&log_dir)?;
+            cmd.arg("-l")
+                .arg(format!("--log-prefix={}", log_dir.join("tx").display()));
+        }
         cmd.args(["-n", "-M", "prepared", "-c", &concurrency.to_string()])
             .args([
                 "-j",
@@ -98,8 +115,31 @@ impl Pgbench {
                 stdout
             );
         }
-        parse(&stdout).with_context(|| format!("unexpected pgbench output:\n{stdout}"))
+        let mut m = parse(&stdout).with_context(|| format!("unexpected pgbench output:\n{stdout}"))?;
+        if latencies {
+            (m.p50_ms, m.p99_ms) = percentiles(&log_dir)?;
+        }
+        Ok(m)
     }
+}
+
+/// p50 and p99 in ms from pgbench's per-transaction logs (`-l`): the third field of each line is the
+/// transaction's latency in µs.
+fn percentiles(dir: &Path) -> anyhow::Result<(Option<f64>, Option<f64>)> {
+    let mut all: Vec<u64> = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let text = std::fs::read_to_string(entry?.path())?;
+        all.extend(
+            text.lines()
+                .filter_map(|l| l.split_whitespace().nth(2)?.parse::<u64>().ok()),
+        );
+    }
+    all.sort_unstable();
+    let pct = |p: f64| {
+        let idx = ((all.len() as f64 * p).ceil() as usize).saturating_sub(1);
+        all.get(idx).map(|us| *us as f64 / 1000.0)
+    };
+    Ok((pct(0.50), pct(0.99)))
 }
 
 fn parse(stdout: &str) -> Option<Measurement> {

@@ -6,7 +6,7 @@ use palisade_db::connect::{connect_once, Target};
 use palisade_db::SET_CONTEXT;
 
 use crate::audit::EventCount;
-use crate::scenarios::{succeeded, Outcome};
+use crate::outcome::{succeeded, Outcome};
 use crate::seed::{Sizes, World};
 use crate::server::{Server, DBNAME};
 use crate::Args;
@@ -71,8 +71,8 @@ fn opt(v: Option<f64>, digits: usize) -> String {
 
 pub fn table(results: &[Outcome]) -> String {
     let mut t = String::from(
-        "| scenario | A | B | A req/s | B req/s | A/B | target | A p50 ms | A p99 ms | B mean ms | server RSS MiB |\n\
-         |---|---|---|---:|---:|---:|---|---:|---:|---:|---:|\n",
+        "| scenario | A | B | A req/s | B req/s | A/B | target | A p50 ms | A p99 ms | B mean ms | B p99 ms | server RSS MiB |\n\
+         |---|---|---|---:|---:|---:|---|---:|---:|---:|---:|---:|\n",
     );
     for r in results {
         let target = match (r.target_ratio, r.ratio()) {
@@ -85,7 +85,7 @@ pub fn table(results: &[Outcome]) -> String {
         };
         let _ = writeln!(
             t,
-            "| {} | {} | {} | {:.0} | {} | {} | {} | {} | {} | {} | {:.0} |",
+            "| {} | {} | {} | {:.0} | {} | {} | {} | {} | {} | {} | {} | {:.0} |",
             r.name,
             r.a_label,
             r.b_label.unwrap_or("–"),
@@ -96,6 +96,7 @@ pub fn table(results: &[Outcome]) -> String {
             opt(r.p50(), 2),
             opt(r.p99(), 2),
             opt(r.b_mean_ms(), 2),
+            opt(r.b_p99(), 2),
             r.rss_mib,
         );
     }
@@ -105,7 +106,11 @@ pub fn table(results: &[Outcome]) -> String {
     );
     for r in results {
         for (label, cpu) in [(Some(r.a_label), r.cpu(false)), (r.b_label, r.cpu(true))] {
-            if let (Some(label), Some(c)) = (label, cpu) {
+            // Scenario 10 sends one request at a time and measures no CPU.
+            if let (Some(label), Some(c)) = (
+                label,
+                cpu.filter(|c| c.client_us + c.server_us + c.database_us > 0.0),
+            ) {
                 let _ = writeln!(
                     t,
                     "| {} | {label} | {:.0} | {:.0} | {:.0} | {:.0} |",
@@ -234,6 +239,7 @@ pub async fn plans(server: &Server, world: &World) -> anyhow::Result<(String, St
         ],
     )
     .await?;
+    tx.batch_execute(&crate::pgbench::enter_without_session()).await?;
     let rls = text(tx.query(&explain, &[]).await?);
     tx.rollback().await?;
     let owner = text(connect_once(&server.admin()).await?.query(&explain, &[]).await?);
@@ -262,15 +268,16 @@ pub fn render(
          * **A (API)** is a closed-loop Rust HTTP client on loopback (one connection per client), running on the same\n  \
            cores as the server and the database. **B** is `pgbench -M prepared` with the same number of clients,\n  \
            running the statements the API runs (taken from the code, not copied) with the same round-trip shape:\n  \
-           `BEGIN`, the context statement, the membership check and the statement in one pipeline, then `COMMIT`.\n\
+           `BEGIN`, the context statement, `ctx.enter()` (which resolves the caller once for the transaction) and the\n  \
+           statement in one pipeline, then `COMMIT`. The server's pool has {pool} connections (the default).\n\
          * Scenario 4's pgbench side takes the new row's id from `gen_random_uuid()` (pgbench cannot produce a\n  \
            UUID parameter); the API sends a UUIDv7 made in Rust.\n\
          * Scenarios 7 and 8 post inbound texts to `/webhooks/twilio/{{tenant}}/messages`, signed with the tenant's\n  \
            auth token as Twilio signs them (HMAC-SHA1 over the URL and the sorted form), from the numbers of the\n  \
            rep's 16 leads (set through the API). The server checks the signature (the opened account is reused\n  \
            for a minute), then runs the service-context transaction: BEGIN, the context and the event's insert\n  \
-           in one flight, then the lead lookup by blind index, the member lookup, the lead's owner and the\n  \
-           interaction's insert, one round trip each, then COMMIT; pgbench runs those statements with the same\n  \
+           in one flight, then the lookup of leads and members by blind index and the interaction's insert\n  \
+           for the lead's owner, one round trip each, then COMMIT; pgbench runs those statements with the same\n  \
            shape, the event id from `gen_random_uuid()`. Scenario 8 sends one message again and again: each is\n  \
            acknowledged and only the event's insert (which finds it recorded) runs; the run fails if the\n  \
            message was recorded twice (see Checks).\n\
@@ -281,8 +288,18 @@ pub fn render(
            each B round (and B's warm-up) and `ENABLE TRIGGER` after it, on errors too; a run also enables it on\n  \
            start in case an interrupted run left it off. The other scenarios run with the audit trail on\n  \
            (scenario 4 pays it on both sides). The `audit.events` rows of every round are counted (table below).\n\
+         * Scenario 9 is scenario 2 with {queue} clients on each side: the API's requests queue for the pool's\n  \
+           {pool} connections, while pgbench's clients each hold a connection of their own. Its B p99 comes from\n  \
+           pgbench's per-transaction log (`-l`).\n\
+         * Scenario 10 restarts the server, and with it the embedded PostgreSQL, so shared buffers start empty;\n  \
+           warms the pool and plan caches for 2 s on the largest tenant; then sends each of the next-largest\n  \
+           tenants' managers one request for their first page, one at a time, so each reads its tenant's pages\n  \
+           into shared buffers (from the operating system's page cache). The same requests again give the warm\n  \
+           figures (see Checks).\n\
          * Absolute numbers on a shared 2-core machine are noise; the ratios are the result.\n\n",
         conc = args.concurrency,
+        pool = crate::server::POOL_SIZE.max(args.concurrency + 4),
+        queue = crate::scenarios::QUEUEING_CLIENTS,
         warm = args.warmup,
         rounds = args.rounds,
         secs = args.seconds,

@@ -1,136 +1,31 @@
 //! The scenarios. Each has an A side (usually the API) and optionally a B side (pgbench running the
 //! identical SQL); adding one is adding an entry to `scenarios()`.
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use palisade_auth::TokenKeys;
 use palisade_core::crm::{interactions, leads};
 use palisade_core::messaging::inbound as messages_in;
-use palisade_db::{TenantId, UserId, MEMBERSHIP_CHECK, SET_CONTEXT};
+use palisade_db::{TenantId, UserId, SET_CONTEXT};
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::audit::{AuditToggle, EventCount};
+use crate::audit::AuditToggle;
 use crate::inbound::{self, Inbound};
-use crate::load::{self, MakeRequest, Measurement};
+use crate::load::MakeRequest;
+use crate::outcome::{Scenario, Side};
 use crate::pgbench::{bind, transaction, transaction_then, Pgbench};
 use crate::seed::World;
-use crate::server::{Server, DBNAME};
-use crate::Args;
+use crate::server::Server;
 
-pub enum Side {
-    Http {
-        label: &'static str,
-        make: MakeRequest,
-    },
-    Pgbench {
-        label: &'static str,
-        user: &'static str,
-        scripts: Vec<PathBuf>,
-        vars: Vec<(String, String)>,
-    },
-}
-
-impl Side {
-    fn label(&self) -> &'static str {
-        match self {
-            Side::Http { label, .. } | Side::Pgbench { label, .. } => label,
-        }
-    }
-}
-
-pub struct Scenario {
-    pub name: &'static str,
-    pub a: Side,
-    pub b: Option<Side>,
-    /// What the ratio A/B is held to (None: latency-only scenario).
-    pub target_ratio: Option<f64>,
-    /// A runs with this audit trigger on (as deployed), B with it off (bench-only), and every measured
-    /// round counts the `audit.events` rows it wrote.
-    pub audit: Option<AuditToggle>,
-}
-
-/// `audit.events` rows written during each measured round of an audited-writes scenario.
-pub struct AuditRounds {
-    pub toggle: AuditToggle,
-    /// A's rounds (trigger on), in order.
-    pub on: Vec<EventCount>,
-    /// B's rounds (trigger off), in order.
-    pub off: Vec<EventCount>,
-}
-
-pub struct Outcome {
-    pub name: &'static str,
-    pub a_label: &'static str,
-    pub b_label: Option<&'static str>,
-    pub a: Vec<Measurement>,
-    pub b: Vec<Measurement>,
-    pub target_ratio: Option<f64>,
-    pub rss_mib: f64,
-    pub audit: Option<AuditRounds>,
-}
-
-pub fn median(values: impl IntoIterator<Item = f64>) -> f64 {
-    let mut v: Vec<f64> = values.into_iter().collect();
-    if v.is_empty() {
-        return 0.0;
-    }
-    v.sort_by(f64::total_cmp);
-    let mid = v.len() / 2;
-    if v.len().is_multiple_of(2) {
-        (v[mid - 1] + v[mid]) / 2.0
-    } else {
-        v[mid]
-    }
-}
-
-impl Outcome {
-    pub fn a_rate(&self) -> f64 {
-        median(self.a.iter().map(|m| m.per_second))
-    }
-    pub fn b_rate(&self) -> Option<f64> {
-        self.b_label.map(|_| median(self.b.iter().map(|m| m.per_second)))
-    }
-    pub fn ratio(&self) -> Option<f64> {
-        self.b_rate().filter(|b| *b > 0.0).map(|b| self.a_rate() / b)
-    }
-    pub fn p50(&self) -> Option<f64> {
-        self.a
-            .iter()
-            .all(|m| m.p50_ms.is_some())
-            .then(|| median(self.a.iter().filter_map(|m| m.p50_ms)))
-    }
-    pub fn p99(&self) -> Option<f64> {
-        self.a
-            .iter()
-            .all(|m| m.p99_ms.is_some())
-            .then(|| median(self.a.iter().filter_map(|m| m.p99_ms)))
-    }
-    pub fn b_mean_ms(&self) -> Option<f64> {
-        self.b_label.map(|_| median(self.b.iter().map(|m| m.mean_ms)))
-    }
-    /// Median CPU µs per request of each round, split client/server/database.
-    pub fn cpu(&self, b: bool) -> Option<crate::cpu::PerRequest> {
-        let rounds = if b { &self.b } else { &self.a };
-        (!rounds.is_empty()).then(|| crate::cpu::PerRequest {
-            client_us: median(rounds.iter().map(|m| m.cpu.client_us)),
-            server_us: median(rounds.iter().map(|m| m.cpu.server_us)),
-            database_us: median(rounds.iter().map(|m| m.cpu.database_us)),
-        })
-    }
-
-    pub fn errors(&self) -> u64 {
-        self.a.iter().chain(&self.b).map(|m| m.errors).sum()
-    }
-}
-
-/// Scenario 6's switch: the audit trigger of `app.interactions` (migration 0007).
 pub const INTERACTIONS_AUDIT: AuditToggle = AuditToggle {
     table: "app.interactions",
     trigger: "interactions_audit",
     events_table: "interactions",
 };
+
+/// Scenario 9's clients, against the server's pool of [`crate::server::POOL_SIZE`].
+pub const QUEUEING_CLIENTS: usize = 64;
 
 const CONTEXT_VARS: [&str; 4] = ["role", "uid", "tid", "cid"];
 
@@ -171,8 +66,17 @@ pub fn scenarios(
     let rep_token = token(world.rep)?;
     let manager_token = token(world.manager)?;
     let base = server.base.clone();
+    let health_base = base.clone();
+    let manager_page = http(
+        manager_token.clone(),
+        reqwest::Method::GET,
+        format!("{base}/api/v1/leads?limit=50"),
+        None,
+    );
     // pgbench cannot define an empty variable: the user context's empty purpose is a literal.
     let ctx = bind(&SET_CONTEXT.replace("$5", "''"), &CONTEXT_VARS);
+    // Bearer tokens carry no session: the API resolves the caller with no session to check.
+    let enter = crate::pgbench::enter_without_session();
     let lead_vars: Vec<(String, String)> = world
         .rep_leads
         .iter()
@@ -191,7 +95,7 @@ pub fn scenarios(
     let mut s1_scripts = Vec::new();
     for i in 0..world.rep_leads.len() {
         let statement = bind(&leads::get_sql(), &["tid", &format!("lead{i}")]);
-        let script = transaction(&[ctx.clone(), MEMBERSHIP_CHECK.into(), statement]);
+        let script = transaction(&[ctx.clone(), enter.clone(), statement]);
         s1_scripts.push(pg.write_script(&format!("lead_by_id_{i}"), &script)?);
     }
     let mut s1_vars = context_vars(world.rep, world.tenant);
@@ -201,7 +105,7 @@ pub fn scenarios(
     let page = bind(&leads::first_page_sql(), &["tid", "lim"]);
     let page_user = pg.write_script(
         "lead_page_user",
-        &transaction(&[ctx.clone(), MEMBERSHIP_CHECK.into(), page.clone()]),
+        &transaction(&[ctx.clone(), enter.clone(), page.clone()]),
     )?;
 
     let mut page_vars = context_vars(world.manager, world.tenant);
@@ -217,7 +121,7 @@ pub fn scenarios(
             &insert_sql,
             &["tid", "unused", &lead, "uid", "chan", "dir", "body", "occ", "adv"],
         );
-        let script = transaction(&[ctx.clone(), MEMBERSHIP_CHECK.into(), statement]);
+        let script = transaction(&[ctx.clone(), enter.clone(), statement]);
         s4_scripts.push(pg.write_script(&format!("interaction_insert_{i}"), &script)?);
     }
     let mut s4_vars = context_vars(world.rep, world.tenant);
@@ -252,7 +156,7 @@ pub fn scenarios(
     });
 
     // 7./8. Inbound texts, as the service context: the event recorded once, the sender found by
-    //    blind index among leads and members, the lead's owner, the message on the lead. pgbench's
+    //    blind index among leads and members, the message on the lead for its owner. pgbench's
     //    event ids come from gen_random_uuid() (scenario 7) or are the replayed one (scenario 8).
     let service_ctx = bind(
         &SET_CONTEXT.replace("$2", "''"),
@@ -262,17 +166,16 @@ pub fn scenarios(
         &messages_in::RECORD_EVENT_SQL.replacen("$3", "'SMpg' || gen_random_uuid()", 1),
         &["tid", "provider", "unused", "kind"],
     );
-    let insert_inbound = messages_in::INSERT_INBOUND_SQL.replacen(", $2,", ", gen_random_uuid(),", 1);
+    let insert_inbound =
+        messages_in::INSERT_INBOUND_FOR_OWNER_SQL.replacen("$2::uuid", "gen_random_uuid()", 1);
     let mut s7_scripts = Vec::new();
     for i in 0..world.inbound_leads.len() {
         let (idx, lead) = (format!("idx{i}"), format!("lead{i}"));
         let script = transaction_then(
-            &[service_ctx.clone(), new_event.clone()],
+            &[service_ctx.clone(), enter.clone(), new_event.clone()],
             &[
-                bind(messages_in::LEADS_BY_PHONE_SQL, &["tid", &idx]),
-                bind(messages_in::MEMBERS_BY_PHONE_SQL, &["tid", &idx]),
-                bind(messages_in::LEAD_OWNER_SQL, &["tid", &lead]),
-                bind(&insert_inbound, &["tid", "unused", &lead, "uid", "chan", "ibody"]),
+                bind(messages_in::SUBJECTS_BY_PHONE_SQL, &["tid", &idx]),
+                bind(&insert_inbound, &["tid", "unused", &lead, "chan", "ibody"]),
             ],
         );
         s7_scripts.push(pg.write_script(&format!("inbound_sms_{i}"), &script)?);
@@ -284,7 +187,6 @@ pub fn scenarios(
         ("purpose".into(), "webhook".into()),
         ("provider".into(), "twilio".into()),
         ("kind".into(), "inbound_message".into()),
-        ("uid".into(), world.rep.to_string()),
         ("chan".into(), "sms".into()),
         ("ibody".into(), inbound::BODY.into()),
     ];
@@ -299,12 +201,25 @@ pub fn scenarios(
     );
     let s8_script = pg.write_script(
         "inbound_replay",
-        &transaction(&[service_ctx.clone(), replay_event]),
+        &transaction(&[service_ctx.clone(), enter.clone(), replay_event]),
     )?;
     let mut s8_vars = s7_vars.clone();
     s8_vars.push(("replay".into(), texts.replay_sid.clone()));
 
     Ok(vec![
+        // 0. The floor: what HTTP alone costs the load generator and the server (no token, no database),
+        //    the part of every API request pgbench has no equivalent for.
+        Scenario {
+            name: "0. Floor: GET /healthz (HTTP only: no token, no database)",
+            a: Side::Http {
+                label: "API",
+                make: Arc::new(move |client, _| client.get(format!("{health_base}/healthz"))),
+            },
+            b: None,
+            target_ratio: None,
+            audit: None,
+            concurrency: None,
+        },
         Scenario {
             name: "1. GET /api/v1/leads/{id} (rep)",
             a: Side::Http {
@@ -316,29 +231,28 @@ pub fn scenarios(
                 user: "palisade_runtime",
                 scripts: s1_scripts,
                 vars: s1_vars,
+                latencies: false,
             }),
             target_ratio: Some(0.9),
             audit: None,
+            concurrency: None,
         },
         Scenario {
             name: "2. GET /api/v1/leads?limit=50 (manager, largest tenant)",
             a: Side::Http {
                 label: "API",
-                make: http(
-                    manager_token.clone(),
-                    reqwest::Method::GET,
-                    format!("{base}/api/v1/leads?limit=50"),
-                    None,
-                ),
+                make: manager_page.clone(),
             },
             b: Some(Side::Pgbench {
                 label: "pgbench, identical tx",
                 user: "palisade_runtime",
                 scripts: vec![page_user.clone()],
                 vars: page_vars.clone(),
+                latencies: false,
             }),
             target_ratio: Some(0.9),
             audit: None,
+            concurrency: None,
         },
         Scenario {
             name: "3. RLS cost: page SQL in user context vs owner + tenant filter",
@@ -347,14 +261,16 @@ pub fn scenarios(
                 user: "palisade_runtime",
                 scripts: vec![page_user.clone()],
                 vars: page_vars.clone(),
+                latencies: false,
             },
             // The identical transaction with the role switched to the superuser, which bypasses RLS:
             // the only difference left is policy evaluation (the explicit tenant_id filter stays).
             b: Some(Side::Pgbench {
                 label: "pgbench, superuser (no RLS)",
                 user: "postgres",
-                scripts: vec![page_user],
+                scripts: vec![page_user.clone()],
                 vars: page_vars
+                    .clone()
                     .into_iter()
                     .map(|(k, v)| {
                         if k == "role" {
@@ -364,10 +280,12 @@ pub fn scenarios(
                         }
                     })
                     .collect(),
+                latencies: false,
             }),
             // RLS may cost at most 10%: throughput ratio >= 1 / 1.1.
             target_ratio: Some(1.0 / 1.1),
             audit: None,
+            concurrency: None,
         },
         Scenario {
             name: "4. POST /api/v1/interactions (rep)",
@@ -380,16 +298,18 @@ pub fn scenarios(
                 user: "palisade_runtime",
                 scripts: s4_scripts,
                 vars: s4_vars,
+                latencies: false,
             }),
             target_ratio: Some(0.8),
             audit: None,
+            concurrency: None,
         },
         Scenario {
             name: "5. GET /api/v1/dashboard (manager, largest tenant)",
             a: Side::Http {
                 label: "API",
                 make: http(
-                    manager_token,
+                    manager_token.clone(),
                     reqwest::Method::GET,
                     format!("{base}/api/v1/dashboard"),
                     None,
@@ -398,6 +318,7 @@ pub fn scenarios(
             b: None,
             target_ratio: None,
             audit: None,
+            concurrency: None,
         },
         Scenario {
             name: "6. Audited writes: POST /api/v1/interactions, audit trigger on vs off (rep)",
@@ -412,6 +333,7 @@ pub fn scenarios(
             // Issue: "Target: audited writes ≥ 0.85 × unaudited".
             target_ratio: Some(0.85),
             audit: Some(INTERACTIONS_AUDIT),
+            concurrency: None,
         },
         Scenario {
             name: "7. Signed Twilio inbound SMS, a new message each time",
@@ -424,10 +346,12 @@ pub fn scenarios(
                 user: "palisade_runtime",
                 scripts: s7_scripts,
                 vars: s7_vars,
+                latencies: false,
             }),
             // The goal set for signed inbound webhooks: at least 0.7 of pgbench.
             target_ratio: Some(0.7),
             audit: None,
+            concurrency: None,
         },
         Scenario {
             name: "8. The same signed Twilio message replayed",
@@ -440,212 +364,30 @@ pub fn scenarios(
                 user: "palisade_runtime",
                 scripts: vec![s8_script],
                 vars: s8_vars,
+                latencies: false,
             }),
             target_ratio: None,
             audit: None,
+            concurrency: None,
+        },
+        // 9. Scenario 2 with eight times the clients on the server's default pool of 16 connections:
+        //    requests queue for a connection, pgbench's 64 clients each hold their own.
+        Scenario {
+            name: "9. Queueing: scenario 2 with 64 clients, pool of 16",
+            a: Side::Http {
+                label: "API, pool 16",
+                make: manager_page.clone(),
+            },
+            b: Some(Side::Pgbench {
+                label: "pgbench, 64 connections",
+                user: "palisade_runtime",
+                scripts: vec![page_user.clone()],
+                vars: page_vars.clone(),
+                latencies: true,
+            }),
+            target_ratio: Some(0.9),
+            audit: None,
+            concurrency: Some(QUEUEING_CLIENTS),
         },
     ])
-}
-
-async fn measure(
-    side: &Side,
-    pg: &Pgbench,
-    server_pid: u32,
-    concurrency: usize,
-    duration: Duration,
-) -> anyhow::Result<Measurement> {
-    let before = crate::cpu::snapshot(server_pid);
-    let mut m = measure_side(side, pg, concurrency, duration).await?;
-    m.cpu = crate::cpu::PerRequest::between(before, crate::cpu::snapshot(server_pid), m.count);
-    Ok(m)
-}
-
-async fn measure_side(
-    side: &Side,
-    pg: &Pgbench,
-    concurrency: usize,
-    duration: Duration,
-) -> anyhow::Result<Measurement> {
-    match side {
-        Side::Http { make, .. } => load::run(concurrency, duration, make.clone()).await,
-        Side::Pgbench {
-            user, scripts, vars, ..
-        } => {
-            let (user, scripts, vars) = (*user, scripts.clone(), vars.clone());
-            let pg = Pgbench {
-                bin: pg.bin.clone(),
-                socket_dir: pg.socket_dir.clone(),
-                dbname: pg.dbname.clone(),
-                scripts_dir: pg.scripts_dir.clone(),
-            };
-            tokio::task::spawn_blocking(move || pg.run(user, &scripts, &vars, concurrency, duration)).await?
-        }
-    }
-}
-
-/// Measures one side of a round, from a settled database (see crate::settle). With `audit`, counts the `audit.events` rows the round wrote and,
-/// if `trigger_off`, disables the trigger for exactly this measurement.
-#[allow(
-    clippy::too_many_arguments,
-    reason = "one call site per side, all settings explicit"
-)]
-async fn measure_round(
-    side: &Side,
-    audit: Option<&AuditToggle>,
-    trigger_off: bool,
-    admin: &tokio_postgres::Client,
-    pg: &Pgbench,
-    server: &Server,
-    concurrency: usize,
-    duration: Duration,
-) -> anyhow::Result<(Measurement, Option<EventCount>)> {
-    crate::settle::settle(admin).await?;
-    let Some(toggle) = audit else {
-        return Ok((
-            measure(side, pg, server.pid(), concurrency, duration).await?,
-            None,
-        ));
-    };
-    let before = toggle.count(admin).await?;
-    let round = measure(side, pg, server.pid(), concurrency, duration);
-    let m = if trigger_off {
-        toggle.off_during(admin, &server.admin(), round).await?
-    } else {
-        round.await?
-    };
-    let events = toggle.count(admin).await?.since(before);
-    Ok((m, Some(events)))
-}
-
-/// The scenarios' outcomes and the checks made after them (lines for the report).
-pub async fn run_all(
-    args: &Args,
-    server: &Server,
-    world: &World,
-    keys: &TokenKeys,
-) -> anyhow::Result<(Vec<Outcome>, Vec<String>)> {
-    let pg = Pgbench {
-        bin: crate::pgbench::find_pgbench()?,
-        socket_dir: server.socket_dir(),
-        dbname: DBNAME.into(),
-        scripts_dir: server.data_dir.join("pgbench-scripts"),
-    };
-    let admin = palisade_db::connect::connect_once(&server.admin()).await?;
-    let tenant = TenantId::from_uuid(world.tenant);
-    let token = |user: Uuid| keys.mint(UserId::from_uuid(user), Some(tenant), Duration::from_secs(3600));
-    let texts = Arc::new(
-        inbound::prepare(
-            &server.base,
-            world,
-            &token(world.admin)?,
-            &token(world.rep)?,
-            &admin,
-        )
-        .await?,
-    );
-    let all = scenarios(server, world, keys, &pg, &texts)?;
-    // Whatever runs, every audit trigger starts enabled, as deployed (see crate::audit).
-    for toggle in all.iter().filter_map(|s| s.audit.as_ref()) {
-        toggle.repair(&admin).await?;
-    }
-    let (conc, warm, secs) = (args.concurrency, args.warm(), args.measure());
-    let mut outcomes = Vec::new();
-    for scenario in all {
-        if args.only.as_deref().is_some_and(|o| !scenario.name.contains(o)) {
-            continue;
-        }
-        println!("{}", scenario.name);
-        let audit = scenario.audit.as_ref();
-        if !warm.is_zero() {
-            measure_round(&scenario.a, audit, false, &admin, &pg, server, conc, warm).await?;
-            if let Some(b) = &scenario.b {
-                measure_round(b, audit, true, &admin, &pg, server, conc, warm).await?;
-            }
-        }
-        let mut outcome = Outcome {
-            name: scenario.name,
-            a_label: scenario.a.label(),
-            b_label: scenario.b.as_ref().map(Side::label),
-            a: Vec::new(),
-            b: Vec::new(),
-            target_ratio: scenario.target_ratio,
-            rss_mib: 0.0,
-            audit: scenario.audit.map(|toggle| AuditRounds {
-                toggle,
-                on: Vec::new(),
-                off: Vec::new(),
-            }),
-        };
-        for round in 1..=args.rounds {
-            let (a, events) =
-                measure_round(&scenario.a, audit, false, &admin, &pg, server, conc, secs).await?;
-            println!(
-                "  round {round}: {:<28} {:>10.0}/s{}",
-                scenario.a.label(),
-                a.per_second,
-                audit_note(&a, events)
-            );
-            if let (Some(rounds), Some(e)) = (&mut outcome.audit, events) {
-                rounds.on.push(e);
-            }
-            outcome.a.push(a);
-            outcome.rss_mib = outcome.rss_mib.max(server.rss_mib());
-            if let Some(b) = &scenario.b {
-                let (m, events) = measure_round(b, audit, true, &admin, &pg, server, conc, secs).await?;
-                println!(
-                    "  round {round}: {:<28} {:>10.0}/s{}",
-                    b.label(),
-                    m.per_second,
-                    audit_note(&m, events)
-                );
-                if let (Some(rounds), Some(e)) = (&mut outcome.audit, events) {
-                    rounds.off.push(e);
-                }
-                outcome.b.push(m);
-            }
-        }
-        outcomes.push(outcome);
-    }
-    let mut checks = Vec::new();
-    if outcomes.iter().any(|o| o.name.starts_with("8.")) {
-        // Every replay was acknowledged; none may have been recorded again.
-        let (events, interactions) = texts.replay_records(&admin, world).await?;
-        let replays: f64 = outcomes
-            .iter()
-            .filter(|o| o.name.starts_with("8."))
-            .flat_map(|o| o.a.iter().map(succeeded))
-            .sum();
-        checks.push(format!(
-            "Scenario 8: the message was delivered once and then {replays:.0} more times through the API (each \
-             acknowledged with 2xx), besides pgbench's replays; it is recorded {events} time(s) in \
-             `app.webhook_events` and {interactions} time(s) as an interaction: {} duplicates.",
-            (events - 1).max(0) + (interactions - 1).max(0)
-        ));
-        if replays < 1.0 {
-            anyhow::bail!("no replay reached the server: the replay check proves nothing");
-        }
-        if (events, interactions) != (1, 1) {
-            anyhow::bail!(
-                "replays were recorded again: {events} provider events and {interactions} interactions for one message"
-            );
-        }
-    }
-    Ok((outcomes, checks))
-}
-
-/// Successful requests (HTTP 2xx with the body read) of a round.
-pub fn succeeded(m: &Measurement) -> f64 {
-    m.count - m.errors as f64
-}
-
-fn audit_note(m: &Measurement, events: Option<EventCount>) -> String {
-    match events {
-        Some(e) => format!(
-            "  ({:.0} inserts ok, {} failed; audit.events +{})",
-            succeeded(m),
-            m.errors,
-            e.table
-        ),
-        None => String::new(),
-    }
 }

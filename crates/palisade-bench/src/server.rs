@@ -9,6 +9,9 @@ use palisade_auth::TokenKeys;
 use palisade_db::connect::Target;
 use secrecy::SecretString;
 
+/// The server's pool: the production default, so scenario 9 queues as a deployment would.
+pub const POOL_SIZE: usize = 16;
+
 pub struct Server {
     child: Child,
     pub base: String,
@@ -113,6 +116,20 @@ impl Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+impl Server {
+    /// Stops the server (and its embedded PostgreSQL) and starts it again on the same data directory.
+    pub async fn restart(&mut self, bin: &Path, pool_size: usize) -> anyhow::Result<()> {
+        self.shutdown();
+        let data_dir = self.data_dir.clone();
+        *self = Self::start(bin, &data_dir, pool_size).await?;
+        Ok(())
+    }
+
+    fn shutdown(&mut self) {
         if let Ok(Some(_)) = self.child.try_wait() {
             return;
         }

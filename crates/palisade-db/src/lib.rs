@@ -21,4 +21,4 @@ pub use pool::{Db, PoolSettings};
 pub use rows::FromRow;
 pub use tokio_postgres::types::ToSql;
 pub use tokio_postgres::Row;
-pub use tx::{ContextRole, Tx, MEMBERSHIP_CHECK, SESSION_GATE, SET_CONTEXT};
+pub use tx::{ContextRole, Tx, ENTER_CONTEXT, SET_CONTEXT};

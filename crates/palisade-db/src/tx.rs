@@ -8,7 +8,7 @@
 //! hands its connection to a task that rolls back before the connection can return to the pool.
 //! Every setting is transaction-local, so after that rollback the connection carries no identity.
 use deadpool_postgres::Object;
-use futures::future::join5;
+use futures::future::join4;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::Row;
 
@@ -34,17 +34,17 @@ impl ContextRole {
     }
 }
 
-/// Sent with the first statement of a user context acting in a tenant.
-/// The role is null for a non-member — and for a member whose session breaks one of the tenant's
-/// sign-in rules, which the second column names ('method', 'domain' or 'mfa'), or began before an
-/// admin signed the member out of the tenant ('signed_out').
-pub const MEMBERSHIP_CHECK: &str =
-    "select r as role, case when r is null then ctx.sign_in_blocked() end as blocked from ctx.tenant_role() r";
+/// Sent after [`SET_CONTEXT`] in the first flight: resolves the caller once for the whole
+/// transaction (migration 0031). It passes the session gate when the caller came with a session
+/// (`state`: 'ok', 'mfa_pending' or 'ended'; null without one), then writes the transaction-local
+/// state every policy reads. `role` is the caller's role in the tenant, null for a non-member — and
+/// for a member whose session breaks one of the tenant's sign-in rules, which `blocked` names
+/// ('method', 'domain' or 'mfa'), or began before an admin signed the member out ('signed_out').
+pub const ENTER_CONTEXT: &str =
+    "select state, role, blocked from ctx.enter($1, $2, $3, $4::bigint * interval '1 second')";
 
-/// Sent after the context statement when the caller came with a session: clears the context's user
-/// unless the session is live (migration 0010), so nothing after it runs as that person.
-pub const SESSION_GATE: &str =
-    "select ctx.session_gate($1, $2, $3, $4::bigint * interval '1 second') as state";
+/// The caller's role as [`ENTER_CONTEXT`] resolved it, for a transaction that has not sent it yet.
+const RESOLVED_ROLE: &str = "select ctx.tenant_role() as role";
 
 /// The one statement that sets role and identity, all transaction-local. Parameters: role, user id,
 /// tenant id, correlation id, service purpose (empty strings for none).
@@ -60,11 +60,20 @@ pub(crate) struct Context {
     pub tenant_id: String,
     pub correlation_id: String,
     pub purpose: &'static str,
-    /// User context acting in a tenant: the first flight also asks `ctx.tenant_role()`, and the
-    /// transaction fails with [`DbError::NotMember`] unless the caller is an active member.
+    /// User context acting in a tenant: the transaction fails with [`DbError::NotMember`] (or the
+    /// sign-in rule that refuses the caller) unless [`ENTER_CONTEXT`] found an active member.
     pub check_membership: bool,
-    /// User context with a session: the first flight passes the session gate.
+    /// User context with a session: [`ENTER_CONTEXT`] passes the session gate.
     pub session: Option<SessionCheck>,
+}
+
+impl Context {
+    /// Sign-in flows act as nobody, and a system context has nobody to resolve: every other
+    /// context resolves its caller with [`ENTER_CONTEXT`], and without it acts as nobody in no tenant.
+    fn needs_enter(&self) -> bool {
+        self.role != ContextRole::Auth
+            && (!self.user_id.is_empty() || !self.tenant_id.is_empty() || self.session.is_some())
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -150,7 +159,7 @@ impl Tx {
         if let Some(role) = self.role {
             return Ok(role);
         }
-        let row = self.query_one(MEMBERSHIP_CHECK, &[]).await?;
+        let row = self.query_one(RESOLVED_ROLE, &[]).await?;
         let role = row
             .try_get::<_, Option<String>>("role")?
             .as_deref()
@@ -222,37 +231,27 @@ impl Tx {
             &c.correlation_id,
             &c.purpose,
         ];
-        let gate = match &self.context.session {
-            Some(session) => Some((client.prepare_cached(SESSION_GATE).await?, *session)),
-            None => None,
-        };
-        let member = match self.context.check_membership {
-            true => Some(client.prepare_cached(MEMBERSHIP_CHECK).await?),
+        let enter = match self.context.needs_enter() {
+            true => Some(client.prepare_cached(ENTER_CONTEXT).await?),
             false => None,
         };
-        // The futures are polled in order, so the requests are queued BEGIN, context, (session gate),
-        // (membership), statement, and written in one flush.
-        let (began, set, gate, role, out) = join5(
+        // The futures are polled in order, so the requests are queued BEGIN, context, (enter),
+        // statement, and written in one flush.
+        let (began, set, entered, out) = join4(
             client.execute(&begin, &[]),
             client.execute(&set, &ctx_params),
             async {
-                match &gate {
-                    Some((stmt, s)) => {
-                        let hash = s.secret_hash.as_ref().map(|h| h.as_slice());
-                        let idle = i64::try_from(s.idle.as_secs()).unwrap_or(i64::MAX);
-                        let row = client
-                            .query_one(stmt, &[&s.session_id, &hash, &s.now, &idle])
-                            .await?;
-                        row.try_get::<_, String>("state").map(Some)
-                    }
-                    None => Ok(None),
-                }
-            },
-            async {
-                match &member {
-                    Some(stmt) => client.query_one(stmt, &[]).await.map(Some),
-                    None => Ok(None),
-                }
+                let Some(stmt) = &enter else { return Ok(None) };
+                let session = self.context.session.as_ref();
+                let hash = session.and_then(|s| s.secret_hash.as_ref().map(|h| h.as_slice()));
+                let idle = session.map(|s| i64::try_from(s.idle.as_secs()).unwrap_or(i64::MAX));
+                let params: [&(dyn ToSql + Sync); 4] = [
+                    &session.map(|s| s.session_id),
+                    &hash,
+                    &session.map(|s| s.now),
+                    &idle,
+                ];
+                client.query_one(stmt, &params).await.map(Some)
             },
             statement,
         )
@@ -261,34 +260,42 @@ impl Tx {
         set?;
         // Whatever the statement returned, a caller refused here gets nothing of it, and nothing
         // more runs (the transaction can only roll back).
-        let refusal = match gate?.as_deref() {
-            None | Some("ok") => None,
-            Some("mfa_pending") => Some(Refusal::MfaPending),
-            Some(_) => Some(Refusal::SessionEnded),
-        };
-        if let Some(refusal) = refusal {
-            self.refused = Some(refusal);
-            return Err(refusal.error());
-        }
-        if let Some(row) = role? {
-            let role = row
-                .try_get::<_, Option<String>>("role")?
-                .as_deref()
-                .and_then(TenantRole::parse);
-            let Some(role) = role else {
-                let refusal = match row.try_get::<_, Option<String>>("blocked")?.as_deref() {
-                    Some("mfa") => Refusal::MfaRequired,
-                    Some("method") => Refusal::MethodNotAllowed,
-                    Some("domain") => Refusal::DomainNotAllowed,
-                    Some("signed_out") => Refusal::SignedOut,
-                    _ => Refusal::NotMember,
-                };
-                self.refused = Some(refusal);
-                return Err(refusal.error());
-            };
-            self.role = Some(role);
+        if let Some(row) = entered? {
+            match self.judge(&row)? {
+                Ok(role) => self.role = role,
+                Err(refusal) => {
+                    self.refused = Some(refusal);
+                    return Err(refusal.error());
+                }
+            }
         }
         Ok(out?)
+    }
+
+    /// What [`ENTER_CONTEXT`] answered: the caller's role in the tenant (when asked), or why the
+    /// caller may not act.
+    fn judge(&self, row: &Row) -> Result<Result<Option<TenantRole>, Refusal>, DbError> {
+        let state: Option<String> = row.try_get("state")?;
+        match (state.as_deref(), self.context.session.is_some()) {
+            (None, false) | (Some("ok"), true) => {}
+            (Some("mfa_pending"), true) => return Ok(Err(Refusal::MfaPending)),
+            _ => return Ok(Err(Refusal::SessionEnded)),
+        }
+        if !self.context.check_membership {
+            return Ok(Ok(None));
+        }
+        let role: Option<String> = row.try_get("role")?;
+        let blocked: Option<String> = row.try_get("blocked")?;
+        Ok(match role.as_deref().and_then(TenantRole::parse) {
+            Some(role) => Ok(Some(role)),
+            None => Err(match blocked.as_deref() {
+                Some("mfa") => Refusal::MfaRequired,
+                Some("method") => Refusal::MethodNotAllowed,
+                Some("domain") => Refusal::DomainNotAllowed,
+                Some("signed_out") => Refusal::SignedOut,
+                _ => Refusal::NotMember,
+            }),
+        })
     }
 
     pub async fn query_one(&mut self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Row, DbError> {

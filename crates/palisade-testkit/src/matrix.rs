@@ -5,7 +5,7 @@
 //! Every case runs in its own transaction on a plain connection of the runtime login, using the very
 //! context statement `palisade-db` uses, and is rolled back. The runner deliberately skips the
 //! application's own membership check (`Db::user`), so these rows prove what the *database* allows.
-use palisade_db::{ContextRole, SET_CONTEXT};
+use palisade_db::{ContextRole, ENTER_CONTEXT, SET_CONTEXT};
 
 use crate::world::{Who, World};
 
@@ -112,6 +112,20 @@ fn substitute(sql: &str, w: &World) -> String {
     out
 }
 
+/// Resolves the caller set by `SET_CONTEXT` for the rest of `tx` (no session to check), as a
+/// context transaction's first flight does.
+pub async fn enter_context(tx: &tokio_postgres::Transaction<'_>) -> Result<(), tokio_postgres::Error> {
+    let none = (
+        None::<uuid::Uuid>,
+        None::<&[u8]>,
+        None::<chrono::DateTime<chrono::Utc>>,
+        None::<i64>,
+    );
+    tx.query_one(ENTER_CONTEXT, &[&none.0, &none.1, &none.2, &none.3])
+        .await
+        .map(drop)
+}
+
 /// Runs one case in a transaction that is always rolled back.
 pub async fn run_case(client: &mut tokio_postgres::Client, world: &World, case: &Case) -> Outcome {
     let (role, user, tenant) = world.context(case.who);
@@ -126,6 +140,11 @@ pub async fn run_case(client: &mut tokio_postgres::Client, world: &World, case: 
     )
     .await
     .expect("set context");
+    // The caller is resolved once, as a context transaction's first flight does (Tx skips it for
+    // sign-in flows and the system context, which have nobody to resolve).
+    if role != ContextRole::Auth && !(user.is_empty() && tenant.is_empty()) {
+        enter_context(&tx).await.expect("enter context");
+    }
     let outcome = match case.expect {
         Expect::Rows(_) => match tx.query_one(&sql, &[]).await {
             Ok(row) => Outcome::Rows(row.get::<_, i64>(0)),

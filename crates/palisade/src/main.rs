@@ -7,6 +7,12 @@ use clap::Parser;
 
 use cli::{Cli, Command};
 
+// glibc's allocator was a sixth of the server's CPU on a list page (malloc, free and
+// malloc_consolidate under serialising 50 rows; BENCHMARKS.md); mimalloc's thread-local free lists
+// cost a fraction of that.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     if let Command::Version = cli.command {

@@ -77,6 +77,9 @@ async fn every_role_is_refused_update_delete_and_truncate_even_the_superuser() {
                 tx.execute(SET_CONTEXT, &[&role, &user, &tenant, &"audit-test", &""])
                     .await
                     .unwrap();
+                if role != "app_auth" {
+                    palisade_testkit::matrix::enter_context(&tx).await.unwrap();
+                }
             }
             let err = tx.batch_execute(sql).await.expect_err(&format!("{role}: {sql}"));
             assert_eq!(

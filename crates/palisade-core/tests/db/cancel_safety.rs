@@ -23,8 +23,10 @@ async fn next_use(db: &Db) -> (i32, String, String, String) {
     let row = tx
         .query_one(
             "select pg_backend_pid(), current_user::text, \
-               coalesce(current_setting('palisade.user_id', true), ''), \
-               coalesce(current_setting('palisade.tenant_id', true), '')",
+               concat(current_setting('palisade.user_id', true), \
+                 current_setting('palisade.acting_user', true), current_setting('palisade.acting_platform', true)), \
+               concat(current_setting('palisade.tenant_id', true), current_setting('palisade.acting_tenant', true), \
+                 current_setting('palisade.acting_role', true), current_setting('palisade.acting_scope', true))",
             &[],
         )
         .await

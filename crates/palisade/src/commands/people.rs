@@ -1,8 +1,8 @@
 //! `palisade user disable|enable`: an operator switch over a person, across every tenant. It runs as
 //! the database admin (no tenant admin may disable a person who belongs to other tenants too); the
 //! audit trigger on `app.users` records the change. Disabling ends every session at once, and the
-//! database refuses the person everywhere from their next statement (`ctx.tenant_role()`, the
-//! session gate, sign-in).
+//! database refuses the person everywhere from their next transaction (`ctx.enter()`, the session
+//! gate, sign-in).
 use anyhow::bail;
 use palisade_server::config::Config;
 

@@ -525,6 +525,40 @@ async fn unknown_senders_become_leads_of_the_inbound_owner_or_are_ignored() {
         .await,
         1
     );
+    // A text on a lead is logged for the lead's owner while a member, then for the inbound owner.
+    let lead: Uuid = su
+        .query_one("select id from app.leads where source = 'inbound message'", &[])
+        .await
+        .unwrap()
+        .get(0);
+    let rep = *w.rep_a1.as_uuid();
+    su.execute("update app.leads set owner_id = $1 where id = $2", &[&rep, &lead])
+        .await
+        .unwrap();
+    twilio
+        .inbound_sms(&app, tenant, "SM0204", "+14155550177", "Still there?")
+        .await;
+    su.execute(
+        "update app.memberships set status = 'suspended' where user_id = $1",
+        &[&rep],
+    )
+    .await
+    .unwrap();
+    twilio
+        .inbound_sms(&app, tenant, "SM0205", "+14155550177", "Anyone?")
+        .await;
+    let actors: Vec<Uuid> = su
+        .query(
+            "select actor_id from app.interactions where lead_id = $1 and body in ('Still there?', 'Anyone?') \
+             order by body desc",
+            &[&lead],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(actors, [rep, *w.admin_a.as_uuid()]);
 
     su.execute(
         "update app.tenants set unknown_senders = 'ignore' where id = $1",
