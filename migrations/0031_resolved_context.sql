@@ -5,7 +5,7 @@
 -- Before: each of those was a PL/pgSQL SECURITY DEFINER function with a SET search_path clause, run
 -- once per statement per call site, and ctx.tenant_id() and ctx.has_role() each re-ran the
 -- memberships ⋈ tenants ⋈ users join of ctx.tenant_role(). Under the manager's list page that was
--- 0.28 ms of 0.33 ms executing (BENCHMARKS.md, "Where the time goes").
+-- 0.28 ms of 0.33 ms executing (BENCHMARKS.md, "Where the time went").
 --
 -- Now: the first flight of every context transaction calls ctx.enter(), a definer-rights function that
 -- passes the session gate (0026's ctx.session_gate, when the caller came with a session), checks the
