@@ -101,10 +101,7 @@ async fn sequential(client: &reqwest::Client, url: &str, tokens: &[String]) -> a
     let elapsed = started.elapsed().as_secs_f64();
     let mean = latencies.iter().sum::<f64>() / latencies.len().max(1) as f64;
     latencies.sort_by(f64::total_cmp);
-    let pct = |p: f64| {
-        let idx = ((latencies.len() as f64 * p).ceil() as usize).saturating_sub(1);
-        latencies.get(idx).copied()
-    };
+    let pct = |p: f64| load::percentile(&latencies, p);
     Ok(Measurement {
         per_second: latencies.len() as f64 / elapsed,
         p50_ms: pct(0.50),

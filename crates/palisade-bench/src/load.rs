@@ -17,6 +17,12 @@ pub struct Measurement {
     pub cpu: crate::cpu::PerRequest,
 }
 
+/// The nearest-rank `p` percentile (0 < p ≤ 1) of `sorted`, ascending; None when empty.
+pub fn percentile<T: Copy>(sorted: &[T], p: f64) -> Option<T> {
+    let idx = ((sorted.len() as f64 * p).ceil() as usize).saturating_sub(1);
+    sorted.get(idx).copied()
+}
+
 pub type MakeRequest = Arc<dyn Fn(&reqwest::Client, u64) -> reqwest::RequestBuilder + Send + Sync>;
 
 pub async fn run(concurrency: usize, duration: Duration, make: MakeRequest) -> anyhow::Result<Measurement> {
@@ -57,10 +63,7 @@ pub async fn run(concurrency: usize, duration: Duration, make: MakeRequest) -> a
     }
     let elapsed = start.elapsed().as_secs_f64();
     all.sort_unstable();
-    let pct = |p: f64| -> Option<f64> {
-        let idx = ((all.len() as f64 * p).ceil() as usize).saturating_sub(1);
-        all.get(idx).map(|us| f64::from(*us) / 1000.0)
-    };
+    let pct = |p: f64| percentile(&all, p).map(|us| f64::from(us) / 1000.0);
     let mean_ms = if all.is_empty() {
         0.0
     } else {

@@ -135,10 +135,7 @@ fn percentiles(dir: &Path) -> anyhow::Result<(Option<f64>, Option<f64>)> {
         );
     }
     all.sort_unstable();
-    let pct = |p: f64| {
-        let idx = ((all.len() as f64 * p).ceil() as usize).saturating_sub(1);
-        all.get(idx).map(|us| *us as f64 / 1000.0)
-    };
+    let pct = |p: f64| crate::load::percentile(&all, p).map(|us| us as f64 / 1000.0);
     Ok((pct(0.50), pct(0.99)))
 }
 
