@@ -108,7 +108,7 @@ async fn serve(
         config.clock.clone(),
     )
     .map_err(StartupError::Invalid)?;
-    let state = AppState {
+    let state = AppState::new(state::Shared {
         db,
         keys,
         body_limit: config.server.body_limit_bytes,
@@ -133,7 +133,7 @@ async fn serve(
         accounts: Arc::default(),
         log_sign_in_links: config.env == config::Environment::Development
             && config.mail.transport == config::MailTransport::Mailbox,
-    };
+    });
     let limiter = rate_limit::Limiter::new(
         config.server.rate_limit_per_second,
         config.server.rate_limit_burst,

@@ -24,8 +24,26 @@ pub struct SessionPolicy {
     pub password_sign_in: bool,
 }
 
+/// What every handler shares, behind one `Arc`: axum clones the state for each extractor and
+/// middleware of every request, and a clone should be one reference count, not one per field.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl AppState {
+    pub fn new(shared: Shared) -> Self {
+        Self(Arc::new(shared))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+pub struct Shared {
     pub db: Db,
     pub keys: TokenKeys,
     pub body_limit: usize,
@@ -65,7 +83,7 @@ pub struct AppState {
     pub accounts: Arc<crate::webhooks::accounts::AccountCache>,
 }
 
-impl AppState {
+impl Shared {
     /// The keys phone numbers are sealed and indexed with.
     pub fn phone_keys(&self) -> palisade_core::phone::PhoneKeys<'_> {
         palisade_core::phone::PhoneKeys {
