@@ -13,6 +13,7 @@ pub mod messaging;
 pub mod page;
 mod page_query;
 pub mod phone;
+pub mod privacy;
 pub mod private;
 pub mod sign_in;
 pub mod tenancy;

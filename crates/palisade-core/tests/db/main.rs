@@ -20,6 +20,7 @@ mod integrations;
 mod mutation;
 mod policy_matrix;
 mod postgres_tls;
+mod privacy_registry;
 mod resolved_context;
 mod rollups;
 mod schema_doc;

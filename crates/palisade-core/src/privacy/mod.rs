@@ -1,0 +1,2 @@
+//! Privacy operations: what Palisade holds about a person, and how it is found, exported and erased.
+pub mod registry;

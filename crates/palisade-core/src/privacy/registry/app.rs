@@ -1,0 +1,274 @@
+//! The registry's tables in the `app` schema.
+use super::{Erasure, Kind, Path, Table};
+
+/// Kept as consent evidence (0019: append-only, never updated).
+const CONSENT_EVIDENCE: &str =
+    "consent and its withdrawal are evidence a regulator may ask for (TCPA, GDPR Art. 7(1))";
+
+/// The tables of the `app` schema that hold personal data.
+// rustfmt would put every column name on a line of its own.
+#[rustfmt::skip]
+pub const TABLES: &[Table] = &[
+    Table {
+        name: "app.users",
+        personal: &[("id", Kind::PersonId), ("email", Kind::Email), ("display_name", Kind::Name)],
+        other: &["created_at", "updated_at", "disabled_at"],
+        paths: &[(Path::PersonRow, Erasure::Deidentify)],
+        rep_private: false,
+    },
+    Table {
+        name: "app.platform_admins",
+        personal: &[("user_id", Kind::PersonId)],
+        other: &["created_at"],
+        paths: &[(Path::Person("user_id"), Erasure::Delete)],
+        rep_private: false,
+    },
+    Table {
+        name: "app.tenants",
+        personal: &[("inbound_owner_id", Kind::PersonId)],
+        other: &[
+            "id", "slug", "name", "status", "created_at", "updated_at", "require_mfa", "sign_in_methods",
+            "email_domains", "phone_region", "help_text", "unknown_senders",
+        ],
+        paths: &[(Path::Person("inbound_owner_id"), Erasure::Deidentify)],
+        rep_private: false,
+    },
+    Table {
+        name: "app.memberships",
+        personal: &[("user_id", Kind::PersonId)],
+        other: &["tenant_id", "role", "status", "created_at", "updated_at", "status_changed_at", "sessions_revoked_at"],
+        paths: &[(Path::Person("user_id"), Erasure::Deidentify)],
+        rep_private: false,
+    },
+    Table {
+        name: "app.leads",
+        personal: &[
+            ("id", Kind::LeadId),
+            ("owner_id", Kind::PersonId),
+            ("name", Kind::Name),
+            ("email", Kind::Email),
+            ("email_index", Kind::BlindIndex),
+            ("phone_sealed", Kind::SealedPhone),
+            ("phone_index", Kind::BlindIndex),
+            ("source", Kind::FreeText),
+        ],
+        other: &["tenant_id", "status", "created_at", "updated_at"],
+        paths: &[
+            (Path::LeadRow, Erasure::Delete),
+            (Path::Index("phone_index"), Erasure::Delete),
+            (Path::Index("email_index"), Erasure::Delete),
+            (Path::Email("email"), Erasure::Delete),
+            (Path::Person("owner_id"), Erasure::Deidentify),
+        ],
+        rep_private: false,
+    },
+    Table {
+        name: "app.deals",
+        personal: &[
+            ("lead_id", Kind::LeadId),
+            ("owner_id", Kind::PersonId),
+            ("title", Kind::FreeText),
+            ("product", Kind::FreeText),
+        ],
+        other: &["tenant_id", "id", "stage", "amount_cents", "currency", "closed_at", "created_at", "updated_at"],
+        paths: &[
+            (Path::Lead("lead_id"), Erasure::Delete),
+            (Path::Person("owner_id"), Erasure::Deidentify),
+        ],
+        rep_private: false,
+    },
+    Table {
+        name: "app.interactions",
+        personal: &[("lead_id", Kind::LeadId), ("actor_id", Kind::PersonId), ("body", Kind::FreeText)],
+        other: &["tenant_id", "id", "channel", "direction", "occurred_at", "advised", "created_at", "updated_at"],
+        paths: &[
+            (Path::Lead("lead_id"), Erasure::Delete),
+            (Path::Person("actor_id"), Erasure::Deidentify),
+        ],
+        rep_private: false,
+    },
+    Table {
+        name: "app.activity_daily",
+        personal: &[("actor_id", Kind::PersonId)],
+        other: &["tenant_id", "day", "slot", "interactions"],
+        paths: &[(Path::Person("actor_id"), Erasure::Deidentify)],
+        rep_private: false,
+    },
+    Table {
+        name: "app.coaching_observations",
+        personal: &[
+            ("owner_id", Kind::PersonId),
+            ("lead_id", Kind::LeadId),
+            ("observation", Kind::FreeText),
+        ],
+        other: &["tenant_id", "id", "category", "source", "created_at", "updated_at"],
+        paths: &[
+            (Path::Lead("lead_id"), Erasure::Delete),
+            (Path::Person("owner_id"), Erasure::Delete),
+        ],
+        rep_private: true,
+    },
+    Table {
+        name: "app.drafts",
+        personal: &[
+            ("owner_id", Kind::PersonId),
+            ("lead_id", Kind::LeadId),
+            ("subject", Kind::FreeText),
+            ("body", Kind::FreeText),
+        ],
+        other: &["tenant_id", "id", "channel", "created_at", "updated_at"],
+        paths: &[
+            (Path::Lead("lead_id"), Erasure::Delete),
+            (Path::Person("owner_id"), Erasure::Delete),
+        ],
+        rep_private: true,
+    },
+    Table {
+        name: "app.voice_samples",
+        personal: &[
+            ("owner_id", Kind::PersonId),
+            ("label", Kind::Name),
+            ("storage_key", Kind::ExternalId),
+            ("transcript", Kind::FreeText),
+        ],
+        other: &["tenant_id", "id", "duration_ms", "created_at", "updated_at"],
+        paths: &[(Path::Person("owner_id"), Erasure::Delete)],
+        rep_private: true,
+    },
+    Table {
+        name: "app.member_phones",
+        personal: &[
+            ("owner_id", Kind::PersonId),
+            ("phone_sealed", Kind::SealedPhone),
+            ("phone_index", Kind::BlindIndex),
+        ],
+        other: &["tenant_id", "verified_at", "created_at", "updated_at"],
+        paths: &[
+            (Path::Person("owner_id"), Erasure::Delete),
+            (Path::Index("phone_index"), Erasure::Delete),
+        ],
+        rep_private: true,
+    },
+    Table {
+        name: "app.phone_verifications",
+        personal: &[
+            ("owner_id", Kind::PersonId),
+            ("phone_index", Kind::BlindIndex),
+            ("code_sha256", Kind::Credential),
+        ],
+        other: &["tenant_id", "attempts", "expires_at", "created_at"],
+        paths: &[
+            (Path::Person("owner_id"), Erasure::Delete),
+            (Path::Index("phone_index"), Erasure::Delete),
+        ],
+        rep_private: true,
+    },
+    Table {
+        name: "app.brief_preferences",
+        personal: &[("owner_id", Kind::PersonId), ("time_zone", Kind::Location)],
+        other: &["tenant_id", "send_hour", "created_at", "updated_at"],
+        paths: &[(Path::Person("owner_id"), Erasure::Delete)],
+        rep_private: true,
+    },
+    Table {
+        name: "app.consent_events",
+        personal: &[
+            ("lead_id", Kind::LeadId),
+            ("member_id", Kind::PersonId),
+            ("actor_id", Kind::PersonId),
+            ("provider_message_id", Kind::ExternalId),
+        ],
+        other: &[
+            "tenant_id", "id", "channel", "purpose", "action", "source", "form_version", "consent_text_sha256",
+            "occurred_at", "created_at",
+        ],
+        paths: &[
+            (Path::Lead("lead_id"), Erasure::Keep(CONSENT_EVIDENCE)),
+            (Path::Person("member_id"), Erasure::Keep(CONSENT_EVIDENCE)),
+            (Path::Person("actor_id"), Erasure::Keep(CONSENT_EVIDENCE)),
+        ],
+        rep_private: false,
+    },
+    Table {
+        name: "app.suppressions",
+        personal: &[("address_index", Kind::BlindIndex)],
+        other: &["tenant_id", "channel", "reason", "created_at"],
+        paths: &[(
+            Path::Index("address_index"),
+            Erasure::Keep("a STOP or an erasure must outlive the person's data, so they are never messaged again"),
+        )],
+        rep_private: false,
+    },
+    Table {
+        name: "app.outbound_messages",
+        personal: &[
+            ("lead_id", Kind::LeadId),
+            ("member_id", Kind::PersonId),
+            ("created_by", Kind::PersonId),
+            ("subject", Kind::FreeText),
+            ("body", Kind::FreeText),
+            ("provider_message_id", Kind::ExternalId),
+        ],
+        other: &[
+            "tenant_id", "id", "channel", "purpose", "status", "attempts", "next_attempt_at", "last_error", "created_at",
+            "updated_at", "sent_at", "brief_on", "template_id",
+        ],
+        paths: &[
+            (Path::Lead("lead_id"), Erasure::Delete),
+            (Path::Person("member_id"), Erasure::Delete),
+            (Path::Person("created_by"), Erasure::Deidentify),
+        ],
+        rep_private: false,
+    },
+    Table {
+        name: "app.message_templates",
+        personal: &[("created_by", Kind::PersonId)],
+        other: &["tenant_id", "id", "name", "channel", "purpose", "subject", "body", "created_at", "updated_at"],
+        paths: &[(Path::Person("created_by"), Erasure::Deidentify)],
+        rep_private: false,
+    },
+    Table {
+        name: "app.invitations",
+        personal: &[
+            ("email", Kind::Email),
+            ("invited_by", Kind::PersonId),
+            ("accepted_by", Kind::PersonId),
+            ("token_hash", Kind::Credential),
+        ],
+        other: &["tenant_id", "id", "role", "expires_at", "accepted_at", "revoked_at", "created_at", "updated_at"],
+        paths: &[
+            (Path::Email("email"), Erasure::Delete),
+            (Path::Person("accepted_by"), Erasure::Delete),
+            (Path::Person("invited_by"), Erasure::Deidentify),
+        ],
+        rep_private: false,
+    },
+    Table {
+        name: "app.integrations",
+        personal: &[("set_by", Kind::PersonId)],
+        other: &[
+            "tenant_id", "provider", "config", "secret_sealed", "key_id", "last_four", "status", "set_at", "created_at",
+            "updated_at",
+        ],
+        paths: &[(Path::Person("set_by"), Erasure::Deidentify)],
+        rep_private: false,
+    },
+    Table {
+        name: "app.incidents",
+        personal: &[
+            ("declared_by", Kind::PersonId),
+            ("title", Kind::FreeText),
+            ("description", Kind::FreeText),
+        ],
+        other: &["id", "severity", "status", "declared_at", "notify_deadline", "resolved_at", "created_at", "updated_at"],
+        paths: &[(Path::Person("declared_by"), Erasure::Deidentify)],
+        rep_private: false,
+    },
+    Table {
+        name: "app.webhook_events",
+        personal: &[("event_id", Kind::ExternalId), ("result", Kind::Json)],
+        other: &["tenant_id", "provider", "kind", "status", "received_at"],
+        paths: &[],
+        rep_private: false,
+    },
+];

@@ -1,0 +1,136 @@
+//! The registry's tables in the `audit` and `auth` schemas, and the tables with no personal data.
+use super::{Erasure, Kind, Path, Table};
+
+/// The tables of the `audit` and `auth` schemas that hold personal data.
+// rustfmt would put every column name on a line of its own.
+#[rustfmt::skip]
+pub const TABLES: &[Table] = &[
+    Table {
+        name: "audit.events",
+        personal: &[
+            ("row_key", Kind::ExternalId),
+            ("actor_user_id", Kind::PersonId),
+            ("lead_id", Kind::LeadId),
+            ("owner_id", Kind::PersonId),
+            ("before", Kind::Json),
+            ("after", Kind::Json),
+        ],
+        other: &[
+            "id", "chain_id", "tenant_id", "table_name", "op", "actor_kind", "actor_role", "purpose", "correlation_id",
+            "private", "content_hash", "redacted_at", "occurred_at",
+        ],
+        paths: &[
+            (Path::Lead("lead_id"), Erasure::Redact),
+            (Path::Person("actor_user_id"), Erasure::Redact),
+            (Path::Person("owner_id"), Erasure::Redact),
+        ],
+        rep_private: false,
+    },
+    Table {
+        name: "audit.access_events",
+        personal: &[
+            ("actor_user_id", Kind::PersonId),
+            ("target_id", Kind::ExternalId),
+            ("detail", Kind::Json),
+            ("client_ip", Kind::NetworkTrace),
+        ],
+        other: &["id", "tenant_id", "actor_kind", "purpose", "action", "target_type", "correlation_id", "occurred_at"],
+        paths: &[(
+            Path::Person("actor_user_id"),
+            Erasure::Keep("who read or changed what is the accountability record (ASVS V7); it names no lead's content"),
+        )],
+        rep_private: false,
+    },
+    Table {
+        name: "audit.event_windows",
+        personal: &[
+            ("grouping", Kind::ExternalId),
+            ("actor_user_id", Kind::PersonId),
+            ("detail", Kind::Json),
+            ("client_ip", Kind::NetworkTrace),
+            ("client_ips", Kind::NetworkTrace),
+        ],
+        other: &["window_start", "tenant_id", "action", "purpose", "occurrences", "first_at", "last_at"],
+        paths: &[(
+            Path::Person("actor_user_id"),
+            Erasure::Keep("folded into audit.access_events within minutes; kept as they are"),
+        )],
+        rep_private: false,
+    },
+    Table {
+        name: "auth.sessions",
+        personal: &[
+            ("user_id", Kind::PersonId),
+            ("secret_hash", Kind::Credential),
+            ("user_agent", Kind::NetworkTrace),
+            ("client_ip", Kind::NetworkTrace),
+        ],
+        other: &[
+            "id", "kind", "method", "mfa_required", "mfa_verified_at", "mfa_failures", "created_at", "last_seen_at",
+            "expires_at", "ended_at", "end_reason",
+        ],
+        paths: &[(Path::Person("user_id"), Erasure::Delete)],
+        rep_private: false,
+    },
+    Table {
+        name: "auth.refresh_tokens",
+        personal: &[("token_hash", Kind::Credential)],
+        other: &["session_id", "issued_at", "used_at"],
+        paths: &[(Path::Session("session_id"), Erasure::Delete)],
+        rep_private: false,
+    },
+    Table {
+        name: "auth.magic_links",
+        personal: &[("email", Kind::Email), ("token_hash", Kind::Credential), ("nonce_hash", Kind::Credential)],
+        other: &["created_at", "expires_at", "used_at"],
+        paths: &[(Path::Email("email"), Erasure::Delete)],
+        rep_private: false,
+    },
+    Table {
+        name: "auth.totp_factors",
+        personal: &[("user_id", Kind::PersonId), ("secret_sealed", Kind::Credential)],
+        other: &["key_id", "confirmed_at", "last_used_step", "created_at"],
+        paths: &[(Path::Person("user_id"), Erasure::Delete)],
+        rep_private: false,
+    },
+    Table {
+        name: "auth.recovery_codes",
+        personal: &[("user_id", Kind::PersonId), ("code_hash", Kind::Credential)],
+        other: &["used_at"],
+        paths: &[(Path::Person("user_id"), Erasure::Delete)],
+        rep_private: false,
+    },
+    Table {
+        name: "auth.password_credentials",
+        personal: &[("user_id", Kind::PersonId), ("hash", Kind::Credential)],
+        other: &["updated_at"],
+        paths: &[(Path::Person("user_id"), Erasure::Delete)],
+        rep_private: false,
+    },
+    Table {
+        name: "auth.identities",
+        personal: &[
+            ("user_id", Kind::PersonId),
+            ("issuer", Kind::ExternalId),
+            ("subject", Kind::ExternalId),
+            ("email", Kind::Email),
+        ],
+        other: &["id", "created_at", "last_used_at"],
+        paths: &[(Path::Person("user_id"), Erasure::Delete), (Path::Email("email"), Erasure::Delete)],
+        rep_private: false,
+    },];
+
+/// Tables that hold no personal data, with the reason.
+#[rustfmt::skip]
+pub const NO_PERSONAL_DATA: &[(&str, &str)] = &[
+    ("app.deal_stage_totals", "sums of deal amounts by stage: no person, no lead"),
+    ("app.error_events", "fixed messages and codes by design (0008): never a person's data"),
+    ("app.incident_tenants", "which tenant an incident touched and how many were told"),
+    ("audit.chain_links", "sequence numbers and hashes of audit events"),
+    ("audit.chain_heads", "the last hash of each chain"),
+    ("audit.chain_anchors", "periodic anchors of each chain's hash"),
+    ("audit.pending", "ids of events not yet linked into their chain"),
+    ("audit.settings", "the retention period"),
+    ("palisade_meta.key_checks", "check values of the configured keys"),
+    ("palisade_meta.schema_migrations", "the migrations applied"),
+];
