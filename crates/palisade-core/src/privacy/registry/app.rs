@@ -1,6 +1,10 @@
 //! The registry's tables in the `app` schema.
 use super::{Erasure, Kind, Path, Table};
 
+/// Suppressions outlive everything else about a number or address.
+const NEVER_AGAIN: &str =
+    "a STOP or an erasure must outlive the subject's data, so they are never messaged again";
+
 /// Kept as consent evidence (0019: append-only, never updated).
 const CONSENT_EVIDENCE: &str =
     "consent and its withdrawal are evidence a regulator may ask for (TCPA, GDPR Art. 7(1))";
@@ -13,7 +17,7 @@ pub const TABLES: &[Table] = &[
         name: "app.users",
         personal: &[("id", Kind::PersonId), ("email", Kind::Email), ("display_name", Kind::Name)],
         other: &["created_at", "updated_at", "disabled_at"],
-        paths: &[(Path::PersonRow, Erasure::Deidentify)],
+        paths: &[(Path::PersonRow, Erasure::Deidentify), (Path::PersonEmail("email"), Erasure::Deidentify)],
         rep_private: false,
     },
     Table {
@@ -30,7 +34,7 @@ pub const TABLES: &[Table] = &[
             "id", "slug", "name", "status", "created_at", "updated_at", "require_mfa", "sign_in_methods",
             "email_domains", "phone_region", "help_text", "unknown_senders",
         ],
-        paths: &[(Path::Person("inbound_owner_id"), Erasure::Deidentify)],
+        paths: &[(Path::Person("inbound_owner_id"), Erasure::Clear)],
         rep_private: false,
     },
     Table {
@@ -55,9 +59,9 @@ pub const TABLES: &[Table] = &[
         other: &["tenant_id", "status", "created_at", "updated_at"],
         paths: &[
             (Path::LeadRow, Erasure::Delete),
-            (Path::Index("phone_index"), Erasure::Delete),
-            (Path::Index("email_index"), Erasure::Delete),
-            (Path::Email("email"), Erasure::Delete),
+            (Path::LeadIndex("phone_index"), Erasure::Delete),
+            (Path::LeadIndex("email_index"), Erasure::Delete),
+            (Path::LeadEmail("email"), Erasure::Delete),
             (Path::Person("owner_id"), Erasure::Deidentify),
         ],
         rep_private: false,
@@ -143,10 +147,7 @@ pub const TABLES: &[Table] = &[
             ("phone_index", Kind::BlindIndex),
         ],
         other: &["tenant_id", "verified_at", "created_at", "updated_at"],
-        paths: &[
-            (Path::Person("owner_id"), Erasure::Delete),
-            (Path::Index("phone_index"), Erasure::Delete),
-        ],
+        paths: &[(Path::Person("owner_id"), Erasure::Delete)],
         rep_private: true,
     },
     Table {
@@ -157,10 +158,7 @@ pub const TABLES: &[Table] = &[
             ("code_sha256", Kind::Credential),
         ],
         other: &["tenant_id", "attempts", "expires_at", "created_at"],
-        paths: &[
-            (Path::Person("owner_id"), Erasure::Delete),
-            (Path::Index("phone_index"), Erasure::Delete),
-        ],
+        paths: &[(Path::Person("owner_id"), Erasure::Delete)],
         rep_private: true,
     },
     Table {
@@ -193,10 +191,10 @@ pub const TABLES: &[Table] = &[
         name: "app.suppressions",
         personal: &[("address_index", Kind::BlindIndex)],
         other: &["tenant_id", "channel", "reason", "created_at"],
-        paths: &[(
-            Path::Index("address_index"),
-            Erasure::Keep("a STOP or an erasure must outlive the person's data, so they are never messaged again"),
-        )],
+        paths: &[
+            (Path::LeadIndex("address_index"), Erasure::Keep(NEVER_AGAIN)),
+            (Path::PersonIndex("address_index"), Erasure::Keep(NEVER_AGAIN)),
+        ],
         rep_private: false,
     },
     Table {
@@ -222,8 +220,13 @@ pub const TABLES: &[Table] = &[
     },
     Table {
         name: "app.message_templates",
-        personal: &[("created_by", Kind::PersonId)],
-        other: &["tenant_id", "id", "name", "channel", "purpose", "subject", "body", "created_at", "updated_at"],
+        personal: &[
+            ("created_by", Kind::PersonId),
+            ("name", Kind::FreeText),
+            ("subject", Kind::FreeText),
+            ("body", Kind::FreeText),
+        ],
+        other: &["tenant_id", "id", "channel", "purpose", "created_at", "updated_at"],
         paths: &[(Path::Person("created_by"), Erasure::Deidentify)],
         rep_private: false,
     },
@@ -237,7 +240,7 @@ pub const TABLES: &[Table] = &[
         ],
         other: &["tenant_id", "id", "role", "expires_at", "accepted_at", "revoked_at", "created_at", "updated_at"],
         paths: &[
-            (Path::Email("email"), Erasure::Delete),
+            (Path::PersonEmail("email"), Erasure::Delete),
             (Path::Person("accepted_by"), Erasure::Delete),
             (Path::Person("invited_by"), Erasure::Deidentify),
         ],
@@ -245,11 +248,9 @@ pub const TABLES: &[Table] = &[
     },
     Table {
         name: "app.integrations",
-        personal: &[("set_by", Kind::PersonId)],
-        other: &[
-            "tenant_id", "provider", "config", "secret_sealed", "key_id", "last_four", "status", "set_at", "created_at",
-            "updated_at",
-        ],
+        // config holds the sending address and numbers, often a person's own at a small firm.
+        personal: &[("set_by", Kind::PersonId), ("config", Kind::Json), ("secret_sealed", Kind::Credential)],
+        other: &["tenant_id", "provider", "key_id", "last_four", "status", "set_at", "created_at", "updated_at"],
         paths: &[(Path::Person("set_by"), Erasure::Deidentify)],
         rep_private: false,
     },

@@ -1,5 +1,8 @@
 //! The registry's tables in the `audit` and `auth` schemas, and the tables with no personal data.
-use super::{Erasure, Kind, Path, Table};
+use super::{Erasure, Impersonal, Kind, Path, Table};
+
+/// Audit rows that name a person by id only, once the person's own row is de-identified.
+const IDS_ONLY: &str = "an id of a de-identified person, part of the tenant's tamper-evident record";
 
 /// The tables of the `audit` and `auth` schemas that hold personal data.
 // rustfmt would put every column name on a line of its own.
@@ -21,8 +24,13 @@ pub const TABLES: &[Table] = &[
         ],
         paths: &[
             (Path::Lead("lead_id"), Erasure::Redact),
-            (Path::Person("actor_user_id"), Erasure::Redact),
-            (Path::Person("owner_id"), Erasure::Redact),
+            (Path::AuditOfPerson("row_key"), Erasure::Redact),
+            (Path::AuditOfInvitation, Erasure::Redact),
+            // What a person did is the tenant's record; their id stays (hashed into the chain, and
+            // frozen by audit.forbid_mutation) and names a de-identified person.
+            (Path::Person("actor_user_id"), Erasure::Keep(IDS_ONLY)),
+            // Private events never hold content (0007): only the owner's id, as above.
+            (Path::Person("owner_id"), Erasure::Keep(IDS_ONLY)),
         ],
         rep_private: false,
     },
@@ -83,7 +91,7 @@ pub const TABLES: &[Table] = &[
         name: "auth.magic_links",
         personal: &[("email", Kind::Email), ("token_hash", Kind::Credential), ("nonce_hash", Kind::Credential)],
         other: &["created_at", "expires_at", "used_at"],
-        paths: &[(Path::Email("email"), Erasure::Delete)],
+        paths: &[(Path::PersonEmail("email"), Erasure::Delete)],
         rep_private: false,
     },
     Table {
@@ -116,21 +124,21 @@ pub const TABLES: &[Table] = &[
             ("email", Kind::Email),
         ],
         other: &["id", "created_at", "last_used_at"],
-        paths: &[(Path::Person("user_id"), Erasure::Delete), (Path::Email("email"), Erasure::Delete)],
+        paths: &[(Path::Person("user_id"), Erasure::Delete), (Path::PersonEmail("email"), Erasure::Delete)],
         rep_private: false,
     },];
 
-/// Tables that hold no personal data, with the reason.
+/// Tables that hold no personal data. Their columns are listed too, so a new one is classified.
 #[rustfmt::skip]
-pub const NO_PERSONAL_DATA: &[(&str, &str)] = &[
-    ("app.deal_stage_totals", "sums of deal amounts by stage: no person, no lead"),
-    ("app.error_events", "fixed messages and codes by design (0008): never a person's data"),
-    ("app.incident_tenants", "which tenant an incident touched and how many were told"),
-    ("audit.chain_links", "sequence numbers and hashes of audit events"),
-    ("audit.chain_heads", "the last hash of each chain"),
-    ("audit.chain_anchors", "periodic anchors of each chain's hash"),
-    ("audit.pending", "ids of events not yet linked into their chain"),
-    ("audit.settings", "the retention period"),
-    ("palisade_meta.key_checks", "check values of the configured keys"),
-    ("palisade_meta.schema_migrations", "the migrations applied"),
+pub const NO_PERSONAL_DATA: &[Impersonal] = &[
+    Impersonal { name: "app.deal_stage_totals", columns: &["tenant_id", "stage", "currency", "slot", "deals", "amount_cents"], why: "sums of deal amounts by stage: no person, no lead" },
+    Impersonal { name: "app.error_events", columns: &["id", "fingerprint", "severity", "surface", "tenant_id", "code", "message", "correlation_id", "count", "first_seen", "last_seen"], why: "fixed messages and codes by design (0008): never a person's data" },
+    Impersonal { name: "app.incident_tenants", columns: &["incident_id", "tenant_id", "notified_at", "recipients"], why: "which tenant an incident touched and how many were told" },
+    Impersonal { name: "audit.chain_links", columns: &["chain_id", "seq", "event_id", "occurred_at", "hash"], why: "sequence numbers and hashes of audit events" },
+    Impersonal { name: "audit.chain_heads", columns: &["chain_id", "seq", "hash", "updated_at"], why: "the last hash of each chain" },
+    Impersonal { name: "audit.chain_anchors", columns: &["chain_id", "seq", "hash", "created_at"], why: "periodic anchors of each chain's hash" },
+    Impersonal { name: "audit.pending", columns: &["event_id", "occurred_at"], why: "ids of events not yet linked into their chain" },
+    Impersonal { name: "audit.settings", columns: &["id", "retention_months"], why: "the retention period" },
+    Impersonal { name: "palisade_meta.key_checks", columns: &["keyring", "key_id", "check_value", "first_seen"], why: "check values of the configured keys" },
+    Impersonal { name: "palisade_meta.schema_migrations", columns: &["version", "name", "checksum", "applied_at"], why: "the migrations applied" },
 ];

@@ -35,23 +35,52 @@ pub enum Kind {
     Location,
 }
 
-/// How rows of a table are found from a subject.
+/// Whose data a path finds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Subject {
+    /// Someone a tenant talks to, within that tenant.
+    Lead,
+    /// Someone who signs in, in every tenant they belong to.
+    Person,
+}
+
+/// How rows of a table are found from a subject. A lead's paths stay inside the lead's tenant, and
+/// a lead's address never reaches a person's rows (nor the reverse): the same number or email may
+/// belong to a lead in one tenant and to a member elsewhere, and erasing one must not touch the other.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Path {
     /// The lead's own row (`app.leads`).
     LeadRow,
     /// Rows of the lead's tenant whose column holds the lead's id.
     Lead(&'static str),
+    /// Rows of the lead's tenant whose column holds one of the lead's blind indexes (every key's).
+    LeadIndex(&'static str),
+    /// Rows of the lead's tenant whose column holds the lead's email, compared in lower case.
+    LeadEmail(&'static str),
     /// The person's own row (`app.users`).
     PersonRow,
-    /// Rows whose column holds the person's user id (in every tenant they belong to).
+    /// Rows whose column holds the person's user id.
     Person(&'static str),
-    /// Rows of the tenant whose column holds one of the subject's blind indexes (every key's).
-    Index(&'static str),
-    /// Rows whose column holds the subject's email, compared in lower case.
-    Email(&'static str),
+    /// Rows whose column holds one of the blind indexes of a member's verified phone.
+    PersonIndex(&'static str),
+    /// Rows whose column holds the person's email, compared in lower case.
+    PersonEmail(&'static str),
     /// Rows of the person's sessions (the column holds an `auth.sessions` id).
     Session(&'static str),
+    /// Audit events of the person's own rows (users, memberships, platform administrators): the
+    /// column holds the row's key, which is the person's id.
+    AuditOfPerson(&'static str),
+    /// Audit events of invitations sent to the person's email (their content names it).
+    AuditOfInvitation,
+}
+
+impl Path {
+    pub fn subject(self) -> Subject {
+        match self {
+            Self::LeadRow | Self::Lead(_) | Self::LeadIndex(_) | Self::LeadEmail(_) => Subject::Lead,
+            _ => Subject::Person,
+        }
+    }
 }
 
 /// What erasing a subject does to the rows a path finds.
@@ -64,6 +93,8 @@ pub enum Erasure {
     Deidentify,
     /// The content is blanked in place; the row and its hash stay, so the audit chains still verify.
     Redact,
+    /// The column is set to null; the row stays (a setting that named the person).
+    Clear,
     /// The rows are kept, with the reason (law, evidence, or the promise never to message the
     /// person again).
     Keep(&'static str),
@@ -77,7 +108,7 @@ pub struct Table {
     pub personal: &'static [(&'static str, Kind)],
     pub other: &'static [&'static str],
     pub paths: &'static [(Path, Erasure)],
-    /// Rep-private: the owner's alone (DESIGN §3). A company export leaves it out; the owner's own
+    /// Rep-private: the owner's alone (DESIGN §1.2). A company export leaves it out; the owner's own
     /// export includes it.
     pub rep_private: bool,
 }
@@ -91,11 +122,28 @@ impl Table {
 mod app;
 mod audit_auth;
 
+/// A table that holds no personal data: every column, and why.
+#[derive(Clone, Copy, Debug)]
+pub struct Impersonal {
+    pub name: &'static str,
+    pub columns: &'static [&'static str],
+    pub why: &'static str,
+}
+
 pub use audit_auth::NO_PERSONAL_DATA;
 
 /// Every table that holds personal data. Tables that hold none are in [`NO_PERSONAL_DATA`].
 pub fn tables() -> impl Iterator<Item = &'static Table> {
     app::TABLES.iter().chain(audit_auth::TABLES)
+}
+
+/// Every listed table, personal or not, with every column the registry names for it.
+pub fn listed_columns() -> impl Iterator<Item = (&'static str, Vec<&'static str>)> {
+    let personal = tables().map(|t| {
+        let columns = t.personal.iter().map(|(c, _)| *c).chain(t.other.iter().copied());
+        (t.name, columns.collect())
+    });
+    personal.chain(NO_PERSONAL_DATA.iter().map(|t| (t.name, t.columns.to_vec())))
 }
 
 /// The table called `name` (schema-qualified).
@@ -104,77 +152,4 @@ pub fn table(name: &str) -> Option<&'static Table> {
 }
 
 #[cfg(test)]
-mod tests {
-    use std::collections::BTreeSet;
-
-    use super::*;
-
-    #[test]
-    fn every_table_is_listed_once_and_no_column_twice() {
-        let mut names = BTreeSet::new();
-        for name in tables()
-            .map(|t| t.name)
-            .chain(NO_PERSONAL_DATA.iter().map(|(t, _)| *t))
-        {
-            assert!(names.insert(name), "{name} is listed twice");
-        }
-        for t in tables() {
-            let mut columns = BTreeSet::new();
-            for c in t.personal.iter().map(|(c, _)| *c).chain(t.other.iter().copied()) {
-                assert!(columns.insert(c), "{}.{c} is listed twice", t.name);
-            }
-        }
-    }
-
-    #[test]
-    fn every_path_names_a_listed_column_that_holds_what_the_path_compares() {
-        for t in tables() {
-            for (path, _) in t.paths {
-                let (column, expected): (&str, &[Kind]) = match path {
-                    Path::LeadRow => ("id", &[Kind::LeadId]),
-                    Path::PersonRow => ("id", &[Kind::PersonId]),
-                    Path::Lead(c) => (c, &[Kind::LeadId]),
-                    Path::Person(c) => (c, &[Kind::PersonId]),
-                    Path::Index(c) => (c, &[Kind::BlindIndex]),
-                    Path::Email(c) => (c, &[Kind::Email]),
-                    Path::Session(c) => {
-                        assert!(t.other.contains(c), "{}.{c} is not listed", t.name);
-                        continue;
-                    }
-                };
-                let kind = t.kind_of(column);
-                assert!(
-                    kind.is_some_and(|k| expected.contains(&k)),
-                    "{}: {path:?} reads {column}, which the registry lists as {kind:?}",
-                    t.name
-                );
-            }
-        }
-    }
-
-    #[test]
-    fn only_the_rows_themselves_are_reached_as_rows() {
-        for t in tables() {
-            for (path, _) in t.paths {
-                match path {
-                    Path::LeadRow => assert_eq!(t.name, "app.leads"),
-                    Path::PersonRow => assert_eq!(t.name, "app.users"),
-                    _ => {}
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn rep_private_rows_go_with_their_owner() {
-        for t in tables().filter(|t| t.rep_private) {
-            assert!(
-                t.paths
-                    .iter()
-                    .any(|(p, e)| *p == Path::Person("owner_id") && *e == Erasure::Delete),
-                "{} is rep-private: erasing its owner must delete it",
-                t.name
-            );
-        }
-    }
-}
+mod tests;
