@@ -82,12 +82,13 @@ const NOT_AUDITED: &[(&str, &str)] = &[
 #[tokio::test]
 async fn every_domain_table_has_the_audit_trigger() {
     let su = test_db().await.superuser().await;
+    // tgtype bits: 1 row level, 4 insert, 8 delete, 16 update.
     let rows = su
         .query(
             "select c.relname::text, exists (select from pg_trigger t \
                  where t.tgrelid = c.oid and t.tgfoid = 'audit.record_change'::regproc \
                    and t.tgenabled = 'O' \
-                   and (t.tgtype & 28) = 28) \
+                   and (t.tgtype & 29) = 29) \
              from pg_class c join pg_namespace n on n.oid = c.relnamespace \
              where n.nspname = 'app' and c.relkind in ('r', 'p') and not c.relispartition order by 1",
             &[],
