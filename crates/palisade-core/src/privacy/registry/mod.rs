@@ -146,10 +146,5 @@ pub fn listed_columns() -> impl Iterator<Item = (&'static str, Vec<&'static str>
     personal.chain(NO_PERSONAL_DATA.iter().map(|t| (t.name, t.columns.to_vec())))
 }
 
-/// The table called `name` (schema-qualified).
-pub fn table(name: &str) -> Option<&'static Table> {
-    tables().find(|t| t.name == name)
-}
-
 #[cfg(test)]
 mod tests;
