@@ -495,6 +495,39 @@ $$;
 ALTER FUNCTION app.declare_incident(p_title text, p_description text, p_severity text, p_tenants uuid[]) OWNER TO palisade_definer;
 
 --
+-- Name: erase_brief_lines(text); Type: FUNCTION; Schema: app; Owner: palisade_definer
+--
+
+CREATE FUNCTION app.erase_brief_lines(p_marker text) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_tenant uuid := ctx.scoped_tenant_id();
+  v_count bigint;
+begin
+  if v_tenant is null or pg_catalog.current_setting('role', true) <> 'app_service'
+     or pg_catalog.current_setting('palisade.purpose', true) is distinct from 'erasure' then
+    raise exception 'brief lines are erased by an erasure only' using errcode = '42501';
+  end if;
+  if p_marker is null or pg_catalog.char_length(p_marker) < 5 then
+    raise exception 'the marker must name a lead' using errcode = '22023';
+  end if;
+  update app.outbound_messages o
+     set body = (select pg_catalog.string_agg(
+                          case when pg_catalog.strpos(t.line, p_marker) > 0 then '(erased)' else t.line end,
+                          E'\n' order by t.n)
+                   from pg_catalog.unnest(pg_catalog.string_to_array(o.body, E'\n')) with ordinality as t(line, n))
+   where o.tenant_id = v_tenant and o.purpose = 'brief' and pg_catalog.strpos(o.body, p_marker) > 0;
+  get diagnostics v_count = row_count;
+  return v_count;
+end
+$$;
+
+
+ALTER FUNCTION app.erase_brief_lines(p_marker text) OWNER TO palisade_definer;
+
+--
 -- Name: grant_platform_admin(text); Type: FUNCTION; Schema: app; Owner: palisade_definer
 --
 
@@ -1236,6 +1269,27 @@ $$;
 
 
 ALTER FUNCTION app.track_deal_totals() OWNER TO palisade_definer;
+
+--
+-- Name: unfinished_erasures(integer); Type: FUNCTION; Schema: app; Owner: palisade_definer
+--
+
+CREATE FUNCTION app.unfinished_erasures(p_limit integer) RETURNS TABLE(tenant_id uuid, id uuid)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if pg_catalog.current_setting('role', true) is distinct from 'app_service' or ctx.scoped_tenant_id() is not null then
+    raise exception 'unfinished erasures are listed by the erasures job only' using errcode = '42501';
+  end if;
+  return query
+    select e.tenant_id, e.id from app.erasures e
+    where e.status = 'running' order by e.created_at limit least(greatest(p_limit, 1), 1000);
+end
+$$;
+
+
+ALTER FUNCTION app.unfinished_erasures(p_limit integer) OWNER TO palisade_definer;
 
 --
 -- Name: chain_stats(); Type: FUNCTION; Schema: audit; Owner: palisade_definer
@@ -3095,6 +3149,37 @@ ALTER TABLE ONLY app.drafts FORCE ROW LEVEL SECURITY;
 ALTER TABLE app.drafts OWNER TO palisade_owner;
 
 --
+-- Name: erasures; Type: TABLE; Schema: app; Owner: palisade_owner
+--
+
+CREATE TABLE app.erasures (
+    tenant_id uuid NOT NULL,
+    id uuid NOT NULL,
+    requested_by uuid NOT NULL,
+    subject_kind text NOT NULL,
+    status text DEFAULT 'running'::text NOT NULL,
+    pending_leads uuid[] NOT NULL,
+    leads_total integer NOT NULL,
+    counts jsonb DEFAULT '{}'::jsonb NOT NULL,
+    correlation_id text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    finished_at timestamp with time zone,
+    CONSTRAINT erasures_check CHECK (((status = 'done'::text) = (finished_at IS NOT NULL))),
+    CONSTRAINT erasures_check1 CHECK (((status = 'running'::text) OR (cardinality(pending_leads) = 0))),
+    CONSTRAINT erasures_correlation_id_check CHECK ((char_length(correlation_id) <= 200)),
+    CONSTRAINT erasures_counts_check CHECK ((jsonb_typeof(counts) = 'object'::text)),
+    CONSTRAINT erasures_leads_total_check CHECK ((leads_total >= 0)),
+    CONSTRAINT erasures_status_check CHECK ((status = ANY (ARRAY['running'::text, 'done'::text]))),
+    CONSTRAINT erasures_subject_kind_check CHECK ((subject_kind = ANY (ARRAY['lead'::text, 'phone'::text, 'email'::text])))
+);
+
+ALTER TABLE ONLY app.erasures FORCE ROW LEVEL SECURITY;
+
+
+ALTER TABLE app.erasures OWNER TO palisade_owner;
+
+--
 -- Name: error_events; Type: TABLE; Schema: app; Owner: palisade_owner
 --
 
@@ -3568,7 +3653,7 @@ CREATE TABLE audit.access_events (
     client_ip inet,
     correlation_id text,
     occurred_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT access_events_action_check CHECK ((action = ANY (ARRAY['audit_export'::text, 'data_export'::text, 'phone_reveal'::text, 'secret_decrypt'::text, 'sign_in'::text, 'sign_in_failed'::text, 'sign_out'::text, 'sessions_ended'::text, 'refresh_token_reuse'::text, 'mfa_change'::text, 'mfa_verified'::text, 'mfa_failed'::text, 'password_change'::text, 'role_change'::text, 'member_added'::text, 'member_removed'::text, 'settings_change'::text, 'audit_redaction'::text, 'identity_linked'::text, 'identity_unlinked'::text, 'webhook_rejected'::text, 'member_suspended'::text, 'member_reinstated'::text, 'member_left'::text, 'platform_admin_granted'::text, 'platform_admin_revoked'::text]))),
+    CONSTRAINT access_events_action_check CHECK ((action = ANY (ARRAY['audit_export'::text, 'data_export'::text, 'phone_reveal'::text, 'secret_decrypt'::text, 'sign_in'::text, 'sign_in_failed'::text, 'sign_out'::text, 'sessions_ended'::text, 'refresh_token_reuse'::text, 'mfa_change'::text, 'mfa_verified'::text, 'mfa_failed'::text, 'password_change'::text, 'role_change'::text, 'member_added'::text, 'member_removed'::text, 'settings_change'::text, 'audit_redaction'::text, 'identity_linked'::text, 'identity_unlinked'::text, 'webhook_rejected'::text, 'member_suspended'::text, 'member_reinstated'::text, 'member_left'::text, 'platform_admin_granted'::text, 'platform_admin_revoked'::text, 'erasure'::text]))),
     CONSTRAINT access_events_actor_kind_check CHECK ((actor_kind = ANY (ARRAY['user'::text, 'service'::text, 'system'::text]))),
     CONSTRAINT access_events_detail_check CHECK ((octet_length((detail)::text) <= 4000)),
     CONSTRAINT access_events_target_id_check CHECK ((char_length(target_id) <= 200)),
@@ -4872,6 +4957,14 @@ ALTER TABLE ONLY app.drafts
 
 
 --
+-- Name: erasures erasures_pkey; Type: CONSTRAINT; Schema: app; Owner: palisade_owner
+--
+
+ALTER TABLE ONLY app.erasures
+    ADD CONSTRAINT erasures_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
 -- Name: error_events error_events_fingerprint_key; Type: CONSTRAINT; Schema: app; Owner: palisade_owner
 --
 
@@ -5467,6 +5560,20 @@ CREATE INDEX drafts_lead_idx ON app.drafts USING btree (tenant_id, lead_id);
 --
 
 CREATE INDEX drafts_owner_idx ON app.drafts USING btree (tenant_id, owner_id, id);
+
+
+--
+-- Name: erasures_created_idx; Type: INDEX; Schema: app; Owner: palisade_owner
+--
+
+CREATE INDEX erasures_created_idx ON app.erasures USING btree (tenant_id, created_at DESC, id DESC);
+
+
+--
+-- Name: erasures_running_idx; Type: INDEX; Schema: app; Owner: palisade_owner
+--
+
+CREATE INDEX erasures_running_idx ON app.erasures USING btree (created_at) WHERE (status = 'running'::text);
 
 
 --
@@ -6744,6 +6851,20 @@ CREATE TRIGGER drafts_touch BEFORE UPDATE ON app.drafts FOR EACH ROW EXECUTE FUN
 
 
 --
+-- Name: erasures erasures_audit; Type: TRIGGER; Schema: app; Owner: palisade_owner
+--
+
+CREATE TRIGGER erasures_audit AFTER INSERT OR DELETE OR UPDATE ON app.erasures FOR EACH ROW EXECUTE FUNCTION audit.record_change('tenant_id', 'id', '', 'domain');
+
+
+--
+-- Name: erasures erasures_touch; Type: TRIGGER; Schema: app; Owner: palisade_owner
+--
+
+CREATE TRIGGER erasures_touch BEFORE UPDATE ON app.erasures FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
+
+
+--
 -- Name: incident_tenants incident_tenants_audit; Type: TRIGGER; Schema: app; Owner: palisade_owner
 --
 
@@ -7316,6 +7437,14 @@ ALTER TABLE ONLY app.drafts
 
 
 --
+-- Name: erasures erasures_tenant_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: palisade_owner
+--
+
+ALTER TABLE ONLY app.erasures
+    ADD CONSTRAINT erasures_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES app.tenants(id) ON DELETE CASCADE;
+
+
+--
 -- Name: incident_tenants incident_tenants_incident_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: palisade_owner
 --
 
@@ -7801,6 +7930,33 @@ CREATE POLICY drafts_owner ON app.drafts TO app_user USING (((tenant_id = ( SELE
 --
 
 CREATE POLICY drafts_service_insert ON app.drafts FOR INSERT TO app_service WITH CHECK (((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)) AND ctx.is_active_member(tenant_id, owner_id)));
+
+
+--
+-- Name: erasures; Type: ROW SECURITY; Schema: app; Owner: palisade_owner
+--
+
+ALTER TABLE app.erasures ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: erasures erasures_admin_select; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY erasures_admin_select ON app.erasures FOR SELECT TO app_user USING (((tenant_id = ( SELECT ctx.tenant_id() AS tenant_id)) AND ( SELECT ctx.has_role('admin'::text) AS has_role)));
+
+
+--
+-- Name: erasures erasures_definer_select; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY erasures_definer_select ON app.erasures FOR SELECT TO palisade_definer USING (true);
+
+
+--
+-- Name: erasures erasures_service; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY erasures_service ON app.erasures TO app_service USING ((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id))) WITH CHECK (((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)) AND (current_setting('palisade.purpose'::text, true) = 'erasure'::text)));
 
 
 --
@@ -8992,6 +9148,14 @@ GRANT ALL ON FUNCTION app.declare_incident(p_title text, p_description text, p_s
 
 
 --
+-- Name: FUNCTION erase_brief_lines(p_marker text); Type: ACL; Schema: app; Owner: palisade_definer
+--
+
+REVOKE ALL ON FUNCTION app.erase_brief_lines(p_marker text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.erase_brief_lines(p_marker text) TO app_service;
+
+
+--
 -- Name: FUNCTION grant_platform_admin(p_email text); Type: ACL; Schema: app; Owner: palisade_definer
 --
 
@@ -9183,6 +9347,14 @@ GRANT ALL ON FUNCTION app.track_activity() TO palisade_owner;
 
 REVOKE ALL ON FUNCTION app.track_deal_totals() FROM PUBLIC;
 GRANT ALL ON FUNCTION app.track_deal_totals() TO palisade_owner;
+
+
+--
+-- Name: FUNCTION unfinished_erasures(p_limit integer); Type: ACL; Schema: app; Owner: palisade_definer
+--
+
+REVOKE ALL ON FUNCTION app.unfinished_erasures(p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.unfinished_erasures(p_limit integer) TO app_service;
 
 
 --
@@ -9867,6 +10039,64 @@ GRANT UPDATE(body) ON TABLE app.drafts TO app_user;
 
 
 --
+-- Name: TABLE erasures; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT ON TABLE app.erasures TO app_user;
+GRANT SELECT,INSERT ON TABLE app.erasures TO app_service;
+
+
+--
+-- Name: COLUMN erasures.tenant_id; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(tenant_id) ON TABLE app.erasures TO palisade_definer;
+
+
+--
+-- Name: COLUMN erasures.id; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(id) ON TABLE app.erasures TO palisade_definer;
+
+
+--
+-- Name: COLUMN erasures.status; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT UPDATE(status) ON TABLE app.erasures TO app_service;
+GRANT SELECT(status) ON TABLE app.erasures TO palisade_definer;
+
+
+--
+-- Name: COLUMN erasures.pending_leads; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT UPDATE(pending_leads) ON TABLE app.erasures TO app_service;
+
+
+--
+-- Name: COLUMN erasures.counts; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT UPDATE(counts) ON TABLE app.erasures TO app_service;
+
+
+--
+-- Name: COLUMN erasures.created_at; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(created_at) ON TABLE app.erasures TO palisade_definer;
+
+
+--
+-- Name: COLUMN erasures.finished_at; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT UPDATE(finished_at) ON TABLE app.erasures TO app_service;
+
+
+--
 -- Name: TABLE error_events; Type: ACL; Schema: app; Owner: palisade_owner
 --
 
@@ -10434,6 +10664,13 @@ GRANT SELECT(channel) ON TABLE app.outbound_messages TO app_reporting;
 
 GRANT SELECT(purpose) ON TABLE app.outbound_messages TO palisade_definer;
 GRANT SELECT(purpose) ON TABLE app.outbound_messages TO app_reporting;
+
+
+--
+-- Name: COLUMN outbound_messages.body; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(body),UPDATE(body) ON TABLE app.outbound_messages TO palisade_definer;
 
 
 --

@@ -71,6 +71,7 @@ pub async fn run(
         target_ratio: None,
         rss_mib: server.rss_mib(),
         audit: None,
+        p50_goal_ms: None,
     };
     let check = format!(
         "Scenario 10: {} tenants (the largest after the benchmark's own), one request at a time; the same \

@@ -9,6 +9,7 @@
 mod audit;
 mod cold;
 mod cpu;
+mod erasure;
 mod inbound;
 mod load;
 mod outcome;
@@ -130,6 +131,13 @@ async fn run(args: Args) -> anyhow::Result<()> {
             server.restart(&args.palisade, pool).await?;
             let tenants = if args.quick { 10 } else { 200 };
             let (outcome, check) = cold::run(&server, &world, &keys, tenants).await?;
+            results.push(outcome);
+            checks.push(check);
+        }
+        if erasure::selected(args.only.as_deref()) {
+            println!("{}", erasure::NAME);
+            let subjects = if args.quick { 3 } else { 20 };
+            let (outcome, check) = erasure::run(&server, &world, &keys, subjects).await?;
             results.push(outcome);
             checks.push(check);
         }

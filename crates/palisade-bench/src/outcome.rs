@@ -59,6 +59,8 @@ pub struct Outcome {
     pub target_ratio: Option<f64>,
     pub rss_mib: f64,
     pub audit: Option<AuditRounds>,
+    /// A one-sided scenario's own latency goal (p50, ms); others are held to a p99 of 50 ms.
+    pub p50_goal_ms: Option<f64>,
 }
 
 pub fn median(values: impl IntoIterator<Item = f64>) -> f64 {

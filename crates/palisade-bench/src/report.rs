@@ -77,9 +77,17 @@ pub fn table(results: &[Outcome]) -> String {
     for r in results {
         let target = match (r.target_ratio, r.ratio()) {
             (Some(t), Some(ratio)) => format!("≥ {t:.2} {}", if ratio >= t { "met" } else { "**missed**" }),
-            (None, _) => match r.p99() {
-                Some(p99) => format!("p99 ≤ 50 ms {}", if p99 <= 50.0 { "met" } else { "**missed**" }),
-                None => "–".into(),
+            (None, _) => match (r.p50_goal_ms, r.p50(), r.p99()) {
+                (Some(goal), Some(p50), _) => {
+                    format!(
+                        "p50 < {goal:.0} ms {}",
+                        if p50 < goal { "met" } else { "**missed**" }
+                    )
+                }
+                (_, _, Some(p99)) => {
+                    format!("p99 ≤ 50 ms {}", if p99 <= 50.0 { "met" } else { "**missed**" })
+                }
+                _ => "–".into(),
             },
             _ => "–".into(),
         };
@@ -296,6 +304,10 @@ pub fn render(
            tenants' managers one request for their first page, one at a time, so each reads its tenant's pages\n  \
            into shared buffers (from the operating system's page cache). The same requests again give the warm\n  \
            figures (see Checks).\n\
+         * Scenario 11 plants subjects in the largest tenant — a lead with a unique email and 1,000 interactions\n  \
+           each, written by the superuser and vacuumed before the clock starts — then an admin erases each by email,\n  \
+           one request at a time; every answer must be `201` (finished within the request: lead, interactions,\n  \
+           audit redaction, suppression and receipt). Its goal is the issue's: a p50 under one second.\n\
          * Absolute numbers on a shared 2-core machine are noise; the ratios are the result.\n\n",
         conc = args.concurrency,
         pool = crate::server::POOL_SIZE.max(args.concurrency + 4),

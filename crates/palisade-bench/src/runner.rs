@@ -153,6 +153,7 @@ pub async fn run_all(
                 on: Vec::new(),
                 off: Vec::new(),
             }),
+            p50_goal_ms: None,
         };
         for round in 1..=args.rounds {
             let (a, events) =

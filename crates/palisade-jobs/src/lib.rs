@@ -3,6 +3,7 @@
 //! run them side by side. Tests drive them with [`Jobs::run_once`] instead of waiting for a timer.
 mod briefs;
 pub mod delivery;
+mod erasures;
 mod notices;
 mod status;
 
@@ -42,10 +43,12 @@ pub enum Job {
     /// Write one access event for each ended window of counted security events (forged webhooks,
     /// failed sign-ins).
     SecurityEventWindows,
+    /// Continue erasures a request left unfinished (a large subject, or a crash).
+    Erasures,
 }
 
 impl Job {
-    pub const ALL: [Job; 8] = [
+    pub const ALL: [Job; 9] = [
         Job::AuditSeal,
         Job::AuditPartitions,
         Job::AuditRetention,
@@ -54,6 +57,7 @@ impl Job {
         Job::Delivery,
         Job::Briefs,
         Job::SecurityEventWindows,
+        Job::Erasures,
     ];
 
     pub const fn name(self) -> &'static str {
@@ -66,6 +70,7 @@ impl Job {
             Self::Delivery => "delivery",
             Self::Briefs => "briefs",
             Self::SecurityEventWindows => "security_event_windows",
+            Self::Erasures => "erasures",
         }
     }
 
@@ -81,6 +86,7 @@ impl Job {
             Self::SignInCleanup => Duration::from_secs(3600),
             Self::AuditSeal | Self::Delivery => Duration::from_secs(1),
             Self::IncidentNotices | Self::SecurityEventWindows => Duration::from_secs(60),
+            Self::Erasures => Duration::from_secs(10),
             Self::Briefs => Duration::from_secs(300),
         }
     }
@@ -156,6 +162,9 @@ impl Jobs {
                 None => Ok(0),
             };
         }
+        if job == Job::Erasures {
+            return erasures::run(&self.db).await;
+        }
         if job == Job::Briefs {
             // Without a delivery worker the briefs would wait in the outbox and arrive stale.
             return match &self.delivery {
@@ -165,7 +174,7 @@ impl Jobs {
         }
         let mut tx = self.db.system(Purpose::Maintenance).await?;
         let done = match job {
-            Job::AuditSeal | Job::Delivery | Job::Briefs => 0,
+            Job::AuditSeal | Job::Delivery | Job::Briefs | Job::Erasures => 0,
             Job::AuditPartitions => {
                 let row = tx
                     .query_one(

@@ -86,13 +86,15 @@ mod tests {
                 "audit_seal",
                 "incident_notices",
                 "delivery",
-                "security_event_windows"
+                "security_event_windows",
+                "erasures"
             ]
         );
         board.succeeded(Job::IncidentNotices);
         board.succeeded(Job::SecurityEventWindows);
         board.succeeded(Job::AuditSeal);
         board.succeeded(Job::Delivery);
+        board.succeeded(Job::Erasures);
         assert!(board
             .overdue(Utc::now() + chrono::Duration::seconds(61))
             .is_empty());

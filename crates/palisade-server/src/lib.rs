@@ -12,6 +12,7 @@ mod observe;
 mod openapi;
 mod ops;
 mod platform;
+mod privacy;
 mod rate_limit;
 mod sign_in;
 pub mod startup;
@@ -183,6 +184,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .merge(crm::router())
         .merge(admin::router())
         .merge(platform::router())
+        .merge(privacy::router())
         .merge(web::router())
         .merge(webhooks::router())
 }

@@ -49,6 +49,8 @@ pub enum AccessAction {
     WebhookRejected,
     PlatformAdminGranted,
     PlatformAdminRevoked,
+    /// An admin asked for a subject's erasure (the target is the erasure's receipt).
+    Erasure,
 }
 
 impl AccessAction {
@@ -80,6 +82,7 @@ impl AccessAction {
             Self::WebhookRejected => "webhook_rejected",
             Self::PlatformAdminGranted => "platform_admin_granted",
             Self::PlatformAdminRevoked => "platform_admin_revoked",
+            Self::Erasure => "erasure",
         }
     }
 }

@@ -326,6 +326,12 @@ fn render(on: NaiveDate, lines: &[Line], totals: &[(String, i64, i64)]) -> Strin
     text
 }
 
+/// What a brief's line about a deal with this lead contains (`render`'s " (name): "): how an erasure
+/// finds the lines that name an erased lead.
+pub(crate) fn lead_marker(name: &str) -> String {
+    format!(" ({}): ", short(name))
+}
+
 /// Titles and names cut to 60 characters, so ten lines stay well inside WhatsApp's 4,096.
 fn short(text: &str) -> String {
     match text.char_indices().nth(60) {

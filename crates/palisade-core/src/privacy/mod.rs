@@ -1,2 +1,3 @@
 //! Privacy operations: what Palisade holds about a person, and how it is found, exported and erased.
+pub mod erasure;
 pub mod registry;

@@ -4,7 +4,7 @@
 //! export reach it (`palisade_core::privacy::registry`, docs/privacy.md).
 use std::collections::{BTreeMap, BTreeSet};
 
-use palisade_core::privacy::registry::{listed_columns, tables, Erasure, NO_PERSONAL_DATA};
+use palisade_core::privacy::registry::{listed_columns, tables, Erasure, Path, NO_PERSONAL_DATA};
 use palisade_testkit::test_db;
 
 async fn columns_by_table() -> BTreeMap<String, BTreeSet<String>> {
@@ -100,6 +100,44 @@ async fn erasure_never_deletes_from_append_only_tables() {
             assert!(
                 matches!(erasure, Erasure::Keep(_) | Erasure::Redact),
                 "{name} is append-only, but erasure would {erasure:?} what {path:?} finds"
+            );
+        }
+    }
+}
+
+/// An erasure deletes a lead's rows in other tables by deleting the lead (and counts them first, as
+/// the registry lists them): every table the registry says loses a lead's rows must hold them by a
+/// foreign key to the lead that cascades, or the receipt would count rows that stay.
+#[tokio::test]
+async fn every_row_an_erasure_deletes_with_a_lead_goes_by_a_cascading_foreign_key() {
+    let su = test_db().await.superuser().await;
+    let rows = su
+        .query(
+            "select c.conrelid::regclass::text as table_name, \
+                    (select array_agg(a.attname::text order by a.attname) from pg_attribute a \
+                     where a.attrelid = c.conrelid and a.attnum = any(c.conkey)) as columns \
+             from pg_constraint c \
+             where c.contype = 'f' and c.confrelid = 'app.leads'::regclass and c.confdeltype = 'c'",
+            &[],
+        )
+        .await
+        .unwrap();
+    let cascading: BTreeSet<(String, Vec<String>)> = rows
+        .iter()
+        .map(|r| (r.get("table_name"), r.get("columns")))
+        .collect();
+    for table in tables() {
+        for (path, erasure) in table.paths {
+            let (Path::Lead(column), Erasure::Delete) = (path, erasure) else {
+                continue;
+            };
+            let mut key = vec![column.to_string(), "tenant_id".to_string()];
+            key.sort();
+            assert!(
+                cascading.contains(&(table.name.to_string(), key)),
+                "{}.{column}: the registry deletes these rows with their lead, but no foreign key \
+                 (tenant_id, {column}) → app.leads cascades",
+                table.name
             );
         }
     }

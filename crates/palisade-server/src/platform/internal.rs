@@ -25,7 +25,7 @@ pub struct JobRun {
 
 /// Run a background job now (for deployments that schedule jobs from outside).
 #[utoipa::path(post, path = "/internal/cron/{job}", tag = "internal", security(("bearer" = [])),
-    params(("job" = String, Path, description = "audit_seal, audit_partitions, audit_retention, incident_notices, sign_in_cleanup, delivery, briefs or security_event_windows")),
+    params(("job" = String, Path, description = "audit_seal, audit_partitions, audit_retention, incident_notices, sign_in_cleanup, delivery, briefs, security_event_windows or erasures")),
     responses((status = 200, body = JobRun), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 500, body = ErrorBody)))]
 pub async fn cron(

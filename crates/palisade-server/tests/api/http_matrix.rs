@@ -828,6 +828,29 @@ fn routes() -> Vec<Route> {
             || Some(json!({"default_region": "US"})),
             [401, 403, 403, 403, 200, 200],
         ),
+        // Privacy: erasures are for admins; the POST names an address no lead has (it is suppressed,
+        // nothing else), so it erases nothing another request needs.
+        r(
+            M::POST,
+            "/api/v1/privacy/erasures",
+            Target::None,
+            || Some(json!({"email": format!("{}@erasure.test", unique("e"))})),
+            [401, 403, 403, 403, 201, 201],
+        ),
+        r(
+            M::GET,
+            "/api/v1/privacy/erasures",
+            Target::None,
+            none,
+            [401, 403, 403, 403, 200, 200],
+        ),
+        r(
+            M::GET,
+            "/api/v1/privacy/erasures/{id}",
+            Fresh("erasure"),
+            none,
+            [401, 403, 403, 403, 200, 404],
+        ),
         // Integrations: admins only; tenant A has Twilio connected, tenant B nothing. `{provider}` is
         // `twilio`. The delete comes last: it removes tenant A's integration.
         r(
@@ -935,6 +958,11 @@ async fn fresh(app: &TestApp, kind: &str) -> Uuid {
             Who::RepA1,
             "/api/v1/me/voice-samples",
             json!({"label": "f", "storage_key": "k", "duration_ms": 10}),
+        ),
+        "erasure" => (
+            Who::AdminA,
+            "/api/v1/privacy/erasures",
+            json!({"email": format!("{}@erasure.test", unique("fe"))}),
         ),
         other => panic!("no fresh target kind {other}"),
     };

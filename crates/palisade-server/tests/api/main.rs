@@ -12,6 +12,7 @@ mod http_matrix;
 mod me;
 mod ops;
 mod platform;
+mod privacy;
 mod sign_in;
 mod webhooks;
 

@@ -68,7 +68,9 @@ pub(super) async fn seed_lead_contacts(su: &Client, owned: &ByRep) {
 /// ten minutes ago; lead_a2 texted STOP (SMS) and was sent its one confirmation; rep_a1 asked for
 /// the WhatsApp brief (at 08:00 UTC); lead_b1 opted in by SMS. WhatsApp to lead_a1's number is
 /// suppressed. rep_a2 has asked for a code to verify their number ten minutes ago (code 424242, its
-/// text queued), and so has rep_b1 in tenant B; admin_b has brief settings but no consent.
+/// text queued), and so has rep_b1 in tenant B; admin_b has brief settings but no consent. Each
+/// tenant has one erasure by its admin that erased no lead: A's finished, B's waiting for its last
+/// step (the `erasures` job would finish it).
 ///
 /// One batch, so that every `now()` in it is the same instant.
 pub(super) async fn seed_consent_and_messages(su: &Client, p: &People, owned: &ByRep) {
@@ -102,7 +104,11 @@ pub(super) async fn seed_consent_and_messages(su: &Client, p: &People, owned: &B
          insert into app.outbound_messages (tenant_id, id, member_id, channel, purpose, body, created_by) values \
          ('{a}', gen_random_uuid(), '{r2}', 'sms', 'verification', 'Your verification code is 424242.', '{r2}'); \
          update app.outbound_messages set created_at = now() - interval '10 minutes' where purpose = 'verification'; \
-         update app.phone_verifications set created_at = now() - interval '10 minutes';",
+         update app.phone_verifications set created_at = now() - interval '10 minutes'; \
+         insert into app.erasures (tenant_id, id, requested_by, subject_kind, status, pending_leads, leads_total, \
+           counts, finished_at) values \
+         ('{a}', gen_random_uuid(), '{aa}', 'phone', 'done', '{{}}', 0, '{{\"app.suppressions\": {{\"added\": 2}}}}', now()), \
+         ('{b}', gen_random_uuid(), '{ab}', 'email', 'running', '{{}}', 0, '{{\"app.suppressions\": {{\"added\": 1}}}}', null);",
         a = p.tenant_a,
         b = p.tenant_b,
         l1 = owned.a1.lead,
@@ -112,6 +118,7 @@ pub(super) async fn seed_consent_and_messages(su: &Client, p: &People, owned: &B
         r2 = p.rep_a2,
         rb = p.rep_b1,
         ab = p.admin_b,
+        aa = p.admin_a,
     ))
     .await
     .unwrap();

@@ -266,6 +266,19 @@ pub const TABLES: &[Table] = &[
         rep_private: false,
     },
     Table {
+        name: "app.erasures",
+        personal: &[("requested_by", Kind::PersonId), ("pending_leads", Kind::LeadId)],
+        other: &[
+            "tenant_id", "id", "subject_kind", "status", "leads_total", "counts", "correlation_id", "created_at",
+            "updated_at", "finished_at",
+        ],
+        paths: &[
+            (Path::LeadList("pending_leads"), Erasure::Keep("the erasure's own list of leads still to erase; each id leaves it as its lead goes")),
+            (Path::Person("requested_by"), Erasure::Deidentify),
+        ],
+        rep_private: false,
+    },
+    Table {
         name: "app.webhook_events",
         personal: &[("event_id", Kind::ExternalId), ("result", Kind::Json)],
         other: &["tenant_id", "provider", "kind", "status", "received_at"],

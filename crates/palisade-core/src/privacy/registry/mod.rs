@@ -53,6 +53,8 @@ pub enum Path {
     LeadRow,
     /// Rows of the lead's tenant whose column holds the lead's id.
     Lead(&'static str),
+    /// Rows of the lead's tenant whose array column lists the lead's id among others.
+    LeadList(&'static str),
     /// Rows of the lead's tenant whose column holds one of the lead's blind indexes (every key's).
     LeadIndex(&'static str),
     /// Rows of the lead's tenant whose column holds the lead's email, compared in lower case.
@@ -77,7 +79,9 @@ pub enum Path {
 impl Path {
     pub fn subject(self) -> Subject {
         match self {
-            Self::LeadRow | Self::Lead(_) | Self::LeadIndex(_) | Self::LeadEmail(_) => Subject::Lead,
+            Self::LeadRow | Self::Lead(_) | Self::LeadList(_) | Self::LeadIndex(_) | Self::LeadEmail(_) => {
+                Subject::Lead
+            }
             _ => Subject::Person,
         }
     }

@@ -25,7 +25,7 @@ fn compared(path: Path) -> (&'static str, Option<&'static [Kind]>) {
     match path {
         Path::LeadRow => ("id", Some(&[Kind::LeadId])),
         Path::PersonRow => ("id", Some(&[Kind::PersonId])),
-        Path::Lead(c) => (c, Some(&[Kind::LeadId])),
+        Path::Lead(c) | Path::LeadList(c) => (c, Some(&[Kind::LeadId])),
         Path::Person(c) => (c, Some(&[Kind::PersonId])),
         Path::LeadIndex(c) | Path::PersonIndex(c) => (c, Some(&[Kind::BlindIndex])),
         Path::LeadEmail(c) | Path::PersonEmail(c) => (c, Some(&[Kind::Email])),

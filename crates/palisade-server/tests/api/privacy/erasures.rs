@@ -1,0 +1,535 @@
+//! Erasure, end to end: a subject planted everywhere the product lets their name, email and number
+//! go is erased by phone number, and a `pg_dump` of the whole database then holds no trace of them
+//! in any format, while every audit chain still verifies and the number stays suppressed.
+use palisade_core::audit::verify::verify;
+use palisade_core::phone::PhoneKeys;
+use palisade_core::privacy::erasure::work::{self, Step};
+use palisade_core::privacy::erasure::{self, ErasureRequest};
+use palisade_crypto::{KeyId, Keyring};
+use palisade_db::embedded::find_binaries;
+use palisade_db::Purpose;
+use palisade_jobs::{Job, Jobs};
+use palisade_mail::Mailer;
+use palisade_testkit::{spawn_app, TestApp, TwilioSender, Who};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use crate::client::{Client, ErrorBody};
+
+const NAME: &str = "Zebulon Quixotic-Farthingale";
+const EMAIL: &str = "Zebulon.Quixote@Erasure.example";
+const NUMBER: &str = "+14155550199";
+/// Every way the subject may have been written down, searched for without regard to case. (Shorter
+/// digit runs would turn up by chance in the hex of sealed values.)
+const TRACES: &[&str] = &[
+    "zebulon",
+    "quixotic",
+    "farthingale",
+    "zebulon.quixote@erasure.example",
+    "+14155550199",
+    "14155550199",
+    "4155550199",
+    "(415) 555-0199",
+    "415-555-0199",
+    "415 555 0199",
+    "415.555.0199",
+];
+
+fn rep(app: &TestApp) -> Client<'_> {
+    Client::new(app, Some(Who::RepA1))
+}
+
+fn admin(app: &TestApp) -> Client<'_> {
+    Client::new(app, Some(Who::AdminA))
+}
+
+/// A lead of rep A1's with the subject's name, email and number (typed as a person would), and
+/// everything the product records about such a lead: consent, a call note, a deal, a queued text,
+/// an inbound text through Twilio, a draft, a coaching note, and a line in the rep's daily brief.
+async fn plant_subject(app: &TestApp) -> Uuid {
+    let twilio = TwilioSender::new();
+    twilio.connect(app, Who::AdminA).await;
+    let lead: Value = rep(app)
+        .post(
+            "/api/v1/leads",
+            json!({"name": NAME, "email": EMAIL, "phone": "(415) 555-0199", "source": "Zebulon's referral"}),
+            StatusCode::CREATED,
+        )
+        .await;
+    let lead: Uuid = lead["id"].as_str().unwrap().parse().unwrap();
+    let consent = json!({"channel": "sms", "purpose": "marketing", "source": "form", "form_version": "web-3",
+                         "consent_text": "Yes, text me about my quote."});
+    let created = StatusCode::CREATED;
+    rep(app)
+        .post::<Value>(&format!("/api/v1/leads/{lead}/consents"), consent, created)
+        .await;
+    let note = format!("Called {NAME} on 415-555-0199; follow up at zebulon.quixote@erasure.example");
+    let interaction = json!({"lead_id": lead, "channel": "call", "direction": "outbound", "body": note});
+    rep(app)
+        .post::<Value>("/api/v1/interactions", interaction, created)
+        .await;
+    let deal = json!({"lead_id": lead, "title": format!("Roof for {NAME}"), "product": "Quixotic roof",
+                      "stage": "qualified", "amount_cents": 120_000});
+    rep(app).post::<Value>("/api/v1/deals", deal, created).await;
+    let text = json!({"lead_id": lead, "channel": "sms", "purpose": "marketing", "body": "Hi Zebulon, your quote is ready"});
+    rep(app).post::<Value>("/api/v1/messages", text, created).await;
+    let draft = json!({"lead_id": lead, "channel": "sms", "body": "Zebulon, shall we book the survey?"});
+    rep(app).post::<Value>("/api/v1/me/drafts", draft, created).await;
+    let coaching =
+        json!({"lead_id": lead, "category": "rapport", "observation": "Zebulon warmed to the survey idea"});
+    rep(app)
+        .post::<Value>("/api/v1/me/coaching", coaching, created)
+        .await;
+    let tenant = *app.world().tenant_a.as_uuid();
+    let inbound = format!("This is {NAME}, call me on 415.555.0199");
+    let r = twilio
+        .inbound_sms(app, tenant, "SM3f1c9a0b", NUMBER, &inbound)
+        .await;
+    assert_eq!(r.status(), 200);
+    plant_brief(app).await;
+    lead
+}
+
+/// A daily brief of rep A1's that lists the subject's deal, as `messaging::brief` writes it. Planted
+/// in SQL (a brief needs a verified member number, which is another test's subject), without
+/// triggers, like a brief queued before the erasure.
+async fn plant_brief(app: &TestApp) {
+    let w = app.world();
+    let body = format!(
+        "Your brief for Fri 4 Dec: 2 open deals (2,400.00 USD).\n1. Roof for {NAME} ({NAME}): qualified, \
+         1,200.00 USD\n2. Porch (Someone Else): new, 1,200.00 USD\nReply STOP to stop these briefs."
+    );
+    let su = app.db.superuser().await;
+    su.batch_execute("set session_replication_role = replica")
+        .await
+        .unwrap();
+    su.execute(
+        "insert into app.outbound_messages (tenant_id, id, member_id, channel, purpose, body, brief_on) \
+         values ($1, gen_random_uuid(), $2, 'whatsapp', 'brief', $3, current_date)",
+        &[w.tenant_a.as_uuid(), w.rep_a1.as_uuid(), &body],
+    )
+    .await
+    .unwrap();
+}
+
+/// A plain-text dump of the whole database, as an operator would take a backup.
+fn dump(app: &TestApp) -> String {
+    let binaries = find_binaries(None, None).expect("PostgreSQL binaries");
+    // The server's directory may hold links to a few tools only (/usr/local/bin): pg_dump sits next
+    // to the real `postgres`.
+    let postgres = std::fs::canonicalize(binaries.tool("postgres")).expect("postgres");
+    let pg_dump = postgres.with_file_name("pg_dump");
+    let c = &app.db.admin.config;
+    let mut command = std::process::Command::new(pg_dump);
+    command
+        .arg("--no-owner")
+        .arg(format!("--dbname={}", c.get_dbname().unwrap()));
+    command.arg(format!("--username={}", c.get_user().unwrap()));
+    if let Some(port) = c.get_ports().first() {
+        command.arg(format!("--port={port}"));
+    }
+    match c.get_hosts().first() {
+        Some(tokio_postgres::config::Host::Tcp(host)) => command.arg(format!("--host={host}")),
+        Some(tokio_postgres::config::Host::Unix(dir)) => command.arg(format!("--host={}", dir.display())),
+        None => &mut command,
+    };
+    if let Some(password) = c.get_password() {
+        command.env("PGPASSWORD", String::from_utf8_lossy(password).as_ref());
+    }
+    let out = command.output().expect("pg_dump runs");
+    assert!(
+        out.status.success(),
+        "pg_dump: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("a plain dump is text")
+}
+
+fn traces_in(dump: &str) -> Vec<&'static str> {
+    let lower = dump.to_lowercase();
+    TRACES.iter().copied().filter(|t| lower.contains(t)).collect()
+}
+
+async fn seal_audit(app: &TestApp) {
+    let jobs = Jobs::new(
+        app.db.db.clone(),
+        Mailer::mailbox(std::env::temp_dir(), "Palisade <p@x.test>"),
+    );
+    while jobs.run_once(Job::AuditSeal).await.unwrap() > 0 {}
+}
+
+fn rows(receipt: &Value, table: &str, outcome: &str) -> Value {
+    let tables = receipt["tables"].as_array().unwrap();
+    let entry = tables
+        .iter()
+        .find(|t| t["table"] == table && t["outcome"] == outcome);
+    entry
+        .map(|t| t["rows"].clone())
+        .unwrap_or(Value::String("absent".into()))
+}
+
+#[tokio::test]
+async fn erasing_by_phone_leaves_no_trace_in_a_dump_and_the_chains_verify() {
+    let app = spawn_app().await;
+    let lead = plant_subject(&app).await;
+    seal_audit(&app).await;
+    // The search finds what was planted (numbers in E.164 are sealed, so only typed forms show).
+    let before = traces_in(&dump(&app));
+    for planted in [
+        "farthingale",
+        "zebulon.quixote@erasure.example",
+        "415-555-0199",
+        "415.555.0199",
+    ] {
+        assert!(
+            before.contains(&planted),
+            "{planted} is not in the dump: {before:?}"
+        );
+    }
+
+    // The number as someone would type it, in the tenant's region (US).
+    let receipt: Value = admin(&app)
+        .header("x-request-id", "erase-request-1")
+        .post(
+            "/api/v1/privacy/erasures",
+            json!({"phone": "415 555 0199"}),
+            StatusCode::CREATED,
+        )
+        .await;
+    assert_eq!(receipt["status"], "done");
+    assert_eq!(receipt["subject"], "phone");
+    assert_eq!(receipt["request_id"], "erase-request-1");
+    assert_eq!(receipt["progress"], json!({"leads_total": 1, "leads_erased": 1}));
+    assert_eq!(rows(&receipt, "app.leads", "deleted"), 1);
+    assert_eq!(
+        rows(&receipt, "app.interactions", "deleted"),
+        2,
+        "the call note and the inbound text"
+    );
+    assert_eq!(rows(&receipt, "app.deals", "deleted"), 1);
+    assert_eq!(rows(&receipt, "app.outbound_messages", "deleted"), 1);
+    assert_eq!(rows(&receipt, "app.outbound_messages", "edited"), 1, "the brief");
+    assert_eq!(rows(&receipt, "app.consent_events", "kept"), 1);
+    assert_eq!(
+        rows(&receipt, "app.drafts", "deleted"),
+        Value::Null,
+        "rep-private: not counted"
+    );
+    assert_eq!(
+        rows(&receipt, "app.coaching_observations", "deleted"),
+        Value::Null
+    );
+    assert_eq!(
+        rows(&receipt, "app.suppressions", "added"),
+        3,
+        "SMS, WhatsApp and email"
+    );
+    assert!(rows(&receipt, "audit.events", "redacted").as_i64().unwrap() >= 10);
+    let text = receipt.to_string().to_lowercase();
+    assert!(
+        TRACES.iter().all(|t| !text.contains(t)),
+        "the receipt names no one: {text}"
+    );
+
+    seal_audit(&app).await;
+    assert_eq!(
+        traces_in(&dump(&app)),
+        Vec::<&str>::new(),
+        "a trace of the subject survived"
+    );
+    let su = app.db.superuser().await;
+    let reports = verify(&su, None).await.unwrap();
+    assert!(reports.iter().all(|r| r.broken.is_none()), "{reports:?}");
+    // The brief keeps its other line; the rep's own lead is untouched.
+    let brief: String = su
+        .query_one(
+            "select body from app.outbound_messages where purpose = 'brief'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert!(brief.contains("\n(erased)\n2. Porch (Someone Else)"), "{brief}");
+    let gone: i64 = su
+        .query_one("select count(*) from app.leads where id = $1", &[&lead])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(gone, 0);
+
+    // The number is never messaged again, even as a new lead with fresh consent.
+    let again: Value = rep(&app)
+        .post(
+            "/api/v1/leads",
+            json!({"name": "New", "phone": NUMBER}),
+            StatusCode::CREATED,
+        )
+        .await;
+    let consent = json!({"channel": "sms", "purpose": "marketing", "source": "form", "form_version": "web-3",
+                         "consent_text": "Yes."});
+    let path = format!("/api/v1/leads/{}/consents", again["id"].as_str().unwrap());
+    rep(&app).post::<Value>(&path, consent, StatusCode::CREATED).await;
+    let text = json!({"lead_id": again["id"], "channel": "sms", "purpose": "marketing", "body": "Hello"});
+    let refused: Value = rep(&app)
+        .post("/api/v1/messages", text, StatusCode::CONFLICT)
+        .await;
+    assert_eq!(refused["error"]["details"]["reason"], "suppressed");
+
+    // The request is in the access log under the admin's name; the receipt can be read again.
+    let logged: i64 = su
+        .query_one(
+            "select count(*) from audit.access_events where action = 'erasure' and actor_user_id = $1 \
+             and target_id = $2",
+            &[app.world().admin_a.as_uuid(), &receipt["id"].as_str().unwrap()],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(logged, 1);
+    let id = receipt["id"].as_str().unwrap();
+    let read: Value = admin(&app)
+        .get(&format!("/api/v1/privacy/erasures/{id}"), StatusCode::OK)
+        .await;
+    assert_eq!(read, receipt);
+    let page: Value = admin(&app).get("/api/v1/privacy/erasures", StatusCode::OK).await;
+    assert_eq!(page["items"][0]["id"], receipt["id"]);
+}
+
+#[tokio::test]
+async fn only_an_admin_of_the_subject_s_tenant_may_erase() {
+    let app = spawn_app().await;
+    let w = app.world();
+    let by_id = json!({"lead_id": w.lead_a1});
+    for who in [Who::RepA1, Who::ManagerA] {
+        let e: ErrorBody = Client::new(&app, Some(who))
+            .post("/api/v1/privacy/erasures", &by_id, StatusCode::FORBIDDEN)
+            .await;
+        assert_eq!(e.code(), "forbidden");
+        Client::new(&app, Some(who))
+            .get::<ErrorBody>("/api/v1/privacy/erasures", StatusCode::FORBIDDEN)
+            .await;
+    }
+    Client::anonymous(&app)
+        .post::<ErrorBody>("/api/v1/privacy/erasures", &by_id, StatusCode::UNAUTHORIZED)
+        .await;
+    // Another tenant's lead is not found, and nothing is written for it.
+    let e: ErrorBody = Client::new(&app, Some(Who::AdminB))
+        .post("/api/v1/privacy/erasures", &by_id, StatusCode::NOT_FOUND)
+        .await;
+    assert_eq!(e.code(), "not_found");
+    let su = app.db.superuser().await;
+    let erasures: i64 = su
+        .query_one(
+            "select count(*) from app.erasures where tenant_id = $1",
+            &[w.tenant_b.as_uuid()],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(erasures, 1, "only the fixture's");
+    let lead: i64 = su
+        .query_one("select count(*) from app.leads where id = $1", &[&w.lead_a1])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(lead, 1);
+    // Tenant A's receipt is not tenant B's to read.
+    let a_receipt: Uuid = su
+        .query_one(
+            "select id from app.erasures where tenant_id = $1",
+            &[w.tenant_a.as_uuid()],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    Client::new(&app, Some(Who::AdminB))
+        .get::<ErrorBody>(
+            &format!("/api/v1/privacy/erasures/{a_receipt}"),
+            StatusCode::NOT_FOUND,
+        )
+        .await;
+    admin(&app)
+        .get::<Value>(&format!("/api/v1/privacy/erasures/{a_receipt}"), StatusCode::OK)
+        .await;
+}
+
+#[tokio::test]
+async fn a_subject_must_be_named_exactly_once_and_well() {
+    let app = spawn_app().await;
+    let lead = app.world().lead_a1;
+    let cases = [
+        (json!({}), "invalid_subject"),
+        (json!({"phone": NUMBER, "email": EMAIL}), "invalid_subject"),
+        (json!({"phone": NUMBER, "lead_id": lead}), "invalid_subject"),
+        (json!({"phone": "not a number"}), "invalid_phone"),
+        (json!({"phone": "1".repeat(41)}), "invalid_phone"),
+        (json!({"email": "not-an-address"}), "invalid_email"),
+    ];
+    for (body, code) in cases {
+        let e: ErrorBody = admin(&app)
+            .post(
+                "/api/v1/privacy/erasures",
+                &body,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        assert_eq!(e.code(), code, "{body}");
+    }
+    let e: ErrorBody = admin(&app)
+        .post(
+            "/api/v1/privacy/erasures",
+            json!({"lead_id": lead, "tenant_id": lead}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    assert_eq!(e.code(), "invalid_body");
+    let su = app.db.superuser().await;
+    let written: i64 = su
+        .query_one("select count(*) from app.erasures", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(written, 2, "only the fixture's");
+}
+
+#[tokio::test]
+async fn an_address_no_lead_has_is_still_suppressed_for_good() {
+    let app = spawn_app().await;
+    let receipt: Value = admin(&app)
+        .post(
+            "/api/v1/privacy/erasures",
+            json!({"email": "Nobody@Nowhere.example"}),
+            StatusCode::CREATED,
+        )
+        .await;
+    assert_eq!(receipt["progress"], json!({"leads_total": 0, "leads_erased": 0}));
+    assert_eq!(rows(&receipt, "app.suppressions", "added"), 1);
+    // Asking twice adds nothing and still answers with a receipt.
+    let again: Value = admin(&app)
+        .post(
+            "/api/v1/privacy/erasures",
+            json!({"email": "nobody@nowhere.example"}),
+            StatusCode::CREATED,
+        )
+        .await;
+    assert_eq!(rows(&again, "app.suppressions", "added"), 0);
+}
+
+/// A lead of rep A1's with `n` interactions, planted in SQL.
+async fn lead_with_interactions(app: &TestApp, n: i32) -> Uuid {
+    let w = app.world();
+    let lead = Uuid::now_v7();
+    let su = app.db.superuser().await;
+    su.execute(
+        "insert into app.leads (tenant_id, id, owner_id, name) values ($1, $2, $3, 'Hattie Largesubject')",
+        &[w.tenant_a.as_uuid(), &lead, w.rep_a1.as_uuid()],
+    )
+    .await
+    .unwrap();
+    su.execute(
+        "insert into app.interactions (tenant_id, id, lead_id, actor_id, channel, direction, body) \
+         select $1, gen_random_uuid(), $2, $3, 'call', 'outbound', 'Called Hattie, attempt ' || g \
+         from generate_series(1, $4) g",
+        &[w.tenant_a.as_uuid(), &lead, w.rep_a1.as_uuid(), &n],
+    )
+    .await
+    .unwrap();
+    lead
+}
+
+async fn interactions_of(app: &TestApp, lead: Uuid) -> i64 {
+    let su = app.db.superuser().await;
+    let sql = "select count(*) from app.interactions where lead_id = $1";
+    su.query_one(sql, &[&lead]).await.unwrap().get(0)
+}
+
+#[tokio::test]
+async fn a_large_subject_is_erased_in_steps_that_survive_a_crash_and_the_job_finishes_it() {
+    let app = spawn_app().await;
+    let w = app.world();
+    let tenant = w.tenant_a;
+    let lead = lead_with_interactions(&app, 2 * work::INTERACTION_BATCH as i32 + 100).await;
+    let db = &app.db.db;
+    let mut tx = db.user(&w.principal(Who::AdminA).unwrap()).await.unwrap();
+    let request = ErasureRequest {
+        phone: None,
+        email: None,
+        lead_id: Some(lead),
+    };
+    // The lead has no number or email: the keys find nothing to suppress.
+    let ring = Keyring::parse(&Keyring::generate_text(&KeyId::parse("t").unwrap())).unwrap();
+    let keys = PhoneKeys {
+        seal: &ring,
+        index: &ring,
+    };
+    let resolved = erasure::resolve(&mut tx, tenant, &request, keys).await.unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = db.service(tenant, Purpose::Erasure).await.unwrap();
+    let id = erasure::start(&mut tx, tenant, w.admin_a, &resolved)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    // One step: one batch of interactions, and the receipt says so.
+    let mut tx = db.service(tenant, Purpose::Erasure).await.unwrap();
+    assert_eq!(work::step(&mut tx, tenant, id).await.unwrap(), Step::More);
+    tx.commit().await.unwrap();
+    let left = interactions_of(&app, lead).await;
+    assert_eq!(left, work::INTERACTION_BATCH + 100);
+    let path = format!("/api/v1/privacy/erasures/{id}");
+    let receipt: Value = admin(&app).get(&path, StatusCode::OK).await;
+    assert_eq!(receipt["status"], "running");
+    assert_eq!(receipt["progress"], json!({"leads_total": 1, "leads_erased": 0}));
+    assert_eq!(
+        rows(&receipt, "app.interactions", "deleted"),
+        work::INTERACTION_BATCH
+    );
+
+    // A step that dies before it commits leaves everything as it was.
+    let mut tx = db.service(tenant, Purpose::Erasure).await.unwrap();
+    assert_eq!(work::step(&mut tx, tenant, id).await.unwrap(), Step::More);
+    drop(tx);
+    assert_eq!(interactions_of(&app, lead).await, left);
+
+    // Two workers never take the same erasure at once: the second finds nothing to do.
+    let mut first = db.service(tenant, Purpose::Erasure).await.unwrap();
+    assert_eq!(work::step(&mut first, tenant, id).await.unwrap(), Step::More);
+    let mut second = db.service(tenant, Purpose::Erasure).await.unwrap();
+    assert_eq!(work::step(&mut second, tenant, id).await.unwrap(), Step::Idle);
+    second.commit().await.unwrap();
+    first.commit().await.unwrap();
+    assert_eq!(interactions_of(&app, lead).await, 100);
+
+    // The job finishes what the request left, and the receipt adds up.
+    let jobs = Jobs::new(
+        db.clone(),
+        Mailer::mailbox(std::env::temp_dir(), "Palisade <p@x.test>"),
+    );
+    assert_eq!(
+        jobs.run_once(Job::Erasures).await.unwrap(),
+        2,
+        "this one and tenant B's fixture"
+    );
+    let receipt: Value = admin(&app).get(&path, StatusCode::OK).await;
+    assert_eq!(receipt["status"], "done");
+    assert_eq!(receipt["progress"], json!({"leads_total": 1, "leads_erased": 1}));
+    assert_eq!(
+        rows(&receipt, "app.interactions", "deleted"),
+        2 * work::INTERACTION_BATCH + 100
+    );
+    assert_eq!(rows(&receipt, "app.leads", "deleted"), 1);
+    assert_eq!(interactions_of(&app, lead).await, 0);
+    let su = app.db.superuser().await;
+    let unredacted: i64 = su
+        .query_one(
+            "select count(*) from audit.events where lead_id = $1 and (before is not null or after is not null)",
+            &[&lead],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(unredacted, 0);
+    // Nothing is left for the job.
+    assert_eq!(jobs.run_once(Job::Erasures).await.unwrap(), 0);
+}
