@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use palisade_core::page::{Page, PageParams};
-use palisade_core::privacy::erasure::{self, work, ErasureRequest, Receipt};
+use palisade_core::privacy::erasure::{self, work, Receipt, SubjectRequest};
 use palisade_db::Purpose;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -26,14 +26,14 @@ const REQUEST_BUDGET: Duration = Duration::from_secs(2);
 /// even when no lead has them. `201` with the receipt when done; `202` with the receipt while a large
 /// subject is still being erased (poll `GET /api/v1/privacy/erasures/{id}`). Access-logged.
 #[utoipa::path(post, path = "/api/v1/privacy/erasures", tag = "privacy", security(("bearer" = [])),
-    request_body = ErasureRequest,
+    request_body = SubjectRequest,
     responses((status = 201, body = Receipt), (status = 202, body = Receipt), (status = 400, body = ErrorBody),
               (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
               (status = 422, body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
     admin: Admin,
-    ApiJson(input): ApiJson<ErasureRequest>,
+    ApiJson(input): ApiJson<SubjectRequest>,
 ) -> ApiResult<(StatusCode, Json<Receipt>)> {
     let tenant = admin.tenant();
     let mut tx = admin.begin().await?;

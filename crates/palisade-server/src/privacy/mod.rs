@@ -1,10 +1,13 @@
-//! Privacy operations for admins: erasing a subject.
+//! Privacy operations for admins: erasing a subject, exporting what is held about them.
 mod erasures;
+mod subject_exports;
 
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::state::AppState;
 
 pub(crate) fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().merge(erasures::router())
+    OpenApiRouter::new()
+        .merge(erasures::router())
+        .merge(subject_exports::router())
 }

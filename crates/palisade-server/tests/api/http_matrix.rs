@@ -838,6 +838,13 @@ fn routes() -> Vec<Route> {
             [401, 403, 403, 403, 201, 201],
         ),
         r(
+            M::POST,
+            "/api/v1/privacy/subject-exports",
+            Target::None,
+            || Some(json!({"email": format!("{}@export.test", unique("x"))})),
+            [401, 403, 403, 403, 200, 200],
+        ),
+        r(
             M::GET,
             "/api/v1/privacy/erasures",
             Target::None,

@@ -1,1 +1,92 @@
+//! Privacy operations over HTTP, and a subject planted everywhere the product lets a person's name,
+//! email and number go.
 mod erasures;
+mod subject_exports;
+
+use palisade_testkit::{TestApp, TwilioSender, Who};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use crate::client::Client;
+
+pub(super) const NAME: &str = "Zebulon Quixotic-Farthingale";
+pub(super) const EMAIL: &str = "Zebulon.Quixote@Erasure.example";
+pub(super) const NUMBER: &str = "+14155550199";
+
+pub(super) fn rep(app: &TestApp) -> Client<'_> {
+    Client::new(app, Some(Who::RepA1))
+}
+
+pub(super) fn admin(app: &TestApp) -> Client<'_> {
+    Client::new(app, Some(Who::AdminA))
+}
+
+/// A lead of rep A1's with the subject's name, email and number (typed as a person would), and
+/// everything the product records about such a lead: consent, a call note, a deal, a queued text,
+/// an inbound text through Twilio, a draft, a coaching note, and a line in the rep's daily brief.
+pub(super) async fn plant_subject(app: &TestApp) -> Uuid {
+    let twilio = TwilioSender::new();
+    twilio.connect(app, Who::AdminA).await;
+    let lead: Value = rep(app)
+        .post(
+            "/api/v1/leads",
+            json!({"name": NAME, "email": EMAIL, "phone": "(415) 555-0199", "source": "Zebulon's referral"}),
+            StatusCode::CREATED,
+        )
+        .await;
+    let lead: Uuid = lead["id"].as_str().unwrap().parse().unwrap();
+    let consent = json!({"channel": "sms", "purpose": "marketing", "source": "form", "form_version": "web-3",
+                         "consent_text": "Yes, text me about my quote."});
+    let created = StatusCode::CREATED;
+    rep(app)
+        .post::<Value>(&format!("/api/v1/leads/{lead}/consents"), consent, created)
+        .await;
+    let note = format!("Called {NAME} on 415-555-0199; follow up at zebulon.quixote@erasure.example");
+    let interaction = json!({"lead_id": lead, "channel": "call", "direction": "outbound", "body": note});
+    rep(app)
+        .post::<Value>("/api/v1/interactions", interaction, created)
+        .await;
+    let deal = json!({"lead_id": lead, "title": format!("Roof for {NAME}"), "product": "Quixotic roof",
+                      "stage": "qualified", "amount_cents": 120_000});
+    rep(app).post::<Value>("/api/v1/deals", deal, created).await;
+    let text = json!({"lead_id": lead, "channel": "sms", "purpose": "marketing", "body": "Hi Zebulon, your quote is ready"});
+    rep(app).post::<Value>("/api/v1/messages", text, created).await;
+    let draft = json!({"lead_id": lead, "channel": "sms", "body": "Zebulon, shall we book the survey?"});
+    rep(app).post::<Value>("/api/v1/me/drafts", draft, created).await;
+    let coaching =
+        json!({"lead_id": lead, "category": "rapport", "observation": "Zebulon warmed to the survey idea"});
+    rep(app)
+        .post::<Value>("/api/v1/me/coaching", coaching, created)
+        .await;
+    let tenant = *app.world().tenant_a.as_uuid();
+    let inbound = format!("This is {NAME}, call me on 415.555.0199");
+    let r = twilio
+        .inbound_sms(app, tenant, "SM3f1c9a0b", NUMBER, &inbound)
+        .await;
+    assert_eq!(r.status(), 200);
+    plant_brief(app).await;
+    lead
+}
+
+/// A daily brief of rep A1's that lists the subject's deal, as `messaging::brief` writes it. Planted
+/// in SQL (a brief needs a verified member number, which is another test's subject), without
+/// triggers, like a brief queued before the erasure.
+async fn plant_brief(app: &TestApp) {
+    let w = app.world();
+    let body = format!(
+        "Your brief for Fri 4 Dec: 2 open deals (2,400.00 USD).\n1. Roof for {NAME} ({NAME}): qualified, \
+         1,200.00 USD\n2. Porch (Someone Else): new, 1,200.00 USD\nReply STOP to stop these briefs."
+    );
+    let su = app.db.superuser().await;
+    su.batch_execute("set session_replication_role = replica")
+        .await
+        .unwrap();
+    su.execute(
+        "insert into app.outbound_messages (tenant_id, id, member_id, channel, purpose, body, brief_on) \
+         values ($1, gen_random_uuid(), $2, 'whatsapp', 'brief', $3, current_date)",
+        &[w.tenant_a.as_uuid(), w.rep_a1.as_uuid(), &body],
+    )
+    .await
+    .unwrap();
+}
