@@ -1,5 +1,6 @@
 //! Privacy operations over HTTP, and a subject planted everywhere the product lets a person's name,
 //! email and number go.
+mod erasure_steps;
 mod erasures;
 mod subject_exports;
 
@@ -89,4 +90,15 @@ async fn plant_brief(app: &TestApp) {
     )
     .await
     .unwrap();
+}
+
+/// The row count of a receipt's entry for `table` and `outcome` (`"absent"` when it has none).
+pub(super) fn rows(receipt: &Value, table: &str, outcome: &str) -> Value {
+    let tables = receipt["tables"].as_array().unwrap();
+    let entry = tables
+        .iter()
+        .find(|t| t["table"] == table && t["outcome"] == outcome);
+    entry
+        .map(|t| t["rows"].clone())
+        .unwrap_or(Value::String("absent".into()))
 }
