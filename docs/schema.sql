@@ -495,37 +495,47 @@ $$;
 ALTER FUNCTION app.declare_incident(p_title text, p_description text, p_severity text, p_tenants uuid[]) OWNER TO palisade_definer;
 
 --
--- Name: erase_brief_lines(text); Type: FUNCTION; Schema: app; Owner: palisade_definer
+-- Name: erase_brief_lines(uuid); Type: FUNCTION; Schema: app; Owner: palisade_definer
 --
 
-CREATE FUNCTION app.erase_brief_lines(p_marker text) RETURNS bigint
+CREATE FUNCTION app.erase_brief_lines(p_lead uuid) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
 declare
   v_tenant uuid := ctx.scoped_tenant_id();
+  v_markers text[];
   v_count bigint;
 begin
   if v_tenant is null or pg_catalog.current_setting('role', true) <> 'app_service'
      or pg_catalog.current_setting('palisade.purpose', true) is distinct from 'erasure' then
     raise exception 'brief lines are erased by an erasure only' using errcode = '42501';
   end if;
-  if p_marker is null or pg_catalog.char_length(p_marker) < 5 then
-    raise exception 'the marker must name a lead' using errcode = '22023';
+  select pg_catalog.array_agg(distinct ' (' || case when pg_catalog.char_length(v.name) > 60
+                                                    then pg_catalog.left(v.name, 60) || '…' else v.name end || '): ')
+    into v_markers
+    from audit.events e
+    cross join lateral (values (e.before ->> 'name'), (e.after ->> 'name')) as v(name)
+    where e.tenant_id = v_tenant and e.lead_id = p_lead and e.table_name = 'leads' and v.name is not null;
+  if v_markers is null then
+    return 0;
   end if;
   update app.outbound_messages o
      set body = (select pg_catalog.string_agg(
-                          case when pg_catalog.strpos(t.line, p_marker) > 0 then '(erased)' else t.line end,
+                          case when exists (select from pg_catalog.unnest(v_markers) m
+                                            where pg_catalog.strpos(t.line, m) > 0)
+                               then '(erased)' else t.line end,
                           E'\n' order by t.n)
                    from pg_catalog.unnest(pg_catalog.string_to_array(o.body, E'\n')) with ordinality as t(line, n))
-   where o.tenant_id = v_tenant and o.purpose = 'brief' and pg_catalog.strpos(o.body, p_marker) > 0;
+   where o.tenant_id = v_tenant and o.purpose = 'brief'
+     and exists (select from pg_catalog.unnest(v_markers) m where pg_catalog.strpos(o.body, m) > 0);
   get diagnostics v_count = row_count;
   return v_count;
 end
 $$;
 
 
-ALTER FUNCTION app.erase_brief_lines(p_marker text) OWNER TO palisade_definer;
+ALTER FUNCTION app.erase_brief_lines(p_lead uuid) OWNER TO palisade_definer;
 
 --
 -- Name: grant_platform_admin(text); Type: FUNCTION; Schema: app; Owner: palisade_definer
@@ -1279,12 +1289,15 @@ CREATE FUNCTION app.unfinished_erasures(p_limit integer) RETURNS TABLE(tenant_id
     SET search_path TO ''
     AS $$
 begin
-  if pg_catalog.current_setting('role', true) is distinct from 'app_service' or ctx.scoped_tenant_id() is not null then
+  if pg_catalog.current_setting('role', true) is distinct from 'app_service'
+     or coalesce(pg_catalog.current_setting('palisade.tenant_id', true), '') <> ''
+     or pg_catalog.current_setting('palisade.purpose', true) is distinct from 'erasure' then
     raise exception 'unfinished erasures are listed by the erasures job only' using errcode = '42501';
   end if;
   return query
     select e.tenant_id, e.id from app.erasures e
-    where e.status = 'running' order by e.created_at limit least(greatest(p_limit, 1), 1000);
+    join app.tenants t on t.id = e.tenant_id and t.status = 'active'
+    where e.status = 'running' order by e.updated_at limit least(greatest(p_limit, 1), 1000);
 end
 $$;
 
@@ -1703,6 +1716,49 @@ $$;
 
 
 ALTER FUNCTION audit.redact_lead(p_lead uuid) OWNER TO palisade_definer;
+
+--
+-- Name: redact_lead(uuid, integer); Type: FUNCTION; Schema: audit; Owner: palisade_definer
+--
+
+CREATE FUNCTION audit.redact_lead(p_lead uuid, p_limit integer) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_tenant uuid := ctx.scoped_tenant_id();
+  v_count bigint;
+begin
+  if v_tenant is null or pg_catalog.current_setting('role', true) <> 'app_service' then
+    raise exception 'redaction needs a tenant-scoped service context' using errcode = '42501';
+  end if;
+  if exists (select from app.leads l where l.tenant_id = v_tenant and l.id = p_lead) then
+    raise exception 'delete the lead before redacting its audit trail' using errcode = '55000';
+  end if;
+  if pg_catalog.current_setting('palisade.purpose', true) is distinct from 'erasure' then
+    raise exception 'redaction is part of an erasure only' using errcode = '42501';
+  end if;
+  if p_limit is null or p_limit < 1 or p_limit > 100000 then
+    raise exception 'the batch must be between 1 and 100000 events' using errcode = '22023';
+  end if;
+  perform pg_catalog.set_config('palisade.audit_redaction', 'on', true);
+  update audit.events e set before = null, after = null, redacted_at = pg_catalog.now()
+  where e.tenant_id = v_tenant and e.lead_id = p_lead and e.redacted_at is null
+    and e.id = any (array(select x.id from audit.events x
+                          where x.tenant_id = v_tenant and x.lead_id = p_lead and x.redacted_at is null
+                          limit p_limit));
+  get diagnostics v_count = row_count;
+  perform pg_catalog.set_config('palisade.audit_redaction', 'off', true);
+  if v_count > 0 then
+    perform audit.log_access(v_tenant, 'audit_redaction', 'lead', p_lead::text,
+                             pg_catalog.jsonb_build_object('events', v_count), null);
+  end if;
+  return v_count;
+end
+$$;
+
+
+ALTER FUNCTION audit.redact_lead(p_lead uuid, p_limit integer) OWNER TO palisade_definer;
 
 --
 -- Name: require_system_context(); Type: FUNCTION; Schema: audit; Owner: palisade_definer
@@ -5573,7 +5629,7 @@ CREATE INDEX erasures_created_idx ON app.erasures USING btree (tenant_id, create
 -- Name: erasures_running_idx; Type: INDEX; Schema: app; Owner: palisade_owner
 --
 
-CREATE INDEX erasures_running_idx ON app.erasures USING btree (created_at) WHERE (status = 'running'::text);
+CREATE INDEX erasures_running_idx ON app.erasures USING btree (updated_at) WHERE (status = 'running'::text);
 
 
 --
@@ -5892,6 +5948,13 @@ CREATE INDEX events_actor_idx ON ONLY audit.events USING btree (tenant_id, actor
 
 
 --
+-- Name: events_deleted_lead_email_idx; Type: INDEX; Schema: audit; Owner: palisade_definer
+--
+
+CREATE INDEX events_deleted_lead_email_idx ON ONLY audit.events USING btree (tenant_id, lower((before ->> 'email'::text))) WHERE ((table_name = 'leads'::text) AND (op = 'DELETE'::text) AND (redacted_at IS NULL));
+
+
+--
 -- Name: events_lead_idx; Type: INDEX; Schema: audit; Owner: palisade_definer
 --
 
@@ -5927,6 +5990,13 @@ CREATE INDEX events_p2026_12_tenant_id_lead_id_id_idx ON audit.events_p2026_12 U
 
 
 --
+-- Name: events_p2026_12_tenant_id_lower_idx; Type: INDEX; Schema: audit; Owner: palisade_definer
+--
+
+CREATE INDEX events_p2026_12_tenant_id_lower_idx ON audit.events_p2026_12 USING btree (tenant_id, lower((before ->> 'email'::text))) WHERE ((table_name = 'leads'::text) AND (op = 'DELETE'::text) AND (redacted_at IS NULL));
+
+
+--
 -- Name: events_p2027_01_tenant_id_actor_user_id_id_idx; Type: INDEX; Schema: audit; Owner: palisade_definer
 --
 
@@ -5945,6 +6015,13 @@ CREATE INDEX events_p2027_01_tenant_id_id_idx ON audit.events_p2027_01 USING btr
 --
 
 CREATE INDEX events_p2027_01_tenant_id_lead_id_id_idx ON audit.events_p2027_01 USING btree (tenant_id, lead_id, id) WHERE (lead_id IS NOT NULL);
+
+
+--
+-- Name: events_p2027_01_tenant_id_lower_idx; Type: INDEX; Schema: audit; Owner: palisade_definer
+--
+
+CREATE INDEX events_p2027_01_tenant_id_lower_idx ON audit.events_p2027_01 USING btree (tenant_id, lower((before ->> 'email'::text))) WHERE ((table_name = 'leads'::text) AND (op = 'DELETE'::text) AND (redacted_at IS NULL));
 
 
 --
@@ -5969,6 +6046,13 @@ CREATE INDEX events_p2027_02_tenant_id_lead_id_id_idx ON audit.events_p2027_02 U
 
 
 --
+-- Name: events_p2027_02_tenant_id_lower_idx; Type: INDEX; Schema: audit; Owner: palisade_definer
+--
+
+CREATE INDEX events_p2027_02_tenant_id_lower_idx ON audit.events_p2027_02 USING btree (tenant_id, lower((before ->> 'email'::text))) WHERE ((table_name = 'leads'::text) AND (op = 'DELETE'::text) AND (redacted_at IS NULL));
+
+
+--
 -- Name: events_p2027_03_tenant_id_actor_user_id_id_idx; Type: INDEX; Schema: audit; Owner: palisade_definer
 --
 
@@ -5987,6 +6071,13 @@ CREATE INDEX events_p2027_03_tenant_id_id_idx ON audit.events_p2027_03 USING btr
 --
 
 CREATE INDEX events_p2027_03_tenant_id_lead_id_id_idx ON audit.events_p2027_03 USING btree (tenant_id, lead_id, id) WHERE (lead_id IS NOT NULL);
+
+
+--
+-- Name: events_p2027_03_tenant_id_lower_idx; Type: INDEX; Schema: audit; Owner: palisade_definer
+--
+
+CREATE INDEX events_p2027_03_tenant_id_lower_idx ON audit.events_p2027_03 USING btree (tenant_id, lower((before ->> 'email'::text))) WHERE ((table_name = 'leads'::text) AND (op = 'DELETE'::text) AND (redacted_at IS NULL));
 
 
 --
@@ -6011,6 +6102,13 @@ CREATE INDEX events_p2027_04_tenant_id_lead_id_id_idx ON audit.events_p2027_04 U
 
 
 --
+-- Name: events_p2027_04_tenant_id_lower_idx; Type: INDEX; Schema: audit; Owner: palisade_definer
+--
+
+CREATE INDEX events_p2027_04_tenant_id_lower_idx ON audit.events_p2027_04 USING btree (tenant_id, lower((before ->> 'email'::text))) WHERE ((table_name = 'leads'::text) AND (op = 'DELETE'::text) AND (redacted_at IS NULL));
+
+
+--
 -- Name: events_p2027_05_tenant_id_actor_user_id_id_idx; Type: INDEX; Schema: audit; Owner: palisade_definer
 --
 
@@ -6029,6 +6127,13 @@ CREATE INDEX events_p2027_05_tenant_id_id_idx ON audit.events_p2027_05 USING btr
 --
 
 CREATE INDEX events_p2027_05_tenant_id_lead_id_id_idx ON audit.events_p2027_05 USING btree (tenant_id, lead_id, id) WHERE (lead_id IS NOT NULL);
+
+
+--
+-- Name: events_p2027_05_tenant_id_lower_idx; Type: INDEX; Schema: audit; Owner: palisade_definer
+--
+
+CREATE INDEX events_p2027_05_tenant_id_lower_idx ON audit.events_p2027_05 USING btree (tenant_id, lower((before ->> 'email'::text))) WHERE ((table_name = 'leads'::text) AND (op = 'DELETE'::text) AND (redacted_at IS NULL));
 
 
 --
@@ -6053,6 +6158,13 @@ CREATE INDEX events_p2027_06_tenant_id_lead_id_id_idx ON audit.events_p2027_06 U
 
 
 --
+-- Name: events_p2027_06_tenant_id_lower_idx; Type: INDEX; Schema: audit; Owner: palisade_definer
+--
+
+CREATE INDEX events_p2027_06_tenant_id_lower_idx ON audit.events_p2027_06 USING btree (tenant_id, lower((before ->> 'email'::text))) WHERE ((table_name = 'leads'::text) AND (op = 'DELETE'::text) AND (redacted_at IS NULL));
+
+
+--
 -- Name: events_p2027_07_tenant_id_actor_user_id_id_idx; Type: INDEX; Schema: audit; Owner: palisade_definer
 --
 
@@ -6071,6 +6183,13 @@ CREATE INDEX events_p2027_07_tenant_id_id_idx ON audit.events_p2027_07 USING btr
 --
 
 CREATE INDEX events_p2027_07_tenant_id_lead_id_id_idx ON audit.events_p2027_07 USING btree (tenant_id, lead_id, id) WHERE (lead_id IS NOT NULL);
+
+
+--
+-- Name: events_p2027_07_tenant_id_lower_idx; Type: INDEX; Schema: audit; Owner: palisade_definer
+--
+
+CREATE INDEX events_p2027_07_tenant_id_lower_idx ON audit.events_p2027_07 USING btree (tenant_id, lower((before ->> 'email'::text))) WHERE ((table_name = 'leads'::text) AND (op = 'DELETE'::text) AND (redacted_at IS NULL));
 
 
 --
@@ -6095,6 +6214,13 @@ CREATE INDEX events_p2027_08_tenant_id_lead_id_id_idx ON audit.events_p2027_08 U
 
 
 --
+-- Name: events_p2027_08_tenant_id_lower_idx; Type: INDEX; Schema: audit; Owner: palisade_definer
+--
+
+CREATE INDEX events_p2027_08_tenant_id_lower_idx ON audit.events_p2027_08 USING btree (tenant_id, lower((before ->> 'email'::text))) WHERE ((table_name = 'leads'::text) AND (op = 'DELETE'::text) AND (redacted_at IS NULL));
+
+
+--
 -- Name: events_p2027_09_tenant_id_actor_user_id_id_idx; Type: INDEX; Schema: audit; Owner: palisade_definer
 --
 
@@ -6113,6 +6239,13 @@ CREATE INDEX events_p2027_09_tenant_id_id_idx ON audit.events_p2027_09 USING btr
 --
 
 CREATE INDEX events_p2027_09_tenant_id_lead_id_id_idx ON audit.events_p2027_09 USING btree (tenant_id, lead_id, id) WHERE (lead_id IS NOT NULL);
+
+
+--
+-- Name: events_p2027_09_tenant_id_lower_idx; Type: INDEX; Schema: audit; Owner: palisade_definer
+--
+
+CREATE INDEX events_p2027_09_tenant_id_lower_idx ON audit.events_p2027_09 USING btree (tenant_id, lower((before ->> 'email'::text))) WHERE ((table_name = 'leads'::text) AND (op = 'DELETE'::text) AND (redacted_at IS NULL));
 
 
 --
@@ -6137,6 +6270,13 @@ CREATE INDEX events_p2027_10_tenant_id_lead_id_id_idx ON audit.events_p2027_10 U
 
 
 --
+-- Name: events_p2027_10_tenant_id_lower_idx; Type: INDEX; Schema: audit; Owner: palisade_definer
+--
+
+CREATE INDEX events_p2027_10_tenant_id_lower_idx ON audit.events_p2027_10 USING btree (tenant_id, lower((before ->> 'email'::text))) WHERE ((table_name = 'leads'::text) AND (op = 'DELETE'::text) AND (redacted_at IS NULL));
+
+
+--
 -- Name: events_p2027_11_tenant_id_actor_user_id_id_idx; Type: INDEX; Schema: audit; Owner: palisade_definer
 --
 
@@ -6158,6 +6298,13 @@ CREATE INDEX events_p2027_11_tenant_id_lead_id_id_idx ON audit.events_p2027_11 U
 
 
 --
+-- Name: events_p2027_11_tenant_id_lower_idx; Type: INDEX; Schema: audit; Owner: palisade_definer
+--
+
+CREATE INDEX events_p2027_11_tenant_id_lower_idx ON audit.events_p2027_11 USING btree (tenant_id, lower((before ->> 'email'::text))) WHERE ((table_name = 'leads'::text) AND (op = 'DELETE'::text) AND (redacted_at IS NULL));
+
+
+--
 -- Name: events_p2027_12_tenant_id_actor_user_id_id_idx; Type: INDEX; Schema: audit; Owner: palisade_definer
 --
 
@@ -6176,6 +6323,13 @@ CREATE INDEX events_p2027_12_tenant_id_id_idx ON audit.events_p2027_12 USING btr
 --
 
 CREATE INDEX events_p2027_12_tenant_id_lead_id_id_idx ON audit.events_p2027_12 USING btree (tenant_id, lead_id, id) WHERE (lead_id IS NOT NULL);
+
+
+--
+-- Name: events_p2027_12_tenant_id_lower_idx; Type: INDEX; Schema: audit; Owner: palisade_definer
+--
+
+CREATE INDEX events_p2027_12_tenant_id_lower_idx ON audit.events_p2027_12 USING btree (tenant_id, lower((before ->> 'email'::text))) WHERE ((table_name = 'leads'::text) AND (op = 'DELETE'::text) AND (redacted_at IS NULL));
 
 
 --
@@ -6424,6 +6578,13 @@ ALTER INDEX audit.events_lead_idx ATTACH PARTITION audit.events_p2026_12_tenant_
 
 
 --
+-- Name: events_p2026_12_tenant_id_lower_idx; Type: INDEX ATTACH; Schema: audit; Owner: palisade_definer
+--
+
+ALTER INDEX audit.events_deleted_lead_email_idx ATTACH PARTITION audit.events_p2026_12_tenant_id_lower_idx;
+
+
+--
 -- Name: events_p2027_01_pkey; Type: INDEX ATTACH; Schema: audit; Owner: palisade_definer
 --
 
@@ -6449,6 +6610,13 @@ ALTER INDEX audit.events_tenant_idx ATTACH PARTITION audit.events_p2027_01_tenan
 --
 
 ALTER INDEX audit.events_lead_idx ATTACH PARTITION audit.events_p2027_01_tenant_id_lead_id_id_idx;
+
+
+--
+-- Name: events_p2027_01_tenant_id_lower_idx; Type: INDEX ATTACH; Schema: audit; Owner: palisade_definer
+--
+
+ALTER INDEX audit.events_deleted_lead_email_idx ATTACH PARTITION audit.events_p2027_01_tenant_id_lower_idx;
 
 
 --
@@ -6480,6 +6648,13 @@ ALTER INDEX audit.events_lead_idx ATTACH PARTITION audit.events_p2027_02_tenant_
 
 
 --
+-- Name: events_p2027_02_tenant_id_lower_idx; Type: INDEX ATTACH; Schema: audit; Owner: palisade_definer
+--
+
+ALTER INDEX audit.events_deleted_lead_email_idx ATTACH PARTITION audit.events_p2027_02_tenant_id_lower_idx;
+
+
+--
 -- Name: events_p2027_03_pkey; Type: INDEX ATTACH; Schema: audit; Owner: palisade_definer
 --
 
@@ -6505,6 +6680,13 @@ ALTER INDEX audit.events_tenant_idx ATTACH PARTITION audit.events_p2027_03_tenan
 --
 
 ALTER INDEX audit.events_lead_idx ATTACH PARTITION audit.events_p2027_03_tenant_id_lead_id_id_idx;
+
+
+--
+-- Name: events_p2027_03_tenant_id_lower_idx; Type: INDEX ATTACH; Schema: audit; Owner: palisade_definer
+--
+
+ALTER INDEX audit.events_deleted_lead_email_idx ATTACH PARTITION audit.events_p2027_03_tenant_id_lower_idx;
 
 
 --
@@ -6536,6 +6718,13 @@ ALTER INDEX audit.events_lead_idx ATTACH PARTITION audit.events_p2027_04_tenant_
 
 
 --
+-- Name: events_p2027_04_tenant_id_lower_idx; Type: INDEX ATTACH; Schema: audit; Owner: palisade_definer
+--
+
+ALTER INDEX audit.events_deleted_lead_email_idx ATTACH PARTITION audit.events_p2027_04_tenant_id_lower_idx;
+
+
+--
 -- Name: events_p2027_05_pkey; Type: INDEX ATTACH; Schema: audit; Owner: palisade_definer
 --
 
@@ -6561,6 +6750,13 @@ ALTER INDEX audit.events_tenant_idx ATTACH PARTITION audit.events_p2027_05_tenan
 --
 
 ALTER INDEX audit.events_lead_idx ATTACH PARTITION audit.events_p2027_05_tenant_id_lead_id_id_idx;
+
+
+--
+-- Name: events_p2027_05_tenant_id_lower_idx; Type: INDEX ATTACH; Schema: audit; Owner: palisade_definer
+--
+
+ALTER INDEX audit.events_deleted_lead_email_idx ATTACH PARTITION audit.events_p2027_05_tenant_id_lower_idx;
 
 
 --
@@ -6592,6 +6788,13 @@ ALTER INDEX audit.events_lead_idx ATTACH PARTITION audit.events_p2027_06_tenant_
 
 
 --
+-- Name: events_p2027_06_tenant_id_lower_idx; Type: INDEX ATTACH; Schema: audit; Owner: palisade_definer
+--
+
+ALTER INDEX audit.events_deleted_lead_email_idx ATTACH PARTITION audit.events_p2027_06_tenant_id_lower_idx;
+
+
+--
 -- Name: events_p2027_07_pkey; Type: INDEX ATTACH; Schema: audit; Owner: palisade_definer
 --
 
@@ -6617,6 +6820,13 @@ ALTER INDEX audit.events_tenant_idx ATTACH PARTITION audit.events_p2027_07_tenan
 --
 
 ALTER INDEX audit.events_lead_idx ATTACH PARTITION audit.events_p2027_07_tenant_id_lead_id_id_idx;
+
+
+--
+-- Name: events_p2027_07_tenant_id_lower_idx; Type: INDEX ATTACH; Schema: audit; Owner: palisade_definer
+--
+
+ALTER INDEX audit.events_deleted_lead_email_idx ATTACH PARTITION audit.events_p2027_07_tenant_id_lower_idx;
 
 
 --
@@ -6648,6 +6858,13 @@ ALTER INDEX audit.events_lead_idx ATTACH PARTITION audit.events_p2027_08_tenant_
 
 
 --
+-- Name: events_p2027_08_tenant_id_lower_idx; Type: INDEX ATTACH; Schema: audit; Owner: palisade_definer
+--
+
+ALTER INDEX audit.events_deleted_lead_email_idx ATTACH PARTITION audit.events_p2027_08_tenant_id_lower_idx;
+
+
+--
 -- Name: events_p2027_09_pkey; Type: INDEX ATTACH; Schema: audit; Owner: palisade_definer
 --
 
@@ -6673,6 +6890,13 @@ ALTER INDEX audit.events_tenant_idx ATTACH PARTITION audit.events_p2027_09_tenan
 --
 
 ALTER INDEX audit.events_lead_idx ATTACH PARTITION audit.events_p2027_09_tenant_id_lead_id_id_idx;
+
+
+--
+-- Name: events_p2027_09_tenant_id_lower_idx; Type: INDEX ATTACH; Schema: audit; Owner: palisade_definer
+--
+
+ALTER INDEX audit.events_deleted_lead_email_idx ATTACH PARTITION audit.events_p2027_09_tenant_id_lower_idx;
 
 
 --
@@ -6704,6 +6928,13 @@ ALTER INDEX audit.events_lead_idx ATTACH PARTITION audit.events_p2027_10_tenant_
 
 
 --
+-- Name: events_p2027_10_tenant_id_lower_idx; Type: INDEX ATTACH; Schema: audit; Owner: palisade_definer
+--
+
+ALTER INDEX audit.events_deleted_lead_email_idx ATTACH PARTITION audit.events_p2027_10_tenant_id_lower_idx;
+
+
+--
 -- Name: events_p2027_11_pkey; Type: INDEX ATTACH; Schema: audit; Owner: palisade_definer
 --
 
@@ -6732,6 +6963,13 @@ ALTER INDEX audit.events_lead_idx ATTACH PARTITION audit.events_p2027_11_tenant_
 
 
 --
+-- Name: events_p2027_11_tenant_id_lower_idx; Type: INDEX ATTACH; Schema: audit; Owner: palisade_definer
+--
+
+ALTER INDEX audit.events_deleted_lead_email_idx ATTACH PARTITION audit.events_p2027_11_tenant_id_lower_idx;
+
+
+--
 -- Name: events_p2027_12_pkey; Type: INDEX ATTACH; Schema: audit; Owner: palisade_definer
 --
 
@@ -6757,6 +6995,13 @@ ALTER INDEX audit.events_tenant_idx ATTACH PARTITION audit.events_p2027_12_tenan
 --
 
 ALTER INDEX audit.events_lead_idx ATTACH PARTITION audit.events_p2027_12_tenant_id_lead_id_id_idx;
+
+
+--
+-- Name: events_p2027_12_tenant_id_lower_idx; Type: INDEX ATTACH; Schema: audit; Owner: palisade_definer
+--
+
+ALTER INDEX audit.events_deleted_lead_email_idx ATTACH PARTITION audit.events_p2027_12_tenant_id_lower_idx;
 
 
 --
@@ -6854,7 +7099,7 @@ CREATE TRIGGER drafts_touch BEFORE UPDATE ON app.drafts FOR EACH ROW EXECUTE FUN
 -- Name: erasures erasures_audit; Type: TRIGGER; Schema: app; Owner: palisade_owner
 --
 
-CREATE TRIGGER erasures_audit AFTER INSERT OR DELETE OR UPDATE ON app.erasures FOR EACH ROW EXECUTE FUNCTION audit.record_change('tenant_id', 'id', '', 'domain');
+CREATE TRIGGER erasures_audit AFTER INSERT OR DELETE OR UPDATE ON app.erasures FOR EACH ROW EXECUTE FUNCTION audit.record_change('tenant_id', 'id', '', 'domain', 'pending_leads');
 
 
 --
@@ -9148,11 +9393,11 @@ GRANT ALL ON FUNCTION app.declare_incident(p_title text, p_description text, p_s
 
 
 --
--- Name: FUNCTION erase_brief_lines(p_marker text); Type: ACL; Schema: app; Owner: palisade_definer
+-- Name: FUNCTION erase_brief_lines(p_lead uuid); Type: ACL; Schema: app; Owner: palisade_definer
 --
 
-REVOKE ALL ON FUNCTION app.erase_brief_lines(p_marker text) FROM PUBLIC;
-GRANT ALL ON FUNCTION app.erase_brief_lines(p_marker text) TO app_service;
+REVOKE ALL ON FUNCTION app.erase_brief_lines(p_lead uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.erase_brief_lines(p_lead uuid) TO app_service;
 
 
 --
@@ -9446,6 +9691,14 @@ GRANT ALL ON FUNCTION audit.record_change() TO palisade_owner;
 
 REVOKE ALL ON FUNCTION audit.redact_lead(p_lead uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION audit.redact_lead(p_lead uuid) TO app_service;
+
+
+--
+-- Name: FUNCTION redact_lead(p_lead uuid, p_limit integer); Type: ACL; Schema: audit; Owner: palisade_definer
+--
+
+REVOKE ALL ON FUNCTION audit.redact_lead(p_lead uuid, p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION audit.redact_lead(p_lead uuid, p_limit integer) TO app_service;
 
 
 --
@@ -10083,10 +10336,10 @@ GRANT UPDATE(counts) ON TABLE app.erasures TO app_service;
 
 
 --
--- Name: COLUMN erasures.created_at; Type: ACL; Schema: app; Owner: palisade_owner
+-- Name: COLUMN erasures.updated_at; Type: ACL; Schema: app; Owner: palisade_owner
 --
 
-GRANT SELECT(created_at) ON TABLE app.erasures TO palisade_definer;
+GRANT SELECT(updated_at) ON TABLE app.erasures TO palisade_definer;
 
 
 --
@@ -10818,6 +11071,13 @@ GRANT SELECT,INSERT,DELETE ON TABLE app.platform_admins TO palisade_definer;
 GRANT SELECT,INSERT,DELETE ON TABLE app.suppressions TO app_service;
 GRANT SELECT ON TABLE app.suppressions TO app_user;
 GRANT SELECT ON TABLE app.suppressions TO palisade_definer;
+
+
+--
+-- Name: COLUMN suppressions.reason; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT UPDATE(reason) ON TABLE app.suppressions TO app_service;
 
 
 --

@@ -263,7 +263,8 @@ impl FromRow for Line {
 }
 
 async fn compose(tx: &mut Tx, due: Due) -> Result<String, CoreError> {
-    // The furthest along first, then the largest.
+    // The furthest along first, then the largest. The leads named stay locked against deletion until
+    // the brief is queued: an erasure either finds this brief and blanks the line, or is not named.
     let lines: Vec<Line> = tx
         .query_as(
             "select d.title, l.name, d.stage, d.amount_cents, d.currency \
@@ -271,7 +272,7 @@ async fn compose(tx: &mut Tx, due: Due) -> Result<String, CoreError> {
              where d.tenant_id = $1 and d.owner_id = $2 and d.stage not in ('won', 'lost') \
              order by case d.stage when 'negotiation' then 0 when 'proposal' then 1 \
                                    when 'qualified' then 2 else 3 end, d.amount_cents desc, d.id \
-             limit $3",
+             limit $3 for key share of l",
             &[due.tenant.as_uuid(), &due.member, &(LISTED as i64)],
         )
         .await?;
@@ -326,13 +327,8 @@ fn render(on: NaiveDate, lines: &[Line], totals: &[(String, i64, i64)]) -> Strin
     text
 }
 
-/// What a brief's line about a deal with this lead contains (`render`'s " (name): "): how an erasure
-/// finds the lines that name an erased lead.
-pub(crate) fn lead_marker(name: &str) -> String {
-    format!(" ({}): ", short(name))
-}
-
-/// Titles and names cut to 60 characters, so ten lines stay well inside WhatsApp's 4,096.
+/// Titles and names cut to 60 characters, so ten lines stay well inside WhatsApp's 4,096. An erasure
+/// finds a lead's lines by " (name): " cut the same way (`app.erase_brief_lines`, migration 0032).
 fn short(text: &str) -> String {
     match text.char_indices().nth(60) {
         Some((at, _)) => format!("{}…", &text[..at]),

@@ -107,7 +107,8 @@ async fn erasure_never_deletes_from_append_only_tables() {
 
 /// An erasure deletes a lead's rows in other tables by deleting the lead (and counts them first, as
 /// the registry lists them): every table the registry says loses a lead's rows must hold them by a
-/// foreign key to the lead that cascades, or the receipt would count rows that stay.
+/// foreign key to the lead that cascades, or the receipt would count rows that stay; and no table it
+/// says keeps them may, or the receipt would call deleted rows kept.
 #[tokio::test]
 async fn every_row_an_erasure_deletes_with_a_lead_goes_by_a_cascading_foreign_key() {
     let su = test_db().await.superuser().await;

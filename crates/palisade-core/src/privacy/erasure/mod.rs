@@ -68,16 +68,12 @@ async fn suppress(
     if indexes.is_empty() {
         return Ok(0);
     }
-    tx.execute(
-        "delete from app.suppressions where tenant_id = $1 and channel = $2 and address_index = any($3) \
-           and reason = 'stop'",
-        &[tenant.as_uuid(), &channel.as_str(), &indexes],
-    )
-    .await?;
     Ok(tx
         .execute(
             "insert into app.suppressions (tenant_id, channel, address_index, reason) \
-             select $1, $2, i, 'erasure' from unnest($3::bytea[]) as i on conflict do nothing",
+             select $1, $2, i, 'erasure' from unnest($3::bytea[]) as i \
+             on conflict (tenant_id, channel, address_index) do update set reason = 'erasure' \
+             where app.suppressions.reason = 'stop'",
             &[tenant.as_uuid(), &channel.as_str(), &indexes],
         )
         .await?)

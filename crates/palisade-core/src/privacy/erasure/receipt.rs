@@ -47,6 +47,7 @@ pub struct TableCount {
     pub outcome: Outcome,
     /// Null for the rep-private tables (coaching, drafts): they belong to their rep, and an admin
     /// does not learn even how many there were.
+    #[schema(required = true)]
     pub rows: Option<i64>,
 }
 

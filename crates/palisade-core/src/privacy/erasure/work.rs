@@ -1,7 +1,7 @@
 //! Carrying an erasure out, one bounded step per service transaction (purpose `erasure`): a lead's
 //! interactions in batches (a subject may have hundreds of thousands), then in one step the rest of
 //! the lead — counted table by table from the registry, deleted by the foreign keys' cascade with the
-//! lead row — its lines in members' daily briefs, and its audit trail's content.
+//! lead row — then its lines in members' daily briefs, then its audit trail's content, in batches too.
 use std::time::{Duration, Instant};
 
 use palisade_db::{Db, Purpose, TenantId, Tx};
@@ -9,12 +9,13 @@ use serde_json::{json, Value};
 use uuid::Uuid;
 
 use super::receipt::Outcome;
-use crate::messaging::brief::lead_marker;
 use crate::privacy::registry::{self, Erasure, Path};
 use crate::CoreError;
 
 /// Interactions deleted per step: a step stays well under a second on the benchmark tenant.
 pub const INTERACTION_BATCH: i64 = 5_000;
+/// Audit events redacted per step (each interaction has at least two: written and deleted).
+pub const REDACTION_BATCH: i32 = 20_000;
 
 /// What a step left.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,25 +82,24 @@ pub async fn step(tx: &mut Tx, tenant: TenantId, id: Uuid) -> Result<Step, CoreE
     })
 }
 
-/// Erases one lead, or one batch of its interactions; true when the lead is done. The lead row is
-/// locked first, so nothing new can be attached to it while it goes.
+/// Erases one lead, or one batch of it; true when the lead is done. The lead row is locked first, so
+/// nothing new can be attached to it while it goes.
 async fn erase_lead(
     tx: &mut Tx,
     tenant: TenantId,
     lead: Uuid,
     counts: &mut Value,
 ) -> Result<bool, CoreError> {
-    let name: Option<String> = tx
+    let live = tx
         .query_opt(
-            "select name from app.leads where tenant_id = $1 and id = $2 for update",
+            "select 1 as live from app.leads where tenant_id = $1 and id = $2 for update",
             &[tenant.as_uuid(), &lead],
         )
         .await?
-        .map(|r| r.try_get("name"))
-        .transpose()?;
-    // A lead already deleted (by a manager, or by an earlier step that crashed before it recorded its
-    // progress) still has its audit trail to redact.
-    if let Some(name) = name {
+        .is_some();
+    // A lead already deleted (by a manager before the erasure, or by an earlier step) still has its
+    // brief lines and its audit trail to deal with.
+    if live {
         let deleted = tx
             .execute(
                 "delete from app.interactions where tenant_id = $1 and id in ( \
@@ -112,14 +112,6 @@ async fn erase_lead(
             return Ok(false);
         }
         count_dependents(tx, tenant, lead, counts).await?;
-        let edited: i64 = tx
-            .query_one(
-                "select app.erase_brief_lines($1) as edited",
-                &[&lead_marker(&name)],
-            )
-            .await?
-            .try_get("edited")?;
-        add(counts, "app.outbound_messages", Outcome::Edited, Some(edited));
         let deleted = tx
             .execute(
                 "delete from app.leads where tenant_id = $1 and id = $2",
@@ -128,12 +120,22 @@ async fn erase_lead(
             .await?;
         add(counts, "app.leads", Outcome::Deleted, Some(deleted as i64));
     }
+    // The lines name the lead as its audit trail knows it, so they go before the trail's content; once
+    // they are gone, running this again finds nothing.
+    let edited: i64 = tx
+        .query_one("select app.erase_brief_lines($1) as edited", &[&lead])
+        .await?
+        .try_get("edited")?;
+    add(counts, "app.outbound_messages", Outcome::Edited, Some(edited));
     let redacted: i64 = tx
-        .query_one("select audit.redact_lead($1) as redacted", &[&lead])
+        .query_one(
+            "select audit.redact_lead($1, $2) as redacted",
+            &[&lead, &REDACTION_BATCH],
+        )
         .await?
         .try_get("redacted")?;
     add(counts, "audit.events", Outcome::Redacted, Some(redacted));
-    Ok(true)
+    Ok(redacted < i64::from(REDACTION_BATCH))
 }
 
 /// Counts what the registry says a lead's erasure removes or keeps in every table reached by the

@@ -3,6 +3,7 @@
 //! in any format, while every audit chain still verifies and the number stays suppressed.
 use palisade_core::audit::verify::verify;
 use palisade_db::embedded::find_binaries;
+use palisade_db::TenantId;
 use palisade_jobs::{Job, Jobs};
 use palisade_mail::Mailer;
 use palisade_testkit::{spawn_app, TestApp, Who};
@@ -10,7 +11,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use super::{admin, plant_subject, rep, rows, EMAIL, NUMBER};
+use super::{admin, plant_brief, plant_subject, rep, rows, EMAIL, NUMBER};
 use crate::client::{Client, ErrorBody};
 
 /// Every way the subject may have been written down, searched for without regard to case. (Shorter
@@ -320,4 +321,71 @@ async fn an_address_no_lead_has_is_still_suppressed_for_good() {
         )
         .await;
     assert_eq!(rows(&again, "app.suppressions", "added"), 0);
+}
+
+#[tokio::test]
+async fn a_lead_deleted_before_its_erasure_is_found_by_email_and_every_name_it_had_leaves_the_briefs() {
+    let app = spawn_app().await;
+    let w = app.world();
+    let lead: Value = rep(&app)
+        .post(
+            "/api/v1/leads",
+            json!({"name": "Zebulon Firstname", "email": EMAIL}),
+            StatusCode::CREATED,
+        )
+        .await;
+    let path = format!("/api/v1/leads/{}", lead["id"].as_str().unwrap());
+    rep(&app)
+        .patch::<Value>(
+            &path,
+            json!({"name": "Zebulon Quixotic-Farthingale"}),
+            StatusCode::OK,
+        )
+        .await;
+    plant_brief(&app, w.tenant_a, w.rep_a1, "Zebulon Firstname").await;
+    // Tenant B's brief names someone of the same name: another tenant's, and none of this erasure's.
+    plant_brief(&app, w.tenant_b, w.rep_b1, "Zebulon Firstname").await;
+    Client::new(&app, Some(Who::ManagerA))
+        .delete::<Value>(&path, StatusCode::NO_CONTENT)
+        .await;
+
+    let receipt: Value = admin(&app)
+        .post(
+            "/api/v1/privacy/erasures",
+            json!({"email": EMAIL}),
+            StatusCode::CREATED,
+        )
+        .await;
+    assert_eq!(receipt["progress"], json!({"leads_total": 1, "leads_erased": 1}));
+    assert_eq!(rows(&receipt, "app.outbound_messages", "edited"), 1);
+    assert!(rows(&receipt, "audit.events", "redacted").as_i64().unwrap() >= 3);
+    assert_eq!(rows(&receipt, "app.suppressions", "added"), 1);
+    let su = app.db.superuser().await;
+    let brief = |tenant: TenantId| {
+        let su = &su;
+        async move {
+            let sql = "select body from app.outbound_messages where purpose = 'brief' and tenant_id = $1";
+            su.query_one(sql, &[tenant.as_uuid()])
+                .await
+                .unwrap()
+                .get::<_, String>(0)
+        }
+    };
+    assert!(!brief(w.tenant_a).await.contains("Zebulon"));
+    assert!(brief(w.tenant_b).await.contains("(Zebulon Firstname): qualified"));
+    assert_eq!(
+        traces_in(&dump(&app)),
+        vec!["zebulon"],
+        "only tenant B's own lead of that name"
+    );
+
+    // By its id too, once more: nothing is left to redact, and that is still an answer.
+    let again: Value = admin(&app)
+        .post(
+            "/api/v1/privacy/erasures",
+            json!({"lead_id": lead["id"]}),
+            StatusCode::CREATED,
+        )
+        .await;
+    assert_eq!(rows(&again, "audit.events", "redacted"), 0);
 }

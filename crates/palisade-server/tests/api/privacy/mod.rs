@@ -4,6 +4,7 @@ mod erasure_steps;
 mod erasures;
 mod subject_exports;
 
+use palisade_db::{TenantId, UserId};
 use palisade_testkit::{TestApp, TwilioSender, Who};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -66,17 +67,17 @@ pub(super) async fn plant_subject(app: &TestApp) -> Uuid {
         .inbound_sms(app, tenant, "SM3f1c9a0b", NUMBER, &inbound)
         .await;
     assert_eq!(r.status(), 200);
-    plant_brief(app).await;
+    let w = app.world();
+    plant_brief(app, w.tenant_a, w.rep_a1, NAME).await;
     lead
 }
 
 /// A daily brief of rep A1's that lists the subject's deal, as `messaging::brief` writes it. Planted
 /// in SQL (a brief needs a verified member number, which is another test's subject), without
 /// triggers, like a brief queued before the erasure.
-async fn plant_brief(app: &TestApp) {
-    let w = app.world();
+pub(super) async fn plant_brief(app: &TestApp, tenant: TenantId, member: UserId, name: &str) {
     let body = format!(
-        "Your brief for Fri 4 Dec: 2 open deals (2,400.00 USD).\n1. Roof for {NAME} ({NAME}): qualified, \
+        "Your brief for Fri 4 Dec: 2 open deals (2,400.00 USD).\n1. Roof for {name} ({name}): qualified, \
          1,200.00 USD\n2. Porch (Someone Else): new, 1,200.00 USD\nReply STOP to stop these briefs."
     );
     let su = app.db.superuser().await;
@@ -86,7 +87,7 @@ async fn plant_brief(app: &TestApp) {
     su.execute(
         "insert into app.outbound_messages (tenant_id, id, member_id, channel, purpose, body, brief_on) \
          values ($1, gen_random_uuid(), $2, 'whatsapp', 'brief', $3, current_date)",
-        &[w.tenant_a.as_uuid(), w.rep_a1.as_uuid(), &body],
+        &[tenant.as_uuid(), member.as_uuid(), &body],
     )
     .await
     .unwrap();
