@@ -1305,6 +1305,45 @@ $$;
 ALTER FUNCTION app.unfinished_erasures(p_limit integer) OWNER TO palisade_definer;
 
 --
+-- Name: voice_consent_withdrawn(); Type: FUNCTION; Schema: app; Owner: palisade_definer
+--
+
+CREATE FUNCTION app.voice_consent_withdrawn() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if old.withdrawn_at is null and new.withdrawn_at is not null then
+    delete from app.voice_samples s where s.tenant_id = new.tenant_id and s.owner_id = new.owner_id;
+  end if;
+  return null;
+end
+$$;
+
+
+ALTER FUNCTION app.voice_consent_withdrawn() OWNER TO palisade_definer;
+
+--
+-- Name: voice_sample_needs_consent(); Type: FUNCTION; Schema: app; Owner: palisade_definer
+--
+
+CREATE FUNCTION app.voice_sample_needs_consent() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if not exists (select from app.voice_consents c
+                 where c.tenant_id = new.tenant_id and c.owner_id = new.owner_id and c.withdrawn_at is null) then
+    raise exception 'voice_consent_required: the rep has not opted in to voice drafting' using errcode = 'PA412';
+  end if;
+  return new;
+end
+$$;
+
+
+ALTER FUNCTION app.voice_sample_needs_consent() OWNER TO palisade_definer;
+
+--
 -- Name: chain_stats(); Type: FUNCTION; Schema: audit; Owner: palisade_definer
 --
 
@@ -3643,6 +3682,28 @@ ALTER TABLE ONLY app.users FORCE ROW LEVEL SECURITY;
 ALTER TABLE app.users OWNER TO palisade_owner;
 
 --
+-- Name: voice_consents; Type: TABLE; Schema: app; Owner: palisade_owner
+--
+
+CREATE TABLE app.voice_consents (
+    tenant_id uuid NOT NULL,
+    id uuid NOT NULL,
+    owner_id uuid NOT NULL,
+    text_version text NOT NULL,
+    granted_at timestamp with time zone DEFAULT now() NOT NULL,
+    withdrawn_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT voice_consents_check CHECK (((withdrawn_at IS NULL) OR (withdrawn_at >= granted_at))),
+    CONSTRAINT voice_consents_text_version_check CHECK (((char_length(text_version) >= 1) AND (char_length(text_version) <= 100)))
+);
+
+ALTER TABLE ONLY app.voice_consents FORCE ROW LEVEL SECURITY;
+
+
+ALTER TABLE app.voice_consents OWNER TO palisade_owner;
+
+--
 -- Name: voice_samples; Type: TABLE; Schema: app; Owner: palisade_owner
 --
 
@@ -5173,6 +5234,14 @@ ALTER TABLE ONLY app.users
 
 
 --
+-- Name: voice_consents voice_consents_pkey; Type: CONSTRAINT; Schema: app; Owner: palisade_owner
+--
+
+ALTER TABLE ONLY app.voice_consents
+    ADD CONSTRAINT voice_consents_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
 -- Name: voice_samples voice_samples_pkey; Type: CONSTRAINT; Schema: app; Owner: palisade_owner
 --
 
@@ -5819,6 +5888,20 @@ CREATE INDEX outbound_template_idx ON app.outbound_messages USING btree (tenant_
 --
 
 CREATE UNIQUE INDEX users_email_key ON app.users USING btree (lower(email));
+
+
+--
+-- Name: voice_consents_active_key; Type: INDEX; Schema: app; Owner: palisade_owner
+--
+
+CREATE UNIQUE INDEX voice_consents_active_key ON app.voice_consents USING btree (tenant_id, owner_id) WHERE (withdrawn_at IS NULL);
+
+
+--
+-- Name: voice_consents_owner_idx; Type: INDEX; Schema: app; Owner: palisade_owner
+--
+
+CREATE INDEX voice_consents_owner_idx ON app.voice_consents USING btree (tenant_id, owner_id, granted_at DESC);
 
 
 --
@@ -7348,10 +7431,38 @@ CREATE TRIGGER users_touch BEFORE UPDATE ON app.users FOR EACH ROW EXECUTE FUNCT
 
 
 --
+-- Name: voice_consents voice_consents_audit; Type: TRIGGER; Schema: app; Owner: palisade_owner
+--
+
+CREATE TRIGGER voice_consents_audit AFTER INSERT OR DELETE OR UPDATE ON app.voice_consents FOR EACH ROW EXECUTE FUNCTION audit.record_change('tenant_id', 'id', '', 'private');
+
+
+--
+-- Name: voice_consents voice_consents_touch; Type: TRIGGER; Schema: app; Owner: palisade_owner
+--
+
+CREATE TRIGGER voice_consents_touch BEFORE UPDATE ON app.voice_consents FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
+
+
+--
+-- Name: voice_consents voice_consents_withdrawal; Type: TRIGGER; Schema: app; Owner: palisade_owner
+--
+
+CREATE TRIGGER voice_consents_withdrawal AFTER UPDATE ON app.voice_consents FOR EACH ROW EXECUTE FUNCTION app.voice_consent_withdrawn();
+
+
+--
 -- Name: voice_samples voice_samples_audit; Type: TRIGGER; Schema: app; Owner: palisade_owner
 --
 
 CREATE TRIGGER voice_samples_audit AFTER INSERT OR DELETE OR UPDATE ON app.voice_samples FOR EACH ROW EXECUTE FUNCTION audit.record_change('tenant_id', 'id', '', 'private');
+
+
+--
+-- Name: voice_samples voice_samples_need_consent; Type: TRIGGER; Schema: app; Owner: palisade_owner
+--
+
+CREATE TRIGGER voice_samples_need_consent BEFORE INSERT ON app.voice_samples FOR EACH ROW EXECUTE FUNCTION app.voice_sample_needs_consent();
 
 
 --
@@ -7895,6 +8006,22 @@ ALTER TABLE ONLY app.platform_admins
 
 ALTER TABLE ONLY app.suppressions
     ADD CONSTRAINT suppressions_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES app.tenants(id) ON DELETE CASCADE;
+
+
+--
+-- Name: voice_consents voice_consents_tenant_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: palisade_owner
+--
+
+ALTER TABLE ONLY app.voice_consents
+    ADD CONSTRAINT voice_consents_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES app.tenants(id) ON DELETE CASCADE;
+
+
+--
+-- Name: voice_consents voice_consents_tenant_id_owner_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: palisade_owner
+--
+
+ALTER TABLE ONLY app.voice_consents
+    ADD CONSTRAINT voice_consents_tenant_id_owner_id_fkey FOREIGN KEY (tenant_id, owner_id) REFERENCES app.memberships(tenant_id, user_id);
 
 
 --
@@ -8757,10 +8884,58 @@ CREATE POLICY users_visible ON app.users FOR SELECT TO app_user USING (((id = ( 
 
 
 --
+-- Name: voice_consents; Type: ROW SECURITY; Schema: app; Owner: palisade_owner
+--
+
+ALTER TABLE app.voice_consents ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: voice_consents voice_consents_definer_select; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY voice_consents_definer_select ON app.voice_consents FOR SELECT TO palisade_definer USING (true);
+
+
+--
+-- Name: voice_consents voice_consents_owner_insert; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY voice_consents_owner_insert ON app.voice_consents FOR INSERT TO app_user WITH CHECK (((tenant_id = ( SELECT ctx.tenant_id() AS tenant_id)) AND (owner_id = ( SELECT ctx.user_id() AS user_id)) AND (withdrawn_at IS NULL)));
+
+
+--
+-- Name: voice_consents voice_consents_owner_select; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY voice_consents_owner_select ON app.voice_consents FOR SELECT TO app_user USING (((tenant_id = ( SELECT ctx.tenant_id() AS tenant_id)) AND (owner_id = ( SELECT ctx.user_id() AS user_id))));
+
+
+--
+-- Name: voice_consents voice_consents_owner_withdraw; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY voice_consents_owner_withdraw ON app.voice_consents FOR UPDATE TO app_user USING (((tenant_id = ( SELECT ctx.tenant_id() AS tenant_id)) AND (owner_id = ( SELECT ctx.user_id() AS user_id)) AND (withdrawn_at IS NULL))) WITH CHECK (((tenant_id = ( SELECT ctx.tenant_id() AS tenant_id)) AND (owner_id = ( SELECT ctx.user_id() AS user_id))));
+
+
+--
 -- Name: voice_samples; Type: ROW SECURITY; Schema: app; Owner: palisade_owner
 --
 
 ALTER TABLE app.voice_samples ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: voice_samples voice_samples_definer_delete; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY voice_samples_definer_delete ON app.voice_samples FOR DELETE TO palisade_definer USING (true);
+
+
+--
+-- Name: voice_samples voice_samples_definer_select; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY voice_samples_definer_select ON app.voice_samples FOR SELECT TO palisade_definer USING (true);
+
 
 --
 -- Name: voice_samples voice_samples_owner; Type: POLICY; Schema: app; Owner: palisade_owner
@@ -9600,6 +9775,22 @@ GRANT ALL ON FUNCTION app.track_deal_totals() TO palisade_owner;
 
 REVOKE ALL ON FUNCTION app.unfinished_erasures(p_limit integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION app.unfinished_erasures(p_limit integer) TO app_service;
+
+
+--
+-- Name: FUNCTION voice_consent_withdrawn(); Type: ACL; Schema: app; Owner: palisade_definer
+--
+
+REVOKE ALL ON FUNCTION app.voice_consent_withdrawn() FROM PUBLIC;
+GRANT ALL ON FUNCTION app.voice_consent_withdrawn() TO palisade_owner;
+
+
+--
+-- Name: FUNCTION voice_sample_needs_consent(); Type: ACL; Schema: app; Owner: palisade_definer
+--
+
+REVOKE ALL ON FUNCTION app.voice_sample_needs_consent() FROM PUBLIC;
+GRANT ALL ON FUNCTION app.voice_sample_needs_consent() TO palisade_owner;
 
 
 --
@@ -11098,11 +11289,55 @@ GRANT SELECT,INSERT,UPDATE ON TABLE app.users TO palisade_definer;
 
 
 --
+-- Name: TABLE voice_consents; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT,INSERT ON TABLE app.voice_consents TO app_user;
+
+
+--
+-- Name: COLUMN voice_consents.tenant_id; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(tenant_id) ON TABLE app.voice_consents TO palisade_definer;
+
+
+--
+-- Name: COLUMN voice_consents.owner_id; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(owner_id) ON TABLE app.voice_consents TO palisade_definer;
+
+
+--
+-- Name: COLUMN voice_consents.withdrawn_at; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT UPDATE(withdrawn_at) ON TABLE app.voice_consents TO app_user;
+GRANT SELECT(withdrawn_at) ON TABLE app.voice_consents TO palisade_definer;
+
+
+--
 -- Name: TABLE voice_samples; Type: ACL; Schema: app; Owner: palisade_owner
 --
 
 GRANT SELECT,INSERT,DELETE ON TABLE app.voice_samples TO app_user;
 GRANT INSERT ON TABLE app.voice_samples TO app_service;
+GRANT DELETE ON TABLE app.voice_samples TO palisade_definer;
+
+
+--
+-- Name: COLUMN voice_samples.tenant_id; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(tenant_id) ON TABLE app.voice_samples TO palisade_definer;
+
+
+--
+-- Name: COLUMN voice_samples.owner_id; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(owner_id) ON TABLE app.voice_samples TO palisade_definer;
 
 
 --

@@ -121,6 +121,10 @@ impl From<DbError> for CoreError {
                 message: "the last admin of a tenant cannot be demoted or removed",
             },
             DbError::Rule { code, .. } if code == "PA404" => Self::NotFound,
+            DbError::Rule { code, .. } if code == "PA412" => Self::Conflict {
+                code: "voice_consent_required",
+                message: "opt in to voice drafting first (PUT /api/v1/me/voice-consent)",
+            },
             DbError::Rule { code, .. } if code == "PA422" => Self::invalid(
                 "not_yourself",
                 "you cannot suspend, sign out or remove yourself here: end your own sessions under \

@@ -155,6 +155,63 @@ fn dedup(indexes: &mut Vec<Vec<u8>>) {
     indexes.dedup();
 }
 
+/// [`find`], and the leads already deleted whose audit trail still holds their content: by id, or by
+/// the email the trail recorded (the trail holds a number only as a `[sealed]` marker, so not by phone).
+pub async fn find_with_deleted(
+    tx: &mut Tx,
+    tenant: TenantId,
+    request: &SubjectRequest,
+    keys: PhoneKeys<'_>,
+) -> Result<Found, CoreError> {
+    let mut found = match (find(tx, tenant, request, keys).await, request.lead_id) {
+        (Err(CoreError::NotFound), Some(id)) => deleted_lead(tx, tenant, id, keys).await?,
+        (found, _) => found?,
+    };
+    if let Some(email) = &request.email {
+        let rows = tx
+            .query(
+                "select distinct lead_id from audit.events where tenant_id = $1 and table_name = 'leads' \
+                   and op = 'DELETE' and redacted_at is null and lower(before ->> 'email') = lower($2)",
+                &[tenant.as_uuid(), &email.trim()],
+            )
+            .await?;
+        for row in &rows {
+            let id: Uuid = row.try_get("lead_id")?;
+            if !found.leads.contains(&id) {
+                found.leads.push(id);
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// A lead deleted before the request, known to the audit trail (which managers and admins may read),
+/// with its email if it had one. `NotFound` when the trail knows no such lead of this tenant.
+async fn deleted_lead(
+    tx: &mut Tx,
+    tenant: TenantId,
+    id: Uuid,
+    keys: PhoneKeys<'_>,
+) -> Result<Found, CoreError> {
+    let row = tx
+        .query_opt(
+            "select before ->> 'email' as email from audit.events where tenant_id = $1 and lead_id = $2 \
+               and table_name = 'leads' and op = 'DELETE' order by id desc limit 1",
+            &[tenant.as_uuid(), &id],
+        )
+        .await?
+        .ok_or(CoreError::NotFound)?;
+    let mut addresses = Addresses::default();
+    if let Some(email) = row.try_get::<_, Option<String>>("email")? {
+        addresses.email = email_index_candidates(keys.index, tenant, &email);
+    }
+    Ok(Found {
+        kind: "lead",
+        leads: vec![id],
+        addresses,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,6 +7,7 @@
 pub mod coaching;
 pub mod drafts;
 pub mod voice;
+pub mod voice_consent;
 
 use palisade_db::{FromRow, TenantId, Tx, UserId};
 use tracing::instrument;

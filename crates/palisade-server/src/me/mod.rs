@@ -1,9 +1,10 @@
-//! The caller's own things: rep-private records (drafts, coaching, voice samples), their phone and
-//! daily brief, and their sessions. No route here takes another person's id.
+//! The caller's own things: rep-private records (drafts, coaching, voice samples and the voice-drafting
+//! consent they need), their phone and daily brief, and their sessions. No route here takes another person's id.
 mod brief;
 mod phone;
 mod private_records;
 mod sessions;
+mod voice_consent;
 
 use utoipa_axum::router::OpenApiRouter;
 
@@ -15,4 +16,5 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .merge(phone::router())
         .merge(private_records::router())
         .merge(sessions::router())
+        .merge(voice_consent::router())
 }

@@ -724,8 +724,9 @@ fn routes() -> Vec<Route> {
             M::POST,
             "/api/v1/me/voice-samples",
             Target::None,
+            // Only the reps have opted in to voice drafting.
             || Some(json!({"label": "Intro", "storage_key": "v/1.wav", "duration_ms": 1200})),
-            [401, 201, 201, 201, 201, 201],
+            [401, 201, 201, 409, 409, 409],
         ),
         r(
             M::GET,
@@ -887,6 +888,29 @@ fn routes() -> Vec<Route> {
             Target::None,
             none,
             [401, 403, 403, 403, 204, 404],
+        ),
+        // Voice-drafting consent: everyone's own. The reps opted in with their fixture samples; the
+        // withdrawal comes last, as it deletes those samples.
+        r(
+            M::GET,
+            "/api/v1/me/voice-consent",
+            Target::None,
+            none,
+            [401, 200, 200, 200, 200, 200],
+        ),
+        r(
+            M::PUT,
+            "/api/v1/me/voice-consent",
+            Target::None,
+            || Some(json!({"text_version": "voice-v1"})),
+            [401, 200, 200, 201, 201, 201],
+        ),
+        r(
+            M::DELETE,
+            "/api/v1/me/voice-consent",
+            Target::None,
+            none,
+            [401, 200, 200, 200, 200, 200],
         ),
     ]
 }

@@ -70,7 +70,8 @@ pub(super) async fn seed_lead_contacts(su: &Client, owned: &ByRep) {
 /// suppressed. rep_a2 has asked for a code to verify their number ten minutes ago (code 424242, its
 /// text queued), and so has rep_b1 in tenant B; admin_b has brief settings but no consent. Each
 /// tenant has one erasure by its admin that erased no lead: A's finished, B's waiting for its last
-/// step (the `erasures` job would finish it).
+/// step (the `erasures` job would finish it). Besides the opt-in to voice drafting every rep made
+/// (with their voice sample), rep_a1 has one from before, withdrawn.
 ///
 /// One batch, so that every `now()` in it is the same instant.
 pub(super) async fn seed_consent_and_messages(su: &Client, p: &People, owned: &ByRep) {
@@ -108,7 +109,9 @@ pub(super) async fn seed_consent_and_messages(su: &Client, p: &People, owned: &B
          insert into app.erasures (tenant_id, id, requested_by, subject_kind, status, pending_leads, leads_total, \
            counts, finished_at) values \
          ('{a}', gen_random_uuid(), '{aa}', 'phone', 'done', '{{}}', 0, '{{\"app.suppressions\": {{\"added\": 2}}}}', now()), \
-         ('{b}', gen_random_uuid(), '{ab}', 'email', 'running', '{{}}', 0, '{{\"app.suppressions\": {{\"added\": 1}}}}', null);",
+         ('{b}', gen_random_uuid(), '{ab}', 'email', 'running', '{{}}', 0, '{{\"app.suppressions\": {{\"added\": 1}}}}', null); \
+         insert into app.voice_consents (tenant_id, id, owner_id, text_version, granted_at, withdrawn_at) values \
+         ('{a}', gen_random_uuid(), '{r1}', 'voice-v0', now() - interval '2 days', now() - interval '1 day');",
         a = p.tenant_a,
         b = p.tenant_b,
         l1 = owned.a1.lead,

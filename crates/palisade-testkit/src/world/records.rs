@@ -1,6 +1,7 @@
-//! What the reps own: CRM records and their private records (drafts, coaching, voice samples).
+//! What the reps own: CRM records and their private records (drafts, coaching, voice samples and the
+//! voice-drafting opt-in they need).
 use palisade_core::crm::{deals, interactions, leads};
-use palisade_core::private::{self, coaching, drafts, voice};
+use palisade_core::private::{self, coaching, drafts, voice, voice_consent};
 use palisade_crypto::{KeyId, Keyring};
 use palisade_db::{Db, Purpose, TenantId, Tx, UserId};
 use uuid::Uuid;
@@ -49,6 +50,12 @@ async fn seed_owned(db: &Db, rep: UserId, tenant: TenantId, keys: &Keyring) -> O
     let deal = create_deal(&mut tx, tenant, rep, lead).await;
     let interaction = create_inbound_text(&mut tx, tenant, rep, lead).await;
     let draft = create_draft(&mut tx, tenant, rep, lead).await;
+    let opt_in = voice_consent::OptIn {
+        text_version: "voice-v1".into(),
+    };
+    assert!(voice_consent::opt_in(&mut tx, tenant, rep, &opt_in)
+        .await
+        .unwrap());
     let voice = create_voice_sample(&mut tx, tenant, rep).await;
     tx.commit().await.unwrap();
     Owned {

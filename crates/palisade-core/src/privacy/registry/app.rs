@@ -140,6 +140,13 @@ pub const TABLES: &[Table] = &[
         rep_private: true,
     },
     Table {
+        name: "app.voice_consents",
+        personal: &[("owner_id", Kind::PersonId)],
+        other: &["tenant_id", "id", "text_version", "granted_at", "withdrawn_at", "created_at", "updated_at"],
+        paths: &[(Path::Person("owner_id"), Erasure::Delete)],
+        rep_private: true,
+    },
+    Table {
         name: "app.member_phones",
         personal: &[
             ("owner_id", Kind::PersonId),

@@ -1,3 +1,4 @@
 //! The caller's own things: rep-private records and their phone and daily brief.
 mod briefs;
 mod private_data;
+mod voice_consent;

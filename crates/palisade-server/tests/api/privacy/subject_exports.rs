@@ -147,3 +147,30 @@ async fn only_the_subject_s_tenant_admins_may_export_and_others_learn_nothing() 
         .await;
     assert_eq!(e.code(), "invalid_subject");
 }
+
+#[tokio::test]
+async fn a_lead_deleted_but_not_erased_is_exported_from_what_is_still_held() {
+    let app = spawn_app().await;
+    let lead = plant_subject(&app).await;
+    Client::new(&app, Some(Who::ManagerA))
+        .delete::<Value>(&format!("/api/v1/leads/{lead}"), StatusCode::NO_CONTENT)
+        .await;
+    for subject in [json!({"lead_id": lead}), json!({"email": EMAIL})] {
+        let export: Value = admin(&app).post(PATH, &subject, StatusCode::OK).await;
+        let leads = export["leads"].as_array().unwrap();
+        assert_eq!(leads.len(), 1, "{subject}");
+        assert_eq!(leads[0]["id"], json!(lead));
+        assert!(leads[0]["lead"].is_null());
+        assert_eq!(
+            records(&export, "app.consent_events").len(),
+            1,
+            "consent evidence is kept"
+        );
+        let history = leads[0]["history"].as_array().unwrap();
+        let deleted = history
+            .iter()
+            .find(|e| e["table"] == "leads" && e["op"] == "DELETE")
+            .unwrap();
+        assert_eq!(deleted["before"]["name"], NAME);
+    }
+}
