@@ -1,5 +1,6 @@
 //! Privacy operations: what Palisade holds about a person, and how it is found, exported and erased.
 pub mod erasure;
 pub mod registry;
+pub mod self_export;
 pub mod subject;
 pub mod subject_export;

@@ -183,12 +183,9 @@ async fn exported_lead(
     for table in registry::tables().filter(|t| !t.rep_private && t.name != "audit.events") {
         for (path, _) in table.paths {
             let Path::Lead(column) = path else { continue };
-            // Names from the registry, a compile-time list: never from input.
-            let sql = format!(
-                "select to_jsonb(t) as row from {} t where t.tenant_id = $1 and t.{column} = $2",
-                table.name
-            );
-            let rows = tx.query(&sql, &[tenant.as_uuid(), &id]).await?;
+            let rows = tx
+                .query(&rows_sql(table, column), &[tenant.as_uuid(), &id])
+                .await?;
             let mut out = Vec::with_capacity(rows.len());
             for row in &rows {
                 out.push(shown(table, row.try_get("row")?));
@@ -207,18 +204,42 @@ async fn exported_lead(
     })
 }
 
-/// A row without what is never exported: credentials, blind indexes (keyed digests that mean nothing
-/// to the subject) and sealed values.
-fn shown(table: &registry::Table, row: Value) -> Map<String, Value> {
+/// What is never exported: credentials, blind indexes (keyed digests that mean nothing to the subject)
+/// and sealed values.
+fn stripped(kind: Kind) -> bool {
+    matches!(kind, Kind::Credential | Kind::BlindIndex | Kind::SealedPhone)
+}
+
+/// A row without what is never exported.
+pub(crate) fn shown(table: &registry::Table, row: Value) -> Map<String, Value> {
     let Value::Object(mut row) = row else {
         return Map::new();
     };
     for (column, kind) in table.personal {
-        if matches!(kind, Kind::Credential | Kind::BlindIndex | Kind::SealedPhone) {
+        if stripped(*kind) {
             row.remove(*column);
         }
     }
     row
+}
+
+/// `select` of the rows of `table` whose `column` is `$2` in tenant `$1`, each as one JSON object of
+/// the columns an export shows: only those are read, so a column the reader may not select (a
+/// credential) does not make the read fail.
+pub(crate) fn rows_sql(table: &registry::Table, column: &str) -> String {
+    let columns: Vec<&str> = table
+        .personal
+        .iter()
+        .filter(|(_, kind)| !stripped(*kind))
+        .map(|(c, _)| *c)
+        .chain(table.other.iter().copied())
+        .collect();
+    // Names from the registry, a compile-time list: never from input.
+    format!(
+        "select to_jsonb(r) as row from (select {} from {} t where t.tenant_id = $1 and t.{column} = $2) r",
+        columns.join(", "),
+        table.name
+    )
 }
 
 fn created(row: &Map<String, Value>) -> String {

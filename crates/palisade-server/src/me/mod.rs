@@ -1,6 +1,7 @@
 //! The caller's own things: rep-private records (drafts, coaching, voice samples and the voice-drafting
-//! consent they need), their phone and daily brief, and their sessions. No route here takes another person's id.
+//! consent they need), their phone and daily brief, their sessions, and all of it as one export. No route here takes another person's id.
 mod brief;
+mod export;
 mod phone;
 mod private_records;
 mod sessions;
@@ -13,6 +14,7 @@ use crate::state::AppState;
 pub(crate) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(brief::router())
+        .merge(export::router())
         .merge(phone::router())
         .merge(private_records::router())
         .merge(sessions::router())

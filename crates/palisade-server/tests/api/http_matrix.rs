@@ -893,6 +893,13 @@ fn routes() -> Vec<Route> {
         // withdrawal comes last, as it deletes those samples.
         r(
             M::GET,
+            "/api/v1/me/export",
+            Target::None,
+            none,
+            [401, 200, 200, 200, 200, 200],
+        ),
+        r(
+            M::GET,
             "/api/v1/me/voice-consent",
             Target::None,
             none,
