@@ -52,6 +52,9 @@ pub async fn unfinished(tx: &mut Tx, limit: i32) -> Result<Vec<(TenantId, Uuid)>
 
 /// One step of erasure `id`, in a service transaction of its tenant with purpose `erasure`.
 pub async fn step(tx: &mut Tx, tenant: TenantId, id: Uuid) -> Result<Step, CoreError> {
+    // A lead held by a long transaction fails the step rather than hold the request past its budget;
+    // the job tries again on its next run.
+    tx.execute("set local lock_timeout = '5s'", &[]).await?;
     let row = tx
         .query_opt(
             "select pending_leads, counts from app.erasures \
