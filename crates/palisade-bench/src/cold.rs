@@ -99,19 +99,10 @@ async fn sequential(client: &reqwest::Client, url: &str, tokens: &[String]) -> a
         anyhow::ensure!(status.is_success(), "a cold tenant's page answered {status}");
         latencies.push(sent.elapsed().as_secs_f64() * 1000.0);
     }
-    let elapsed = started.elapsed().as_secs_f64();
-    let mean = latencies.iter().sum::<f64>() / latencies.len().max(1) as f64;
-    latencies.sort_by(f64::total_cmp);
-    let pct = |p: f64| load::percentile(&latencies, p);
-    Ok(Measurement {
-        per_second: latencies.len() as f64 / elapsed,
-        p50_ms: pct(0.50),
-        p99_ms: pct(0.99),
-        mean_ms: mean,
-        errors: 0,
-        count: latencies.len() as f64,
-        cpu: Default::default(),
-    })
+    Ok(Measurement::sequential(
+        latencies,
+        started.elapsed().as_secs_f64(),
+    ))
 }
 
 /// Whether this run includes scenario 10.

@@ -8,7 +8,7 @@ use palisade_auth::TokenKeys;
 use palisade_db::{TenantId, UserId};
 use uuid::Uuid;
 
-use crate::load::{self, Measurement};
+use crate::load::Measurement;
 use crate::outcome::Outcome;
 use crate::seed::World;
 use crate::server::Server;
@@ -72,7 +72,7 @@ pub async fn run(
         );
         latencies.push(sent.elapsed().as_secs_f64() * 1000.0);
     }
-    let measurement = measurement(latencies, started.elapsed().as_secs_f64());
+    let measurement = Measurement::sequential(latencies, started.elapsed().as_secs_f64());
     let check = format!(
         "Scenario 11: {} subjects of {INTERACTIONS} interactions each, erased one at a time: p50 {:.0} ms, \
          p99 {:.0} ms (goal: p50 under 1,000 ms).",
@@ -92,21 +92,6 @@ pub async fn run(
         p50_goal_ms: Some(1_000.0),
     };
     Ok((outcome, check))
-}
-
-fn measurement(mut latencies: Vec<f64>, elapsed: f64) -> Measurement {
-    let mean = latencies.iter().sum::<f64>() / latencies.len().max(1) as f64;
-    latencies.sort_by(f64::total_cmp);
-    let pct = |p: f64| load::percentile(&latencies, p);
-    Measurement {
-        per_second: latencies.len() as f64 / elapsed,
-        p50_ms: pct(0.50),
-        p99_ms: pct(0.99),
-        mean_ms: mean,
-        errors: 0,
-        count: latencies.len() as f64,
-        cpu: Default::default(),
-    }
 }
 
 /// Whether this run includes scenario 11.

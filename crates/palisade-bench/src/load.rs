@@ -17,6 +17,23 @@ pub struct Measurement {
     pub cpu: crate::cpu::PerRequest,
 }
 
+impl Measurement {
+    /// Requests sent one at a time: their latencies in ms, and the seconds they took in all.
+    pub fn sequential(mut latencies: Vec<f64>, elapsed: f64) -> Self {
+        let mean = latencies.iter().sum::<f64>() / latencies.len().max(1) as f64;
+        latencies.sort_by(f64::total_cmp);
+        Self {
+            per_second: latencies.len() as f64 / elapsed,
+            p50_ms: percentile(&latencies, 0.50),
+            p99_ms: percentile(&latencies, 0.99),
+            mean_ms: mean,
+            errors: 0,
+            count: latencies.len() as f64,
+            cpu: Default::default(),
+        }
+    }
+}
+
 /// The nearest-rank `p` percentile (0 < p ≤ 1) of `sorted`, ascending; None when empty.
 pub fn percentile<T: Copy>(sorted: &[T], p: f64) -> Option<T> {
     let idx = ((sorted.len() as f64 * p).ceil() as usize).saturating_sub(1);
