@@ -1196,6 +1196,26 @@ $$;
 ALTER FUNCTION app.template_deleted() OWNER TO palisade_definer;
 
 --
+-- Name: tenant_for_export(text); Type: FUNCTION; Schema: app; Owner: palisade_definer
+--
+
+CREATE FUNCTION app.tenant_for_export(p_slug text) RETURNS uuid
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if coalesce(pg_catalog.current_setting('role', true), '') <> 'app_service'
+     or pg_catalog.current_setting('palisade.purpose', true) is distinct from 'company_export' then
+    raise exception 'only a company export may look a tenant up by slug' using errcode = '42501';
+  end if;
+  return (select t.id from app.tenants t where t.slug = p_slug);
+end
+$$;
+
+
+ALTER FUNCTION app.tenant_for_export(p_slug text) OWNER TO palisade_definer;
+
+--
 -- Name: touch_updated_at(); Type: FUNCTION; Schema: app; Owner: palisade_owner
 --
 
@@ -8103,6 +8123,13 @@ ALTER TABLE ONLY auth.totp_factors
 ALTER TABLE app.activity_daily ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: activity_daily activity_daily_company_export; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY activity_daily_company_export ON app.activity_daily FOR SELECT TO app_service USING (((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)) AND (current_setting('palisade.purpose'::text, true) = 'company_export'::text)));
+
+
+--
 -- Name: activity_daily activity_daily_definer; Type: POLICY; Schema: app; Owner: palisade_owner
 --
 
@@ -8217,6 +8244,13 @@ CREATE POLICY consent_service ON app.consent_events TO app_service USING ((tenan
 --
 
 ALTER TABLE app.deal_stage_totals ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: deal_stage_totals deal_stage_totals_company_export; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY deal_stage_totals_company_export ON app.deal_stage_totals FOR SELECT TO app_service USING (((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)) AND (current_setting('palisade.purpose'::text, true) = 'company_export'::text)));
+
 
 --
 -- Name: deal_stage_totals deal_stage_totals_definer; Type: POLICY; Schema: app; Owner: palisade_owner
@@ -8523,6 +8557,13 @@ CREATE POLICY invitations_admin_revoke ON app.invitations FOR UPDATE TO app_user
 --
 
 CREATE POLICY invitations_admin_select ON app.invitations FOR SELECT TO app_user USING (((tenant_id = ( SELECT ctx.tenant_id() AS tenant_id)) AND ( SELECT ctx.has_role('admin'::text) AS has_role)));
+
+
+--
+-- Name: invitations invitations_company_export; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY invitations_company_export ON app.invitations FOR SELECT TO app_service USING (((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)) AND (current_setting('palisade.purpose'::text, true) = 'company_export'::text)));
 
 
 --
@@ -8868,6 +8909,15 @@ CREATE POLICY tenants_service_select ON app.tenants FOR SELECT TO app_service US
 ALTER TABLE app.users ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: users users_company_export; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY users_company_export ON app.users FOR SELECT TO app_service USING (((current_setting('palisade.purpose'::text, true) = 'company_export'::text) AND (EXISTS ( SELECT
+   FROM app.memberships m
+  WHERE ((m.user_id = users.id) AND (m.tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)) AND (m.status <> 'removed'::text))))));
+
+
+--
 -- Name: users users_definer; Type: POLICY; Schema: app; Owner: palisade_owner
 --
 
@@ -8982,6 +9032,13 @@ ALTER TABLE audit.access_events ENABLE ROW LEVEL SECURITY;
 --
 
 CREATE POLICY access_events_admins ON audit.access_events FOR SELECT TO app_user USING (((tenant_id = ( SELECT ctx.tenant_id() AS tenant_id)) AND ( SELECT ctx.has_role('admin'::text) AS has_role)));
+
+
+--
+-- Name: access_events access_events_company_export; Type: POLICY; Schema: audit; Owner: palisade_owner
+--
+
+CREATE POLICY access_events_company_export ON audit.access_events FOR SELECT TO app_service USING (((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)) AND (current_setting('palisade.purpose'::text, true) = 'company_export'::text)));
 
 
 --
@@ -9126,6 +9183,13 @@ CREATE POLICY event_windows_definer ON audit.event_windows TO palisade_definer U
 --
 
 ALTER TABLE audit.events ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: events events_company_export; Type: POLICY; Schema: audit; Owner: palisade_definer
+--
+
+CREATE POLICY events_company_export ON audit.events FOR SELECT TO app_service USING (((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)) AND (NOT private) AND (current_setting('palisade.purpose'::text, true) = 'company_export'::text)));
+
 
 --
 -- Name: events events_definer; Type: POLICY; Schema: audit; Owner: palisade_definer
@@ -9747,6 +9811,14 @@ GRANT ALL ON FUNCTION app.template_deleted() TO palisade_owner;
 
 
 --
+-- Name: FUNCTION tenant_for_export(p_slug text); Type: ACL; Schema: app; Owner: palisade_definer
+--
+
+REVOKE ALL ON FUNCTION app.tenant_for_export(p_slug text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.tenant_for_export(p_slug text) TO app_service;
+
+
+--
 -- Name: FUNCTION touch_updated_at(); Type: ACL; Schema: app; Owner: palisade_owner
 --
 
@@ -10270,6 +10342,7 @@ GRANT ALL ON FUNCTION palisade_meta.register_keys(p_keyring text, p_ids text[], 
 
 GRANT SELECT ON TABLE app.activity_daily TO app_user;
 GRANT SELECT,INSERT,UPDATE ON TABLE app.activity_daily TO palisade_definer;
+GRANT SELECT ON TABLE app.activity_daily TO app_service;
 
 
 --
@@ -10339,6 +10412,7 @@ GRANT SELECT,INSERT ON TABLE app.consent_events TO palisade_definer;
 
 GRANT SELECT ON TABLE app.deal_stage_totals TO app_user;
 GRANT SELECT,INSERT,UPDATE ON TABLE app.deal_stage_totals TO palisade_definer;
+GRANT SELECT ON TABLE app.deal_stage_totals TO app_service;
 
 
 --
@@ -10777,6 +10851,7 @@ GRANT SELECT,INSERT,UPDATE ON TABLE app.invitations TO palisade_definer;
 --
 
 GRANT SELECT(tenant_id) ON TABLE app.invitations TO app_user;
+GRANT SELECT(tenant_id) ON TABLE app.invitations TO app_service;
 
 
 --
@@ -10784,6 +10859,7 @@ GRANT SELECT(tenant_id) ON TABLE app.invitations TO app_user;
 --
 
 GRANT SELECT(id) ON TABLE app.invitations TO app_user;
+GRANT SELECT(id) ON TABLE app.invitations TO app_service;
 
 
 --
@@ -10791,6 +10867,7 @@ GRANT SELECT(id) ON TABLE app.invitations TO app_user;
 --
 
 GRANT SELECT(email) ON TABLE app.invitations TO app_user;
+GRANT SELECT(email) ON TABLE app.invitations TO app_service;
 
 
 --
@@ -10798,6 +10875,7 @@ GRANT SELECT(email) ON TABLE app.invitations TO app_user;
 --
 
 GRANT SELECT(role) ON TABLE app.invitations TO app_user;
+GRANT SELECT(role) ON TABLE app.invitations TO app_service;
 
 
 --
@@ -10805,6 +10883,7 @@ GRANT SELECT(role) ON TABLE app.invitations TO app_user;
 --
 
 GRANT SELECT(invited_by) ON TABLE app.invitations TO app_user;
+GRANT SELECT(invited_by) ON TABLE app.invitations TO app_service;
 
 
 --
@@ -10812,6 +10891,7 @@ GRANT SELECT(invited_by) ON TABLE app.invitations TO app_user;
 --
 
 GRANT SELECT(expires_at) ON TABLE app.invitations TO app_user;
+GRANT SELECT(expires_at) ON TABLE app.invitations TO app_service;
 
 
 --
@@ -10819,6 +10899,7 @@ GRANT SELECT(expires_at) ON TABLE app.invitations TO app_user;
 --
 
 GRANT SELECT(accepted_at) ON TABLE app.invitations TO app_user;
+GRANT SELECT(accepted_at) ON TABLE app.invitations TO app_service;
 
 
 --
@@ -10826,6 +10907,7 @@ GRANT SELECT(accepted_at) ON TABLE app.invitations TO app_user;
 --
 
 GRANT SELECT(accepted_by) ON TABLE app.invitations TO app_user;
+GRANT SELECT(accepted_by) ON TABLE app.invitations TO app_service;
 
 
 --
@@ -10833,6 +10915,7 @@ GRANT SELECT(accepted_by) ON TABLE app.invitations TO app_user;
 --
 
 GRANT SELECT(revoked_at),UPDATE(revoked_at) ON TABLE app.invitations TO app_user;
+GRANT SELECT(revoked_at) ON TABLE app.invitations TO app_service;
 
 
 --
@@ -10840,6 +10923,7 @@ GRANT SELECT(revoked_at),UPDATE(revoked_at) ON TABLE app.invitations TO app_user
 --
 
 GRANT SELECT(created_at) ON TABLE app.invitations TO app_user;
+GRANT SELECT(created_at) ON TABLE app.invitations TO app_service;
 
 
 --
@@ -10847,6 +10931,7 @@ GRANT SELECT(created_at) ON TABLE app.invitations TO app_user;
 --
 
 GRANT SELECT(updated_at) ON TABLE app.invitations TO app_user;
+GRANT SELECT(updated_at) ON TABLE app.invitations TO app_service;
 
 
 --
@@ -11289,6 +11374,48 @@ GRANT SELECT,INSERT,UPDATE ON TABLE app.users TO palisade_definer;
 
 
 --
+-- Name: COLUMN users.id; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(id) ON TABLE app.users TO app_service;
+
+
+--
+-- Name: COLUMN users.email; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(email) ON TABLE app.users TO app_service;
+
+
+--
+-- Name: COLUMN users.display_name; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(display_name) ON TABLE app.users TO app_service;
+
+
+--
+-- Name: COLUMN users.created_at; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(created_at) ON TABLE app.users TO app_service;
+
+
+--
+-- Name: COLUMN users.updated_at; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(updated_at) ON TABLE app.users TO app_service;
+
+
+--
+-- Name: COLUMN users.disabled_at; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(disabled_at) ON TABLE app.users TO app_service;
+
+
+--
 -- Name: TABLE voice_consents; Type: ACL; Schema: app; Owner: palisade_owner
 --
 
@@ -11417,6 +11544,7 @@ GRANT UPDATE(result) ON TABLE app.webhook_events TO app_service;
 
 GRANT SELECT ON TABLE audit.access_events TO app_user;
 GRANT SELECT,INSERT ON TABLE audit.access_events TO palisade_definer;
+GRANT SELECT ON TABLE audit.access_events TO app_service;
 
 
 --
@@ -11438,6 +11566,7 @@ GRANT SELECT,INSERT,UPDATE ON TABLE audit.chain_heads TO palisade_definer;
 --
 
 GRANT SELECT(id) ON TABLE audit.events TO app_user;
+GRANT SELECT(id) ON TABLE audit.events TO app_service;
 
 
 --
@@ -11445,6 +11574,7 @@ GRANT SELECT(id) ON TABLE audit.events TO app_user;
 --
 
 GRANT SELECT(chain_id) ON TABLE audit.events TO app_user;
+GRANT SELECT(chain_id) ON TABLE audit.events TO app_service;
 
 
 --
@@ -11452,6 +11582,7 @@ GRANT SELECT(chain_id) ON TABLE audit.events TO app_user;
 --
 
 GRANT SELECT(tenant_id) ON TABLE audit.events TO app_user;
+GRANT SELECT(tenant_id) ON TABLE audit.events TO app_service;
 
 
 --
@@ -11459,6 +11590,7 @@ GRANT SELECT(tenant_id) ON TABLE audit.events TO app_user;
 --
 
 GRANT SELECT(table_name) ON TABLE audit.events TO app_user;
+GRANT SELECT(table_name) ON TABLE audit.events TO app_service;
 
 
 --
@@ -11466,6 +11598,7 @@ GRANT SELECT(table_name) ON TABLE audit.events TO app_user;
 --
 
 GRANT SELECT(op) ON TABLE audit.events TO app_user;
+GRANT SELECT(op) ON TABLE audit.events TO app_service;
 
 
 --
@@ -11473,6 +11606,7 @@ GRANT SELECT(op) ON TABLE audit.events TO app_user;
 --
 
 GRANT SELECT(row_key) ON TABLE audit.events TO app_user;
+GRANT SELECT(row_key) ON TABLE audit.events TO app_service;
 
 
 --
@@ -11480,6 +11614,7 @@ GRANT SELECT(row_key) ON TABLE audit.events TO app_user;
 --
 
 GRANT SELECT(actor_user_id) ON TABLE audit.events TO app_user;
+GRANT SELECT(actor_user_id) ON TABLE audit.events TO app_service;
 
 
 --
@@ -11487,6 +11622,7 @@ GRANT SELECT(actor_user_id) ON TABLE audit.events TO app_user;
 --
 
 GRANT SELECT(actor_kind) ON TABLE audit.events TO app_user;
+GRANT SELECT(actor_kind) ON TABLE audit.events TO app_service;
 
 
 --
@@ -11494,6 +11630,7 @@ GRANT SELECT(actor_kind) ON TABLE audit.events TO app_user;
 --
 
 GRANT SELECT(actor_role) ON TABLE audit.events TO app_user;
+GRANT SELECT(actor_role) ON TABLE audit.events TO app_service;
 
 
 --
@@ -11501,6 +11638,7 @@ GRANT SELECT(actor_role) ON TABLE audit.events TO app_user;
 --
 
 GRANT SELECT(purpose) ON TABLE audit.events TO app_user;
+GRANT SELECT(purpose) ON TABLE audit.events TO app_service;
 
 
 --
@@ -11508,6 +11646,7 @@ GRANT SELECT(purpose) ON TABLE audit.events TO app_user;
 --
 
 GRANT SELECT(correlation_id) ON TABLE audit.events TO app_user;
+GRANT SELECT(correlation_id) ON TABLE audit.events TO app_service;
 
 
 --
@@ -11515,6 +11654,7 @@ GRANT SELECT(correlation_id) ON TABLE audit.events TO app_user;
 --
 
 GRANT SELECT(lead_id) ON TABLE audit.events TO app_user;
+GRANT SELECT(lead_id) ON TABLE audit.events TO app_service;
 
 
 --
@@ -11522,6 +11662,7 @@ GRANT SELECT(lead_id) ON TABLE audit.events TO app_user;
 --
 
 GRANT SELECT(owner_id) ON TABLE audit.events TO app_user;
+GRANT SELECT(owner_id) ON TABLE audit.events TO app_service;
 
 
 --
@@ -11529,6 +11670,7 @@ GRANT SELECT(owner_id) ON TABLE audit.events TO app_user;
 --
 
 GRANT SELECT(private) ON TABLE audit.events TO app_user;
+GRANT SELECT(private) ON TABLE audit.events TO app_service;
 
 
 --
@@ -11536,6 +11678,7 @@ GRANT SELECT(private) ON TABLE audit.events TO app_user;
 --
 
 GRANT SELECT(before) ON TABLE audit.events TO app_user;
+GRANT SELECT(before) ON TABLE audit.events TO app_service;
 
 
 --
@@ -11543,6 +11686,7 @@ GRANT SELECT(before) ON TABLE audit.events TO app_user;
 --
 
 GRANT SELECT(after) ON TABLE audit.events TO app_user;
+GRANT SELECT(after) ON TABLE audit.events TO app_service;
 
 
 --
@@ -11550,6 +11694,7 @@ GRANT SELECT(after) ON TABLE audit.events TO app_user;
 --
 
 GRANT SELECT(redacted_at) ON TABLE audit.events TO app_user;
+GRANT SELECT(redacted_at) ON TABLE audit.events TO app_service;
 
 
 --
@@ -11557,6 +11702,7 @@ GRANT SELECT(redacted_at) ON TABLE audit.events TO app_user;
 --
 
 GRANT SELECT(occurred_at) ON TABLE audit.events TO app_user;
+GRANT SELECT(occurred_at) ON TABLE audit.events TO app_service;
 
 
 --

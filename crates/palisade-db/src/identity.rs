@@ -32,6 +32,8 @@ pub enum Purpose {
     ErrorReport,
     /// A privacy erasure (may redact audit content of a deleted lead).
     Erasure,
+    /// An operator's company export: reads what the tenant's admins read (migration 0034).
+    CompanyExport,
 }
 
 impl Purpose {
@@ -46,6 +48,7 @@ impl Purpose {
             Self::Maintenance => "maintenance",
             Self::ErrorReport => "error_report",
             Self::Erasure => "erasure",
+            Self::CompanyExport => "company_export",
         }
     }
 }

@@ -20,5 +20,5 @@ pub use palisade_types::{DealId, Email, IdParseError, LeadId, Principal, TenantI
 pub use pool::{Db, PoolSettings};
 pub use rows::FromRow;
 pub use tokio_postgres::types::ToSql;
-pub use tokio_postgres::Row;
+pub use tokio_postgres::{CopyOutStream, Row, RowStream};
 pub use tx::{ContextRole, Tx, ENTER_CONTEXT, SET_CONTEXT};

@@ -10,7 +10,7 @@
 use deadpool_postgres::Object;
 use futures::future::join4;
 use tokio_postgres::types::ToSql;
-use tokio_postgres::Row;
+use tokio_postgres::{CopyOutStream, Row, RowStream};
 
 use crate::{DbError, SessionCheck, TenantRole};
 
@@ -123,6 +123,8 @@ enum State {
 pub struct Tx {
     client: Option<Object>,
     context: Context,
+    /// The statement that opens the transaction.
+    begin: &'static str,
     state: State,
     role: Option<TenantRole>,
     /// The membership check or session gate failed: nothing more may run in this transaction.
@@ -143,6 +145,7 @@ impl Tx {
         Self {
             client: Some(client),
             context,
+            begin: "BEGIN",
             state: State::Pending,
             role: None,
             refused: None,
@@ -151,6 +154,46 @@ impl Tx {
 
     pub fn role(&self) -> ContextRole {
         self.context.role
+    }
+
+    /// Makes this a read-only transaction on one snapshot (`REPEATABLE READ`): every statement sees
+    /// the database as it was at the first, as an export of several tables must. Only before the first
+    /// statement; later it changes nothing.
+    pub fn snapshot(mut self) -> Self {
+        if self.state == State::Pending {
+            self.begin = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+        }
+        self
+    }
+
+    /// Runs `COPY (…) TO STDOUT` and returns its output as it arrives, so a table of any size streams
+    /// through in bounded memory. The transaction must not be used until the stream is done.
+    pub async fn copy_out(&mut self, sql: &str) -> Result<CopyOutStream, DbError> {
+        self.open().await?;
+        let client = self.client()?;
+        Ok(client.copy_out(sql).await?)
+    }
+
+    /// Runs a query and returns its rows as they arrive (bounded memory, unlike [`Tx::query`]). The
+    /// transaction must not be used until the stream is done.
+    pub async fn query_stream(
+        &mut self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<RowStream, DbError> {
+        self.open().await?;
+        let client = self.client()?;
+        let stmt = client.prepare(sql).await?;
+        Ok(client.query_raw(&stmt, params.iter().copied()).await?)
+    }
+
+    /// Sends BEGIN and the context statements unless they went out already.
+    async fn open(&mut self) -> Result<(), DbError> {
+        if self.state == State::Open && self.refused.is_none() {
+            return Ok(());
+        }
+        // Fails as any statement would when the caller was refused or the transaction is over.
+        self.execute("select 1", &[]).await.map(drop)
     }
 
     /// The caller's role in the tenant (user context). Costs no round trip when the membership check
@@ -221,7 +264,7 @@ impl Tx {
         if !first {
             return Ok(statement.await?);
         }
-        let begin = client.prepare_cached("BEGIN").await?;
+        let begin = client.prepare_cached(self.begin).await?;
         let set = client.prepare_cached(SET_CONTEXT).await?;
         let c = &self.context;
         let ctx_params: [&(dyn ToSql + Sync); 5] = [

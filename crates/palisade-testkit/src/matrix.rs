@@ -146,10 +146,21 @@ pub async fn run_case(client: &mut tokio_postgres::Client, world: &World, case: 
         enter_context(&tx).await.expect("enter context");
     }
     let outcome = match case.expect {
-        Expect::Rows(_) => match tx.query_one(&sql, &[]).await {
-            Ok(row) => Outcome::Rows(row.get::<_, i64>(0)),
-            Err(e) => error(e),
-        },
+        // `setup; select count(…)`: the setup (a purpose) runs first, the count is the outcome.
+        Expect::Rows(_) => {
+            let (setup, query) = sql.rsplit_once("; ").unwrap_or(("", &sql));
+            let ready = match setup {
+                "" => Ok(()),
+                setup => tx.batch_execute(setup).await,
+            };
+            match ready {
+                Ok(()) => match tx.query_one(query, &[]).await {
+                    Ok(row) => Outcome::Rows(row.get::<_, i64>(0)),
+                    Err(e) => error(e),
+                },
+                Err(e) => error(e),
+            }
+        }
         Expect::Affected(_) => match tx.execute(&sql, &[]).await {
             Ok(n) => Outcome::Affected(n),
             Err(e) => error(e),
@@ -212,7 +223,10 @@ pub static CASES: &[Case] = &[
     case!("app.users", AdminA, "select count(*) from app.users where id = '{removed_a}'", Rows(0)),
     case!("app.users", AdminB, "select count(*) from app.users", Rows(2)),
     case!("app.users", RemovedA, "select count(*) from app.users", Rows(1)),
-    case!("app.users", ServiceA, "select count(*) from app.users", Denied),
+    case!("app.users", ServiceA, "select count(*) from app.users", Rows(0)),
+    case!("app.users", ServiceA, "select set_config('palisade.purpose', 'company_export', true); select count(*) from app.users", Rows(4)),
+    case!("app.users", ServiceA, "select set_config('palisade.purpose', 'company_export', true); select count(*) from app.users where id in ('{removed_a}', '{admin_b}')", Rows(0)),
+    case!("app.users", ServiceA, "select set_config('palisade.purpose', 'company_export', true); update app.users set display_name = 'x'", Denied),
     case!("app.users", RepA1, "update app.users set email = 'x@y.z' where id = '{rep_a1}'", Denied),
     // memberships: read the tenant's (and your own); change only through functions.
     case!("app.memberships", RepA1, "select count(*) from app.memberships", Rows(5)),
@@ -417,13 +431,15 @@ pub static CASES: &[Case] = &[
     case!("app.deal_stage_totals", AdminB, "select coalesce(sum(deals), 0)::bigint from app.deal_stage_totals", Rows(1)),
     case!("app.deal_stage_totals", RepA1, "select coalesce(sum(deals), 0)::bigint from app.deal_stage_totals", Rows(0)),
     case!("app.deal_stage_totals", RemovedA, "select coalesce(sum(deals), 0)::bigint from app.deal_stage_totals", Rows(0)),
-    case!("app.deal_stage_totals", ServiceA, "select count(*) from app.deal_stage_totals", Denied),
+    case!("app.deal_stage_totals", ServiceA, "select count(*) from app.deal_stage_totals", Rows(0)),
+    case!("app.deal_stage_totals", ServiceA, "select set_config('palisade.purpose', 'company_export', true); select coalesce(sum(deals), 0)::bigint from app.deal_stage_totals", Rows(2)),
     case!("app.deal_stage_totals", ReportingA, "select count(*) from app.deal_stage_totals", Denied),
     case!("app.deal_stage_totals", AdminA, "insert into app.deal_stage_totals (tenant_id, stage, currency, slot, deals) values ('{tenant_a}', 'won', 'USD', 0, 100)", Denied),
     case!("app.activity_daily", ManagerA, "select coalesce(sum(interactions), 0)::bigint from app.activity_daily", Rows(3)),
     case!("app.activity_daily", AdminB, "select coalesce(sum(interactions), 0)::bigint from app.activity_daily", Rows(1)),
     case!("app.activity_daily", RepA1, "select coalesce(sum(interactions), 0)::bigint from app.activity_daily", Rows(0)),
-    case!("app.activity_daily", ServiceA, "select count(*) from app.activity_daily", Denied),
+    case!("app.activity_daily", ServiceA, "select count(*) from app.activity_daily", Rows(0)),
+    case!("app.activity_daily", ServiceA, "select set_config('palisade.purpose', 'company_export', true); select coalesce(sum(interactions), 0)::bigint from app.activity_daily", Rows(3)),
     case!("app.activity_daily", ManagerA, "update app.activity_daily set interactions = 0", Denied),
     // audit trail: managers and admins read their tenant's events, but a rep-private event only its
     // owner sees; nobody changes or deletes an event. Writes reach the trigger (and its definer policies);
@@ -437,7 +453,10 @@ pub static CASES: &[Case] = &[
     case!("audit.events", RepA1, "select count(*) from audit.events where owner_id is distinct from '{rep_a1}'", Rows(0)),
     case!("audit.events", RemovedA, "select count(*) from audit.events", Rows(0)),
     case!("audit.events", AdminB, "select count(*) from audit.events where tenant_id = '{tenant_a}'", Rows(0)),
-    case!("audit.events", ServiceA, "select count(*) from audit.events", Denied),
+    case!("audit.events", ServiceA, "select count(*) from audit.events", Rows(0)),
+    case!("audit.events", ServiceA, "select set_config('palisade.purpose', 'company_export', true); select (count(*) > 0)::int::bigint from audit.events where table_name = 'memberships'", Rows(1)),
+    case!("audit.events", ServiceA, "select set_config('palisade.purpose', 'company_export', true); select count(*) from audit.events where private or tenant_id is distinct from '{tenant_a}'", Rows(0)),
+    case!("audit.events", ServiceA, "select set_config('palisade.purpose', 'company_export', true); select count(content_hash) from audit.events", Denied),
     case!("audit.events", AdminA, "select count(content_hash) from audit.events", Denied),
     case!("audit.events", RepA1, "select count(content_hash) from audit.events", Denied),
     case!("audit.events", ReportingA, "select count(*) from audit.events", Denied),
@@ -477,7 +496,8 @@ pub static CASES: &[Case] = &[
     case!("audit.access_events", RepA1, "select count(*) from audit.access_events", Rows(0)),
     case!("audit.access_events", AdminB, "select count(*) from audit.access_events where tenant_id = '{tenant_a}'", Rows(0)),
     case!("audit.access_events", RemovedA, "select count(*) from audit.access_events", Rows(0)),
-    case!("audit.access_events", ServiceA, "select count(*) from audit.access_events", Denied),
+    case!("audit.access_events", ServiceA, "select count(*) from audit.access_events", Rows(0)),
+    case!("audit.access_events", ServiceA, "select set_config('palisade.purpose', 'company_export', true); select count(*) from audit.access_events", Rows(5)),
     case!("audit.access_events", RepA1, "select audit.log_access('{tenant_a}', 'phone_reveal', 'lead', '{lead_a1}', jsonb_build_object(), '127.0.0.1')", Expect::Ok),
     case!("audit.access_events", RepA1, "select audit.log_access('{tenant_b}', 'phone_reveal', 'lead', null, jsonb_build_object(), null)", Denied),
     case!("audit.access_events", RemovedA, "select audit.log_access('{tenant_a}', 'data_export', null, null, jsonb_build_object(), null)", Denied),
@@ -535,7 +555,10 @@ pub static CASES: &[Case] = &[
     case!("app.invitations", ManagerA, "select count(*) from app.invitations", Rows(0)),
     case!("app.invitations", RepA1, "select count(*) from app.invitations", Rows(0)),
     case!("app.invitations", AdminB, "select count(*) from app.invitations where tenant_id = '{tenant_a}'", Rows(0)),
-    case!("app.invitations", ServiceA, "select count(*) from app.invitations", Denied),
+    case!("app.invitations", ServiceA, "select count(*) from app.invitations", Rows(0)),
+    case!("app.invitations", ServiceA, "select set_config('palisade.purpose', 'company_export', true); select count(*) from app.invitations", Rows(5)),
+    case!("app.invitations", ServiceA, "select set_config('palisade.purpose', 'company_export', true); select count(token_hash) from app.invitations", Denied),
+    case!("app.invitations", ServiceA, "select set_config('palisade.purpose', 'company_export', true); update app.invitations set revoked_at = now()", Denied),
     case!("app.invitations", ReportingA, "select count(*) from app.invitations", Denied),
     case!("app.invitations", AdminA, "update app.invitations set revoked_at = now() where accepted_at is null", Affected(1)),
     case!("app.invitations", ManagerA, "update app.invitations set revoked_at = now()", Affected(0)),

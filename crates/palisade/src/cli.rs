@@ -62,6 +62,19 @@ pub enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Export every table of a tenant (what its admins read) into a directory, from one snapshot:
+    /// one file per table and a manifest.json. Lead phone numbers are opened; rep-private tables and
+    /// credentials are left out.
+    Export {
+        /// The tenant's slug.
+        #[arg(long)]
+        tenant: String,
+        /// The directory to write (created when missing; an earlier export's files are not overwritten).
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, value_enum, default_value_t = ExportFormat::Jsonl)]
+        format: ExportFormat,
+    },
     /// Encryption keys for secrets at rest.
     Keys {
         #[command(subcommand)]
@@ -69,6 +82,24 @@ pub enum Command {
     },
     /// Print the version.
     Version,
+}
+
+/// The file format of `palisade export`.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// One JSON object per line.
+    Jsonl,
+    /// CSV with a header line; text that starts like a spreadsheet formula gets a leading `'`.
+    Csv,
+}
+
+impl From<ExportFormat> for palisade_core::privacy::company_export::Format {
+    fn from(format: ExportFormat) -> Self {
+        match format {
+            ExportFormat::Jsonl => Self::Jsonl,
+            ExportFormat::Csv => Self::Csv,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]

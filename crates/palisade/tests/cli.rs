@@ -164,7 +164,7 @@ async fn serve_on_the_embedded_database_then_shut_down_cleanly() {
     let created = client
         .post(format!("{url}/api/v1/leads"))
         .bearer_auth(&token)
-        .json(&serde_json::json!({"name": "First lead"}))
+        .json(&serde_json::json!({"name": "First lead", "phone": "+14155550100"}))
         .send()
         .await
         .unwrap();
@@ -176,6 +176,60 @@ async fn serve_on_the_embedded_database_then_shut_down_cleanly() {
         .await
         .unwrap();
     assert_eq!(dashboard.status(), 403, "reps have no dashboard");
+
+    // The company export, for operators: every table, a manifest, the lead's number opened.
+    let out = dir.path().join("export");
+    let done = stdout(&palisade(
+        &data,
+        &["export", "--tenant", "acme", "--out", out.to_str().unwrap()],
+    ));
+    assert!(done.contains("table(s) written"), "{done}");
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    let leads = manifest["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["table"] == "leads")
+        .unwrap();
+    assert_eq!(leads["rows"], 1);
+    let leads = std::fs::read_to_string(out.join("leads.jsonl")).unwrap();
+    assert!(
+        leads.contains("\"name\":\"First lead\"") && leads.contains("\"phone\":\"+14155550100\""),
+        "{leads}"
+    );
+    assert!(
+        !out.join("drafts.jsonl").exists(),
+        "rep-private tables are not the company's"
+    );
+    let again = palisade(
+        &data,
+        &["export", "--tenant", "acme", "--out", out.to_str().unwrap()],
+    );
+    assert!(!again.status.success(), "an earlier export is not overwritten");
+    let csv = dir.path().join("csv");
+    stdout(&palisade(
+        &data,
+        &[
+            "export",
+            "--tenant",
+            "acme",
+            "--out",
+            csv.to_str().unwrap(),
+            "--format",
+            "csv",
+        ],
+    ));
+    let members = std::fs::read_to_string(csv.join("users.csv")).unwrap();
+    assert!(
+        members.starts_with("id,email,display_name") && members.contains("rex@acme.test"),
+        "{members}"
+    );
+    let unknown = palisade(
+        &data,
+        &["export", "--tenant", "nope", "--out", csv.to_str().unwrap()],
+    );
+    assert!(!unknown.status.success());
 
     // SIGINT: graceful stop, and the embedded PostgreSQL it started stops with it.
     let pid = server.0.id().to_string();

@@ -14,6 +14,7 @@ mod blind_indexes;
 mod cancel_safety;
 mod card_masking;
 mod catalog;
+mod company_export;
 mod embedded;
 mod flood_bounds;
 mod integrations;

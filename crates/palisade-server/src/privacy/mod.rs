@@ -1,4 +1,6 @@
-//! Privacy operations for admins: erasing a subject, exporting what is held about them.
+//! Privacy operations for admins: erasing a subject, exporting what is held about them, exporting
+//! the whole company.
+pub(crate) mod company_export;
 mod erasures;
 mod subject_exports;
 
@@ -8,6 +10,7 @@ use crate::state::AppState;
 
 pub(crate) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .merge(company_export::router())
         .merge(erasures::router())
         .merge(subject_exports::router())
 }

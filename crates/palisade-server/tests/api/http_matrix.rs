@@ -845,6 +845,21 @@ fn routes() -> Vec<Route> {
             || Some(json!({"email": format!("{}@export.test", unique("x"))})),
             [401, 403, 403, 403, 200, 200],
         ),
+        // Company export: admins only; `{table}` is `deals`.
+        r(
+            M::GET,
+            "/api/v1/privacy/company-export",
+            Target::None,
+            none,
+            [401, 403, 403, 403, 200, 200],
+        ),
+        r(
+            M::GET,
+            "/api/v1/privacy/company-export/{table}",
+            Target::None,
+            none,
+            [401, 403, 403, 403, 200, 200],
+        ),
         r(
             M::GET,
             "/api/v1/privacy/erasures",
@@ -1133,7 +1148,8 @@ async fn every_route_answers_every_identity_as_specified() {
                 Target::None => route
                     .path
                     .replace("{provider}", "twilio")
-                    .replace("{job}", "audit_seal"),
+                    .replace("{job}", "audit_seal")
+                    .replace("{table}", "deals"),
                 Target::Fixture(f) => route
                     .path
                     .replace("{id}", &f(app.world()).to_string())

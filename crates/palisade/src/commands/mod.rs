@@ -1,5 +1,6 @@
 //! One module per command.
 mod audit;
+mod export;
 mod keys;
 mod operator;
 mod people;
@@ -44,6 +45,7 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Token { command } => operator::token(&config, command).await,
         Command::Audit { command } => audit::run(&config, command).await,
         Command::Keys { command } => keys::run(&config, command).await,
+        Command::Export { tenant, out, format } => export::run(&config, &tenant, &out, format.into()).await,
         Command::Version => Ok(()),
     }
 }

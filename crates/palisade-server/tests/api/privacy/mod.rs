@@ -1,5 +1,6 @@
 //! Privacy operations over HTTP, and a subject planted everywhere the product lets a person's name,
 //! email and number go.
+mod company_export;
 mod erasure_steps;
 mod erasures;
 mod subject_exports;

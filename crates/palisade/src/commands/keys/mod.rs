@@ -3,6 +3,8 @@
 mod rotate;
 mod sealed_columns;
 
+pub(super) use rotate::Keys;
+
 use anyhow::anyhow;
 use palisade_crypto::{KeyId, Keyring};
 use palisade_server::config::Config;

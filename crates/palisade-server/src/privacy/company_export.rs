@@ -1,0 +1,141 @@
+//! Company export (admins): every table of the tenant as JSON Lines or CSV, one table per request,
+//! streamed from the database to the client in bounded memory.
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use futures::SinkExt;
+use palisade_core::audit::access::{self, Access, AccessAction};
+use palisade_core::privacy::company_export::{self, Format, Manifest, Opener, Plan};
+use palisade_db::{TenantId, Tx};
+use serde::Deserialize;
+use serde_json::json;
+use tokio::sync::OwnedSemaphorePermit;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::{Admin, ApiPath, ApiQuery, ClientIp};
+use crate::state::AppState;
+
+/// Company exports streaming at once on this server: each holds a database connection for as long
+/// as its reader takes.
+pub const CONCURRENT_EXPORTS: usize = 2;
+
+/// The longest one table may take to stream (the pool's statement timeout is far shorter).
+const TABLE_LIMIT: Duration = Duration::from_secs(30 * 60);
+
+/// Chunks of 64 KiB waiting for a slow reader: what the server holds per export.
+const BUFFERED_CHUNKS: usize = 4;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExportParams {
+    /// `jsonl` (the default) or `csv`.
+    pub format: Option<Format>,
+}
+
+/// What a company export holds (admins): every table with its columns and row count, and the tables
+/// left out with the reason (a rep's drafts, coaching and voice samples are the rep's; credentials
+/// are nobody's to export).
+#[utoipa::path(get, path = "/api/v1/privacy/company-export", tag = "privacy", security(("bearer" = [])),
+    responses((status = 200, body = Manifest), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn manifest(admin: Admin) -> ApiResult<Json<Manifest>> {
+    let mut tx = admin.begin().await?;
+    let manifest = company_export::manifest(&mut tx).await?;
+    tx.commit().await?;
+    Ok(Json(manifest))
+}
+
+/// One table of the company export (admins), streamed: `jsonl` (one JSON object per line) or `csv`
+/// (a header line; text that starts like a spreadsheet formula gets a leading `'`). The rows are the
+/// ones an admin reads, as of one moment; lead phone numbers are opened; integration secrets appear
+/// as their last four characters. Access-logged as `data_export`. At most two exports stream at once
+/// on a server: `503` with `Retry-After` beyond that. A response cut short (the connection closes
+/// before the final chunk) means the export failed: download it again.
+#[utoipa::path(get, path = "/api/v1/privacy/company-export/{table}", tag = "privacy", security(("bearer" = [])),
+    params(("table" = String, Path, description = "A table of the manifest (`leads`, `deals`, …)."), ExportParams),
+    responses((status = 200, description = "JSON Lines", content_type = "application/x-ndjson"),
+              (status = 200, description = "CSV", content_type = "text/csv"),
+              (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 503, body = ErrorBody)))]
+pub async fn download(
+    State(state): State<AppState>,
+    admin: Admin,
+    ClientIp(ip): ClientIp,
+    ApiPath(table): ApiPath<String>,
+    ApiQuery(params): ApiQuery<ExportParams>,
+) -> ApiResult<Response> {
+    let table = company_export::by_file(&table).ok_or_else(ApiError::not_found)?;
+    let format = params.format.unwrap_or(Format::Jsonl);
+    let permit = state.exports.clone().try_acquire_owned().map_err(|_| {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "exports_busy",
+            "other exports are streaming; try again shortly",
+        )
+        .with_retry_after(10)
+    })?;
+    let tenant = admin.tenant();
+    let mut tx = admin.begin().await?;
+    let detail = json!({ "scope": "company", "table": table.file, "format": format });
+    let event = Access {
+        action: AccessAction::DataExport,
+        target_type: Some("tenant"),
+        target_id: Some(tenant.to_string()),
+        detail,
+        client_ip: ip,
+    };
+    access::log(&mut tx, Some(tenant), &event).await?;
+    tx.commit().await?;
+    let mut tx = admin.begin().await?.snapshot();
+    company_export::prepare(&mut tx, Some(TABLE_LIMIT)).await?;
+    let plan = company_export::plan(&mut tx, table).await?;
+    let disposition = format!("attachment; filename=\"{}.{}\"", table.file, format.extension());
+    let headers = [
+        (header::CONTENT_TYPE, format.content_type().to_owned()),
+        (header::CONTENT_DISPOSITION, disposition),
+    ];
+    Ok((headers, stream(state, tenant, tx, plan, format, permit)).into_response())
+}
+
+/// The body: a task reads the table into a small channel and ends the transaction; a failure ends
+/// the body with an error, so the client sees a broken transfer rather than a short file.
+fn stream(
+    state: AppState,
+    tenant: TenantId,
+    mut tx: Tx,
+    plan: Plan,
+    format: Format,
+    permit: OwnedSemaphorePermit,
+) -> Body {
+    let (mut chunks, body) = futures::channel::mpsc::channel(BUFFERED_CHUNKS);
+    tokio::spawn(async move {
+        let _permit = permit;
+        let opener = Opener {
+            keys: state.phone_keys(),
+            tenant,
+        };
+        let written = company_export::write(&mut tx, &plan, format, opener, &mut chunks).await;
+        let result = match written {
+            Ok(_) => tx.commit().await.map_err(Into::into),
+            Err(e) => Err(e),
+        };
+        if let Err(e) = result {
+            tracing::warn!(table = plan.table.file, error = %e, "a company export stopped before its end");
+            let _ = chunks.send(Err(std::io::Error::other("the export failed"))).await;
+        }
+    });
+    Body::from_stream(body)
+}
+
+/// The routes this file answers.
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(manifest))
+        .routes(routes!(download))
+}
