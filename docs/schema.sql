@@ -495,6 +495,98 @@ $$;
 ALTER FUNCTION app.declare_incident(p_title text, p_description text, p_severity text, p_tenants uuid[]) OWNER TO palisade_definer;
 
 --
+-- Name: delete_account(timestamp with time zone); Type: FUNCTION; Schema: app; Owner: palisade_definer
+--
+
+CREATE FUNCTION app.delete_account(p_now timestamp with time zone) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_user uuid := auth.require_recent_authentication(p_now);
+  v_email text;
+  v_tenant uuid;
+  v_tenants uuid[];
+  v_counts jsonb := '{}';
+  n bigint;
+begin
+  if pg_catalog.current_setting('role', true) is distinct from 'app_user' then
+    raise exception 'only the person deletes their own account' using errcode = '42501';
+  end if;
+  select u.email into v_email from app.users u where u.id = v_user for update;
+  -- The last-admin guard locks each tenant row, in one order, as leaving does.
+  select coalesce(pg_catalog.array_agg(m.tenant_id order by m.tenant_id), '{}') into v_tenants
+  from app.memberships m where m.user_id = v_user and m.status <> 'removed';
+  foreach v_tenant in array v_tenants loop
+    perform app.guard_last_admin(v_tenant, v_user);
+  end loop;
+
+  delete from app.drafts x where x.owner_id = v_user;
+  get diagnostics n = row_count; v_counts := v_counts || pg_catalog.jsonb_build_object('app.drafts', n);
+  delete from app.coaching_observations x where x.owner_id = v_user;
+  get diagnostics n = row_count; v_counts := v_counts || pg_catalog.jsonb_build_object('app.coaching_observations', n);
+  delete from app.voice_samples x where x.owner_id = v_user;
+  get diagnostics n = row_count; v_counts := v_counts || pg_catalog.jsonb_build_object('app.voice_samples', n);
+  delete from app.voice_consents x where x.owner_id = v_user;
+  get diagnostics n = row_count; v_counts := v_counts || pg_catalog.jsonb_build_object('app.voice_consents', n);
+  delete from app.phone_verifications x where x.owner_id = v_user;
+  get diagnostics n = row_count; v_counts := v_counts || pg_catalog.jsonb_build_object('app.phone_verifications', n);
+  delete from app.member_phones x where x.owner_id = v_user;
+  get diagnostics n = row_count; v_counts := v_counts || pg_catalog.jsonb_build_object('app.member_phones', n);
+  delete from app.brief_preferences x where x.owner_id = v_user;
+  get diagnostics n = row_count; v_counts := v_counts || pg_catalog.jsonb_build_object('app.brief_preferences', n);
+  delete from app.outbound_messages x where x.member_id = v_user;
+  get diagnostics n = row_count; v_counts := v_counts || pg_catalog.jsonb_build_object('app.outbound_messages', n);
+  delete from app.invitations x where x.accepted_by = v_user or pg_catalog.lower(x.email) = pg_catalog.lower(v_email);
+  get diagnostics n = row_count; v_counts := v_counts || pg_catalog.jsonb_build_object('app.invitations', n);
+  delete from app.platform_admins x where x.user_id = v_user;
+  get diagnostics n = row_count; v_counts := v_counts || pg_catalog.jsonb_build_object('app.platform_admins', n);
+
+  delete from auth.refresh_tokens r using auth.sessions s where r.session_id = s.id and s.user_id = v_user;
+  delete from auth.sessions x where x.user_id = v_user;
+  get diagnostics n = row_count; v_counts := v_counts || pg_catalog.jsonb_build_object('auth.sessions', n);
+  delete from auth.magic_links x where pg_catalog.lower(x.email) = pg_catalog.lower(v_email);
+  delete from auth.totp_factors x where x.user_id = v_user;
+  delete from auth.recovery_codes x where x.user_id = v_user;
+  delete from auth.password_credentials x where x.user_id = v_user;
+  delete from auth.identities x where x.user_id = v_user or pg_catalog.lower(x.email) = pg_catalog.lower(v_email);
+
+  update app.tenants t set inbound_owner_id = null where t.inbound_owner_id = v_user;
+  update app.memberships m set status = 'removed' where m.user_id = v_user and m.status <> 'removed';
+  get diagnostics n = row_count; v_counts := v_counts || pg_catalog.jsonb_build_object('app.memberships', n);
+  update app.users u set email = 'deleted-' || v_user::text || '@deleted.invalid', display_name = '',
+                         disabled_at = coalesce(u.disabled_at, p_now)
+  where u.id = v_user;
+
+  -- Last, so the events the statements above just wrote are blanked too.
+  perform pg_catalog.set_config('palisade.audit_redaction', 'on', true);
+  update audit.events e set before = null, after = null, redacted_at = pg_catalog.now()
+  where e.redacted_at is null
+    and ((e.table_name in ('users', 'memberships', 'platform_admins') and e.row_key = v_user::text)
+         or (e.table_name = 'invitations'
+             and pg_catalog.lower(coalesce(e.after, e.before) ->> 'email') = pg_catalog.lower(v_email)));
+  get diagnostics n = row_count; v_counts := v_counts || pg_catalog.jsonb_build_object('audit.events', n);
+  perform pg_catalog.set_config('palisade.audit_redaction', 'off', true);
+
+  foreach v_tenant in array v_tenants loop
+    insert into audit.access_events (tenant_id, actor_user_id, actor_kind, action, target_type, target_id, detail,
+                                     correlation_id)
+    values (v_tenant, v_user, 'user', 'member_left', 'member', v_user::text,
+            pg_catalog.jsonb_build_object('via', 'account_deleted'),
+            nullif(pg_catalog.current_setting('palisade.correlation_id', true), ''));
+  end loop;
+  insert into audit.access_events (tenant_id, actor_user_id, actor_kind, action, target_type, target_id, detail,
+                                   correlation_id)
+  values (null, v_user, 'user', 'account_deleted', 'user', v_user::text, v_counts,
+          nullif(pg_catalog.current_setting('palisade.correlation_id', true), ''));
+  return v_counts;
+end
+$$;
+
+
+ALTER FUNCTION app.delete_account(p_now timestamp with time zone) OWNER TO palisade_definer;
+
+--
 -- Name: erase_brief_lines(uuid); Type: FUNCTION; Schema: app; Owner: palisade_definer
 --
 
@@ -3790,7 +3882,7 @@ CREATE TABLE audit.access_events (
     client_ip inet,
     correlation_id text,
     occurred_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT access_events_action_check CHECK ((action = ANY (ARRAY['audit_export'::text, 'data_export'::text, 'phone_reveal'::text, 'secret_decrypt'::text, 'sign_in'::text, 'sign_in_failed'::text, 'sign_out'::text, 'sessions_ended'::text, 'refresh_token_reuse'::text, 'mfa_change'::text, 'mfa_verified'::text, 'mfa_failed'::text, 'password_change'::text, 'role_change'::text, 'member_added'::text, 'member_removed'::text, 'settings_change'::text, 'audit_redaction'::text, 'identity_linked'::text, 'identity_unlinked'::text, 'webhook_rejected'::text, 'member_suspended'::text, 'member_reinstated'::text, 'member_left'::text, 'platform_admin_granted'::text, 'platform_admin_revoked'::text, 'erasure'::text]))),
+    CONSTRAINT access_events_action_check CHECK ((action = ANY (ARRAY['audit_export'::text, 'data_export'::text, 'phone_reveal'::text, 'secret_decrypt'::text, 'sign_in'::text, 'sign_in_failed'::text, 'sign_out'::text, 'sessions_ended'::text, 'refresh_token_reuse'::text, 'mfa_change'::text, 'mfa_verified'::text, 'mfa_failed'::text, 'password_change'::text, 'role_change'::text, 'member_added'::text, 'member_removed'::text, 'settings_change'::text, 'audit_redaction'::text, 'identity_linked'::text, 'identity_unlinked'::text, 'webhook_rejected'::text, 'member_suspended'::text, 'member_reinstated'::text, 'member_left'::text, 'platform_admin_granted'::text, 'platform_admin_revoked'::text, 'erasure'::text, 'account_deleted'::text]))),
     CONSTRAINT access_events_actor_kind_check CHECK ((actor_kind = ANY (ARRAY['user'::text, 'service'::text, 'system'::text]))),
     CONSTRAINT access_events_detail_check CHECK ((octet_length((detail)::text) <= 4000)),
     CONSTRAINT access_events_target_id_check CHECK ((char_length(target_id) <= 200)),
@@ -6058,10 +6150,38 @@ CREATE INDEX events_deleted_lead_email_idx ON ONLY audit.events USING btree (ten
 
 
 --
+-- Name: events_invitation_email_idx; Type: INDEX; Schema: audit; Owner: palisade_definer
+--
+
+CREATE INDEX events_invitation_email_idx ON ONLY audit.events USING btree (lower((COALESCE(after, before) ->> 'email'::text))) WHERE ((table_name = 'invitations'::text) AND (redacted_at IS NULL));
+
+
+--
 -- Name: events_lead_idx; Type: INDEX; Schema: audit; Owner: palisade_definer
 --
 
 CREATE INDEX events_lead_idx ON ONLY audit.events USING btree (tenant_id, lead_id, id) WHERE (lead_id IS NOT NULL);
+
+
+--
+-- Name: events_p2026_12_lower_idx; Type: INDEX; Schema: audit; Owner: palisade_definer
+--
+
+CREATE INDEX events_p2026_12_lower_idx ON audit.events_p2026_12 USING btree (lower((COALESCE(after, before) ->> 'email'::text))) WHERE ((table_name = 'invitations'::text) AND (redacted_at IS NULL));
+
+
+--
+-- Name: events_person_row_idx; Type: INDEX; Schema: audit; Owner: palisade_definer
+--
+
+CREATE INDEX events_person_row_idx ON ONLY audit.events USING btree (row_key) WHERE ((table_name = ANY (ARRAY['users'::text, 'memberships'::text, 'platform_admins'::text])) AND (redacted_at IS NULL));
+
+
+--
+-- Name: events_p2026_12_row_key_idx; Type: INDEX; Schema: audit; Owner: palisade_definer
+--
+
+CREATE INDEX events_p2026_12_row_key_idx ON audit.events_p2026_12 USING btree (row_key) WHERE ((table_name = ANY (ARRAY['users'::text, 'memberships'::text, 'platform_admins'::text])) AND (redacted_at IS NULL));
 
 
 --
@@ -6100,6 +6220,20 @@ CREATE INDEX events_p2026_12_tenant_id_lower_idx ON audit.events_p2026_12 USING 
 
 
 --
+-- Name: events_p2027_01_lower_idx; Type: INDEX; Schema: audit; Owner: palisade_definer
+--
+
+CREATE INDEX events_p2027_01_lower_idx ON audit.events_p2027_01 USING btree (lower((COALESCE(after, before) ->> 'email'::text))) WHERE ((table_name = 'invitations'::text) AND (redacted_at IS NULL));
+
+
+--
+-- Name: events_p2027_01_row_key_idx; Type: INDEX; Schema: audit; Owner: palisade_definer
+--
+
+CREATE INDEX events_p2027_01_row_key_idx ON audit.events_p2027_01 USING btree (row_key) WHERE ((table_name = ANY (ARRAY['users'::text, 'memberships'::text, 'platform_admins'::text])) AND (redacted_at IS NULL));
+
+
+--
 -- Name: events_p2027_01_tenant_id_actor_user_id_id_idx; Type: INDEX; Schema: audit; Owner: palisade_definer
 --
 
@@ -6125,6 +6259,20 @@ CREATE INDEX events_p2027_01_tenant_id_lead_id_id_idx ON audit.events_p2027_01 U
 --
 
 CREATE INDEX events_p2027_01_tenant_id_lower_idx ON audit.events_p2027_01 USING btree (tenant_id, lower((before ->> 'email'::text))) WHERE ((table_name = 'leads'::text) AND (op = 'DELETE'::text) AND (redacted_at IS NULL));
+
+
+--
+-- Name: events_p2027_02_lower_idx; Type: INDEX; Schema: audit; Owner: palisade_definer
+--
+
+CREATE INDEX events_p2027_02_lower_idx ON audit.events_p2027_02 USING btree (lower((COALESCE(after, before) ->> 'email'::text))) WHERE ((table_name = 'invitations'::text) AND (redacted_at IS NULL));
+
+
+--
+-- Name: events_p2027_02_row_key_idx; Type: INDEX; Schema: audit; Owner: palisade_definer
+--
+
+CREATE INDEX events_p2027_02_row_key_idx ON audit.events_p2027_02 USING btree (row_key) WHERE ((table_name = ANY (ARRAY['users'::text, 'memberships'::text, 'platform_admins'::text])) AND (redacted_at IS NULL));
 
 
 --
@@ -6156,6 +6304,20 @@ CREATE INDEX events_p2027_02_tenant_id_lower_idx ON audit.events_p2027_02 USING 
 
 
 --
+-- Name: events_p2027_03_lower_idx; Type: INDEX; Schema: audit; Owner: palisade_definer
+--
+
+CREATE INDEX events_p2027_03_lower_idx ON audit.events_p2027_03 USING btree (lower((COALESCE(after, before) ->> 'email'::text))) WHERE ((table_name = 'invitations'::text) AND (redacted_at IS NULL));
+
+
+--
+-- Name: events_p2027_03_row_key_idx; Type: INDEX; Schema: audit; Owner: palisade_definer
+--
+
+CREATE INDEX events_p2027_03_row_key_idx ON audit.events_p2027_03 USING btree (row_key) WHERE ((table_name = ANY (ARRAY['users'::text, 'memberships'::text, 'platform_admins'::text])) AND (redacted_at IS NULL));
+
+
+--
 -- Name: events_p2027_03_tenant_id_actor_user_id_id_idx; Type: INDEX; Schema: audit; Owner: palisade_definer
 --
 
@@ -6181,6 +6343,20 @@ CREATE INDEX events_p2027_03_tenant_id_lead_id_id_idx ON audit.events_p2027_03 U
 --
 
 CREATE INDEX events_p2027_03_tenant_id_lower_idx ON audit.events_p2027_03 USING btree (tenant_id, lower((before ->> 'email'::text))) WHERE ((table_name = 'leads'::text) AND (op = 'DELETE'::text) AND (redacted_at IS NULL));
+
+
+--
+-- Name: events_p2027_04_lower_idx; Type: INDEX; Schema: audit; Owner: palisade_definer
+--
+
+CREATE INDEX events_p2027_04_lower_idx ON audit.events_p2027_04 USING btree (lower((COALESCE(after, before) ->> 'email'::text))) WHERE ((table_name = 'invitations'::text) AND (redacted_at IS NULL));
+
+
+--
+-- Name: events_p2027_04_row_key_idx; Type: INDEX; Schema: audit; Owner: palisade_definer
+--
+
+CREATE INDEX events_p2027_04_row_key_idx ON audit.events_p2027_04 USING btree (row_key) WHERE ((table_name = ANY (ARRAY['users'::text, 'memberships'::text, 'platform_admins'::text])) AND (redacted_at IS NULL));
 
 
 --
@@ -6212,6 +6388,20 @@ CREATE INDEX events_p2027_04_tenant_id_lower_idx ON audit.events_p2027_04 USING 
 
 
 --
+-- Name: events_p2027_05_lower_idx; Type: INDEX; Schema: audit; Owner: palisade_definer
+--
+
+CREATE INDEX events_p2027_05_lower_idx ON audit.events_p2027_05 USING btree (lower((COALESCE(after, before) ->> 'email'::text))) WHERE ((table_name = 'invitations'::text) AND (redacted_at IS NULL));
+
+
+--
+-- Name: events_p2027_05_row_key_idx; Type: INDEX; Schema: audit; Owner: palisade_definer
+--
+
+CREATE INDEX events_p2027_05_row_key_idx ON audit.events_p2027_05 USING btree (row_key) WHERE ((table_name = ANY (ARRAY['users'::text, 'memberships'::text, 'platform_admins'::text])) AND (redacted_at IS NULL));
+
+
+--
 -- Name: events_p2027_05_tenant_id_actor_user_id_id_idx; Type: INDEX; Schema: audit; Owner: palisade_definer
 --
 
@@ -6237,6 +6427,20 @@ CREATE INDEX events_p2027_05_tenant_id_lead_id_id_idx ON audit.events_p2027_05 U
 --
 
 CREATE INDEX events_p2027_05_tenant_id_lower_idx ON audit.events_p2027_05 USING btree (tenant_id, lower((before ->> 'email'::text))) WHERE ((table_name = 'leads'::text) AND (op = 'DELETE'::text) AND (redacted_at IS NULL));
+
+
+--
+-- Name: events_p2027_06_lower_idx; Type: INDEX; Schema: audit; Owner: palisade_definer
+--
+
+CREATE INDEX events_p2027_06_lower_idx ON audit.events_p2027_06 USING btree (lower((COALESCE(after, before) ->> 'email'::text))) WHERE ((table_name = 'invitations'::text) AND (redacted_at IS NULL));
+
+
+--
+-- Name: events_p2027_06_row_key_idx; Type: INDEX; Schema: audit; Owner: palisade_definer
+--
+
+CREATE INDEX events_p2027_06_row_key_idx ON audit.events_p2027_06 USING btree (row_key) WHERE ((table_name = ANY (ARRAY['users'::text, 'memberships'::text, 'platform_admins'::text])) AND (redacted_at IS NULL));
 
 
 --
@@ -6268,6 +6472,20 @@ CREATE INDEX events_p2027_06_tenant_id_lower_idx ON audit.events_p2027_06 USING 
 
 
 --
+-- Name: events_p2027_07_lower_idx; Type: INDEX; Schema: audit; Owner: palisade_definer
+--
+
+CREATE INDEX events_p2027_07_lower_idx ON audit.events_p2027_07 USING btree (lower((COALESCE(after, before) ->> 'email'::text))) WHERE ((table_name = 'invitations'::text) AND (redacted_at IS NULL));
+
+
+--
+-- Name: events_p2027_07_row_key_idx; Type: INDEX; Schema: audit; Owner: palisade_definer
+--
+
+CREATE INDEX events_p2027_07_row_key_idx ON audit.events_p2027_07 USING btree (row_key) WHERE ((table_name = ANY (ARRAY['users'::text, 'memberships'::text, 'platform_admins'::text])) AND (redacted_at IS NULL));
+
+
+--
 -- Name: events_p2027_07_tenant_id_actor_user_id_id_idx; Type: INDEX; Schema: audit; Owner: palisade_definer
 --
 
@@ -6293,6 +6511,20 @@ CREATE INDEX events_p2027_07_tenant_id_lead_id_id_idx ON audit.events_p2027_07 U
 --
 
 CREATE INDEX events_p2027_07_tenant_id_lower_idx ON audit.events_p2027_07 USING btree (tenant_id, lower((before ->> 'email'::text))) WHERE ((table_name = 'leads'::text) AND (op = 'DELETE'::text) AND (redacted_at IS NULL));
+
+
+--
+-- Name: events_p2027_08_lower_idx; Type: INDEX; Schema: audit; Owner: palisade_definer
+--
+
+CREATE INDEX events_p2027_08_lower_idx ON audit.events_p2027_08 USING btree (lower((COALESCE(after, before) ->> 'email'::text))) WHERE ((table_name = 'invitations'::text) AND (redacted_at IS NULL));
+
+
+--
+-- Name: events_p2027_08_row_key_idx; Type: INDEX; Schema: audit; Owner: palisade_definer
+--
+
+CREATE INDEX events_p2027_08_row_key_idx ON audit.events_p2027_08 USING btree (row_key) WHERE ((table_name = ANY (ARRAY['users'::text, 'memberships'::text, 'platform_admins'::text])) AND (redacted_at IS NULL));
 
 
 --
@@ -6324,6 +6556,20 @@ CREATE INDEX events_p2027_08_tenant_id_lower_idx ON audit.events_p2027_08 USING 
 
 
 --
+-- Name: events_p2027_09_lower_idx; Type: INDEX; Schema: audit; Owner: palisade_definer
+--
+
+CREATE INDEX events_p2027_09_lower_idx ON audit.events_p2027_09 USING btree (lower((COALESCE(after, before) ->> 'email'::text))) WHERE ((table_name = 'invitations'::text) AND (redacted_at IS NULL));
+
+
+--
+-- Name: events_p2027_09_row_key_idx; Type: INDEX; Schema: audit; Owner: palisade_definer
+--
+
+CREATE INDEX events_p2027_09_row_key_idx ON audit.events_p2027_09 USING btree (row_key) WHERE ((table_name = ANY (ARRAY['users'::text, 'memberships'::text, 'platform_admins'::text])) AND (redacted_at IS NULL));
+
+
+--
 -- Name: events_p2027_09_tenant_id_actor_user_id_id_idx; Type: INDEX; Schema: audit; Owner: palisade_definer
 --
 
@@ -6349,6 +6595,20 @@ CREATE INDEX events_p2027_09_tenant_id_lead_id_id_idx ON audit.events_p2027_09 U
 --
 
 CREATE INDEX events_p2027_09_tenant_id_lower_idx ON audit.events_p2027_09 USING btree (tenant_id, lower((before ->> 'email'::text))) WHERE ((table_name = 'leads'::text) AND (op = 'DELETE'::text) AND (redacted_at IS NULL));
+
+
+--
+-- Name: events_p2027_10_lower_idx; Type: INDEX; Schema: audit; Owner: palisade_definer
+--
+
+CREATE INDEX events_p2027_10_lower_idx ON audit.events_p2027_10 USING btree (lower((COALESCE(after, before) ->> 'email'::text))) WHERE ((table_name = 'invitations'::text) AND (redacted_at IS NULL));
+
+
+--
+-- Name: events_p2027_10_row_key_idx; Type: INDEX; Schema: audit; Owner: palisade_definer
+--
+
+CREATE INDEX events_p2027_10_row_key_idx ON audit.events_p2027_10 USING btree (row_key) WHERE ((table_name = ANY (ARRAY['users'::text, 'memberships'::text, 'platform_admins'::text])) AND (redacted_at IS NULL));
 
 
 --
@@ -6380,6 +6640,20 @@ CREATE INDEX events_p2027_10_tenant_id_lower_idx ON audit.events_p2027_10 USING 
 
 
 --
+-- Name: events_p2027_11_lower_idx; Type: INDEX; Schema: audit; Owner: palisade_definer
+--
+
+CREATE INDEX events_p2027_11_lower_idx ON audit.events_p2027_11 USING btree (lower((COALESCE(after, before) ->> 'email'::text))) WHERE ((table_name = 'invitations'::text) AND (redacted_at IS NULL));
+
+
+--
+-- Name: events_p2027_11_row_key_idx; Type: INDEX; Schema: audit; Owner: palisade_definer
+--
+
+CREATE INDEX events_p2027_11_row_key_idx ON audit.events_p2027_11 USING btree (row_key) WHERE ((table_name = ANY (ARRAY['users'::text, 'memberships'::text, 'platform_admins'::text])) AND (redacted_at IS NULL));
+
+
+--
 -- Name: events_p2027_11_tenant_id_actor_user_id_id_idx; Type: INDEX; Schema: audit; Owner: palisade_definer
 --
 
@@ -6405,6 +6679,20 @@ CREATE INDEX events_p2027_11_tenant_id_lead_id_id_idx ON audit.events_p2027_11 U
 --
 
 CREATE INDEX events_p2027_11_tenant_id_lower_idx ON audit.events_p2027_11 USING btree (tenant_id, lower((before ->> 'email'::text))) WHERE ((table_name = 'leads'::text) AND (op = 'DELETE'::text) AND (redacted_at IS NULL));
+
+
+--
+-- Name: events_p2027_12_lower_idx; Type: INDEX; Schema: audit; Owner: palisade_definer
+--
+
+CREATE INDEX events_p2027_12_lower_idx ON audit.events_p2027_12 USING btree (lower((COALESCE(after, before) ->> 'email'::text))) WHERE ((table_name = 'invitations'::text) AND (redacted_at IS NULL));
+
+
+--
+-- Name: events_p2027_12_row_key_idx; Type: INDEX; Schema: audit; Owner: palisade_definer
+--
+
+CREATE INDEX events_p2027_12_row_key_idx ON audit.events_p2027_12 USING btree (row_key) WHERE ((table_name = ANY (ARRAY['users'::text, 'memberships'::text, 'platform_admins'::text])) AND (redacted_at IS NULL));
 
 
 --
@@ -6653,10 +6941,24 @@ ALTER INDEX audit.chain_links_pkey ATTACH PARTITION audit.chain_links_p2027_12_p
 
 
 --
+-- Name: events_p2026_12_lower_idx; Type: INDEX ATTACH; Schema: audit; Owner: palisade_definer
+--
+
+ALTER INDEX audit.events_invitation_email_idx ATTACH PARTITION audit.events_p2026_12_lower_idx;
+
+
+--
 -- Name: events_p2026_12_pkey; Type: INDEX ATTACH; Schema: audit; Owner: palisade_definer
 --
 
 ALTER INDEX audit.events_pkey ATTACH PARTITION audit.events_p2026_12_pkey;
+
+
+--
+-- Name: events_p2026_12_row_key_idx; Type: INDEX ATTACH; Schema: audit; Owner: palisade_definer
+--
+
+ALTER INDEX audit.events_person_row_idx ATTACH PARTITION audit.events_p2026_12_row_key_idx;
 
 
 --
@@ -6688,10 +6990,24 @@ ALTER INDEX audit.events_deleted_lead_email_idx ATTACH PARTITION audit.events_p2
 
 
 --
+-- Name: events_p2027_01_lower_idx; Type: INDEX ATTACH; Schema: audit; Owner: palisade_definer
+--
+
+ALTER INDEX audit.events_invitation_email_idx ATTACH PARTITION audit.events_p2027_01_lower_idx;
+
+
+--
 -- Name: events_p2027_01_pkey; Type: INDEX ATTACH; Schema: audit; Owner: palisade_definer
 --
 
 ALTER INDEX audit.events_pkey ATTACH PARTITION audit.events_p2027_01_pkey;
+
+
+--
+-- Name: events_p2027_01_row_key_idx; Type: INDEX ATTACH; Schema: audit; Owner: palisade_definer
+--
+
+ALTER INDEX audit.events_person_row_idx ATTACH PARTITION audit.events_p2027_01_row_key_idx;
 
 
 --
@@ -6723,10 +7039,24 @@ ALTER INDEX audit.events_deleted_lead_email_idx ATTACH PARTITION audit.events_p2
 
 
 --
+-- Name: events_p2027_02_lower_idx; Type: INDEX ATTACH; Schema: audit; Owner: palisade_definer
+--
+
+ALTER INDEX audit.events_invitation_email_idx ATTACH PARTITION audit.events_p2027_02_lower_idx;
+
+
+--
 -- Name: events_p2027_02_pkey; Type: INDEX ATTACH; Schema: audit; Owner: palisade_definer
 --
 
 ALTER INDEX audit.events_pkey ATTACH PARTITION audit.events_p2027_02_pkey;
+
+
+--
+-- Name: events_p2027_02_row_key_idx; Type: INDEX ATTACH; Schema: audit; Owner: palisade_definer
+--
+
+ALTER INDEX audit.events_person_row_idx ATTACH PARTITION audit.events_p2027_02_row_key_idx;
 
 
 --
@@ -6758,10 +7088,24 @@ ALTER INDEX audit.events_deleted_lead_email_idx ATTACH PARTITION audit.events_p2
 
 
 --
+-- Name: events_p2027_03_lower_idx; Type: INDEX ATTACH; Schema: audit; Owner: palisade_definer
+--
+
+ALTER INDEX audit.events_invitation_email_idx ATTACH PARTITION audit.events_p2027_03_lower_idx;
+
+
+--
 -- Name: events_p2027_03_pkey; Type: INDEX ATTACH; Schema: audit; Owner: palisade_definer
 --
 
 ALTER INDEX audit.events_pkey ATTACH PARTITION audit.events_p2027_03_pkey;
+
+
+--
+-- Name: events_p2027_03_row_key_idx; Type: INDEX ATTACH; Schema: audit; Owner: palisade_definer
+--
+
+ALTER INDEX audit.events_person_row_idx ATTACH PARTITION audit.events_p2027_03_row_key_idx;
 
 
 --
@@ -6793,10 +7137,24 @@ ALTER INDEX audit.events_deleted_lead_email_idx ATTACH PARTITION audit.events_p2
 
 
 --
+-- Name: events_p2027_04_lower_idx; Type: INDEX ATTACH; Schema: audit; Owner: palisade_definer
+--
+
+ALTER INDEX audit.events_invitation_email_idx ATTACH PARTITION audit.events_p2027_04_lower_idx;
+
+
+--
 -- Name: events_p2027_04_pkey; Type: INDEX ATTACH; Schema: audit; Owner: palisade_definer
 --
 
 ALTER INDEX audit.events_pkey ATTACH PARTITION audit.events_p2027_04_pkey;
+
+
+--
+-- Name: events_p2027_04_row_key_idx; Type: INDEX ATTACH; Schema: audit; Owner: palisade_definer
+--
+
+ALTER INDEX audit.events_person_row_idx ATTACH PARTITION audit.events_p2027_04_row_key_idx;
 
 
 --
@@ -6828,10 +7186,24 @@ ALTER INDEX audit.events_deleted_lead_email_idx ATTACH PARTITION audit.events_p2
 
 
 --
+-- Name: events_p2027_05_lower_idx; Type: INDEX ATTACH; Schema: audit; Owner: palisade_definer
+--
+
+ALTER INDEX audit.events_invitation_email_idx ATTACH PARTITION audit.events_p2027_05_lower_idx;
+
+
+--
 -- Name: events_p2027_05_pkey; Type: INDEX ATTACH; Schema: audit; Owner: palisade_definer
 --
 
 ALTER INDEX audit.events_pkey ATTACH PARTITION audit.events_p2027_05_pkey;
+
+
+--
+-- Name: events_p2027_05_row_key_idx; Type: INDEX ATTACH; Schema: audit; Owner: palisade_definer
+--
+
+ALTER INDEX audit.events_person_row_idx ATTACH PARTITION audit.events_p2027_05_row_key_idx;
 
 
 --
@@ -6863,10 +7235,24 @@ ALTER INDEX audit.events_deleted_lead_email_idx ATTACH PARTITION audit.events_p2
 
 
 --
+-- Name: events_p2027_06_lower_idx; Type: INDEX ATTACH; Schema: audit; Owner: palisade_definer
+--
+
+ALTER INDEX audit.events_invitation_email_idx ATTACH PARTITION audit.events_p2027_06_lower_idx;
+
+
+--
 -- Name: events_p2027_06_pkey; Type: INDEX ATTACH; Schema: audit; Owner: palisade_definer
 --
 
 ALTER INDEX audit.events_pkey ATTACH PARTITION audit.events_p2027_06_pkey;
+
+
+--
+-- Name: events_p2027_06_row_key_idx; Type: INDEX ATTACH; Schema: audit; Owner: palisade_definer
+--
+
+ALTER INDEX audit.events_person_row_idx ATTACH PARTITION audit.events_p2027_06_row_key_idx;
 
 
 --
@@ -6898,10 +7284,24 @@ ALTER INDEX audit.events_deleted_lead_email_idx ATTACH PARTITION audit.events_p2
 
 
 --
+-- Name: events_p2027_07_lower_idx; Type: INDEX ATTACH; Schema: audit; Owner: palisade_definer
+--
+
+ALTER INDEX audit.events_invitation_email_idx ATTACH PARTITION audit.events_p2027_07_lower_idx;
+
+
+--
 -- Name: events_p2027_07_pkey; Type: INDEX ATTACH; Schema: audit; Owner: palisade_definer
 --
 
 ALTER INDEX audit.events_pkey ATTACH PARTITION audit.events_p2027_07_pkey;
+
+
+--
+-- Name: events_p2027_07_row_key_idx; Type: INDEX ATTACH; Schema: audit; Owner: palisade_definer
+--
+
+ALTER INDEX audit.events_person_row_idx ATTACH PARTITION audit.events_p2027_07_row_key_idx;
 
 
 --
@@ -6933,10 +7333,24 @@ ALTER INDEX audit.events_deleted_lead_email_idx ATTACH PARTITION audit.events_p2
 
 
 --
+-- Name: events_p2027_08_lower_idx; Type: INDEX ATTACH; Schema: audit; Owner: palisade_definer
+--
+
+ALTER INDEX audit.events_invitation_email_idx ATTACH PARTITION audit.events_p2027_08_lower_idx;
+
+
+--
 -- Name: events_p2027_08_pkey; Type: INDEX ATTACH; Schema: audit; Owner: palisade_definer
 --
 
 ALTER INDEX audit.events_pkey ATTACH PARTITION audit.events_p2027_08_pkey;
+
+
+--
+-- Name: events_p2027_08_row_key_idx; Type: INDEX ATTACH; Schema: audit; Owner: palisade_definer
+--
+
+ALTER INDEX audit.events_person_row_idx ATTACH PARTITION audit.events_p2027_08_row_key_idx;
 
 
 --
@@ -6968,10 +7382,24 @@ ALTER INDEX audit.events_deleted_lead_email_idx ATTACH PARTITION audit.events_p2
 
 
 --
+-- Name: events_p2027_09_lower_idx; Type: INDEX ATTACH; Schema: audit; Owner: palisade_definer
+--
+
+ALTER INDEX audit.events_invitation_email_idx ATTACH PARTITION audit.events_p2027_09_lower_idx;
+
+
+--
 -- Name: events_p2027_09_pkey; Type: INDEX ATTACH; Schema: audit; Owner: palisade_definer
 --
 
 ALTER INDEX audit.events_pkey ATTACH PARTITION audit.events_p2027_09_pkey;
+
+
+--
+-- Name: events_p2027_09_row_key_idx; Type: INDEX ATTACH; Schema: audit; Owner: palisade_definer
+--
+
+ALTER INDEX audit.events_person_row_idx ATTACH PARTITION audit.events_p2027_09_row_key_idx;
 
 
 --
@@ -7003,10 +7431,24 @@ ALTER INDEX audit.events_deleted_lead_email_idx ATTACH PARTITION audit.events_p2
 
 
 --
+-- Name: events_p2027_10_lower_idx; Type: INDEX ATTACH; Schema: audit; Owner: palisade_definer
+--
+
+ALTER INDEX audit.events_invitation_email_idx ATTACH PARTITION audit.events_p2027_10_lower_idx;
+
+
+--
 -- Name: events_p2027_10_pkey; Type: INDEX ATTACH; Schema: audit; Owner: palisade_definer
 --
 
 ALTER INDEX audit.events_pkey ATTACH PARTITION audit.events_p2027_10_pkey;
+
+
+--
+-- Name: events_p2027_10_row_key_idx; Type: INDEX ATTACH; Schema: audit; Owner: palisade_definer
+--
+
+ALTER INDEX audit.events_person_row_idx ATTACH PARTITION audit.events_p2027_10_row_key_idx;
 
 
 --
@@ -7038,10 +7480,24 @@ ALTER INDEX audit.events_deleted_lead_email_idx ATTACH PARTITION audit.events_p2
 
 
 --
+-- Name: events_p2027_11_lower_idx; Type: INDEX ATTACH; Schema: audit; Owner: palisade_definer
+--
+
+ALTER INDEX audit.events_invitation_email_idx ATTACH PARTITION audit.events_p2027_11_lower_idx;
+
+
+--
 -- Name: events_p2027_11_pkey; Type: INDEX ATTACH; Schema: audit; Owner: palisade_definer
 --
 
 ALTER INDEX audit.events_pkey ATTACH PARTITION audit.events_p2027_11_pkey;
+
+
+--
+-- Name: events_p2027_11_row_key_idx; Type: INDEX ATTACH; Schema: audit; Owner: palisade_definer
+--
+
+ALTER INDEX audit.events_person_row_idx ATTACH PARTITION audit.events_p2027_11_row_key_idx;
 
 
 --
@@ -7073,10 +7529,24 @@ ALTER INDEX audit.events_deleted_lead_email_idx ATTACH PARTITION audit.events_p2
 
 
 --
+-- Name: events_p2027_12_lower_idx; Type: INDEX ATTACH; Schema: audit; Owner: palisade_definer
+--
+
+ALTER INDEX audit.events_invitation_email_idx ATTACH PARTITION audit.events_p2027_12_lower_idx;
+
+
+--
 -- Name: events_p2027_12_pkey; Type: INDEX ATTACH; Schema: audit; Owner: palisade_definer
 --
 
 ALTER INDEX audit.events_pkey ATTACH PARTITION audit.events_p2027_12_pkey;
+
+
+--
+-- Name: events_p2027_12_row_key_idx; Type: INDEX ATTACH; Schema: audit; Owner: palisade_definer
+--
+
+ALTER INDEX audit.events_person_row_idx ATTACH PARTITION audit.events_p2027_12_row_key_idx;
 
 
 --
@@ -8150,6 +8620,13 @@ CREATE POLICY activity_daily_managers ON app.activity_daily FOR SELECT TO app_us
 ALTER TABLE app.brief_preferences ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: brief_preferences brief_preferences_definer_delete; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY brief_preferences_definer_delete ON app.brief_preferences FOR DELETE TO palisade_definer USING (true);
+
+
+--
 -- Name: brief_preferences brief_preferences_definer_select; Type: POLICY; Schema: app; Owner: palisade_owner
 --
 
@@ -8168,6 +8645,20 @@ CREATE POLICY brief_preferences_owner ON app.brief_preferences TO app_user USING
 --
 
 CREATE POLICY brief_preferences_service_select ON app.brief_preferences FOR SELECT TO app_service USING ((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)));
+
+
+--
+-- Name: coaching_observations coaching_definer_delete; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY coaching_definer_delete ON app.coaching_observations FOR DELETE TO palisade_definer USING (true);
+
+
+--
+-- Name: coaching_observations coaching_definer_select; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY coaching_definer_select ON app.coaching_observations FOR SELECT TO palisade_definer USING (true);
 
 
 --
@@ -8321,6 +8812,20 @@ CREATE POLICY deals_update ON app.deals FOR UPDATE TO app_user USING (((tenant_i
 --
 
 ALTER TABLE app.drafts ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: drafts drafts_definer_delete; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY drafts_definer_delete ON app.drafts FOR DELETE TO palisade_definer USING (true);
+
+
+--
+-- Name: drafts drafts_definer_select; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY drafts_definer_select ON app.drafts FOR SELECT TO palisade_definer USING (true);
+
 
 --
 -- Name: drafts drafts_owner; Type: POLICY; Schema: app; Owner: palisade_owner
@@ -8635,6 +9140,13 @@ CREATE POLICY leads_update ON app.leads FOR UPDATE TO app_user USING (((tenant_i
 ALTER TABLE app.member_phones ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: member_phones member_phones_definer_delete; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY member_phones_definer_delete ON app.member_phones FOR DELETE TO palisade_definer USING (true);
+
+
+--
 -- Name: member_phones member_phones_definer_select; Type: POLICY; Schema: app; Owner: palisade_owner
 --
 
@@ -8728,6 +9240,13 @@ CREATE POLICY message_templates_service_select ON app.message_templates FOR SELE
 --
 
 CREATE POLICY message_templates_update ON app.message_templates FOR UPDATE TO app_user USING (((tenant_id = ( SELECT ctx.tenant_id() AS tenant_id)) AND ( SELECT ctx.has_role('manager'::text) AS has_role))) WITH CHECK (((tenant_id = ( SELECT ctx.tenant_id() AS tenant_id)) AND ( SELECT ctx.has_role('manager'::text) AS has_role)));
+
+
+--
+-- Name: outbound_messages outbound_definer_delete; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY outbound_definer_delete ON app.outbound_messages FOR DELETE TO palisade_definer USING ((member_id IS NOT NULL));
 
 
 --
@@ -8938,6 +9457,13 @@ CREATE POLICY users_visible ON app.users FOR SELECT TO app_user USING (((id = ( 
 --
 
 ALTER TABLE app.voice_consents ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: voice_consents voice_consents_definer_delete; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY voice_consents_definer_delete ON app.voice_consents FOR DELETE TO palisade_definer USING (true);
+
 
 --
 -- Name: voice_consents voice_consents_definer_select; Type: POLICY; Schema: app; Owner: palisade_owner
@@ -9629,6 +10155,14 @@ GRANT ALL ON FUNCTION app.create_tenant(p_slug text, p_name text) TO app_user;
 
 REVOKE ALL ON FUNCTION app.declare_incident(p_title text, p_description text, p_severity text, p_tenants uuid[]) FROM PUBLIC;
 GRANT ALL ON FUNCTION app.declare_incident(p_title text, p_description text, p_severity text, p_tenants uuid[]) TO app_user;
+
+
+--
+-- Name: FUNCTION delete_account(p_now timestamp with time zone); Type: ACL; Schema: app; Owner: palisade_definer
+--
+
+REVOKE ALL ON FUNCTION app.delete_account(p_now timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.delete_account(p_now timestamp with time zone) TO app_user;
 
 
 --
@@ -10351,7 +10885,7 @@ GRANT SELECT ON TABLE app.activity_daily TO app_service;
 
 GRANT SELECT,INSERT,DELETE ON TABLE app.brief_preferences TO app_user;
 GRANT SELECT ON TABLE app.brief_preferences TO app_service;
-GRANT SELECT ON TABLE app.brief_preferences TO palisade_definer;
+GRANT SELECT,DELETE ON TABLE app.brief_preferences TO palisade_definer;
 
 
 --
@@ -10374,6 +10908,14 @@ GRANT UPDATE(send_hour) ON TABLE app.brief_preferences TO app_user;
 
 GRANT SELECT,INSERT,DELETE ON TABLE app.coaching_observations TO app_user;
 GRANT INSERT ON TABLE app.coaching_observations TO app_service;
+GRANT DELETE ON TABLE app.coaching_observations TO palisade_definer;
+
+
+--
+-- Name: COLUMN coaching_observations.owner_id; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(owner_id) ON TABLE app.coaching_observations TO palisade_definer;
 
 
 --
@@ -10526,6 +11068,14 @@ GRANT SELECT(updated_at) ON TABLE app.deals TO app_reporting;
 
 GRANT SELECT,INSERT,DELETE ON TABLE app.drafts TO app_user;
 GRANT INSERT ON TABLE app.drafts TO app_service;
+GRANT DELETE ON TABLE app.drafts TO palisade_definer;
+
+
+--
+-- Name: COLUMN drafts.owner_id; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(owner_id) ON TABLE app.drafts TO palisade_definer;
 
 
 --
@@ -10843,7 +11393,7 @@ GRANT SELECT(created_at) ON TABLE app.interactions TO app_reporting;
 -- Name: TABLE invitations; Type: ACL; Schema: app; Owner: palisade_owner
 --
 
-GRANT SELECT,INSERT,UPDATE ON TABLE app.invitations TO palisade_definer;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE app.invitations TO palisade_definer;
 
 
 --
@@ -11048,6 +11598,7 @@ GRANT SELECT(email_index) ON TABLE app.leads TO palisade_definer;
 
 GRANT SELECT,DELETE ON TABLE app.member_phones TO app_user;
 GRANT SELECT ON TABLE app.member_phones TO app_service;
+GRANT DELETE ON TABLE app.member_phones TO palisade_definer;
 
 
 --
@@ -11146,7 +11697,7 @@ GRANT UPDATE(body) ON TABLE app.message_templates TO app_user;
 
 GRANT SELECT,INSERT ON TABLE app.outbound_messages TO app_user;
 GRANT SELECT,INSERT ON TABLE app.outbound_messages TO app_service;
-GRANT INSERT ON TABLE app.outbound_messages TO palisade_definer;
+GRANT INSERT,DELETE ON TABLE app.outbound_messages TO palisade_definer;
 
 
 --
@@ -11366,6 +11917,13 @@ GRANT SELECT,INSERT,UPDATE ON TABLE app.tenants TO palisade_definer;
 
 
 --
+-- Name: COLUMN tenants.inbound_owner_id; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT UPDATE(inbound_owner_id) ON TABLE app.tenants TO palisade_definer;
+
+
+--
 -- Name: TABLE users; Type: ACL; Schema: app; Owner: palisade_owner
 --
 
@@ -11385,6 +11943,7 @@ GRANT SELECT(id) ON TABLE app.users TO app_service;
 --
 
 GRANT SELECT(email) ON TABLE app.users TO app_service;
+GRANT UPDATE(email) ON TABLE app.users TO palisade_definer;
 
 
 --
@@ -11392,6 +11951,7 @@ GRANT SELECT(email) ON TABLE app.users TO app_service;
 --
 
 GRANT SELECT(display_name) ON TABLE app.users TO app_service;
+GRANT UPDATE(display_name) ON TABLE app.users TO palisade_definer;
 
 
 --
@@ -11413,6 +11973,7 @@ GRANT SELECT(updated_at) ON TABLE app.users TO app_service;
 --
 
 GRANT SELECT(disabled_at) ON TABLE app.users TO app_service;
+GRANT UPDATE(disabled_at) ON TABLE app.users TO palisade_definer;
 
 
 --
@@ -11420,6 +11981,7 @@ GRANT SELECT(disabled_at) ON TABLE app.users TO app_service;
 --
 
 GRANT SELECT,INSERT ON TABLE app.voice_consents TO app_user;
+GRANT DELETE ON TABLE app.voice_consents TO palisade_definer;
 
 
 --

@@ -8,6 +8,7 @@
 
 mod audit;
 mod cold;
+mod company_export;
 mod cpu;
 mod erasure;
 mod inbound;
@@ -139,6 +140,12 @@ async fn run(args: Args) -> anyhow::Result<()> {
             let subjects = if args.quick { 3 } else { 20 };
             let (outcome, check) = erasure::run(&server, &world, &keys, subjects).await?;
             results.push(outcome);
+            checks.push(check);
+        }
+        if company_export::selected(args.only.as_deref()) {
+            println!("{}", company_export::NAMES.join(" / "));
+            let (outcomes, check) = company_export::run(&server, &world, &keys, args.rounds).await?;
+            results.extend(outcomes);
             checks.push(check);
         }
         let machine = report::Machine::describe(&server).await;

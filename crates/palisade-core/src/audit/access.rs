@@ -51,6 +51,8 @@ pub enum AccessAction {
     PlatformAdminRevoked,
     /// An admin asked for a subject's erasure (the target is the erasure's receipt).
     Erasure,
+    /// A person deleted their own account (written by the database; the detail counts the rows).
+    AccountDeleted,
 }
 
 impl AccessAction {
@@ -83,6 +85,7 @@ impl AccessAction {
             Self::PlatformAdminGranted => "platform_admin_granted",
             Self::PlatformAdminRevoked => "platform_admin_revoked",
             Self::Erasure => "erasure",
+            Self::AccountDeleted => "account_deleted",
         }
     }
 }

@@ -1,4 +1,5 @@
 //! Privacy operations: what Palisade holds about a person, and how it is found, exported and erased.
+pub mod account;
 pub mod company_export;
 pub mod erasure;
 pub mod registry;

@@ -1,5 +1,7 @@
 //! The caller's own things: rep-private records (drafts, coaching, voice samples and the voice-drafting
-//! consent they need), their phone and daily brief, their sessions, and all of it as one export. No route here takes another person's id.
+//! consent they need), their phone and daily brief, their sessions, all of it as one export, and
+//! deleting the account. No route here takes another person's id.
+mod account;
 mod brief;
 mod export;
 mod phone;
@@ -13,6 +15,7 @@ use crate::state::AppState;
 
 pub(crate) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .merge(account::router())
         .merge(brief::router())
         .merge(export::router())
         .merge(phone::router())

@@ -289,6 +289,14 @@ fn routes() -> Vec<Route> {
             || Some(json!({"email": "rep-a1@a.test", "password": "long enough password"})),
             [404; 6],
         ),
+        // Deleting one's account needs a session; the matrix's tokens have none.
+        r(
+            M::DELETE,
+            "/api/v1/me",
+            Target::None,
+            none,
+            [401, 400, 400, 400, 400, 400],
+        ),
         r(
             M::PUT,
             "/api/v1/me/password",

@@ -2,16 +2,13 @@
 //! go is erased by phone number, and a `pg_dump` of the whole database then holds no trace of them
 //! in any format, while every audit chain still verifies and the number stays suppressed.
 use palisade_core::audit::verify::verify;
-use palisade_db::embedded::find_binaries;
 use palisade_db::TenantId;
-use palisade_jobs::{Job, Jobs};
-use palisade_mail::Mailer;
-use palisade_testkit::{spawn_app, TestApp, Who};
+use palisade_testkit::{spawn_app, Who};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use super::{admin, plant_brief, plant_subject, rep, rows, EMAIL, NUMBER};
+use super::{admin, dump, plant_brief, plant_subject, rep, rows, seal_audit, EMAIL, NUMBER};
 use crate::client::{Client, ErrorBody};
 
 /// Every way the subject may have been written down, searched for without regard to case. (Shorter
@@ -30,50 +27,9 @@ const TRACES: &[&str] = &[
     "415.555.0199",
 ];
 
-/// A plain-text dump of the whole database, as an operator would take a backup.
-fn dump(app: &TestApp) -> String {
-    let binaries = find_binaries(None, None).expect("PostgreSQL binaries");
-    // The server's directory may hold links to a few tools only (/usr/local/bin): pg_dump sits next
-    // to the real `postgres`.
-    let postgres = std::fs::canonicalize(binaries.tool("postgres")).expect("postgres");
-    let pg_dump = postgres.with_file_name("pg_dump");
-    let c = &app.db.admin.config;
-    let mut command = std::process::Command::new(pg_dump);
-    command
-        .arg("--no-owner")
-        .arg(format!("--dbname={}", c.get_dbname().unwrap()));
-    command.arg(format!("--username={}", c.get_user().unwrap()));
-    if let Some(port) = c.get_ports().first() {
-        command.arg(format!("--port={port}"));
-    }
-    match c.get_hosts().first() {
-        Some(tokio_postgres::config::Host::Tcp(host)) => command.arg(format!("--host={host}")),
-        Some(tokio_postgres::config::Host::Unix(dir)) => command.arg(format!("--host={}", dir.display())),
-        None => &mut command,
-    };
-    if let Some(password) = c.get_password() {
-        command.env("PGPASSWORD", String::from_utf8_lossy(password).as_ref());
-    }
-    let out = command.output().expect("pg_dump runs");
-    assert!(
-        out.status.success(),
-        "pg_dump: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("a plain dump is text")
-}
-
 fn traces_in(dump: &str) -> Vec<&'static str> {
     let lower = dump.to_lowercase();
     TRACES.iter().copied().filter(|t| lower.contains(t)).collect()
-}
-
-async fn seal_audit(app: &TestApp) {
-    let jobs = Jobs::new(
-        app.db.db.clone(),
-        Mailer::mailbox(std::env::temp_dir(), "Palisade <p@x.test>"),
-    );
-    while jobs.run_once(Job::AuditSeal).await.unwrap() > 0 {}
 }
 
 #[tokio::test]

@@ -17,6 +17,48 @@ pub(super) const NAME: &str = "Zebulon Quixotic-Farthingale";
 pub(super) const EMAIL: &str = "Zebulon.Quixote@Erasure.example";
 pub(super) const NUMBER: &str = "+14155550199";
 
+/// A plain-text dump of the whole database, as an operator would take a backup.
+pub(crate) fn dump(app: &TestApp) -> String {
+    let binaries = palisade_db::embedded::find_binaries(None, None).expect("PostgreSQL binaries");
+    // The server's directory may hold links to a few tools only (/usr/local/bin): pg_dump sits next
+    // to the real `postgres`.
+    let postgres = std::fs::canonicalize(binaries.tool("postgres")).expect("postgres");
+    let pg_dump = postgres.with_file_name("pg_dump");
+    let c = &app.db.admin.config;
+    let mut command = std::process::Command::new(pg_dump);
+    command
+        .arg("--no-owner")
+        .arg(format!("--dbname={}", c.get_dbname().unwrap()));
+    command.arg(format!("--username={}", c.get_user().unwrap()));
+    if let Some(port) = c.get_ports().first() {
+        command.arg(format!("--port={port}"));
+    }
+    match c.get_hosts().first() {
+        Some(tokio_postgres::config::Host::Tcp(host)) => command.arg(format!("--host={host}")),
+        Some(tokio_postgres::config::Host::Unix(dir)) => command.arg(format!("--host={}", dir.display())),
+        None => &mut command,
+    };
+    if let Some(password) = c.get_password() {
+        command.env("PGPASSWORD", String::from_utf8_lossy(password).as_ref());
+    }
+    let out = command.output().expect("pg_dump runs");
+    assert!(
+        out.status.success(),
+        "pg_dump: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("a plain dump is text")
+}
+
+/// Links every audit event into its chain, as the `audit_seal` job does.
+pub(crate) async fn seal_audit(app: &TestApp) {
+    let jobs = palisade_jobs::Jobs::new(
+        app.db.db.clone(),
+        palisade_mail::Mailer::mailbox(std::env::temp_dir(), "Palisade <p@x.test>"),
+    );
+    while jobs.run_once(palisade_jobs::Job::AuditSeal).await.unwrap() > 0 {}
+}
+
 pub(super) fn rep(app: &TestApp) -> Client<'_> {
     Client::new(app, Some(Who::RepA1))
 }
