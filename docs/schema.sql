@@ -1100,6 +1100,181 @@ $$;
 ALTER FUNCTION app.require_admin() OWNER TO palisade_definer;
 
 --
+-- Name: retention_default(text); Type: FUNCTION; Schema: app; Owner: palisade_definer
+--
+
+CREATE FUNCTION app.retention_default(p_class text) RETURNS integer
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+  select case p_class
+           when 'drafts' then 180 when 'webhook_events' then 90 when 'error_events' then 90
+           when 'access_log' then 400 end
+$$;
+
+
+ALTER FUNCTION app.retention_default(p_class text) OWNER TO palisade_definer;
+
+--
+-- Name: retention_minimum(text); Type: FUNCTION; Schema: app; Owner: palisade_definer
+--
+
+CREATE FUNCTION app.retention_minimum(p_class text) RETURNS integer
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+  select case p_class when 'webhook_events' then 7 when 'error_events' then 7 when 'access_log' then 365
+                      else 1 end
+$$;
+
+
+ALTER FUNCTION app.retention_minimum(p_class text) OWNER TO palisade_definer;
+
+--
+-- Name: retention_sweep(text, integer, boolean); Type: FUNCTION; Schema: app; Owner: palisade_definer
+--
+
+CREATE FUNCTION app.retention_sweep(p_class text, p_limit integer, p_dry_run boolean) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_tenant uuid := ctx.scoped_tenant_id();
+  v_days integer;
+  v_before timestamptz;
+  v_keys text[];
+  v_leads uuid[];
+  n bigint := 0;
+begin
+  if v_tenant is null or pg_catalog.current_setting('role', true) <> 'app_service'
+     or pg_catalog.current_setting('palisade.purpose', true) is distinct from 'retention' then
+    raise exception 'retention runs in a tenant''s service context, purpose retention' using errcode = '42501';
+  end if;
+  if p_limit is null or p_limit < 1 or p_limit > 100000 then
+    raise exception 'the batch must be between 1 and 100000 rows' using errcode = '22023';
+  end if;
+  if p_class is null or p_class not in ('interactions', 'transcripts', 'messages', 'drafts', 'webhook_events',
+                                        'error_events', 'access_log') then
+    raise exception 'unknown data class' using errcode = '22023';
+  end if;
+  select s.keep_days into v_days from app.retention_settings s where s.tenant_id = v_tenant and s.data_class = p_class;
+  if not found then
+    v_days := app.retention_default(p_class);
+  end if;
+  if v_days is null then
+    return 0;
+  end if;
+  v_before := pg_catalog.now() - pg_catalog.make_interval(days => v_days);
+
+  if p_class in ('interactions', 'transcripts') then
+    if p_dry_run then
+      select pg_catalog.count(*) into n from app.interactions i
+      where i.tenant_id = v_tenant and i.occurred_at < v_before and (i.channel = 'call') = (p_class = 'transcripts');
+      return n;
+    end if;
+    with gone as (
+      delete from app.interactions i
+      where i.tenant_id = v_tenant and i.id = any (array(
+        select x.id from app.interactions x
+        where x.tenant_id = v_tenant and x.occurred_at < v_before and (x.channel = 'call') = (p_class = 'transcripts')
+        limit p_limit))
+      returning i.id, i.lead_id)
+    select pg_catalog.array_agg(g.id::text), pg_catalog.array_agg(distinct g.lead_id), pg_catalog.count(*)
+      into v_keys, v_leads, n from gone g;
+    -- Their content in the trail, the events the deletion just wrote included.
+    perform pg_catalog.set_config('palisade.audit_redaction', 'on', true);
+    update audit.events e set before = null, after = null, redacted_at = pg_catalog.now()
+    where e.tenant_id = v_tenant and e.lead_id = any (v_leads) and e.table_name = 'interactions'
+      and e.row_key = any (v_keys) and e.redacted_at is null;
+    perform pg_catalog.set_config('palisade.audit_redaction', 'off', true);
+  elsif p_class = 'messages' then
+    if p_dry_run then
+      select pg_catalog.count(*) into n from app.outbound_messages o
+      where o.tenant_id = v_tenant and o.created_at < v_before
+        and o.status in ('sent', 'delivered', 'failed', 'blocked', 'undelivered');
+      return n;
+    end if;
+    delete from app.outbound_messages o
+    where o.tenant_id = v_tenant and o.id = any (array(
+      select x.id from app.outbound_messages x
+      where x.tenant_id = v_tenant and x.created_at < v_before
+        and x.status in ('sent', 'delivered', 'failed', 'blocked', 'undelivered')
+      limit p_limit));
+    get diagnostics n = row_count;
+  elsif p_class = 'drafts' then
+    if p_dry_run then
+      select pg_catalog.count(*) into n from app.drafts d where d.tenant_id = v_tenant and d.updated_at < v_before;
+      return n;
+    end if;
+    delete from app.drafts d
+    where d.tenant_id = v_tenant and d.id = any (array(
+      select x.id from app.drafts x where x.tenant_id = v_tenant and x.updated_at < v_before limit p_limit));
+    get diagnostics n = row_count;
+  elsif p_class = 'webhook_events' then
+    if p_dry_run then
+      select pg_catalog.count(*) into n from app.webhook_events w
+      where w.tenant_id = v_tenant and w.received_at < v_before;
+      return n;
+    end if;
+    delete from app.webhook_events w
+    where (w.tenant_id, w.provider, w.event_id) in (
+      select x.tenant_id, x.provider, x.event_id from app.webhook_events x
+      where x.tenant_id = v_tenant and x.received_at < v_before limit p_limit);
+    get diagnostics n = row_count;
+  elsif p_class = 'error_events' then
+    if p_dry_run then
+      select pg_catalog.count(*) into n from app.error_events x where x.tenant_id = v_tenant and x.last_seen < v_before;
+      return n;
+    end if;
+    delete from app.error_events e
+    where e.id = any (array(
+      select x.id from app.error_events x where x.tenant_id = v_tenant and x.last_seen < v_before limit p_limit));
+    get diagnostics n = row_count;
+  else
+    if p_dry_run then
+      select pg_catalog.count(*) into n from audit.access_events a
+      where a.tenant_id = v_tenant and a.occurred_at < v_before;
+      return n;
+    end if;
+    perform pg_catalog.set_config('palisade.access_retention_tenant', v_tenant::text, true);
+    perform pg_catalog.set_config('palisade.access_retention_before', v_before::text, true);
+    delete from audit.access_events a
+    where a.id = any (array(
+      select x.id from audit.access_events x where x.tenant_id = v_tenant and x.occurred_at < v_before
+      order by x.occurred_at limit p_limit));
+    get diagnostics n = row_count;
+    perform pg_catalog.set_config('palisade.access_retention_tenant', '', true);
+    perform pg_catalog.set_config('palisade.access_retention_before', '', true);
+  end if;
+  return n;
+end
+$$;
+
+
+ALTER FUNCTION app.retention_sweep(p_class text, p_limit integer, p_dry_run boolean) OWNER TO palisade_definer;
+
+--
+-- Name: retention_tenants(); Type: FUNCTION; Schema: app; Owner: palisade_definer
+--
+
+CREATE FUNCTION app.retention_tenants() RETURNS TABLE(id uuid, slug text)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if pg_catalog.current_setting('role', true) is distinct from 'app_service'
+     or coalesce(pg_catalog.current_setting('palisade.tenant_id', true), '') <> ''
+     or pg_catalog.current_setting('palisade.purpose', true) is distinct from 'retention' then
+    raise exception 'the retention job lists tenants' using errcode = '42501';
+  end if;
+  return query select t.id, t.slug from app.tenants t where t.status = 'active' order by t.id;
+end
+$$;
+
+
+ALTER FUNCTION app.retention_tenants() OWNER TO palisade_definer;
+
+--
 -- Name: revoke_platform_admin(text); Type: FUNCTION; Schema: app; Owner: palisade_definer
 --
 
@@ -1679,6 +1854,15 @@ begin
             old.actor_kind, old.actor_role, old.purpose, old.correlation_id, old.lead_id, old.owner_id,
             old.private, old.content_hash, old.occurred_at) then
       return new;
+    end if;
+  end if;
+  -- Nested: other tables have no tenant_id or occurred_at, and a record's field is resolved when used.
+  if tg_level = 'ROW' and tg_op = 'DELETE' and tg_table_schema = 'audit' and tg_table_name = 'access_events' then
+    if old.tenant_id is not distinct from
+         nullif(pg_catalog.current_setting('palisade.access_retention_tenant', true), '')::uuid
+       and old.occurred_at < nullif(pg_catalog.current_setting('palisade.access_retention_before', true), '')::timestamptz
+    then
+      return old;
     end if;
   end if;
   raise exception 'audit records are append-only (% refused)', tg_op using errcode = '42501';
@@ -3721,6 +3905,25 @@ ALTER TABLE ONLY app.platform_admins FORCE ROW LEVEL SECURITY;
 ALTER TABLE app.platform_admins OWNER TO palisade_owner;
 
 --
+-- Name: retention_settings; Type: TABLE; Schema: app; Owner: palisade_owner
+--
+
+CREATE TABLE app.retention_settings (
+    tenant_id uuid NOT NULL,
+    data_class text NOT NULL,
+    keep_days integer,
+    set_by uuid,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT retention_settings_data_class_check CHECK ((data_class = ANY (ARRAY['interactions'::text, 'transcripts'::text, 'messages'::text, 'drafts'::text, 'webhook_events'::text, 'error_events'::text, 'access_log'::text]))),
+    CONSTRAINT retention_settings_keep_days_check CHECK (((keep_days >= 1) AND (keep_days <= 36500)))
+);
+
+ALTER TABLE ONLY app.retention_settings FORCE ROW LEVEL SECURITY;
+
+
+ALTER TABLE app.retention_settings OWNER TO palisade_owner;
+
+--
 -- Name: suppressions; Type: TABLE; Schema: app; Owner: palisade_owner
 --
 
@@ -5314,6 +5517,14 @@ ALTER TABLE ONLY app.platform_admins
 
 
 --
+-- Name: retention_settings retention_settings_pkey; Type: CONSTRAINT; Schema: app; Owner: palisade_owner
+--
+
+ALTER TABLE ONLY app.retention_settings
+    ADD CONSTRAINT retention_settings_pkey PRIMARY KEY (tenant_id, data_class);
+
+
+--
 -- Name: suppressions suppressions_pkey; Type: CONSTRAINT; Schema: app; Owner: palisade_owner
 --
 
@@ -5800,6 +6011,13 @@ CREATE INDEX drafts_owner_idx ON app.drafts USING btree (tenant_id, owner_id, id
 
 
 --
+-- Name: drafts_updated_idx; Type: INDEX; Schema: app; Owner: palisade_owner
+--
+
+CREATE INDEX drafts_updated_idx ON app.drafts USING btree (tenant_id, updated_at);
+
+
+--
 -- Name: erasures_created_idx; Type: INDEX; Schema: app; Owner: palisade_owner
 --
 
@@ -5961,6 +6179,13 @@ CREATE INDEX outbound_created_by_idx ON app.outbound_messages USING btree (tenan
 
 
 --
+-- Name: outbound_created_idx; Type: INDEX; Schema: app; Owner: palisade_owner
+--
+
+CREATE INDEX outbound_created_idx ON app.outbound_messages USING btree (tenant_id, created_at);
+
+
+--
 -- Name: outbound_due_idx; Type: INDEX; Schema: app; Owner: palisade_owner
 --
 
@@ -6028,6 +6253,13 @@ CREATE INDEX voice_samples_owner_idx ON app.voice_samples USING btree (tenant_id
 --
 
 CREATE INDEX webhook_events_received_idx ON app.webhook_events USING btree (tenant_id, received_at);
+
+
+--
+-- Name: access_events_occurred_idx; Type: INDEX; Schema: audit; Owner: palisade_owner
+--
+
+CREATE INDEX access_events_occurred_idx ON audit.access_events USING btree (tenant_id, occurred_at);
 
 
 --
@@ -7886,6 +8118,20 @@ CREATE TRIGGER platform_admins_audit AFTER INSERT OR DELETE OR UPDATE ON app.pla
 
 
 --
+-- Name: retention_settings retention_settings_audit; Type: TRIGGER; Schema: app; Owner: palisade_owner
+--
+
+CREATE TRIGGER retention_settings_audit AFTER INSERT OR DELETE OR UPDATE ON app.retention_settings FOR EACH ROW EXECUTE FUNCTION audit.record_change('tenant_id', 'data_class', '', 'domain');
+
+
+--
+-- Name: retention_settings retention_settings_touch; Type: TRIGGER; Schema: app; Owner: palisade_owner
+--
+
+CREATE TRIGGER retention_settings_touch BEFORE UPDATE ON app.retention_settings FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
+
+
+--
 -- Name: suppressions suppressions_audit; Type: TRIGGER; Schema: app; Owner: palisade_owner
 --
 
@@ -8491,6 +8737,14 @@ ALTER TABLE ONLY app.platform_admins
 
 
 --
+-- Name: retention_settings retention_settings_tenant_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: palisade_owner
+--
+
+ALTER TABLE ONLY app.retention_settings
+    ADD CONSTRAINT retention_settings_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES app.tenants(id) ON DELETE CASCADE;
+
+
+--
 -- Name: suppressions suppressions_tenant_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: palisade_owner
 --
 
@@ -8992,6 +9246,13 @@ CREATE POLICY integrations_service ON app.integrations FOR SELECT TO app_service
 ALTER TABLE app.interactions ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: interactions interactions_definer_delete; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY interactions_definer_delete ON app.interactions FOR DELETE TO palisade_definer USING (true);
+
+
+--
 -- Name: interactions interactions_definer_select; Type: POLICY; Schema: app; Owner: palisade_owner
 --
 
@@ -9257,6 +9518,13 @@ CREATE POLICY outbound_definer_insert ON app.outbound_messages FOR INSERT TO pal
 
 
 --
+-- Name: outbound_messages outbound_definer_retention; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY outbound_definer_retention ON app.outbound_messages FOR DELETE TO palisade_definer USING (((current_setting('palisade.purpose'::text, true) = 'retention'::text) AND (status = ANY (ARRAY['sent'::text, 'delivered'::text, 'failed'::text, 'blocked'::text, 'undelivered'::text]))));
+
+
+--
 -- Name: outbound_messages outbound_definer_select; Type: POLICY; Schema: app; Owner: palisade_owner
 --
 
@@ -9366,6 +9634,47 @@ CREATE POLICY platform_admins_definer_insert ON app.platform_admins FOR INSERT T
 
 CREATE POLICY platform_admins_self ON app.platform_admins FOR SELECT TO app_user USING ((user_id = ( SELECT ctx.user_id() AS user_id)));
 
+
+--
+-- Name: retention_settings retention_admin_insert; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY retention_admin_insert ON app.retention_settings FOR INSERT TO app_user WITH CHECK (((tenant_id = ( SELECT ctx.tenant_id() AS tenant_id)) AND ( SELECT ctx.has_role('admin'::text) AS has_role) AND (set_by = ( SELECT ctx.user_id() AS user_id))));
+
+
+--
+-- Name: retention_settings retention_admin_select; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY retention_admin_select ON app.retention_settings FOR SELECT TO app_user USING (((tenant_id = ( SELECT ctx.tenant_id() AS tenant_id)) AND ( SELECT ctx.has_role('admin'::text) AS has_role)));
+
+
+--
+-- Name: retention_settings retention_admin_update; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY retention_admin_update ON app.retention_settings FOR UPDATE TO app_user USING (((tenant_id = ( SELECT ctx.tenant_id() AS tenant_id)) AND ( SELECT ctx.has_role('admin'::text) AS has_role))) WITH CHECK (((tenant_id = ( SELECT ctx.tenant_id() AS tenant_id)) AND ( SELECT ctx.has_role('admin'::text) AS has_role) AND (set_by = ( SELECT ctx.user_id() AS user_id))));
+
+
+--
+-- Name: retention_settings retention_definer_select; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY retention_definer_select ON app.retention_settings FOR SELECT TO palisade_definer USING (true);
+
+
+--
+-- Name: retention_settings retention_service_select; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY retention_service_select ON app.retention_settings FOR SELECT TO app_service USING (((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)) AND (current_setting('palisade.purpose'::text, true) = ANY (ARRAY['retention'::text, 'company_export'::text]))));
+
+
+--
+-- Name: retention_settings; Type: ROW SECURITY; Schema: app; Owner: palisade_owner
+--
+
+ALTER TABLE app.retention_settings ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: suppressions; Type: ROW SECURITY; Schema: app; Owner: palisade_owner
@@ -9538,6 +9847,20 @@ ALTER TABLE app.webhook_events ENABLE ROW LEVEL SECURITY;
 --
 
 CREATE POLICY webhook_events_admin_select ON app.webhook_events FOR SELECT TO app_user USING (((tenant_id = ( SELECT ctx.tenant_id() AS tenant_id)) AND ( SELECT ctx.has_role('admin'::text) AS has_role)));
+
+
+--
+-- Name: webhook_events webhook_events_definer; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY webhook_events_definer ON app.webhook_events FOR SELECT TO palisade_definer USING (true);
+
+
+--
+-- Name: webhook_events webhook_events_definer_delete; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY webhook_events_definer_delete ON app.webhook_events FOR DELETE TO palisade_definer USING (true);
 
 
 --
@@ -10287,6 +10610,40 @@ GRANT ALL ON FUNCTION app.request_phone_code(p_channel text, OUT outcome text, O
 --
 
 REVOKE ALL ON FUNCTION app.require_admin() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION retention_default(p_class text); Type: ACL; Schema: app; Owner: palisade_definer
+--
+
+REVOKE ALL ON FUNCTION app.retention_default(p_class text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.retention_default(p_class text) TO app_user;
+GRANT ALL ON FUNCTION app.retention_default(p_class text) TO app_service;
+
+
+--
+-- Name: FUNCTION retention_minimum(p_class text); Type: ACL; Schema: app; Owner: palisade_definer
+--
+
+REVOKE ALL ON FUNCTION app.retention_minimum(p_class text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.retention_minimum(p_class text) TO app_user;
+GRANT ALL ON FUNCTION app.retention_minimum(p_class text) TO app_service;
+
+
+--
+-- Name: FUNCTION retention_sweep(p_class text, p_limit integer, p_dry_run boolean); Type: ACL; Schema: app; Owner: palisade_definer
+--
+
+REVOKE ALL ON FUNCTION app.retention_sweep(p_class text, p_limit integer, p_dry_run boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.retention_sweep(p_class text, p_limit integer, p_dry_run boolean) TO app_service;
+
+
+--
+-- Name: FUNCTION retention_tenants(); Type: ACL; Schema: app; Owner: palisade_definer
+--
+
+REVOKE ALL ON FUNCTION app.retention_tenants() FROM PUBLIC;
+GRANT ALL ON FUNCTION app.retention_tenants() TO app_service;
 
 
 --
@@ -11072,6 +11429,20 @@ GRANT DELETE ON TABLE app.drafts TO palisade_definer;
 
 
 --
+-- Name: COLUMN drafts.tenant_id; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(tenant_id) ON TABLE app.drafts TO palisade_definer;
+
+
+--
+-- Name: COLUMN drafts.id; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(id) ON TABLE app.drafts TO palisade_definer;
+
+
+--
 -- Name: COLUMN drafts.owner_id; Type: ACL; Schema: app; Owner: palisade_owner
 --
 
@@ -11104,6 +11475,13 @@ GRANT UPDATE(subject) ON TABLE app.drafts TO app_user;
 --
 
 GRANT UPDATE(body) ON TABLE app.drafts TO app_user;
+
+
+--
+-- Name: COLUMN drafts.updated_at; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(updated_at) ON TABLE app.drafts TO palisade_definer;
 
 
 --
@@ -11169,7 +11547,7 @@ GRANT UPDATE(finished_at) ON TABLE app.erasures TO app_service;
 --
 
 GRANT SELECT ON TABLE app.error_events TO app_user;
-GRANT SELECT,INSERT,UPDATE ON TABLE app.error_events TO palisade_definer;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE app.error_events TO palisade_definer;
 
 
 --
@@ -11303,6 +11681,7 @@ GRANT SELECT(updated_at) ON TABLE app.integrations TO app_service;
 
 GRANT SELECT,INSERT,DELETE ON TABLE app.interactions TO app_user;
 GRANT SELECT,INSERT,DELETE ON TABLE app.interactions TO app_service;
+GRANT DELETE ON TABLE app.interactions TO palisade_definer;
 
 
 --
@@ -11318,6 +11697,7 @@ GRANT SELECT(tenant_id) ON TABLE app.interactions TO palisade_definer;
 --
 
 GRANT SELECT(id) ON TABLE app.interactions TO app_reporting;
+GRANT SELECT(id) ON TABLE app.interactions TO palisade_definer;
 
 
 --
@@ -11892,6 +12272,43 @@ GRANT SELECT,INSERT,DELETE ON TABLE app.platform_admins TO palisade_definer;
 
 
 --
+-- Name: TABLE retention_settings; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT ON TABLE app.retention_settings TO app_user;
+GRANT SELECT ON TABLE app.retention_settings TO app_service;
+GRANT SELECT ON TABLE app.retention_settings TO palisade_definer;
+
+
+--
+-- Name: COLUMN retention_settings.tenant_id; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT INSERT(tenant_id) ON TABLE app.retention_settings TO app_user;
+
+
+--
+-- Name: COLUMN retention_settings.data_class; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT INSERT(data_class) ON TABLE app.retention_settings TO app_user;
+
+
+--
+-- Name: COLUMN retention_settings.keep_days; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT INSERT(keep_days),UPDATE(keep_days) ON TABLE app.retention_settings TO app_user;
+
+
+--
+-- Name: COLUMN retention_settings.set_by; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT INSERT(set_by),UPDATE(set_by) ON TABLE app.retention_settings TO app_user;
+
+
+--
 -- Name: TABLE suppressions; Type: ACL; Schema: app; Owner: palisade_owner
 --
 
@@ -12048,6 +12465,7 @@ GRANT UPDATE(transcript) ON TABLE app.voice_samples TO app_user;
 --
 
 GRANT SELECT,INSERT ON TABLE app.webhook_events TO app_service;
+GRANT DELETE ON TABLE app.webhook_events TO palisade_definer;
 
 
 --
@@ -12055,6 +12473,7 @@ GRANT SELECT,INSERT ON TABLE app.webhook_events TO app_service;
 --
 
 GRANT SELECT(tenant_id) ON TABLE app.webhook_events TO app_user;
+GRANT SELECT(tenant_id) ON TABLE app.webhook_events TO palisade_definer;
 
 
 --
@@ -12062,6 +12481,7 @@ GRANT SELECT(tenant_id) ON TABLE app.webhook_events TO app_user;
 --
 
 GRANT SELECT(provider) ON TABLE app.webhook_events TO app_user;
+GRANT SELECT(provider) ON TABLE app.webhook_events TO palisade_definer;
 
 
 --
@@ -12069,6 +12489,7 @@ GRANT SELECT(provider) ON TABLE app.webhook_events TO app_user;
 --
 
 GRANT SELECT(event_id) ON TABLE app.webhook_events TO app_user;
+GRANT SELECT(event_id) ON TABLE app.webhook_events TO palisade_definer;
 
 
 --
@@ -12091,6 +12512,7 @@ GRANT SELECT(status) ON TABLE app.webhook_events TO app_user;
 --
 
 GRANT SELECT(received_at) ON TABLE app.webhook_events TO app_user;
+GRANT SELECT(received_at) ON TABLE app.webhook_events TO palisade_definer;
 
 
 --
@@ -12105,7 +12527,7 @@ GRANT UPDATE(result) ON TABLE app.webhook_events TO app_service;
 --
 
 GRANT SELECT ON TABLE audit.access_events TO app_user;
-GRANT SELECT,INSERT ON TABLE audit.access_events TO palisade_definer;
+GRANT SELECT,INSERT,DELETE ON TABLE audit.access_events TO palisade_definer;
 GRANT SELECT ON TABLE audit.access_events TO app_service;
 
 

@@ -34,6 +34,8 @@ pub enum Purpose {
     Erasure,
     /// An operator's company export: reads what the tenant's admins read (migration 0034).
     CompanyExport,
+    /// The retention sweep: deletes what is past a tenant's periods (migration 0036).
+    Retention,
 }
 
 impl Purpose {
@@ -49,6 +51,7 @@ impl Purpose {
             Self::ErrorReport => "error_report",
             Self::Erasure => "erasure",
             Self::CompanyExport => "company_export",
+            Self::Retention => "retention",
         }
     }
 }

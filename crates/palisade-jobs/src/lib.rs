@@ -5,6 +5,7 @@ mod briefs;
 pub mod delivery;
 mod erasures;
 mod notices;
+mod retention;
 mod status;
 
 use std::sync::Arc;
@@ -45,10 +46,12 @@ pub enum Job {
     SecurityEventWindows,
     /// Continue erasures a request left unfinished (a large subject, or a crash).
     Erasures,
+    /// Delete what is past each tenant's retention periods.
+    Retention,
 }
 
 impl Job {
-    pub const ALL: [Job; 9] = [
+    pub const ALL: [Job; 10] = [
         Job::AuditSeal,
         Job::AuditPartitions,
         Job::AuditRetention,
@@ -58,6 +61,7 @@ impl Job {
         Job::Briefs,
         Job::SecurityEventWindows,
         Job::Erasures,
+        Job::Retention,
     ];
 
     pub const fn name(self) -> &'static str {
@@ -71,6 +75,7 @@ impl Job {
             Self::Briefs => "briefs",
             Self::SecurityEventWindows => "security_event_windows",
             Self::Erasures => "erasures",
+            Self::Retention => "retention",
         }
     }
 
@@ -83,7 +88,7 @@ impl Job {
     pub const fn every(self) -> Duration {
         match self {
             Self::AuditPartitions | Self::AuditRetention => Duration::from_secs(6 * 3600),
-            Self::SignInCleanup => Duration::from_secs(3600),
+            Self::SignInCleanup | Self::Retention => Duration::from_secs(3600),
             Self::AuditSeal | Self::Delivery => Duration::from_secs(1),
             Self::IncidentNotices | Self::SecurityEventWindows => Duration::from_secs(60),
             Self::Erasures => Duration::from_secs(10),
@@ -165,6 +170,9 @@ impl Jobs {
         if job == Job::Erasures {
             return erasures::run(&self.db).await;
         }
+        if job == Job::Retention {
+            return retention::run(&self.db).await;
+        }
         if job == Job::Briefs {
             // Without a delivery worker the briefs would wait in the outbox and arrive stale.
             return match &self.delivery {
@@ -174,7 +182,7 @@ impl Jobs {
         }
         let mut tx = self.db.system(Purpose::Maintenance).await?;
         let done = match job {
-            Job::AuditSeal | Job::Delivery | Job::Briefs | Job::Erasures => 0,
+            Job::AuditSeal | Job::Delivery | Job::Briefs | Job::Erasures | Job::Retention => 0,
             Job::AuditPartitions => {
                 let row = tx
                     .query_one(

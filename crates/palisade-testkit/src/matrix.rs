@@ -970,6 +970,31 @@ pub static CASES: &[Case] = &[
     case!("auth.identities", RepA1, "select auth.unlink_identity(gen_random_uuid(), now())", Expect::Sqlstate("PA403")),
     case!("auth.identities", Auth, "select count(*) from auth.link_identity('https://idp.fixture', 'new', null, now())", Denied),
     case!("auth.identities", ServiceA, "select auth.unlink_identity(gen_random_uuid(), now())", Denied),
+    // retention_settings: admins read and set their tenant's periods as themselves; the sweep and the
+    // company export read them; nobody else.
+    case!("app.retention_settings", AdminA, "insert into app.retention_settings (tenant_id, data_class, keep_days, set_by) values ('{tenant_a}', 'drafts', 30, '{admin_a}')", Affected(1)),
+    case!("app.retention_settings", AdminA, "insert into app.retention_settings (tenant_id, data_class, keep_days, set_by) values ('{tenant_a}', 'drafts', 30, '{manager_a}')", Denied),
+    case!("app.retention_settings", AdminA, "insert into app.retention_settings (tenant_id, data_class, keep_days, set_by) values ('{tenant_b}', 'drafts', 30, '{admin_a}')", Denied),
+    case!("app.retention_settings", ManagerA, "insert into app.retention_settings (tenant_id, data_class, keep_days, set_by) values ('{tenant_a}', 'drafts', 30, '{manager_a}')", Denied),
+    case!("app.retention_settings", ServiceA, "insert into app.retention_settings (tenant_id, data_class, keep_days, set_by) values ('{tenant_a}', 'drafts', 30, null)", Denied),
+    case!("app.retention_settings", AdminA, "insert into app.retention_settings (tenant_id, data_class, keep_days, set_by) values ('{tenant_a}', 'drafts', 30, '{admin_a}'); select count(*) from app.retention_settings", Rows(1)),
+    case!("app.retention_settings", AdminA, "insert into app.retention_settings (tenant_id, data_class, keep_days, set_by) values ('{tenant_a}', 'drafts', 30, '{admin_a}'); update app.retention_settings set keep_days = 60, set_by = '{admin_a}'", Expect::Ok),
+    case!("app.retention_settings", AdminA, "insert into app.retention_settings (tenant_id, data_class, keep_days, set_by) values ('{tenant_a}', 'drafts', 30, '{admin_a}'); update app.retention_settings set keep_days = 60, set_by = '{manager_a}'", Denied),
+    case!("app.retention_settings", AdminA, "insert into app.retention_settings (tenant_id, data_class, keep_days, set_by) values ('{tenant_a}', 'drafts', 30, '{admin_a}'); delete from app.retention_settings", Denied),
+    // The same row seen in the same transaction by a manager, the sweep and a webhook (role and
+    // purpose switched as a context transaction would set them).
+    case!("app.retention_settings", AdminA, "insert into app.retention_settings (tenant_id, data_class, keep_days, set_by) values ('{tenant_a}', 'drafts', 30, '{admin_a}'); select set_config('palisade.acting_role', 'manager', true); select count(*) from app.retention_settings", Rows(0)),
+    case!("app.retention_settings", AdminA, "insert into app.retention_settings (tenant_id, data_class, keep_days, set_by) values ('{tenant_a}', 'drafts', 30, '{admin_a}'); select set_config('role', 'app_service', true), set_config('palisade.purpose', 'retention', true); select count(*) from app.retention_settings", Rows(1)),
+    case!("app.retention_settings", AdminA, "insert into app.retention_settings (tenant_id, data_class, keep_days, set_by) values ('{tenant_a}', 'drafts', 30, '{admin_a}'); select set_config('role', 'app_service', true), set_config('palisade.purpose', 'webhook', true); select count(*) from app.retention_settings", Rows(0)),
+    case!("app.retention_settings", ManagerA, "select count(*) from app.retention_settings", Rows(0)),
+    case!("app.retention_settings", ReportingA, "select count(*) from app.retention_settings", Denied),
+    case!("app.retention_settings", ServiceA, "select count(*) from app.retention_settings", Rows(0)),
+    case!("app.retention_settings", ServiceA, "select set_config('palisade.purpose', 'retention', true); select app.retention_sweep('drafts', 10, true)", Rows(0)),
+    case!("app.retention_settings", ServiceA, "select app.retention_sweep('drafts', 10, true)", Denied),
+    case!("app.retention_settings", ServiceA, "select set_config('palisade.purpose', 'retention', true); select app.retention_sweep('audit', 10, true)", Expect::Sqlstate("22023")),
+    case!("app.retention_settings", AdminA, "select app.retention_sweep('drafts', 10, true)", Denied),
+    case!("app.retention_settings", System, "select set_config('palisade.purpose', 'retention', true); select count(*) from app.retention_tenants()", Rows(2)),
+    case!("app.retention_settings", ServiceA, "select set_config('palisade.purpose', 'retention', true); select count(*) from app.retention_tenants()", Denied),
     // erasures: admins read their tenant's receipts; only the service context acting for an erasure
     // writes them; nobody deletes one.
     case!("app.erasures", AdminA, "select count(*) from app.erasures", Rows(1)),

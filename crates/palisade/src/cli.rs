@@ -75,6 +75,11 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ExportFormat::Jsonl)]
         format: ExportFormat,
     },
+    /// Retention: delete what is past each tenant's periods (the hourly `retention` job, now).
+    Retention {
+        #[command(subcommand)]
+        command: RetentionCommand,
+    },
     /// Encryption keys for secrets at rest.
     Keys {
         #[command(subcommand)]
@@ -82,6 +87,19 @@ pub enum Command {
     },
     /// Print the version.
     Version,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RetentionCommand {
+    /// Delete, tenant by tenant and class by class, what is older than its retention period.
+    Run {
+        /// Only count what would be deleted.
+        #[arg(long)]
+        dry_run: bool,
+        /// Only this tenant (slug).
+        #[arg(long)]
+        tenant: Option<String>,
+    },
 }
 
 /// The file format of `palisade export`.

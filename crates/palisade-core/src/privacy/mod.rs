@@ -3,6 +3,7 @@ pub mod account;
 pub mod company_export;
 pub mod erasure;
 pub mod registry;
+pub mod retention;
 pub mod self_export;
 pub mod subject;
 pub mod subject_export;

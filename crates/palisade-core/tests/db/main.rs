@@ -23,6 +23,7 @@ mod policy_matrix;
 mod postgres_tls;
 mod privacy_registry;
 mod resolved_context;
+mod retention;
 mod rollups;
 mod schema_doc;
 mod tenancy_rules;

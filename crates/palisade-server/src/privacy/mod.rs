@@ -1,7 +1,8 @@
 //! Privacy operations for admins: erasing a subject, exporting what is held about them, exporting
-//! the whole company.
+//! the whole company, retention periods.
 pub(crate) mod company_export;
 mod erasures;
+mod retention;
 mod subject_exports;
 
 use utoipa_axum::router::OpenApiRouter;
@@ -12,5 +13,6 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(company_export::router())
         .merge(erasures::router())
+        .merge(retention::router())
         .merge(subject_exports::router())
 }

@@ -853,6 +853,21 @@ fn routes() -> Vec<Route> {
             || Some(json!({"email": format!("{}@export.test", unique("x"))})),
             [401, 403, 403, 403, 200, 200],
         ),
+        // Retention periods: admins only; `{data_class}` is `drafts`.
+        r(
+            M::GET,
+            "/api/v1/privacy/retention",
+            Target::None,
+            none,
+            [401, 403, 403, 403, 200, 200],
+        ),
+        r(
+            M::PUT,
+            "/api/v1/privacy/retention/{data_class}",
+            Target::None,
+            || Some(json!({"keep_days": 90})),
+            [401, 403, 403, 403, 200, 200],
+        ),
         // Company export: admins only; `{table}` is `deals`.
         r(
             M::GET,
@@ -1157,7 +1172,8 @@ async fn every_route_answers_every_identity_as_specified() {
                     .path
                     .replace("{provider}", "twilio")
                     .replace("{job}", "audit_seal")
-                    .replace("{table}", "deals"),
+                    .replace("{table}", "deals")
+                    .replace("{data_class}", "drafts"),
                 Target::Fixture(f) => route
                     .path
                     .replace("{id}", &f(app.world()).to_string())

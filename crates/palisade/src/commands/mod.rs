@@ -5,13 +5,14 @@ mod keys;
 mod operator;
 mod people;
 mod platform_admins;
+mod retention;
 mod serve;
 
 use anyhow::Context;
 use palisade_server::config::Config;
 use palisade_server::Database;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, RetentionCommand};
 
 pub async fn dispatch(cli: Cli) -> anyhow::Result<()> {
     let loaded = Config::load(cli.config.as_deref()).context("loading configuration")?;
@@ -45,6 +46,9 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Token { command } => operator::token(&config, command).await,
         Command::Audit { command } => audit::run(&config, command).await,
         Command::Keys { command } => keys::run(&config, command).await,
+        Command::Retention {
+            command: RetentionCommand::Run { dry_run, tenant },
+        } => retention::run(&config, dry_run, tenant.as_deref()).await,
         Command::Export { tenant, out, format } => export::run(&config, &tenant, &out, format.into()).await,
         Command::Version => Ok(()),
     }

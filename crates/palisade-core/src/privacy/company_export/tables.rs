@@ -103,6 +103,12 @@ pub const EXPORTED: &[ExportTable] = &[
         omit: &["result"],
     },
     ExportTable {
+        name: "app.retention_settings",
+        file: "retention_settings",
+        rows: TENANT,
+        omit: &[],
+    },
+    ExportTable {
         name: "app.erasures",
         file: "erasures",
         rows: TENANT,

@@ -286,6 +286,13 @@ pub const TABLES: &[Table] = &[
         rep_private: false,
     },
     Table {
+        name: "app.retention_settings",
+        personal: &[("set_by", Kind::PersonId)],
+        other: &["tenant_id", "data_class", "keep_days", "updated_at"],
+        paths: &[(Path::Person("set_by"), Erasure::Deidentify)],
+        rep_private: false,
+    },
+    Table {
         name: "app.webhook_events",
         personal: &[("event_id", Kind::ExternalId), ("result", Kind::Json)],
         other: &["tenant_id", "provider", "kind", "status", "received_at"],

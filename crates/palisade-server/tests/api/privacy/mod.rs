@@ -3,6 +3,7 @@
 mod company_export;
 mod erasure_steps;
 mod erasures;
+mod retention;
 mod subject_exports;
 
 use palisade_db::{TenantId, UserId};
