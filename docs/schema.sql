@@ -507,13 +507,23 @@ declare
   v_email text;
   v_tenant uuid;
   v_tenants uuid[];
+  v_every uuid[];
   v_counts jsonb := '{}';
   n bigint;
 begin
   if pg_catalog.current_setting('role', true) is distinct from 'app_user' then
     raise exception 'only the person deletes their own account' using errcode = '42501';
   end if;
-  select u.email into v_email from app.users u where u.id = v_user for update;
+  -- No key update: nothing keys on the email but an expression index, and foreign keys to the row
+  -- (an admin naming this person somewhere) must not deadlock with it.
+  select u.email into v_email from app.users u where u.id = v_user and u.disabled_at is null for no key update;
+  -- A second request that waited for the first finds the account gone, or its session ended.
+  if not found then
+    raise exception 'the account is already deleted' using errcode = 'PA404';
+  end if;
+  perform auth.require_recent_authentication(p_now);
+  -- Every tenant the person was ever a member of: their own rows are there (the indexes lead with it).
+  select coalesce(pg_catalog.array_agg(m.tenant_id), '{}') into v_every from app.memberships m where m.user_id = v_user;
   -- The last-admin guard locks each tenant row, in one order, as leaving does.
   select coalesce(pg_catalog.array_agg(m.tenant_id order by m.tenant_id), '{}') into v_tenants
   from app.memberships m where m.user_id = v_user and m.status <> 'removed';
@@ -521,21 +531,21 @@ begin
     perform app.guard_last_admin(v_tenant, v_user);
   end loop;
 
-  delete from app.drafts x where x.owner_id = v_user;
+  delete from app.drafts x where x.tenant_id = any (v_every) and x.owner_id = v_user;
   get diagnostics n = row_count; v_counts := v_counts || pg_catalog.jsonb_build_object('app.drafts', n);
-  delete from app.coaching_observations x where x.owner_id = v_user;
+  delete from app.coaching_observations x where x.tenant_id = any (v_every) and x.owner_id = v_user;
   get diagnostics n = row_count; v_counts := v_counts || pg_catalog.jsonb_build_object('app.coaching_observations', n);
-  delete from app.voice_samples x where x.owner_id = v_user;
+  delete from app.voice_samples x where x.tenant_id = any (v_every) and x.owner_id = v_user;
   get diagnostics n = row_count; v_counts := v_counts || pg_catalog.jsonb_build_object('app.voice_samples', n);
-  delete from app.voice_consents x where x.owner_id = v_user;
+  delete from app.voice_consents x where x.tenant_id = any (v_every) and x.owner_id = v_user;
   get diagnostics n = row_count; v_counts := v_counts || pg_catalog.jsonb_build_object('app.voice_consents', n);
-  delete from app.phone_verifications x where x.owner_id = v_user;
+  delete from app.phone_verifications x where x.tenant_id = any (v_every) and x.owner_id = v_user;
   get diagnostics n = row_count; v_counts := v_counts || pg_catalog.jsonb_build_object('app.phone_verifications', n);
-  delete from app.member_phones x where x.owner_id = v_user;
+  delete from app.member_phones x where x.tenant_id = any (v_every) and x.owner_id = v_user;
   get diagnostics n = row_count; v_counts := v_counts || pg_catalog.jsonb_build_object('app.member_phones', n);
-  delete from app.brief_preferences x where x.owner_id = v_user;
+  delete from app.brief_preferences x where x.tenant_id = any (v_every) and x.owner_id = v_user;
   get diagnostics n = row_count; v_counts := v_counts || pg_catalog.jsonb_build_object('app.brief_preferences', n);
-  delete from app.outbound_messages x where x.member_id = v_user;
+  delete from app.outbound_messages x where x.tenant_id = any (v_every) and x.member_id = v_user;
   get diagnostics n = row_count; v_counts := v_counts || pg_catalog.jsonb_build_object('app.outbound_messages', n);
   delete from app.invitations x where x.accepted_by = v_user or pg_catalog.lower(x.email) = pg_catalog.lower(v_email);
   get diagnostics n = row_count; v_counts := v_counts || pg_catalog.jsonb_build_object('app.invitations', n);
@@ -549,7 +559,8 @@ begin
   delete from auth.totp_factors x where x.user_id = v_user;
   delete from auth.recovery_codes x where x.user_id = v_user;
   delete from auth.password_credentials x where x.user_id = v_user;
-  delete from auth.identities x where x.user_id = v_user or pg_catalog.lower(x.email) = pg_catalog.lower(v_email);
+  -- By user only: another person's identity may carry the same address, and it is theirs.
+  delete from auth.identities x where x.user_id = v_user;
 
   update app.tenants t set inbound_owner_id = null where t.inbound_owner_id = v_user;
   update app.memberships m set status = 'removed' where m.user_id = v_user and m.status <> 'removed';
@@ -1100,7 +1111,7 @@ $$;
 ALTER FUNCTION app.require_admin() OWNER TO palisade_definer;
 
 --
--- Name: retention_default(text); Type: FUNCTION; Schema: app; Owner: palisade_definer
+-- Name: retention_default(text); Type: FUNCTION; Schema: app; Owner: palisade_owner
 --
 
 CREATE FUNCTION app.retention_default(p_class text) RETURNS integer
@@ -1113,10 +1124,10 @@ CREATE FUNCTION app.retention_default(p_class text) RETURNS integer
 $$;
 
 
-ALTER FUNCTION app.retention_default(p_class text) OWNER TO palisade_definer;
+ALTER FUNCTION app.retention_default(p_class text) OWNER TO palisade_owner;
 
 --
--- Name: retention_minimum(text); Type: FUNCTION; Schema: app; Owner: palisade_definer
+-- Name: retention_minimum(text); Type: FUNCTION; Schema: app; Owner: palisade_owner
 --
 
 CREATE FUNCTION app.retention_minimum(p_class text) RETURNS integer
@@ -1128,7 +1139,7 @@ CREATE FUNCTION app.retention_minimum(p_class text) RETURNS integer
 $$;
 
 
-ALTER FUNCTION app.retention_minimum(p_class text) OWNER TO palisade_definer;
+ALTER FUNCTION app.retention_minimum(p_class text) OWNER TO palisade_owner;
 
 --
 -- Name: retention_sweep(text, integer, boolean); Type: FUNCTION; Schema: app; Owner: palisade_definer
@@ -1142,8 +1153,10 @@ declare
   v_tenant uuid := ctx.scoped_tenant_id();
   v_days integer;
   v_before timestamptz;
+  v_ids uuid[];
   v_keys text[];
   v_leads uuid[];
+  v_oldest timestamptz;
   n bigint := 0;
 begin
   if v_tenant is null or pg_catalog.current_setting('role', true) <> 'app_service'
@@ -1164,28 +1177,44 @@ begin
   if v_days is null then
     return 0;
   end if;
+  v_days := greatest(v_days, app.retention_minimum(p_class));
   v_before := pg_catalog.now() - pg_catalog.make_interval(days => v_days);
+  -- Two instances of the job never sweep the same class of a tenant at once.
+  if not p_dry_run and not pg_catalog.pg_try_advisory_xact_lock(
+       pg_catalog.hashtextextended('retention:' || v_tenant::text || ':' || p_class, 0)) then
+    return 0;
+  end if;
 
   if p_class in ('interactions', 'transcripts') then
+    -- Aged by when it happened and when it was written: a note typed today about a call years ago,
+    -- or backdated by an edit, is not swept (nor its trail blanked) until it is old on both counts.
+    -- Calls and the rest in literal branches, each served by its partial index.
+    if p_class = 'transcripts' then
+      select coalesce(pg_catalog.array_agg(x.id), '{}') into v_ids from (
+        select i.id from app.interactions i
+        where i.tenant_id = v_tenant and i.channel = 'call' and i.occurred_at < v_before and i.created_at < v_before
+        limit case when p_dry_run then null else p_limit end) x;
+    else
+      select coalesce(pg_catalog.array_agg(x.id), '{}') into v_ids from (
+        select i.id from app.interactions i
+        where i.tenant_id = v_tenant and i.channel <> 'call' and i.occurred_at < v_before and i.created_at < v_before
+        limit case when p_dry_run then null else p_limit end) x;
+    end if;
     if p_dry_run then
-      select pg_catalog.count(*) into n from app.interactions i
-      where i.tenant_id = v_tenant and i.occurred_at < v_before and (i.channel = 'call') = (p_class = 'transcripts');
-      return n;
+      return pg_catalog.cardinality(v_ids);
     end if;
     with gone as (
-      delete from app.interactions i
-      where i.tenant_id = v_tenant and i.id = any (array(
-        select x.id from app.interactions x
-        where x.tenant_id = v_tenant and x.occurred_at < v_before and (x.channel = 'call') = (p_class = 'transcripts')
-        limit p_limit))
-      returning i.id, i.lead_id)
-    select pg_catalog.array_agg(g.id::text), pg_catalog.array_agg(distinct g.lead_id), pg_catalog.count(*)
-      into v_keys, v_leads, n from gone g;
-    -- Their content in the trail, the events the deletion just wrote included.
+      delete from app.interactions i where i.tenant_id = v_tenant and i.id = any (v_ids)
+      returning i.id, i.lead_id, i.created_at)
+    select pg_catalog.array_agg(g.id::text), pg_catalog.array_agg(distinct g.lead_id), pg_catalog.min(g.created_at),
+           pg_catalog.count(*)
+      into v_keys, v_leads, v_oldest, n from gone g;
+    -- Their content in the trail, the events the deletion just wrote included (none is older than
+    -- its row, so older monthly partitions are skipped).
     perform pg_catalog.set_config('palisade.audit_redaction', 'on', true);
     update audit.events e set before = null, after = null, redacted_at = pg_catalog.now()
     where e.tenant_id = v_tenant and e.lead_id = any (v_leads) and e.table_name = 'interactions'
-      and e.row_key = any (v_keys) and e.redacted_at is null;
+      and e.row_key = any (v_keys) and e.redacted_at is null and e.occurred_at >= v_oldest;
     perform pg_catalog.set_config('palisade.audit_redaction', 'off', true);
   elsif p_class = 'messages' then
     if p_dry_run then
@@ -1514,6 +1543,9 @@ declare
 begin
   if tg_op = 'UPDATE' and old.actor_id = new.actor_id and old.occurred_at = new.occurred_at
      and old.tenant_id = new.tenant_id then
+    return null;
+  end if;
+  if tg_op = 'DELETE' and pg_catalog.current_setting('palisade.purpose', true) = 'retention' then
     return null;
   end if;
   if tg_op in ('UPDATE', 'DELETE') then
@@ -1857,9 +1889,10 @@ begin
     end if;
   end if;
   -- Nested: other tables have no tenant_id or occurred_at, and a record's field is resolved when used.
-  if tg_level = 'ROW' and tg_op = 'DELETE' and tg_table_schema = 'audit' and tg_table_name = 'access_events' then
-    if old.tenant_id is not distinct from
-         nullif(pg_catalog.current_setting('palisade.access_retention_tenant', true), '')::uuid
+  if tg_level = 'ROW' and tg_op = 'DELETE' and tg_table_schema = 'audit' and tg_table_name = 'access_events'
+     and current_user = 'palisade_definer' then
+    if old.tenant_id is not null
+       and old.tenant_id = nullif(pg_catalog.current_setting('palisade.access_retention_tenant', true), '')::uuid
        and old.occurred_at < nullif(pg_catalog.current_setting('palisade.access_retention_before', true), '')::timestamptz
     then
       return old;
@@ -3914,6 +3947,7 @@ CREATE TABLE app.retention_settings (
     keep_days integer,
     set_by uuid,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT retention_settings_check CHECK ((keep_days >= app.retention_minimum(data_class))),
     CONSTRAINT retention_settings_data_class_check CHECK ((data_class = ANY (ARRAY['interactions'::text, 'transcripts'::text, 'messages'::text, 'drafts'::text, 'webhook_events'::text, 'error_events'::text, 'access_log'::text]))),
     CONSTRAINT retention_settings_keep_days_check CHECK (((keep_days >= 1) AND (keep_days <= 36500)))
 );
@@ -6074,6 +6108,13 @@ CREATE INDEX interactions_actor_idx ON app.interactions USING btree (tenant_id, 
 
 
 --
+-- Name: interactions_calls_occurred_idx; Type: INDEX; Schema: app; Owner: palisade_owner
+--
+
+CREATE INDEX interactions_calls_occurred_idx ON app.interactions USING btree (tenant_id, occurred_at) WHERE (channel = 'call'::text);
+
+
+--
 -- Name: interactions_lead_idx; Type: INDEX; Schema: app; Owner: palisade_owner
 --
 
@@ -6088,6 +6129,13 @@ CREATE INDEX interactions_occurred_idx ON app.interactions USING btree (tenant_i
 
 
 --
+-- Name: interactions_others_occurred_idx; Type: INDEX; Schema: app; Owner: palisade_owner
+--
+
+CREATE INDEX interactions_others_occurred_idx ON app.interactions USING btree (tenant_id, occurred_at) WHERE (channel <> 'call'::text);
+
+
+--
 -- Name: interactions_updated_idx; Type: INDEX; Schema: app; Owner: palisade_owner
 --
 
@@ -6099,6 +6147,13 @@ CREATE INDEX interactions_updated_idx ON app.interactions USING btree (tenant_id
 --
 
 CREATE INDEX invitations_accepted_by_idx ON app.invitations USING btree (accepted_by);
+
+
+--
+-- Name: invitations_email_idx; Type: INDEX; Schema: app; Owner: palisade_owner
+--
+
+CREATE INDEX invitations_email_idx ON app.invitations USING btree (lower(email));
 
 
 --
@@ -9507,7 +9562,7 @@ CREATE POLICY message_templates_update ON app.message_templates FOR UPDATE TO ap
 -- Name: outbound_messages outbound_definer_delete; Type: POLICY; Schema: app; Owner: palisade_owner
 --
 
-CREATE POLICY outbound_definer_delete ON app.outbound_messages FOR DELETE TO palisade_definer USING ((member_id IS NOT NULL));
+CREATE POLICY outbound_definer_delete ON app.outbound_messages FOR DELETE TO palisade_definer USING ((member_id = ( SELECT ctx.user_id() AS user_id)));
 
 
 --
@@ -9633,6 +9688,13 @@ CREATE POLICY platform_admins_definer_insert ON app.platform_admins FOR INSERT T
 --
 
 CREATE POLICY platform_admins_self ON app.platform_admins FOR SELECT TO app_user USING ((user_id = ( SELECT ctx.user_id() AS user_id)));
+
+
+--
+-- Name: retention_settings retention_admin_delete; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY retention_admin_delete ON app.retention_settings FOR DELETE TO app_user USING (((tenant_id = ( SELECT ctx.tenant_id() AS tenant_id)) AND ( SELECT ctx.has_role('admin'::text) AS has_role)));
 
 
 --
@@ -10613,21 +10675,23 @@ REVOKE ALL ON FUNCTION app.require_admin() FROM PUBLIC;
 
 
 --
--- Name: FUNCTION retention_default(p_class text); Type: ACL; Schema: app; Owner: palisade_definer
+-- Name: FUNCTION retention_default(p_class text); Type: ACL; Schema: app; Owner: palisade_owner
 --
 
 REVOKE ALL ON FUNCTION app.retention_default(p_class text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app.retention_default(p_class text) TO app_user;
 GRANT ALL ON FUNCTION app.retention_default(p_class text) TO app_service;
+GRANT ALL ON FUNCTION app.retention_default(p_class text) TO palisade_definer;
 
 
 --
--- Name: FUNCTION retention_minimum(p_class text); Type: ACL; Schema: app; Owner: palisade_definer
+-- Name: FUNCTION retention_minimum(p_class text); Type: ACL; Schema: app; Owner: palisade_owner
 --
 
 REVOKE ALL ON FUNCTION app.retention_minimum(p_class text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app.retention_minimum(p_class text) TO app_user;
 GRANT ALL ON FUNCTION app.retention_minimum(p_class text) TO app_service;
+GRANT ALL ON FUNCTION app.retention_minimum(p_class text) TO palisade_definer;
 
 
 --
@@ -11269,6 +11333,13 @@ GRANT DELETE ON TABLE app.coaching_observations TO palisade_definer;
 
 
 --
+-- Name: COLUMN coaching_observations.tenant_id; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(tenant_id) ON TABLE app.coaching_observations TO palisade_definer;
+
+
+--
 -- Name: COLUMN coaching_observations.owner_id; Type: ACL; Schema: app; Owner: palisade_owner
 --
 
@@ -11767,6 +11838,7 @@ GRANT SELECT(advised) ON TABLE app.interactions TO app_reporting;
 --
 
 GRANT SELECT(created_at) ON TABLE app.interactions TO app_reporting;
+GRANT SELECT(created_at) ON TABLE app.interactions TO palisade_definer;
 
 
 --
@@ -12275,7 +12347,7 @@ GRANT SELECT,INSERT,DELETE ON TABLE app.platform_admins TO palisade_definer;
 -- Name: TABLE retention_settings; Type: ACL; Schema: app; Owner: palisade_owner
 --
 
-GRANT SELECT ON TABLE app.retention_settings TO app_user;
+GRANT SELECT,DELETE ON TABLE app.retention_settings TO app_user;
 GRANT SELECT ON TABLE app.retention_settings TO app_service;
 GRANT SELECT ON TABLE app.retention_settings TO palisade_definer;
 

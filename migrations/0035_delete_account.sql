@@ -19,7 +19,7 @@ alter table audit.access_events add constraint access_events_action_check check 
   'platform_admin_revoked', 'erasure', 'account_deleted'));
 
 -- What the deletion needs and the definer could not do until now: delete a member's own rows.
-grant select (owner_id), delete on app.drafts, app.coaching_observations to palisade_definer;
+grant select (tenant_id, owner_id), delete on app.drafts, app.coaching_observations to palisade_definer;
 create policy drafts_definer_select on app.drafts for select to palisade_definer using (true);
 create policy drafts_definer_delete on app.drafts for delete to palisade_definer using (true);
 create policy coaching_definer_select on app.coaching_observations for select to palisade_definer using (true);
@@ -30,11 +30,13 @@ create policy voice_consents_definer_delete on app.voice_consents for delete to 
 create policy member_phones_definer_delete on app.member_phones for delete to palisade_definer using (true);
 create policy brief_preferences_definer_delete on app.brief_preferences for delete to palisade_definer
   using (true);
--- Only messages to a member: a lead's messages are the tenant's.
+-- Only messages to the member deleting their account: a lead's messages are the tenant's.
 create policy outbound_definer_delete on app.outbound_messages for delete to palisade_definer
-  using (member_id is not null);
+  using (member_id = (select ctx.user_id()));
 -- 0009's invitations_definer policy already covers every command.
 grant delete on app.invitations to palisade_definer;
+-- Invitations are found by address across tenants.
+create index invitations_email_idx on app.invitations (pg_catalog.lower(email));
 grant select, delete on auth.totp_factors, auth.recovery_codes, auth.password_credentials to palisade_definer;
 grant update (email, display_name, disabled_at) on app.users to palisade_definer;
 grant update (inbound_owner_id) on app.tenants to palisade_definer;
@@ -57,13 +59,23 @@ declare
   v_email text;
   v_tenant uuid;
   v_tenants uuid[];
+  v_every uuid[];
   v_counts jsonb := '{}';
   n bigint;
 begin
   if pg_catalog.current_setting('role', true) is distinct from 'app_user' then
     raise exception 'only the person deletes their own account' using errcode = '42501';
   end if;
-  select u.email into v_email from app.users u where u.id = v_user for update;
+  -- No key update: nothing keys on the email but an expression index, and foreign keys to the row
+  -- (an admin naming this person somewhere) must not deadlock with it.
+  select u.email into v_email from app.users u where u.id = v_user and u.disabled_at is null for no key update;
+  -- A second request that waited for the first finds the account gone, or its session ended.
+  if not found then
+    raise exception 'the account is already deleted' using errcode = 'PA404';
+  end if;
+  perform auth.require_recent_authentication(p_now);
+  -- Every tenant the person was ever a member of: their own rows are there (the indexes lead with it).
+  select coalesce(pg_catalog.array_agg(m.tenant_id), '{}') into v_every from app.memberships m where m.user_id = v_user;
   -- The last-admin guard locks each tenant row, in one order, as leaving does.
   select coalesce(pg_catalog.array_agg(m.tenant_id order by m.tenant_id), '{}') into v_tenants
   from app.memberships m where m.user_id = v_user and m.status <> 'removed';
@@ -71,21 +83,21 @@ begin
     perform app.guard_last_admin(v_tenant, v_user);
   end loop;
 
-  delete from app.drafts x where x.owner_id = v_user;
+  delete from app.drafts x where x.tenant_id = any (v_every) and x.owner_id = v_user;
   get diagnostics n = row_count; v_counts := v_counts || pg_catalog.jsonb_build_object('app.drafts', n);
-  delete from app.coaching_observations x where x.owner_id = v_user;
+  delete from app.coaching_observations x where x.tenant_id = any (v_every) and x.owner_id = v_user;
   get diagnostics n = row_count; v_counts := v_counts || pg_catalog.jsonb_build_object('app.coaching_observations', n);
-  delete from app.voice_samples x where x.owner_id = v_user;
+  delete from app.voice_samples x where x.tenant_id = any (v_every) and x.owner_id = v_user;
   get diagnostics n = row_count; v_counts := v_counts || pg_catalog.jsonb_build_object('app.voice_samples', n);
-  delete from app.voice_consents x where x.owner_id = v_user;
+  delete from app.voice_consents x where x.tenant_id = any (v_every) and x.owner_id = v_user;
   get diagnostics n = row_count; v_counts := v_counts || pg_catalog.jsonb_build_object('app.voice_consents', n);
-  delete from app.phone_verifications x where x.owner_id = v_user;
+  delete from app.phone_verifications x where x.tenant_id = any (v_every) and x.owner_id = v_user;
   get diagnostics n = row_count; v_counts := v_counts || pg_catalog.jsonb_build_object('app.phone_verifications', n);
-  delete from app.member_phones x where x.owner_id = v_user;
+  delete from app.member_phones x where x.tenant_id = any (v_every) and x.owner_id = v_user;
   get diagnostics n = row_count; v_counts := v_counts || pg_catalog.jsonb_build_object('app.member_phones', n);
-  delete from app.brief_preferences x where x.owner_id = v_user;
+  delete from app.brief_preferences x where x.tenant_id = any (v_every) and x.owner_id = v_user;
   get diagnostics n = row_count; v_counts := v_counts || pg_catalog.jsonb_build_object('app.brief_preferences', n);
-  delete from app.outbound_messages x where x.member_id = v_user;
+  delete from app.outbound_messages x where x.tenant_id = any (v_every) and x.member_id = v_user;
   get diagnostics n = row_count; v_counts := v_counts || pg_catalog.jsonb_build_object('app.outbound_messages', n);
   delete from app.invitations x where x.accepted_by = v_user or pg_catalog.lower(x.email) = pg_catalog.lower(v_email);
   get diagnostics n = row_count; v_counts := v_counts || pg_catalog.jsonb_build_object('app.invitations', n);
@@ -99,7 +111,8 @@ begin
   delete from auth.totp_factors x where x.user_id = v_user;
   delete from auth.recovery_codes x where x.user_id = v_user;
   delete from auth.password_credentials x where x.user_id = v_user;
-  delete from auth.identities x where x.user_id = v_user or pg_catalog.lower(x.email) = pg_catalog.lower(v_email);
+  -- By user only: another person's identity may carry the same address, and it is theirs.
+  delete from auth.identities x where x.user_id = v_user;
 
   update app.tenants t set inbound_owner_id = null where t.inbound_owner_id = v_user;
   update app.memberships m set status = 'removed' where m.user_id = v_user and m.status <> 'removed';

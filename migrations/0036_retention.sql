@@ -4,8 +4,29 @@
 -- (the rows and hashes stay). The audit trail itself is kept by month for the platform (0007's
 -- audit.settings, seven years by default): its chains are per tenant but its partitions are shared.
 -- Replaces 0007's audit.forbid_mutation (the access log may now lose rows past their retention, and
--- only inside app.retention_sweep).
+-- only inside app.retention_sweep) and 0006's app.track_activity (the activity counts of interactions
+-- deleted for retention stay: a report of a past period does not drop to zero).
 set local role palisade_owner;
+
+-- Each class's default, in days (null: kept until an admin sets a period).
+create function app.retention_default(p_class text) returns integer
+language sql immutable set search_path = '' as $$
+  select case p_class
+           when 'drafts' then 180 when 'webhook_events' then 90 when 'error_events' then 90
+           when 'access_log' then 400 end
+$$;
+
+-- The shortest period each class may be given: webhook events keep providers' retries from being
+-- processed twice; the access log is the accountability record (ASVS V7) and stays a year.
+create function app.retention_minimum(p_class text) returns integer
+language sql immutable set search_path = '' as $$
+  select case p_class when 'webhook_events' then 7 when 'error_events' then 7 when 'access_log' then 365
+                      else 1 end
+$$;
+
+revoke execute on function app.retention_default(text), app.retention_minimum(text) from public;
+grant execute on function app.retention_default(text), app.retention_minimum(text)
+  to app_user, app_service, palisade_definer;
 
 create table app.retention_settings (
   tenant_id  uuid not null references app.tenants (id) on delete cascade,
@@ -16,7 +37,8 @@ create table app.retention_settings (
   -- The admin who set it. No foreign key: a setting must not stop its author from leaving.
   set_by     uuid,
   updated_at timestamptz not null default now(),
-  primary key (tenant_id, data_class)
+  primary key (tenant_id, data_class),
+  check (keep_days >= app.retention_minimum(data_class))
 );
 create trigger retention_settings_touch before update on app.retention_settings
   for each row execute function app.touch_updated_at();
@@ -25,10 +47,12 @@ create trigger retention_settings_audit after insert or update or delete on app.
 alter table app.retention_settings enable row level security;
 alter table app.retention_settings force row level security;
 grant select on app.retention_settings to app_user, app_service;
+grant delete on app.retention_settings to app_user;
 grant insert (tenant_id, data_class, keep_days, set_by), update (keep_days, set_by)
   on app.retention_settings to app_user;
 
--- Admins read and set their tenant's periods (as themselves); the sweep and the company export read them.
+-- Admins read and set their tenant's periods (as themselves) and return them to the default; the sweep
+-- and the company export read them.
 create policy retention_admin_select on app.retention_settings for select to app_user
   using (tenant_id = (select ctx.tenant_id()) and (select ctx.has_role('admin')));
 create policy retention_admin_insert on app.retention_settings for insert to app_user
@@ -38,17 +62,22 @@ create policy retention_admin_update on app.retention_settings for update to app
   using (tenant_id = (select ctx.tenant_id()) and (select ctx.has_role('admin')))
   with check (tenant_id = (select ctx.tenant_id()) and (select ctx.has_role('admin'))
               and set_by = (select ctx.user_id()));
+create policy retention_admin_delete on app.retention_settings for delete to app_user
+  using (tenant_id = (select ctx.tenant_id()) and (select ctx.has_role('admin')));
 create policy retention_service_select on app.retention_settings for select to app_service
   using (tenant_id = (select ctx.scoped_tenant_id())
          and pg_catalog.current_setting('palisade.purpose', true) in ('retention', 'company_export'));
 
--- The sweep's lookups by age, per tenant.
+-- The sweep's lookups by age, per tenant (calls and the rest apart: one class may be kept while the
+-- other goes).
 create index outbound_created_idx on app.outbound_messages (tenant_id, created_at);
+create index interactions_calls_occurred_idx on app.interactions (tenant_id, occurred_at) where channel = 'call';
+create index interactions_others_occurred_idx on app.interactions (tenant_id, occurred_at) where channel <> 'call';
 create index drafts_updated_idx on app.drafts (tenant_id, updated_at);
 create index access_events_occurred_idx on audit.access_events (tenant_id, occurred_at);
 
 -- The definer deletes past retention; it reads the columns its filters name.
-grant select (tenant_id, id, lead_id, channel, occurred_at), delete on app.interactions to palisade_definer;
+grant select (tenant_id, id, lead_id, channel, occurred_at, created_at), delete on app.interactions to palisade_definer;
 grant select (status, created_at) on app.outbound_messages to palisade_definer;
 grant select (tenant_id, id, updated_at) on app.drafts to palisade_definer;
 grant select (tenant_id, provider, event_id, received_at), delete on app.webhook_events to palisade_definer;
@@ -86,9 +115,10 @@ begin
     end if;
   end if;
   -- Nested: other tables have no tenant_id or occurred_at, and a record's field is resolved when used.
-  if tg_level = 'ROW' and tg_op = 'DELETE' and tg_table_schema = 'audit' and tg_table_name = 'access_events' then
-    if old.tenant_id is not distinct from
-         nullif(pg_catalog.current_setting('palisade.access_retention_tenant', true), '')::uuid
+  if tg_level = 'ROW' and tg_op = 'DELETE' and tg_table_schema = 'audit' and tg_table_name = 'access_events'
+     and current_user = 'palisade_definer' then
+    if old.tenant_id is not null
+       and old.tenant_id = nullif(pg_catalog.current_setting('palisade.access_retention_tenant', true), '')::uuid
        and old.occurred_at < nullif(pg_catalog.current_setting('palisade.access_retention_before', true), '')::timestamptz
     then
       return old;
@@ -99,22 +129,6 @@ end
 $$;
 
 
--- Each class's default, in days (null: kept until an admin sets a period).
-create function app.retention_default(p_class text) returns integer
-language sql immutable set search_path = '' as $$
-  select case p_class
-           when 'drafts' then 180 when 'webhook_events' then 90 when 'error_events' then 90
-           when 'access_log' then 400 end
-$$;
-
--- The shortest period each class may be given: webhook events keep providers' retries from being
--- processed twice; the access log is the accountability record (ASVS V7) and stays a year.
-create function app.retention_minimum(p_class text) returns integer
-language sql immutable set search_path = '' as $$
-  select case p_class when 'webhook_events' then 7 when 'error_events' then 7 when 'access_log' then 365
-                      else 1 end
-$$;
-
 -- One batch of the class past its tenant's period: deleted, or with p_dry_run only counted (all of
 -- it). Service context of the tenant, purpose 'retention'. Returns the rows deleted (or to delete).
 create function app.retention_sweep(p_class text, p_limit integer, p_dry_run boolean) returns bigint
@@ -123,8 +137,10 @@ declare
   v_tenant uuid := ctx.scoped_tenant_id();
   v_days integer;
   v_before timestamptz;
+  v_ids uuid[];
   v_keys text[];
   v_leads uuid[];
+  v_oldest timestamptz;
   n bigint := 0;
 begin
   if v_tenant is null or pg_catalog.current_setting('role', true) <> 'app_service'
@@ -145,28 +161,44 @@ begin
   if v_days is null then
     return 0;
   end if;
+  v_days := greatest(v_days, app.retention_minimum(p_class));
   v_before := pg_catalog.now() - pg_catalog.make_interval(days => v_days);
+  -- Two instances of the job never sweep the same class of a tenant at once.
+  if not p_dry_run and not pg_catalog.pg_try_advisory_xact_lock(
+       pg_catalog.hashtextextended('retention:' || v_tenant::text || ':' || p_class, 0)) then
+    return 0;
+  end if;
 
   if p_class in ('interactions', 'transcripts') then
+    -- Aged by when it happened and when it was written: a note typed today about a call years ago,
+    -- or backdated by an edit, is not swept (nor its trail blanked) until it is old on both counts.
+    -- Calls and the rest in literal branches, each served by its partial index.
+    if p_class = 'transcripts' then
+      select coalesce(pg_catalog.array_agg(x.id), '{}') into v_ids from (
+        select i.id from app.interactions i
+        where i.tenant_id = v_tenant and i.channel = 'call' and i.occurred_at < v_before and i.created_at < v_before
+        limit case when p_dry_run then null else p_limit end) x;
+    else
+      select coalesce(pg_catalog.array_agg(x.id), '{}') into v_ids from (
+        select i.id from app.interactions i
+        where i.tenant_id = v_tenant and i.channel <> 'call' and i.occurred_at < v_before and i.created_at < v_before
+        limit case when p_dry_run then null else p_limit end) x;
+    end if;
     if p_dry_run then
-      select pg_catalog.count(*) into n from app.interactions i
-      where i.tenant_id = v_tenant and i.occurred_at < v_before and (i.channel = 'call') = (p_class = 'transcripts');
-      return n;
+      return pg_catalog.cardinality(v_ids);
     end if;
     with gone as (
-      delete from app.interactions i
-      where i.tenant_id = v_tenant and i.id = any (array(
-        select x.id from app.interactions x
-        where x.tenant_id = v_tenant and x.occurred_at < v_before and (x.channel = 'call') = (p_class = 'transcripts')
-        limit p_limit))
-      returning i.id, i.lead_id)
-    select pg_catalog.array_agg(g.id::text), pg_catalog.array_agg(distinct g.lead_id), pg_catalog.count(*)
-      into v_keys, v_leads, n from gone g;
-    -- Their content in the trail, the events the deletion just wrote included.
+      delete from app.interactions i where i.tenant_id = v_tenant and i.id = any (v_ids)
+      returning i.id, i.lead_id, i.created_at)
+    select pg_catalog.array_agg(g.id::text), pg_catalog.array_agg(distinct g.lead_id), pg_catalog.min(g.created_at),
+           pg_catalog.count(*)
+      into v_keys, v_leads, v_oldest, n from gone g;
+    -- Their content in the trail, the events the deletion just wrote included (none is older than
+    -- its row, so older monthly partitions are skipped).
     perform pg_catalog.set_config('palisade.audit_redaction', 'on', true);
     update audit.events e set before = null, after = null, redacted_at = pg_catalog.now()
     where e.tenant_id = v_tenant and e.lead_id = any (v_leads) and e.table_name = 'interactions'
-      and e.row_key = any (v_keys) and e.redacted_at is null;
+      and e.row_key = any (v_keys) and e.redacted_at is null and e.occurred_at >= v_oldest;
     perform pg_catalog.set_config('palisade.audit_redaction', 'off', true);
   elsif p_class = 'messages' then
     if p_dry_run then
@@ -232,8 +264,6 @@ end
 $$;
 revoke execute on function app.retention_sweep(text, integer, boolean) from public;
 grant execute on function app.retention_sweep(text, integer, boolean) to app_service;
-revoke execute on function app.retention_default(text), app.retention_minimum(text) from public;
-grant execute on function app.retention_default(text), app.retention_minimum(text) to app_user, app_service;
 
 -- The tenants the retention job visits (a service context acting for no tenant, purpose retention):
 -- active ones only (a suspended tenant's service context cannot act).
@@ -250,3 +280,30 @@ end
 $$;
 revoke execute on function app.retention_tenants() from public;
 grant execute on function app.retention_tenants() to app_service;
+
+-- 0006's rollup trigger, but an interaction deleted for retention keeps its place in the daily counts.
+create or replace function app.track_activity() returns trigger
+language plpgsql security definer set search_path = '' as $$
+declare
+  v_slot constant smallint := (pg_catalog.pg_backend_pid() % 8)::smallint;
+begin
+  if tg_op = 'UPDATE' and old.actor_id = new.actor_id and old.occurred_at = new.occurred_at
+     and old.tenant_id = new.tenant_id then
+    return null;
+  end if;
+  if tg_op = 'DELETE' and pg_catalog.current_setting('palisade.purpose', true) = 'retention' then
+    return null;
+  end if;
+  if tg_op in ('UPDATE', 'DELETE') then
+    insert into app.activity_daily as t (tenant_id, day, actor_id, slot, interactions)
+    values (old.tenant_id, (old.occurred_at at time zone 'UTC')::date, old.actor_id, v_slot, -1)
+    on conflict (tenant_id, day, actor_id, slot) do update set interactions = t.interactions - 1;
+  end if;
+  if tg_op in ('INSERT', 'UPDATE') then
+    insert into app.activity_daily as t (tenant_id, day, actor_id, slot, interactions)
+    values (new.tenant_id, (new.occurred_at at time zone 'UTC')::date, new.actor_id, v_slot, 1)
+    on conflict (tenant_id, day, actor_id, slot) do update set interactions = t.interactions + 1;
+  end if;
+  return null;
+end
+$$;

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime, Timeouts};
 
-use crate::connect::Target;
+use crate::connect::{Connector, Target};
 use crate::tx::{Context, ContextRole, Tx};
 use crate::{CorrelationId, DbError, Principal, Purpose, SessionCheck, TenantId};
 
@@ -32,6 +32,8 @@ impl Default for PoolSettings {
 pub struct Db {
     pool: Pool,
     correlation_id: CorrelationId,
+    /// How a transaction reaches the server out of band to cancel its running statement.
+    cancel: Connector,
 }
 
 impl std::fmt::Debug for Db {
@@ -54,6 +56,7 @@ impl Db {
         let connector = target
             .connector()
             .map_err(|e| DbError::Unavailable(e.to_string()))?;
+        let cancel = connector.clone();
         let manager = Manager::from_config(
             config,
             connector,
@@ -74,6 +77,7 @@ impl Db {
         let db = Self {
             pool,
             correlation_id: CorrelationId::default(),
+            cancel,
         };
         db.check_login_is_unprivileged().await?;
         Ok(db)
@@ -114,6 +118,7 @@ impl Db {
         Self {
             pool: self.pool.clone(),
             correlation_id,
+            cancel: self.cancel.clone(),
         }
     }
 
@@ -213,7 +218,7 @@ impl Db {
             reason = "the one place a pooled connection is taken"
         )]
         let client = self.pool.get().await?;
-        Ok(Tx::new(client, context))
+        Ok(Tx::new(client, context, self.cancel.clone()))
     }
 
     /// Pool occupancy, for readiness and metrics.

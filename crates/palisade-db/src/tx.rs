@@ -12,7 +12,11 @@ use futures::future::join4;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{CopyOutStream, Row, RowStream};
 
+use crate::connect::Connector;
 use crate::{DbError, SessionCheck, TenantRole};
+
+/// How long [`Tx::abort`] waits for the rollback after cancelling, before closing the connection.
+const ABORT_ROLLBACK: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// The database role a context transaction runs as (DESIGN §2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -123,6 +127,8 @@ enum State {
 pub struct Tx {
     client: Option<Object>,
     context: Context,
+    /// For [`Tx::abort`]: how to reach the server out of band.
+    cancel: Connector,
     /// The statement that opens the transaction.
     begin: &'static str,
     state: State,
@@ -141,10 +147,11 @@ impl std::fmt::Debug for Tx {
 }
 
 impl Tx {
-    pub(crate) fn new(client: Object, context: Context) -> Self {
+    pub(crate) fn new(client: Object, context: Context, cancel: Connector) -> Self {
         Self {
             client: Some(client),
             context,
+            cancel,
             begin: "BEGIN",
             state: State::Pending,
             role: None,
@@ -158,12 +165,39 @@ impl Tx {
 
     /// Makes this a read-only transaction on one snapshot (`REPEATABLE READ`): every statement sees
     /// the database as it was at the first, as an export of several tables must. Only before the first
-    /// statement; later it changes nothing.
-    pub fn snapshot(mut self) -> Self {
-        if self.state == State::Pending {
-            self.begin = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+    /// statement: after it, an error (the transaction has begun otherwise).
+    pub fn snapshot(mut self) -> Result<Self, DbError> {
+        if self.state != State::Pending {
+            return Err(DbError::Unavailable(
+                "a snapshot must be asked for before the first statement".into(),
+            ));
         }
-        self
+        self.begin = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+        Ok(self)
+    }
+
+    /// Ends a transaction whose statement may still be streaming (its reader went away or stalled):
+    /// the server is asked to cancel the statement, so the rollback does not wait for the rest of a large
+    /// result, and the connection goes back to the pool clean. If the cancel or the rollback fails, the
+    /// connection is closed instead.
+    pub async fn abort(mut self) {
+        if self.state != State::Open {
+            return;
+        }
+        self.state = State::Finished;
+        let Some(client) = self.client.take() else { return };
+        let cancelled = client
+            .cancel_token()
+            .cancel_query(self.cancel.clone())
+            .await
+            .is_ok();
+        let rolled_back = cancelled
+            && tokio::time::timeout(ABORT_ROLLBACK, client.batch_execute("ROLLBACK"))
+                .await
+                .is_ok_and(|r| r.is_ok());
+        if !rolled_back {
+            drop(Object::take(client));
+        }
     }
 
     /// Runs `COPY (…) TO STDOUT` and returns its output as it arrives, so a table of any size streams

@@ -119,9 +119,7 @@ async fn serve(
         metrics_token: config.metrics.token.clone(),
         metrics_elsewhere: config.metrics.listen.is_some(),
         error_reports: Arc::new(tokio::sync::Semaphore::new(4)),
-        exports: Arc::new(tokio::sync::Semaphore::new(
-            privacy::company_export::CONCURRENT_EXPORTS,
-        )),
+        exports: Arc::new(privacy::company_export::ExportSlots::new()),
         mailer,
         origins: cross_site::Origins::new(&public_url, &config.server.cors_origins),
         public_url,

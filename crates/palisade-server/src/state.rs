@@ -57,8 +57,8 @@ pub struct Shared {
     pub metrics_elsewhere: bool,
     /// Error events being recorded at once (5xx responses), at most this many.
     pub error_reports: Arc<tokio::sync::Semaphore>,
-    /// Company exports streaming at once (`privacy::company_export::CONCURRENT_EXPORTS`).
-    pub exports: Arc<tokio::sync::Semaphore>,
+    /// Company exports streaming now (`privacy::company_export::CONCURRENT_EXPORTS`, one per tenant).
+    pub exports: Arc<crate::privacy::company_export::ExportSlots>,
     pub mailer: palisade_mail::Mailer,
     /// The address people use to reach this server (links in emails).
     pub public_url: String,

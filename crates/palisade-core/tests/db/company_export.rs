@@ -81,12 +81,18 @@ async fn admins_and_operators_export_the_same_rows_and_never_a_private_one() {
     let w = &t.world;
     let keys = keyring("k1");
     let admin = w.principal(Who::AdminA).unwrap();
-    let by_admin = export_all(t.db.user(&admin).await.unwrap().snapshot(), w.tenant_a, &keys).await;
+    let by_admin = export_all(
+        t.db.user(&admin).await.unwrap().snapshot().unwrap(),
+        w.tenant_a,
+        &keys,
+    )
+    .await;
     let service =
         t.db.service(w.tenant_a, Purpose::CompanyExport)
             .await
             .unwrap()
-            .snapshot();
+            .snapshot()
+            .unwrap();
     let by_operator = export_all(service, w.tenant_a, &keys).await;
     assert_eq!(
         by_admin, by_operator,

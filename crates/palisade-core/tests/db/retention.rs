@@ -14,9 +14,12 @@ async fn plant_old_rows(t: &TestDb) {
     let w = &t.world;
     let su = t.superuser().await;
     let sql = format!(
-        "insert into app.interactions (tenant_id, id, lead_id, actor_id, channel, direction, body, occurred_at) values \
-           ('{a}', gen_random_uuid(), '{l}', '{r}', 'note', 'internal', 'Old note to forget', now() - interval '400 days'), \
-           ('{a}', gen_random_uuid(), '{l}', '{r}', 'call', 'outbound', 'Old call transcript', now() - interval '400 days'); \
+        "insert into app.interactions (tenant_id, id, lead_id, actor_id, channel, direction, body, occurred_at, created_at) \
+         values ('{a}', gen_random_uuid(), '{l}', '{r}', 'note', 'internal', 'Old note to forget', now() - interval '400 days', \
+                 now() - interval '400 days'), \
+           ('{a}', gen_random_uuid(), '{l}', '{r}', 'call', 'outbound', 'Old call transcript', now() - interval '400 days', \
+            now() - interval '400 days'), \
+           ('{a}', gen_random_uuid(), '{l}', '{r}', 'note', 'internal', 'Backdated today', now() - interval '400 days', now()); \
          insert into app.outbound_messages (tenant_id, id, lead_id, channel, purpose, body, status, created_at, created_by) values \
            ('{a}', gen_random_uuid(), '{l}', 'sms', 'marketing', 'Old delivered mail', 'delivered', now() - interval '800 days', '{r}'), \
            ('{a}', gen_random_uuid(), '{l}', 'sms', 'marketing', 'Old queued mail', 'queued', now() - interval '800 days', '{r}'); \
@@ -113,7 +116,15 @@ async fn a_sweep_deletes_what_is_past_each_period_and_nothing_else() {
         count(&t, &format!("{old_access} and tenant_id = '{}'", w.tenant_a)).await,
         0
     );
-    // Still waiting to go, younger, or another tenant's: kept.
+    // Still waiting to go, younger, written today though dated long ago, or another tenant's: kept.
+    assert_eq!(
+        count(
+            &t,
+            "select count(*) from app.interactions where body = 'Backdated today'"
+        )
+        .await,
+        1
+    );
     assert_eq!(
         count(
             &t,

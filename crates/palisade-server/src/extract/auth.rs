@@ -240,7 +240,11 @@ pub struct Admin {
 }
 
 async fn begin_with_role(member: &Member, min: TenantRole) -> Result<Tx, ApiError> {
-    let mut tx = member.tx().await?;
+    with_role(member.tx().await?, min).await
+}
+
+/// `tx` with the caller's role checked by its first statement.
+async fn with_role(mut tx: Tx, min: TenantRole) -> Result<Tx, ApiError> {
     let role = tx.tenant_role().await.map_err(CoreError::from)?;
     if role < min {
         return Err(ApiError::forbidden(match min {
@@ -272,6 +276,12 @@ impl Admin {
 
     pub async fn begin(&self) -> Result<Tx, ApiError> {
         begin_with_role(&self.member, TenantRole::Admin).await
+    }
+
+    /// A read-only transaction on one snapshot (exports), the admin's role checked in it.
+    pub async fn begin_snapshot(&self) -> Result<Tx, ApiError> {
+        let tx = self.member.tx().await?.snapshot().map_err(CoreError::from)?;
+        with_role(tx, TenantRole::Admin).await
     }
 }
 

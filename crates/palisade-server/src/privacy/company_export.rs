@@ -13,7 +13,12 @@ use palisade_core::privacy::company_export::{self, Format, Manifest, Opener, Pla
 use palisade_db::{TenantId, Tx};
 use serde::Deserialize;
 use serde_json::json;
-use tokio::sync::OwnedSemaphorePermit;
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use futures::StreamExt;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -22,8 +27,8 @@ use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{Admin, ApiPath, ApiQuery, ClientIp};
 use crate::state::AppState;
 
-/// Company exports streaming at once on this server: each holds a database connection for as long
-/// as its reader takes.
+/// Company exports streaming at once on this server (one per tenant): each holds a database
+/// connection for as long as its reader takes (a minute of stalling at most between chunks).
 pub const CONCURRENT_EXPORTS: usize = 2;
 
 /// The longest one table may take to stream (the pool's statement timeout is far shorter).
@@ -45,7 +50,7 @@ pub struct ExportParams {
 #[utoipa::path(get, path = "/api/v1/privacy/company-export", tag = "privacy", security(("bearer" = [])),
     responses((status = 200, body = Manifest), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn manifest(admin: Admin) -> ApiResult<Json<Manifest>> {
-    let mut tx = admin.begin().await?;
+    let mut tx = admin.begin_snapshot().await?;
     let manifest = company_export::manifest(&mut tx).await?;
     tx.commit().await?;
     Ok(Json(manifest))
@@ -72,15 +77,15 @@ pub async fn download(
 ) -> ApiResult<Response> {
     let table = company_export::by_file(&table).ok_or_else(ApiError::not_found)?;
     let format = params.format.unwrap_or(Format::Jsonl);
-    let permit = state.exports.clone().try_acquire_owned().map_err(|_| {
+    let tenant = admin.tenant();
+    let slot = state.exports.take(tenant).ok_or_else(|| {
         ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "exports_busy",
-            "other exports are streaming; try again shortly",
+            "another export of this tenant, or too many on this server, is streaming; try again shortly",
         )
         .with_retry_after(10)
     })?;
-    let tenant = admin.tenant();
     let mut tx = admin.begin().await?;
     let detail = json!({ "scope": "company", "table": table.file, "format": format });
     let event = Access {
@@ -92,7 +97,7 @@ pub async fn download(
     };
     access::log(&mut tx, Some(tenant), &event).await?;
     tx.commit().await?;
-    let mut tx = admin.begin().await?.snapshot();
+    let mut tx = admin.begin_snapshot().await?;
     company_export::prepare(&mut tx, Some(TABLE_LIMIT)).await?;
     let plan = company_export::plan(&mut tx, table).await?;
     let disposition = format!("attachment; filename=\"{}.{}\"", table.file, format.extension());
@@ -100,37 +105,110 @@ pub async fn download(
         (header::CONTENT_TYPE, format.content_type().to_owned()),
         (header::CONTENT_DISPOSITION, disposition),
     ];
-    Ok((headers, stream(state, tenant, tx, plan, format, permit)).into_response())
+    Ok((headers, stream(state, tenant, tx, plan, format, slot)).into_response())
 }
 
-/// The body: a task reads the table into a small channel and ends the transaction; a failure ends
-/// the body with an error, so the client sees a broken transfer rather than a short file.
+/// The body: a task reads the table into a small channel and ends the transaction. A failure, a
+/// reader that went away or stalled, or the table's time limit cancels the statement at the server
+/// (so the connection is free at once) and ends the body with an error; so does a task that dies
+/// without saying it finished: the client sees a broken transfer, never a short file.
 fn stream(
     state: AppState,
     tenant: TenantId,
     mut tx: Tx,
     plan: Plan,
     format: Format,
-    permit: OwnedSemaphorePermit,
+    slot: ExportSlot,
 ) -> Body {
     let (mut chunks, body) = futures::channel::mpsc::channel(BUFFERED_CHUNKS);
+    let finished = Arc::new(AtomicBool::new(false));
+    let done = Arc::clone(&finished);
     tokio::spawn(async move {
-        let _permit = permit;
+        let _slot = slot;
         let opener = Opener {
             keys: state.phone_keys(),
             tenant,
         };
-        let written = company_export::write(&mut tx, &plan, format, opener, &mut chunks).await;
-        let result = match written {
-            Ok(_) => tx.commit().await.map_err(Into::into),
-            Err(e) => Err(e),
+        let written = tokio::time::timeout(
+            TABLE_LIMIT,
+            company_export::write(&mut tx, &plan, format, opener, &mut chunks),
+        )
+        .await;
+        let failure = match written {
+            Ok(Ok(_)) => None,
+            Ok(Err(e)) => Some(e.to_string()),
+            Err(_) => Some("the table's time limit passed".to_owned()),
         };
-        if let Err(e) = result {
-            tracing::warn!(table = plan.table.file, error = %e, "a company export stopped before its end");
-            let _ = chunks.send(Err(std::io::Error::other("the export failed"))).await;
+        let failure = match failure {
+            None => tx.commit().await.err().map(|e| e.to_string()),
+            Some(why) => {
+                tx.abort().await;
+                Some(why)
+            }
+        };
+        match failure {
+            None => done.store(true, Ordering::Release),
+            Some(why) => {
+                tracing::warn!(table = plan.table.file, error = %why, "a company export stopped before its end");
+                let _ = chunks.send(Err(std::io::Error::other("the export failed"))).await;
+            }
         }
     });
-    Body::from_stream(body)
+    let unfinished = futures::stream::once(async move {
+        match finished.load(Ordering::Acquire) {
+            true => None,
+            false => Some(Err(std::io::Error::other("the export ended before its last row"))),
+        }
+    })
+    .filter_map(std::future::ready);
+    Body::from_stream(body.chain(unfinished))
+}
+
+/// Exports streaming at once: [`CONCURRENT_EXPORTS`] on the server, one per tenant.
+pub struct ExportSlots {
+    server: Arc<Semaphore>,
+    tenants: Arc<Mutex<HashSet<TenantId>>>,
+}
+
+/// A held slot; dropping it frees it.
+pub struct ExportSlot {
+    _server: OwnedSemaphorePermit,
+    tenant: TenantId,
+    tenants: Arc<Mutex<HashSet<TenantId>>>,
+}
+
+impl ExportSlots {
+    pub fn new() -> Self {
+        Self {
+            server: Arc::new(Semaphore::new(CONCURRENT_EXPORTS)),
+            tenants: Arc::default(),
+        }
+    }
+
+    /// A slot for `tenant`, unless the server is full or the tenant already streams one.
+    fn take(&self, tenant: TenantId) -> Option<ExportSlot> {
+        let permit = Arc::clone(&self.server).try_acquire_owned().ok()?;
+        let mut tenants = self.tenants.lock().ok()?;
+        tenants.insert(tenant).then(|| ExportSlot {
+            _server: permit,
+            tenant,
+            tenants: Arc::clone(&self.tenants),
+        })
+    }
+}
+
+impl Default for ExportSlots {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Drop for ExportSlot {
+    fn drop(&mut self) {
+        if let Ok(mut tenants) = self.tenants.lock() {
+            tenants.remove(&self.tenant);
+        }
+    }
 }
 
 /// The routes this file answers.

@@ -1,4 +1,5 @@
 //! Retention periods (admins): how long the tenant keeps each class of data.
+use axum::http::StatusCode;
 use axum::Json;
 use palisade_core::privacy::retention::{self, DataClass, Retention};
 use serde::Deserialize;
@@ -13,9 +14,16 @@ use crate::state::AppState;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RetentionInput {
-    /// Days to keep the class, from its `minimum_days` to 36500; null (or left out): keep until changed.
-    #[schema(minimum = 1, maximum = 36500)]
-    pub keep_days: Option<i32>,
+    /// Days to keep the class, from its `minimum_days` to 36500; null: keep until changed. Required:
+    /// leaving it out is not taken for "keep for ever".
+    #[schema(minimum = 1, maximum = 36500, required = true)]
+    #[serde(default, deserialize_with = "present")]
+    pub keep_days: Option<Option<i32>>,
+}
+
+/// A field that is present, null or not: `Some(None)` for null, and `None` (by `default`) when absent.
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<i32>>, D::Error> {
+    Option::<i32>::deserialize(d).map(Some)
 }
 
 /// Every class's retention period in the tenant (admins): the period in force, Palisade's default,
@@ -45,9 +53,31 @@ pub async fn set(
     ApiJson(input): ApiJson<RetentionInput>,
 ) -> ApiResult<Json<Vec<Retention>>> {
     let class = DataClass::parse(&class).ok_or_else(ApiError::not_found)?;
+    let keep_days = input.keep_days.ok_or_else(|| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "missing_field",
+            "keep_days is required: a number of days, or null to keep until changed",
+        )
+    })?;
     let tenant = admin.tenant();
     let mut tx = admin.begin().await?;
-    retention::set(&mut tx, tenant, admin.caller().user_id(), class, input.keep_days).await?;
+    retention::set(&mut tx, tenant, admin.caller().user_id(), class, keep_days).await?;
+    let periods = retention::list(&mut tx, tenant).await?;
+    tx.commit().await?;
+    Ok(Json(periods))
+}
+
+/// Return one class to Palisade's default period (admins). Answers every class's period.
+#[utoipa::path(delete, path = "/api/v1/privacy/retention/{data_class}", tag = "privacy", security(("bearer" = [])),
+    params(("data_class" = DataClass, Path, description = "The class of data")),
+    responses((status = 200, body = [Retention]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody)))]
+pub async fn reset(admin: Admin, ApiPath(class): ApiPath<String>) -> ApiResult<Json<Vec<Retention>>> {
+    let class = DataClass::parse(&class).ok_or_else(ApiError::not_found)?;
+    let tenant = admin.tenant();
+    let mut tx = admin.begin().await?;
+    retention::reset(&mut tx, tenant, class).await?;
     let periods = retention::list(&mut tx, tenant).await?;
     tx.commit().await?;
     Ok(Json(periods))
@@ -55,5 +85,7 @@ pub async fn set(
 
 /// The routes this file answers.
 pub(super) fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list)).routes(routes!(set))
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(set, reset))
 }

@@ -868,6 +868,13 @@ fn routes() -> Vec<Route> {
             || Some(json!({"keep_days": 90})),
             [401, 403, 403, 403, 200, 200],
         ),
+        r(
+            M::DELETE,
+            "/api/v1/privacy/retention/{data_class}",
+            Target::None,
+            none,
+            [401, 403, 403, 403, 200, 200],
+        ),
         // Company export: admins only; `{table}` is `deals`.
         r(
             M::GET,

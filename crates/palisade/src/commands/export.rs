@@ -21,7 +21,7 @@ pub async fn run(config: &Config, slug: &str, out: &Path, format: Format) -> any
     let keys = Keys::load(config)?;
     super::operator::with_db(config, async |db| {
         let tenant = find_tenant(db, slug).await?;
-        prepare_dir(out, format)?;
+        prepare_dir(out)?;
         let mut tx = db.service(tenant, Purpose::CompanyExport).await?;
         access::log(&mut tx, Some(tenant), &logged(tenant, format)).await?;
         tx.commit().await?;
@@ -34,7 +34,7 @@ pub async fn run(config: &Config, slug: &str, out: &Path, format: Format) -> any
             "tables": tables,
             "excluded": EXCLUDED.iter().map(|(source, why)| json!({ "source": source, "why": why })).collect::<Vec<_>>(),
         });
-        std::fs::write(out.join("manifest.json"), serde_json::to_vec_pretty(&manifest)?)?;
+        std::io::Write::write_all(&mut new_file(&out.join("manifest.json"))?, &serde_json::to_vec_pretty(&manifest)?)?;
         println!("{} table(s) written to {}", EXPORTED.len(), out.display());
         Ok(())
     })
@@ -66,15 +66,39 @@ fn file_of(out: &Path, file: &str, format: Format) -> PathBuf {
     out.join(format!("{file}.{}", format.extension()))
 }
 
-/// Creates DIR when missing; refuses to overwrite an earlier export's files.
-fn prepare_dir(out: &Path, format: Format) -> anyhow::Result<()> {
-    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
-    let mut names: Vec<PathBuf> = EXPORTED.iter().map(|t| file_of(out, t.file, format)).collect();
-    names.push(out.join("manifest.json"));
-    if let Some(existing) = names.iter().find(|p| p.exists()) {
-        bail!("{} exists: export into an empty directory", existing.display());
+/// Creates DIR (readable by the operator alone: the files hold opened phone numbers and every email),
+/// or takes an existing empty one; anything already in it, a link included, is refused.
+fn prepare_dir(out: &Path) -> anyhow::Result<()> {
+    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+    match std::fs::symlink_metadata(out) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(out)
+            .with_context(|| format!("creating {}", out.display())),
+        Err(e) => Err(e).with_context(|| format!("reading {}", out.display())),
+        Ok(meta) if !meta.is_dir() => bail!("{} exists and is not a directory", out.display()),
+        Ok(_) => {
+            if std::fs::read_dir(out)?.next().is_some() {
+                bail!(
+                    "{} is not empty: export into a new or empty directory",
+                    out.display()
+                );
+            }
+            std::fs::set_permissions(out, std::fs::Permissions::from_mode(0o700))
+                .with_context(|| format!("restricting {}", out.display()))
+        }
     }
-    Ok(())
+}
+
+/// A new file, for the operator alone; never an existing one or a link.
+fn new_file(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
 }
 
 fn progress(total: u64) -> ProgressBar {
@@ -95,7 +119,7 @@ async fn export(
     format: Format,
     opener: Opener<'_>,
 ) -> anyhow::Result<Vec<serde_json::Value>> {
-    let mut tx = db.service(tenant, Purpose::CompanyExport).await?.snapshot();
+    let mut tx = db.service(tenant, Purpose::CompanyExport).await?.snapshot()?;
     company_export::prepare(&mut tx, None).await?;
     let manifest = company_export::manifest(&mut tx).await?;
     let bar = progress(
@@ -123,8 +147,9 @@ async fn export(
         if written.is_err() || saved.is_err() {
             let _ = std::fs::remove_file(&partial);
         }
+        // A failed write stops the reader first: its error is the one that says why.
+        saved.with_context(|| format!("writing {}", partial.display()))?;
         let rows = written.map_err(|e| anyhow!("exporting {}: {e}", table.name))?;
-        saved.with_context(|| format!("writing {}", path.display()))?;
         std::fs::rename(&partial, &path)?;
         entries.push(json!({
             "table": table.file, "source": table.name, "file": path.file_name().map(|n| n.to_string_lossy()),
@@ -143,7 +168,7 @@ async fn save(
     path: &Path,
     bar: &ProgressBar,
 ) -> anyhow::Result<()> {
-    let mut file = tokio::fs::File::create_new(path).await?;
+    let mut file = tokio::fs::File::from_std(new_file(path)?);
     while let Some(chunk) = received.next().await {
         let chunk = chunk?;
         file.write_all(&chunk).await?;

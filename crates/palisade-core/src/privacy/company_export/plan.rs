@@ -119,8 +119,9 @@ impl Plan {
         cols.join(", ")
     }
 
-    /// The columns as CSV cells: text that starts like a formula (`=`, `+`, `-`, `@`, tab, carriage
-    /// return) gets a leading `'`, so a spreadsheet shows it instead of running it (OWASP).
+    /// The columns as CSV cells: text that starts like a formula (`=`, `+`, `-`, `@`, or their
+    /// full-width forms, after any white space, tabs and line breaks included) gets a leading `'`, so
+    /// a spreadsheet shows it instead of running it (OWASP).
     fn csv_list(&self) -> String {
         let cols: Vec<String> = self
             .columns
@@ -129,7 +130,8 @@ impl Plan {
                 let q = quoted(&c.name);
                 match c.textual {
                     true => format!(
-                        "case when t.{q}::text ~ '^[-=+@\t\r]' then '''' || t.{q}::text else t.{q}::text end as {q}"
+                        "case when t.{q}::text ~ '^[[:space:]]*[-=+@＝＋－＠]' then '''' || t.{q}::text \
+                         else t.{q}::text end as {q}"
                     ),
                     false => format!("t.{q}::text as {q}"),
                 }
@@ -151,7 +153,7 @@ impl Plan {
 
     pub fn csv_copy(&self) -> String {
         format!(
-            "copy (select {} {}) to stdout with (format csv, header true)",
+            "copy (select {} {}) to stdout with (format csv, header true, force_quote *)",
             self.csv_list(),
             self.from(false)
         )

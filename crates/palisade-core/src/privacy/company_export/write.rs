@@ -17,6 +17,10 @@ use crate::CoreError;
 /// Bytes gathered before a chunk goes out.
 const CHUNK: usize = 64 * 1024;
 
+/// How long a reader may leave a chunk waiting before the export gives up on it: a stalled reader
+/// must not hold a database connection, and its snapshot, for ever.
+const STALL: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// Where chunks go: the HTTP body, or the file the operator's command writes. The writer sends only
 /// `Ok`; whoever runs it sends an `Err` when the export fails, so the reader never takes a cut-off
 /// file for a whole one.
@@ -29,9 +33,17 @@ pub struct Opener<'a> {
     pub tenant: TenantId,
 }
 
-/// The reader went away (a client that disconnected): nothing more to write.
-fn gone(_: futures::channel::mpsc::SendError) -> CoreError {
-    CoreError::Db(DbError::Unavailable("the export's reader went away".into()))
+/// Sends a chunk, unless the reader went away (a client that disconnected) or stalled.
+async fn send(chunks: &mut Chunks, chunk: Bytes) -> Result<(), CoreError> {
+    match tokio::time::timeout(STALL, chunks.send(Ok(chunk))).await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(_)) => Err(CoreError::Db(DbError::Unavailable(
+            "the export's reader went away".into(),
+        ))),
+        Err(_) => Err(CoreError::Db(DbError::Unavailable(
+            "the export's reader stalled".into(),
+        ))),
+    }
 }
 
 struct Out<'a> {
@@ -43,16 +55,14 @@ impl Out<'_> {
     async fn put(&mut self, data: &[u8]) -> Result<(), CoreError> {
         self.buf.extend_from_slice(data);
         if self.buf.len() >= CHUNK {
-            let chunk = self.buf.split().freeze();
-            self.chunks.send(Ok(chunk)).await.map_err(gone)?;
+            send(self.chunks, self.buf.split().freeze()).await?;
         }
         Ok(())
     }
 
     async fn finish(mut self) -> Result<(), CoreError> {
         if !self.buf.is_empty() {
-            let chunk = self.buf.split().freeze();
-            self.chunks.send(Ok(chunk)).await.map_err(gone)?;
+            send(self.chunks, self.buf.split().freeze()).await?;
         }
         Ok(())
     }
@@ -110,7 +120,8 @@ async fn opened(
     };
     let mut line = String::new();
     if format == Format::Csv {
-        csv_line(&mut line, plan.header().into_iter().map(Some));
+        // Column names, unquoted, as COPY's header line has them.
+        line = plan.header().join(",") + "\n";
         out.put(line.as_bytes()).await?;
     }
     let mut rows = pin!(tx.query_stream(&sql, &[]).await?);
@@ -173,21 +184,18 @@ fn json_line(line: &mut String, doc: &str, number: Option<&str>) -> Result<(), C
     Ok(())
 }
 
-/// One CSV record as PostgreSQL's CSV writes it: null is an empty field, the empty string `""`, and a
-/// field is quoted when it holds a comma, a quote or a line break (formulas were defused already).
+/// One CSV record as the COPY path writes it (`FORCE_QUOTE *`): null is an empty field, every value is
+/// quoted, so no separator a spreadsheet may assume (`;` in some locales) splits one (formulas were
+/// defused already).
 fn csv_line<'a>(line: &mut String, cells: impl IntoIterator<Item = Option<&'a str>>) {
     for (i, cell) in cells.into_iter().enumerate() {
         if i > 0 {
             line.push(',');
         }
         let Some(cell) = cell else { continue };
-        if cell.is_empty() || cell.contains([',', '"', '\n', '\r']) {
-            line.push('"');
-            line.push_str(&cell.replace('"', "\"\""));
-            line.push('"');
-        } else {
-            line.push_str(cell);
-        }
+        line.push('"');
+        line.push_str(&cell.replace('"', "\"\""));
+        line.push('"');
     }
     line.push('\n');
 }
@@ -211,7 +219,7 @@ mod tests {
                 Some("x\ny"),
             ],
         );
-        assert_eq!(line, "plain,,\"\",\"a,b\",\"say \"\"hi\"\"\",\"x\ny\"\n");
+        assert_eq!(line, "\"plain\",,\"\",\"a,b\",\"say \"\"hi\"\"\",\"x\ny\"\n");
     }
 
     #[test]

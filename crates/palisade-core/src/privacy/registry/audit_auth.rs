@@ -124,7 +124,11 @@ pub const TABLES: &[Table] = &[
             ("email", Kind::Email),
         ],
         other: &["id", "created_at", "last_used_at"],
-        paths: &[(Path::Person("user_id"), Erasure::Delete), (Path::PersonEmail("email"), Erasure::Delete)],
+        paths: &[
+            (Path::Person("user_id"), Erasure::Delete),
+            // An identity of another account that carries the same address is that account's.
+            (Path::PersonEmail("email"), Erasure::Keep("another account's identity with the same address is that account's")),
+        ],
         rep_private: false,
     },];
 

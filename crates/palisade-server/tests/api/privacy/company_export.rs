@@ -107,9 +107,11 @@ async fn an_admin_downloads_every_table_without_secrets_or_private_rows() {
     );
     assert!(csv.contains("'+cmd|' /C calc'!A0"), "{csv}");
     assert!(csv.contains("'+14155550142"), "a number is text to a spreadsheet");
-    assert!(!csv
-        .lines()
-        .any(|l| l.split(',').any(|cell| cell.starts_with(['=', '+', '-', '@']))));
+    assert!(!csv.lines().any(|l| l
+        .split(',')
+        .any(|cell| cell.trim_start_matches('"').starts_with(['=', '+', '-', '@']))));
+    // Every value is quoted: a `;` (a separator in some locales) never splits one.
+    assert!(csv.lines().skip(1).all(|l| l.starts_with('"')), "{csv}");
 
     let response = admin(&app)
         .request(Method::GET, &format!("{PATH}/deals?format=csv"))
@@ -121,6 +123,8 @@ async fn an_admin_downloads_every_table_without_secrets_or_private_rows() {
         response.headers()["content-disposition"],
         "attachment; filename=\"deals.csv\""
     );
+    // Read whole before the next: a tenant streams one export at a time.
+    response.bytes().await.unwrap();
     let response = admin(&app)
         .request(Method::GET, &format!("{PATH}/deals"))
         .send()
@@ -176,4 +180,56 @@ async fn only_admins_export_and_bad_requests_say_why() {
         .await;
     assert!(!leads.contains(&app.world().tenant_a.to_string()));
     assert!(leads.contains(&app.world().tenant_b.to_string()));
+}
+
+#[tokio::test]
+async fn a_reader_that_goes_away_frees_the_export_at_once() {
+    let app = spawn_app().await;
+    let w = app.world();
+    // Enough interactions that the table is still streaming when the reader leaves.
+    let su = app.db.superuser().await;
+    su.execute(
+        "insert into app.interactions (tenant_id, id, lead_id, actor_id, channel, direction, body) \
+         select $1, gen_random_uuid(), $2, $3, 'note', 'internal', repeat('x', 400) from generate_series(1, 20000)",
+        &[w.tenant_a.as_uuid(), &w.lead_a1, w.rep_a1.as_uuid()],
+    )
+    .await
+    .unwrap();
+    let path = format!("{PATH}/interactions");
+    let mut first = admin(&app).request(Method::GET, &path).send().await.unwrap();
+    assert_eq!(first.status(), StatusCode::OK);
+    assert!(first.chunk().await.unwrap().is_some());
+    // The tenant's one slot is taken while it streams.
+    let busy: ErrorBody = admin(&app)
+        .get(&format!("{PATH}/deals"), StatusCode::SERVICE_UNAVAILABLE)
+        .await;
+    assert_eq!(busy.code(), "exports_busy");
+    drop(first);
+    // Gone: the statement is cancelled and the slot freed within moments, not after the whole table.
+    let started = std::time::Instant::now();
+    loop {
+        let r = admin(&app)
+            .request(Method::GET, &format!("{PATH}/deals"))
+            .send()
+            .await
+            .unwrap();
+        if r.status() == StatusCode::OK {
+            break;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "the slot was never freed"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let running: i64 = su
+        .query_one(
+            "select count(*) from pg_stat_activity where query like 'copy (select row_to_json%app.interactions%' \
+             and state = 'active'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(running, 0, "the abandoned COPY still runs");
 }

@@ -57,6 +57,20 @@ async fn admins_read_and_set_periods_within_bounds() {
     assert_eq!(period(&list, "drafts")["keep_days"], Value::Null);
     assert_eq!(period(&list, "drafts")["default_days"], 180);
 
+    // Left out is not "keep for ever": the field is required; DELETE returns to the default.
+    let e: ErrorBody = admin(&app)
+        .put(
+            &format!("{PATH}/drafts"),
+            json!({}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    assert_eq!(e.code(), "missing_field");
+    let list: Value = admin(&app)
+        .delete(&format!("{PATH}/drafts"), StatusCode::OK)
+        .await;
+    assert_eq!(period(&list, "drafts")["keep_days"], 180);
+    assert_eq!(period(&list, "drafts")["set"], false);
     let e: ErrorBody = admin(&app)
         .put(
             &format!("{PATH}/access_log"),
