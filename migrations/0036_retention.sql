@@ -173,19 +173,22 @@ begin
     -- Aged by when it happened and when it was written: a note typed today about a call years ago,
     -- or backdated by an edit, is not swept (nor its trail blanked) until it is old on both counts.
     -- Calls and the rest in literal branches, each served by its partial index.
+    if p_dry_run then
+      select pg_catalog.count(*) into n from app.interactions i
+      where i.tenant_id = v_tenant and i.occurred_at < v_before and i.created_at < v_before
+        and (i.channel = 'call') = (p_class = 'transcripts');
+      return n;
+    end if;
     if p_class = 'transcripts' then
       select coalesce(pg_catalog.array_agg(x.id), '{}') into v_ids from (
         select i.id from app.interactions i
         where i.tenant_id = v_tenant and i.channel = 'call' and i.occurred_at < v_before and i.created_at < v_before
-        limit case when p_dry_run then null else p_limit end) x;
+        limit p_limit) x;
     else
       select coalesce(pg_catalog.array_agg(x.id), '{}') into v_ids from (
         select i.id from app.interactions i
         where i.tenant_id = v_tenant and i.channel <> 'call' and i.occurred_at < v_before and i.created_at < v_before
-        limit case when p_dry_run then null else p_limit end) x;
-    end if;
-    if p_dry_run then
-      return pg_catalog.cardinality(v_ids);
+        limit p_limit) x;
     end if;
     with gone as (
       delete from app.interactions i where i.tenant_id = v_tenant and i.id = any (v_ids)

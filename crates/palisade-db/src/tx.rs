@@ -15,8 +15,8 @@ use tokio_postgres::{CopyOutStream, Row, RowStream};
 use crate::connect::Connector;
 use crate::{DbError, SessionCheck, TenantRole};
 
-/// How long [`Tx::abort`] waits for the rollback after cancelling, before closing the connection.
-const ABORT_ROLLBACK: std::time::Duration = std::time::Duration::from_secs(5);
+/// How long [`Tx::abort`] gives the cancel request to reach the server.
+const ABORT_CANCEL: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// The database role a context transaction runs as (DESIGN §2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -177,27 +177,23 @@ impl Tx {
     }
 
     /// Ends a transaction whose statement may still be streaming (its reader went away or stalled):
-    /// the server is asked to cancel the statement, so the rollback does not wait for the rest of a large
-    /// result, and the connection goes back to the pool clean. If the cancel or the rollback fails, the
-    /// connection is closed instead.
+    /// the server is asked to cancel the statement and the connection is closed, never returned to the
+    /// pool — a cancel request is delivered asynchronously and could otherwise land on the statement of
+    /// the connection's next user. The connection leaves the pool first, so even a caller that drops
+    /// this future halfway leaves nothing open behind.
     pub async fn abort(mut self) {
         if self.state != State::Open {
             return;
         }
         self.state = State::Finished;
         let Some(client) = self.client.take() else { return };
-        let cancelled = client
-            .cancel_token()
-            .cancel_query(self.cancel.clone())
-            .await
-            .is_ok();
-        let rolled_back = cancelled
-            && tokio::time::timeout(ABORT_ROLLBACK, client.batch_execute("ROLLBACK"))
-                .await
-                .is_ok_and(|r| r.is_ok());
-        if !rolled_back {
-            drop(Object::take(client));
-        }
+        let client = Object::take(client);
+        let _ = tokio::time::timeout(
+            ABORT_CANCEL,
+            client.cancel_token().cancel_query(self.cancel.clone()),
+        )
+        .await;
+        drop(client);
     }
 
     /// Runs `COPY (…) TO STDOUT` and returns its output as it arrives, so a table of any size streams

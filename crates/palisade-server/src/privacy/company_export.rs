@@ -7,7 +7,6 @@ use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use futures::SinkExt;
 use palisade_core::audit::access::{self, Access, AccessAction};
 use palisade_core::privacy::company_export::{self, Format, Manifest, Opener, Plan};
 use palisade_db::{TenantId, Tx};
@@ -15,7 +14,7 @@ use serde::Deserialize;
 use serde_json::json;
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use futures::StreamExt;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
@@ -146,11 +145,13 @@ fn stream(
                 Some(why)
             }
         };
+        // On failure nothing more is sent (a stalled reader would hold this task, and its slot, for
+        // good): the body ends with an error once the reader drains what is buffered, as `finished`
+        // is unset.
         match failure {
             None => done.store(true, Ordering::Release),
             Some(why) => {
-                tracing::warn!(table = plan.table.file, error = %why, "a company export stopped before its end");
-                let _ = chunks.send(Err(std::io::Error::other("the export failed"))).await;
+                tracing::warn!(table = plan.table.file, error = %why, "a company export stopped before its end")
             }
         }
     });
@@ -188,7 +189,7 @@ impl ExportSlots {
     /// A slot for `tenant`, unless the server is full or the tenant already streams one.
     fn take(&self, tenant: TenantId) -> Option<ExportSlot> {
         let permit = Arc::clone(&self.server).try_acquire_owned().ok()?;
-        let mut tenants = self.tenants.lock().ok()?;
+        let mut tenants = self.tenants.lock().unwrap_or_else(PoisonError::into_inner);
         tenants.insert(tenant).then(|| ExportSlot {
             _server: permit,
             tenant,
@@ -205,9 +206,8 @@ impl Default for ExportSlots {
 
 impl Drop for ExportSlot {
     fn drop(&mut self) {
-        if let Ok(mut tenants) = self.tenants.lock() {
-            tenants.remove(&self.tenant);
-        }
+        let mut tenants = self.tenants.lock().unwrap_or_else(PoisonError::into_inner);
+        tenants.remove(&self.tenant);
     }
 }
 

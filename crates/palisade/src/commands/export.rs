@@ -79,14 +79,16 @@ fn prepare_dir(out: &Path) -> anyhow::Result<()> {
         Err(e) => Err(e).with_context(|| format!("reading {}", out.display())),
         Ok(meta) if !meta.is_dir() => bail!("{} exists and is not a directory", out.display()),
         Ok(_) => {
+            // Restricted first, so nothing can be slipped in between the check and the export.
+            std::fs::set_permissions(out, std::fs::Permissions::from_mode(0o700))
+                .with_context(|| format!("restricting {}", out.display()))?;
             if std::fs::read_dir(out)?.next().is_some() {
                 bail!(
                     "{} is not empty: export into a new or empty directory",
                     out.display()
                 );
             }
-            std::fs::set_permissions(out, std::fs::Permissions::from_mode(0o700))
-                .with_context(|| format!("restricting {}", out.display()))
+            Ok(())
         }
     }
 }
