@@ -194,3 +194,29 @@ async fn only_admins_set_periods_and_only_the_sweep_deletes() {
         .await;
     assert!(other.is_err(), "only the retention purpose sweeps");
 }
+
+#[tokio::test]
+async fn the_access_log_loses_rows_only_inside_the_sweep() {
+    let t = test_db().await;
+    let w = &t.world;
+    plant_old_rows(&t).await;
+    // The settings the sweep uses are not enough outside it: not even the superuser may delete with them.
+    let su = t.superuser().await;
+    let sql = format!(
+        "begin; set local palisade.access_retention_tenant = '{}'; \
+         set local palisade.access_retention_before = 'infinity'; \
+         delete from audit.access_events where tenant_id = '{}'",
+        w.tenant_a, w.tenant_a
+    );
+    let refused = su
+        .batch_execute(&sql)
+        .await
+        .expect_err("a delete outside the sweep");
+    assert!(format!("{refused:?}").contains("append-only"), "{refused:?}");
+    su.batch_execute("rollback").await.unwrap();
+    let old = format!(
+        "select count(*) from audit.access_events where tenant_id = '{}' and occurred_at < now() - interval '450 days'",
+        w.tenant_a
+    );
+    assert_eq!(count(&t, &old).await, 1, "nothing went");
+}
