@@ -117,6 +117,42 @@ $$;
 ALTER FUNCTION app.accept_invitation(p_token_hash bytea) OWNER TO palisade_definer;
 
 --
+-- Name: begin_purge(text, timestamp with time zone, boolean); Type: FUNCTION; Schema: app; Owner: palisade_definer
+--
+
+CREATE FUNCTION app.begin_purge(p_slug text, p_now timestamp with time zone, p_operator boolean) RETURNS uuid
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  t record;
+begin
+  perform app.require_termination_context();
+  select x.id, x.status into t from app.tenants x where x.slug = p_slug for no key update;
+  if t.id is null or t.status = 'purged' then
+    return null;
+  elsif t.status = 'purging' then
+    return t.id;
+  elsif t.status in ('active', 'suspended') then
+    if not p_operator then
+      return null;
+    end if;
+    insert into app.terminations (id, tenant_id, requested_by, requested_at, purge_after)
+    values (pg_catalog.gen_random_uuid(), t.id, null, p_now, p_now);
+  elsif not p_operator and not exists (select from app.terminations x where x.tenant_id = t.id
+                                         and x.canceled_at is null and x.purge_after <= p_now) then
+    return null;
+  end if;
+  update app.terminations x set purge_started_at = p_now where x.tenant_id = t.id and x.canceled_at is null;
+  update app.tenants x set status = 'purging' where x.id = t.id;
+  return t.id;
+end
+$$;
+
+
+ALTER FUNCTION app.begin_purge(p_slug text, p_now timestamp with time zone, p_operator boolean) OWNER TO palisade_definer;
+
+--
 -- Name: blind_index_guard(); Type: FUNCTION; Schema: app; Owner: palisade_owner
 --
 
@@ -181,6 +217,40 @@ $$;
 
 
 ALTER FUNCTION app.briefs_due(p_now timestamp with time zone, p_limit integer) OWNER TO palisade_definer;
+
+--
+-- Name: cancel_termination(uuid, timestamp with time zone); Type: FUNCTION; Schema: app; Owner: palisade_definer
+--
+
+CREATE FUNCTION app.cancel_termination(p_tenant uuid, p_now timestamp with time zone) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_id uuid;
+begin
+  select x.id into v_id from app.termination_for_admin(p_tenant) x where x.status = 'terminating';
+  if v_id is null then
+    return false;
+  end if;
+  -- The purge's start takes the same row lock and re-checks the status after it.
+  perform from app.tenants t where t.id = p_tenant and t.status = 'terminating' for no key update;
+  if not found then
+    return false;
+  end if;
+  update app.terminations x set canceled_at = p_now, canceled_by = ctx.user_id() where x.id = v_id;
+  update app.tenants t set status = 'active' where t.id = p_tenant;
+  -- Logged as the tenant's (the caller acts in no tenant, so audit.log_access would refuse it).
+  insert into audit.access_events (tenant_id, actor_user_id, actor_kind, purpose, action, target_type, target_id,
+                                   detail, correlation_id)
+  values (p_tenant, ctx.user_id(), 'user', null, 'tenant_termination_canceled', 'tenant', p_tenant::text,
+          '{}'::jsonb, nullif(pg_catalog.current_setting('palisade.correlation_id', true), ''));
+  return true;
+end
+$$;
+
+
+ALTER FUNCTION app.cancel_termination(p_tenant uuid, p_now timestamp with time zone) OWNER TO palisade_definer;
 
 --
 -- Name: change_member_role(uuid, text); Type: FUNCTION; Schema: app; Owner: palisade_definer
@@ -598,6 +668,27 @@ $$;
 ALTER FUNCTION app.delete_account(p_now timestamp with time zone) OWNER TO palisade_definer;
 
 --
+-- Name: due_terminations(timestamp with time zone); Type: FUNCTION; Schema: app; Owner: palisade_definer
+--
+
+CREATE FUNCTION app.due_terminations(p_now timestamp with time zone) RETURNS TABLE(tenant_id uuid, slug text)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  perform app.require_termination_context();
+  return query
+    select t.id, t.slug from app.tenants t
+    join app.terminations x on x.tenant_id = t.id and x.canceled_at is null and x.purged_at is null
+    where t.status = 'purging' or (t.status = 'terminating' and x.purge_after <= p_now)
+    order by x.purge_after;
+end
+$$;
+
+
+ALTER FUNCTION app.due_terminations(p_now timestamp with time zone) OWNER TO palisade_definer;
+
+--
 -- Name: erase_brief_lines(uuid); Type: FUNCTION; Schema: app; Owner: palisade_definer
 --
 
@@ -639,6 +730,38 @@ $$;
 
 
 ALTER FUNCTION app.erase_brief_lines(p_lead uuid) OWNER TO palisade_definer;
+
+--
+-- Name: finish_purge(uuid, timestamp with time zone, bigint); Type: FUNCTION; Schema: app; Owner: palisade_definer
+--
+
+CREATE FUNCTION app.finish_purge(p_tenant uuid, p_now timestamp with time zone, p_audit_events bigint) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  perform app.require_termination_context();
+  perform pg_catalog.set_config('palisade.purge_tenant', p_tenant::text, true);
+  if ctx.purging_tenant_id() is null then
+    raise exception 'the tenant is not being purged' using errcode = '42501';
+  end if;
+  if exists (select from audit.chain_links x where x.chain_id = p_tenant) then
+    raise exception 'the tenant''s audit trail must go first' using errcode = '55000';
+  end if;
+  update app.terminations x
+    set purged_at = p_now, requested_by = null, canceled_by = null,
+        counts = x.counts || pg_catalog.jsonb_build_object('audit.events',
+                   coalesce((x.counts ->> 'audit.events')::bigint, 0) + coalesce(p_audit_events, 0))
+  where x.tenant_id = p_tenant and x.canceled_at is null;
+  -- Earlier canceled terminations name their admins: only when and that they happened stay.
+  update app.terminations x set requested_by = null, canceled_by = null
+  where x.tenant_id = p_tenant and x.canceled_at is not null;
+  update app.tenants t set status = 'purged' where t.id = p_tenant;
+end
+$$;
+
+
+ALTER FUNCTION app.finish_purge(p_tenant uuid, p_now timestamp with time zone, p_audit_events bigint) OWNER TO palisade_definer;
 
 --
 -- Name: grant_platform_admin(text); Type: FUNCTION; Schema: app; Owner: palisade_definer
@@ -953,6 +1076,64 @@ $$;
 ALTER FUNCTION app.outbound_consent_guard() OWNER TO palisade_definer;
 
 --
+-- Name: purge_batch(uuid, integer); Type: FUNCTION; Schema: app; Owner: palisade_definer
+--
+
+CREATE FUNCTION app.purge_batch(p_tenant uuid, p_limit integer, OUT table_name text, OUT deleted bigint) RETURNS record
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $_$
+declare
+  v_table text;
+begin
+  perform app.require_termination_context();
+  if p_limit is null or p_limit < 1 or p_limit > 100000 then
+    raise exception 'the batch must be between 1 and 100000 rows' using errcode = '22023';
+  end if;
+  perform pg_catalog.set_config('palisade.purge_tenant', p_tenant::text, true);
+  if ctx.purging_tenant_id() is null then
+    raise exception 'the tenant is not being purged' using errcode = '42501';
+  end if;
+  foreach v_table in array array['app.phone_verifications', 'app.brief_preferences', 'app.member_phones',
+    'app.voice_samples', 'app.voice_consents', 'app.coaching_observations', 'app.drafts',
+    'app.outbound_messages', 'app.consent_events', 'app.interactions', 'app.deals', 'app.leads',
+    'app.deal_stage_totals', 'app.activity_daily', 'app.webhook_events', 'app.message_templates',
+    'app.integrations', 'app.invitations', 'app.erasures', 'app.retention_settings', 'app.incident_tenants',
+    'app.error_events', 'audit.event_windows', 'audit.access_events', 'app.memberships']
+  loop
+    if v_table = 'app.memberships' then
+      -- The tenant's inbound owner is a membership.
+      update app.tenants t set inbound_owner_id = null where t.id = p_tenant and t.inbound_owner_id is not null;
+    end if;
+    -- Every table's rows carry the tenant; a ctid found twice in two partitions is the tenant's too.
+    execute pg_catalog.format(
+      'delete from %s x where x.tenant_id = $1 and x.ctid = any (array(select y.ctid from %s y '
+      'where y.tenant_id = $1 limit $2))', v_table, v_table)
+      using p_tenant, p_limit;
+    get diagnostics deleted = row_count;
+    if deleted > 0 then
+      table_name := v_table;
+      update app.terminations x
+        set counts = x.counts || pg_catalog.jsonb_build_object(v_table,
+                       coalesce((x.counts ->> v_table)::bigint, 0) + deleted)
+      where x.tenant_id = p_tenant and x.canceled_at is null;
+      return;
+    end if;
+  end loop;
+  -- Every row is gone: the tenant's row keeps no name, slug or domain of the customer's.
+  update app.tenants t
+    set slug = 'purged-' || pg_catalog.replace(t.id::text, '-', ''), name = 'Purged tenant',
+        email_domains = '{}', help_text = 'Reply STOP to opt out.'
+  where t.id = p_tenant and t.name <> 'Purged tenant';
+  table_name := null;
+  deleted := 0;
+end
+$_$;
+
+
+ALTER FUNCTION app.purge_batch(p_tenant uuid, p_limit integer, OUT table_name text, OUT deleted bigint) OWNER TO palisade_definer;
+
+--
 -- Name: record_error_event(text, text, uuid, text, text, text); Type: FUNCTION; Schema: app; Owner: palisade_definer
 --
 
@@ -1109,6 +1290,25 @@ $$;
 
 
 ALTER FUNCTION app.require_admin() OWNER TO palisade_definer;
+
+--
+-- Name: require_termination_context(); Type: FUNCTION; Schema: app; Owner: palisade_definer
+--
+
+CREATE FUNCTION app.require_termination_context() RETURNS void
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  perform audit.require_system_context();
+  if pg_catalog.current_setting('palisade.purpose', true) is distinct from 'termination' then
+    raise exception 'only the termination job purges tenants' using errcode = '42501';
+  end if;
+end
+$$;
+
+
+ALTER FUNCTION app.require_termination_context() OWNER TO palisade_definer;
 
 --
 -- Name: retention_default(text); Type: FUNCTION; Schema: app; Owner: palisade_owner
@@ -1455,6 +1655,43 @@ $$;
 ALTER FUNCTION app.sign_out_member(p_user uuid, p_now timestamp with time zone) OWNER TO palisade_definer;
 
 --
+-- Name: start_termination(text, timestamp with time zone, interval); Type: FUNCTION; Schema: app; Owner: palisade_definer
+--
+
+CREATE FUNCTION app.start_termination(p_confirm_slug text, p_now timestamp with time zone, p_grace interval) RETURNS uuid
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_tenant uuid := ctx.tenant_id();
+  v_user uuid;
+  v_id uuid := pg_catalog.gen_random_uuid();
+begin
+  if v_tenant is null or not ctx.has_role('admin') then
+    raise exception 'only an admin of the tenant ends it' using errcode = '42501';
+  end if;
+  v_user := auth.require_recent_authentication(p_now);
+  if p_grace is null or p_grace < interval '0' or p_grace > interval '366 days' then
+    raise exception 'the grace period must be between 0 and 366 days' using errcode = '22023';
+  end if;
+  -- The row lock orders this against a concurrent start or a suspension.
+  if not exists (select from app.tenants t where t.id = v_tenant and t.status = 'active'
+                   and t.slug = p_confirm_slug for no key update) then
+    raise exception 'the confirmation does not name this tenant' using errcode = 'PA422';
+  end if;
+  update app.tenants t set status = 'terminating' where t.id = v_tenant;
+  insert into app.terminations (id, tenant_id, requested_by, requested_at, purge_after)
+  values (v_id, v_tenant, v_user, p_now, p_now + p_grace);
+  perform audit.log_access(v_tenant, 'tenant_terminating', 'tenant', v_tenant::text,
+                           pg_catalog.jsonb_build_object('purge_after', p_now + p_grace), null);
+  return v_id;
+end
+$$;
+
+
+ALTER FUNCTION app.start_termination(p_confirm_slug text, p_now timestamp with time zone, p_grace interval) OWNER TO palisade_definer;
+
+--
 -- Name: subject_address(uuid, uuid, uuid, text); Type: FUNCTION; Schema: app; Owner: palisade_definer
 --
 
@@ -1513,6 +1750,29 @@ $$;
 
 
 ALTER FUNCTION app.tenant_for_export(p_slug text) OWNER TO palisade_definer;
+
+--
+-- Name: termination_for_admin(uuid); Type: FUNCTION; Schema: app; Owner: palisade_definer
+--
+
+CREATE FUNCTION app.termination_for_admin(p_tenant uuid) RETURNS TABLE(id uuid, tenant_id uuid, slug text, status text, requested_by uuid, requested_at timestamp with time zone, purge_after timestamp with time zone, purge_started_at timestamp with time zone)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select x.id, x.tenant_id, t.slug, t.status, x.requested_by, x.requested_at, x.purge_after, x.purge_started_at
+  from app.terminations x
+  join app.tenants t on t.id = x.tenant_id and t.status in ('terminating', 'purging')
+  join app.memberships m on m.tenant_id = t.id and m.user_id = ctx.user_id() and m.status = 'active'
+                        and m.role = 'admin'
+  join app.users u on u.id = m.user_id
+  where x.tenant_id = p_tenant and x.canceled_at is null
+    and pg_catalog.current_setting('role', true) = 'app_user'
+    and ctx.membership_blocked(t.require_mfa, t.sign_in_methods, t.email_domains, m.role, u.email,
+                               m.sessions_revoked_at) is null
+$$;
+
+
+ALTER FUNCTION app.termination_for_admin(p_tenant uuid) OWNER TO palisade_definer;
 
 --
 -- Name: touch_updated_at(); Type: FUNCTION; Schema: app; Owner: palisade_owner
@@ -1901,6 +2161,16 @@ begin
       return old;
     end if;
   end if;
+  if tg_level = 'ROW' and tg_op = 'DELETE' and current_user = 'palisade_definer'
+     and nullif(pg_catalog.current_setting('palisade.purge_tenant', true), '') is not null then
+    if tg_table_schema = 'audit' and tg_table_name like 'chain_links%' then
+      if old.chain_id = ctx.purging_tenant_id() then
+        return old;
+      end if;
+    elsif old.tenant_id = ctx.purging_tenant_id() then
+      return old;
+    end if;
+  end if;
   raise exception 'audit records are append-only (% refused)', tg_op using errcode = '42501';
 end
 $$;
@@ -1977,6 +2247,54 @@ $$;
 
 
 ALTER FUNCTION audit.partition_months_ahead() OWNER TO palisade_definer;
+
+--
+-- Name: purge_chain_batch(uuid, integer); Type: FUNCTION; Schema: audit; Owner: palisade_definer
+--
+
+CREATE FUNCTION audit.purge_chain_batch(p_tenant uuid, p_limit integer) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_last record;
+  v_events bigint;
+begin
+  perform app.require_termination_context();
+  perform pg_catalog.set_config('palisade.purge_tenant', p_tenant::text, true);
+  if ctx.purging_tenant_id() is null then
+    raise exception 'the tenant is not being purged' using errcode = '42501';
+  end if;
+  if exists (select from app.leads l where l.tenant_id = p_tenant)
+     or exists (select from app.memberships m where m.tenant_id = p_tenant) then
+    raise exception 'the tenant''s rows must go before its audit trail' using errcode = '55000';
+  end if;
+  if exists (select from audit.pending p join audit.events e on e.id = p.event_id and e.occurred_at = p.occurred_at
+             where e.chain_id = p_tenant) then
+    return null;
+  end if;
+  select l.seq, l.hash into v_last from (
+    select x.seq, x.hash from audit.chain_links x where x.chain_id = p_tenant
+    order by x.seq limit greatest(p_limit, 1)) l
+  order by l.seq desc limit 1;
+  if v_last.seq is null then
+    return 0;
+  end if;
+  insert into audit.chain_anchors as a (chain_id, seq, hash) values (p_tenant, v_last.seq, v_last.hash)
+  on conflict (chain_id) do update set seq = excluded.seq, hash = excluded.hash, created_at = pg_catalog.now()
+  where excluded.seq > a.seq;
+  with links as (
+    delete from audit.chain_links x where x.chain_id = p_tenant and x.seq <= v_last.seq
+    returning x.event_id, x.occurred_at)
+  delete from audit.events e using links k
+  where e.id = k.event_id and e.occurred_at = k.occurred_at and e.chain_id = p_tenant;
+  get diagnostics v_events = row_count;
+  return v_events;
+end
+$$;
+
+
+ALTER FUNCTION audit.purge_chain_batch(p_tenant uuid, p_limit integer) OWNER TO palisade_definer;
 
 --
 -- Name: record_change(); Type: FUNCTION; Schema: audit; Owner: palisade_definer
@@ -3048,17 +3366,17 @@ begin
   from (select nullif(pg_catalog.current_setting('palisade.user_id', true), '')::uuid as user_id,
                nullif(pg_catalog.current_setting('palisade.tenant_id', true), '')::uuid as tenant_id) c
   left join app.users u on u.id = c.user_id and u.disabled_at is null
-  left join app.tenants t on t.id = c.tenant_id and t.status = 'active'
+  left join app.tenants t on t.id = c.tenant_id
+                         and (t.status = 'active'
+                              or (t.status = 'terminating'
+                                  and pg_catalog.current_setting('role', true) = 'app_service'
+                                  and pg_catalog.current_setting('palisade.purpose', true) = 'company_export'))
   left join app.memberships m on pg_catalog.current_setting('role', true) = 'app_user'
                              and m.tenant_id = t.id and m.user_id = u.id and m.status = 'active';
   if r.member_role is not null then
     blocked := r.member_blocked;
     role := case when blocked is null then r.member_role end;
   end if;
-  -- Generic plans for everything but reporting: the user and service contexts run keyed lookups whose
-  -- best plan is the same for every tenant, and the default (custom plans while a generic one looks
-  -- dearer, which a LIMIT parameter always makes it look) planned every list page again, policies and
-  -- all. Reporting aggregates over tenants of any size and keeps custom plans.
   if pg_catalog.current_setting('role', true) <> 'app_reporting' then
     perform pg_catalog.set_config('plan_cache_mode', 'force_generic_plan', true);
   end if;
@@ -3233,6 +3551,21 @@ $$;
 
 
 ALTER FUNCTION ctx.membership_blocked(p_require_mfa boolean, p_methods text[], p_domains text[], p_role text, p_email text, p_sessions_revoked_at timestamp with time zone) OWNER TO palisade_definer;
+
+--
+-- Name: purging_tenant_id(); Type: FUNCTION; Schema: ctx; Owner: palisade_definer
+--
+
+CREATE FUNCTION ctx.purging_tenant_id() RETURNS uuid
+    LANGUAGE sql STABLE
+    AS $$
+  select t.id from app.tenants t
+  where t.id = nullif(pg_catalog.current_setting('palisade.purge_tenant', true), '')::pg_catalog.uuid
+    and t.status = 'purging'
+$$;
+
+
+ALTER FUNCTION ctx.purging_tenant_id() OWNER TO palisade_definer;
 
 --
 -- Name: scoped_tenant_id(); Type: FUNCTION; Schema: ctx; Owner: palisade_definer
@@ -4004,7 +4337,7 @@ CREATE TABLE app.tenants (
     CONSTRAINT tenants_phone_region_check CHECK ((phone_region ~ '^[A-Z]{2}$'::text)),
     CONSTRAINT tenants_sign_in_methods_check CHECK (((sign_in_methods <@ ARRAY['magic_link'::text, 'oidc'::text, 'password'::text]) AND (cardinality(sign_in_methods) > 0))),
     CONSTRAINT tenants_slug_check CHECK ((slug ~ '^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$'::text)),
-    CONSTRAINT tenants_status_check CHECK ((status = ANY (ARRAY['active'::text, 'suspended'::text]))),
+    CONSTRAINT tenants_status_check CHECK ((status = ANY (ARRAY['active'::text, 'suspended'::text, 'terminating'::text, 'purging'::text, 'purged'::text]))),
     CONSTRAINT tenants_unknown_senders_check CHECK ((unknown_senders = ANY (ARRAY['create_lead'::text, 'ignore'::text])))
 );
 
@@ -4012,6 +4345,33 @@ ALTER TABLE ONLY app.tenants FORCE ROW LEVEL SECURITY;
 
 
 ALTER TABLE app.tenants OWNER TO palisade_owner;
+
+--
+-- Name: terminations; Type: TABLE; Schema: app; Owner: palisade_owner
+--
+
+CREATE TABLE app.terminations (
+    tenant_id uuid NOT NULL,
+    id uuid NOT NULL,
+    requested_by uuid,
+    requested_at timestamp with time zone NOT NULL,
+    purge_after timestamp with time zone NOT NULL,
+    canceled_by uuid,
+    canceled_at timestamp with time zone,
+    purge_started_at timestamp with time zone,
+    purged_at timestamp with time zone,
+    counts jsonb DEFAULT '{}'::jsonb NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT terminations_check CHECK ((purge_after >= requested_at)),
+    CONSTRAINT terminations_check1 CHECK (((canceled_at IS NULL) OR (purge_started_at IS NULL))),
+    CONSTRAINT terminations_check2 CHECK (((purged_at IS NULL) OR (purge_started_at IS NOT NULL))),
+    CONSTRAINT terminations_counts_check CHECK ((jsonb_typeof(counts) = 'object'::text))
+);
+
+ALTER TABLE ONLY app.terminations FORCE ROW LEVEL SECURITY;
+
+
+ALTER TABLE app.terminations OWNER TO palisade_owner;
 
 --
 -- Name: users; Type: TABLE; Schema: app; Owner: palisade_owner
@@ -4122,7 +4482,7 @@ CREATE TABLE audit.access_events (
     client_ip inet,
     correlation_id text,
     occurred_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT access_events_action_check CHECK ((action = ANY (ARRAY['audit_export'::text, 'data_export'::text, 'phone_reveal'::text, 'secret_decrypt'::text, 'sign_in'::text, 'sign_in_failed'::text, 'sign_out'::text, 'sessions_ended'::text, 'refresh_token_reuse'::text, 'mfa_change'::text, 'mfa_verified'::text, 'mfa_failed'::text, 'password_change'::text, 'role_change'::text, 'member_added'::text, 'member_removed'::text, 'settings_change'::text, 'audit_redaction'::text, 'identity_linked'::text, 'identity_unlinked'::text, 'webhook_rejected'::text, 'member_suspended'::text, 'member_reinstated'::text, 'member_left'::text, 'platform_admin_granted'::text, 'platform_admin_revoked'::text, 'erasure'::text, 'account_deleted'::text]))),
+    CONSTRAINT access_events_action_check CHECK ((action = ANY (ARRAY['audit_export'::text, 'data_export'::text, 'phone_reveal'::text, 'secret_decrypt'::text, 'sign_in'::text, 'sign_in_failed'::text, 'sign_out'::text, 'sessions_ended'::text, 'refresh_token_reuse'::text, 'mfa_change'::text, 'mfa_verified'::text, 'mfa_failed'::text, 'password_change'::text, 'role_change'::text, 'member_added'::text, 'member_removed'::text, 'settings_change'::text, 'audit_redaction'::text, 'identity_linked'::text, 'identity_unlinked'::text, 'webhook_rejected'::text, 'member_suspended'::text, 'member_reinstated'::text, 'member_left'::text, 'platform_admin_granted'::text, 'platform_admin_revoked'::text, 'erasure'::text, 'account_deleted'::text, 'tenant_terminating'::text, 'tenant_termination_canceled'::text]))),
     CONSTRAINT access_events_actor_kind_check CHECK ((actor_kind = ANY (ARRAY['user'::text, 'service'::text, 'system'::text]))),
     CONSTRAINT access_events_detail_check CHECK ((octet_length((detail)::text) <= 4000)),
     CONSTRAINT access_events_target_id_check CHECK ((char_length(target_id) <= 200)),
@@ -5586,6 +5946,14 @@ ALTER TABLE ONLY app.tenants
 
 
 --
+-- Name: terminations terminations_pkey; Type: CONSTRAINT; Schema: app; Owner: palisade_owner
+--
+
+ALTER TABLE ONLY app.terminations
+    ADD CONSTRAINT terminations_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
 -- Name: users users_pkey; Type: CONSTRAINT; Schema: app; Owner: palisade_owner
 --
 
@@ -6276,6 +6644,13 @@ CREATE INDEX outbound_provider_idx ON app.outbound_messages USING btree (tenant_
 --
 
 CREATE INDEX outbound_template_idx ON app.outbound_messages USING btree (tenant_id, template_id) WHERE (template_id IS NOT NULL);
+
+
+--
+-- Name: terminations_live_idx; Type: INDEX; Schema: app; Owner: palisade_owner
+--
+
+CREATE UNIQUE INDEX terminations_live_idx ON app.terminations USING btree (tenant_id) WHERE (canceled_at IS NULL);
 
 
 --
@@ -8211,6 +8586,20 @@ CREATE TRIGGER tenants_touch BEFORE UPDATE ON app.tenants FOR EACH ROW EXECUTE F
 
 
 --
+-- Name: terminations terminations_audit; Type: TRIGGER; Schema: app; Owner: palisade_owner
+--
+
+CREATE TRIGGER terminations_audit AFTER INSERT OR DELETE OR UPDATE ON app.terminations FOR EACH ROW EXECUTE FUNCTION audit.record_change('tenant_id', 'id', '', 'domain');
+
+
+--
+-- Name: terminations terminations_touch; Type: TRIGGER; Schema: app; Owner: palisade_owner
+--
+
+CREATE TRIGGER terminations_touch BEFORE UPDATE ON app.terminations FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
+
+
+--
 -- Name: users users_audit; Type: TRIGGER; Schema: app; Owner: palisade_owner
 --
 
@@ -8811,6 +9200,14 @@ ALTER TABLE ONLY app.suppressions
 
 
 --
+-- Name: terminations terminations_tenant_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: palisade_owner
+--
+
+ALTER TABLE ONLY app.terminations
+    ADD CONSTRAINT terminations_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES app.tenants(id) ON DELETE CASCADE;
+
+
+--
 -- Name: voice_consents voice_consents_tenant_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: palisade_owner
 --
 
@@ -8926,6 +9323,13 @@ CREATE POLICY activity_daily_managers ON app.activity_daily FOR SELECT TO app_us
 
 
 --
+-- Name: activity_daily activity_daily_purge; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY activity_daily_purge ON app.activity_daily TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+
+
+--
 -- Name: brief_preferences; Type: ROW SECURITY; Schema: app; Owner: palisade_owner
 --
 
@@ -8950,6 +9354,13 @@ CREATE POLICY brief_preferences_definer_select ON app.brief_preferences FOR SELE
 --
 
 CREATE POLICY brief_preferences_owner ON app.brief_preferences TO app_user USING (((tenant_id = ( SELECT ctx.tenant_id() AS tenant_id)) AND (owner_id = ( SELECT ctx.user_id() AS user_id)))) WITH CHECK (((tenant_id = ( SELECT ctx.tenant_id() AS tenant_id)) AND (owner_id = ( SELECT ctx.user_id() AS user_id))));
+
+
+--
+-- Name: brief_preferences brief_preferences_purge; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY brief_preferences_purge ON app.brief_preferences TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
 
 
 --
@@ -8978,6 +9389,13 @@ CREATE POLICY coaching_definer_select ON app.coaching_observations FOR SELECT TO
 --
 
 ALTER TABLE app.coaching_observations ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: coaching_observations coaching_observations_purge; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY coaching_observations_purge ON app.coaching_observations TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+
 
 --
 -- Name: coaching_observations coaching_owner; Type: POLICY; Schema: app; Owner: palisade_owner
@@ -9014,6 +9432,13 @@ CREATE POLICY consent_definer_select ON app.consent_events FOR SELECT TO palisad
 --
 
 ALTER TABLE app.consent_events ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: consent_events consent_events_purge; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY consent_events_purge ON app.consent_events TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+
 
 --
 -- Name: consent_events consent_insert; Type: POLICY; Schema: app; Owner: palisade_owner
@@ -9070,6 +9495,13 @@ CREATE POLICY deal_stage_totals_managers ON app.deal_stage_totals FOR SELECT TO 
 
 
 --
+-- Name: deal_stage_totals deal_stage_totals_purge; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY deal_stage_totals_purge ON app.deal_stage_totals TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+
+
+--
 -- Name: deals; Type: ROW SECURITY; Schema: app; Owner: palisade_owner
 --
 
@@ -9089,6 +9521,13 @@ CREATE POLICY deals_delete ON app.deals FOR DELETE TO app_user USING (((tenant_i
 CREATE POLICY deals_insert ON app.deals FOR INSERT TO app_user WITH CHECK (((tenant_id = ( SELECT ctx.tenant_id() AS tenant_id)) AND (( SELECT ctx.has_role('manager'::text) AS has_role) OR (owner_id = ( SELECT ctx.user_id() AS user_id))) AND ctx.is_active_member(tenant_id, owner_id) AND (EXISTS ( SELECT
    FROM app.leads l
   WHERE ((l.tenant_id = deals.tenant_id) AND (l.id = deals.lead_id))))));
+
+
+--
+-- Name: deals deals_purge; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY deals_purge ON app.deals TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
 
 
 --
@@ -9149,6 +9588,13 @@ CREATE POLICY drafts_owner ON app.drafts TO app_user USING (((tenant_id = ( SELE
 
 
 --
+-- Name: drafts drafts_purge; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY drafts_purge ON app.drafts TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+
+
+--
 -- Name: drafts drafts_service_insert; Type: POLICY; Schema: app; Owner: palisade_owner
 --
 
@@ -9173,6 +9619,13 @@ CREATE POLICY erasures_admin_select ON app.erasures FOR SELECT TO app_user USING
 --
 
 CREATE POLICY erasures_definer_select ON app.erasures FOR SELECT TO palisade_definer USING (true);
+
+
+--
+-- Name: erasures erasures_purge; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY erasures_purge ON app.erasures TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
 
 
 --
@@ -9220,6 +9673,13 @@ CREATE POLICY incident_tenants_definer ON app.incident_tenants TO palisade_defin
 --
 
 CREATE POLICY incident_tenants_platform ON app.incident_tenants FOR SELECT TO app_user USING (( SELECT ctx.is_platform_admin() AS is_platform_admin));
+
+
+--
+-- Name: incident_tenants incident_tenants_purge; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY incident_tenants_purge ON app.incident_tenants TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
 
 
 --
@@ -9291,6 +9751,13 @@ CREATE POLICY integrations_definer ON app.integrations FOR SELECT TO palisade_de
 
 
 --
+-- Name: integrations integrations_purge; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY integrations_purge ON app.integrations TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+
+
+--
 -- Name: integrations integrations_service; Type: POLICY; Schema: app; Owner: palisade_owner
 --
 
@@ -9331,6 +9798,13 @@ CREATE POLICY interactions_delete ON app.interactions FOR DELETE TO app_user USI
 CREATE POLICY interactions_insert ON app.interactions FOR INSERT TO app_user WITH CHECK (((tenant_id = ( SELECT ctx.tenant_id() AS tenant_id)) AND (actor_id = ( SELECT ctx.user_id() AS user_id)) AND (( SELECT ctx.has_role('manager'::text) AS has_role) OR (EXISTS ( SELECT
    FROM app.leads l
   WHERE ((l.tenant_id = interactions.tenant_id) AND (l.id = interactions.lead_id) AND (l.owner_id = ( SELECT ctx.user_id() AS user_id))))))));
+
+
+--
+-- Name: interactions interactions_purge; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY interactions_purge ON app.interactions TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
 
 
 --
@@ -9398,6 +9872,13 @@ CREATE POLICY invitations_definer ON app.invitations TO palisade_definer USING (
 
 
 --
+-- Name: invitations invitations_purge; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY invitations_purge ON app.invitations TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+
+
+--
 -- Name: leads; Type: ROW SECURITY; Schema: app; Owner: palisade_owner
 --
 
@@ -9422,6 +9903,13 @@ CREATE POLICY leads_delete ON app.leads FOR DELETE TO app_user USING (((tenant_i
 --
 
 CREATE POLICY leads_insert ON app.leads FOR INSERT TO app_user WITH CHECK (((tenant_id = ( SELECT ctx.tenant_id() AS tenant_id)) AND (( SELECT ctx.has_role('manager'::text) AS has_role) OR (owner_id = ( SELECT ctx.user_id() AS user_id))) AND ctx.is_active_member(tenant_id, owner_id)));
+
+
+--
+-- Name: leads leads_purge; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY leads_purge ON app.leads TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
 
 
 --
@@ -9487,6 +9975,13 @@ CREATE POLICY member_phones_owner ON app.member_phones TO app_user USING (((tena
 
 
 --
+-- Name: member_phones member_phones_purge; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY member_phones_purge ON app.member_phones TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+
+
+--
 -- Name: member_phones member_phones_service_select; Type: POLICY; Schema: app; Owner: palisade_owner
 --
 
@@ -9504,6 +9999,13 @@ ALTER TABLE app.memberships ENABLE ROW LEVEL SECURITY;
 --
 
 CREATE POLICY memberships_definer ON app.memberships TO palisade_definer USING (true) WITH CHECK (true);
+
+
+--
+-- Name: memberships memberships_purge; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY memberships_purge ON app.memberships TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
 
 
 --
@@ -9538,6 +10040,13 @@ CREATE POLICY message_templates_delete ON app.message_templates FOR DELETE TO ap
 --
 
 CREATE POLICY message_templates_insert ON app.message_templates FOR INSERT TO app_user WITH CHECK (((tenant_id = ( SELECT ctx.tenant_id() AS tenant_id)) AND ( SELECT ctx.has_role('manager'::text) AS has_role) AND (created_by = ( SELECT ctx.user_id() AS user_id))));
+
+
+--
+-- Name: message_templates message_templates_purge; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY message_templates_purge ON app.message_templates TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
 
 
 --
@@ -9612,6 +10121,13 @@ CREATE POLICY outbound_insert ON app.outbound_messages FOR INSERT TO app_user WI
 ALTER TABLE app.outbound_messages ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: outbound_messages outbound_messages_purge; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY outbound_messages_purge ON app.outbound_messages TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+
+
+--
 -- Name: outbound_messages outbound_reporting; Type: POLICY; Schema: app; Owner: palisade_owner
 --
 
@@ -9650,6 +10166,13 @@ CREATE POLICY phone_verifications_definer ON app.phone_verifications TO palisade
 --
 
 CREATE POLICY phone_verifications_owner_select ON app.phone_verifications FOR SELECT TO app_user USING (((tenant_id = ( SELECT ctx.tenant_id() AS tenant_id)) AND (owner_id = ( SELECT ctx.user_id() AS user_id))));
+
+
+--
+-- Name: phone_verifications phone_verifications_purge; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY phone_verifications_purge ON app.phone_verifications TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
 
 
 --
@@ -9742,6 +10265,13 @@ CREATE POLICY retention_service_select ON app.retention_settings FOR SELECT TO a
 ALTER TABLE app.retention_settings ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: retention_settings retention_settings_purge; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY retention_settings_purge ON app.retention_settings TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+
+
+--
 -- Name: suppressions; Type: ROW SECURITY; Schema: app; Owner: palisade_owner
 --
 
@@ -9793,6 +10323,26 @@ CREATE POLICY tenants_member_select ON app.tenants FOR SELECT TO app_user USING 
 --
 
 CREATE POLICY tenants_service_select ON app.tenants FOR SELECT TO app_service USING ((id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)));
+
+
+--
+-- Name: terminations; Type: ROW SECURITY; Schema: app; Owner: palisade_owner
+--
+
+ALTER TABLE app.terminations ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: terminations terminations_admin_select; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY terminations_admin_select ON app.terminations FOR SELECT TO app_user USING (((tenant_id = ( SELECT ctx.tenant_id() AS tenant_id)) AND ( SELECT ctx.has_role('admin'::text) AS has_role)));
+
+
+--
+-- Name: terminations terminations_definer; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY terminations_definer ON app.terminations TO palisade_definer USING (true) WITH CHECK (true);
 
 
 --
@@ -9868,6 +10418,13 @@ CREATE POLICY voice_consents_owner_withdraw ON app.voice_consents FOR UPDATE TO 
 
 
 --
+-- Name: voice_consents voice_consents_purge; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY voice_consents_purge ON app.voice_consents TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+
+
+--
 -- Name: voice_samples; Type: ROW SECURITY; Schema: app; Owner: palisade_owner
 --
 
@@ -9892,6 +10449,13 @@ CREATE POLICY voice_samples_definer_select ON app.voice_samples FOR SELECT TO pa
 --
 
 CREATE POLICY voice_samples_owner ON app.voice_samples TO app_user USING (((tenant_id = ( SELECT ctx.tenant_id() AS tenant_id)) AND (owner_id = ( SELECT ctx.user_id() AS user_id)))) WITH CHECK (((tenant_id = ( SELECT ctx.tenant_id() AS tenant_id)) AND (owner_id = ( SELECT ctx.user_id() AS user_id))));
+
+
+--
+-- Name: voice_samples voice_samples_purge; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY voice_samples_purge ON app.voice_samples TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
 
 
 --
@@ -9926,6 +10490,13 @@ CREATE POLICY webhook_events_definer ON app.webhook_events FOR SELECT TO palisad
 --
 
 CREATE POLICY webhook_events_definer_delete ON app.webhook_events FOR DELETE TO palisade_definer USING (true);
+
+
+--
+-- Name: webhook_events webhook_events_purge; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY webhook_events_purge ON app.webhook_events TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
 
 
 --
@@ -10453,6 +11024,14 @@ GRANT ALL ON FUNCTION app.accept_invitation(p_token_hash bytea) TO app_user;
 
 
 --
+-- Name: FUNCTION begin_purge(p_slug text, p_now timestamp with time zone, p_operator boolean); Type: ACL; Schema: app; Owner: palisade_definer
+--
+
+REVOKE ALL ON FUNCTION app.begin_purge(p_slug text, p_now timestamp with time zone, p_operator boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.begin_purge(p_slug text, p_now timestamp with time zone, p_operator boolean) TO app_service;
+
+
+--
 -- Name: FUNCTION blind_index_guard(); Type: ACL; Schema: app; Owner: palisade_owner
 --
 
@@ -10465,6 +11044,14 @@ REVOKE ALL ON FUNCTION app.blind_index_guard() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.briefs_due(p_now timestamp with time zone, p_limit integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION app.briefs_due(p_now timestamp with time zone, p_limit integer) TO app_service;
+
+
+--
+-- Name: FUNCTION cancel_termination(p_tenant uuid, p_now timestamp with time zone); Type: ACL; Schema: app; Owner: palisade_definer
+--
+
+REVOKE ALL ON FUNCTION app.cancel_termination(p_tenant uuid, p_now timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.cancel_termination(p_tenant uuid, p_now timestamp with time zone) TO app_user;
 
 
 --
@@ -10554,11 +11141,27 @@ GRANT ALL ON FUNCTION app.delete_account(p_now timestamp with time zone) TO app_
 
 
 --
+-- Name: FUNCTION due_terminations(p_now timestamp with time zone); Type: ACL; Schema: app; Owner: palisade_definer
+--
+
+REVOKE ALL ON FUNCTION app.due_terminations(p_now timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.due_terminations(p_now timestamp with time zone) TO app_service;
+
+
+--
 -- Name: FUNCTION erase_brief_lines(p_lead uuid); Type: ACL; Schema: app; Owner: palisade_definer
 --
 
 REVOKE ALL ON FUNCTION app.erase_brief_lines(p_lead uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION app.erase_brief_lines(p_lead uuid) TO app_service;
+
+
+--
+-- Name: FUNCTION finish_purge(p_tenant uuid, p_now timestamp with time zone, p_audit_events bigint); Type: ACL; Schema: app; Owner: palisade_definer
+--
+
+REVOKE ALL ON FUNCTION app.finish_purge(p_tenant uuid, p_now timestamp with time zone, p_audit_events bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.finish_purge(p_tenant uuid, p_now timestamp with time zone, p_audit_events bigint) TO app_service;
 
 
 --
@@ -10647,6 +11250,14 @@ GRANT ALL ON FUNCTION app.outbound_consent_guard() TO palisade_owner;
 
 
 --
+-- Name: FUNCTION purge_batch(p_tenant uuid, p_limit integer, OUT table_name text, OUT deleted bigint); Type: ACL; Schema: app; Owner: palisade_definer
+--
+
+REVOKE ALL ON FUNCTION app.purge_batch(p_tenant uuid, p_limit integer, OUT table_name text, OUT deleted bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.purge_batch(p_tenant uuid, p_limit integer, OUT table_name text, OUT deleted bigint) TO app_service;
+
+
+--
 -- Name: FUNCTION record_error_event(p_severity text, p_surface text, p_tenant uuid, p_code text, p_message text, p_operation text); Type: ACL; Schema: app; Owner: palisade_definer
 --
 
@@ -10675,6 +11286,13 @@ GRANT ALL ON FUNCTION app.request_phone_code(p_channel text, OUT outcome text, O
 --
 
 REVOKE ALL ON FUNCTION app.require_admin() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION require_termination_context(); Type: ACL; Schema: app; Owner: palisade_definer
+--
+
+REVOKE ALL ON FUNCTION app.require_termination_context() FROM PUBLIC;
 
 
 --
@@ -10754,6 +11372,14 @@ GRANT ALL ON FUNCTION app.sign_out_member(p_user uuid, p_now timestamp with time
 
 
 --
+-- Name: FUNCTION start_termination(p_confirm_slug text, p_now timestamp with time zone, p_grace interval); Type: ACL; Schema: app; Owner: palisade_definer
+--
+
+REVOKE ALL ON FUNCTION app.start_termination(p_confirm_slug text, p_now timestamp with time zone, p_grace interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.start_termination(p_confirm_slug text, p_now timestamp with time zone, p_grace interval) TO app_user;
+
+
+--
 -- Name: FUNCTION subject_address(p_tenant uuid, p_lead uuid, p_member uuid, p_channel text); Type: ACL; Schema: app; Owner: palisade_definer
 --
 
@@ -10774,6 +11400,14 @@ GRANT ALL ON FUNCTION app.template_deleted() TO palisade_owner;
 
 REVOKE ALL ON FUNCTION app.tenant_for_export(p_slug text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app.tenant_for_export(p_slug text) TO app_service;
+
+
+--
+-- Name: FUNCTION termination_for_admin(p_tenant uuid); Type: ACL; Schema: app; Owner: palisade_definer
+--
+
+REVOKE ALL ON FUNCTION app.termination_for_admin(p_tenant uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.termination_for_admin(p_tenant uuid) TO app_user;
 
 
 --
@@ -10896,6 +11530,14 @@ GRANT ALL ON FUNCTION audit.log_access(p_tenant uuid, p_action text, p_target_ty
 REVOKE ALL ON FUNCTION audit.partition_months_ahead() FROM PUBLIC;
 GRANT ALL ON FUNCTION audit.partition_months_ahead() TO app_service;
 GRANT ALL ON FUNCTION audit.partition_months_ahead() TO app_auth;
+
+
+--
+-- Name: FUNCTION purge_chain_batch(p_tenant uuid, p_limit integer); Type: ACL; Schema: audit; Owner: palisade_definer
+--
+
+REVOKE ALL ON FUNCTION audit.purge_chain_batch(p_tenant uuid, p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION audit.purge_chain_batch(p_tenant uuid, p_limit integer) TO app_service;
 
 
 --
@@ -11231,6 +11873,13 @@ REVOKE ALL ON FUNCTION ctx.membership_blocked(p_require_mfa boolean, p_methods t
 
 
 --
+-- Name: FUNCTION purging_tenant_id(); Type: ACL; Schema: ctx; Owner: palisade_definer
+--
+
+REVOKE ALL ON FUNCTION ctx.purging_tenant_id() FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION scoped_tenant_id(); Type: ACL; Schema: ctx; Owner: palisade_definer
 --
 
@@ -11299,8 +11948,22 @@ GRANT ALL ON FUNCTION palisade_meta.register_keys(p_keyring text, p_ids text[], 
 --
 
 GRANT SELECT ON TABLE app.activity_daily TO app_user;
-GRANT SELECT,INSERT,UPDATE ON TABLE app.activity_daily TO palisade_definer;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE app.activity_daily TO palisade_definer;
 GRANT SELECT ON TABLE app.activity_daily TO app_service;
+
+
+--
+-- Name: COLUMN activity_daily.ctid; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(ctid) ON TABLE app.activity_daily TO palisade_definer;
+
+
+--
+-- Name: COLUMN activity_daily.tenant_id; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(tenant_id) ON TABLE app.activity_daily TO palisade_definer;
 
 
 --
@@ -11310,6 +11973,20 @@ GRANT SELECT ON TABLE app.activity_daily TO app_service;
 GRANT SELECT,INSERT,DELETE ON TABLE app.brief_preferences TO app_user;
 GRANT SELECT ON TABLE app.brief_preferences TO app_service;
 GRANT SELECT,DELETE ON TABLE app.brief_preferences TO palisade_definer;
+
+
+--
+-- Name: COLUMN brief_preferences.ctid; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(ctid) ON TABLE app.brief_preferences TO palisade_definer;
+
+
+--
+-- Name: COLUMN brief_preferences.tenant_id; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(tenant_id) ON TABLE app.brief_preferences TO palisade_definer;
 
 
 --
@@ -11333,6 +12010,13 @@ GRANT UPDATE(send_hour) ON TABLE app.brief_preferences TO app_user;
 GRANT SELECT,INSERT,DELETE ON TABLE app.coaching_observations TO app_user;
 GRANT INSERT ON TABLE app.coaching_observations TO app_service;
 GRANT DELETE ON TABLE app.coaching_observations TO palisade_definer;
+
+
+--
+-- Name: COLUMN coaching_observations.ctid; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(ctid) ON TABLE app.coaching_observations TO palisade_definer;
 
 
 --
@@ -11376,7 +12060,21 @@ GRANT UPDATE(observation) ON TABLE app.coaching_observations TO app_user;
 
 GRANT SELECT,INSERT ON TABLE app.consent_events TO app_user;
 GRANT SELECT,INSERT ON TABLE app.consent_events TO app_service;
-GRANT SELECT,INSERT ON TABLE app.consent_events TO palisade_definer;
+GRANT SELECT,INSERT,DELETE ON TABLE app.consent_events TO palisade_definer;
+
+
+--
+-- Name: COLUMN consent_events.ctid; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(ctid) ON TABLE app.consent_events TO palisade_definer;
+
+
+--
+-- Name: COLUMN consent_events.tenant_id; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(tenant_id) ON TABLE app.consent_events TO palisade_definer;
 
 
 --
@@ -11384,8 +12082,22 @@ GRANT SELECT,INSERT ON TABLE app.consent_events TO palisade_definer;
 --
 
 GRANT SELECT ON TABLE app.deal_stage_totals TO app_user;
-GRANT SELECT,INSERT,UPDATE ON TABLE app.deal_stage_totals TO palisade_definer;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE app.deal_stage_totals TO palisade_definer;
 GRANT SELECT ON TABLE app.deal_stage_totals TO app_service;
+
+
+--
+-- Name: COLUMN deal_stage_totals.ctid; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(ctid) ON TABLE app.deal_stage_totals TO palisade_definer;
+
+
+--
+-- Name: COLUMN deal_stage_totals.tenant_id; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(tenant_id) ON TABLE app.deal_stage_totals TO palisade_definer;
 
 
 --
@@ -11394,6 +12106,14 @@ GRANT SELECT ON TABLE app.deal_stage_totals TO app_service;
 
 GRANT SELECT,INSERT,DELETE ON TABLE app.deals TO app_user;
 GRANT SELECT,INSERT,DELETE ON TABLE app.deals TO app_service;
+GRANT DELETE ON TABLE app.deals TO palisade_definer;
+
+
+--
+-- Name: COLUMN deals.ctid; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(ctid) ON TABLE app.deals TO palisade_definer;
 
 
 --
@@ -11401,6 +12121,7 @@ GRANT SELECT,INSERT,DELETE ON TABLE app.deals TO app_service;
 --
 
 GRANT SELECT(tenant_id) ON TABLE app.deals TO app_reporting;
+GRANT SELECT(tenant_id) ON TABLE app.deals TO palisade_definer;
 
 
 --
@@ -11503,6 +12224,13 @@ GRANT DELETE ON TABLE app.drafts TO palisade_definer;
 
 
 --
+-- Name: COLUMN drafts.ctid; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(ctid) ON TABLE app.drafts TO palisade_definer;
+
+
+--
 -- Name: COLUMN drafts.tenant_id; Type: ACL; Schema: app; Owner: palisade_owner
 --
 
@@ -11564,6 +12292,14 @@ GRANT SELECT(updated_at) ON TABLE app.drafts TO palisade_definer;
 
 GRANT SELECT ON TABLE app.erasures TO app_user;
 GRANT SELECT,INSERT ON TABLE app.erasures TO app_service;
+GRANT DELETE ON TABLE app.erasures TO palisade_definer;
+
+
+--
+-- Name: COLUMN erasures.ctid; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(ctid) ON TABLE app.erasures TO palisade_definer;
 
 
 --
@@ -11625,11 +12361,39 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE app.error_events TO palisade_definer;
 
 
 --
+-- Name: COLUMN error_events.ctid; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(ctid) ON TABLE app.error_events TO palisade_definer;
+
+
+--
+-- Name: COLUMN error_events.tenant_id; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(tenant_id) ON TABLE app.error_events TO palisade_definer;
+
+
+--
 -- Name: TABLE incident_tenants; Type: ACL; Schema: app; Owner: palisade_owner
 --
 
 GRANT SELECT ON TABLE app.incident_tenants TO app_user;
-GRANT SELECT,INSERT,UPDATE ON TABLE app.incident_tenants TO palisade_definer;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE app.incident_tenants TO palisade_definer;
+
+
+--
+-- Name: COLUMN incident_tenants.ctid; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(ctid) ON TABLE app.incident_tenants TO palisade_definer;
+
+
+--
+-- Name: COLUMN incident_tenants.tenant_id; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(tenant_id) ON TABLE app.incident_tenants TO palisade_definer;
 
 
 --
@@ -11659,7 +12423,14 @@ GRANT UPDATE(resolved_at) ON TABLE app.incidents TO app_user;
 --
 
 GRANT DELETE ON TABLE app.integrations TO app_user;
-GRANT SELECT ON TABLE app.integrations TO palisade_definer;
+GRANT SELECT,DELETE ON TABLE app.integrations TO palisade_definer;
+
+
+--
+-- Name: COLUMN integrations.ctid; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(ctid) ON TABLE app.integrations TO palisade_definer;
 
 
 --
@@ -11668,6 +12439,7 @@ GRANT SELECT ON TABLE app.integrations TO palisade_definer;
 
 GRANT SELECT(tenant_id),INSERT(tenant_id) ON TABLE app.integrations TO app_user;
 GRANT SELECT(tenant_id) ON TABLE app.integrations TO app_service;
+GRANT SELECT(tenant_id) ON TABLE app.integrations TO palisade_definer;
 
 
 --
@@ -11756,6 +12528,13 @@ GRANT SELECT(updated_at) ON TABLE app.integrations TO app_service;
 GRANT SELECT,INSERT,DELETE ON TABLE app.interactions TO app_user;
 GRANT SELECT,INSERT,DELETE ON TABLE app.interactions TO app_service;
 GRANT DELETE ON TABLE app.interactions TO palisade_definer;
+
+
+--
+-- Name: COLUMN interactions.ctid; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(ctid) ON TABLE app.interactions TO palisade_definer;
 
 
 --
@@ -11852,11 +12631,19 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE app.invitations TO palisade_definer;
 
 
 --
+-- Name: COLUMN invitations.ctid; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(ctid) ON TABLE app.invitations TO palisade_definer;
+
+
+--
 -- Name: COLUMN invitations.tenant_id; Type: ACL; Schema: app; Owner: palisade_owner
 --
 
 GRANT SELECT(tenant_id) ON TABLE app.invitations TO app_user;
 GRANT SELECT(tenant_id) ON TABLE app.invitations TO app_service;
+GRANT SELECT(tenant_id) ON TABLE app.invitations TO palisade_definer;
 
 
 --
@@ -11945,6 +12732,14 @@ GRANT SELECT(updated_at) ON TABLE app.invitations TO app_service;
 
 GRANT SELECT,INSERT,DELETE ON TABLE app.leads TO app_user;
 GRANT SELECT,INSERT,DELETE ON TABLE app.leads TO app_service;
+GRANT DELETE ON TABLE app.leads TO palisade_definer;
+
+
+--
+-- Name: COLUMN leads.ctid; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(ctid) ON TABLE app.leads TO palisade_definer;
 
 
 --
@@ -12057,6 +12852,13 @@ GRANT DELETE ON TABLE app.member_phones TO palisade_definer;
 
 
 --
+-- Name: COLUMN member_phones.ctid; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(ctid) ON TABLE app.member_phones TO palisade_definer;
+
+
+--
 -- Name: COLUMN member_phones.tenant_id; Type: ACL; Schema: app; Owner: palisade_owner
 --
 
@@ -12100,7 +12902,21 @@ GRANT SELECT(verified_at),UPDATE(verified_at) ON TABLE app.member_phones TO pali
 
 GRANT SELECT ON TABLE app.memberships TO app_user;
 GRANT SELECT ON TABLE app.memberships TO app_service;
-GRANT SELECT,INSERT,UPDATE ON TABLE app.memberships TO palisade_definer;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE app.memberships TO palisade_definer;
+
+
+--
+-- Name: COLUMN memberships.ctid; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(ctid) ON TABLE app.memberships TO palisade_definer;
+
+
+--
+-- Name: COLUMN memberships.tenant_id; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(tenant_id) ON TABLE app.memberships TO palisade_definer;
 
 
 --
@@ -12109,6 +12925,21 @@ GRANT SELECT,INSERT,UPDATE ON TABLE app.memberships TO palisade_definer;
 
 GRANT SELECT,INSERT,DELETE ON TABLE app.message_templates TO app_user;
 GRANT SELECT ON TABLE app.message_templates TO app_service;
+GRANT DELETE ON TABLE app.message_templates TO palisade_definer;
+
+
+--
+-- Name: COLUMN message_templates.ctid; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(ctid) ON TABLE app.message_templates TO palisade_definer;
+
+
+--
+-- Name: COLUMN message_templates.tenant_id; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(tenant_id) ON TABLE app.message_templates TO palisade_definer;
 
 
 --
@@ -12153,6 +12984,13 @@ GRANT UPDATE(body) ON TABLE app.message_templates TO app_user;
 GRANT SELECT,INSERT ON TABLE app.outbound_messages TO app_user;
 GRANT SELECT,INSERT ON TABLE app.outbound_messages TO app_service;
 GRANT INSERT,DELETE ON TABLE app.outbound_messages TO palisade_definer;
+
+
+--
+-- Name: COLUMN outbound_messages.ctid; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(ctid) ON TABLE app.outbound_messages TO palisade_definer;
 
 
 --
@@ -12293,11 +13131,19 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE app.phone_verifications TO palisade_d
 
 
 --
+-- Name: COLUMN phone_verifications.ctid; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(ctid) ON TABLE app.phone_verifications TO palisade_definer;
+
+
+--
 -- Name: COLUMN phone_verifications.tenant_id; Type: ACL; Schema: app; Owner: palisade_owner
 --
 
 GRANT SELECT(tenant_id) ON TABLE app.phone_verifications TO app_user;
 GRANT SELECT(tenant_id) ON TABLE app.phone_verifications TO app_service;
+GRANT SELECT(tenant_id) ON TABLE app.phone_verifications TO palisade_definer;
 
 
 --
@@ -12352,7 +13198,14 @@ GRANT SELECT,INSERT,DELETE ON TABLE app.platform_admins TO palisade_definer;
 
 GRANT SELECT,DELETE ON TABLE app.retention_settings TO app_user;
 GRANT SELECT ON TABLE app.retention_settings TO app_service;
-GRANT SELECT ON TABLE app.retention_settings TO palisade_definer;
+GRANT SELECT,DELETE ON TABLE app.retention_settings TO palisade_definer;
+
+
+--
+-- Name: COLUMN retention_settings.ctid; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(ctid) ON TABLE app.retention_settings TO palisade_definer;
 
 
 --
@@ -12360,6 +13213,7 @@ GRANT SELECT ON TABLE app.retention_settings TO palisade_definer;
 --
 
 GRANT INSERT(tenant_id) ON TABLE app.retention_settings TO app_user;
+GRANT SELECT(tenant_id) ON TABLE app.retention_settings TO palisade_definer;
 
 
 --
@@ -12409,10 +13263,53 @@ GRANT SELECT,INSERT,UPDATE ON TABLE app.tenants TO palisade_definer;
 
 
 --
+-- Name: COLUMN tenants.slug; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT UPDATE(slug) ON TABLE app.tenants TO palisade_definer;
+
+
+--
+-- Name: COLUMN tenants.name; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT UPDATE(name) ON TABLE app.tenants TO palisade_definer;
+
+
+--
+-- Name: COLUMN tenants.status; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT UPDATE(status) ON TABLE app.tenants TO palisade_definer;
+
+
+--
+-- Name: COLUMN tenants.email_domains; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT UPDATE(email_domains) ON TABLE app.tenants TO palisade_definer;
+
+
+--
+-- Name: COLUMN tenants.help_text; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT UPDATE(help_text) ON TABLE app.tenants TO palisade_definer;
+
+
+--
 -- Name: COLUMN tenants.inbound_owner_id; Type: ACL; Schema: app; Owner: palisade_owner
 --
 
 GRANT UPDATE(inbound_owner_id) ON TABLE app.tenants TO palisade_definer;
+
+
+--
+-- Name: TABLE terminations; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT ON TABLE app.terminations TO app_user;
+GRANT SELECT,INSERT,UPDATE ON TABLE app.terminations TO palisade_definer;
 
 
 --
@@ -12477,6 +13374,13 @@ GRANT DELETE ON TABLE app.voice_consents TO palisade_definer;
 
 
 --
+-- Name: COLUMN voice_consents.ctid; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(ctid) ON TABLE app.voice_consents TO palisade_definer;
+
+
+--
 -- Name: COLUMN voice_consents.tenant_id; Type: ACL; Schema: app; Owner: palisade_owner
 --
 
@@ -12505,6 +13409,13 @@ GRANT SELECT(withdrawn_at) ON TABLE app.voice_consents TO palisade_definer;
 GRANT SELECT,INSERT,DELETE ON TABLE app.voice_samples TO app_user;
 GRANT INSERT ON TABLE app.voice_samples TO app_service;
 GRANT DELETE ON TABLE app.voice_samples TO palisade_definer;
+
+
+--
+-- Name: COLUMN voice_samples.ctid; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(ctid) ON TABLE app.voice_samples TO palisade_definer;
 
 
 --
@@ -12541,6 +13452,13 @@ GRANT UPDATE(transcript) ON TABLE app.voice_samples TO app_user;
 
 GRANT SELECT,INSERT ON TABLE app.webhook_events TO app_service;
 GRANT DELETE ON TABLE app.webhook_events TO palisade_definer;
+
+
+--
+-- Name: COLUMN webhook_events.ctid; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(ctid) ON TABLE app.webhook_events TO palisade_definer;
 
 
 --
@@ -12604,6 +13522,20 @@ GRANT UPDATE(result) ON TABLE app.webhook_events TO app_service;
 GRANT SELECT ON TABLE audit.access_events TO app_user;
 GRANT SELECT,INSERT,DELETE ON TABLE audit.access_events TO palisade_definer;
 GRANT SELECT ON TABLE audit.access_events TO app_service;
+
+
+--
+-- Name: COLUMN access_events.ctid; Type: ACL; Schema: audit; Owner: palisade_owner
+--
+
+GRANT SELECT(ctid) ON TABLE audit.access_events TO palisade_definer;
+
+
+--
+-- Name: COLUMN access_events.tenant_id; Type: ACL; Schema: audit; Owner: palisade_owner
+--
+
+GRANT SELECT(tenant_id) ON TABLE audit.access_events TO palisade_definer;
 
 
 --

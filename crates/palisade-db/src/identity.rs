@@ -36,6 +36,8 @@ pub enum Purpose {
     CompanyExport,
     /// The retention sweep: deletes what is past a tenant's periods (migration 0036).
     Retention,
+    /// A terminated tenant's export during its grace period, and its purge (migration 0037).
+    Termination,
 }
 
 impl Purpose {
@@ -52,6 +54,7 @@ impl Purpose {
             Self::Erasure => "erasure",
             Self::CompanyExport => "company_export",
             Self::Retention => "retention",
+            Self::Termination => "termination",
         }
     }
 }

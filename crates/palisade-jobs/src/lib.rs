@@ -7,6 +7,7 @@ mod erasures;
 mod notices;
 mod retention;
 mod status;
+mod terminations;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -48,10 +49,12 @@ pub enum Job {
     Erasures,
     /// Delete what is past each tenant's retention periods.
     Retention,
+    /// Purge the tenants whose termination's grace period is over.
+    Terminations,
 }
 
 impl Job {
-    pub const ALL: [Job; 10] = [
+    pub const ALL: [Job; 11] = [
         Job::AuditSeal,
         Job::AuditPartitions,
         Job::AuditRetention,
@@ -62,6 +65,7 @@ impl Job {
         Job::SecurityEventWindows,
         Job::Erasures,
         Job::Retention,
+        Job::Terminations,
     ];
 
     pub const fn name(self) -> &'static str {
@@ -76,6 +80,7 @@ impl Job {
             Self::SecurityEventWindows => "security_event_windows",
             Self::Erasures => "erasures",
             Self::Retention => "retention",
+            Self::Terminations => "terminations",
         }
     }
 
@@ -88,7 +93,7 @@ impl Job {
     pub const fn every(self) -> Duration {
         match self {
             Self::AuditPartitions | Self::AuditRetention => Duration::from_secs(6 * 3600),
-            Self::SignInCleanup | Self::Retention => Duration::from_secs(3600),
+            Self::SignInCleanup | Self::Retention | Self::Terminations => Duration::from_secs(3600),
             Self::AuditSeal | Self::Delivery => Duration::from_secs(1),
             Self::IncidentNotices | Self::SecurityEventWindows => Duration::from_secs(60),
             Self::Erasures => Duration::from_secs(10),
@@ -173,6 +178,9 @@ impl Jobs {
         if job == Job::Retention {
             return retention::run(&self.db).await;
         }
+        if job == Job::Terminations {
+            return terminations::run(&self.db).await;
+        }
         if job == Job::Briefs {
             // Without a delivery worker the briefs would wait in the outbox and arrive stale.
             return match &self.delivery {
@@ -182,7 +190,12 @@ impl Jobs {
         }
         let mut tx = self.db.system(Purpose::Maintenance).await?;
         let done = match job {
-            Job::AuditSeal | Job::Delivery | Job::Briefs | Job::Erasures | Job::Retention => 0,
+            Job::AuditSeal
+            | Job::Delivery
+            | Job::Briefs
+            | Job::Erasures
+            | Job::Retention
+            | Job::Terminations => 0,
             Job::AuditPartitions => {
                 let row = tx
                     .query_one(

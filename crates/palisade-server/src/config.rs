@@ -29,6 +29,7 @@ const SECTIONS: &[&str] = &[
     "metrics",
     "mail",
     "messaging",
+    "privacy",
 ];
 
 #[derive(Debug, Default, Deserialize)]
@@ -45,6 +46,7 @@ pub struct Config {
     pub metrics: MetricsSettings,
     pub mail: MailSettings,
     pub messaging: MessagingSettings,
+    pub privacy: PrivacySettings,
     /// `PALISADE_REDIS_URL`: share the sign-in rate limits between instances through Redis. Unset:
     /// each instance limits in memory.
     pub redis_url: Option<SecretString>,
@@ -125,6 +127,23 @@ pub struct JobSettings {
 impl Default for JobSettings {
     fn default() -> Self {
         Self { enabled: true }
+    }
+}
+
+/// Privacy operations (`[privacy]`, `PALISADE_PRIVACY__…`).
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PrivacySettings {
+    /// Days between an admin ending their tenant and the purge of its data (0-366), during which its
+    /// admins may still download the company export or cancel.
+    pub termination_grace_days: u32,
+}
+
+impl Default for PrivacySettings {
+    fn default() -> Self {
+        Self {
+            termination_grace_days: 30,
+        }
     }
 }
 
@@ -418,6 +437,11 @@ impl Config {
     }
 
     fn validate(&self) -> Result<(), ConfigError> {
+        if self.privacy.termination_grace_days > 366 {
+            return Err(ConfigError::Invalid(
+                "privacy.termination_grace_days must be between 0 and 366".into(),
+            ));
+        }
         if self
             .cron_secret
             .as_ref()

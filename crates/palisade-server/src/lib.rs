@@ -120,6 +120,7 @@ async fn serve(
         metrics_elsewhere: config.metrics.listen.is_some(),
         error_reports: Arc::new(tokio::sync::Semaphore::new(4)),
         exports: Arc::new(privacy::company_export::ExportSlots::new()),
+        termination_grace: chrono::Duration::days(i64::from(config.privacy.termination_grace_days)),
         mailer,
         origins: cross_site::Origins::new(&public_url, &config.server.cors_origins),
         public_url,

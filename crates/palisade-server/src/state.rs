@@ -59,6 +59,8 @@ pub struct Shared {
     pub error_reports: Arc<tokio::sync::Semaphore>,
     /// Company exports streaming now (`privacy::company_export::CONCURRENT_EXPORTS`, one per tenant).
     pub exports: Arc<crate::privacy::company_export::ExportSlots>,
+    /// How long a terminated tenant's data is kept before its purge (`privacy.termination_grace_days`).
+    pub termination_grace: chrono::Duration,
     pub mailer: palisade_mail::Mailer,
     /// The address people use to reach this server (links in emails).
     pub public_url: String,

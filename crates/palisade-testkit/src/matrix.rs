@@ -997,6 +997,31 @@ pub static CASES: &[Case] = &[
     case!("app.retention_settings", AdminA, "select app.retention_sweep('drafts', 10, true)", Denied),
     case!("app.retention_settings", System, "select set_config('palisade.purpose', 'retention', true); select count(*) from app.retention_tenants()", Rows(2)),
     case!("app.retention_settings", ServiceA, "select set_config('palisade.purpose', 'retention', true); select count(*) from app.retention_tenants()", Denied),
+    // terminations: admins read their tenant's (canceled) terminations; only definer functions write
+    // them, and only the termination job purges, a tenant whose purge has begun.
+    case!("app.terminations", AdminA, "select count(*) from app.terminations", Rows(1)),
+    case!("app.terminations", AdminB, "select count(*) from app.terminations", Rows(0)),
+    case!("app.terminations", ManagerA, "select count(*) from app.terminations", Rows(0)),
+    case!("app.terminations", RepA1, "select count(*) from app.terminations", Rows(0)),
+    case!("app.terminations", RemovedA, "select count(*) from app.terminations", Rows(0)),
+    case!("app.terminations", ServiceA, "select count(*) from app.terminations", Denied),
+    case!("app.terminations", ReportingA, "select count(*) from app.terminations", Denied),
+    case!("app.terminations", AdminA, "update app.terminations set canceled_at = null", Denied),
+    case!("app.terminations", AdminA, "select app.start_termination('tenant-a', now(), interval '1 day')", Expect::Sqlstate("PA403")),
+    case!("app.terminations", RepA1, "select app.start_termination('tenant-a', now(), interval '1 day')", Denied),
+    case!("app.terminations", ServiceA, "select app.start_termination('tenant-a', now(), interval '1 day')", Denied),
+    case!("app.terminations", AdminA, "select count(*) from app.termination_for_admin('{tenant_a}')", Rows(0)),
+    case!("app.terminations", AdminA, "select app.cancel_termination('{tenant_a}', now())", Expect::Ok),
+    case!("app.terminations", System, "select set_config('palisade.purpose', 'termination', true); select count(*) from app.due_terminations(now())", Rows(0)),
+    case!("app.terminations", System, "select count(*) from app.due_terminations(now())", Denied),
+    case!("app.terminations", ServiceA, "select set_config('palisade.purpose', 'termination', true); select count(*) from app.due_terminations(now())", Denied),
+    // An operator's purge starts with a termination without an author; the purge reads the tenant.
+    case!("app.terminations", System, "select set_config('palisade.purpose', 'termination', true); select app.begin_purge('tenant-a', now(), true); select count(*) from app.due_terminations(now())", Rows(1)),
+    case!("app.terminations", System, "select set_config('palisade.purpose', 'termination', true); select count(*) from app.begin_purge('tenant-a', now(), false) x where x is not null", Rows(0)),
+    case!("app.terminations", System, "select set_config('palisade.purpose', 'termination', true); select app.purge_batch('{tenant_a}', 10)", Denied),
+    case!("app.terminations", System, "select set_config('palisade.purpose', 'termination', true), set_config('palisade.purge_tenant', '{tenant_a}', true); select audit.purge_chain_batch('{tenant_a}', 10)", Denied),
+    case!("app.terminations", ServiceA, "select set_config('palisade.purpose', 'termination', true); select app.begin_purge('tenant-a', now(), true)", Denied),
+    case!("app.terminations", AdminA, "select app.begin_purge('tenant-a', now(), true)", Denied),
     // erasures: admins read their tenant's receipts; only the service context acting for an erasure
     // writes them; nobody deletes one.
     case!("app.erasures", AdminA, "select count(*) from app.erasures", Rows(1)),

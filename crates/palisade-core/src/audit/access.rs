@@ -53,6 +53,10 @@ pub enum AccessAction {
     Erasure,
     /// A person deleted their own account (written by the database; the detail counts the rows).
     AccountDeleted,
+    /// An admin ended the tenant (written by the database; the detail holds when its purge may start).
+    TenantTerminating,
+    /// An admin canceled the tenant's termination during its grace period (written by the database).
+    TenantTerminationCanceled,
 }
 
 impl AccessAction {
@@ -86,6 +90,8 @@ impl AccessAction {
             Self::PlatformAdminRevoked => "platform_admin_revoked",
             Self::Erasure => "erasure",
             Self::AccountDeleted => "account_deleted",
+            Self::TenantTerminating => "tenant_terminating",
+            Self::TenantTerminationCanceled => "tenant_termination_canceled",
         }
     }
 }

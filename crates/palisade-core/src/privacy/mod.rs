@@ -7,3 +7,4 @@ pub mod retention;
 pub mod self_export;
 pub mod subject;
 pub mod subject_export;
+pub mod termination;

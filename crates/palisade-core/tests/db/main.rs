@@ -27,3 +27,4 @@ mod retention;
 mod rollups;
 mod schema_doc;
 mod tenancy_rules;
+mod termination;

@@ -64,6 +64,15 @@ const EQUIVALENT: &[(&str, &str)] = &[
     ),
 ];
 
+/// Migration 0037's `<table>_purge` policies let palisade_definer delete the rows of a tenant whose
+/// purge has begun, which no fixture tenant is. termination::purge_policies_cover_every_tenant_table
+/// fails when one is dropped or its condition changed, and purging a planted tenant must leave no row
+/// (tests/api/privacy/termination.rs). Weakened to `true`, app.purge_batch's own WHERE still keeps to
+/// the tenant it purges.
+fn purge_policy(policy: &Policy) -> bool {
+    policy.name.ends_with("_purge") && policy.roles == ["palisade_definer"]
+}
+
 struct Policy {
     schema: String,
     table: String,
@@ -153,7 +162,10 @@ async fn weakening_or_dropping_any_policy_breaks_the_matrix() {
     for policy in &policies {
         for kind in ["drop", "true"] {
             let id = format!("{}:{kind}", policy.name);
-            if EQUIVALENT.iter().any(|(e, _)| *e == id) || (kind == "true" && policy.already_true()) {
+            if EQUIVALENT.iter().any(|(e, _)| *e == id)
+                || (kind == "true" && policy.already_true())
+                || purge_policy(policy)
+            {
                 continue;
             }
             let mutate = if kind == "drop" {

@@ -8,7 +8,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use palisade_core::audit::access::{self, Access, AccessAction};
-use palisade_core::privacy::company_export::{self, Format, Manifest, Opener, Plan};
+use palisade_core::privacy::company_export::{self, ExportTable, Format, Manifest, Opener, Plan};
 use palisade_db::{TenantId, Tx};
 use serde::Deserialize;
 use serde_json::json;
@@ -77,26 +77,38 @@ pub async fn download(
     let table = company_export::by_file(&table).ok_or_else(ApiError::not_found)?;
     let format = params.format.unwrap_or(Format::Jsonl);
     let tenant = admin.tenant();
-    let slot = state.exports.take(tenant).ok_or_else(|| {
-        ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "exports_busy",
-            "another export of this tenant, or too many on this server, is streaming; try again shortly",
-        )
-        .with_retry_after(10)
-    })?;
+    let slot = state.exports.take(tenant)?;
     let mut tx = admin.begin().await?;
-    let detail = json!({ "scope": "company", "table": table.file, "format": format });
-    let event = Access {
+    access::log(&mut tx, Some(tenant), &logged(tenant, table, format, ip)).await?;
+    tx.commit().await?;
+    respond(state, tenant, admin.begin_snapshot().await?, table, format, slot).await
+}
+
+/// The access event of one table's download.
+pub(crate) fn logged(
+    tenant: TenantId,
+    table: &ExportTable,
+    format: Format,
+    ip: Option<std::net::IpAddr>,
+) -> Access<'static> {
+    Access {
         action: AccessAction::DataExport,
         target_type: Some("tenant"),
         target_id: Some(tenant.to_string()),
-        detail,
+        detail: json!({ "scope": "company", "table": table.file, "format": format }),
         client_ip: ip,
-    };
-    access::log(&mut tx, Some(tenant), &event).await?;
-    tx.commit().await?;
-    let mut tx = admin.begin_snapshot().await?;
+    }
+}
+
+/// Streams `table` from `tx` (a read-only snapshot of the tenant) as the response.
+pub(crate) async fn respond(
+    state: AppState,
+    tenant: TenantId,
+    mut tx: Tx,
+    table: &'static ExportTable,
+    format: Format,
+    slot: ExportSlot,
+) -> ApiResult<Response> {
     company_export::prepare(&mut tx, Some(TABLE_LIMIT)).await?;
     let plan = company_export::plan(&mut tx, table).await?;
     let disposition = format!("attachment; filename=\"{}.{}\"", table.file, format.extension());
@@ -186,15 +198,26 @@ impl ExportSlots {
         }
     }
 
-    /// A slot for `tenant`, unless the server is full or the tenant already streams one.
-    fn take(&self, tenant: TenantId) -> Option<ExportSlot> {
-        let permit = Arc::clone(&self.server).try_acquire_owned().ok()?;
+    /// A slot for `tenant`; `503 exports_busy` when the server is full or the tenant already streams one.
+    pub(crate) fn take(&self, tenant: TenantId) -> Result<ExportSlot, ApiError> {
+        let busy = || {
+            ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "exports_busy",
+                "another export of this tenant, or too many on this server, is streaming; try again shortly",
+            )
+            .with_retry_after(10)
+        };
+        let permit = Arc::clone(&self.server).try_acquire_owned().map_err(|_| busy())?;
         let mut tenants = self.tenants.lock().unwrap_or_else(PoisonError::into_inner);
-        tenants.insert(tenant).then(|| ExportSlot {
-            _server: permit,
-            tenant,
-            tenants: Arc::clone(&self.tenants),
-        })
+        tenants
+            .insert(tenant)
+            .then(|| ExportSlot {
+                _server: permit,
+                tenant,
+                tenants: Arc::clone(&self.tenants),
+            })
+            .ok_or_else(busy)
     }
 }
 

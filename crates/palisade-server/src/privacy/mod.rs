@@ -1,9 +1,10 @@
 //! Privacy operations for admins: erasing a subject, exporting what is held about them, exporting
-//! the whole company, retention periods.
+//! the whole company, retention periods, ending the tenant.
 pub(crate) mod company_export;
 mod erasures;
 mod retention;
 mod subject_exports;
+mod termination;
 
 use utoipa_axum::router::OpenApiRouter;
 
@@ -15,4 +16,5 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .merge(erasures::router())
         .merge(retention::router())
         .merge(subject_exports::router())
+        .merge(termination::router())
 }

@@ -875,6 +875,44 @@ fn routes() -> Vec<Route> {
             none,
             [401, 403, 403, 403, 200, 200],
         ),
+        // Ending the tenant: admins only, with a recent sign-in in a session (operator tokens have
+        // none); a slug that is not the tenant's would be refused too. Nothing to show, cancel or
+        // download while the tenant is active.
+        r(
+            M::POST,
+            "/api/v1/privacy/termination",
+            Target::None,
+            || Some(json!({"confirm_slug": "not-this-tenant"})),
+            [401, 403, 403, 403, 400, 400],
+        ),
+        r(
+            M::GET,
+            "/api/v1/privacy/termination",
+            Target::None,
+            none,
+            [401, 404, 404, 404, 404, 404],
+        ),
+        r(
+            M::DELETE,
+            "/api/v1/privacy/termination",
+            Target::None,
+            none,
+            [401, 404, 404, 404, 404, 404],
+        ),
+        r(
+            M::GET,
+            "/api/v1/privacy/termination/export",
+            Target::None,
+            none,
+            [401, 404, 404, 404, 404, 404],
+        ),
+        r(
+            M::GET,
+            "/api/v1/privacy/termination/export/{table}",
+            Target::None,
+            none,
+            [401, 404, 404, 404, 404, 404],
+        ),
         // Company export: admins only; `{table}` is `deals`.
         r(
             M::GET,

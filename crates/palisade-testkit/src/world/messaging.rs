@@ -71,7 +71,8 @@ pub(super) async fn seed_lead_contacts(su: &Client, owned: &ByRep) {
 /// text queued), and so has rep_b1 in tenant B; admin_b has brief settings but no consent. Each
 /// tenant has one erasure by its admin that erased no lead: A's finished, B's waiting for its last
 /// step (the `erasures` job would finish it). Besides the opt-in to voice drafting every rep made
-/// (with their voice sample), rep_a1 has one from before, withdrawn.
+/// (with their voice sample), rep_a1 has one from before, withdrawn. Admin A ended tenant A three
+/// days ago and canceled it a day later.
 ///
 /// One batch, so that every `now()` in it is the same instant.
 pub(super) async fn seed_consent_and_messages(su: &Client, p: &People, owned: &ByRep) {
@@ -111,7 +112,10 @@ pub(super) async fn seed_consent_and_messages(su: &Client, p: &People, owned: &B
          ('{a}', gen_random_uuid(), '{aa}', 'phone', 'done', '{{}}', 0, '{{\"app.suppressions\": {{\"added\": 2}}}}', now()), \
          ('{b}', gen_random_uuid(), '{ab}', 'email', 'running', '{{}}', 0, '{{\"app.suppressions\": {{\"added\": 1}}}}', null); \
          insert into app.voice_consents (tenant_id, id, owner_id, text_version, granted_at, withdrawn_at) values \
-         ('{a}', gen_random_uuid(), '{r1}', 'voice-v0', now() - interval '2 days', now() - interval '1 day');",
+         ('{a}', gen_random_uuid(), '{r1}', 'voice-v0', now() - interval '2 days', now() - interval '1 day'); \
+         insert into app.terminations (id, tenant_id, requested_by, requested_at, purge_after, canceled_by, canceled_at) \
+         values (gen_random_uuid(), '{a}', '{aa}', now() - interval '3 days', now() + interval '27 days', '{aa}', \
+                 now() - interval '2 days');",
         a = p.tenant_a,
         b = p.tenant_b,
         l1 = owned.a1.lead,

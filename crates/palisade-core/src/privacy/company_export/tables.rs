@@ -186,6 +186,10 @@ pub const EXCLUDED: &[(&str, &str)] = &[
         "each person's sign-in identities, not the company's",
     ),
     (
+        "app.terminations",
+        "the tenant's own termination, shown by GET /api/v1/privacy/termination",
+    ),
+    (
         "audit.event_windows",
         "counters still open; each becomes an access event, which is exported",
     ),

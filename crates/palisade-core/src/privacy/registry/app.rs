@@ -293,6 +293,19 @@ pub const TABLES: &[Table] = &[
         rep_private: false,
     },
     Table {
+        name: "app.terminations",
+        personal: &[("requested_by", Kind::PersonId), ("canceled_by", Kind::PersonId)],
+        other: &[
+            "id", "tenant_id", "requested_at", "purge_after", "canceled_at", "purge_started_at", "purged_at",
+            "counts", "updated_at",
+        ],
+        paths: &[
+            (Path::Person("requested_by"), Erasure::Deidentify),
+            (Path::Person("canceled_by"), Erasure::Deidentify),
+        ],
+        rep_private: false,
+    },
+    Table {
         name: "app.webhook_events",
         personal: &[("event_id", Kind::ExternalId), ("result", Kind::Json)],
         other: &["tenant_id", "provider", "kind", "status", "received_at"],

@@ -1,0 +1,182 @@
+//! Ending a tenant (admins): start, see, cancel, and — during the grace period, when nobody can act in
+//! the tenant any more — download its company export.
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::Json;
+use palisade_core::audit::access;
+use palisade_core::privacy::company_export::{self, Format, Manifest};
+use palisade_core::privacy::termination::{self, Termination};
+use palisade_core::CoreError;
+use palisade_db::{Purpose, TenantId};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::company_export::{logged, respond, ExportParams};
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::{Admin, ApiJson, ApiPath, ApiQuery, ClientIp, Member};
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TerminationInput {
+    /// The tenant's slug, typed by the admin as confirmation.
+    #[schema(
+        min_length = 3,
+        max_length = 63,
+        pattern = "^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$"
+    )]
+    pub confirm_slug: String,
+}
+
+/// End this tenant (admins), confirmed by its slug. Needs a session with a sign-in (or second-factor
+/// check) in the last ten minutes (`403 reauthentication_required`). From the next request on, no
+/// member can act in the tenant — webhooks and jobs included; during the grace period
+/// (`purge_after`, 30 days by default) its admins may still download the company export under
+/// `/api/v1/privacy/termination/export` or cancel; then every row of the tenant is deleted but its
+/// suppressions and the audit chain's anchor. A slug that is not this tenant's: `422
+/// confirmation_mismatch`.
+#[utoipa::path(post, path = "/api/v1/privacy/termination", tag = "privacy", security(("bearer" = [])),
+    request_body = TerminationInput,
+    responses((status = 201, body = Termination), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn start(
+    State(state): State<AppState>,
+    admin: Admin,
+    ApiJson(input): ApiJson<TerminationInput>,
+) -> ApiResult<(StatusCode, Json<Termination>)> {
+    let mut tx = admin.begin().await?;
+    // Operator tokens have no session, so no recent sign-in: `400 no_session`.
+    admin.caller().session()?;
+    let now = state.clock.now();
+    let started = termination::start(
+        &mut tx,
+        admin.tenant(),
+        &input.confirm_slug,
+        now,
+        state.termination_grace,
+    )
+    .await
+    .map_err(reauthenticate)?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(started)))
+}
+
+fn reauthenticate(e: CoreError) -> CoreError {
+    match e {
+        CoreError::Refused {
+            code: "reauthentication_required",
+            ..
+        } => CoreError::Refused {
+            code: "reauthentication_required",
+            message: "sign in again, or verify your second factor (POST /api/v1/auth/mfa), within the last \
+                      10 minutes to end the tenant",
+        },
+        other => other,
+    }
+}
+
+/// The tenant's termination, for its admins: `terminating` (grace period) or `purging`. `404` when the
+/// tenant is not being terminated, or the caller is not one of its admins.
+#[utoipa::path(get, path = "/api/v1/privacy/termination", tag = "privacy", security(("bearer" = [])),
+    responses((status = 200, body = Termination), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn show(member: Member) -> ApiResult<Json<Termination>> {
+    let mut tx = member.caller().tx().await?;
+    let found = termination::for_admin(&mut tx, member.tenant).await?;
+    tx.commit().await?;
+    found.map(Json).ok_or_else(ApiError::not_found)
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Canceled {
+    /// The tenant is active again.
+    pub canceled: bool,
+}
+
+/// Cancel the termination during its grace period (its admins): every member can act in the tenant
+/// again. `404` when there is nothing the caller may cancel (no termination, or its purge has begun).
+#[utoipa::path(delete, path = "/api/v1/privacy/termination", tag = "privacy", security(("bearer" = [])),
+    responses((status = 200, body = Canceled), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn cancel(State(state): State<AppState>, member: Member) -> ApiResult<Json<Canceled>> {
+    let mut tx = member.caller().tx().await?;
+    let canceled = termination::cancel(&mut tx, member.tenant, state.clock.now()).await?;
+    if !canceled {
+        return Err(ApiError::not_found());
+    }
+    tx.commit().await?;
+    Ok(Json(Canceled { canceled }))
+}
+
+/// The tenant being terminated, once the caller proved to be one of its admins.
+async fn terminating(member: &Member) -> ApiResult<TenantId> {
+    let mut tx = member.caller().tx().await?;
+    let found = termination::for_admin(&mut tx, member.tenant).await?;
+    tx.commit().await?;
+    match found {
+        Some(t) if t.status == "terminating" => Ok(member.tenant),
+        _ => Err(ApiError::not_found()),
+    }
+}
+
+/// The company export's manifest during the grace period (the tenant's admins), as
+/// `/api/v1/privacy/company-export` answers for an active tenant.
+#[utoipa::path(get, path = "/api/v1/privacy/termination/export", tag = "privacy", security(("bearer" = [])),
+    responses((status = 200, body = Manifest), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn manifest(State(state): State<AppState>, member: Member) -> ApiResult<Json<Manifest>> {
+    let tenant = terminating(&member).await?;
+    let db = state.db.correlated(member.caller().correlation_id());
+    let mut tx = db
+        .service(tenant, Purpose::CompanyExport)
+        .await?
+        .snapshot()
+        .map_err(CoreError::from)?;
+    let manifest = company_export::manifest(&mut tx).await?;
+    tx.commit().await?;
+    Ok(Json(manifest))
+}
+
+/// One table of the company export during the grace period (the tenant's admins), as
+/// `/api/v1/privacy/company-export/{table}` streams it for an active tenant; access-logged the same.
+#[utoipa::path(get, path = "/api/v1/privacy/termination/export/{table}", tag = "privacy", security(("bearer" = [])),
+    params(("table" = String, Path, description = "A table of the manifest (`leads`, `deals`, …)."), ExportParams),
+    responses((status = 200, description = "JSON Lines", content_type = "application/x-ndjson"),
+              (status = 200, description = "CSV", content_type = "text/csv"),
+              (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 503, body = ErrorBody)))]
+pub async fn download(
+    State(state): State<AppState>,
+    member: Member,
+    ClientIp(ip): ClientIp,
+    ApiPath(table): ApiPath<String>,
+    ApiQuery(params): ApiQuery<ExportParams>,
+) -> ApiResult<Response> {
+    let table = company_export::by_file(&table).ok_or_else(ApiError::not_found)?;
+    let format = params.format.unwrap_or(Format::Jsonl);
+    let tenant = terminating(&member).await?;
+    let slot = state.exports.take(tenant)?;
+    let db = state.db.correlated(member.caller().correlation_id());
+    let mut tx = db.service(tenant, Purpose::CompanyExport).await?;
+    let mut event = logged(tenant, table, format, ip);
+    event.detail["by"] = serde_json::json!(member.user.to_string());
+    access::log(&mut tx, Some(tenant), &event).await?;
+    tx.commit().await?;
+    let tx = db
+        .service(tenant, Purpose::CompanyExport)
+        .await?
+        .snapshot()
+        .map_err(CoreError::from)?;
+    respond(state, tenant, tx, table, format, slot).await
+}
+
+/// The routes this file answers.
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(start, show, cancel))
+        .routes(routes!(manifest))
+        .routes(routes!(download))
+}
