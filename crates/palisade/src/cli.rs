@@ -170,6 +170,15 @@ pub enum TenantCommand {
         #[arg(long)]
         admin: String,
     },
+    /// Delete every row of a tenant now, as its termination's purge would after the grace period:
+    /// only its suppressions, its de-identified row, the receipt and its audit anchor stay.
+    Purge {
+        #[arg(long)]
+        slug: String,
+        /// Confirm: there is no grace period and no undo.
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

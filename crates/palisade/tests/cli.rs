@@ -231,6 +231,24 @@ async fn serve_on_the_embedded_database_then_shut_down_cleanly() {
     );
     assert!(!unknown.status.success());
 
+    // An operator purges the tenant at once, once confirmed; nobody acts in it again.
+    let unconfirmed = palisade(&data, &["tenant", "purge", "--slug", "acme"]);
+    assert!(!unconfirmed.status.success(), "a purge without --yes");
+    let purged = stdout(&palisade(&data, &["tenant", "purge", "--slug", "acme", "--yes"]));
+    assert!(
+        purged.contains("app.leads") && purged.contains("purged"),
+        "{purged}"
+    );
+    let again = palisade(&data, &["tenant", "purge", "--slug", "acme", "--yes"]);
+    assert!(!again.status.success(), "a purged tenant is not found again");
+    let leads = client
+        .get(format!("{url}/api/v1/leads"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(leads.status(), 403, "a member of a purged tenant");
+
     // SIGINT: graceful stop, and the embedded PostgreSQL it started stops with it.
     let pid = server.0.id().to_string();
     assert!(Command::new("kill")

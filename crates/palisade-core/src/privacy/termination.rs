@@ -61,17 +61,8 @@ pub async fn start(
         }
         other => other?,
     };
-    let row = tx
-        .query_one(
-            "select x.id, x.tenant_id, t.slug, t.status, x.requested_by, x.requested_at, x.purge_after, \
-             x.purge_started_at from app.terminations x join app.tenants t on t.id = x.tenant_id \
-             where x.tenant_id = $1 and x.canceled_at is null",
-            &[tenant.as_uuid()],
-        )
-        .await;
-    // An admin reads the tenant's terminations in their context; the status they were read with is
-    // the one this transaction set.
-    termination(&row?)
+    // As its admins will see it from now on (they no longer act in the tenant).
+    for_admin(tx, tenant).await?.ok_or(CoreError::NotFound)
 }
 
 fn termination(row: &tokio_postgres::Row) -> Result<Termination, CoreError> {

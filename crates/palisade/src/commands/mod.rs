@@ -5,6 +5,7 @@ mod keys;
 mod operator;
 mod people;
 mod platform_admins;
+mod purge;
 mod retention;
 mod serve;
 
@@ -12,7 +13,7 @@ use anyhow::Context;
 use palisade_server::config::Config;
 use palisade_server::Database;
 
-use crate::cli::{Cli, Command, RetentionCommand};
+use crate::cli::{Cli, Command, RetentionCommand, TenantCommand};
 
 pub async fn dispatch(cli: Cli) -> anyhow::Result<()> {
     let loaded = Config::load(cli.config.as_deref()).context("loading configuration")?;
@@ -40,6 +41,9 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<()> {
             serve::run(config).await
         }
         Command::Migrate => operator::migrate(&config).await,
+        Command::Tenant {
+            command: TenantCommand::Purge { slug, yes },
+        } => purge::run(&config, &slug, yes).await,
         Command::Tenant { command } => operator::tenant(&config, command).await,
         Command::User { command } => operator::user(&config, command).await,
         Command::PlatformAdmin { command } => platform_admins::run(&config, command).await,

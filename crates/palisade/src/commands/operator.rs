@@ -78,7 +78,9 @@ async fn tenant_of(db: &Db, user: UserId, slug: &str) -> anyhow::Result<TenantId
 }
 
 pub async fn tenant(config: &Config, command: TenantCommand) -> anyhow::Result<()> {
-    let TenantCommand::Create { slug, name, admin } = command;
+    let TenantCommand::Create { slug, name, admin } = command else {
+        anyhow::bail!("`palisade tenant purge` is run by its own command");
+    };
     with_db(config, async |db| {
         let admin = ensure_user(db, &admin, None).await?;
         let mut tx = db

@@ -8,29 +8,10 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use super::{admin, dump, plant_brief, plant_subject, rep, rows, seal_audit, EMAIL, NUMBER};
+use super::{
+    admin, dump, plant_brief, plant_subject, rep, rows, seal_audit, traces_in, EMAIL, NUMBER, TRACES,
+};
 use crate::client::{Client, ErrorBody};
-
-/// Every way the subject may have been written down, searched for without regard to case. (Shorter
-/// digit runs would turn up by chance in the hex of sealed values.)
-const TRACES: &[&str] = &[
-    "zebulon",
-    "quixotic",
-    "farthingale",
-    "zebulon.quixote@erasure.example",
-    "+14155550199",
-    "14155550199",
-    "4155550199",
-    "(415) 555-0199",
-    "415-555-0199",
-    "415 555 0199",
-    "415.555.0199",
-];
-
-fn traces_in(dump: &str) -> Vec<&'static str> {
-    let lower = dump.to_lowercase();
-    TRACES.iter().copied().filter(|t| lower.contains(t)).collect()
-}
 
 #[tokio::test]
 async fn erasing_by_phone_leaves_no_trace_in_a_dump_and_the_chains_verify() {

@@ -5,6 +5,7 @@ mod erasure_steps;
 mod erasures;
 mod retention;
 mod subject_exports;
+mod termination;
 
 use palisade_db::{TenantId, UserId};
 use palisade_testkit::{TestApp, TwilioSender, Who};
@@ -17,6 +18,27 @@ use crate::client::Client;
 pub(super) const NAME: &str = "Zebulon Quixotic-Farthingale";
 pub(super) const EMAIL: &str = "Zebulon.Quixote@Erasure.example";
 pub(super) const NUMBER: &str = "+14155550199";
+
+/// Every way the subject may have been written down, searched for without regard to case. (Shorter
+/// digit runs would turn up by chance in the hex of sealed values.)
+pub(super) const TRACES: &[&str] = &[
+    "zebulon",
+    "quixotic",
+    "farthingale",
+    "zebulon.quixote@erasure.example",
+    "+14155550199",
+    "14155550199",
+    "4155550199",
+    "(415) 555-0199",
+    "415-555-0199",
+    "415 555 0199",
+    "415.555.0199",
+];
+
+pub(super) fn traces_in(dump: &str) -> Vec<&'static str> {
+    let lower = dump.to_lowercase();
+    TRACES.iter().copied().filter(|t| lower.contains(t)).collect()
+}
 
 /// A plain-text dump of the whole database, as an operator would take a backup.
 pub(crate) fn dump(app: &TestApp) -> String {
