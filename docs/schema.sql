@@ -117,17 +117,23 @@ $$;
 ALTER FUNCTION app.accept_invitation(p_token_hash bytea) OWNER TO palisade_definer;
 
 --
--- Name: begin_purge(text, timestamp with time zone, boolean); Type: FUNCTION; Schema: app; Owner: palisade_definer
+-- Name: begin_purge(text, boolean); Type: FUNCTION; Schema: app; Owner: palisade_definer
 --
 
-CREATE FUNCTION app.begin_purge(p_slug text, p_now timestamp with time zone, p_operator boolean) RETURNS uuid
+CREATE FUNCTION app.begin_purge(p_slug text, p_operator boolean) RETURNS uuid
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
 declare
   t record;
 begin
-  perform app.require_termination_context();
+  if p_operator then
+    if not pg_catalog.pg_has_role(session_user, 'palisade_owner', 'MEMBER') then
+      raise exception 'only the database admin purges a tenant at once' using errcode = '42501';
+    end if;
+  else
+    perform app.require_termination_context();
+  end if;
   select x.id, x.status into t from app.tenants x where x.slug = p_slug for no key update;
   if t.id is null or t.status = 'purged' then
     return null;
@@ -138,19 +144,20 @@ begin
       return null;
     end if;
     insert into app.terminations (id, tenant_id, requested_by, requested_at, purge_after)
-    values (pg_catalog.gen_random_uuid(), t.id, null, p_now, p_now);
+    values (pg_catalog.gen_random_uuid(), t.id, null, pg_catalog.now(), pg_catalog.now());
   elsif not p_operator and not exists (select from app.terminations x where x.tenant_id = t.id
-                                         and x.canceled_at is null and x.purge_after <= p_now) then
+                                         and x.canceled_at is null and x.purge_after <= pg_catalog.now()) then
     return null;
   end if;
-  update app.terminations x set purge_started_at = p_now where x.tenant_id = t.id and x.canceled_at is null;
+  update app.terminations x set purge_started_at = pg_catalog.now()
+  where x.tenant_id = t.id and x.canceled_at is null;
   update app.tenants x set status = 'purging' where x.id = t.id;
   return t.id;
 end
 $$;
 
 
-ALTER FUNCTION app.begin_purge(p_slug text, p_now timestamp with time zone, p_operator boolean) OWNER TO palisade_definer;
+ALTER FUNCTION app.begin_purge(p_slug text, p_operator boolean) OWNER TO palisade_definer;
 
 --
 -- Name: blind_index_guard(); Type: FUNCTION; Schema: app; Owner: palisade_owner
@@ -238,7 +245,11 @@ begin
   if not found then
     return false;
   end if;
-  update app.terminations x set canceled_at = p_now, canceled_by = ctx.user_id() where x.id = v_id;
+  update app.terminations x set canceled_at = p_now, canceled_by = ctx.user_id()
+  where x.tenant_id = p_tenant and x.id = v_id and x.canceled_at is null and x.purge_started_at is null;
+  if not found then
+    return false;
+  end if;
   update app.tenants t set status = 'active' where t.id = p_tenant;
   -- Logged as the tenant's (the caller acts in no tenant, so audit.log_access would refuse it).
   insert into audit.access_events (tenant_id, actor_user_id, actor_kind, purpose, action, target_type, target_id,
@@ -668,10 +679,10 @@ $$;
 ALTER FUNCTION app.delete_account(p_now timestamp with time zone) OWNER TO palisade_definer;
 
 --
--- Name: due_terminations(timestamp with time zone); Type: FUNCTION; Schema: app; Owner: palisade_definer
+-- Name: due_terminations(); Type: FUNCTION; Schema: app; Owner: palisade_definer
 --
 
-CREATE FUNCTION app.due_terminations(p_now timestamp with time zone) RETURNS TABLE(tenant_id uuid, slug text)
+CREATE FUNCTION app.due_terminations() RETURNS TABLE(tenant_id uuid, slug text)
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
@@ -680,13 +691,13 @@ begin
   return query
     select t.id, t.slug from app.tenants t
     join app.terminations x on x.tenant_id = t.id and x.canceled_at is null and x.purged_at is null
-    where t.status = 'purging' or (t.status = 'terminating' and x.purge_after <= p_now)
+    where t.status = 'purging' or (t.status = 'terminating' and x.purge_after <= pg_catalog.now())
     order by x.purge_after;
 end
 $$;
 
 
-ALTER FUNCTION app.due_terminations(p_now timestamp with time zone) OWNER TO palisade_definer;
+ALTER FUNCTION app.due_terminations() OWNER TO palisade_definer;
 
 --
 -- Name: erase_brief_lines(uuid); Type: FUNCTION; Schema: app; Owner: palisade_definer
@@ -732,36 +743,30 @@ $$;
 ALTER FUNCTION app.erase_brief_lines(p_lead uuid) OWNER TO palisade_definer;
 
 --
--- Name: finish_purge(uuid, timestamp with time zone, bigint); Type: FUNCTION; Schema: app; Owner: palisade_definer
+-- Name: finish_purge(uuid); Type: FUNCTION; Schema: app; Owner: palisade_definer
 --
 
-CREATE FUNCTION app.finish_purge(p_tenant uuid, p_now timestamp with time zone, p_audit_events bigint) RETURNS void
+CREATE FUNCTION app.finish_purge(p_tenant uuid) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
 begin
   perform app.require_termination_context();
-  perform pg_catalog.set_config('palisade.purge_tenant', p_tenant::text, true);
-  if ctx.purging_tenant_id() is null then
-    raise exception 'the tenant is not being purged' using errcode = '42501';
-  end if;
+  perform app.purge_lock(p_tenant);
   if exists (select from audit.chain_links x where x.chain_id = p_tenant) then
     raise exception 'the tenant''s audit trail must go first' using errcode = '55000';
   end if;
   update app.terminations x
-    set purged_at = p_now, requested_by = null, canceled_by = null,
+    set purged_at = pg_catalog.now(),
         counts = x.counts || pg_catalog.jsonb_build_object('audit.events',
-                   coalesce((x.counts ->> 'audit.events')::bigint, 0) + coalesce(p_audit_events, 0))
+                   coalesce((select a.seq from audit.chain_anchors a where a.chain_id = p_tenant), 0))
   where x.tenant_id = p_tenant and x.canceled_at is null;
-  -- Earlier canceled terminations name their admins: only when and that they happened stay.
-  update app.terminations x set requested_by = null, canceled_by = null
-  where x.tenant_id = p_tenant and x.canceled_at is not null;
   update app.tenants t set status = 'purged' where t.id = p_tenant;
 end
 $$;
 
 
-ALTER FUNCTION app.finish_purge(p_tenant uuid, p_now timestamp with time zone, p_audit_events bigint) OWNER TO palisade_definer;
+ALTER FUNCTION app.finish_purge(p_tenant uuid) OWNER TO palisade_definer;
 
 --
 -- Name: grant_platform_admin(text); Type: FUNCTION; Schema: app; Owner: palisade_definer
@@ -1090,10 +1095,7 @@ begin
   if p_limit is null or p_limit < 1 or p_limit > 100000 then
     raise exception 'the batch must be between 1 and 100000 rows' using errcode = '22023';
   end if;
-  perform pg_catalog.set_config('palisade.purge_tenant', p_tenant::text, true);
-  if ctx.purging_tenant_id() is null then
-    raise exception 'the tenant is not being purged' using errcode = '42501';
-  end if;
+  perform app.purge_lock(p_tenant);
   foreach v_table in array array['app.phone_verifications', 'app.brief_preferences', 'app.member_phones',
     'app.voice_samples', 'app.voice_consents', 'app.coaching_observations', 'app.drafts',
     'app.outbound_messages', 'app.consent_events', 'app.interactions', 'app.deals', 'app.leads',
@@ -1120,11 +1122,14 @@ begin
       return;
     end if;
   end loop;
-  -- Every row is gone: the tenant's row keeps no name, slug or domain of the customer's.
+  -- Every row is gone: the tenant's row keeps no name, slug or domain of the customer's, and its
+  -- terminations no admin's id — before the trail goes, so the events of these changes go with it.
   update app.tenants t
     set slug = 'purged-' || pg_catalog.replace(t.id::text, '-', ''), name = 'Purged tenant',
         email_domains = '{}', help_text = 'Reply STOP to opt out.'
   where t.id = p_tenant and t.name <> 'Purged tenant';
+  update app.terminations x set requested_by = null, canceled_by = null
+  where x.tenant_id = p_tenant and (x.requested_by is not null or x.canceled_by is not null);
   table_name := null;
   deleted := 0;
 end
@@ -1132,6 +1137,26 @@ $_$;
 
 
 ALTER FUNCTION app.purge_batch(p_tenant uuid, p_limit integer, OUT table_name text, OUT deleted bigint) OWNER TO palisade_definer;
+
+--
+-- Name: purge_lock(uuid); Type: FUNCTION; Schema: app; Owner: palisade_definer
+--
+
+CREATE FUNCTION app.purge_lock(p_tenant uuid) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  perform pg_catalog.set_config('palisade.purge_tenant', p_tenant::text, true);
+  if ctx.purging_tenant_id() is null then
+    raise exception 'the tenant is not being purged' using errcode = '42501';
+  end if;
+  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('purge:' || p_tenant::text, 0));
+end
+$$;
+
+
+ALTER FUNCTION app.purge_lock(p_tenant uuid) OWNER TO palisade_definer;
 
 --
 -- Name: record_error_event(text, text, uuid, text, text, text); Type: FUNCTION; Schema: app; Owner: palisade_definer
@@ -1671,8 +1696,8 @@ begin
     raise exception 'only an admin of the tenant ends it' using errcode = '42501';
   end if;
   v_user := auth.require_recent_authentication(p_now);
-  if p_grace is null or p_grace < interval '0' or p_grace > interval '366 days' then
-    raise exception 'the grace period must be between 0 and 366 days' using errcode = '22023';
+  if p_grace is null or p_grace < interval '1 day' or p_grace > interval '366 days' then
+    raise exception 'the grace period must be between 1 and 366 days' using errcode = '22023';
   end if;
   -- The row lock orders this against a concurrent start or a suspension.
   if not exists (select from app.tenants t where t.id = v_tenant and t.status = 'active'
@@ -1681,9 +1706,11 @@ begin
   end if;
   update app.tenants t set status = 'terminating' where t.id = v_tenant;
   insert into app.terminations (id, tenant_id, requested_by, requested_at, purge_after)
-  values (v_id, v_tenant, v_user, p_now, p_now + p_grace);
+  values (v_id, v_tenant, v_user, pg_catalog.now(), pg_catalog.now() + p_grace);
+  update app.outbound_messages o set status = 'blocked', last_error = 'the tenant was ended before it was sent'
+  where o.tenant_id = v_tenant and o.status = 'queued';
   perform audit.log_access(v_tenant, 'tenant_terminating', 'tenant', v_tenant::text,
-                           pg_catalog.jsonb_build_object('purge_after', p_now + p_grace), null);
+                           pg_catalog.jsonb_build_object('purge_after', pg_catalog.now() + p_grace), null);
   return v_id;
 end
 $$;
@@ -2261,10 +2288,7 @@ declare
   v_events bigint;
 begin
   perform app.require_termination_context();
-  perform pg_catalog.set_config('palisade.purge_tenant', p_tenant::text, true);
-  if ctx.purging_tenant_id() is null then
-    raise exception 'the tenant is not being purged' using errcode = '42501';
-  end if;
+  perform app.purge_lock(p_tenant);
   if exists (select from app.leads l where l.tenant_id = p_tenant)
      or exists (select from app.memberships m where m.tenant_id = p_tenant) then
     raise exception 'the tenant''s rows must go before its audit trail' using errcode = '55000';
@@ -9326,7 +9350,14 @@ CREATE POLICY activity_daily_managers ON app.activity_daily FOR SELECT TO app_us
 -- Name: activity_daily activity_daily_purge; Type: POLICY; Schema: app; Owner: palisade_owner
 --
 
-CREATE POLICY activity_daily_purge ON app.activity_daily TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+CREATE POLICY activity_daily_purge ON app.activity_daily FOR DELETE TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+
+
+--
+-- Name: activity_daily activity_daily_purge_read; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY activity_daily_purge_read ON app.activity_daily FOR SELECT TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
 
 
 --
@@ -9360,7 +9391,14 @@ CREATE POLICY brief_preferences_owner ON app.brief_preferences TO app_user USING
 -- Name: brief_preferences brief_preferences_purge; Type: POLICY; Schema: app; Owner: palisade_owner
 --
 
-CREATE POLICY brief_preferences_purge ON app.brief_preferences TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+CREATE POLICY brief_preferences_purge ON app.brief_preferences FOR DELETE TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+
+
+--
+-- Name: brief_preferences brief_preferences_purge_read; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY brief_preferences_purge_read ON app.brief_preferences FOR SELECT TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
 
 
 --
@@ -9394,7 +9432,14 @@ ALTER TABLE app.coaching_observations ENABLE ROW LEVEL SECURITY;
 -- Name: coaching_observations coaching_observations_purge; Type: POLICY; Schema: app; Owner: palisade_owner
 --
 
-CREATE POLICY coaching_observations_purge ON app.coaching_observations TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+CREATE POLICY coaching_observations_purge ON app.coaching_observations FOR DELETE TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+
+
+--
+-- Name: coaching_observations coaching_observations_purge_read; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY coaching_observations_purge_read ON app.coaching_observations FOR SELECT TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
 
 
 --
@@ -9437,7 +9482,14 @@ ALTER TABLE app.consent_events ENABLE ROW LEVEL SECURITY;
 -- Name: consent_events consent_events_purge; Type: POLICY; Schema: app; Owner: palisade_owner
 --
 
-CREATE POLICY consent_events_purge ON app.consent_events TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+CREATE POLICY consent_events_purge ON app.consent_events FOR DELETE TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+
+
+--
+-- Name: consent_events consent_events_purge_read; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY consent_events_purge_read ON app.consent_events FOR SELECT TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
 
 
 --
@@ -9498,7 +9550,14 @@ CREATE POLICY deal_stage_totals_managers ON app.deal_stage_totals FOR SELECT TO 
 -- Name: deal_stage_totals deal_stage_totals_purge; Type: POLICY; Schema: app; Owner: palisade_owner
 --
 
-CREATE POLICY deal_stage_totals_purge ON app.deal_stage_totals TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+CREATE POLICY deal_stage_totals_purge ON app.deal_stage_totals FOR DELETE TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+
+
+--
+-- Name: deal_stage_totals deal_stage_totals_purge_read; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY deal_stage_totals_purge_read ON app.deal_stage_totals FOR SELECT TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
 
 
 --
@@ -9527,7 +9586,14 @@ CREATE POLICY deals_insert ON app.deals FOR INSERT TO app_user WITH CHECK (((ten
 -- Name: deals deals_purge; Type: POLICY; Schema: app; Owner: palisade_owner
 --
 
-CREATE POLICY deals_purge ON app.deals TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+CREATE POLICY deals_purge ON app.deals FOR DELETE TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+
+
+--
+-- Name: deals deals_purge_read; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY deals_purge_read ON app.deals FOR SELECT TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
 
 
 --
@@ -9591,7 +9657,14 @@ CREATE POLICY drafts_owner ON app.drafts TO app_user USING (((tenant_id = ( SELE
 -- Name: drafts drafts_purge; Type: POLICY; Schema: app; Owner: palisade_owner
 --
 
-CREATE POLICY drafts_purge ON app.drafts TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+CREATE POLICY drafts_purge ON app.drafts FOR DELETE TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+
+
+--
+-- Name: drafts drafts_purge_read; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY drafts_purge_read ON app.drafts FOR SELECT TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
 
 
 --
@@ -9625,7 +9698,14 @@ CREATE POLICY erasures_definer_select ON app.erasures FOR SELECT TO palisade_def
 -- Name: erasures erasures_purge; Type: POLICY; Schema: app; Owner: palisade_owner
 --
 
-CREATE POLICY erasures_purge ON app.erasures TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+CREATE POLICY erasures_purge ON app.erasures FOR DELETE TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+
+
+--
+-- Name: erasures erasures_purge_read; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY erasures_purge_read ON app.erasures FOR SELECT TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
 
 
 --
@@ -9679,7 +9759,14 @@ CREATE POLICY incident_tenants_platform ON app.incident_tenants FOR SELECT TO ap
 -- Name: incident_tenants incident_tenants_purge; Type: POLICY; Schema: app; Owner: palisade_owner
 --
 
-CREATE POLICY incident_tenants_purge ON app.incident_tenants TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+CREATE POLICY incident_tenants_purge ON app.incident_tenants FOR DELETE TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+
+
+--
+-- Name: incident_tenants incident_tenants_purge_read; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY incident_tenants_purge_read ON app.incident_tenants FOR SELECT TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
 
 
 --
@@ -9754,7 +9841,14 @@ CREATE POLICY integrations_definer ON app.integrations FOR SELECT TO palisade_de
 -- Name: integrations integrations_purge; Type: POLICY; Schema: app; Owner: palisade_owner
 --
 
-CREATE POLICY integrations_purge ON app.integrations TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+CREATE POLICY integrations_purge ON app.integrations FOR DELETE TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+
+
+--
+-- Name: integrations integrations_purge_read; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY integrations_purge_read ON app.integrations FOR SELECT TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
 
 
 --
@@ -9804,7 +9898,14 @@ CREATE POLICY interactions_insert ON app.interactions FOR INSERT TO app_user WIT
 -- Name: interactions interactions_purge; Type: POLICY; Schema: app; Owner: palisade_owner
 --
 
-CREATE POLICY interactions_purge ON app.interactions TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+CREATE POLICY interactions_purge ON app.interactions FOR DELETE TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+
+
+--
+-- Name: interactions interactions_purge_read; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY interactions_purge_read ON app.interactions FOR SELECT TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
 
 
 --
@@ -9875,7 +9976,14 @@ CREATE POLICY invitations_definer ON app.invitations TO palisade_definer USING (
 -- Name: invitations invitations_purge; Type: POLICY; Schema: app; Owner: palisade_owner
 --
 
-CREATE POLICY invitations_purge ON app.invitations TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+CREATE POLICY invitations_purge ON app.invitations FOR DELETE TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+
+
+--
+-- Name: invitations invitations_purge_read; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY invitations_purge_read ON app.invitations FOR SELECT TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
 
 
 --
@@ -9909,7 +10017,14 @@ CREATE POLICY leads_insert ON app.leads FOR INSERT TO app_user WITH CHECK (((ten
 -- Name: leads leads_purge; Type: POLICY; Schema: app; Owner: palisade_owner
 --
 
-CREATE POLICY leads_purge ON app.leads TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+CREATE POLICY leads_purge ON app.leads FOR DELETE TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+
+
+--
+-- Name: leads leads_purge_read; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY leads_purge_read ON app.leads FOR SELECT TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
 
 
 --
@@ -9978,7 +10093,14 @@ CREATE POLICY member_phones_owner ON app.member_phones TO app_user USING (((tena
 -- Name: member_phones member_phones_purge; Type: POLICY; Schema: app; Owner: palisade_owner
 --
 
-CREATE POLICY member_phones_purge ON app.member_phones TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+CREATE POLICY member_phones_purge ON app.member_phones FOR DELETE TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+
+
+--
+-- Name: member_phones member_phones_purge_read; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY member_phones_purge_read ON app.member_phones FOR SELECT TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
 
 
 --
@@ -10005,7 +10127,14 @@ CREATE POLICY memberships_definer ON app.memberships TO palisade_definer USING (
 -- Name: memberships memberships_purge; Type: POLICY; Schema: app; Owner: palisade_owner
 --
 
-CREATE POLICY memberships_purge ON app.memberships TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+CREATE POLICY memberships_purge ON app.memberships FOR DELETE TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+
+
+--
+-- Name: memberships memberships_purge_read; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY memberships_purge_read ON app.memberships FOR SELECT TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
 
 
 --
@@ -10046,7 +10175,14 @@ CREATE POLICY message_templates_insert ON app.message_templates FOR INSERT TO ap
 -- Name: message_templates message_templates_purge; Type: POLICY; Schema: app; Owner: palisade_owner
 --
 
-CREATE POLICY message_templates_purge ON app.message_templates TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+CREATE POLICY message_templates_purge ON app.message_templates FOR DELETE TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+
+
+--
+-- Name: message_templates message_templates_purge_read; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY message_templates_purge_read ON app.message_templates FOR SELECT TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
 
 
 --
@@ -10099,6 +10235,15 @@ CREATE POLICY outbound_definer_select ON app.outbound_messages FOR SELECT TO pal
 
 
 --
+-- Name: outbound_messages outbound_definer_terminate; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY outbound_definer_terminate ON app.outbound_messages FOR UPDATE TO palisade_definer USING (((status = 'queued'::text) AND (EXISTS ( SELECT
+   FROM app.tenants t
+  WHERE ((t.id = outbound_messages.tenant_id) AND (t.status = 'terminating'::text)))))) WITH CHECK ((status = 'blocked'::text));
+
+
+--
 -- Name: outbound_messages outbound_definer_update; Type: POLICY; Schema: app; Owner: palisade_owner
 --
 
@@ -10124,7 +10269,14 @@ ALTER TABLE app.outbound_messages ENABLE ROW LEVEL SECURITY;
 -- Name: outbound_messages outbound_messages_purge; Type: POLICY; Schema: app; Owner: palisade_owner
 --
 
-CREATE POLICY outbound_messages_purge ON app.outbound_messages TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+CREATE POLICY outbound_messages_purge ON app.outbound_messages FOR DELETE TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+
+
+--
+-- Name: outbound_messages outbound_messages_purge_read; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY outbound_messages_purge_read ON app.outbound_messages FOR SELECT TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
 
 
 --
@@ -10172,7 +10324,14 @@ CREATE POLICY phone_verifications_owner_select ON app.phone_verifications FOR SE
 -- Name: phone_verifications phone_verifications_purge; Type: POLICY; Schema: app; Owner: palisade_owner
 --
 
-CREATE POLICY phone_verifications_purge ON app.phone_verifications TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+CREATE POLICY phone_verifications_purge ON app.phone_verifications FOR DELETE TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+
+
+--
+-- Name: phone_verifications phone_verifications_purge_read; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY phone_verifications_purge_read ON app.phone_verifications FOR SELECT TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
 
 
 --
@@ -10268,7 +10427,14 @@ ALTER TABLE app.retention_settings ENABLE ROW LEVEL SECURITY;
 -- Name: retention_settings retention_settings_purge; Type: POLICY; Schema: app; Owner: palisade_owner
 --
 
-CREATE POLICY retention_settings_purge ON app.retention_settings TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+CREATE POLICY retention_settings_purge ON app.retention_settings FOR DELETE TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+
+
+--
+-- Name: retention_settings retention_settings_purge_read; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY retention_settings_purge_read ON app.retention_settings FOR SELECT TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
 
 
 --
@@ -10421,7 +10587,14 @@ CREATE POLICY voice_consents_owner_withdraw ON app.voice_consents FOR UPDATE TO 
 -- Name: voice_consents voice_consents_purge; Type: POLICY; Schema: app; Owner: palisade_owner
 --
 
-CREATE POLICY voice_consents_purge ON app.voice_consents TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+CREATE POLICY voice_consents_purge ON app.voice_consents FOR DELETE TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+
+
+--
+-- Name: voice_consents voice_consents_purge_read; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY voice_consents_purge_read ON app.voice_consents FOR SELECT TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
 
 
 --
@@ -10455,7 +10628,14 @@ CREATE POLICY voice_samples_owner ON app.voice_samples TO app_user USING (((tena
 -- Name: voice_samples voice_samples_purge; Type: POLICY; Schema: app; Owner: palisade_owner
 --
 
-CREATE POLICY voice_samples_purge ON app.voice_samples TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+CREATE POLICY voice_samples_purge ON app.voice_samples FOR DELETE TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+
+
+--
+-- Name: voice_samples voice_samples_purge_read; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY voice_samples_purge_read ON app.voice_samples FOR SELECT TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
 
 
 --
@@ -10496,7 +10676,14 @@ CREATE POLICY webhook_events_definer_delete ON app.webhook_events FOR DELETE TO 
 -- Name: webhook_events webhook_events_purge; Type: POLICY; Schema: app; Owner: palisade_owner
 --
 
-CREATE POLICY webhook_events_purge ON app.webhook_events TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+CREATE POLICY webhook_events_purge ON app.webhook_events FOR DELETE TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+
+
+--
+-- Name: webhook_events webhook_events_purge_read; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY webhook_events_purge_read ON app.webhook_events FOR SELECT TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
 
 
 --
@@ -11024,11 +11211,12 @@ GRANT ALL ON FUNCTION app.accept_invitation(p_token_hash bytea) TO app_user;
 
 
 --
--- Name: FUNCTION begin_purge(p_slug text, p_now timestamp with time zone, p_operator boolean); Type: ACL; Schema: app; Owner: palisade_definer
+-- Name: FUNCTION begin_purge(p_slug text, p_operator boolean); Type: ACL; Schema: app; Owner: palisade_definer
 --
 
-REVOKE ALL ON FUNCTION app.begin_purge(p_slug text, p_now timestamp with time zone, p_operator boolean) FROM PUBLIC;
-GRANT ALL ON FUNCTION app.begin_purge(p_slug text, p_now timestamp with time zone, p_operator boolean) TO app_service;
+REVOKE ALL ON FUNCTION app.begin_purge(p_slug text, p_operator boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.begin_purge(p_slug text, p_operator boolean) TO app_service;
+GRANT ALL ON FUNCTION app.begin_purge(p_slug text, p_operator boolean) TO palisade_owner;
 
 
 --
@@ -11141,11 +11329,11 @@ GRANT ALL ON FUNCTION app.delete_account(p_now timestamp with time zone) TO app_
 
 
 --
--- Name: FUNCTION due_terminations(p_now timestamp with time zone); Type: ACL; Schema: app; Owner: palisade_definer
+-- Name: FUNCTION due_terminations(); Type: ACL; Schema: app; Owner: palisade_definer
 --
 
-REVOKE ALL ON FUNCTION app.due_terminations(p_now timestamp with time zone) FROM PUBLIC;
-GRANT ALL ON FUNCTION app.due_terminations(p_now timestamp with time zone) TO app_service;
+REVOKE ALL ON FUNCTION app.due_terminations() FROM PUBLIC;
+GRANT ALL ON FUNCTION app.due_terminations() TO app_service;
 
 
 --
@@ -11157,11 +11345,11 @@ GRANT ALL ON FUNCTION app.erase_brief_lines(p_lead uuid) TO app_service;
 
 
 --
--- Name: FUNCTION finish_purge(p_tenant uuid, p_now timestamp with time zone, p_audit_events bigint); Type: ACL; Schema: app; Owner: palisade_definer
+-- Name: FUNCTION finish_purge(p_tenant uuid); Type: ACL; Schema: app; Owner: palisade_definer
 --
 
-REVOKE ALL ON FUNCTION app.finish_purge(p_tenant uuid, p_now timestamp with time zone, p_audit_events bigint) FROM PUBLIC;
-GRANT ALL ON FUNCTION app.finish_purge(p_tenant uuid, p_now timestamp with time zone, p_audit_events bigint) TO app_service;
+REVOKE ALL ON FUNCTION app.finish_purge(p_tenant uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.finish_purge(p_tenant uuid) TO app_service;
 
 
 --
@@ -11255,6 +11443,13 @@ GRANT ALL ON FUNCTION app.outbound_consent_guard() TO palisade_owner;
 
 REVOKE ALL ON FUNCTION app.purge_batch(p_tenant uuid, p_limit integer, OUT table_name text, OUT deleted bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION app.purge_batch(p_tenant uuid, p_limit integer, OUT table_name text, OUT deleted bigint) TO app_service;
+
+
+--
+-- Name: FUNCTION purge_lock(p_tenant uuid); Type: ACL; Schema: app; Owner: palisade_definer
+--
+
+REVOKE ALL ON FUNCTION app.purge_lock(p_tenant uuid) FROM PUBLIC;
 
 
 --

@@ -66,8 +66,9 @@ reset role;
 set local role palisade_definer;
 
 -- The tenant the purge works on: the one app.purge_* named in palisade.purge_tenant, and only while
--- that tenant is being purged — a setting anyone could forge names nothing else. Read by the purge
--- policies below and by the append-only guard, all of them as palisade_definer.
+-- that tenant is being purged (a status only app.begin_purge sets: after the grace period the database
+-- itself measured, or for the database admin), so a forged setting names no tenant that is not already
+-- being purged. Read by the purge policies below and the append-only guard, as palisade_definer.
 create function ctx.purging_tenant_id() returns uuid
 language sql stable as $$
   select t.id from app.tenants t
@@ -80,7 +81,8 @@ reset role;
 set local role palisade_owner;
 
 -- The purge deletes, as palisade_definer, the rows of the tenant being purged, table by table (children
--- before parents). It finds a batch by ctid: one plan for every table, whatever its key.
+-- before parents). It finds a batch by ctid: one plan for every table, whatever its key. It reads and
+-- deletes; nothing here lets it insert or update.
 do $$
 declare
   t text;
@@ -94,7 +96,10 @@ begin
   loop
     execute pg_catalog.format('grant select (tenant_id, ctid), delete on %s to palisade_definer', t);
     execute pg_catalog.format(
-      'create policy %I on %s for all to palisade_definer using (tenant_id = (select ctx.purging_tenant_id()))',
+      'create policy %I on %s for select to palisade_definer using (tenant_id = (select ctx.purging_tenant_id()))',
+      pg_catalog.split_part(t, '.', 2) || '_purge_read', t);
+    execute pg_catalog.format(
+      'create policy %I on %s for delete to palisade_definer using (tenant_id = (select ctx.purging_tenant_id()))',
       pg_catalog.split_part(t, '.', 2) || '_purge', t);
   end loop;
 end
@@ -103,6 +108,12 @@ grant select (tenant_id, ctid), delete on app.error_events, audit.access_events 
 -- (audit.event_windows belongs to palisade_definer already.)
 -- The de-identified tenant row: a made-up slug and name, no domains, no inbound owner.
 grant update (slug, name, status, email_domains, inbound_owner_id, help_text) on app.tenants to palisade_definer;
+-- Ending a tenant stops its outbox: what was still queued is blocked (a cancel does not send a month-old
+-- message), in app.start_termination only.
+grant select (tenant_id, status), update (status, last_error) on app.outbound_messages to palisade_definer;
+create policy outbound_definer_terminate on app.outbound_messages for update to palisade_definer
+  using (status = 'queued' and exists (select from app.tenants t where t.id = tenant_id and t.status = 'terminating'))
+  with check (status = 'blocked');
 
 reset role;
 set local role palisade_definer;
@@ -197,8 +208,9 @@ end
 $$;
 
 -- An admin ends their tenant (user context in the tenant, a session with a recent sign-in, the slug
--- typed as confirmation). From the next transaction on nobody acts in it; the purge may start after
--- p_grace. Returns the termination's id.
+-- typed as confirmation). From the next transaction on nobody acts in it, and what its outbox still
+-- held is blocked; the purge may start after p_grace — at least a day, by the database's clock, so
+-- even a forged context leaves the admins a day to notice and cancel. Returns the termination's id.
 create function app.start_termination(p_confirm_slug text, p_now timestamptz, p_grace interval) returns uuid
 language plpgsql volatile security definer set search_path = '' as $$
 declare
@@ -210,8 +222,8 @@ begin
     raise exception 'only an admin of the tenant ends it' using errcode = '42501';
   end if;
   v_user := auth.require_recent_authentication(p_now);
-  if p_grace is null or p_grace < interval '0' or p_grace > interval '366 days' then
-    raise exception 'the grace period must be between 0 and 366 days' using errcode = '22023';
+  if p_grace is null or p_grace < interval '1 day' or p_grace > interval '366 days' then
+    raise exception 'the grace period must be between 1 and 366 days' using errcode = '22023';
   end if;
   -- The row lock orders this against a concurrent start or a suspension.
   if not exists (select from app.tenants t where t.id = v_tenant and t.status = 'active'
@@ -220,9 +232,11 @@ begin
   end if;
   update app.tenants t set status = 'terminating' where t.id = v_tenant;
   insert into app.terminations (id, tenant_id, requested_by, requested_at, purge_after)
-  values (v_id, v_tenant, v_user, p_now, p_now + p_grace);
+  values (v_id, v_tenant, v_user, pg_catalog.now(), pg_catalog.now() + p_grace);
+  update app.outbound_messages o set status = 'blocked', last_error = 'the tenant was ended before it was sent'
+  where o.tenant_id = v_tenant and o.status = 'queued';
   perform audit.log_access(v_tenant, 'tenant_terminating', 'tenant', v_tenant::text,
-                           pg_catalog.jsonb_build_object('purge_after', p_now + p_grace), null);
+                           pg_catalog.jsonb_build_object('purge_after', pg_catalog.now() + p_grace), null);
   return v_id;
 end
 $$;
@@ -262,7 +276,11 @@ begin
   if not found then
     return false;
   end if;
-  update app.terminations x set canceled_at = p_now, canceled_by = ctx.user_id() where x.id = v_id;
+  update app.terminations x set canceled_at = p_now, canceled_by = ctx.user_id()
+  where x.tenant_id = p_tenant and x.id = v_id and x.canceled_at is null and x.purge_started_at is null;
+  if not found then
+    return false;
+  end if;
   update app.tenants t set status = 'active' where t.id = p_tenant;
   -- Logged as the tenant's (the caller acts in no tenant, so audit.log_access would refuse it).
   insert into audit.access_events (tenant_id, actor_user_id, actor_kind, purpose, action, target_type, target_id,
@@ -284,29 +302,38 @@ begin
 end
 $$;
 
--- Tenants whose purge is due (grace period over) or under way, for the job.
-create function app.due_terminations(p_now timestamptz) returns table (tenant_id uuid, slug text)
+-- Tenants whose purge is due (grace period over, by the database's clock) or under way, for the job.
+create function app.due_terminations() returns table (tenant_id uuid, slug text)
 language plpgsql stable security definer set search_path = '' as $$
 begin
   perform app.require_termination_context();
   return query
     select t.id, t.slug from app.tenants t
     join app.terminations x on x.tenant_id = t.id and x.canceled_at is null and x.purged_at is null
-    where t.status = 'purging' or (t.status = 'terminating' and x.purge_after <= p_now)
+    where t.status = 'purging' or (t.status = 'terminating' and x.purge_after <= pg_catalog.now())
     order by x.purge_after;
 end
 $$;
 
--- Starts the purge of a terminating tenant whose grace period is over, or — p_now_for_operator set, an
--- operator's `palisade tenant purge` — of any tenant at once (a termination without an author is
--- recorded first). From here on the termination cannot be canceled. Returns the tenant's id, or null
--- when there is no such tenant or its purge may not start yet; a purge under way is returned as is.
-create function app.begin_purge(p_slug text, p_now timestamptz, p_operator boolean) returns uuid
+-- Starts the purge of a terminating tenant whose grace period is over (the termination job: the system
+-- service context, purpose 'termination'), or — p_operator, `palisade tenant purge` — of any tenant at
+-- once, which only the database admin may ask for (a member of palisade_owner or a superuser, never
+-- the runtime login: whoever holds only the server's credentials cannot skip a grace period). A
+-- termination without an author is recorded first. From here on the termination cannot be canceled.
+-- Returns the tenant's id, or null when there is no such tenant or its purge may not start yet; a
+-- purge under way is returned as is.
+create function app.begin_purge(p_slug text, p_operator boolean) returns uuid
 language plpgsql volatile security definer set search_path = '' as $$
 declare
   t record;
 begin
-  perform app.require_termination_context();
+  if p_operator then
+    if not pg_catalog.pg_has_role(session_user, 'palisade_owner', 'MEMBER') then
+      raise exception 'only the database admin purges a tenant at once' using errcode = '42501';
+    end if;
+  else
+    perform app.require_termination_context();
+  end if;
   select x.id, x.status into t from app.tenants x where x.slug = p_slug for no key update;
   if t.id is null or t.status = 'purged' then
     return null;
@@ -317,14 +344,29 @@ begin
       return null;
     end if;
     insert into app.terminations (id, tenant_id, requested_by, requested_at, purge_after)
-    values (pg_catalog.gen_random_uuid(), t.id, null, p_now, p_now);
+    values (pg_catalog.gen_random_uuid(), t.id, null, pg_catalog.now(), pg_catalog.now());
   elsif not p_operator and not exists (select from app.terminations x where x.tenant_id = t.id
-                                         and x.canceled_at is null and x.purge_after <= p_now) then
+                                         and x.canceled_at is null and x.purge_after <= pg_catalog.now()) then
     return null;
   end if;
-  update app.terminations x set purge_started_at = p_now where x.tenant_id = t.id and x.canceled_at is null;
+  update app.terminations x set purge_started_at = pg_catalog.now()
+  where x.tenant_id = t.id and x.canceled_at is null;
   update app.tenants x set status = 'purging' where x.id = t.id;
   return t.id;
+end
+$$;
+
+-- Names the tenant for the purge policies and the append-only guard (refused unless it is being
+-- purged), and takes its lock: two instances of the job, or the job and an operator, purge a tenant
+-- one batch at a time, each seeing what the other left.
+create function app.purge_lock(p_tenant uuid) returns void
+language plpgsql volatile security definer set search_path = '' as $$
+begin
+  perform pg_catalog.set_config('palisade.purge_tenant', p_tenant::text, true);
+  if ctx.purging_tenant_id() is null then
+    raise exception 'the tenant is not being purged' using errcode = '42501';
+  end if;
+  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('purge:' || p_tenant::text, 0));
 end
 $$;
 
@@ -340,10 +382,7 @@ begin
   if p_limit is null or p_limit < 1 or p_limit > 100000 then
     raise exception 'the batch must be between 1 and 100000 rows' using errcode = '22023';
   end if;
-  perform pg_catalog.set_config('palisade.purge_tenant', p_tenant::text, true);
-  if ctx.purging_tenant_id() is null then
-    raise exception 'the tenant is not being purged' using errcode = '42501';
-  end if;
+  perform app.purge_lock(p_tenant);
   foreach v_table in array array['app.phone_verifications', 'app.brief_preferences', 'app.member_phones',
     'app.voice_samples', 'app.voice_consents', 'app.coaching_observations', 'app.drafts',
     'app.outbound_messages', 'app.consent_events', 'app.interactions', 'app.deals', 'app.leads',
@@ -370,11 +409,14 @@ begin
       return;
     end if;
   end loop;
-  -- Every row is gone: the tenant's row keeps no name, slug or domain of the customer's.
+  -- Every row is gone: the tenant's row keeps no name, slug or domain of the customer's, and its
+  -- terminations no admin's id — before the trail goes, so the events of these changes go with it.
   update app.tenants t
     set slug = 'purged-' || pg_catalog.replace(t.id::text, '-', ''), name = 'Purged tenant',
         email_domains = '{}', help_text = 'Reply STOP to opt out.'
   where t.id = p_tenant and t.name <> 'Purged tenant';
+  update app.terminations x set requested_by = null, canceled_by = null
+  where x.tenant_id = p_tenant and (x.requested_by is not null or x.canceled_by is not null);
   table_name := null;
   deleted := 0;
 end
@@ -391,10 +433,7 @@ declare
   v_events bigint;
 begin
   perform app.require_termination_context();
-  perform pg_catalog.set_config('palisade.purge_tenant', p_tenant::text, true);
-  if ctx.purging_tenant_id() is null then
-    raise exception 'the tenant is not being purged' using errcode = '42501';
-  end if;
+  perform app.purge_lock(p_tenant);
   if exists (select from app.leads l where l.tenant_id = p_tenant)
      or exists (select from app.memberships m where m.tenant_id = p_tenant) then
     raise exception 'the tenant''s rows must go before its audit trail' using errcode = '55000';
@@ -423,39 +462,35 @@ begin
 end
 $$;
 
--- The end of a purge: the tenant is 'purged', and its receipt keeps the counts and no person's id.
-create function app.finish_purge(p_tenant uuid, p_now timestamptz, p_audit_events bigint) returns void
+-- The end of a purge: the tenant is 'purged', and its receipt counts the audit events its trail held
+-- (the anchor's sequence number: every event of the chain up to the purge's end).
+create function app.finish_purge(p_tenant uuid) returns void
 language plpgsql volatile security definer set search_path = '' as $$
 begin
   perform app.require_termination_context();
-  perform pg_catalog.set_config('palisade.purge_tenant', p_tenant::text, true);
-  if ctx.purging_tenant_id() is null then
-    raise exception 'the tenant is not being purged' using errcode = '42501';
-  end if;
+  perform app.purge_lock(p_tenant);
   if exists (select from audit.chain_links x where x.chain_id = p_tenant) then
     raise exception 'the tenant''s audit trail must go first' using errcode = '55000';
   end if;
   update app.terminations x
-    set purged_at = p_now, requested_by = null, canceled_by = null,
+    set purged_at = pg_catalog.now(),
         counts = x.counts || pg_catalog.jsonb_build_object('audit.events',
-                   coalesce((x.counts ->> 'audit.events')::bigint, 0) + coalesce(p_audit_events, 0))
+                   coalesce((select a.seq from audit.chain_anchors a where a.chain_id = p_tenant), 0))
   where x.tenant_id = p_tenant and x.canceled_at is null;
-  -- Earlier canceled terminations name their admins: only when and that they happened stay.
-  update app.terminations x set requested_by = null, canceled_by = null
-  where x.tenant_id = p_tenant and x.canceled_at is not null;
   update app.tenants t set status = 'purged' where t.id = p_tenant;
 end
 $$;
 
 revoke execute on function ctx.enter(uuid, bytea, timestamptz, interval), app.start_termination(text, timestamptz, interval),
   app.termination_for_admin(uuid), app.cancel_termination(uuid, timestamptz), app.require_termination_context(),
-  app.due_terminations(timestamptz), app.begin_purge(text, timestamptz, boolean), app.purge_batch(uuid, integer),
-  audit.purge_chain_batch(uuid, integer), app.finish_purge(uuid, timestamptz, bigint) from public;
+  app.due_terminations(), app.begin_purge(text, boolean), app.purge_lock(uuid), app.purge_batch(uuid, integer),
+  audit.purge_chain_batch(uuid, integer), app.finish_purge(uuid) from public;
 grant execute on function ctx.enter(uuid, bytea, timestamptz, interval) to app_user, app_service, app_reporting;
 grant execute on function app.start_termination(text, timestamptz, interval), app.termination_for_admin(uuid),
   app.cancel_termination(uuid, timestamptz) to app_user;
-grant execute on function app.due_terminations(timestamptz), app.begin_purge(text, timestamptz, boolean),
-  app.purge_batch(uuid, integer), audit.purge_chain_batch(uuid, integer),
-  app.finish_purge(uuid, timestamptz, bigint) to app_service;
+grant execute on function app.due_terminations(), app.begin_purge(text, boolean), app.purge_batch(uuid, integer),
+  audit.purge_chain_batch(uuid, integer), app.finish_purge(uuid) to app_service;
+-- `palisade tenant purge` asks as the database admin (a member of palisade_owner when not a superuser).
+grant execute on function app.begin_purge(text, boolean) to palisade_owner;
 
 reset role;

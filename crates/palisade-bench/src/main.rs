@@ -15,6 +15,7 @@ mod inbound;
 mod load;
 mod outcome;
 mod pgbench;
+mod purge;
 mod report;
 mod runner;
 mod scenarios;
@@ -146,6 +147,13 @@ async fn run(args: Args) -> anyhow::Result<()> {
             println!("{}", company_export::NAMES.join(" / "));
             let (outcomes, check) = company_export::run(&server, &world, &keys, args.rounds).await?;
             results.extend(outcomes);
+            checks.push(check);
+        }
+        if purge::selected(args.only.as_deref()) {
+            println!("{}", purge::NAME);
+            let leads = if args.quick { 1_000 } else { 10_000 };
+            let (outcome, check) = purge::run(&server, &args.palisade, leads).await?;
+            results.push(outcome);
             checks.push(check);
         }
         let machine = report::Machine::describe(&server).await;

@@ -14,15 +14,14 @@ const RUN_BUDGET: Duration = Duration::from_secs(120);
 /// whole, so the failure is recorded as an error event and retried next run.
 pub(crate) async fn run(db: &Db) -> Result<u64, JobError> {
     let started = Instant::now();
-    let now = chrono::Utc::now();
     let mut failed = None;
     let mut deleted = 0u64;
-    for (_, slug) in termination::due(db, now).await? {
+    for (_, slug) in termination::due(db).await? {
         let Some(left) = RUN_BUDGET.checked_sub(started.elapsed()) else {
             break;
         };
-        let purged = match termination::begin(db, &slug, now, false).await {
-            Ok(Some(tenant)) => termination::purge(db, tenant, now, Some(left), |_, _| {})
+        let purged = match termination::begin(db, &slug).await {
+            Ok(Some(tenant)) => termination::purge(db, tenant, Some(left), |_, _| {})
                 .await
                 .map(|p| (tenant, p)),
             Ok(None) => continue,

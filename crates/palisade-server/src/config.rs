@@ -134,7 +134,7 @@ impl Default for JobSettings {
 #[derive(Debug, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct PrivacySettings {
-    /// Days between an admin ending their tenant and the purge of its data (0-366), during which its
+    /// Days between an admin ending their tenant and the purge of its data (1-366), during which its
     /// admins may still download the company export or cancel.
     pub termination_grace_days: u32,
 }
@@ -437,9 +437,9 @@ impl Config {
     }
 
     fn validate(&self) -> Result<(), ConfigError> {
-        if self.privacy.termination_grace_days > 366 {
+        if !(1..=366).contains(&self.privacy.termination_grace_days) {
             return Err(ConfigError::Invalid(
-                "privacy.termination_grace_days must be between 0 and 366".into(),
+                "privacy.termination_grace_days must be between 1 and 366".into(),
             ));
         }
         if self

@@ -100,11 +100,11 @@ pub async fn cancel(tx: &mut Tx, tenant: TenantId, now: DateTime<Utc>) -> Result
     Ok(row.try_get("canceled")?)
 }
 
-/// Tenants whose purge is due or under way: (id, slug).
-pub async fn due(db: &Db, now: DateTime<Utc>) -> Result<Vec<(TenantId, String)>, CoreError> {
+/// Tenants whose purge is due (by the database's clock) or under way: (id, slug).
+pub async fn due(db: &Db) -> Result<Vec<(TenantId, String)>, CoreError> {
     let mut tx = db.system(Purpose::Termination).await?;
     let rows = tx
-        .query("select tenant_id, slug from app.due_terminations($1)", &[&now])
+        .query("select tenant_id, slug from app.due_terminations()", &[])
         .await?;
     tx.commit().await?;
     rows.iter()
@@ -112,22 +112,28 @@ pub async fn due(db: &Db, now: DateTime<Utc>) -> Result<Vec<(TenantId, String)>,
         .collect()
 }
 
-/// Starts the purge of the tenant `slug` (its grace period over; `operator`: at once, whatever its
-/// state). `None` when there is no such tenant, it is purged already, or its purge may not start yet.
-pub async fn begin(
-    db: &Db,
-    slug: &str,
-    now: DateTime<Utc>,
-    operator: bool,
-) -> Result<Option<TenantId>, CoreError> {
+/// Starts the purge of the terminating tenant `slug` once its grace period is over (the job). `None`
+/// when there is no such tenant, it is purged already, or its purge may not start yet.
+pub async fn begin(db: &Db, slug: &str) -> Result<Option<TenantId>, CoreError> {
     let mut tx = db.system(Purpose::Termination).await?;
     let row = tx
-        .query_one(
-            "select app.begin_purge($1, $2, $3) as id",
-            &[&slug, &now, &operator],
-        )
+        .query_one("select app.begin_purge($1, false) as id", &[&slug])
         .await?;
     tx.commit().await?;
+    let id: Option<Uuid> = row.try_get("id")?;
+    Ok(id.map(TenantId::from_uuid))
+}
+
+/// Starts the purge of the tenant `slug` at once, whatever its state (`palisade tenant purge`): on a
+/// connection as the database admin, as only the database admin may skip a grace period. `None` when
+/// there is no such tenant or it is purged already.
+pub async fn begin_at_once(
+    admin: &tokio_postgres::Client,
+    slug: &str,
+) -> Result<Option<TenantId>, CoreError> {
+    let row = admin
+        .query_one("select app.begin_purge($1, true) as id", &[&slug])
+        .await?;
     let id: Option<Uuid> = row.try_get("id")?;
     Ok(id.map(TenantId::from_uuid))
 }
@@ -141,22 +147,20 @@ pub struct Purged {
     pub finished: bool,
 }
 
-/// Purges a tenant whose purge has begun ([`begin`]): its rows, then its audit chain up to an anchor,
-/// then the receipt. Resumable: every step starts from what is left. `progress` hears each batch.
+/// Purges a tenant whose purge has begun ([`begin`], [`begin_at_once`]): its rows, then its audit
+/// chain up to an anchor, then the receipt. Resumable: every step starts from what is left, and runs
+/// under the tenant's purge lock. `progress` hears each batch.
 pub async fn purge(
     db: &Db,
     tenant: TenantId,
-    now: DateTime<Utc>,
     budget: Option<Duration>,
     mut progress: impl FnMut(&str, i64),
 ) -> Result<Purged, CoreError> {
     let started = Instant::now();
     let over = || budget.is_some_and(|b| started.elapsed() >= b);
     let mut purged = Purged::default();
+    // The budget is looked at after each batch, so every run moves each phase on by one at least.
     loop {
-        if over() {
-            return Ok(purged);
-        }
         let mut tx = db.system(Purpose::Termination).await?;
         let row = tx
             .query_one(
@@ -171,12 +175,12 @@ pub async fn purge(
         let deleted: i64 = row.try_get("deleted")?;
         *purged.rows.entry(table.clone()).or_default() += deleted;
         progress(&table, deleted);
-    }
-    let mut events = 0i64;
-    loop {
         if over() {
             return Ok(purged);
         }
+    }
+    let mut events = 0i64;
+    loop {
         let mut tx = db.system(Purpose::Termination).await?;
         let row = tx
             .query_one(
@@ -199,14 +203,15 @@ pub async fn purge(
                 }
             }
         }
+        if over() {
+            *purged.rows.entry("audit.events".to_owned()).or_default() += events;
+            return Ok(purged);
+        }
     }
     *purged.rows.entry("audit.events".to_owned()).or_default() += events;
     let mut tx = db.system(Purpose::Termination).await?;
-    tx.execute(
-        "select app.finish_purge($1, $2, $3)",
-        &[tenant.as_uuid(), &now, &events],
-    )
-    .await?;
+    tx.execute("select app.finish_purge($1)", &[tenant.as_uuid()])
+        .await?;
     tx.commit().await?;
     purged.finished = true;
     Ok(purged)

@@ -19,6 +19,21 @@ const EQUIVALENT: &[(&str, &str)] = &[
         "outbound_definer_retention:true",
         "app.retention_sweep's own WHERE keeps to sent, delivered, failed, blocked and undelivered messages",
     ),
+    // Only app.start_termination updates through this policy, and only a tenant it has just ended, which
+    // no fixture tenant is; the termination test asserts that the ended tenant's queued message is
+    // blocked (it stays queued without the policy).
+    (
+        "outbound_definer_terminate:drop",
+        "tests/api/privacy/termination.rs",
+    ),
+    (
+        "outbound_definer_terminate:true",
+        "app.start_termination's own WHERE keeps to the ended tenant's queued messages",
+    ),
+    // Definer functions write terminations: app.start_termination (needs a session, which the matrix
+    // has not), app.cancel_termination and app.begin_purge (need a terminating tenant, or the database
+    // admin). tests/api/privacy/termination.rs and tests/db/termination.rs fail without it.
+    ("terminations_definer:drop", "tests/api/privacy/termination.rs"),
     // app.delete_account, the one definer function that deletes outbound messages, deletes only those
     // addressed to the caller; the policy's `member_id is not null` is a second fence it never reaches.
     (
@@ -64,13 +79,14 @@ const EQUIVALENT: &[(&str, &str)] = &[
     ),
 ];
 
-/// Migration 0037's `<table>_purge` policies let palisade_definer delete the rows of a tenant whose
-/// purge has begun, which no fixture tenant is. termination::purge_policies_cover_every_tenant_table
+/// Migration 0037's `<table>_purge_read` and `<table>_purge` policies let palisade_definer read and
+/// delete the rows of a tenant whose purge has begun, which no fixture tenant is. termination::purge_policies_cover_every_tenant_table
 /// fails when one is dropped or its condition changed, and purging a planted tenant must leave no row
 /// (tests/api/privacy/termination.rs). Weakened to `true`, app.purge_batch's own WHERE still keeps to
 /// the tenant it purges.
 fn purge_policy(policy: &Policy) -> bool {
-    policy.name.ends_with("_purge") && policy.roles == ["palisade_definer"]
+    (policy.name.ends_with("_purge") || policy.name.ends_with("_purge_read"))
+        && policy.roles == ["palisade_definer"]
 }
 
 struct Policy {

@@ -8,7 +8,7 @@ use palisade_core::audit::access;
 use palisade_core::privacy::company_export::{self, Format, Manifest};
 use palisade_core::privacy::termination::{self, Termination};
 use palisade_core::CoreError;
-use palisade_db::{Purpose, TenantId};
+use palisade_db::{Purpose, TenantId, Tx};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -33,8 +33,9 @@ pub struct TerminationInput {
 
 /// End this tenant (admins), confirmed by its slug. Needs a session with a sign-in (or second-factor
 /// check) in the last ten minutes (`403 reauthentication_required`). From the next request on, no
-/// member can act in the tenant — webhooks and jobs included; during the grace period
-/// (`purge_after`, 30 days by default) its admins may still download the company export under
+/// member can act in the tenant — webhooks and jobs included — and what its outbox still held is
+/// blocked; during the grace period (`purge_after`, 30 days by default, at least a day) its admins may
+/// still download the company export under
 /// `/api/v1/privacy/termination/export` or cancel; then every row of the tenant is deleted but its
 /// suppressions and the audit chain's anchor. A slug that is not this tenant's: `422
 /// confirmation_mismatch`.
@@ -42,7 +43,7 @@ pub struct TerminationInput {
     request_body = TerminationInput,
     responses((status = 201, body = Termination), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
               (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn start(
+pub async fn start_termination(
     State(state): State<AppState>,
     admin: Admin,
     ApiJson(input): ApiJson<TerminationInput>,
@@ -78,12 +79,12 @@ fn reauthenticate(e: CoreError) -> CoreError {
     }
 }
 
-/// The tenant's termination, for its admins: `terminating` (grace period) or `purging`. `404` when the
-/// tenant is not being terminated, or the caller is not one of its admins.
+/// The tenant's termination, for its admins: `terminating` (grace period) or `purging` (its data is being
+/// deleted). `404` when the tenant is not being terminated, or the caller is not one of its admins.
 #[utoipa::path(get, path = "/api/v1/privacy/termination", tag = "privacy", security(("bearer" = [])),
     responses((status = 200, body = Termination), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn show(member: Member) -> ApiResult<Json<Termination>> {
+pub async fn show_termination(member: Member) -> ApiResult<Json<Termination>> {
     let mut tx = member.caller().tx().await?;
     let found = termination::for_admin(&mut tx, member.tenant).await?;
     tx.commit().await?;
@@ -101,7 +102,7 @@ pub struct Canceled {
 #[utoipa::path(delete, path = "/api/v1/privacy/termination", tag = "privacy", security(("bearer" = [])),
     responses((status = 200, body = Canceled), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn cancel(State(state): State<AppState>, member: Member) -> ApiResult<Json<Canceled>> {
+pub async fn cancel_termination(State(state): State<AppState>, member: Member) -> ApiResult<Json<Canceled>> {
     let mut tx = member.caller().tx().await?;
     let canceled = termination::cancel(&mut tx, member.tenant, state.clock.now()).await?;
     if !canceled {
@@ -122,33 +123,52 @@ async fn terminating(member: &Member) -> ApiResult<TenantId> {
     }
 }
 
+/// `tx` once its first statement found the tenant still terminating: `404` when the purge began since
+/// the caller's check (the export's context then acts in no tenant, and would read nothing).
+async fn in_scope(mut tx: Tx) -> ApiResult<Tx> {
+    let row = tx
+        .query_one("select ctx.scoped_tenant_id() is not null as scoped", &[])
+        .await
+        .map_err(CoreError::from)?;
+    match row.try_get::<_, bool>("scoped") {
+        Ok(true) => Ok(tx),
+        _ => Err(ApiError::not_found()),
+    }
+}
+
 /// The company export's manifest during the grace period (the tenant's admins), as
 /// `/api/v1/privacy/company-export` answers for an active tenant.
 #[utoipa::path(get, path = "/api/v1/privacy/termination/export", tag = "privacy", security(("bearer" = [])),
     responses((status = 200, body = Manifest), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn manifest(State(state): State<AppState>, member: Member) -> ApiResult<Json<Manifest>> {
+pub async fn termination_export_manifest(
+    State(state): State<AppState>,
+    member: Member,
+) -> ApiResult<Json<Manifest>> {
     let tenant = terminating(&member).await?;
     let db = state.db.correlated(member.caller().correlation_id());
-    let mut tx = db
-        .service(tenant, Purpose::CompanyExport)
-        .await?
-        .snapshot()
-        .map_err(CoreError::from)?;
+    let mut tx = in_scope(
+        db.service(tenant, Purpose::CompanyExport)
+            .await?
+            .snapshot()
+            .map_err(CoreError::from)?,
+    )
+    .await?;
     let manifest = company_export::manifest(&mut tx).await?;
     tx.commit().await?;
     Ok(Json(manifest))
 }
 
 /// One table of the company export during the grace period (the tenant's admins), as
-/// `/api/v1/privacy/company-export/{table}` streams it for an active tenant; access-logged the same.
+/// `/api/v1/privacy/company-export/{table}` streams it for an active tenant. Access-logged as
+/// `data_export` by the export's service context, with the admin named in the detail (`by`).
 #[utoipa::path(get, path = "/api/v1/privacy/termination/export/{table}", tag = "privacy", security(("bearer" = [])),
     params(("table" = String, Path, description = "A table of the manifest (`leads`, `deals`, …)."), ExportParams),
     responses((status = 200, description = "JSON Lines", content_type = "application/x-ndjson"),
               (status = 200, description = "CSV", content_type = "text/csv"),
               (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 503, body = ErrorBody)))]
-pub async fn download(
+pub async fn termination_export_download(
     State(state): State<AppState>,
     member: Member,
     ClientIp(ip): ClientIp,
@@ -160,23 +180,25 @@ pub async fn download(
     let tenant = terminating(&member).await?;
     let slot = state.exports.take(tenant)?;
     let db = state.db.correlated(member.caller().correlation_id());
-    let mut tx = db.service(tenant, Purpose::CompanyExport).await?;
+    let mut tx = in_scope(db.service(tenant, Purpose::CompanyExport).await?).await?;
     let mut event = logged(tenant, table, format, ip);
     event.detail["by"] = serde_json::json!(member.user.to_string());
     access::log(&mut tx, Some(tenant), &event).await?;
     tx.commit().await?;
-    let tx = db
-        .service(tenant, Purpose::CompanyExport)
-        .await?
-        .snapshot()
-        .map_err(CoreError::from)?;
+    let tx = in_scope(
+        db.service(tenant, Purpose::CompanyExport)
+            .await?
+            .snapshot()
+            .map_err(CoreError::from)?,
+    )
+    .await?;
     respond(state, tenant, tx, table, format, slot).await
 }
 
 /// The routes this file answers.
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(start, show, cancel))
-        .routes(routes!(manifest))
-        .routes(routes!(download))
+        .routes(routes!(start_termination, show_termination, cancel_termination))
+        .routes(routes!(termination_export_manifest))
+        .routes(routes!(termination_export_download))
 }

@@ -58,26 +58,42 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-/// Runs `work` with a connection as the database admin (migrating first when configured), then
-/// closes the database. For operator commands that must act past row-level security: verifying every
-/// tenant's audit chain, or disabling a person across tenants.
-async fn as_database_admin<T>(
+/// Prepares the configured database (migrating first when configured), runs `work`, then closes it.
+pub(super) async fn with_database<T>(
     config: &Config,
-    work: impl AsyncFnOnce(&tokio_postgres::Client) -> anyhow::Result<T>,
+    work: impl AsyncFnOnce(&Database) -> anyhow::Result<T>,
 ) -> anyhow::Result<T> {
     let database = Database::prepare(&config.database).await?;
     let result = async {
         if config.database.migrate_on_start {
             database.migrate(&config.database).await?;
         }
-        #[expect(
-            clippy::disallowed_methods,
-            reason = "operator commands that act as the database admin, past row-level security"
-        )]
-        let client = palisade_db::connect::connect_once(&database.admin).await?;
-        work(&client).await
+        work(&database).await
     }
     .await;
     database.close().await;
     result
+}
+
+/// A connection as the database admin, for operator commands that must act past row-level security
+/// (verifying every tenant's audit chain, disabling a person across tenants) or that only the database
+/// admin may ask for (purging a tenant without a grace period).
+pub(super) async fn admin_connection(database: &Database) -> anyhow::Result<tokio_postgres::Client> {
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "operator commands that act as the database admin, past row-level security"
+    )]
+    let client = palisade_db::connect::connect_once(&database.admin).await?;
+    Ok(client)
+}
+
+/// Runs `work` with a connection as the database admin (see [`admin_connection`]).
+async fn as_database_admin<T>(
+    config: &Config,
+    work: impl AsyncFnOnce(&tokio_postgres::Client) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    with_database(config, async |database| {
+        work(&admin_connection(database).await?).await
+    })
+    .await
 }

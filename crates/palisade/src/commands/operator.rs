@@ -16,17 +16,10 @@ pub(super) async fn with_db<T>(
     config: &Config,
     work: impl AsyncFnOnce(&Db) -> anyhow::Result<T>,
 ) -> anyhow::Result<T> {
-    let database = Database::prepare(&config.database).await?;
-    let result = async {
-        if config.database.migrate_on_start {
-            database.migrate(&config.database).await?;
-        }
-        let db = database.connect(&config.database).await?;
-        work(&db).await
-    }
-    .await;
-    database.close().await;
-    result
+    super::with_database(config, async |database| {
+        work(&database.connect(&config.database).await?).await
+    })
+    .await
 }
 
 pub async fn migrate(config: &Config) -> anyhow::Result<()> {

@@ -1,5 +1,7 @@
 //! `palisade tenant purge --slug SLUG --yes`: what the `terminations` job does once a termination's
-//! grace period is over, now, for any tenant — terminating, active or suspended — with progress.
+//! grace period is over, now, for any tenant — terminating, active or suspended — with progress. Only
+//! the database admin may skip a grace period, so the purge is started on a connection as the database
+//! admin; the batches then run in the system service context, as the job's do.
 use anyhow::{anyhow, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use palisade_core::privacy::termination;
@@ -12,17 +14,19 @@ pub async fn run(config: &Config, slug: &str, yes: bool) -> anyhow::Result<()> {
              (export it first: `palisade export --tenant {slug} --out DIR`); run it again with --yes to confirm"
         );
     }
-    super::operator::with_db(config, async |db| {
-        let now = chrono::Utc::now();
-        let tenant = termination::begin(db, slug, now, true)
+    super::with_database(config, async |database| {
+        let admin = super::admin_connection(database).await?;
+        let tenant = termination::begin_at_once(&admin, slug)
             .await?
             .ok_or_else(|| anyhow!("no tenant `{slug}` to purge (a purged tenant's slug is `purged-…`)"))?;
+        drop(admin);
+        let db = database.connect(&config.database).await?;
         let bar = ProgressBar::new_spinner();
         bar.set_style(
             ProgressStyle::with_template("{spinner} {pos} rows deleted ({msg})")
                 .unwrap_or_else(|_| ProgressStyle::default_spinner()),
         );
-        let purged = termination::purge(db, tenant, now, None, |table, rows| {
+        let purged = termination::purge(&db, tenant, None, |table, rows| {
             bar.set_message(table.to_owned());
             bar.inc(u64::try_from(rows).unwrap_or(0));
         })

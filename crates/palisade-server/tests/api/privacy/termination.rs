@@ -72,6 +72,12 @@ async fn an_ended_tenant_closes_at_once_exports_in_its_grace_period_then_leaves_
             .unwrap()
     };
     assert_eq!(at("purge_after") - at("requested_at"), chrono::Duration::days(30));
+    // Its outbox stops: the text queued for the subject will not go, even if the end is canceled.
+    let queued = "select count(*) from app.outbound_messages where tenant_id = $1 and status = 'queued'";
+    assert_eq!(count(&app, queued).await, 0);
+    let blocked = "select count(*) from app.outbound_messages where tenant_id = $1 and status = 'blocked' \
+                   and last_error = 'the tenant was ended before it was sent'";
+    assert!(count(&app, blocked).await >= 1);
 
     // Closed at once: for members, for its admins acting in it, for a provider's webhook.
     let rep = Client::new(&app, Some(Who::RepA1));
@@ -122,7 +128,11 @@ async fn an_ended_tenant_closes_at_once_exports_in_its_grace_period_then_leaves_
             StatusCode::OK,
         )
         .await;
-    assert!(csv.starts_with("tenant_id,") || csv.contains("title"), "{csv}");
+    let header = csv.lines().next().unwrap_or_default();
+    assert!(
+        header.starts_with("tenant_id,id,lead_id") && csv.contains("\"Roof for "),
+        "{csv}"
+    );
     let logged = "select count(*) from audit.access_events where tenant_id = $1 and action = 'data_export' \
                   and detail ->> 'by' is not null";
     assert_eq!(count(&app, logged).await, 2);
