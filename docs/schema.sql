@@ -149,7 +149,11 @@ begin
                                          and x.canceled_at is null and x.purge_after <= pg_catalog.now()) then
     return null;
   end if;
-  update app.terminations x set purge_started_at = pg_catalog.now()
+  -- Where the chain starts now (0 or an anchor audit retention left): the receipt counts from here.
+  update app.terminations x
+    set purge_started_at = pg_catalog.now(),
+        counts = x.counts || pg_catalog.jsonb_build_object('audit.anchor_before',
+                   coalesce((select a.seq from audit.chain_anchors a where a.chain_id = t.id), 0))
   where x.tenant_id = t.id and x.canceled_at is null;
   update app.tenants x set status = 'purging' where x.id = t.id;
   return t.id;
@@ -245,7 +249,7 @@ begin
   if not found then
     return false;
   end if;
-  update app.terminations x set canceled_at = p_now, canceled_by = ctx.user_id()
+  update app.terminations x set canceled_at = pg_catalog.now(), canceled_by = ctx.user_id()
   where x.tenant_id = p_tenant and x.id = v_id and x.canceled_at is null and x.purge_started_at is null;
   if not found then
     return false;
@@ -752,14 +756,17 @@ CREATE FUNCTION app.finish_purge(p_tenant uuid) RETURNS void
     AS $$
 begin
   perform app.require_termination_context();
-  perform app.purge_lock(p_tenant);
+  if not app.purge_lock(p_tenant) then
+    return;
+  end if;
   if exists (select from audit.chain_links x where x.chain_id = p_tenant) then
     raise exception 'the tenant''s audit trail must go first' using errcode = '55000';
   end if;
   update app.terminations x
     set purged_at = pg_catalog.now(),
-        counts = x.counts || pg_catalog.jsonb_build_object('audit.events',
-                   coalesce((select a.seq from audit.chain_anchors a where a.chain_id = p_tenant), 0))
+        counts = (x.counts - 'audit.anchor_before') || pg_catalog.jsonb_build_object('audit.events',
+                   coalesce((select a.seq from audit.chain_anchors a where a.chain_id = p_tenant), 0)
+                   - coalesce((x.counts ->> 'audit.anchor_before')::bigint, 0))
   where x.tenant_id = p_tenant and x.canceled_at is null;
   update app.tenants t set status = 'purged' where t.id = p_tenant;
 end
@@ -1095,7 +1102,11 @@ begin
   if p_limit is null or p_limit < 1 or p_limit > 100000 then
     raise exception 'the batch must be between 1 and 100000 rows' using errcode = '22023';
   end if;
-  perform app.purge_lock(p_tenant);
+  if not app.purge_lock(p_tenant) then
+    table_name := null;
+    deleted := 0;
+    return;
+  end if;
   foreach v_table in array array['app.phone_verifications', 'app.brief_preferences', 'app.member_phones',
     'app.voice_samples', 'app.voice_consents', 'app.coaching_observations', 'app.drafts',
     'app.outbound_messages', 'app.consent_events', 'app.interactions', 'app.deals', 'app.leads',
@@ -1142,16 +1153,21 @@ ALTER FUNCTION app.purge_batch(p_tenant uuid, p_limit integer, OUT table_name te
 -- Name: purge_lock(uuid); Type: FUNCTION; Schema: app; Owner: palisade_definer
 --
 
-CREATE FUNCTION app.purge_lock(p_tenant uuid) RETURNS void
+CREATE FUNCTION app.purge_lock(p_tenant uuid) RETURNS boolean
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
 begin
+  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('purge:' || p_tenant::text, 0));
+  -- Looked at under the lock: another purge of the tenant may have finished while this one waited.
+  if exists (select from app.tenants t where t.id = p_tenant and t.status = 'purged') then
+    return false;
+  end if;
   perform pg_catalog.set_config('palisade.purge_tenant', p_tenant::text, true);
   if ctx.purging_tenant_id() is null then
     raise exception 'the tenant is not being purged' using errcode = '42501';
   end if;
-  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('purge:' || p_tenant::text, 0));
+  return true;
 end
 $$;
 
@@ -1680,25 +1696,27 @@ $$;
 ALTER FUNCTION app.sign_out_member(p_user uuid, p_now timestamp with time zone) OWNER TO palisade_definer;
 
 --
--- Name: start_termination(text, timestamp with time zone, interval); Type: FUNCTION; Schema: app; Owner: palisade_definer
+-- Name: start_termination(text, timestamp with time zone, bigint); Type: FUNCTION; Schema: app; Owner: palisade_definer
 --
 
-CREATE FUNCTION app.start_termination(p_confirm_slug text, p_now timestamp with time zone, p_grace interval) RETURNS uuid
+CREATE FUNCTION app.start_termination(p_confirm_slug text, p_now timestamp with time zone, p_grace_seconds bigint) RETURNS uuid
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
 declare
   v_tenant uuid := ctx.tenant_id();
   v_user uuid;
+  v_grace interval;
   v_id uuid := pg_catalog.gen_random_uuid();
 begin
   if v_tenant is null or not ctx.has_role('admin') then
     raise exception 'only an admin of the tenant ends it' using errcode = '42501';
   end if;
-  v_user := auth.require_recent_authentication(p_now);
-  if p_grace is null or p_grace < interval '1 day' or p_grace > interval '366 days' then
+  if p_grace_seconds is null or p_grace_seconds < 86400 or p_grace_seconds > 366 * 86400 then
     raise exception 'the grace period must be between 1 and 366 days' using errcode = '22023';
   end if;
+  v_grace := pg_catalog.make_interval(secs => p_grace_seconds);
+  v_user := auth.require_recent_authentication(p_now);
   -- The row lock orders this against a concurrent start or a suspension.
   if not exists (select from app.tenants t where t.id = v_tenant and t.status = 'active'
                    and t.slug = p_confirm_slug for no key update) then
@@ -1706,17 +1724,18 @@ begin
   end if;
   update app.tenants t set status = 'terminating' where t.id = v_tenant;
   insert into app.terminations (id, tenant_id, requested_by, requested_at, purge_after)
-  values (v_id, v_tenant, v_user, pg_catalog.now(), pg_catalog.now() + p_grace);
+  values (v_id, v_tenant, v_user, pg_catalog.now(), pg_catalog.now() + v_grace);
+  -- Queued, or claimed by a worker that will find the tenant closed: neither goes, even after a cancel.
   update app.outbound_messages o set status = 'blocked', last_error = 'the tenant was ended before it was sent'
-  where o.tenant_id = v_tenant and o.status = 'queued';
+  where o.tenant_id = v_tenant and o.status in ('queued', 'sending');
   perform audit.log_access(v_tenant, 'tenant_terminating', 'tenant', v_tenant::text,
-                           pg_catalog.jsonb_build_object('purge_after', pg_catalog.now() + p_grace), null);
+                           pg_catalog.jsonb_build_object('purge_after', pg_catalog.now() + v_grace), null);
   return v_id;
 end
 $$;
 
 
-ALTER FUNCTION app.start_termination(p_confirm_slug text, p_now timestamp with time zone, p_grace interval) OWNER TO palisade_definer;
+ALTER FUNCTION app.start_termination(p_confirm_slug text, p_now timestamp with time zone, p_grace_seconds bigint) OWNER TO palisade_definer;
 
 --
 -- Name: subject_address(uuid, uuid, uuid, text); Type: FUNCTION; Schema: app; Owner: palisade_definer
@@ -2288,7 +2307,9 @@ declare
   v_events bigint;
 begin
   perform app.require_termination_context();
-  perform app.purge_lock(p_tenant);
+  if not app.purge_lock(p_tenant) then
+    return 0;
+  end if;
   if exists (select from app.leads l where l.tenant_id = p_tenant)
      or exists (select from app.memberships m where m.tenant_id = p_tenant) then
     raise exception 'the tenant''s rows must go before its audit trail' using errcode = '55000';
@@ -10235,15 +10256,6 @@ CREATE POLICY outbound_definer_select ON app.outbound_messages FOR SELECT TO pal
 
 
 --
--- Name: outbound_messages outbound_definer_terminate; Type: POLICY; Schema: app; Owner: palisade_owner
---
-
-CREATE POLICY outbound_definer_terminate ON app.outbound_messages FOR UPDATE TO palisade_definer USING (((status = 'queued'::text) AND (EXISTS ( SELECT
-   FROM app.tenants t
-  WHERE ((t.id = outbound_messages.tenant_id) AND (t.status = 'terminating'::text)))))) WITH CHECK ((status = 'blocked'::text));
-
-
---
 -- Name: outbound_messages outbound_definer_update; Type: POLICY; Schema: app; Owner: palisade_owner
 --
 
@@ -11567,11 +11579,11 @@ GRANT ALL ON FUNCTION app.sign_out_member(p_user uuid, p_now timestamp with time
 
 
 --
--- Name: FUNCTION start_termination(p_confirm_slug text, p_now timestamp with time zone, p_grace interval); Type: ACL; Schema: app; Owner: palisade_definer
+-- Name: FUNCTION start_termination(p_confirm_slug text, p_now timestamp with time zone, p_grace_seconds bigint); Type: ACL; Schema: app; Owner: palisade_definer
 --
 
-REVOKE ALL ON FUNCTION app.start_termination(p_confirm_slug text, p_now timestamp with time zone, p_grace interval) FROM PUBLIC;
-GRANT ALL ON FUNCTION app.start_termination(p_confirm_slug text, p_now timestamp with time zone, p_grace interval) TO app_user;
+REVOKE ALL ON FUNCTION app.start_termination(p_confirm_slug text, p_now timestamp with time zone, p_grace_seconds bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.start_termination(p_confirm_slug text, p_now timestamp with time zone, p_grace_seconds bigint) TO app_user;
 
 
 --

@@ -108,12 +108,6 @@ grant select (tenant_id, ctid), delete on app.error_events, audit.access_events 
 -- (audit.event_windows belongs to palisade_definer already.)
 -- The de-identified tenant row: a made-up slug and name, no domains, no inbound owner.
 grant update (slug, name, status, email_domains, inbound_owner_id, help_text) on app.tenants to palisade_definer;
--- Ending a tenant stops its outbox: what was still queued is blocked (a cancel does not send a month-old
--- message), in app.start_termination only.
-grant select (tenant_id, status), update (status, last_error) on app.outbound_messages to palisade_definer;
-create policy outbound_definer_terminate on app.outbound_messages for update to palisade_definer
-  using (status = 'queued' and exists (select from app.tenants t where t.id = tenant_id and t.status = 'terminating'))
-  with check (status = 'blocked');
 
 reset role;
 set local role palisade_definer;
@@ -209,22 +203,25 @@ $$;
 
 -- An admin ends their tenant (user context in the tenant, a session with a recent sign-in, the slug
 -- typed as confirmation). From the next transaction on nobody acts in it, and what its outbox still
--- held is blocked; the purge may start after p_grace — at least a day, by the database's clock, so
+-- held is blocked (0019's outbound_definer_update lets it); the purge may start after p_grace_seconds —
+-- at least a day (whole seconds: an interval of months is not a fixed length), by the database's clock, so
 -- even a forged context leaves the admins a day to notice and cancel. Returns the termination's id.
-create function app.start_termination(p_confirm_slug text, p_now timestamptz, p_grace interval) returns uuid
+create function app.start_termination(p_confirm_slug text, p_now timestamptz, p_grace_seconds bigint) returns uuid
 language plpgsql volatile security definer set search_path = '' as $$
 declare
   v_tenant uuid := ctx.tenant_id();
   v_user uuid;
+  v_grace interval;
   v_id uuid := pg_catalog.gen_random_uuid();
 begin
   if v_tenant is null or not ctx.has_role('admin') then
     raise exception 'only an admin of the tenant ends it' using errcode = '42501';
   end if;
-  v_user := auth.require_recent_authentication(p_now);
-  if p_grace is null or p_grace < interval '1 day' or p_grace > interval '366 days' then
+  if p_grace_seconds is null or p_grace_seconds < 86400 or p_grace_seconds > 366 * 86400 then
     raise exception 'the grace period must be between 1 and 366 days' using errcode = '22023';
   end if;
+  v_grace := pg_catalog.make_interval(secs => p_grace_seconds);
+  v_user := auth.require_recent_authentication(p_now);
   -- The row lock orders this against a concurrent start or a suspension.
   if not exists (select from app.tenants t where t.id = v_tenant and t.status = 'active'
                    and t.slug = p_confirm_slug for no key update) then
@@ -232,11 +229,12 @@ begin
   end if;
   update app.tenants t set status = 'terminating' where t.id = v_tenant;
   insert into app.terminations (id, tenant_id, requested_by, requested_at, purge_after)
-  values (v_id, v_tenant, v_user, pg_catalog.now(), pg_catalog.now() + p_grace);
+  values (v_id, v_tenant, v_user, pg_catalog.now(), pg_catalog.now() + v_grace);
+  -- Queued, or claimed by a worker that will find the tenant closed: neither goes, even after a cancel.
   update app.outbound_messages o set status = 'blocked', last_error = 'the tenant was ended before it was sent'
-  where o.tenant_id = v_tenant and o.status = 'queued';
+  where o.tenant_id = v_tenant and o.status in ('queued', 'sending');
   perform audit.log_access(v_tenant, 'tenant_terminating', 'tenant', v_tenant::text,
-                           pg_catalog.jsonb_build_object('purge_after', pg_catalog.now() + p_grace), null);
+                           pg_catalog.jsonb_build_object('purge_after', pg_catalog.now() + v_grace), null);
   return v_id;
 end
 $$;
@@ -276,7 +274,7 @@ begin
   if not found then
     return false;
   end if;
-  update app.terminations x set canceled_at = p_now, canceled_by = ctx.user_id()
+  update app.terminations x set canceled_at = pg_catalog.now(), canceled_by = ctx.user_id()
   where x.tenant_id = p_tenant and x.id = v_id and x.canceled_at is null and x.purge_started_at is null;
   if not found then
     return false;
@@ -349,24 +347,33 @@ begin
                                          and x.canceled_at is null and x.purge_after <= pg_catalog.now()) then
     return null;
   end if;
-  update app.terminations x set purge_started_at = pg_catalog.now()
+  -- Where the chain starts now (0 or an anchor audit retention left): the receipt counts from here.
+  update app.terminations x
+    set purge_started_at = pg_catalog.now(),
+        counts = x.counts || pg_catalog.jsonb_build_object('audit.anchor_before',
+                   coalesce((select a.seq from audit.chain_anchors a where a.chain_id = t.id), 0))
   where x.tenant_id = t.id and x.canceled_at is null;
   update app.tenants x set status = 'purging' where x.id = t.id;
   return t.id;
 end
 $$;
 
--- Names the tenant for the purge policies and the append-only guard (refused unless it is being
--- purged), and takes its lock: two instances of the job, or the job and an operator, purge a tenant
--- one batch at a time, each seeing what the other left.
-create function app.purge_lock(p_tenant uuid) returns void
+-- Takes the tenant's purge lock — two instances of the job, or the job and an operator, purge a tenant
+-- one batch at a time, each seeing what the other left — and names the tenant for the purge policies
+-- and the append-only guard (refused unless it is being purged). False when another purge finished it.
+create function app.purge_lock(p_tenant uuid) returns boolean
 language plpgsql volatile security definer set search_path = '' as $$
 begin
+  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('purge:' || p_tenant::text, 0));
+  -- Looked at under the lock: another purge of the tenant may have finished while this one waited.
+  if exists (select from app.tenants t where t.id = p_tenant and t.status = 'purged') then
+    return false;
+  end if;
   perform pg_catalog.set_config('palisade.purge_tenant', p_tenant::text, true);
   if ctx.purging_tenant_id() is null then
     raise exception 'the tenant is not being purged' using errcode = '42501';
   end if;
-  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('purge:' || p_tenant::text, 0));
+  return true;
 end
 $$;
 
@@ -382,7 +389,11 @@ begin
   if p_limit is null or p_limit < 1 or p_limit > 100000 then
     raise exception 'the batch must be between 1 and 100000 rows' using errcode = '22023';
   end if;
-  perform app.purge_lock(p_tenant);
+  if not app.purge_lock(p_tenant) then
+    table_name := null;
+    deleted := 0;
+    return;
+  end if;
   foreach v_table in array array['app.phone_verifications', 'app.brief_preferences', 'app.member_phones',
     'app.voice_samples', 'app.voice_consents', 'app.coaching_observations', 'app.drafts',
     'app.outbound_messages', 'app.consent_events', 'app.interactions', 'app.deals', 'app.leads',
@@ -433,7 +444,9 @@ declare
   v_events bigint;
 begin
   perform app.require_termination_context();
-  perform app.purge_lock(p_tenant);
+  if not app.purge_lock(p_tenant) then
+    return 0;
+  end if;
   if exists (select from app.leads l where l.tenant_id = p_tenant)
      or exists (select from app.memberships m where m.tenant_id = p_tenant) then
     raise exception 'the tenant''s rows must go before its audit trail' using errcode = '55000';
@@ -462,31 +475,35 @@ begin
 end
 $$;
 
--- The end of a purge: the tenant is 'purged', and its receipt counts the audit events its trail held
--- (the anchor's sequence number: every event of the chain up to the purge's end).
+-- The end of a purge: the tenant is 'purged', and its receipt counts the audit events the purge deleted
+-- (from the chain's start, or the anchor audit retention had left, to its anchor now). Nothing when
+-- another purge finished it first.
 create function app.finish_purge(p_tenant uuid) returns void
 language plpgsql volatile security definer set search_path = '' as $$
 begin
   perform app.require_termination_context();
-  perform app.purge_lock(p_tenant);
+  if not app.purge_lock(p_tenant) then
+    return;
+  end if;
   if exists (select from audit.chain_links x where x.chain_id = p_tenant) then
     raise exception 'the tenant''s audit trail must go first' using errcode = '55000';
   end if;
   update app.terminations x
     set purged_at = pg_catalog.now(),
-        counts = x.counts || pg_catalog.jsonb_build_object('audit.events',
-                   coalesce((select a.seq from audit.chain_anchors a where a.chain_id = p_tenant), 0))
+        counts = (x.counts - 'audit.anchor_before') || pg_catalog.jsonb_build_object('audit.events',
+                   coalesce((select a.seq from audit.chain_anchors a where a.chain_id = p_tenant), 0)
+                   - coalesce((x.counts ->> 'audit.anchor_before')::bigint, 0))
   where x.tenant_id = p_tenant and x.canceled_at is null;
   update app.tenants t set status = 'purged' where t.id = p_tenant;
 end
 $$;
 
-revoke execute on function ctx.enter(uuid, bytea, timestamptz, interval), app.start_termination(text, timestamptz, interval),
+revoke execute on function ctx.enter(uuid, bytea, timestamptz, interval), app.start_termination(text, timestamptz, bigint),
   app.termination_for_admin(uuid), app.cancel_termination(uuid, timestamptz), app.require_termination_context(),
   app.due_terminations(), app.begin_purge(text, boolean), app.purge_lock(uuid), app.purge_batch(uuid, integer),
   audit.purge_chain_batch(uuid, integer), app.finish_purge(uuid) from public;
 grant execute on function ctx.enter(uuid, bytea, timestamptz, interval) to app_user, app_service, app_reporting;
-grant execute on function app.start_termination(text, timestamptz, interval), app.termination_for_admin(uuid),
+grant execute on function app.start_termination(text, timestamptz, bigint), app.termination_for_admin(uuid),
   app.cancel_termination(uuid, timestamptz) to app_user;
 grant execute on function app.due_terminations(), app.begin_purge(text, boolean), app.purge_batch(uuid, integer),
   audit.purge_chain_batch(uuid, integer), app.finish_purge(uuid) to app_service;

@@ -92,21 +92,26 @@ impl Db {
         let row = client
             .query_one(
                 "select r.rolsuper, r.rolbypassrls, r.rolinherit, \
-                   exists (select from pg_class c where c.relowner = r.oid) as owns_tables \
+                   exists (select from pg_class c where c.relowner = r.oid) as owns_tables, \
+                   pg_has_role(r.oid, 'palisade_owner', 'MEMBER') or pg_has_role(r.oid, 'palisade_definer', 'MEMBER') \
+                     as privileged_member \
                  from pg_roles r where r.rolname = current_user",
                 &[],
             )
             .await?;
-        let (superuser, bypass, inherit, owns): (bool, bool, bool, bool) = (
+        let (superuser, bypass, inherit, owns, member): (bool, bool, bool, bool, bool) = (
             row.try_get("rolsuper")?,
             row.try_get("rolbypassrls")?,
             row.try_get("rolinherit")?,
             row.try_get("owns_tables")?,
+            row.try_get("privileged_member")?,
         );
-        if superuser || bypass || inherit || owns {
+        // A member of the owner or the definer could become them (and would pass the database admin's
+        // checks, such as purging a tenant without a grace period).
+        if superuser || bypass || inherit || owns || member {
             return Err(DbError::Unavailable(
-                "refusing to serve: the runtime login must be NOSUPERUSER, NOBYPASSRLS, NOINHERIT and own \
-                 no table (use the palisade_runtime role)"
+                "refusing to serve: the runtime login must be NOSUPERUSER, NOBYPASSRLS, NOINHERIT, own \
+                 no table and be no member of palisade_owner or palisade_definer (use the palisade_runtime role)"
                     .into(),
             ));
         }

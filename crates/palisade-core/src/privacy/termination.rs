@@ -45,11 +45,10 @@ pub async fn start(
     now: DateTime<Utc>,
     grace: chrono::Duration,
 ) -> Result<Termination, CoreError> {
-    let grace = grace.to_std().unwrap_or_default();
     let started = tx
         .query_one(
-            "select app.start_termination($1, $2, $3::text::interval)",
-            &[&confirm_slug, &now, &format!("{} seconds", grace.as_secs())],
+            "select app.start_termination($1, $2, $3)",
+            &[&confirm_slug, &now, &grace.num_seconds()],
         )
         .await;
     match started {

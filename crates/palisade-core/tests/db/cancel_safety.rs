@@ -118,3 +118,26 @@ async fn the_pool_refuses_a_privileged_login() {
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn the_pool_refuses_a_login_that_could_become_the_owner() {
+    let t = test_db().await;
+    let su = t.superuser().await;
+    // Roles belong to the cluster, which tests share: a name of this test's own.
+    let role = format!("owner_member_{}", uuid::Uuid::new_v4().simple());
+    su.batch_execute(&format!(
+        "create role {role} login noinherit nosuperuser nobypassrls; grant palisade_owner to {role}"
+    ))
+    .await
+    .unwrap();
+    let err = Db::connect(&t.admin.with_user(&role, None), &PoolSettings::default())
+        .await
+        .unwrap_err();
+    su.batch_execute(&format!("drop owned by {role}; drop role {role}"))
+        .await
+        .unwrap();
+    assert!(
+        matches!(err, DbError::Unavailable(ref m) if m.contains("palisade_owner")),
+        "{err}"
+    );
+}

@@ -19,17 +19,6 @@ const EQUIVALENT: &[(&str, &str)] = &[
         "outbound_definer_retention:true",
         "app.retention_sweep's own WHERE keeps to sent, delivered, failed, blocked and undelivered messages",
     ),
-    // Only app.start_termination updates through this policy, and only a tenant it has just ended, which
-    // no fixture tenant is; the termination test asserts that the ended tenant's queued message is
-    // blocked (it stays queued without the policy).
-    (
-        "outbound_definer_terminate:drop",
-        "tests/api/privacy/termination.rs",
-    ),
-    (
-        "outbound_definer_terminate:true",
-        "app.start_termination's own WHERE keeps to the ended tenant's queued messages",
-    ),
     // Definer functions write terminations: app.start_termination (needs a session, which the matrix
     // has not), app.cancel_termination and app.begin_purge (need a terminating tenant, or the database
     // admin). tests/api/privacy/termination.rs and tests/db/termination.rs fail without it.
