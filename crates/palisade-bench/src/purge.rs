@@ -3,9 +3,13 @@
 //! leads, four notes and one deal per lead. A is `palisade tenant purge --slug … --yes`, the operator's
 //! command doing what the `terminations` job does: batches of 2,000 rows in the system service context
 //! under row-level security, then the tenant's audit chain up to an anchor. B is the superuser deleting
-//! the same rows in one transaction with plain `DELETE … WHERE tenant_id` (the audit trigger fires for
-//! each row as in A; B leaves the trail, which A also deletes). Throughput is the tenant's rows
-//! deleted per second; no goal was set for it, the ratio shows what batching and the policies cost.
+//! the same rows in the same order and the same batches of 2,000, each its own transaction, with plain
+//! SQL: no row-level security, no definer function, no lock; the audit and rollup triggers fire for
+//! each row as in A, and B leaves the trail, which A also deletes. Throughput is the tenant's rows
+//! deleted per second; no goal was set for it: the ratio is what the purge's machinery costs.
+//! (One plain `DELETE` per table in one transaction is far slower than either: each deleted note
+//! updates the same rollup row again, and a row updated thousands of times in one transaction leaves a
+//! version chain every next update walks.)
 use std::path::Path;
 use std::time::Instant;
 
@@ -80,17 +84,20 @@ pub async fn run(server: &Server, palisade: &Path, leads: i64) -> anyhow::Result
     settle(&admin).await?;
 
     let started = Instant::now();
+    for table in ["app.interactions", "app.deals", "app.leads", "app.memberships"] {
+        let batch = format!(
+            "delete from {table} x where x.tenant_id = $1 and x.ctid = any (array(select y.ctid from {table} y \
+             where y.tenant_id = $1 limit 2000))"
+        );
+        while admin.execute(&batch, &[&b]).await? > 0 {}
+    }
     admin
-        .batch_execute(&format!(
-            "begin; delete from app.interactions where tenant_id = '{b}'; \
-             delete from app.deals where tenant_id = '{b}'; delete from app.leads where tenant_id = '{b}'; \
-             delete from app.memberships where tenant_id = '{b}'; delete from app.tenants where id = '{b}'; commit"
-        ))
+        .execute("delete from app.tenants where id = $1", &[&b])
         .await?;
     let b_secs = started.elapsed().as_secs_f64();
     let check = format!(
         "Scenario 13: {rows:.0} rows per tenant; `tenant purge` {a_secs:.1} s ({:.0} rows/s, the audit trail \
-         included), the superuser's plain DELETE {b_secs:.1} s ({:.0} rows/s): {:.2}.",
+         included), the superuser's plain DELETEs in the same batches {b_secs:.1} s ({:.0} rows/s): {:.2}.",
         rows / a_secs,
         rows / b_secs,
         b_secs / a_secs
@@ -98,7 +105,7 @@ pub async fn run(server: &Server, palisade: &Path, leads: i64) -> anyhow::Result
     let outcome = Outcome {
         name: NAME,
         a_label: "`palisade tenant purge` (batches under RLS, then the trail)",
-        b_label: Some("superuser: plain DELETE, one transaction"),
+        b_label: Some("superuser: plain DELETEs, same batches"),
         a: vec![measured(rows, a_secs)],
         b: vec![measured(rows, b_secs)],
         target_ratio: None,
