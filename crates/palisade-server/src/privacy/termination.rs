@@ -85,10 +85,16 @@ fn reauthenticate(e: CoreError) -> CoreError {
     responses((status = 200, body = Termination), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn show_termination(member: Member) -> ApiResult<Json<Termination>> {
+    live(&member).await?.map(Json).ok_or_else(ApiError::not_found)
+}
+
+/// The tenant's live termination, when the caller is one of its admins (a user context acting in no
+/// tenant: nobody acts in a terminating one).
+async fn live(member: &Member) -> ApiResult<Option<Termination>> {
     let mut tx = member.caller().tx().await?;
     let found = termination::for_admin(&mut tx, member.tenant).await?;
     tx.commit().await?;
-    found.map(Json).ok_or_else(ApiError::not_found)
+    Ok(found)
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -114,10 +120,7 @@ pub async fn cancel_termination(State(state): State<AppState>, member: Member) -
 
 /// The tenant being terminated, once the caller proved to be one of its admins.
 async fn terminating(member: &Member) -> ApiResult<TenantId> {
-    let mut tx = member.caller().tx().await?;
-    let found = termination::for_admin(&mut tx, member.tenant).await?;
-    tx.commit().await?;
-    match found {
+    match live(member).await? {
         Some(t) if t.status == "terminating" => Ok(member.tenant),
         _ => Err(ApiError::not_found()),
     }
