@@ -42,15 +42,46 @@ pub fn percentile<T: Copy>(sorted: &[T], p: f64) -> Option<T> {
 
 pub type MakeRequest = Arc<dyn Fn(&reqwest::Client, u64) -> reqwest::RequestBuilder + Send + Sync>;
 
+/// One request (or transaction) of a closed loop: true when it succeeded.
+pub type Attempt = futures::future::BoxFuture<'static, bool>;
+
 pub async fn run(concurrency: usize, duration: Duration, make: MakeRequest) -> anyhow::Result<Measurement> {
-    // One client per connection, so connections are not shared between workers.
+    closed_loop(concurrency, duration, || {
+        // One client per connection, so connections are not shared between workers.
+        let client = reqwest::Client::builder().pool_max_idle_per_host(1).build()?;
+        let make = make.clone();
+        Ok(move |n| -> Attempt {
+            let request = make(&client, n);
+            Box::pin(async move {
+                match request.send().await {
+                    Ok(r) => {
+                        let ok = r.status().is_success();
+                        ok & r.bytes().await.is_ok()
+                    }
+                    Err(_) => false,
+                }
+            })
+        })
+    })
+    .await
+}
+
+/// `concurrency` workers, each starting its next attempt as soon as the previous one ends, for
+/// `duration`; `worker` makes each worker's attempt function (numbered across all workers).
+pub async fn closed_loop<W>(
+    concurrency: usize,
+    duration: Duration,
+    mut worker: impl FnMut() -> anyhow::Result<W>,
+) -> anyhow::Result<Measurement>
+where
+    W: FnMut(u64) -> Attempt + Send + 'static,
+{
     let seq = Arc::new(AtomicU64::new(0));
     let start = Instant::now();
     let deadline = start + duration;
     let mut workers = Vec::with_capacity(concurrency);
     for _ in 0..concurrency {
-        let client = reqwest::Client::builder().pool_max_idle_per_host(1).build()?;
-        let make = make.clone();
+        let mut attempt = worker()?;
         let seq = seq.clone();
         workers.push(tokio::spawn(async move {
             let mut latencies: Vec<u32> = Vec::with_capacity(100_000);
@@ -58,13 +89,7 @@ pub async fn run(concurrency: usize, duration: Duration, make: MakeRequest) -> a
             while Instant::now() < deadline {
                 let n = seq.fetch_add(1, Ordering::Relaxed);
                 let sent = Instant::now();
-                let ok = match make(&client, n).send().await {
-                    Ok(r) => {
-                        let ok = r.status().is_success();
-                        ok & r.bytes().await.is_ok()
-                    }
-                    Err(_) => false,
-                };
+                let ok = attempt(n).await;
                 latencies.push(u32::try_from(sent.elapsed().as_micros()).unwrap_or(u32::MAX));
                 errors += u64::from(!ok);
             }

@@ -10,6 +10,7 @@ mod audit;
 mod cold;
 mod company_export;
 mod cpu;
+mod driver;
 mod erasure;
 mod inbound;
 mod load;

@@ -18,12 +18,17 @@ pub enum Side {
         /// so only where the report compares percentiles).
         latencies: bool,
     },
+    /// The handler's database work from this process, without HTTP (see crate::driver).
+    Driver {
+        label: &'static str,
+        work: crate::driver::Work,
+    },
 }
 
 impl Side {
     pub fn label(&self) -> &'static str {
         match self {
-            Side::Http { label, .. } | Side::Pgbench { label, .. } => label,
+            Side::Http { label, .. } | Side::Pgbench { label, .. } | Side::Driver { label, .. } => label,
         }
     }
 }
@@ -39,6 +44,20 @@ pub struct Scenario {
     pub audit: Option<AuditToggle>,
     /// Clients on each side, when not the run's `--concurrency`.
     pub concurrency: Option<usize>,
+}
+
+impl Scenario {
+    /// A scenario with neither an audit toggle nor its own concurrency.
+    pub fn new(name: &'static str, a: Side, b: Option<Side>, target_ratio: Option<f64>) -> Self {
+        Self {
+            name,
+            a,
+            b,
+            target_ratio,
+            audit: None,
+            concurrency: None,
+        }
+    }
 }
 
 /// `audit.events` rows written during each measured round of an audited-writes scenario.

@@ -38,6 +38,13 @@ async fn measure_side(
 ) -> anyhow::Result<Measurement> {
     match side {
         Side::Http { make, .. } => load::run(concurrency, duration, make.clone()).await,
+        Side::Driver { work, .. } => {
+            load::closed_loop(concurrency, duration, || {
+                let work = work.clone();
+                Ok(move |n| work(n))
+            })
+            .await
+        }
         Side::Pgbench {
             user,
             scripts,
@@ -120,7 +127,8 @@ pub async fn run_all(
         )
         .await?,
     );
-    let all = scenarios(server, world, keys, &pg, &texts)?;
+    let driver = crate::driver::Driver::connect(server).await?;
+    let all = scenarios(server, world, keys, &pg, &texts, &driver)?;
     // Whatever runs, every audit trigger starts enabled, as deployed (see crate::audit).
     for toggle in all.iter().filter_map(|s| s.audit.as_ref()) {
         toggle.repair(&admin).await?;

@@ -11,6 +11,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::audit::AuditToggle;
+use crate::driver::Driver;
 use crate::inbound::{self, Inbound};
 use crate::load::MakeRequest;
 use crate::outcome::{Scenario, Side};
@@ -38,6 +39,17 @@ fn context_vars(user: Uuid, tenant: Uuid) -> Vec<(String, String)> {
     ]
 }
 
+/// pgbench running the API's transaction verbatim, as the runtime login.
+fn identical(scripts: Vec<std::path::PathBuf>, vars: Vec<(String, String)>) -> Side {
+    Side::Pgbench {
+        label: "pgbench, identical tx",
+        user: "palisade_runtime",
+        scripts,
+        vars,
+        latencies: false,
+    }
+}
+
 fn http(token: String, method: reqwest::Method, url: String, body: Option<serde_json::Value>) -> MakeRequest {
     Arc::new(move |client, _| {
         let mut req = client.request(method.clone(), &url).bearer_auth(&token);
@@ -54,6 +66,7 @@ pub fn scenarios(
     keys: &TokenKeys,
     pg: &Pgbench,
     texts: &Arc<Inbound>,
+    driver: &Driver,
 ) -> anyhow::Result<Vec<Scenario>> {
     let tenant = TenantId::from_uuid(world.tenant);
     let token = |user: Uuid| {
@@ -209,51 +222,53 @@ pub fn scenarios(
     Ok(vec![
         // 0. The floor: what HTTP alone costs the load generator and the server (no token, no database),
         //    the part of every API request pgbench has no equivalent for.
-        Scenario {
-            name: "0. Floor: GET /healthz (HTTP only: no token, no database)",
-            a: Side::Http {
+        Scenario::new(
+            "0. Floor: GET /healthz (HTTP only: no token, no database)",
+            Side::Http {
                 label: "API",
                 make: Arc::new(move |client, _| client.get(format!("{health_base}/healthz"))),
             },
-            b: None,
-            target_ratio: None,
-            audit: None,
-            concurrency: None,
-        },
-        Scenario {
-            name: "1. GET /api/v1/leads/{id} (rep)",
-            a: Side::Http {
+            None,
+            None,
+        ),
+        Scenario::new(
+            "1. GET /api/v1/leads/{id} (rep)",
+            Side::Http {
                 label: "API",
                 make: s1_api,
             },
-            b: Some(Side::Pgbench {
-                label: "pgbench, identical tx",
-                user: "palisade_runtime",
-                scripts: s1_scripts,
-                vars: s1_vars,
-                latencies: false,
-            }),
-            target_ratio: Some(0.95),
-            audit: None,
-            concurrency: None,
-        },
-        Scenario {
-            name: "2. GET /api/v1/leads?limit=50 (manager, largest tenant)",
-            a: Side::Http {
+            Some(identical(s1_scripts.clone(), s1_vars.clone())),
+            Some(0.95),
+        ),
+        Scenario::new(
+            "2. GET /api/v1/leads?limit=50 (manager, largest tenant)",
+            Side::Http {
                 label: "API",
                 make: manager_page.clone(),
             },
-            b: Some(Side::Pgbench {
-                label: "pgbench, identical tx",
-                user: "palisade_runtime",
-                scripts: vec![page_user.clone()],
-                vars: page_vars.clone(),
-                latencies: false,
-            }),
-            target_ratio: Some(0.9),
-            audit: None,
-            concurrency: None,
-        },
+            Some(identical(vec![page_user.clone()], page_vars.clone())),
+            Some(0.9),
+        ),
+        // 1d./2d. The handlers' database work of scenarios 1 and 2 without HTTP (see crate::driver):
+        //    what the driver and the transaction code cost beside pgbench, apart from the API's layers.
+        Scenario::new(
+            "1d. Scenario 1's database work alone: palisade-db, no HTTP (rep)",
+            Side::Driver {
+                label: "palisade-db from Rust",
+                work: driver.lead_by_id(world.rep, world.tenant, world.rep_leads.clone()),
+            },
+            Some(identical(s1_scripts.clone(), s1_vars.clone())),
+            None,
+        ),
+        Scenario::new(
+            "2d. Scenario 2's database work alone: palisade-db, no HTTP (manager)",
+            Side::Driver {
+                label: "palisade-db from Rust",
+                work: driver.first_page(world.manager, world.tenant, 50),
+            },
+            Some(identical(vec![page_user.clone()], page_vars.clone())),
+            None,
+        ),
         Scenario {
             name: "3. RLS cost: page SQL in user context vs owner + tenant filter",
             a: Side::Pgbench {
@@ -287,23 +302,15 @@ pub fn scenarios(
             audit: None,
             concurrency: None,
         },
-        Scenario {
-            name: "4. POST /api/v1/interactions (rep)",
-            a: Side::Http {
+        Scenario::new(
+            "4. POST /api/v1/interactions (rep)",
+            Side::Http {
                 label: "API",
                 make: s4_api,
             },
-            b: Some(Side::Pgbench {
-                label: "pgbench, identical tx",
-                user: "palisade_runtime",
-                scripts: s4_scripts,
-                vars: s4_vars,
-                latencies: false,
-            }),
-            target_ratio: Some(0.8),
-            audit: None,
-            concurrency: None,
-        },
+            Some(identical(s4_scripts, s4_vars)),
+            Some(0.8),
+        ),
         Scenario {
             name: "5. GET /api/v1/dashboard (manager, largest tenant)",
             a: Side::Http {
@@ -341,35 +348,31 @@ pub fn scenarios(
                 label: "API (signed webhook)",
                 make: texts.new_messages(),
             },
-            b: Some(Side::Pgbench {
-                label: "pgbench, identical tx",
-                user: "palisade_runtime",
-                scripts: s7_scripts,
-                vars: s7_vars,
-                latencies: false,
-            }),
+            b: Some(identical(s7_scripts.clone(), s7_vars.clone())),
             // Issue 17's goal for signed inbound webhooks: at least 0.8 of pgbench.
             target_ratio: Some(0.8),
             audit: None,
             concurrency: None,
         },
-        Scenario {
-            name: "8. The same signed Twilio message replayed",
-            a: Side::Http {
+        // 7d. Scenario 7 after the signature check, from this process (see crate::driver).
+        Scenario::new(
+            "7d. Scenario 7's database work alone: palisade-db, no HTTP (service context)",
+            Side::Driver {
+                label: "palisade-db from Rust",
+                work: driver.inbound_text(world.tenant, &texts.senders)?,
+            },
+            Some(identical(s7_scripts, s7_vars)),
+            None,
+        ),
+        Scenario::new(
+            "8. The same signed Twilio message replayed",
+            Side::Http {
                 label: "API (signed webhook)",
                 make: texts.replays(),
             },
-            b: Some(Side::Pgbench {
-                label: "pgbench, identical tx",
-                user: "palisade_runtime",
-                scripts: vec![s8_script],
-                vars: s8_vars,
-                latencies: false,
-            }),
-            target_ratio: None,
-            audit: None,
-            concurrency: None,
-        },
+            Some(identical(vec![s8_script], s8_vars)),
+            None,
+        ),
         // 9. Scenario 2 with eight times the clients on the server's default pool of 16 connections:
         //    requests queue for a connection, pgbench's 64 clients each hold their own.
         Scenario {
