@@ -296,6 +296,10 @@ pub fn render(
            each B round (and B's warm-up) and `ENABLE TRIGGER` after it, on errors too; a run also enables it on\n  \
            start in case an interrupted run left it off. The other scenarios run with the audit trail on\n  \
            (scenario 4 pays it on both sides). The `audit.events` rows of every round are counted (table below).\n\
+         * Scenarios 1d, 2d and 7d run what the handlers of scenarios 1, 2 and 7 do to the database — the same\n  \
+           domain functions on context transactions from palisade-db's pool of {pool}, rows decoded as the handlers\n  \
+           decode them — from this process, with no HTTP, token or JSON, against the same pgbench transactions.\n  \
+           What the API pays beyond them is its HTTP, authentication and JSON layers.\n\
          * Scenario 9 is scenario 2 with {queue} clients on each side: the API's requests queue for the pool's\n  \
            {pool} connections, while pgbench's clients each hold a connection of their own. Its B p99 comes from\n  \
            pgbench's per-transaction log (`-l`).\n\
