@@ -8,15 +8,18 @@ use anyhow::Context;
 use palisade_core::crm::leads::{self, LeadFilter};
 use palisade_core::messaging::inbound::{self, Inbound, Outcome};
 use palisade_core::messaging::Channel;
-use palisade_core::phone::{self, PhoneKeys, E164};
+use palisade_core::phone::{self, PhoneKeys};
 use palisade_crypto::Keyring;
 use palisade_db::connect::Target;
-use palisade_db::{Db, LeadId, PoolSettings, Principal, Purpose, TenantId, UserId};
+use palisade_db::{CorrelationId, Db, LeadId, PoolSettings, Principal, Purpose, TenantId, UserId};
 use secrecy::SecretString;
 use uuid::Uuid;
 
 use crate::load::Attempt;
-use crate::server::{Server, DBNAME, POOL_SIZE};
+use crate::server::{Server, DBNAME};
+
+/// How a driver side is labelled in the report.
+pub const LABEL: &str = "palisade-db from Rust";
 
 /// One attempt of a driver side, numbered across its workers.
 pub type Work = Arc<dyn Fn(u64) -> Attempt + Send + Sync>;
@@ -35,10 +38,11 @@ fn keyring(server: &Server, file: &str) -> anyhow::Result<Keyring> {
 }
 
 impl Driver {
-    pub async fn connect(server: &Server) -> anyhow::Result<Self> {
+    /// A pool of `pool` connections, the size the server was given.
+    pub async fn connect(server: &Server, pool: usize) -> anyhow::Result<Self> {
         let target = Target::socket(server.socket_dir(), 5432, "palisade_runtime", DBNAME);
         let settings = PoolSettings {
-            max_size: POOL_SIZE,
+            max_size: pool,
             ..PoolSettings::default()
         };
         let db = Db::connect(&target, &settings).await?;
@@ -46,7 +50,8 @@ impl Driver {
         Ok(Self { db, keys })
     }
 
-    /// A member's transaction in `tenant`, as `Member::tx` opens it for a bearer token.
+    /// A member's transaction in `tenant`, as `Member::tx` opens it for a bearer token (with a
+    /// request's correlation id).
     fn work(
         &self,
         user: Uuid,
@@ -67,7 +72,7 @@ impl Driver {
         self.work(user, tenant, move |d, principal, tenant, n| {
             let id = LeadId::from_uuid(ids[(n as usize) % ids.len()]);
             Box::pin(async move {
-                let Ok(mut tx) = d.db.user(&principal).await else {
+                let Ok(mut tx) = d.request().user(&principal).await else {
                     return false;
                 };
                 let found = leads::get(&mut tx, tenant, id, d.phone_keys()).await;
@@ -80,7 +85,7 @@ impl Driver {
     pub fn first_page(&self, user: Uuid, tenant: Uuid, limit: i64) -> Work {
         self.work(user, tenant, move |d, principal, tenant, _| {
             Box::pin(async move {
-                let Ok(mut tx) = d.db.user(&principal).await else {
+                let Ok(mut tx) = d.request().user(&principal).await else {
                     return false;
                 };
                 let filter = LeadFilter {
@@ -96,30 +101,45 @@ impl Driver {
     /// Scenario 7's handler body after the signature check: a new inbound text from one of
     /// `senders` (rotating), in the service context the webhook runs in.
     pub fn inbound_text(&self, tenant: Uuid, senders: &[String]) -> anyhow::Result<Work> {
-        let senders: Arc<Vec<E164>> = Arc::new(
-            senders
-                .iter()
-                .map(|s| phone::international(s))
-                .collect::<Result<_, _>>()?,
-        );
+        if let Some(bad) = senders.iter().find(|s| phone::international(s).is_err()) {
+            anyhow::bail!("sender {bad:?} is not an international number");
+        }
+        let senders = Arc::new(senders.to_vec());
         let (this, tenant) = (self.clone(), TenantId::from_uuid(tenant));
         Ok(Arc::new(move |n| {
             let (d, senders) = (this.clone(), senders.clone());
             Box::pin(async move {
+                // The handler reads the sender from the form, as here, on every request.
+                let Ok(from) = phone::international(&senders[(n as usize) % senders.len()]) else {
+                    return false;
+                };
                 let Ok(mut tx) = d.db.service(tenant, Purpose::Webhook).await else {
                     return false;
                 };
                 let sid = format!("SMd{}", Uuid::new_v4().simple());
                 let message = Inbound {
                     channel: Channel::Sms,
-                    from: &senders[(n as usize) % senders.len()],
+                    from: &from,
                     body: crate::inbound::BODY,
                     provider_message_id: &sid,
                 };
                 let received = inbound::receive(&mut tx, tenant, d.phone_keys(), "twilio", &message).await;
-                matches!(received, Ok(Outcome::Received { .. })) && tx.commit().await.is_ok()
+                // Only the path scenario 7 measures counts: a message for a known lead.
+                let known = matches!(
+                    received,
+                    Ok(Outcome::Received {
+                        created_lead: false,
+                        ..
+                    })
+                );
+                known && tx.commit().await.is_ok()
             })
         }))
+    }
+
+    /// The pool as a handler holds it: tagged with a fresh correlation id per request.
+    fn request(&self) -> Db {
+        self.db.correlated(CorrelationId::generate())
     }
 
     fn phone_keys(&self) -> PhoneKeys<'_> {

@@ -115,7 +115,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
             "/tmp/palisade-bench"
         })
     });
-    let pool = server::POOL_SIZE.max(args.concurrency + 4);
+    let pool = server::pool_size(args.concurrency);
     let mut server = server::Server::start(&args.palisade, &data_dir, pool)
         .await
         .context("starting Palisade")?;

@@ -77,6 +77,8 @@ pub fn table(results: &[Outcome]) -> String {
     for r in results {
         let target = match (r.target_ratio, r.ratio()) {
             (Some(t), Some(ratio)) => format!("≥ {t:.2} {}", if ratio >= t { "met" } else { "**missed**" }),
+            // A floor has no goal of its own: it bounds what the API can reach.
+            (None, _) if r.a_label == crate::driver::LABEL => "– (a floor)".into(),
             (None, _) => match (r.p50_goal_ms, r.p50(), r.p99()) {
                 (Some(goal), Some(p50), _) => {
                     format!(
@@ -314,7 +316,7 @@ pub fn render(
            audit redaction, suppression and receipt). Its goal is the issue's: a p50 under one second.\n\
          * Absolute numbers on a shared 2-core machine are noise; the ratios are the result.\n\n",
         conc = args.concurrency,
-        pool = crate::server::POOL_SIZE.max(args.concurrency + 4),
+        pool = crate::server::pool_size(args.concurrency),
         queue = crate::scenarios::QUEUEING_CLIENTS,
         warm = args.warmup,
         rounds = args.rounds,

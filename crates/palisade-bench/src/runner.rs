@@ -127,7 +127,7 @@ pub async fn run_all(
         )
         .await?,
     );
-    let driver = crate::driver::Driver::connect(server).await?;
+    let driver = crate::driver::Driver::connect(server, crate::server::pool_size(args.concurrency)).await?;
     let all = scenarios(server, world, keys, &pg, &texts, &driver)?;
     // Whatever runs, every audit trigger starts enabled, as deployed (see crate::audit).
     for toggle in all.iter().filter_map(|s| s.audit.as_ref()) {

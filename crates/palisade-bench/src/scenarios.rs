@@ -254,7 +254,7 @@ pub fn scenarios(
         Scenario::new(
             "1d. Scenario 1's database work alone: palisade-db, no HTTP (rep)",
             Side::Driver {
-                label: "palisade-db from Rust",
+                label: crate::driver::LABEL,
                 work: driver.lead_by_id(world.rep, world.tenant, world.rep_leads.clone()),
             },
             Some(identical(s1_scripts.clone(), s1_vars.clone())),
@@ -263,7 +263,7 @@ pub fn scenarios(
         Scenario::new(
             "2d. Scenario 2's database work alone: palisade-db, no HTTP (manager)",
             Side::Driver {
-                label: "palisade-db from Rust",
+                label: crate::driver::LABEL,
                 work: driver.first_page(world.manager, world.tenant, 50),
             },
             Some(identical(vec![page_user.clone()], page_vars.clone())),
@@ -358,7 +358,7 @@ pub fn scenarios(
         Scenario::new(
             "7d. Scenario 7's database work alone: palisade-db, no HTTP (service context)",
             Side::Driver {
-                label: "palisade-db from Rust",
+                label: crate::driver::LABEL,
                 work: driver.inbound_text(world.tenant, &texts.senders)?,
             },
             Some(identical(s7_scripts, s7_vars)),

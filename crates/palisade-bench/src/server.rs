@@ -12,6 +12,12 @@ use secrecy::SecretString;
 /// The server's pool: the production default, so scenario 9 queues as a deployment would.
 pub const POOL_SIZE: usize = 16;
 
+/// The server's pool for a run with `concurrency` clients: the default, or more when the clients
+/// would otherwise wait for connections.
+pub fn pool_size(concurrency: usize) -> usize {
+    POOL_SIZE.max(concurrency + 4)
+}
+
 pub struct Server {
     child: Child,
     pub base: String,
