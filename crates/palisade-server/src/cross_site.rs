@@ -103,6 +103,10 @@ pub fn clear_cookie(name: &str) -> HeaderValue {
     set_cookie(name, "", 0, SameSite::Lax)
 }
 
+fn csrf_refused(message: &str) -> ApiError {
+    ApiError::new(StatusCode::FORBIDDEN, "csrf_rejected", message)
+}
+
 /// A state-changing request authenticated by the session cookie must come from an allowed origin
 /// (`Origin`, else `Sec-Fetch-Site`) and carry the session's CSRF token in `X-CSRF-Token`.
 pub fn check_csrf(
@@ -115,7 +119,41 @@ pub fn check_csrf(
     if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
         return Ok(());
     }
-    let refused = |message: &str| ApiError::new(StatusCode::FORBIDDEN, "csrf_rejected", message);
+    check_origin(headers, origins)?;
+    let token = headers
+        .get(CSRF_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if !key.verify(session, token) {
+        return Err(csrf_refused(
+            "the X-CSRF-Token header is missing or wrong (GET /api/v1/auth/session returns it)",
+        ));
+    }
+    Ok(())
+}
+
+/// A form posted by a page: the same origin rule, and the session's CSRF token in the form's
+/// `csrf` field (a form cannot send headers).
+pub fn check_form_csrf(
+    headers: &HeaderMap,
+    session: &BrowserSession,
+    key: &CsrfKey,
+    origins: &Origins,
+    presented: &str,
+) -> Result<(), ApiError> {
+    check_origin(headers, origins)?;
+    if !key.verify(session, presented) {
+        return Err(csrf_refused(
+            "the form is out of date: reload the page and try again",
+        ));
+    }
+    Ok(())
+}
+
+/// A form posted without a session (the sign-in page's) still comes from an allowed origin, so
+/// another site cannot start a sign-in in this browser.
+pub fn check_origin(headers: &HeaderMap, origins: &Origins) -> Result<(), ApiError> {
+    let refused = csrf_refused;
     match headers.get(header::ORIGIN).map(|v| v.to_str().unwrap_or("")) {
         Some(origin) if !origins.allows(origin) => {
             return Err(refused("this origin may not act with a session cookie"));
@@ -127,15 +165,6 @@ pub fn check_csrf(
                 return Err(refused("cross-site requests may not act with a session cookie"));
             }
         }
-    }
-    let token = headers
-        .get(CSRF_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    if !key.verify(session, token) {
-        return Err(refused(
-            "the X-CSRF-Token header is missing or wrong (GET /api/v1/auth/session returns it)",
-        ));
     }
     Ok(())
 }

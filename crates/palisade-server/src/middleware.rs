@@ -11,12 +11,17 @@ pub fn security_headers(tls: bool) -> Vec<SetResponseHeaderLayer<HeaderValue>> {
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
         ),
-        SetResponseHeaderLayer::overriding(
+        // Pages set their own (they load a stylesheet and a script); everything else loads nothing.
+        SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
         ),
         SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")),
-        SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")),
+        // Pages of the app send it to this server only (their forms' `Origin` depends on it).
+        SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ),
         SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
         SetResponseHeaderLayer::overriding(
             HeaderName::from_static("cross-origin-resource-policy"),

@@ -49,6 +49,9 @@ pub struct Lead {
     /// the key is restored or a new number is set. Absent when false.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub phone_unreadable: bool,
+    /// A number is stored, whether or not this read opened it (pages show it masked until revealed).
+    #[serde(skip)]
+    pub phone_on_file: bool,
     pub status: String,
     pub source: Option<String>,
     pub created_at: DateTime<Utc>,
@@ -158,9 +161,28 @@ impl std::fmt::Debug for LeadFilter {
 const COLUMNS: &str = "id, owner_id, name, email, status, source, created_at, updated_at, phone_sealed";
 const TABLE: &str = "app.leads";
 
+/// Whether a read opens the stored phone numbers (and is access-logged for it) or only tells whether
+/// there is one: pages list leads masked and open a number when the person asks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phones {
+    Open,
+    Masked,
+}
+
 fn lead(row: &Row, keys: PhoneKeys<'_>, tenant: TenantId) -> Result<Lead, CoreError> {
+    read_lead(row, keys, tenant, Phones::Open)
+}
+
+pub(super) fn read_lead(
+    row: &Row,
+    keys: PhoneKeys<'_>,
+    tenant: TenantId,
+    phones: Phones,
+) -> Result<Lead, CoreError> {
     let id: Uuid = row.try_get("id")?;
     let sealed: Option<Vec<u8>> = row.try_get("phone_sealed")?;
+    let phone_on_file = sealed.is_some();
+    let sealed = sealed.filter(|_| phones == Phones::Open);
     // A number that does not open must not take the lead (or a page of leads) down with it.
     let (phone, phone_unreadable) = match sealed.map(|s| phone::open(keys, TABLE, tenant, id.as_bytes(), &s))
     {
@@ -178,6 +200,7 @@ fn lead(row: &Row, keys: PhoneKeys<'_>, tenant: TenantId) -> Result<Lead, CoreEr
         email: row.try_get("email")?,
         phone,
         phone_unreadable,
+        phone_on_file,
         status: row.try_get("status")?,
         source: row.try_get("source")?,
         created_at: row.try_get("created_at")?,
@@ -278,10 +301,22 @@ fn forbidden_owner(e: palisade_db::DbError) -> CoreError {
 
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn get(tx: &mut Tx, tenant: TenantId, id: LeadId, keys: PhoneKeys<'_>) -> Result<Lead, CoreError> {
-    let found = lead(
+    get_with(tx, tenant, id, keys, Phones::Open).await
+}
+
+/// A lead, its number opened (and access-logged) or masked.
+pub async fn get_with(
+    tx: &mut Tx,
+    tenant: TenantId,
+    id: LeadId,
+    keys: PhoneKeys<'_>,
+    phones: Phones,
+) -> Result<Lead, CoreError> {
+    let found = read_lead(
         &tx.query_one(&get_sql(), &[tenant.as_uuid(), &id]).await?,
         keys,
         tenant,
+        phones,
     )?;
     log_phone_reveal(tx, tenant, std::slice::from_ref(&found)).await?;
     Ok(found)
@@ -329,6 +364,17 @@ pub async fn list(
     filter: &LeadFilter,
     keys: PhoneKeys<'_>,
 ) -> Result<Page<Lead>, CoreError> {
+    list_with(tx, tenant, filter, keys, Phones::Open).await
+}
+
+/// A page of leads, their numbers opened (and access-logged) or masked.
+pub async fn list_with(
+    tx: &mut Tx,
+    tenant: TenantId,
+    filter: &LeadFilter,
+    keys: PhoneKeys<'_>,
+    phones: Phones,
+) -> Result<Page<Lead>, CoreError> {
     let limit = PageParams {
         limit: filter.limit,
         cursor: filter.cursor,
@@ -345,7 +391,7 @@ pub async fn list(
         .filter("updated_at", ">=", filter.updated_since)
         .fetch(tx, filter.cursor, limit)
         .await?;
-    let page = Page::from_rows(&rows, limit, |r| lead(r, keys, tenant), |l| l.id)?;
+    let page = Page::from_rows(&rows, limit, |r| read_lead(r, keys, tenant, phones), |l| l.id)?;
     log_phone_reveal(tx, tenant, &page.items).await?;
     Ok(page)
 }
@@ -479,6 +525,7 @@ mod tests {
             email: None,
             phone: Some(number.into()),
             phone_unreadable: false,
+            phone_on_file: true,
             status: "new".into(),
             source: None,
             created_at: Utc::now(),

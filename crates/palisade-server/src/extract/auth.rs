@@ -58,6 +58,31 @@ impl Caller {
         self.browser.as_ref()
     }
 
+    /// A browser session's caller, its cookie already decoded and its CSRF proof already checked
+    /// (the pages check a form field where the API checks a header).
+    pub(crate) fn browser(
+        state: &AppState,
+        cookie: BrowserSession,
+        correlation: palisade_db::CorrelationId,
+    ) -> Self {
+        let session = SessionCheck {
+            session_id: cookie.session_id,
+            secret_hash: Some(cookie.secret.hash()),
+            now: state.clock.now(),
+            idle: state.sessions.idle,
+        };
+        Self {
+            principal: Principal {
+                user_id: cookie.user_id,
+                tenant_id: None,
+            },
+            session: Some(session),
+            browser: Some(cookie),
+            db: state.db.correlated(correlation.clone()),
+            correlation,
+        }
+    }
+
     /// The request id (for transactions opened in another context).
     pub fn correlation_id(&self) -> palisade_db::CorrelationId {
         self.correlation.clone()

@@ -115,14 +115,19 @@ pub async fn current(
 /// clears the cookie. Signing out of a session that is already over is not an error.
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("bearer" = [])),
     responses((status = 204), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
-pub async fn logout(
-    State(state): State<AppState>,
-    RequestId(correlation): RequestId,
-    caller: Caller,
-) -> ApiResult<Response> {
+pub async fn logout(State(state): State<AppState>, caller: Caller) -> ApiResult<Response> {
+    end_session(&state, &caller).await?;
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, cross_site::clear_cookie(SESSION_COOKIE));
+    Ok(response)
+}
+
+/// Ends the caller's session on the server (the API's and the pages' sign-out).
+pub(crate) async fn end_session(state: &AppState, caller: &Caller) -> Result<(), ApiError> {
     let session = caller.session()?;
-    let db = state.db.correlated(correlation);
-    let mut tx = db.auth().await?;
+    let mut tx = state.db.correlated(caller.correlation_id()).auth().await?;
     sessions::sign_out(
         &mut tx,
         session.session_id,
@@ -132,11 +137,7 @@ pub async fn logout(
     )
     .await?;
     tx.commit().await?;
-    let mut response = StatusCode::NO_CONTENT.into_response();
-    response
-        .headers_mut()
-        .append(header::SET_COOKIE, cross_site::clear_cookie(SESSION_COOKIE));
-    Ok(response)
+    Ok(())
 }
 
 /// The routes this file answers.

@@ -64,35 +64,53 @@ pub async fn request_magic_link(
     headers: HeaderMap,
     ApiJson(input): ApiJson<MagicLinkRequest>,
 ) -> ApiResult<Response> {
-    let email = sessions::email(&input.email)?;
+    let browser = input.client == ClientType::Browser;
+    let nonce = start(&state, correlation, ip, &headers, &input.email, browser).await?;
+    let body = MagicLinkRequested {
+        status: "sent",
+        nonce: (!browser).then(|| nonce.expose()),
+    };
+    let mut response = (StatusCode::ACCEPTED, Json(body)).into_response();
+    if browser {
+        response
+            .headers_mut()
+            .append(header::SET_COOKIE, nonce_cookie(&state, &nonce));
+    }
+    Ok(response)
+}
+
+/// Checks the address and the limits, then records and mails a link off the request path; returns
+/// the nonce the link will need (a browser keeps the one it has, so each link it asked for stays
+/// usable in it).
+pub(crate) async fn start(
+    state: &AppState,
+    correlation: palisade_db::CorrelationId,
+    ip: ClientIp,
+    headers: &HeaderMap,
+    email: &str,
+    browser: bool,
+) -> Result<OpaqueSecret, ApiError> {
+    let email = sessions::email(email)?;
     state.sign_in_limits.sign_in_from(ip.0).await?;
     state.sign_in_limits.magic_link_for(email.as_str()).await?;
-    // A browser keeps its nonce across requests, so each link it asked for stays usable in it.
-    let existing = match input.client {
-        ClientType::Browser => {
-            cross_site::cookie(&headers, NONCE_COOKIE).and_then(|v| OpaqueSecret::parse(&v))
-        }
-        ClientType::Api => None,
-    };
+    let existing = browser
+        .then(|| cross_site::cookie(headers, NONCE_COOKIE).and_then(|v| OpaqueSecret::parse(&v)))
+        .flatten();
     let nonce = existing.unwrap_or_else(OpaqueSecret::generate);
     // Recorded and mailed after the answer: the answer takes as long, and says the same, whether or
     // not the address has an account.
     record_and_send(state.clone(), correlation, email, nonce.hash());
-    let body = MagicLinkRequested {
-        status: "sent",
-        nonce: (input.client == ClientType::Api).then(|| nonce.expose()),
-    };
-    let mut response = (StatusCode::ACCEPTED, Json(body)).into_response();
-    if input.client == ClientType::Browser {
-        let cookie = cross_site::set_cookie(
-            NONCE_COOKIE,
-            &nonce.expose(),
-            secs(state.sessions.magic_link).max(60),
-            SameSite::Strict,
-        );
-        response.headers_mut().append(header::SET_COOKIE, cookie);
-    }
-    Ok(response)
+    Ok(nonce)
+}
+
+/// The browser's nonce cookie, which the link needs (strict: only our own pages send it).
+pub(crate) fn nonce_cookie(state: &AppState, nonce: &OpaqueSecret) -> axum::http::HeaderValue {
+    cross_site::set_cookie(
+        NONCE_COOKIE,
+        &nonce.expose(),
+        secs(state.sessions.magic_link).max(60),
+        SameSite::Strict,
+    )
 }
 
 /// Records a link (when the address may have one) and mails it, off the request path. A failure is

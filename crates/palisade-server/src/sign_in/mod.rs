@@ -2,7 +2,7 @@
 //! sessions (refresh, sign-out), the answer that starts a session, and the limits on attempts. The
 //! browser redirects and landing pages are in `web`; the state lives in `palisade_core::sign_in`;
 //! the cookies, tokens and hashes in `palisade_auth`.
-mod api_sessions;
+pub(crate) mod api_sessions;
 pub(crate) mod limits;
 pub(crate) mod magic_link;
 mod mfa;

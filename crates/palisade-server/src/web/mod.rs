@@ -1,15 +1,30 @@
-//! HTML pages (askama templates, auto-escaped): the magic-link landing page and the OpenID Connect
-//! sign-in redirects. They start sessions through `sign_in` exactly as the JSON routes do.
+//! HTML pages (askama templates, auto-escaped), served by the same binary through the same
+//! sessions, CSRF protection, context transactions and row-level security as the API: a page shows
+//! a person what the API would return to them. Sign-in pages (magic link, OpenID Connect) start
+//! sessions through `sign_in` exactly as the JSON routes do.
+mod assets;
+mod error;
+mod leads;
 mod magic_link;
 mod oidc;
 mod page;
+mod session;
+mod shell;
+mod sign_in_page;
+mod workspaces;
 
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::state::AppState;
 
 pub(crate) fn router() -> OpenApiRouter<AppState> {
+    let pages = axum::Router::new()
+        .merge(assets::router())
+        .merge(sign_in_page::router())
+        .merge(workspaces::router())
+        .merge(leads::router());
     OpenApiRouter::new()
         .merge(magic_link::router())
         .merge(oidc::router())
+        .merge(OpenApiRouter::from(pages))
 }

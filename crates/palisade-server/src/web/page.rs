@@ -1,5 +1,5 @@
-//! Rendering a template into a response, and the pages sign-in flows share. Pages are never cached and never send a referrer (the
-//! landing page's URL holds a sign-in token).
+//! Rendering a template into a response, and the pages sign-in flows share. Pages are never cached,
+//! load nothing but our own stylesheet and script, and send no referrer to other sites.
 use askama::Template;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
@@ -11,7 +11,23 @@ pub struct Message<'a> {
     pub message: &'a str,
 }
 
+/// What a page may load: our stylesheet and script only (no inline script or style, no other
+/// origin), forms posted back here only, never framed.
+const PAGE_CSP: &str = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; \
+     form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// A sign-in page: no referrer at all (the magic link's page holds a token in its address).
 pub fn render(status: StatusCode, page: &impl Template) -> Response {
+    with_referrer(status, page, "no-referrer")
+}
+
+/// A page of the app: the referrer (and so the `Origin` of its forms, which the CSRF check reads)
+/// goes to this server only.
+pub fn render_app(status: StatusCode, page: &impl Template) -> Response {
+    with_referrer(status, page, "same-origin")
+}
+
+fn with_referrer(status: StatusCode, page: &impl Template, referrer: &'static str) -> Response {
     let mut response = match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(e) => {
@@ -24,7 +40,11 @@ pub fn render(status: StatusCode, page: &impl Template) -> Response {
         }
     };
     let headers = response.headers_mut();
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static(referrer));
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(PAGE_CSP),
+    );
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }
@@ -33,16 +53,12 @@ pub fn message(status: StatusCode, title: &str, message: &str) -> Response {
     render(status, &Message { title, message })
 }
 
-/// The page a browser sign-in ends on, setting the new session's cookie.
+/// Where a browser sign-in ends: the app, with the new session's cookie.
 pub fn signed_in(
     state: &crate::state::AppState,
     session: &palisade_auth::browser_session::BrowserSession,
 ) -> Response {
-    let mut response = message(
-        StatusCode::OK,
-        "You are signed in",
-        "You can close this page and return to Palisade.",
-    );
+    let mut response = axum::response::Redirect::to("/app").into_response();
     response.headers_mut().append(
         header::SET_COOKIE,
         crate::sign_in::session_start::session_cookie(state, session),

@@ -14,6 +14,7 @@ mod ops;
 mod platform;
 mod privacy;
 mod sign_in;
+mod web;
 mod webhooks;
 
 use palisade_testkit::{TestApp, Who};

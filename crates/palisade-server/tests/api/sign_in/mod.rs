@@ -156,10 +156,13 @@ async fn a_browser_signs_in_through_the_landing_page_and_writes_only_with_its_cs
         "{html}"
     );
 
-    // The button posts the token back from the browser holding the nonce.
+    // The button posts the token back from the browser holding the nonce; the browser lands in the app.
+    let no_redirects = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
     let finish = |cookie: Option<String>| {
-        let mut req = app
-            .client
+        let mut req = no_redirects
             .post(app.url("/auth/magic-link"))
             .header("content-type", "application/x-www-form-urlencoded")
             .body(format!("token={token}"));
@@ -172,7 +175,8 @@ async fn a_browser_signs_in_through_the_landing_page_and_writes_only_with_its_cs
     assert_eq!(other_browser.status(), 400);
     assert!(set_cookie(other_browser.headers(), "__Host-palisade-session").is_none());
     let done = finish(Some(nonce.clone())).await.unwrap();
-    assert_eq!(done.status(), 200);
+    assert_eq!(done.status(), 303);
+    assert_eq!(done.headers()["location"], "/app");
     let (session, attrs) = set_cookie(done.headers(), "__Host-palisade-session").expect("session cookie");
     for a in ["Secure", "HttpOnly", "SameSite=Lax", "Path=/", "Max-Age="] {
         assert!(attrs.contains(a), "{attrs}");

@@ -129,7 +129,7 @@ async fn the_code_flow_signs_in_the_person_with_that_verified_address_and_rememb
 
     idp.sign_in_as(IdpUser::verified("subject-1", "REP-A1@a.test"));
     let done = sign_in(&app).await;
-    assert_eq!(done.status, 200, "{}", done.page);
+    assert_eq!(done.status, 303, "{}", done.page);
     assert!(done.flow_cleared);
     let session = done.session.expect("a session cookie");
     let me = whoami(&app, &session).await;
@@ -143,7 +143,7 @@ async fn the_code_flow_signs_in_the_person_with_that_verified_address_and_rememb
         ..IdpUser::verified("subject-1", "renamed@elsewhere.test")
     });
     let again = sign_in(&app).await;
-    assert_eq!(again.status, 200, "{}", again.page);
+    assert_eq!(again.status, 303, "{}", again.page);
     let me = whoami(&app, &again.session.unwrap()).await;
     assert_eq!(me["user_id"], app.world().rep_a1.to_string());
     assert_eq!(
@@ -216,13 +216,13 @@ async fn a_new_address_needs_an_invitation_or_open_sign_up() {
     // The fixture's pending invitation lets its address in.
     idp.sign_in_as(IdpUser::verified("invitee", "invitee@a.test"));
     let done = sign_in(&app).await;
-    assert_eq!(done.status, 200, "{}", done.page);
+    assert_eq!(done.status, 303, "{}", done.page);
     assert!(done.session.is_some());
 
     let (open, idp) = oidc_app(true).await;
     idp.sign_in_as(IdpUser::verified("stranger", "stranger@x.test"));
     let done = sign_in(&open).await;
-    assert_eq!(done.status, 200, "{}", done.page);
+    assert_eq!(done.status, 303, "{}", done.page);
     assert_eq!(
         count(
             &open,
@@ -273,7 +273,7 @@ async fn id_tokens_with_a_wrong_nonce_audience_issuer_time_or_signature_are_refu
 
     // The same provider and person, unspoiled, sign in: the refusals were about the tokens.
     idp.spoil(Spoil::Nothing);
-    assert_eq!(sign_in(&app).await.status, 200);
+    assert_eq!(sign_in(&app).await.status, 303);
 }
 
 #[tokio::test]
@@ -308,7 +308,7 @@ async fn a_callback_works_once_and_only_in_the_browser_that_started_it() {
     // The genuine callback signs in. Replaying it fails at the provider, which takes a code once
     // (the callback also clears the flow cookie, so a browser does not replay it).
     let done = callback(&back, Some(&cookie)).await;
-    assert_eq!(done.status, 200, "{}", done.page);
+    assert_eq!(done.status, 303, "{}", done.page);
     let replay = callback(&back, Some(&cookie)).await;
     assert_eq!(replay.status, 400);
     assert!(replay.session.is_none());
@@ -373,7 +373,7 @@ async fn disabled_people_second_factors_and_tenant_rules_apply_to_oidc_sign_ins(
     // rep_a2 has a second factor: the session waits for it.
     idp.sign_in_as(IdpUser::verified("subject-2", "rep-a2@a.test"));
     let done = sign_in(&app).await;
-    assert_eq!(done.status, 200);
+    assert_eq!(done.status, 303);
     assert_eq!(whoami(&app, &done.session.unwrap()).await["state"], "mfa_pending");
 
     // A tenant that allows only magic links refuses rep_a1's OIDC session there.
@@ -473,7 +473,7 @@ async fn a_provider_not_trusted_with_addresses_is_connected_from_a_recent_sessio
 
     // From now on the provider signs rep_a1 in.
     let done = sign_in(&app).await;
-    assert_eq!(done.status, 200, "{}", done.page);
+    assert_eq!(done.status, 303, "{}", done.page);
     assert_eq!(
         whoami(&app, &done.session.unwrap()).await["user_id"],
         app.world().rep_a1.to_string()
@@ -538,7 +538,7 @@ async fn a_provider_limited_to_some_domains_links_only_those_addresses() {
     assert_eq!(sign_in(&app).await.status, 403);
     idp.sign_in_as(IdpUser::verified("b1", "rep-b1@b.test"));
     let done = sign_in(&app).await;
-    assert_eq!(done.status, 200, "{}", done.page);
+    assert_eq!(done.status, 303, "{}", done.page);
     assert_eq!(
         whoami(&app, &done.session.unwrap()).await["user_id"],
         app.world().rep_b1.to_string()
@@ -554,7 +554,7 @@ async fn a_provider_limited_to_some_domains_links_only_those_addresses() {
 async fn a_rotated_provider_key_is_fetched_and_a_failing_discovery_is_not_hammered() {
     let (app, idp) = oidc_app(false).await;
     idp.sign_in_as(IdpUser::verified("subject-1", "rep-a1@a.test"));
-    assert_eq!(sign_in(&app).await.status, 200);
+    assert_eq!(sign_in(&app).await.status, 303);
     assert_eq!(idp.discovery_requests(), 1, "cached after the first sign-in");
 
     // The provider rotates its key: a token under the unknown key id makes the server fetch the
@@ -562,15 +562,15 @@ async fn a_rotated_provider_key_is_fetched_and_a_failing_discovery_is_not_hammer
     idp.rotate_key().await;
     app.clock.advance(Duration::seconds(61));
     let done = sign_in(&app).await;
-    assert_eq!(done.status, 200, "{}", done.page);
+    assert_eq!(done.status, 303, "{}", done.page);
     assert_eq!(idp.discovery_requests(), 2);
 
     // Discovery breaks after the cache expires: the last good copy serves, and the provider is asked
     // again only after the back-off.
     idp.fail_discovery(true);
     app.clock.advance(Duration::minutes(16));
-    assert_eq!(sign_in(&app).await.status, 200);
-    assert_eq!(sign_in(&app).await.status, 200);
+    assert_eq!(sign_in(&app).await.status, 303);
+    assert_eq!(sign_in(&app).await.status, 303);
     assert_eq!(idp.discovery_requests(), 3);
 
     // A server that never reached the provider says so, without asking again at every request.

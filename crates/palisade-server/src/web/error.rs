@@ -1,0 +1,102 @@
+//! How a page answers a failure: a signed-out visitor goes to the sign-in page, anything another
+//! tenant holds (or the visitor may not know exists) is "not found", and nothing internal is shown.
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use palisade_auth::browser_session::SESSION_COOKIE;
+use palisade_core::CoreError;
+
+use super::page::message;
+use crate::cross_site;
+use crate::error::ApiError;
+
+#[derive(Debug)]
+pub enum PageError {
+    /// No session, or one that ended: sign in (again).
+    SignIn,
+    NotFound,
+    Forbidden(String),
+    /// A form that is out of date or came from another site.
+    StaleForm,
+    BadRequest(String),
+    Limited(Option<u64>),
+    Unavailable,
+}
+
+pub type PageResult<T = Response> = Result<T, PageError>;
+
+impl From<ApiError> for PageError {
+    fn from(e: ApiError) -> Self {
+        match (e.status, e.code) {
+            (StatusCode::UNAUTHORIZED, _) => Self::SignIn,
+            // Not a member of the tenant in the address: the same answer as a tenant that does not
+            // exist, so an address reveals nothing.
+            (StatusCode::NOT_FOUND, _) | (StatusCode::FORBIDDEN, "not_a_member") => Self::NotFound,
+            (StatusCode::FORBIDDEN, "csrf_rejected") => Self::StaleForm,
+            (StatusCode::FORBIDDEN, _) => Self::Forbidden(e.message),
+            (StatusCode::TOO_MANY_REQUESTS, _) => Self::Limited(e.retry_after),
+            (s, _) if s.is_client_error() => Self::BadRequest(e.message),
+            _ => Self::Unavailable,
+        }
+    }
+}
+
+impl From<CoreError> for PageError {
+    fn from(e: CoreError) -> Self {
+        ApiError::from(e).into()
+    }
+}
+
+impl From<palisade_db::DbError> for PageError {
+    fn from(e: palisade_db::DbError) -> Self {
+        ApiError::from(e).into()
+    }
+}
+
+/// An id in a page's address; anything else is "not found" (as an id of another tenant's record).
+pub fn path_id(text: &str) -> Result<uuid::Uuid, PageError> {
+    text.parse().map_err(|_| PageError::NotFound)
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        match self {
+            Self::SignIn => {
+                let mut response = Redirect::to("/sign-in").into_response();
+                response
+                    .headers_mut()
+                    .append(header::SET_COOKIE, cross_site::clear_cookie(SESSION_COOKIE));
+                response
+            }
+            Self::NotFound => message(
+                StatusCode::NOT_FOUND,
+                "Not found",
+                "There is nothing here, or it is not yours to see.",
+            ),
+            Self::Forbidden(why) => message(StatusCode::FORBIDDEN, "Not allowed", &why),
+            Self::StaleForm => message(
+                StatusCode::FORBIDDEN,
+                "This form is out of date",
+                "Go back, reload the page and try again.",
+            ),
+            Self::BadRequest(why) => message(StatusCode::BAD_REQUEST, "That did not work", &why),
+            Self::Limited(retry_after) => {
+                let mut response = message(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "Too many requests",
+                    "Wait a moment, then try again.",
+                );
+                if let Some(secs) = retry_after {
+                    response
+                        .headers_mut()
+                        .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+                }
+                response
+            }
+            Self::Unavailable => message(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Palisade is unavailable",
+                "Nothing was changed. Please try again in a moment.",
+            ),
+        }
+    }
+}

@@ -1,0 +1,63 @@
+//! What every page of the app shows around its content: the workspace (tenant) with the visitor's
+//! role, the navigation that role has, and the sign-out form with its CSRF token.
+use palisade_core::tenancy;
+use palisade_db::{TenantId, TenantRole, Tx};
+use uuid::Uuid;
+
+use super::error::PageError;
+use super::session::Visitor;
+
+pub struct Shell {
+    pub csrf: String,
+    pub tenant: Option<Workspace>,
+    /// The navigation entry of this page ("" for none).
+    pub section: &'static str,
+}
+
+pub struct Workspace {
+    pub id: Uuid,
+    pub name: String,
+    pub role: &'static str,
+    pub role_level: TenantRole,
+}
+
+impl Shell {
+    /// Pages outside any workspace (the workspace list).
+    pub fn outside(visitor: &Visitor) -> Self {
+        Self {
+            csrf: visitor.csrf.clone(),
+            tenant: None,
+            section: "",
+        }
+    }
+}
+
+impl Shell {
+    /// The workspace's id and the visitor's role in it (pages inside one).
+    pub fn workspace(&self) -> Result<(Uuid, TenantRole), PageError> {
+        self.tenant
+            .as_ref()
+            .map(|t| (t.id, t.role_level))
+            .ok_or(PageError::NotFound)
+    }
+}
+
+/// Opens a transaction in the workspace of the page's address and reads it with the visitor's role:
+/// one statement, which is also the one that checks the session and the membership (a tenant the
+/// visitor is not an active member of is "not found").
+pub async fn enter(visitor: &Visitor, tenant: Uuid, section: &'static str) -> Result<(Tx, Shell), PageError> {
+    let id = TenantId::from_uuid(tenant);
+    let mut tx = visitor.tx_in(id).await?;
+    let found = tenancy::get(&mut tx, visitor.caller().user_id(), id).await?;
+    let shell = Shell {
+        csrf: visitor.csrf.clone(),
+        tenant: Some(Workspace {
+            id: found.id,
+            name: found.name,
+            role: found.role.as_str(),
+            role_level: found.role,
+        }),
+        section,
+    };
+    Ok((tx, shell))
+}

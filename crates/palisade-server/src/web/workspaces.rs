@@ -1,0 +1,57 @@
+//! The signed-in person's workspaces (the tenants they are an active member of), and signing out.
+use askama::Template;
+use axum::extract::State;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::{get, post};
+use axum::Router;
+use palisade_auth::browser_session::SESSION_COOKIE;
+use palisade_core::tenancy::{self, Tenant};
+use serde::Deserialize;
+
+use super::error::PageResult;
+use super::page::render_app;
+use super::session::{FormPost, Visitor};
+use super::shell::Shell;
+use crate::cross_site;
+use crate::sign_in::api_sessions::end_session;
+use crate::state::AppState;
+
+#[derive(Template)]
+#[template(path = "app/workspaces.html")]
+struct Workspaces {
+    shell: Shell,
+    tenants: Vec<Tenant>,
+}
+
+/// The workspace list; with exactly one, straight to its leads.
+async fn list(visitor: Visitor) -> PageResult {
+    let mut tx = visitor.tx().await?;
+    let tenants = tenancy::list_mine(&mut tx, visitor.caller().user_id()).await?;
+    tx.commit().await?;
+    if let [only] = tenants.as_slice() {
+        return Ok(Redirect::to(&format!("/t/{}/leads", only.id)).into_response());
+    }
+    let shell = Shell::outside(&visitor);
+    Ok(render_app(StatusCode::OK, &Workspaces { shell, tenants }))
+}
+
+#[derive(Deserialize)]
+struct Nothing {}
+
+/// Ends this session on the server and clears the cookie; already over is not an error.
+async fn sign_out(State(state): State<AppState>, post: FormPost<Nothing>) -> PageResult {
+    end_session(&state, post.visitor.caller()).await?;
+    let mut response = Redirect::to("/sign-in").into_response();
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, cross_site::clear_cookie(SESSION_COOKIE));
+    Ok(response)
+}
+
+/// The routes this file answers (pages, outside the OpenAPI document).
+pub(super) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/app", get(list))
+        .route("/sign-out", post(sign_out))
+}

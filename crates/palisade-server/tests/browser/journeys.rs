@@ -1,0 +1,138 @@
+//! One journey per role, end to end.
+use fantoccini::key::Key;
+use fantoccini::Locator;
+use palisade_testkit::{TestApp, Who};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::chrome::Chrome;
+
+async fn create_lead(app: &TestApp, who: Who, name: &str, phone: Option<&str>) -> String {
+    let token = app.token(who).unwrap();
+    let r = app
+        .client
+        .request(Method::POST, app.url("/api/v1/leads"))
+        .bearer_auth(token)
+        .json(&json!({"name": name, "phone": phone}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    r.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// Signs in through the pages: the sign-in form, the link from the mailbox, the landing page's button.
+async fn sign_in(app: &TestApp, chrome: &Chrome, email: &str) {
+    let mails = app.mails().len();
+    chrome.goto(&app.url("/")).await;
+    chrome.heading("Sign in").await;
+    chrome.wait_for("#email").await.send_keys(email).await.unwrap();
+    chrome.click("form button[type=submit]").await;
+    chrome.heading("Check your email").await;
+    let mail = app.wait_for_mails(mails + 1).await.pop().unwrap();
+    let token = mail
+        .split_whitespace()
+        .find_map(|w| w.split("/auth/magic-link?token=").nth(1))
+        .expect("a sign-in link")
+        .to_owned();
+    chrome
+        .goto(&app.url(&format!("/auth/magic-link?token={token}")))
+        .await;
+    chrome.click("form button[type=submit]").await;
+}
+
+fn assert_clean(errors: Vec<String>) {
+    assert!(
+        errors.is_empty(),
+        "console errors or policy violations: {errors:#?}"
+    );
+}
+
+#[tokio::test]
+async fn a_rep_signs_in_finds_a_lead_logs_a_call_by_keyboard_and_reveals_the_number() {
+    let app = palisade_testkit::spawn_app().await;
+    create_lead(&app, Who::RepA1, "Ada Lovelace", Some("+1 415 555 0100")).await;
+    create_lead(&app, Who::RepA2, "Grace Hopper", None).await;
+    let chrome = Chrome::start().await;
+    chrome.goto(&app.url("/sign-in")).await;
+    chrome.heading("Sign in").await;
+    chrome.screenshot("sign-in").await;
+    sign_in(&app, &chrome, "rep-a1@a.test").await;
+
+    // One workspace: straight to the rep's own leads, numbers masked.
+    chrome.heading("My leads").await;
+    let html = chrome.source().await;
+    assert!(html.contains("Ada Lovelace") && !html.contains("Grace Hopper"));
+    assert!(!html.contains("0100"), "masked");
+    chrome.screenshot("rep-leads").await;
+    assert_clean(chrome.console_errors().await);
+
+    chrome
+        .client
+        .find(Locator::LinkText("Ada Lovelace"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    chrome.heading("Ada Lovelace").await;
+
+    // The form by keyboard alone: type, Tab to the button, Enter.
+    let body = chrome.wait_for("#body").await;
+    body.click().await.unwrap();
+    body.send_keys("Called about the renewal").await.unwrap();
+    body.send_keys(&Key::Tab.to_string()).await.unwrap();
+    let focused = chrome.client.active_element().await.unwrap();
+    assert_eq!(focused.text().await.unwrap(), "Log interaction");
+    focused.send_keys(&Key::Enter.to_string()).await.unwrap();
+    chrome.wait_for(".notice.ok").await;
+    let html = chrome.source().await;
+    assert!(html.contains("Interaction logged.") && html.contains("Called about the renewal"));
+    assert_clean(chrome.console_errors().await);
+
+    chrome.click("form[action$='/reveal'] button").await;
+    chrome.wait_for(".mono").await;
+    assert!(chrome.source().await.contains("+14155550100"));
+    chrome.screenshot("rep-lead").await;
+
+    // At phone width the list is still usable (a screenshot to look at).
+    chrome.client.set_window_size(390, 844).await.unwrap();
+    chrome.click("nav a[href$='/leads']").await;
+    chrome.heading("My leads").await;
+    chrome.screenshot("rep-leads-phone").await;
+    assert_clean(chrome.console_errors().await);
+
+    chrome.click("form[action='/sign-out'] button").await;
+    chrome.heading("Sign in").await;
+    chrome.goto(&app.url("/app")).await;
+    chrome.heading("Sign in").await;
+}
+
+#[tokio::test]
+async fn a_manager_sees_the_team_but_never_a_reps_private_records() {
+    let app = palisade_testkit::spawn_app().await;
+    create_lead(&app, Who::RepA1, "Ada Lovelace", None).await;
+    create_lead(&app, Who::RepA2, "Grace Hopper", None).await;
+    let chrome = Chrome::start().await;
+    sign_in(&app, &chrome, "manager-a@a.test").await;
+    chrome.heading("Team leads").await;
+    let list = chrome.source().await;
+    assert!(list.contains("Ada Lovelace") && list.contains("Grace Hopper"));
+    chrome.screenshot("manager-leads").await;
+
+    // The rep's lead with its timeline: the rep's draft ("Private draft") never reaches this browser.
+    let lead = app.world().lead_a1;
+    let tenant = app.world().tenant_a;
+    chrome.goto(&app.url(&format!("/t/{tenant}/leads/{lead}"))).await;
+    chrome.wait_for("#timeline-title").await;
+    for html in [list, chrome.source().await] {
+        assert!(
+            !html.contains("Private draft"),
+            "a rep's draft in a manager's page"
+        );
+    }
+    assert_clean(chrome.console_errors().await);
+}
