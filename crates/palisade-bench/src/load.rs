@@ -47,8 +47,12 @@ pub type Attempt = futures::future::BoxFuture<'static, bool>;
 
 pub async fn run(concurrency: usize, duration: Duration, make: MakeRequest) -> anyhow::Result<Measurement> {
     closed_loop(concurrency, duration, || {
-        // One client per connection, so connections are not shared between workers.
-        let client = reqwest::Client::builder().pool_max_idle_per_host(1).build()?;
+        // One client per connection, so connections are not shared between workers. A redirect is
+        // a failure, not followed (a page whose session ended redirects to the sign-in page).
+        let client = reqwest::Client::builder()
+            .pool_max_idle_per_host(1)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()?;
         let make = make.clone();
         Ok(move |n| -> Attempt {
             let request = make(&client, n);

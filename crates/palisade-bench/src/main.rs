@@ -23,6 +23,7 @@ mod scenarios;
 mod seed;
 mod server;
 mod settle;
+mod web;
 
 use std::path::PathBuf;
 use std::time::Duration;

@@ -314,6 +314,10 @@ pub fn render(
            each, written by the superuser and vacuumed before the clock starts — then an admin erases each by email,\n  \
            one request at a time; every answer must be `201` (finished within the request: lead, interactions,\n  \
            audit redaction, suppression and receipt). Its goal is the issue's: a p50 under one second.\n\
+         * Scenario 14 signs the rep in as a browser (the magic link from the server's development mailbox) and\n  \
+           sends the same session cookie on both sides: A the web app's lead list (`/t/{{tenant}}/leads`, HTML, the\n  \
+           workspace read for its header, numbers masked), B the API's first page of 50 leads (JSON, the tenant in\n  \
+           `X-Palisade-Tenant`). Neither follows redirects: a page that sent the browser to sign-in would fail.\n\
          * Absolute numbers on a shared 2-core machine are noise; the ratios are the result.\n\n",
         conc = args.concurrency,
         pool = crate::server::pool_size(args.concurrency),

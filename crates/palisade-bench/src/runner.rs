@@ -128,7 +128,10 @@ pub async fn run_all(
         .await?,
     );
     let driver = crate::driver::Driver::connect(server, crate::server::pool_size(args.concurrency)).await?;
-    let all = scenarios(server, world, keys, &pg, &texts, &driver)?;
+    let mut all = scenarios(server, world, keys, &pg, &texts, &driver)?;
+    if args.only.as_deref().is_none_or(|o| crate::web::NAME.contains(o)) {
+        all.push(crate::web::scenario(server, world, &admin).await?);
+    }
     // Whatever runs, every audit trigger starts enabled, as deployed (see crate::audit).
     for toggle in all.iter().filter_map(|s| s.audit.as_ref()) {
         toggle.repair(&admin).await?;

@@ -7,22 +7,23 @@ document.addEventListener("submit", function (event) {
     event.preventDefault();
   }
 });
-// A form disables its buttons once sent, so a double click does not post twice.
+// A form is sent once: a second submit (a double click) is ignored. Buttons are not disabled,
+// because a disabled submit button's name and value (Save or Send) would not be sent.
 document.addEventListener("submit", function (event) {
+  var form = event.target;
   if (event.defaultPrevented) {
     return;
   }
-  var buttons = event.target.querySelectorAll("button[type=submit]");
-  for (var i = 0; i < buttons.length; i++) {
-    buttons[i].setAttribute("aria-disabled", "true");
-    buttons[i].disabled = true;
+  if (form.getAttribute("data-sent") === "true") {
+    event.preventDefault();
+    return;
   }
+  form.setAttribute("data-sent", "true");
 });
-// Coming back to a page (the back button) makes its buttons usable again.
+// Coming back to a page (the back button) makes its forms usable again.
 window.addEventListener("pageshow", function () {
-  var buttons = document.querySelectorAll("button[aria-disabled=true]");
-  for (var i = 0; i < buttons.length; i++) {
-    buttons[i].removeAttribute("aria-disabled");
-    buttons[i].disabled = false;
+  var forms = document.querySelectorAll("form[data-sent]");
+  for (var i = 0; i < forms.length; i++) {
+    forms[i].removeAttribute("data-sent");
   }
 });

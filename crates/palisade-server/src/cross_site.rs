@@ -153,16 +153,17 @@ pub fn check_form_csrf(
 /// A form posted without a session (the sign-in page's) still comes from an allowed origin, so
 /// another site cannot start a sign-in in this browser.
 pub fn check_origin(headers: &HeaderMap, origins: &Origins) -> Result<(), ApiError> {
-    let refused = csrf_refused;
     match headers.get(header::ORIGIN).map(|v| v.to_str().unwrap_or("")) {
         Some(origin) if !origins.allows(origin) => {
-            return Err(refused("this origin may not act with a session cookie"));
+            return Err(csrf_refused("this origin may not act with a session cookie"));
         }
         Some(_) => {}
         None => {
             let site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
             if site.is_some_and(|s| s != "same-origin" && s != "none") {
-                return Err(refused("cross-site requests may not act with a session cookie"));
+                return Err(csrf_refused(
+                    "cross-site requests may not act with a session cookie",
+                ));
             }
         }
     }

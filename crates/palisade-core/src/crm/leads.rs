@@ -299,12 +299,12 @@ fn forbidden_owner(e: palisade_db::DbError) -> CoreError {
     }
 }
 
-#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn get(tx: &mut Tx, tenant: TenantId, id: LeadId, keys: PhoneKeys<'_>) -> Result<Lead, CoreError> {
     get_with(tx, tenant, id, keys, Phones::Open).await
 }
 
 /// A lead, its number opened (and access-logged) or masked.
+#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn get_with(
     tx: &mut Tx,
     tenant: TenantId,
@@ -357,7 +357,6 @@ pub fn first_page_sql() -> String {
     ListQuery::new("app.leads", COLUMNS, TenantId::from_uuid(Uuid::nil())).statement(None)
 }
 
-#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn list(
     tx: &mut Tx,
     tenant: TenantId,
@@ -368,6 +367,7 @@ pub async fn list(
 }
 
 /// A page of leads, their numbers opened (and access-logged) or masked.
+#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn list_with(
     tx: &mut Tx,
     tenant: TenantId,

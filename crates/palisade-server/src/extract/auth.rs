@@ -58,8 +58,8 @@ impl Caller {
         self.browser.as_ref()
     }
 
-    /// A browser session's caller, its cookie already decoded and its CSRF proof already checked
-    /// (the pages check a form field where the API checks a header).
+    /// A browser session's caller from its decoded cookie, for the pages: they read with it, and
+    /// check a form's CSRF token (a field, where the API checks a header) before they write.
     pub(crate) fn browser(
         state: &AppState,
         cookie: BrowserSession,

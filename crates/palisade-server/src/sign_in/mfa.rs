@@ -11,7 +11,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{Admin, ApiJson, Caller, ClientIp, RequestId};
+use crate::extract::{Admin, ApiJson, Caller, ClientIp};
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -203,11 +203,22 @@ pub async fn replace_recovery_codes(
               (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn verify(
     State(state): State<AppState>,
-    RequestId(correlation): RequestId,
     ip: ClientIp,
     caller: Caller,
     ApiJson(input): ApiJson<MfaProof>,
 ) -> ApiResult<Json<MfaVerified>> {
+    verify_proof(&state, &caller, ip, &input).await?;
+    Ok(Json(MfaVerified { status: "verified" }))
+}
+
+/// Checks a code (or a recovery code) for the caller's session, the API's and the pages' alike: `Ok`
+/// once verified; a wrong code is recorded, and five end the session.
+pub(crate) async fn verify_proof(
+    state: &AppState,
+    caller: &Caller,
+    ip: ClientIp,
+    input: &MfaProof,
+) -> ApiResult<()> {
     let session = caller.session()?;
     if input.code.is_some() == input.recovery_code.is_some() {
         return Err(ApiError::new(
@@ -225,7 +236,7 @@ pub async fn verify(
         now: state.clock.now(),
         idle: state.sessions.idle,
     };
-    let db = state.db.correlated(correlation);
+    let db = state.db.correlated(caller.correlation_id());
     let mut tx = db.auth().await?;
     let (sealed, last_step) = match mfa::challenge(&mut tx, &challenge).await? {
         Factor::SessionEnded => return Err(palisade_core::CoreError::SessionEnded.into()),
@@ -240,7 +251,7 @@ pub async fn verify(
     };
     let (step, recovery) = match (&input.code, &input.recovery_code) {
         (Some(code), _) => {
-            let secret = open_secret(&state, &caller, &sealed)?;
+            let secret = open_secret(state, caller, &sealed)?;
             (
                 secret.verify(code, challenge.now).filter(|s| *s > last_step),
                 None,
@@ -253,7 +264,7 @@ pub async fn verify(
     let outcome = mfa::complete(&mut tx, &challenge, step, recovery, ip.0).await?;
     tx.commit().await?;
     match outcome {
-        Verified::Ok => Ok(Json(MfaVerified { status: "verified" })),
+        Verified::Ok => Ok(()),
         Verified::Invalid => Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
             "mfa_failed",

@@ -5,7 +5,7 @@
 pub(crate) mod api_sessions;
 pub(crate) mod limits;
 pub(crate) mod magic_link;
-mod mfa;
+pub(crate) mod mfa;
 pub(crate) mod oidc_client;
 mod oidc_identities;
 mod password;

@@ -5,21 +5,36 @@ use axum::response::{IntoResponse, Redirect, Response};
 use palisade_auth::browser_session::SESSION_COOKIE;
 use palisade_core::CoreError;
 
-use super::page::message;
+use super::page::{message, render_app};
 use crate::cross_site;
 use crate::error::ApiError;
+
+/// A workspace that refuses the session, with the ways out.
+#[derive(askama::Template)]
+#[template(path = "blocked.html")]
+struct Blocked {
+    why: &'static str,
+}
 
 #[derive(Debug)]
 pub enum PageError {
     /// No session, or one that ended: sign in (again).
     SignIn,
+    /// Signed in, waiting for the second factor: the code page (the cookie stays).
+    SecondFactor,
+    /// The workspace refuses this session (an admin signed the person out of it, or its rules):
+    /// say why, and offer the way out (sign out, or another workspace).
+    Blocked(&'static str),
     NotFound,
     Forbidden(String),
     /// A form that is out of date or came from another site.
     StaleForm,
     BadRequest(String),
     Limited(Option<u64>),
+    /// The database or a provider could not be reached: nothing was decided.
     Unavailable,
+    /// A fault of ours (logged with the request id); the outcome of a write is unknown.
+    Internal,
 }
 
 pub type PageResult<T = Response> = Result<T, PageError>;
@@ -27,15 +42,27 @@ pub type PageResult<T = Response> = Result<T, PageError>;
 impl From<ApiError> for PageError {
     fn from(e: ApiError) -> Self {
         match (e.status, e.code) {
+            (StatusCode::UNAUTHORIZED, "mfa_pending") => Self::SecondFactor,
             (StatusCode::UNAUTHORIZED, _) => Self::SignIn,
             // Not a member of the tenant in the address: the same answer as a tenant that does not
             // exist, so an address reveals nothing.
             (StatusCode::NOT_FOUND, _) | (StatusCode::FORBIDDEN, "not_a_member") => Self::NotFound,
             (StatusCode::FORBIDDEN, "csrf_rejected") => Self::StaleForm,
+            (StatusCode::FORBIDDEN, "signed_out_of_tenant") => Self::Blocked(
+                "An admin of this workspace signed you out of it. Sign out, then sign in again to continue.",
+            ),
+            (StatusCode::FORBIDDEN, "sign_in_method_not_allowed") => Self::Blocked(
+                "This workspace does not accept the way you signed in. Sign out, then sign in with a method it allows.",
+            ),
+            (StatusCode::FORBIDDEN, "mfa_required") => Self::Blocked(
+                "This workspace asks managers and admins to use a second factor (an authenticator app). The web \
+                 app cannot set one up yet: ask an admin of the workspace, or use another workspace.",
+            ),
             (StatusCode::FORBIDDEN, _) => Self::Forbidden(e.message),
             (StatusCode::TOO_MANY_REQUESTS, _) => Self::Limited(e.retry_after),
+            (StatusCode::SERVICE_UNAVAILABLE, _) => Self::Unavailable,
             (s, _) if s.is_client_error() => Self::BadRequest(e.message),
-            _ => Self::Unavailable,
+            _ => Self::Internal,
         }
     }
 }
@@ -67,6 +94,8 @@ impl IntoResponse for PageError {
                     .append(header::SET_COOKIE, cross_site::clear_cookie(SESSION_COOKIE));
                 response
             }
+            Self::SecondFactor => Redirect::to("/sign-in/mfa").into_response(),
+            Self::Blocked(why) => render_app(StatusCode::FORBIDDEN, &Blocked { why }),
             Self::NotFound => message(
                 StatusCode::NOT_FOUND,
                 "Not found",
@@ -96,6 +125,11 @@ impl IntoResponse for PageError {
                 StatusCode::SERVICE_UNAVAILABLE,
                 "Palisade is unavailable",
                 "Nothing was changed. Please try again in a moment.",
+            ),
+            Self::Internal => message(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong",
+                "We could not finish this, and it may not have been saved. Reload the page to see where things are.",
             ),
         }
     }

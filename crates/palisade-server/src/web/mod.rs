@@ -3,11 +3,14 @@
 //! a person what the API would return to them. Sign-in pages (magic link, OpenID Connect) start
 //! sessions through `sign_in` exactly as the JSON routes do.
 mod assets;
+mod dashboard;
+mod drafts;
 mod error;
 mod leads;
 mod magic_link;
 mod oidc;
 mod page;
+mod second_factor;
 mod session;
 mod shell;
 mod sign_in_page;
@@ -21,8 +24,11 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
     let pages = axum::Router::new()
         .merge(assets::router())
         .merge(sign_in_page::router())
+        .merge(second_factor::router())
         .merge(workspaces::router())
-        .merge(leads::router());
+        .merge(leads::router())
+        .merge(drafts::router())
+        .merge(dashboard::router());
     OpenApiRouter::new()
         .merge(magic_link::router())
         .merge(oidc::router())

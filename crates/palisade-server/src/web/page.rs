@@ -13,16 +13,17 @@ pub struct Message<'a> {
 
 /// What a page may load: our stylesheet and script only (no inline script or style, no other
 /// origin), forms posted back here only, never framed.
-const PAGE_CSP: &str = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; \
+const PAGE_CSP: &str = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; \
      form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-/// A sign-in page: no referrer at all (the magic link's page holds a token in its address).
+/// The magic link's landing page and the sign-in flows' messages: no referrer at all (the landing
+/// page's address holds a token; its form needs no origin check, the nonce cookie binds it).
 pub fn render(status: StatusCode, page: &impl Template) -> Response {
     with_referrer(status, page, "no-referrer")
 }
 
-/// A page of the app: the referrer (and so the `Origin` of its forms, which the CSRF check reads)
-/// goes to this server only.
+/// A page whose forms the origin check guards (the app, the sign-in form): the referrer goes to this
+/// server only. With `no-referrer` a browser sends `Origin: null` with a form, which the check refuses.
 pub fn render_app(status: StatusCode, page: &impl Template) -> Response {
     with_referrer(status, page, "same-origin")
 }

@@ -3,7 +3,7 @@
 //! CSRF token in a hidden `csrf` field and an allowed `Origin`.
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::http::{header, request::Parts, HeaderMap};
+use axum::http::{header, request::Parts, HeaderMap, Method};
 use palisade_auth::browser_session::{BrowserSession, SESSION_COOKIE};
 use palisade_db::{TenantId, Tx};
 use serde::de::DeserializeOwned;
@@ -54,13 +54,41 @@ impl Visitor {
 impl FromRequestParts<AppState> for Visitor {
     type Rejection = PageError;
 
+    /// Pages only: a handler that changes something takes a [`FormPost`], which checks the form's
+    /// token, so a `Visitor` on a POST route is refused rather than left unchecked.
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        if !matches!(parts.method, Method::GET | Method::HEAD) {
+            return Err(PageError::StaleForm);
+        }
+        Self::from_parts(parts, state).await
+    }
+}
+
+impl Visitor {
+    async fn from_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
         let RequestId(correlation) = RequestId::from_request_parts(parts, state)
             .await
             .unwrap_or_else(|e| match e {});
         Self::from_headers(&parts.headers, state, correlation).ok_or(PageError::SignIn)
     }
 }
+
+/// A page's query string, read into `T`; a malformed one is a page saying so (not a bare 400).
+pub struct PageQuery<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequestParts<AppState> for PageQuery<T> {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, Self::Rejection> {
+        serde_urlencoded::from_str(parts.uri.query().unwrap_or(""))
+            .map(Self)
+            .map_err(|_| PageError::BadRequest("the address has a part this page does not understand".into()))
+    }
+}
+
+/// A form with no fields but its token (sign out, show a number).
+#[derive(serde::Deserialize)]
+pub struct NoFields {}
 
 /// A posted form (`application/x-www-form-urlencoded`) from a signed-in visitor, its CSRF token
 /// checked and removed; the other fields are deserialised into `T`.
@@ -97,7 +125,7 @@ impl<T: DeserializeOwned> FromRequest<AppState> for FormPost<T> {
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let (mut parts, body) = req.into_parts();
-        let visitor = Visitor::from_request_parts(&mut parts, state).await?;
+        let visitor = Visitor::from_parts(&mut parts, state).await?;
         if !is_form(&parts.headers) {
             return Err(PageError::BadRequest("pages post forms".into()));
         }

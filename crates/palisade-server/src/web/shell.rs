@@ -19,6 +19,8 @@ pub struct Workspace {
     pub name: String,
     pub role: &'static str,
     pub role_level: TenantRole,
+    /// Managers and admins see the team's pages (dashboard).
+    pub is_manager: bool,
 }
 
 impl Shell {
@@ -56,6 +58,7 @@ pub async fn enter(visitor: &Visitor, tenant: Uuid, section: &'static str) -> Re
             name: found.name,
             role: found.role.as_str(),
             role_level: found.role,
+            is_manager: found.role >= TenantRole::Manager,
         }),
         section,
     };

@@ -1,11 +1,12 @@
 //! The sign-in page: ask for a magic link (or pick an OpenID Connect provider), then "check your
 //! email". The answer is the same whether or not the address has an account.
 use askama::Template;
+use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::{Form, Router};
+use axum::Router;
 use palisade_auth::browser_session::SESSION_COOKIE;
 use serde::Deserialize;
 
@@ -79,9 +80,11 @@ async fn ask(
     RequestId(correlation): RequestId,
     ip: ClientIp,
     headers: HeaderMap,
-    Form(form): Form<EmailForm>,
+    body: Bytes,
 ) -> Result<Response, PageError> {
     cross_site::check_origin(&headers, &state.origins)?;
+    let form: EmailForm = serde_urlencoded::from_bytes(&body)
+        .map_err(|_| PageError::BadRequest("the form could not be read".into()))?;
     let email = form.email.trim().to_owned();
     let nonce = match magic_link::start(&state, correlation, ip, &headers, &email, true).await {
         Ok(nonce) => nonce,

@@ -3,15 +3,14 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect};
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::Router;
 use palisade_auth::browser_session::SESSION_COOKIE;
 use palisade_core::tenancy::{self, Tenant};
-use serde::Deserialize;
 
 use super::error::PageResult;
 use super::page::render_app;
-use super::session::{FormPost, Visitor};
+use super::session::{FormPost, NoFields, Visitor};
 use super::shell::Shell;
 use crate::cross_site;
 use crate::sign_in::api_sessions::end_session;
@@ -36,11 +35,20 @@ async fn list(visitor: Visitor) -> PageResult {
     Ok(render_app(StatusCode::OK, &Workspaces { shell, tenants }))
 }
 
-#[derive(Deserialize)]
-struct Nothing {}
+#[derive(Template)]
+#[template(path = "sign_out.html")]
+struct SignOut {
+    csrf: String,
+}
+
+/// Asks before signing out (pages that cannot carry the form link here: a refused workspace, the
+/// second-factor page).
+async fn confirm(visitor: Visitor) -> PageResult {
+    Ok(render_app(StatusCode::OK, &SignOut { csrf: visitor.csrf }))
+}
 
 /// Ends this session on the server and clears the cookie; already over is not an error.
-async fn sign_out(State(state): State<AppState>, post: FormPost<Nothing>) -> PageResult {
+async fn sign_out(State(state): State<AppState>, post: FormPost<NoFields>) -> PageResult {
     end_session(&state, post.visitor.caller()).await?;
     let mut response = Redirect::to("/sign-in").into_response();
     response
@@ -53,5 +61,5 @@ async fn sign_out(State(state): State<AppState>, post: FormPost<Nothing>) -> Pag
 pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/app", get(list))
-        .route("/sign-out", post(sign_out))
+        .route("/sign-out", get(confirm).post(sign_out))
 }

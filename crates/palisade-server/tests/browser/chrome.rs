@@ -1,10 +1,13 @@
 //! A real Chromium, driven through chromedriver (Debian's `chromium` and `chromium-driver`; `.ci/run`
 //! installs them). Each test gets its own chromedriver on a free port and its own fresh profile.
 use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::key::Key;
 use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -50,7 +53,9 @@ impl Chrome {
             .local_addr()
             .unwrap()
             .port();
+        // Its own process group, so the browsers it starts go down with it (see Drop).
         let driver = Command::new(chromedriver)
+            .process_group(0)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -117,23 +122,59 @@ impl Chrome {
         self.wait_for(css).await.click().await.unwrap();
     }
 
+    /// Types as a keyboard does: whatever has the focus gets the keys.
+    pub async fn keys(&self, text: &str) {
+        let mut actions = KeyActions::new("keyboard".into());
+        for c in text.chars() {
+            actions = actions
+                .then(KeyAction::Down { value: c })
+                .then(KeyAction::Up { value: c });
+        }
+        self.client.perform_actions(actions).await.unwrap();
+    }
+
+    pub async fn press(&self, key: Key) {
+        self.keys(&char::from(key).to_string()).await;
+    }
+
+    /// Presses Tab until the focus is on an element matching `css` (at most 40 times).
+    pub async fn tab_to(&self, css: &str) {
+        for _ in 0..40 {
+            self.press(Key::Tab).await;
+            let focused = self
+                .client
+                .execute(
+                    "return document.activeElement.matches(arguments[0]);",
+                    vec![json!(css)],
+                )
+                .await
+                .unwrap();
+            if focused == json!(true) {
+                return;
+            }
+        }
+        panic!("Tab never reached {css}");
+    }
+
     pub async fn source(&self) -> String {
         self.client.source().await.unwrap()
     }
 
-    /// What the console said since the last call that is an error or a policy violation.
+    /// What the console said since the last call that is an error or a policy violation. A form
+    /// shown again with what to fix (422) or a refused send (409) is a page doing its job: Chromium
+    /// logs its status, which is not counted.
     pub async fn console_errors(&self) -> Vec<String> {
         let log = self.client.issue_cmd(BrowserLog).await.unwrap();
+        let expected = |m: &str| {
+            m.ends_with("status of 409 (Conflict)") || m.ends_with("status of 422 (Unprocessable Entity)")
+        };
+        let policy = |m: &str| m.contains("Content Security Policy");
         log.as_array()
             .into_iter()
             .flatten()
-            .filter(|e| {
-                e["level"] == "SEVERE"
-                    || e["message"]
-                        .as_str()
-                        .is_some_and(|m| m.contains("Content Security Policy"))
-            })
-            .map(|e: &Value| e["message"].as_str().unwrap_or_default().to_owned())
+            .filter_map(|e: &Value| Some((e["level"].as_str()?, e["message"].as_str()?)))
+            .filter(|(level, m)| (*level == "SEVERE" || policy(m)) && !expected(m))
+            .map(|(_, m)| m.to_owned())
             .collect()
     }
 
@@ -150,8 +191,19 @@ impl Chrome {
     }
 }
 
+impl Chrome {
+    /// Ends the browser session (chromedriver closes the browser); Drop cleans up after a panic.
+    pub async fn close(self) {
+        let _ = self.client.clone().close().await;
+    }
+}
+
 impl Drop for Chrome {
     fn drop(&mut self) {
+        // chromedriver and every browser process it started (a failed test never closes its session).
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", self.driver.id())])
+            .status();
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }

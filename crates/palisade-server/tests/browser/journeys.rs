@@ -66,7 +66,7 @@ async fn a_rep_signs_in_finds_a_lead_logs_a_call_by_keyboard_and_reveals_the_num
     chrome.heading("My leads").await;
     let html = chrome.source().await;
     assert!(html.contains("Ada Lovelace") && !html.contains("Grace Hopper"));
-    assert!(!html.contains("0100"), "masked");
+    assert!(!html.contains("+14155550100"), "masked");
     chrome.screenshot("rep-leads").await;
     assert_clean(chrome.console_errors().await);
 
@@ -80,17 +80,24 @@ async fn a_rep_signs_in_finds_a_lead_logs_a_call_by_keyboard_and_reveals_the_num
         .unwrap();
     chrome.heading("Ada Lovelace").await;
 
-    // The form by keyboard alone: type, Tab to the button, Enter.
-    let body = chrome.wait_for("#body").await;
-    body.click().await.unwrap();
-    body.send_keys("Called about the renewal").await.unwrap();
-    body.send_keys(&Key::Tab.to_string()).await.unwrap();
-    let focused = chrome.client.active_element().await.unwrap();
-    assert_eq!(focused.text().await.unwrap(), "Log interaction");
-    focused.send_keys(&Key::Enter.to_string()).await.unwrap();
+    // The form by keyboard alone: Tab to each field, choose by typing, Tab to the button, Enter.
+    chrome.tab_to("#channel").await;
+    chrome.keys("c").await;
+    chrome.tab_to("#direction").await;
+    chrome.keys("o").await;
+    chrome.tab_to("#body").await;
+    chrome.keys("Called about the renewal").await;
+    chrome
+        .tab_to("form[action$='/interactions'] button[type=submit]")
+        .await;
+    chrome.press(Key::Enter).await;
     chrome.wait_for(".notice.ok").await;
     let html = chrome.source().await;
     assert!(html.contains("Interaction logged.") && html.contains("Called about the renewal"));
+    assert!(
+        html.contains("Call · Outbound"),
+        "the channel and direction chosen by keyboard"
+    );
     assert_clean(chrome.console_errors().await);
 
     chrome.click("form[action$='/reveal'] button").await;
@@ -109,6 +116,7 @@ async fn a_rep_signs_in_finds_a_lead_logs_a_call_by_keyboard_and_reveals_the_num
     chrome.heading("Sign in").await;
     chrome.goto(&app.url("/app")).await;
     chrome.heading("Sign in").await;
+    chrome.close().await;
 }
 
 #[tokio::test]
@@ -128,11 +136,78 @@ async fn a_manager_sees_the_team_but_never_a_reps_private_records() {
     let tenant = app.world().tenant_a;
     chrome.goto(&app.url(&format!("/t/{tenant}/leads/{lead}"))).await;
     chrome.wait_for("#timeline-title").await;
-    for html in [list, chrome.source().await] {
+    let lead_page = chrome.source().await;
+    chrome.click("nav a[href$='/dashboard']").await;
+    chrome.heading("Dashboard").await;
+    chrome.screenshot("manager-dashboard").await;
+    chrome.click("nav a[href$='/drafts']").await;
+    chrome.heading("Drafts").await;
+    for html in [list, lead_page, chrome.source().await] {
         assert!(
             !html.contains("Private draft"),
             "a rep's draft in a manager's page"
         );
     }
     assert_clean(chrome.console_errors().await);
+    chrome.close().await;
+}
+
+#[tokio::test]
+async fn a_rep_reviews_and_sends_a_draft_by_keyboard_alone_and_a_refusal_says_why() {
+    let app = palisade_testkit::spawn_app().await;
+    let lead = create_lead(&app, Who::RepA1, "Ada Lovelace", Some("+1 415 555 0100")).await;
+    let token = app.token(Who::RepA1).unwrap();
+    let post = |path: String, body: Value| {
+        let req = app.client.post(app.url(&path)).bearer_auth(&token).json(&body);
+        async move {
+            let r = req.send().await.unwrap();
+            assert_eq!(r.status(), 201, "{path}");
+        }
+    };
+    let consent = json!({"channel": "sms", "purpose": "service", "source": "form", "form_version": "web-3",
+                         "consent_text": "Yes, text me about my quote."});
+    post(format!("/api/v1/leads/{lead}/consents"), consent).await;
+    post(
+        "/api/v1/me/drafts".into(),
+        json!({"lead_id": lead, "channel": "sms", "body": "Your quote is ready"}),
+    )
+    .await;
+    let chrome = Chrome::start().await;
+    sign_in(&app, &chrome, "rep-a1@a.test").await;
+    chrome.heading("My leads").await;
+
+    // From here on, only the keyboard: Tab to Drafts, Enter; Tab to the draft, Enter.
+    chrome.tab_to("nav a[href$='/drafts']").await;
+    chrome.press(Key::Enter).await;
+    chrome.heading("Drafts").await;
+    chrome.screenshot("rep-drafts").await;
+    chrome.tab_to("td a[href*='/drafts/']").await;
+    chrome.press(Key::Enter).await;
+    chrome.heading("Draft").await;
+
+    // Marketing has no opt-in: the send is refused and the page says why, keeping the edit.
+    chrome.tab_to("#purpose").await;
+    chrome.keys("m").await;
+    chrome.tab_to("#body").await;
+    chrome.press(Key::End).await;
+    chrome.keys(" Reply YES to book.").await;
+    chrome.tab_to("button[value=send]").await;
+    chrome.press(Key::Enter).await;
+    let problem = chrome.wait_for("#send-problem").await.text().await.unwrap();
+    assert!(problem.contains("has not opted in"), "{problem}");
+    assert!(chrome
+        .source()
+        .await
+        .contains("Your quote is ready Reply YES to book."));
+    chrome.screenshot("rep-draft-refused").await;
+
+    // Service has one: sent, and the browser lands on the lead.
+    chrome.tab_to("#purpose").await;
+    chrome.keys("s").await;
+    chrome.tab_to("button[value=send]").await;
+    chrome.press(Key::Enter).await;
+    chrome.heading("Ada Lovelace").await;
+    assert!(chrome.source().await.contains("Message queued for delivery."));
+    assert_clean(chrome.console_errors().await);
+    chrome.close().await;
 }

@@ -1,7 +1,7 @@
 //! One lead: its facts, its number (masked until the person asks; asking is access-logged), its
 //! interaction timeline and the form that logs a new one.
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use palisade_core::crm::interactions::{self, InteractionFilter, NewInteraction};
@@ -15,9 +15,10 @@ use super::{when, CHANNELS, DIRECTIONS};
 use crate::state::AppState;
 use crate::web::error::{path_id, PageError, PageResult};
 use crate::web::page::render_app;
-use crate::web::session::{FormPost, Visitor};
+use crate::web::session::{FormPost, NoFields, PageQuery, Visitor};
 use crate::web::shell::{self, Shell};
 
+/// Interactions per page of the timeline: a screenful or two, and one small query.
 const TIMELINE: i64 = 25;
 
 pub struct Entry {
@@ -80,6 +81,8 @@ pub struct DetailQuery {
     #[serde(default)]
     logged: Option<String>,
     #[serde(default)]
+    sent: Option<String>,
+    #[serde(default)]
     before: Option<String>,
 }
 
@@ -118,6 +121,27 @@ fn entry(i: interactions::Interaction, me: Uuid) -> Entry {
     }
 }
 
+/// A page of the lead's interactions, newest first, below `before`.
+async fn timeline(
+    tx: &mut palisade_db::Tx,
+    tenant: TenantId,
+    lead: Uuid,
+    before: Option<Uuid>,
+    me: Uuid,
+) -> Result<(Vec<Entry>, Option<Uuid>), PageError> {
+    let filter = InteractionFilter {
+        lead_id: Some(lead),
+        limit: Some(TIMELINE),
+        cursor: before,
+        ..InteractionFilter::default()
+    };
+    let page = interactions::list(tx, tenant, &filter).await?;
+    Ok((
+        page.items.into_iter().map(|i| entry(i, me)).collect(),
+        page.next_cursor,
+    ))
+}
+
 async fn render(
     state: &AppState,
     visitor: &Visitor,
@@ -129,31 +153,19 @@ async fn render(
     let (mut tx, shell) = shell::enter(visitor, tenant_uuid, "leads").await?;
     let tenant = TenantId::from_uuid(tenant_uuid);
     let phones = view.phones.unwrap_or(Phones::Masked);
-    let lead = leads::get_with(
-        &mut tx,
-        tenant,
-        LeadId::from_uuid(lead_id),
-        state.phone_keys(),
-        phones,
-    )
-    .await?;
-    let filter = InteractionFilter {
-        lead_id: Some(lead_id),
-        limit: Some(TIMELINE),
-        cursor: view.before,
-        ..InteractionFilter::default()
-    };
-    let page = interactions::list(&mut tx, tenant, &filter).await?;
-    tx.commit().await?;
+    let keys = state.phone_keys();
+    let lead = leads::get_with(&mut tx, tenant, LeadId::from_uuid(lead_id), keys, phones).await?;
     let me = *visitor.caller().user_id().as_uuid();
+    let (timeline, older) = timeline(&mut tx, tenant, lead_id, view.before, me).await?;
+    tx.commit().await?;
     let page = LeadPage {
         shell,
         tenant_id: tenant_uuid,
         updated: when(lead.updated_at),
         phone: lead.phone.clone(),
         lead,
-        timeline: page.items.into_iter().map(|i| entry(i, me)).collect(),
-        older: page.next_cursor,
+        timeline,
+        older,
         channels: &CHANNELS,
         directions: &DIRECTIONS,
         form: view.form,
@@ -167,7 +179,7 @@ pub async fn show(
     State(state): State<AppState>,
     visitor: Visitor,
     Path((tenant, lead)): Path<(String, String)>,
-    Query(query): Query<DetailQuery>,
+    PageQuery(query): PageQuery<DetailQuery>,
 ) -> PageResult {
     let before = match query.before.as_deref() {
         None | Some("") => None,
@@ -177,21 +189,22 @@ pub async fn show(
         ),
     };
     let view = View {
-        notice: query.logged.is_some().then_some("Interaction logged."),
+        notice: if query.sent.is_some() {
+            Some("Message queued for delivery.")
+        } else {
+            query.logged.is_some().then_some("Interaction logged.")
+        },
         before,
         ..View::default()
     };
     render(&state, &visitor, (&tenant, &lead), view, StatusCode::OK).await
 }
 
-#[derive(Deserialize)]
-pub struct Nothing {}
-
 /// Shows the number: the read is access-logged, like every read of a number through the API.
 pub async fn reveal(
     State(state): State<AppState>,
     Path((tenant, lead)): Path<(String, String)>,
-    post: FormPost<Nothing>,
+    post: FormPost<NoFields>,
 ) -> PageResult {
     let view = View {
         phones: Some(Phones::Open),
@@ -239,16 +252,15 @@ pub async fn log(
         Ok(input) => input,
         Err(errors) => return refused(&state, post, (&tenant, &lead), errors).await,
     };
-    let mut tx = post.visitor.tx_in(TenantId::from_uuid(tenant_id)).await?;
-    match interactions::create(
-        &mut tx,
-        TenantId::from_uuid(tenant_id),
-        post.visitor.caller().user_id(),
-        &input,
-    )
-    .await
-    {
+    let id = TenantId::from_uuid(tenant_id);
+    let mut tx = post.visitor.tx_in(id).await?;
+    let created = interactions::create(&mut tx, id, post.visitor.caller().user_id(), &input).await;
+    match created {
         Ok(_) => tx.commit().await?,
+        // A lead the visitor cannot see, as for any address naming one.
+        Err(CoreError::Invalid {
+            code: "unknown_lead", ..
+        }) => return Err(PageError::NotFound),
         Err(CoreError::Invalid {
             code: "invalid_field",
             message,

@@ -1,6 +1,6 @@
 //! The lead list: newest first, filtered by status, paged by keyset (a cursor in the address).
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use palisade_core::crm::leads::{self, Lead, LeadFilter, Phones};
 use palisade_db::{TenantId, TenantRole};
@@ -11,7 +11,7 @@ use super::{when, STATUSES};
 use crate::state::AppState;
 use crate::web::error::{path_id, PageError, PageResult};
 use crate::web::page::render_app;
-use crate::web::session::Visitor;
+use crate::web::session::{PageQuery, Visitor};
 use crate::web::shell::{self, Shell};
 
 pub const PAGE_SIZE: i64 = 50;
@@ -86,7 +86,7 @@ pub async fn show(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(tenant): Path<String>,
-    Query(query): Query<ListQuery>,
+    PageQuery(query): PageQuery<ListQuery>,
 ) -> PageResult {
     let filter = filter(&query)?;
     let (mut tx, shell) = shell::enter(&visitor, path_id(&tenant)?, "leads").await?;
@@ -94,9 +94,9 @@ pub async fn show(
     let tenant = TenantId::from_uuid(tenant_id);
     let page = leads::list_with(&mut tx, tenant, &filter, state.phone_keys(), Phones::Masked).await?;
     tx.commit().await?;
-    let next = page
-        .next_cursor
-        .map(|c| format!("?status={}&cursor={c}", query.status));
+    // Built from the checked filter, never from the raw address.
+    let status = filter.status.map_or("", |s| s.as_str());
+    let next = page.next_cursor.map(|c| format!("?status={status}&cursor={c}"));
     let page = LeadsPage {
         shell,
         heading: if role >= TenantRole::Manager {
@@ -106,7 +106,7 @@ pub async fn show(
         },
         tenant_id,
         rows: page.items.into_iter().map(row).collect(),
-        status: query.status,
+        status: status.to_owned(),
         statuses: STATUSES.iter().map(|s| s.as_str()).collect(),
         paged: filter.cursor.is_some(),
         next,

@@ -17,10 +17,16 @@ async fn health_readiness_and_security_headers() {
     ] {
         assert_eq!(r.headers()[name], value, "{name}");
     }
-    assert!(r.headers()["content-security-policy"]
-        .to_str()
-        .unwrap()
-        .contains("frame-ancestors 'none'"));
+    // Exactly the API's policy (pages set their own; nothing else may loosen it), on an answer and
+    // on the fallback 404 alike.
+    let unknown = app.client.get(app.url("/no/such/route")).send().await.unwrap();
+    for headers in [r.headers(), unknown.headers()] {
+        assert_eq!(
+            headers["content-security-policy"],
+            "default-src 'none'; frame-ancestors 'none'"
+        );
+        assert_eq!(headers["referrer-policy"], "no-referrer");
+    }
     assert!(
         r.headers().get("strict-transport-security").is_none(),
         "HSTS only over TLS"

@@ -32,7 +32,7 @@ fn wrong_code(secret: &TotpSecret, app: &TestApp) -> String {
 
 /// Enrols and confirms an authenticator for the session's person; returns the secret and the
 /// recovery codes.
-async fn enrol(app: &TestApp, token: &str) -> (TotpSecret, Vec<String>) {
+pub(crate) async fn enrol(app: &TestApp, token: &str) -> (TotpSecret, Vec<String>) {
     let me = Client::bearer(app, token);
     let e: Value = me.post_empty("/api/v1/me/mfa/totp", StatusCode::CREATED).await;
     assert!(e["otpauth_uri"]

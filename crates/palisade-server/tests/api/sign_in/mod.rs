@@ -1,7 +1,7 @@
 //! Sign-in end to end: magic links (browser and API clients), cookie sessions with CSRF, refresh
 //! token rotation and reuse detection, idle and absolute expiry on a manual clock, ending sessions,
 //! rate limits (memory and Redis), CORS.
-mod mfa;
+pub(crate) mod mfa;
 mod oidc;
 mod password;
 mod tokens;

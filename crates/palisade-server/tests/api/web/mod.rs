@@ -1,6 +1,9 @@
 //! The pages: the same sessions, CSRF rules and row-level security as the API, over HTTP (the
 //! browser tests drive the same pages in Chromium).
+mod dashboard;
+mod drafts;
 mod leads;
+mod second_factor;
 
 use palisade_testkit::TestApp;
 use reqwest::header::{COOKIE, LOCATION, ORIGIN};

@@ -1,0 +1,51 @@
+//! A browser session waiting for its second factor: every page sends it to the code page (the
+//! cookie kept), where a wrong code is refused in words and the right one opens the app.
+use chrono::Duration;
+use reqwest::header::ORIGIN;
+
+use super::{browser, location, page, post_form};
+use crate::sign_in::{api_sign_in, browser_sign_in, mfa::enrol, set_cookie};
+
+#[tokio::test]
+async fn a_session_waiting_for_its_second_factor_is_sent_to_the_code_page() {
+    let app = palisade_testkit::spawn_app().await;
+    let first = api_sign_in(&app, "rep-a1@a.test").await;
+    let (secret, _) = enrol(&app, first["access_token"].as_str().unwrap()).await;
+    app.clock.advance(Duration::seconds(30));
+    let (cookie, csrf) = browser_sign_in(&app, "rep-a1@a.test").await;
+
+    let r = page(&app, &cookie, "/app").await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(location(&r), "/sign-in/mfa");
+    assert!(
+        set_cookie(r.headers(), "__Host-palisade-session").is_none(),
+        "the session is kept"
+    );
+    let form = page(&app, &cookie, "/sign-in/mfa").await.text().await.unwrap();
+    assert!(form.contains(r#"autocomplete="one-time-code""#), "{form}");
+
+    let wrong = post_form(
+        &app,
+        &cookie,
+        "/sign-in/mfa",
+        &[("csrf", &csrf), ("code", "not-a-code")],
+    )
+    .await;
+    assert_eq!(wrong.status(), 422);
+    assert!(wrong.text().await.unwrap().contains(r#"id="code-error""#));
+    let code = secret.code_at(app.clock.now()).unwrap();
+    let forged = browser()
+        .post(app.url("/sign-in/mfa"))
+        .header(reqwest::header::COOKIE, &cookie)
+        .header(ORIGIN, "https://evil.example")
+        .form(&[("csrf", csrf.as_str()), ("code", code.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 403, "another site cannot submit a code");
+    let right = post_form(&app, &cookie, "/sign-in/mfa", &[("csrf", &csrf), ("code", &code)]).await;
+    assert_eq!(right.status(), 303);
+    assert_eq!(location(&right), "/app");
+    let r = page(&app, &cookie, "/app").await;
+    assert_eq!(location(&r), format!("/t/{}/leads", app.world().tenant_a));
+}
