@@ -26,30 +26,39 @@ fn cookie_pair(r: &reqwest::Response, name: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// The newest mail in the server's development mailbox that holds a sign-in link, after `since`.
-async fn link_token(server: &Server, since: std::time::SystemTime) -> anyhow::Result<String> {
+/// The token of the newest sign-in link mailed to `email` since `since`, from the server's
+/// development mailbox (waits up to 15 s: links are mailed off the request path).
+async fn link_token(server: &Server, email: &str, since: std::time::SystemTime) -> anyhow::Result<String> {
     let dir = server.data_dir.join("mailbox");
     let started = Instant::now();
     while started.elapsed() < Duration::from_secs(15) {
+        let mut found: Option<(std::time::SystemTime, String)> = None;
         for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let fresh = entry
+            let Some(at) = entry
                 .metadata()
                 .and_then(|m| m.modified())
-                .is_ok_and(|t| t >= since);
+                .ok()
+                .filter(|t| *t >= since)
+            else {
+                continue;
+            };
             let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
-            if let Some(token) = fresh
-                .then(|| {
-                    text.split_whitespace()
-                        .find_map(|w| w.split("/auth/magic-link?token=").nth(1))
-                })
-                .flatten()
-            {
-                return Ok(token.to_owned());
+            let to_them = text.lines().any(|l| l.starts_with("To:") && l.contains(email));
+            let token = text
+                .split_whitespace()
+                .find_map(|w| w.split("/auth/magic-link?token=").nth(1));
+            if let (true, Some(token)) = (to_them, token) {
+                if found.as_ref().is_none_or(|(t, _)| at > *t) {
+                    found = Some((at, token.to_owned()));
+                }
             }
+        }
+        if let Some((_, token)) = found {
+            return Ok(token);
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    bail!("no sign-in link arrived in {}", dir.display())
+    bail!("no sign-in link for the rep arrived in {}", dir.display())
 }
 
 /// Signs the rep in as a browser, through the API's magic-link routes (the mail goes to the server's
@@ -73,7 +82,7 @@ async fn rep_session(
         .send()
         .await?;
     let nonce = cookie_pair(&asked, "__Host-palisade-nonce").context("no nonce cookie")?;
-    let token = link_token(server, since).await?;
+    let token = link_token(server, &email, since).await?;
     let consumed = client
         .post(format!("{}/api/v1/auth/magic-link/consume", server.base))
         .header(COOKIE, nonce)

@@ -17,8 +17,8 @@ use crate::page_query::ListQuery;
 use crate::{validate, CoreError};
 
 /// The longest text message body (Twilio's limit for one message, sent as segments).
-const SMS_MAX: usize = 1600;
-const EMAIL_MAX: usize = 10_000;
+pub const SMS_MAX: usize = 1600;
+pub const EMAIL_MAX: usize = 10_000;
 
 /// A message to a lead: a `body` (and, for email, a `subject`), or a `template_id` with the values
 /// of its placeholders.

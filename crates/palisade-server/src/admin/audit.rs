@@ -50,11 +50,24 @@ pub async fn list_events(
     }
 
     let mut tx = manager.begin().await?;
+    let (body, next) = export_csv(&mut tx, tenant, &filter, ip).await?;
+    tx.commit().await?;
+    Ok(csv_response(body, next))
+}
+
+/// Up to 50,000 events matching `filter` as CSV, and the cursor that continues a longer export; the
+/// export is recorded in the access log in the same transaction (the API's and the pages' alike).
+pub(crate) async fn export_csv(
+    tx: &mut palisade_db::Tx,
+    tenant: palisade_db::TenantId,
+    filter: &AuditFilter,
+    ip: Option<std::net::IpAddr>,
+) -> ApiResult<(String, Option<i64>)> {
     let mut body = String::new();
     let mut cursor = filter.cursor;
     let mut rows: i64 = 0;
     let next = loop {
-        let page = events::list(&mut tx, tenant, &filter, cursor, EXPORT_PAGE).await?;
+        let page = events::list(tx, tenant, filter, cursor, EXPORT_PAGE).await?;
         rows += i64::try_from(page.items.len()).unwrap_or(i64::MAX);
         body.push_str(&events::to_csv(&page.items, cursor == filter.cursor));
         match page.next_cursor {
@@ -62,31 +75,27 @@ pub async fn list_events(
             other => break other,
         }
     };
-    access::log(
-        &mut tx,
-        Some(tenant),
-        &Access {
-            action: AccessAction::AuditExport,
-            target_type: Some("audit_events"),
-            target_id: None,
-            detail: json!({
-                "format": "csv",
-                "rows": rows,
-                "complete": next.is_none(),
-                "filters": {
-                    "table": filter.table,
-                    "actor_id": filter.actor_id,
-                    "lead_id": filter.lead_id,
-                    "from": filter.from,
-                    "to": filter.to,
-                    "cursor": filter.cursor,
-                },
-            }),
-            client_ip: ip,
-        },
-    )
-    .await?;
-    tx.commit().await?;
+    let filters = json!({
+        "table": filter.table,
+        "actor_id": filter.actor_id,
+        "lead_id": filter.lead_id,
+        "from": filter.from,
+        "to": filter.to,
+        "cursor": filter.cursor,
+    });
+    let access = Access {
+        action: AccessAction::AuditExport,
+        target_type: Some("audit_events"),
+        target_id: None,
+        detail: json!({ "format": "csv", "rows": rows, "complete": next.is_none(), "filters": filters }),
+        client_ip: ip,
+    };
+    access::log(tx, Some(tenant), &access).await?;
+    Ok((body, next))
+}
+
+/// The CSV as a download; `X-Next-Cursor` when there is more.
+pub(crate) fn csv_response(body: String, next: Option<i64>) -> Response {
     let mut response = (
         [
             (
@@ -108,7 +117,7 @@ pub async fn list_events(
                 .insert(HeaderName::from_static("x-next-cursor"), v);
         }
     }
-    Ok(response)
+    response
 }
 
 /// The access log of your tenant, newest first (admins): exports, role changes, sign-ins and other

@@ -1,6 +1,6 @@
 //! Running a tenant: creating and leaving tenants, members and invitations, provider integrations,
 //! phone settings, and the audit and access logs.
-mod audit;
+pub(crate) mod audit;
 mod integrations;
 mod invitations;
 mod members;

@@ -6,7 +6,7 @@ mod brief;
 mod export;
 mod phone;
 mod private_records;
-mod sessions;
+pub(crate) mod sessions;
 mod voice_consent;
 
 use utoipa_axum::router::OpenApiRouter;

@@ -22,6 +22,11 @@ pub struct Ended {
 #[utoipa::path(get, path = "/api/v1/me/sessions", tag = "auth", security(("bearer" = [])),
     responses((status = 200, body = Vec<SessionInfo>), (status = 401, body = ErrorBody)))]
 pub async fn list(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Vec<SessionInfo>>> {
+    Ok(Json(my_sessions(&state, &caller).await?))
+}
+
+/// The caller's live sessions, most recently used first (the API's list and the pages').
+pub(crate) async fn my_sessions(state: &AppState, caller: &Caller) -> ApiResult<Vec<SessionInfo>> {
     let mut tx = caller.tx().await?;
     let list = sessions::list_mine(
         &mut tx,
@@ -32,7 +37,7 @@ pub async fn list(State(state): State<AppState>, caller: Caller) -> ApiResult<Js
     )
     .await?;
     tx.commit().await?;
-    Ok(Json(list))
+    Ok(list)
 }
 
 /// End every session of yours except the one this request uses (all of them for an operator token).

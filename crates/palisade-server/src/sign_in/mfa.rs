@@ -96,6 +96,12 @@ pub async fn begin(
     State(state): State<AppState>,
     caller: Caller,
 ) -> ApiResult<(StatusCode, Json<TotpEnrolment>)> {
+    Ok((StatusCode::CREATED, Json(start_totp(&state, &caller).await?)))
+}
+
+/// A new authenticator secret, sealed and stored as pending for the caller (the API's and the
+/// pages' enrolment alike).
+pub(crate) async fn start_totp(state: &AppState, caller: &Caller) -> ApiResult<TotpEnrolment> {
     caller.session()?;
     let secret = TotpSecret::generate();
     let user = *caller.user_id().as_uuid().as_bytes();
@@ -127,14 +133,11 @@ pub async fn begin(
             "an internal error occurred",
         )
     })?;
-    Ok((
-        StatusCode::CREATED,
-        Json(TotpEnrolment {
-            otpauth_uri,
-            secret: secret.base32(),
-            qr_svg,
-        }),
-    ))
+    Ok(TotpEnrolment {
+        otpauth_uri,
+        secret: secret.base32(),
+        qr_svg,
+    })
 }
 
 /// Activate the authenticator app with a current code. Returns ten recovery codes, shown once.
@@ -146,6 +149,12 @@ pub async fn confirm(
     caller: Caller,
     ApiJson(input): ApiJson<TotpCode>,
 ) -> ApiResult<Json<RecoveryCodes>> {
+    let recovery_codes = confirm_totp(&state, &caller, &input.code).await?;
+    Ok(Json(RecoveryCodes { recovery_codes }))
+}
+
+/// Activates the caller's pending authenticator with a current code; the new recovery codes.
+pub(crate) async fn confirm_totp(state: &AppState, caller: &Caller, code: &str) -> ApiResult<Vec<String>> {
     caller.session()?;
     state.sign_in_limits.mfa_for(caller.user_id().as_uuid()).await?;
     let now = state.clock.now();
@@ -153,18 +162,16 @@ pub async fn confirm(
     let Some((sealed, last_step, false)) = mfa::my_totp(&mut tx).await? else {
         return Err(ApiError::not_found());
     };
-    let secret = open_secret(&state, &caller, &sealed)?;
+    let secret = open_secret(state, caller, &sealed)?;
     let step = secret
-        .verify(&input.code, now)
+        .verify(code, now)
         .filter(|s| *s > last_step)
         .ok_or_else(invalid_code)?;
     let codes = totp::new_recovery_codes();
     let hashes: Vec<[u8; 32]> = codes.iter().map(|c| totp::recovery_code_hash(c)).collect();
     mfa::confirm_totp(&mut tx, step, &hashes, now).await?;
     tx.commit().await?;
-    Ok(Json(RecoveryCodes {
-        recovery_codes: codes,
-    }))
+    Ok(codes)
 }
 
 /// Remove the authenticator app and recovery codes (needs a factor check within 10 minutes).

@@ -19,7 +19,7 @@ use super::shell::{self, Shell};
 use crate::state::AppState;
 
 /// One row of a bar chart: the bar's length is `share` percent of the longest.
-pub struct Bar {
+struct Bar {
     label: String,
     detail: String,
     value: i64,
@@ -36,7 +36,7 @@ struct DashboardPage {
 }
 
 /// `12345678` cents in `USD` as "USD 123,456.78" (sums are decimal strings: they may exceed 64 bits).
-pub fn money(currency: &str, cents: &str) -> String {
+fn money(currency: &str, cents: &str) -> String {
     let (sign, digits) = cents.strip_prefix('-').map_or(("", cents), |d| ("-", d));
     let digits = format!("{digits:0>3}");
     let (whole, fraction) = digits.split_at(digits.len() - 2);
@@ -63,17 +63,12 @@ fn bars(rows: Vec<(String, String, i64)>) -> Vec<Bar> {
         .collect()
 }
 
-async fn show(visitor: Visitor, Path(tenant): Path<String>) -> PageResult {
-    let (mut tx, shell) = shell::enter(&visitor, path_id(&tenant)?, "dashboard").await?;
-    let (tenant_id, role) = shell.workspace()?;
-    if role < TenantRole::Manager {
-        return Err(PageError::Forbidden(
-            "The dashboard is for managers and admins.".into(),
-        ));
-    }
-    let id = TenantId::from_uuid(tenant_id);
-    let data = dashboard::load(&mut tx, id).await?;
-    let names: HashMap<Uuid, String> = tenancy::list_members(&mut tx, id)
+/// Each member's name (their email when they gave none).
+async fn member_names(
+    tx: &mut palisade_db::Tx,
+    tenant: TenantId,
+) -> Result<HashMap<Uuid, String>, PageError> {
+    Ok(tenancy::list_members(tx, tenant)
         .await?
         .into_iter()
         .map(|m| {
@@ -86,9 +81,33 @@ async fn show(visitor: Visitor, Path(tenant): Path<String>) -> PageResult {
                 },
             )
         })
-        .collect();
+        .collect())
+}
+
+async fn show(visitor: Visitor, Path(tenant): Path<String>) -> PageResult {
+    let (mut tx, shell) = shell::enter(&visitor, path_id(&tenant)?, "dashboard").await?;
+    let (tenant_id, role) = shell.workspace()?;
+    if role < TenantRole::Manager {
+        return Err(PageError::Forbidden(
+            "The dashboard is for managers and admins.".into(),
+        ));
+    }
+    let id = TenantId::from_uuid(tenant_id);
+    let data = dashboard::load(&mut tx, id).await?;
+    let names = member_names(&mut tx, id).await?;
     tx.commit().await?;
     let name = |id: &Uuid| names.get(id).cloned().unwrap_or_else(|| "A former member".into());
+    let stages = data
+        .deals_by_stage
+        .iter()
+        .map(|s| (s.stage.clone(), money(&s.currency, &s.amount_cents), s.count));
+    let activity = data.activity.iter().map(|a| {
+        (
+            name(&a.user_id),
+            format!("{} in the last 7 days", a.last_7_days),
+            a.last_30_days,
+        )
+    });
     let page = DashboardPage {
         shell,
         pipeline: data
@@ -96,24 +115,8 @@ async fn show(visitor: Visitor, Path(tenant): Path<String>) -> PageResult {
             .iter()
             .map(|p| money(&p.currency, &p.amount_cents))
             .collect(),
-        stages: bars(
-            data.deals_by_stage
-                .iter()
-                .map(|s| (s.stage.clone(), money(&s.currency, &s.amount_cents), s.count))
-                .collect(),
-        ),
-        activity: bars(
-            data.activity
-                .iter()
-                .map(|a| {
-                    (
-                        name(&a.user_id),
-                        format!("{} in the last 7 days", a.last_7_days),
-                        a.last_30_days,
-                    )
-                })
-                .collect(),
-        ),
+        stages: bars(stages.collect()),
+        activity: bars(activity.collect()),
     };
     Ok(render_app(StatusCode::OK, &page))
 }

@@ -27,9 +27,14 @@ pub enum PageError {
     Blocked(&'static str),
     NotFound,
     Forbidden(String),
+    /// "Not found", saying what it most likely means (a form sent twice): still a 404, so it tells
+    /// nothing about records of others.
+    NotFoundBecause(&'static str),
     /// A form that is out of date or came from another site.
     StaleForm,
     BadRequest(String),
+    /// Another refusal, with the status the API gives it (409, 413, 422...).
+    Refused(StatusCode, String),
     Limited(Option<u64>),
     /// The database or a provider could not be reached: nothing was decided.
     Unavailable,
@@ -55,13 +60,13 @@ impl From<ApiError> for PageError {
                 "This workspace does not accept the way you signed in. Sign out, then sign in with a method it allows.",
             ),
             (StatusCode::FORBIDDEN, "mfa_required") => Self::Blocked(
-                "This workspace asks managers and admins to use a second factor (an authenticator app). The web \
-                 app cannot set one up yet: ask an admin of the workspace, or use another workspace.",
+                "This workspace asks managers and admins to use a second factor (an authenticator app). Set one \
+                 up under My account (/me/security), then sign in again.",
             ),
             (StatusCode::FORBIDDEN, _) => Self::Forbidden(e.message),
             (StatusCode::TOO_MANY_REQUESTS, _) => Self::Limited(e.retry_after),
             (StatusCode::SERVICE_UNAVAILABLE, _) => Self::Unavailable,
-            (s, _) if s.is_client_error() => Self::BadRequest(e.message),
+            (s, _) if s.is_client_error() => Self::Refused(s, e.message),
             _ => Self::Internal,
         }
     }
@@ -102,12 +107,14 @@ impl IntoResponse for PageError {
                 "There is nothing here, or it is not yours to see.",
             ),
             Self::Forbidden(why) => message(StatusCode::FORBIDDEN, "Not allowed", &why),
+            Self::NotFoundBecause(why) => message(StatusCode::NOT_FOUND, "Not found", why),
             Self::StaleForm => message(
                 StatusCode::FORBIDDEN,
                 "This form is out of date",
                 "Go back, reload the page and try again.",
             ),
             Self::BadRequest(why) => message(StatusCode::BAD_REQUEST, "That did not work", &why),
+            Self::Refused(status, why) => message(status, "That did not work", &why),
             Self::Limited(retry_after) => {
                 let mut response = message(
                     StatusCode::TOO_MANY_REQUESTS,

@@ -2,7 +2,9 @@
 //! sessions, CSRF protection, context transactions and row-level security as the API: a page shows
 //! a person what the API would return to them. Sign-in pages (magic link, OpenID Connect) start
 //! sessions through `sign_in` exactly as the JSON routes do.
+mod account;
 mod assets;
+mod audit;
 mod dashboard;
 mod drafts;
 mod error;
@@ -11,6 +13,7 @@ mod magic_link;
 mod oidc;
 mod page;
 mod second_factor;
+mod security;
 mod session;
 mod shell;
 mod sign_in_page;
@@ -28,7 +31,10 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .merge(workspaces::router())
         .merge(leads::router())
         .merge(drafts::router())
-        .merge(dashboard::router());
+        .merge(dashboard::router())
+        .merge(audit::router())
+        .merge(account::router())
+        .merge(security::router());
     OpenApiRouter::new()
         .merge(magic_link::router())
         .merge(oidc::router())

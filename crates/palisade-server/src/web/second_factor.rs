@@ -32,6 +32,18 @@ pub struct CodeForm {
 }
 
 async fn show(visitor: Visitor) -> PageResult {
+    // A session with nothing to verify goes on to the app rather than spending attempts here (the
+    // session gate runs with a transaction's first statement).
+    let gate = async {
+        let mut tx = visitor.tx().await?;
+        tx.execute("select 1", &[]).await?;
+        Ok::<_, PageError>(())
+    };
+    match gate.await {
+        Ok(()) => return Ok(Redirect::to("/app").into_response()),
+        Err(PageError::SecondFactor) => {}
+        Err(e) => return Err(e),
+    }
     let page = SecondFactor {
         csrf: visitor.csrf,
         error: None,
@@ -61,7 +73,7 @@ async fn verify(State(state): State<AppState>, ip: ClientIp, post: FormPost<Code
         None => "Enter the 6-digit code from your authenticator app, or one recovery code.",
         Some(p) => match verify_proof(&state, post.visitor.caller(), ip, &p).await {
             Ok(()) => return Ok(Redirect::to("/app").into_response()),
-            Err(e) if e.code == "mfa_failed" || e.code == "invalid_proof" => {
+            Err(e) if e.code == "mfa_failed" => {
                 "That code is wrong, expired or already used. Try the next one (five wrong codes end the sign-in)."
             }
             // No factor to verify: nothing is pending.

@@ -112,7 +112,7 @@ fn split_token(body: &[u8]) -> Option<(String, Vec<(String, String)>)> {
     Some((token?, rest))
 }
 
-fn is_form(headers: &HeaderMap) -> bool {
+pub fn is_form(headers: &HeaderMap) -> bool {
     headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())

@@ -83,6 +83,12 @@ async fn ask(
     body: Bytes,
 ) -> Result<Response, PageError> {
     cross_site::check_origin(&headers, &state.origins)?;
+    if !super::session::is_form(&headers) {
+        return Err(PageError::Refused(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Sign in from the sign-in page.".into(),
+        ));
+    }
     let form: EmailForm = serde_urlencoded::from_bytes(&body)
         .map_err(|_| PageError::BadRequest("the form could not be read".into()))?;
     let email = form.email.trim().to_owned();

@@ -118,6 +118,11 @@ impl Chrome {
         );
     }
 
+    /// Types into the element (found as a person would: waiting for it).
+    pub async fn type_into(&self, css: &str, text: &str) {
+        self.wait_for(css).await.send_keys(text).await.unwrap();
+    }
+
     pub async fn click(&self, css: &str) {
         self.wait_for(css).await.click().await.unwrap();
     }

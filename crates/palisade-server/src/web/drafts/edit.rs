@@ -79,6 +79,28 @@ async fn lead_name(
     }
 }
 
+/// The stored draft into the view. Read also when redisplaying a form: someone else's draft is "not
+/// found", whatever was posted.
+async fn load(
+    tx: &mut Tx,
+    tenant: TenantId,
+    visitor: &Visitor,
+    draft: Uuid,
+    view: &mut View,
+) -> Result<(), PageError> {
+    let d: Draft = private::get(tx, tenant, visitor.caller().user_id(), draft).await?;
+    view.lead = d.lead_id;
+    if view.form.is_none() {
+        view.form = Some(DraftForm {
+            channel: d.channel,
+            subject: d.subject.unwrap_or_default(),
+            body: d.body,
+            ..DraftForm::default()
+        });
+    }
+    Ok(())
+}
+
 async fn render(
     state: &AppState,
     visitor: &Visitor,
@@ -88,28 +110,20 @@ async fn render(
 ) -> PageResult {
     let (mut tx, shell) = shell::enter(visitor, tenant, "drafts").await?;
     let id = TenantId::from_uuid(tenant);
-    // Read also when redisplaying a form: someone else's draft is "not found", whatever was posted.
     if let Some(draft) = view.draft {
-        let d: Draft = private::get(&mut tx, id, visitor.caller().user_id(), draft).await?;
-        view.lead = d.lead_id;
-        view.form = view.form.or_else(|| {
-            Some(DraftForm {
-                channel: d.channel,
-                subject: d.subject.unwrap_or_default(),
-                body: d.body,
-                purpose: "service".into(),
-                ..DraftForm::default()
-            })
-        });
+        load(&mut tx, id, visitor, draft, &mut view).await?;
     }
     let lead = match view.lead {
         Some(l) => lead_name(&mut tx, state, id, l).await?,
         None => None,
     };
     tx.commit().await?;
+    // A new draft for a lead the visitor cannot see: as for any address naming one.
+    if view.draft.is_none() && view.lead.is_some() && lead.is_none() {
+        return Err(PageError::NotFound);
+    }
     let form = view.form.unwrap_or_else(|| DraftForm {
         channel: "sms".into(),
-        purpose: "service".into(),
         ..DraftForm::default()
     });
     let page = DraftPage {
@@ -242,30 +256,52 @@ pub async fn act(
     };
     let (id, me) = (TenantId::from_uuid(tenant), post.visitor.caller().user_id());
     let mut tx = post.visitor.tx_in(id).await?;
-    let saved: Draft = private::update(&mut tx, id, me, draft, &checked.patch()).await?;
+    let saved: Draft = match private::update(&mut tx, id, me, draft, &checked.patch()).await {
+        Ok(d) => d,
+        // Sent (and so removed) by an earlier press of Send, or deleted: nothing more is sent.
+        Err(CoreError::NotFound) if sending => {
+            return Err(PageError::NotFoundBecause(
+                "This draft is no longer here: it was sent or deleted (nothing more was sent), or it is not yours.",
+            ))
+        }
+        Err(e) => return Err(e.into()),
+    };
     if !sending {
         tx.commit().await?;
         return Ok(Redirect::to(&format!("/t/{tenant}/drafts/{draft}?saved=1")).into_response());
     }
-    let (problem, status) = match (saved.lead_id, post.form.purpose()) {
+    let refused = match (saved.lead_id, post.form.purpose()) {
         (Some(lead), Some(purpose)) => {
             match send(tx, id, (me, draft), &checked.message(lead, purpose)).await? {
                 None => return Ok(Redirect::to(&format!("/t/{tenant}/leads/{lead}?sent=1")).into_response()),
-                Some(refused) => (refused, StatusCode::CONFLICT),
+                Some(why) => (why, StatusCode::CONFLICT),
             }
         }
-        _ => (
-            "This draft is not for a lead, so it has no one to go to.".to_owned(),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ),
+        _ => {
+            drop(tx);
+            (
+                "This draft is not for a lead, so it has no one to go to.".to_owned(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+        }
     };
+    not_sent(&state, post, (tenant, draft, saved.lead_id), refused).await
+}
+
+/// The draft again after a refused send, with why and what was typed.
+async fn not_sent(
+    state: &AppState,
+    post: FormPost<DraftForm>,
+    (tenant, draft, lead): (Uuid, Uuid, Option<Uuid>),
+    (why, status): (String, StatusCode),
+) -> PageResult {
     let view = View {
         problem: Some(format!(
-            "Nothing was sent, and your edits are not saved yet. {problem}"
+            "Nothing was sent, and your edits are not saved yet. {why}"
         )),
-        ..View::of(Some(draft), saved.lead_id)
+        ..View::of(Some(draft), lead)
     };
-    again(&state, post, tenant, view, status).await
+    again(state, post, tenant, view, status).await
 }
 
 /// Queues the message and removes the draft, committing both; `Some(why)` when the outbox refused it
@@ -283,7 +319,15 @@ async fn send(
             Ok(None)
         }
         Err(CoreError::ConsentRequired { reason }) => Ok(Some(refusal(reason).to_owned())),
+        Err(CoreError::Invalid {
+            code: "unknown_lead", ..
+        }) => Ok(Some(
+            "You can no longer see this lead (it may have been reassigned), so nothing can go to it.".into(),
+        )),
         Err(CoreError::Invalid { message, .. }) => Ok(Some(message)),
+        Err(CoreError::Throttled { .. }) => Ok(Some(
+            "Too many messages for now: try again in a few minutes.".into(),
+        )),
         Err(e) => Err(e.into()),
     }
 }

@@ -1,5 +1,5 @@
 //! The draft form as typed, checked field by field, and what a refused send means in words.
-use palisade_core::messaging::outbound::NewMessage;
+use palisade_core::messaging::outbound::{NewMessage, EMAIL_MAX, SMS_MAX};
 use palisade_core::messaging::{Channel, Purpose};
 use palisade_core::private::drafts::{DraftChannel, DraftPatch, NewDraft};
 use serde::Deserialize;
@@ -44,6 +44,34 @@ pub struct FormErrors {
     pub purpose: Option<&'static str>,
 }
 
+/// A draft's limits (what `palisade_core::private::drafts` stores), in characters.
+const SUBJECT_MAX: usize = 300;
+const DRAFT_MAX: usize = 20_000;
+
+/// What is wrong with a body: empty, longer than a draft holds, or (to be sent) longer than the
+/// channel carries (the outbox's limits).
+fn body_error(body: &str, channel: Option<DraftChannel>, sending: bool) -> Option<&'static str> {
+    let length = body.chars().count();
+    let limit = match channel {
+        Some(DraftChannel::Email) => EMAIL_MAX,
+        Some(_) => SMS_MAX,
+        None => DRAFT_MAX,
+    };
+    if body.trim().is_empty() {
+        Some("Write the message.")
+    } else if length > DRAFT_MAX {
+        Some("A draft holds at most 20,000 characters.")
+    } else if sending && length > limit {
+        Some(if limit == EMAIL_MAX {
+            "An email can be at most 10,000 characters."
+        } else {
+            "A text can be at most 1,600 characters."
+        })
+    } else {
+        None
+    }
+}
+
 impl FormErrors {
     pub fn any(&self) -> bool {
         self.channel.is_some() || self.subject.is_some() || self.body.is_some() || self.purpose.is_some()
@@ -73,10 +101,15 @@ impl DraftForm {
                 Some("An email needs a subject.")
             } else if !is_email && subject.is_some() {
                 Some("Only an email has a subject: clear it, or choose email.")
+            } else if subject
+                .as_deref()
+                .is_some_and(|s| s.chars().count() > SUBJECT_MAX)
+            {
+                Some("A subject can be at most 300 characters.")
             } else {
                 None
             },
-            body: self.body.trim().is_empty().then_some("Write the message."),
+            body: body_error(&self.body, channel, sending),
             purpose: (sending && self.purpose().is_none()).then_some("Choose what the message is for."),
         };
         match channel {

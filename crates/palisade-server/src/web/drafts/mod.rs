@@ -4,7 +4,7 @@ mod edit;
 mod form;
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::Router;
@@ -58,8 +58,8 @@ fn row(d: Draft) -> Row {
     }
 }
 
-/// The visitor's drafts, newest first (the first 200: a draft is a short-lived thing).
-async fn list(State(_state): State<AppState>, visitor: Visitor, Path(tenant): Path<String>) -> PageResult {
+/// The visitor's drafts, most recently written first (the first 200: a draft is a short-lived thing).
+async fn list(visitor: Visitor, Path(tenant): Path<String>) -> PageResult {
     let (mut tx, shell) = shell::enter(&visitor, path_id(&tenant)?, "drafts").await?;
     let (tenant_id, _) = shell.workspace()?;
     let me = visitor.caller().user_id();

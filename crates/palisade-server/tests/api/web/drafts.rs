@@ -170,6 +170,18 @@ async fn saving_keeps_the_edits_and_sending_queues_the_message_and_removes_the_d
         "Quote 2"
     );
 
+    // Sending asks what the message is for: no default purpose.
+    let unchosen = [
+        ("csrf", csrf.as_str()),
+        ("channel", "sms"),
+        ("body", "Quote 3"),
+        ("action", "send"),
+    ];
+    let r = post_form(&app, &rep, &path, &unchosen).await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains(r#"id="purpose-error""#));
+    assert!(messages(&app, &lead).await.is_empty());
+
     let fields = [
         ("csrf", csrf.as_str()),
         ("channel", "sms"),
@@ -189,8 +201,10 @@ async fn saving_keeps_the_edits_and_sending_queues_the_message_and_removes_the_d
             .0,
         404
     );
-    // The same form again (a double click, the back button): nothing more is sent.
-    assert_eq!(post_form(&app, &rep, &path, &fields).await.status(), 404);
+    // The same form again (a double click, the back button): said so, and nothing more is sent.
+    let again = post_form(&app, &rep, &path, &fields).await;
+    assert_eq!(again.status(), 404);
+    assert!(again.text().await.unwrap().contains("it was sent or deleted"));
     assert_eq!(messages(&app, &lead).await.len(), 1);
 }
 

@@ -56,7 +56,7 @@ async fn each_person_sees_the_leads_the_api_would_show_them_with_numbers_masked(
     );
     assert!(!html.contains("Grace Hopper"), "another rep's lead");
     assert!(
-        !html.contains("+14155550100") && !html.contains("415 555"),
+        !html.contains("5550100") && !html.contains("555 0100"),
         "numbers are masked"
     );
     assert_eq!(reveals(&app, &mine).await, 0, "a masked list opens no number");
@@ -87,7 +87,7 @@ async fn each_person_sees_the_leads_the_api_would_show_them_with_numbers_masked(
         .await
         .unwrap();
     assert!(
-        html.contains("Show number") && !html.contains("+14155550100"),
+        html.contains("Show number") && !html.contains("5550100"),
         "{html}"
     );
 }

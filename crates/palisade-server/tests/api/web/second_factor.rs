@@ -49,3 +49,27 @@ async fn a_session_waiting_for_its_second_factor_is_sent_to_the_code_page() {
     let r = page(&app, &cookie, "/app").await;
     assert_eq!(location(&r), format!("/t/{}/leads", app.world().tenant_a));
 }
+
+#[tokio::test]
+async fn five_wrong_codes_on_the_page_end_the_sign_in() {
+    let app = palisade_testkit::spawn_app().await;
+    let first = api_sign_in(&app, "rep-a1@a.test").await;
+    enrol(&app, first["access_token"].as_str().unwrap()).await;
+    let (cookie, csrf) = browser_sign_in(&app, "rep-a1@a.test").await;
+    for n in 1..=5 {
+        let r = post_form(
+            &app,
+            &cookie,
+            "/sign-in/mfa",
+            &[("csrf", &csrf), ("code", "999999x")],
+        )
+        .await;
+        assert!(
+            r.status() == 422 || (n == 5 && r.status() == 303),
+            "attempt {n}: {}",
+            r.status()
+        );
+    }
+    let r = page(&app, &cookie, "/app").await;
+    assert_eq!(location(&r), "/sign-in", "the session is over");
+}
