@@ -65,9 +65,16 @@ impl From<ApiError> for PageError {
             ),
             (StatusCode::FORBIDDEN, _) => Self::Forbidden(e.message),
             (StatusCode::TOO_MANY_REQUESTS, _) => Self::Limited(e.retry_after),
-            (StatusCode::SERVICE_UNAVAILABLE, _) => Self::Unavailable,
+            (StatusCode::SERVICE_UNAVAILABLE, _) => {
+                tracing::warn!(code = e.code, "a page could not reach the database or a provider");
+                Self::Unavailable
+            }
             (s, _) if s.is_client_error() => Self::Refused(s, e.message),
-            _ => Self::Internal,
+            // The code only (as the API logs its 5xx): never the message, which may quote input.
+            _ => {
+                tracing::error!(code = e.code, status = e.status.as_u16(), "a page failed");
+                Self::Internal
+            }
         }
     }
 }
