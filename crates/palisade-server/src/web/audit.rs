@@ -208,7 +208,8 @@ async fn show(
 }
 
 /// The filtered events as CSV. A read with a side effect (the access log), so it must come from
-/// our own pages: a link on another site cannot start an export.
+/// our own pages: the browser must say so (`Sec-Fetch-Site: same-origin`), and one that says nothing
+/// is refused too, so a link on another site cannot start an export.
 async fn export(
     visitor: Visitor,
     headers: HeaderMap,
@@ -218,6 +219,15 @@ async fn export(
     PageQuery(filters): PageQuery<Filters>,
 ) -> Result<Response, PageError> {
     cross_site::check_origin(&headers, &state.origins)?;
+    let from_our_page = headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|s| s == "same-origin");
+    if !from_our_page {
+        return Err(PageError::Forbidden(
+            "Start the export from the audit log page.".into(),
+        ));
+    }
     let mut checked = filter(&filters)?;
     checked.limit = None;
     let (mut tx, _, id) = as_manager(&visitor, &tenant).await?;

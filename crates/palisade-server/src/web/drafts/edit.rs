@@ -325,9 +325,7 @@ async fn send(
             "You can no longer see this lead (it may have been reassigned), so nothing can go to it.".into(),
         )),
         Err(CoreError::Invalid { message, .. }) => Ok(Some(message)),
-        Err(CoreError::Throttled { .. }) => Ok(Some(
-            "Too many messages for now: try again in a few minutes.".into(),
-        )),
+        Err(CoreError::Throttled { retry_after_secs, .. }) => Err(PageError::Limited(Some(retry_after_secs))),
         Err(e) => Err(e.into()),
     }
 }

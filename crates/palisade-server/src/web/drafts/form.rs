@@ -51,7 +51,8 @@ const DRAFT_MAX: usize = 20_000;
 /// What is wrong with a body: empty, longer than a draft holds, or (to be sent) longer than the
 /// channel carries (the outbox's limits).
 fn body_error(body: &str, channel: Option<DraftChannel>, sending: bool) -> Option<&'static str> {
-    let length = body.chars().count();
+    // Counted as stored: trimmed.
+    let length = body.trim().chars().count();
     let limit = match channel {
         Some(DraftChannel::Email) => EMAIL_MAX,
         Some(_) => SMS_MAX,
