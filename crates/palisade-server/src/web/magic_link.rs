@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode, Uri};
+use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::Response;
 use palisade_auth::browser_session::{BrowserSession, NONCE_COOKIE};
 use palisade_auth::OpaqueSecret;
@@ -65,15 +65,7 @@ pub async fn finish(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let form = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(';')
-                .next()
-                .is_some_and(|t| t.trim() == "application/x-www-form-urlencoded")
-        });
-    if !form {
+    if !super::session::is_form(&headers) {
         return message(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "This sign-in link does not work",
