@@ -176,6 +176,27 @@ pub async fn list_members(tx: &mut Tx, tenant: TenantId) -> Result<Vec<Member>, 
         .collect()
 }
 
+/// A page of members in address order, after the member `after` (keyset on the lowercased address
+/// and the id: a next-page link stays right while people join or leave).
+#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
+pub async fn members_page(
+    tx: &mut Tx,
+    tenant: TenantId,
+    after: Option<UserId>,
+    limit: i64,
+) -> Result<crate::page::Page<Member>, CoreError> {
+    let limit = crate::page::page_limit(Some(limit))?;
+    let sql = format!(
+        "{MEMBER_SELECT} and ($2::uuid is null or (lower(u.email), u.id) > \
+           (select lower(a.email), a.id from app.users a where a.id = $2)) \
+         order by lower(u.email), u.id limit $3"
+    );
+    let after = after.map(|a| *a.as_uuid());
+    let rows = tx.query(&sql, &[tenant.as_uuid(), &after, &(limit + 1)]).await?;
+    let items = rows.iter().map(member).collect::<Result<Vec<_>, _>>()?;
+    Ok(crate::page::Page::from_overfetch(items, limit, |m| m.user_id))
+}
+
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn get_member(tx: &mut Tx, tenant: TenantId, user: UserId) -> Result<Member, CoreError> {
     let sql = format!("{MEMBER_SELECT} and m.user_id = $2");

@@ -15,7 +15,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 use zeroize::Zeroizing;
 
-pub use providers::Provider;
+pub use providers::{FieldHelp, Provider};
 
 use crate::CoreError;
 

@@ -48,6 +48,23 @@ impl Provider {
         Self::ALL.into_iter().find(|p| p.as_str() == text)
     }
 
+    /// The settings and then the secrets a form for this provider asks for, with what each must
+    /// look like (the first secret is the one shown by its last four characters).
+    pub fn fields(self) -> (Vec<FieldHelp>, Vec<FieldHelp>) {
+        let help = |fields: &'static [Field]| {
+            fields
+                .iter()
+                .map(|f| FieldHelp {
+                    name: f.name,
+                    required: f.required,
+                    shape: f.shape.describe(),
+                })
+                .collect()
+        };
+        let spec = self.spec();
+        (help(spec.config), help(spec.secrets))
+    }
+
     pub(crate) fn spec(self) -> &'static Spec {
         match self {
             Self::Twilio => &TWILIO,
@@ -65,6 +82,15 @@ impl fmt::Display for Provider {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+/// One field of a provider's form, for people: its name, whether it is required, and the shape its
+/// value must have, in words.
+#[derive(Debug, Clone)]
+pub struct FieldHelp {
+    pub name: &'static str,
+    pub required: bool,
+    pub shape: String,
 }
 
 /// The shape of one value.

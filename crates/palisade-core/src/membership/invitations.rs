@@ -125,6 +125,26 @@ pub async fn list(tx: &mut Tx, tenant: TenantId) -> Result<Vec<Invitation>, Core
     Ok(tx.query_as(&sql, &[tenant.as_uuid()]).await?)
 }
 
+/// A page of invitations, newest first, below the invitation `before` (admins; others see none).
+pub async fn page(
+    tx: &mut Tx,
+    tenant: TenantId,
+    before: Option<Uuid>,
+    limit: i64,
+) -> Result<crate::page::Page<Invitation>, CoreError> {
+    let limit = crate::page::page_limit(Some(limit))?;
+    let sql = format!(
+        "select {COLUMNS} from app.invitations where tenant_id = $1 \
+           and ($2::uuid is null or (created_at, id) < \
+             (select b.created_at, b.id from app.invitations b where b.tenant_id = $1 and b.id = $2)) \
+         order by created_at desc, id desc limit $3"
+    );
+    let items: Vec<Invitation> = tx
+        .query_as(&sql, &[tenant.as_uuid(), &before, &(limit + 1)])
+        .await?;
+    Ok(crate::page::Page::from_overfetch(items, limit, |i| i.id))
+}
+
 /// Revokes a pending invitation (admins). Used, revoked or unknown ones are 404.
 pub async fn revoke(tx: &mut Tx, tenant: TenantId, id: Uuid) -> Result<(), CoreError> {
     let n = tx

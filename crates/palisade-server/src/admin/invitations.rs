@@ -43,15 +43,29 @@ pub async fn create(
 ) -> ApiResult<(StatusCode, Json<Invitation>)> {
     let tenant = admin.tenant();
     let mut tx = admin.begin().await?;
-    let (invitation, token) = invitations::create(&mut tx, tenant, &input).await?;
+    let invitation = invite(&state, &mut tx, tenant, &input).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(invitation)))
+}
+
+/// Creates the invitation and mails its token; the caller commits only after the mail went out, so
+/// an invitation nobody received is never left behind (the API and the members page).
+pub(crate) async fn invite(
+    state: &AppState,
+    tx: &mut palisade_db::Tx,
+    tenant: palisade_db::TenantId,
+    input: &NewInvitation,
+) -> ApiResult<Invitation> {
+    let (invitation, token) = invitations::create(tx, tenant, input).await?;
     let mail = Mail {
         to: vec![invitation.email.clone()],
         subject: "You are invited to Palisade".into(),
         text: format!(
             "You have been invited to join a team on Palisade as {role}.\r\n\r\n\
-             Sign in as {email} (ask for a sign-in link at {base}/api/v1/auth/magic-link), then accept \
-             with this token (valid for {days} days, usable once):\r\n\r\n\
-             {token}\r\n\r\nPOST {base}/api/v1/invitations/accept with {{\"token\": \"<the token>\"}}\r\n",
+             Sign in as {email} at {base}/sign-in, then open this link to join \
+             (valid for {days} days, usable once):\r\n\r\n\
+             {base}/join?token={token}\r\n\r\n\
+             From the API: POST {base}/api/v1/invitations/accept with {{\"token\": \"{token}\"}}\r\n",
             role = invitation.role,
             email = invitation.email,
             days = invitations::VALID_FOR_DAYS,
@@ -68,8 +82,7 @@ pub async fn create(
             "the invitation email could not be sent; nothing was created",
         )
     })?;
-    tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(invitation)))
+    Ok(invitation)
 }
 
 /// Invitations of your tenant, newest first (admins).

@@ -65,20 +65,44 @@ pub async fn change(
 ) -> ApiResult<Json<MemberView>> {
     let tenant = admin.tenant();
     let mut tx = admin.begin().await?;
-    let member = membership::change(&mut tx, tenant, UserId::from_uuid(user_id), &input).await?;
+    let member = change_member(&mut tx, tenant, user_id, &input, ip).await?;
+    tx.commit().await?;
+    Ok(Json(member))
+}
+
+/// A role and/or status change with its access-log entries (the API and the members page).
+pub(crate) async fn change_member(
+    tx: &mut palisade_db::Tx,
+    tenant: palisade_db::TenantId,
+    user_id: Uuid,
+    input: &MemberChange,
+    ip: ClientIp,
+) -> Result<MemberView, palisade_core::CoreError> {
+    let member = membership::change(tx, tenant, UserId::from_uuid(user_id), input).await?;
     if let Some(role) = input.role {
         let detail = serde_json::json!({ "role": role.as_str() });
-        log_change(&mut tx, tenant, AccessAction::RoleChange, user_id, detail, ip).await?;
+        log_change(tx, tenant, AccessAction::RoleChange, user_id, detail, ip).await?;
     }
     if let Some(status) = input.status {
         let action = match status {
             tenancy::MemberStatus::Active => AccessAction::MemberReinstated,
             tenancy::MemberStatus::Suspended => AccessAction::MemberSuspended,
         };
-        log_change(&mut tx, tenant, action, user_id, serde_json::json!({}), ip).await?;
+        log_change(tx, tenant, action, user_id, serde_json::json!({}), ip).await?;
     }
-    tx.commit().await?;
-    Ok(Json(member))
+    Ok(member)
+}
+
+/// Removes a member with its access-log entry (the API and the members page).
+pub(crate) async fn remove_member(
+    tx: &mut palisade_db::Tx,
+    tenant: palisade_db::TenantId,
+    user_id: Uuid,
+    ip: ClientIp,
+) -> Result<(), palisade_core::CoreError> {
+    tenancy::remove_member(tx, tenant, UserId::from_uuid(user_id)).await?;
+    let detail = serde_json::json!({});
+    log_change(tx, tenant, AccessAction::MemberRemoved, user_id, detail, ip).await
 }
 
 /// Remove a member (admins). The last admin cannot be removed (409); to remove yourself, leave with
@@ -90,16 +114,7 @@ pub async fn change(
 pub async fn remove(admin: Admin, ip: ClientIp, ApiPath(user_id): ApiPath<Uuid>) -> ApiResult<StatusCode> {
     let tenant = admin.tenant();
     let mut tx = admin.begin().await?;
-    tenancy::remove_member(&mut tx, tenant, UserId::from_uuid(user_id)).await?;
-    log_change(
-        &mut tx,
-        tenant,
-        AccessAction::MemberRemoved,
-        user_id,
-        serde_json::json!({}),
-        ip,
-    )
-    .await?;
+    remove_member(&mut tx, tenant, user_id, ip).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }

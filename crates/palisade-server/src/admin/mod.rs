@@ -2,8 +2,8 @@
 //! phone settings, and the audit and access logs.
 pub(crate) mod audit;
 mod integrations;
-mod invitations;
-mod members;
+pub(crate) mod invitations;
+pub(crate) mod members;
 mod phone_settings;
 mod tenants;
 

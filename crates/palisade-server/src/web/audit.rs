@@ -17,7 +17,7 @@ use palisade_db::{TenantId, TenantRole, Tx};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::error::{path_id, PageError, PageResult};
+use super::error::{PageError, PageResult};
 use super::leads::when;
 use super::page::render_app;
 use super::session::{PageQuery, Visitor};
@@ -166,14 +166,8 @@ fn row(e: AuditEvent, names: &HashMap<Uuid, String>) -> Row {
 
 /// Opens the workspace as a manager or admin (the API's rule for the audit log).
 async fn as_manager(visitor: &Visitor, tenant: &str) -> Result<(Tx, Shell, TenantId), PageError> {
-    let (tx, shell) = shell::enter(visitor, path_id(tenant)?, "audit").await?;
-    let (id, role) = shell.workspace()?;
-    if role < TenantRole::Manager {
-        return Err(PageError::Forbidden(
-            "The audit log is for managers and admins.".into(),
-        ));
-    }
-    Ok((tx, shell, TenantId::from_uuid(id)))
+    let refusal = "The audit log is for managers and admins.";
+    shell::enter_as(visitor, tenant, "audit", TenantRole::Manager, refusal).await
 }
 
 async fn show(

@@ -3,11 +3,13 @@
 //! a person what the API would return to them. Sign-in pages (magic link, OpenID Connect) start
 //! sessions through `sign_in` exactly as the JSON routes do.
 mod account;
+mod admin;
 mod assets;
 mod audit;
 mod dashboard;
 mod drafts;
 mod error;
+mod join;
 mod leads;
 mod magic_link;
 mod oidc;
@@ -34,6 +36,8 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .merge(dashboard::router())
         .merge(audit::router())
         .merge(account::router())
+        .merge(admin::router())
+        .merge(join::router())
         .merge(security::router());
     OpenApiRouter::new()
         .merge(magic_link::router())

@@ -64,3 +64,20 @@ pub async fn enter(visitor: &Visitor, tenant: Uuid, section: &'static str) -> Re
     };
     Ok((tx, shell))
 }
+
+/// [`enter`] for a page of one role and up (the API's rule for the same data); anyone below is
+/// told who the page is for.
+pub async fn enter_as(
+    visitor: &Visitor,
+    tenant: &str,
+    section: &'static str,
+    least: TenantRole,
+    refusal: &'static str,
+) -> Result<(Tx, Shell, TenantId), PageError> {
+    let (tx, shell) = enter(visitor, super::error::path_id(tenant)?, section).await?;
+    let (id, role) = shell.workspace()?;
+    if role < least {
+        return Err(PageError::Forbidden(refusal.into()));
+    }
+    Ok((tx, shell, TenantId::from_uuid(id)))
+}

@@ -9,8 +9,7 @@ use serde_json::{json, Value};
 use crate::client::Client;
 
 fn token_in(mail: &str) -> String {
-    let after = mail.split("usable once):").nth(1).expect("token paragraph");
-    after.split_whitespace().next().unwrap().to_owned()
+    super::invitation_token(mail)
 }
 
 async fn person(app: &TestApp, email: &str) -> String {

@@ -55,8 +55,7 @@ async fn invite(app: &TestApp, email: &str, expect: StatusCode) -> Option<String
         .await;
     if expect == StatusCode::CREATED {
         let mail = app.wait_for_mails(before + 1).await.pop().unwrap();
-        let after = mail.split("usable once):").nth(1).expect("token paragraph");
-        after.split_whitespace().next().map(str::to_owned)
+        Some(super::invitation_token(&mail))
     } else {
         None
     }
@@ -271,14 +270,7 @@ async fn an_invitation_dies_with_its_senders_admin_rights() {
         .post("/api/v1/invitations", body, StatusCode::CREATED)
         .await;
     let mail = app.wait_for_mails(before + 1).await.pop().unwrap();
-    let token = mail
-        .split("usable once):")
-        .nth(1)
-        .unwrap()
-        .split_whitespace()
-        .next()
-        .unwrap()
-        .to_owned();
+    let token = super::invitation_token(&mail);
     let _: Value = admin.patch(&manager, promote("manager"), StatusCode::OK).await;
 
     let back_door = person(&app, "back-door@x.test").await;

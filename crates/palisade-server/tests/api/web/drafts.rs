@@ -15,7 +15,7 @@ async fn api(app: &TestApp, method: Method, path: &str, body: Option<Value>) -> 
 }
 
 /// A lead of rep A1 with a number, and a text draft to it.
-async fn lead_and_draft(app: &TestApp) -> (String, String) {
+pub(super) async fn lead_and_draft(app: &TestApp) -> (String, String) {
     let (_, lead) = api(
         app,
         Method::POST,

@@ -4,7 +4,10 @@ mod account;
 mod audit;
 mod dashboard;
 mod drafts;
+mod forms;
+mod integrations;
 mod leads;
+mod members;
 mod second_factor;
 
 use palisade_testkit::TestApp;

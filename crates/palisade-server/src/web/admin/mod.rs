@@ -1,0 +1,91 @@
+//! The admin's pages. Each opens the workspace as an admin (the API's `Admin` rule) before it reads
+//! or changes anything, and the database checks the same authority again in its functions.
+mod integrations;
+mod invitations;
+mod members;
+
+use axum::routing::{get, post};
+use axum::Router;
+use palisade_db::{TenantId, TenantRole, Tx};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::error::PageError;
+use super::session::Visitor;
+use super::shell::{self, Shell};
+use crate::state::AppState;
+
+/// The roles an admin can give, lowest first.
+const ROLES: [&str; 3] = ["rep", "manager", "admin"];
+
+/// Opens the workspace as an admin for a page of `section`; anyone else is told the page is for
+/// admins.
+async fn as_admin_of(
+    visitor: &Visitor,
+    tenant: &str,
+    section: &'static str,
+) -> Result<(Tx, Shell, TenantId), PageError> {
+    let refusal = "This page is for the workspace's admins.";
+    shell::enter_as(visitor, tenant, section, TenantRole::Admin, refusal).await
+}
+
+async fn as_admin(visitor: &Visitor, tenant: &str) -> Result<(Tx, Shell, TenantId), PageError> {
+    as_admin_of(visitor, tenant, "members").await
+}
+
+/// One input of a settings form: its name in the form, what it must hold, what was typed, and
+/// what is wrong with it.
+pub struct FieldView {
+    /// The form field's name (`config.account_sid`).
+    key: String,
+    /// The element id (`config-account_sid`).
+    id: String,
+    name: &'static str,
+    required: bool,
+    shape: String,
+    value: String,
+    error: Option<String>,
+}
+
+/// A page cursor from the address ("" for the first page).
+fn cursor(text: &str) -> Result<Option<Uuid>, PageError> {
+    if text.is_empty() {
+        return Ok(None);
+    }
+    text.parse()
+        .map(Some)
+        .map_err(|_| PageError::BadRequest("the page link is broken".into()))
+}
+
+/// The invitation form as typed.
+#[derive(Default, Deserialize)]
+pub struct InviteForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    role: String,
+}
+
+#[derive(Default)]
+pub struct InviteErrors {
+    email: Option<String>,
+    role: Option<&'static str>,
+}
+
+/// The routes this module answers (pages, outside the OpenAPI document).
+pub(super) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/t/{tenant}/members", get(members::show))
+        .route("/t/{tenant}/members/{user}/{action}", post(members::act_on))
+        .route("/t/{tenant}/invitations", post(invitations::create))
+        .route("/t/{tenant}/integrations", get(integrations::list))
+        .route(
+            "/t/{tenant}/integrations/{provider}",
+            get(integrations::show).post(integrations::save),
+        )
+        .route(
+            "/t/{tenant}/integrations/{provider}/disconnect",
+            post(integrations::disconnect),
+        )
+        .route("/t/{tenant}/invitations/{id}/revoke", post(invitations::revoke))
+}
