@@ -7,13 +7,13 @@ use axum::http::StatusCode;
 use axum::Json;
 use palisade_core::page::{Page, PageParams};
 use palisade_core::privacy::erasure::{self, work, Receipt, SubjectRequest};
-use palisade_db::Purpose;
+use palisade_db::{Purpose, TenantId, Tx};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{Admin, ApiJson, ApiPath, ApiQuery};
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::{Admin, ApiJson, ApiPath, ApiQuery, Caller};
 use crate::state::AppState;
 
 /// How long a request works on its erasure before answering `202` and leaving the rest to the
@@ -36,17 +36,7 @@ pub async fn create(
     ApiJson(input): ApiJson<SubjectRequest>,
 ) -> ApiResult<(StatusCode, Json<Receipt>)> {
     let tenant = admin.tenant();
-    let mut tx = admin.begin().await?;
-    let resolved = erasure::resolve(&mut tx, tenant, &input, state.phone_keys()).await?;
-    tx.commit().await?;
-    let db = state.db.correlated(admin.caller().correlation_id());
-    let mut tx = db.service(tenant, Purpose::Erasure).await?;
-    let id = erasure::start(&mut tx, tenant, admin.caller().user_id(), &resolved).await?;
-    tx.commit().await?;
-    // Started is safe: whatever stops this loop, the job carries on from the database.
-    if let Err(e) = work::run(&db, tenant, id, REQUEST_BUDGET).await {
-        tracing::warn!(erasure_id = %id, error = %e, "an erasure step failed; the erasures job retries it");
-    }
+    let id = start(&state, admin.begin().await?, admin.caller(), tenant, &input).await?;
     let mut tx = admin.begin().await?;
     let receipt = erasure::get(&mut tx, tenant, id).await?;
     tx.commit().await?;
@@ -55,6 +45,28 @@ pub async fn create(
         erasure::ErasureStatus::Running => StatusCode::ACCEPTED,
     };
     Ok((status, Json(receipt)))
+}
+
+/// Finds the subject in the admin's transaction `tx` (committed here), starts its erasure, and works
+/// on it for up to [`REQUEST_BUDGET`] (the API and the privacy page). Returns the erasure's id.
+pub(crate) async fn start(
+    state: &AppState,
+    mut tx: Tx,
+    caller: &Caller,
+    tenant: TenantId,
+    input: &SubjectRequest,
+) -> Result<Uuid, ApiError> {
+    let resolved = erasure::resolve(&mut tx, tenant, input, state.phone_keys()).await?;
+    tx.commit().await?;
+    let db = state.db.correlated(caller.correlation_id());
+    let mut tx = db.service(tenant, Purpose::Erasure).await?;
+    let id = erasure::start(&mut tx, tenant, caller.user_id(), &resolved).await?;
+    tx.commit().await?;
+    // Started is safe: whatever stops this loop, the job carries on from the database.
+    if let Err(e) = work::run(&db, tenant, id, REQUEST_BUDGET).await {
+        tracing::warn!(erasure_id = %id, error = %e, "an erasure step failed; the erasures job retries it");
+    }
+    Ok(id)
 }
 
 /// The tenant's erasures, newest first (admins).

@@ -1,7 +1,7 @@
 //! Privacy operations for admins: erasing a subject, exporting what is held about them, exporting
 //! the whole company, retention periods, ending the tenant.
 pub(crate) mod company_export;
-mod erasures;
+pub(crate) mod erasures;
 mod retention;
 mod subject_exports;
 mod termination;

@@ -3,6 +3,7 @@
 mod integrations;
 mod invitations;
 mod members;
+mod privacy;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -78,6 +79,10 @@ pub(super) fn router() -> Router<AppState> {
         .route("/t/{tenant}/members", get(members::show))
         .route("/t/{tenant}/members/{user}/{action}", post(members::act_on))
         .route("/t/{tenant}/invitations", post(invitations::create))
+        .route("/t/{tenant}/privacy", get(privacy::show))
+        .route("/t/{tenant}/privacy/erasures", post(privacy::erase))
+        .route("/t/{tenant}/privacy/erasures/{id}", get(privacy::receipt))
+        .route("/t/{tenant}/privacy/subject-export", post(privacy::export))
         .route("/t/{tenant}/integrations", get(integrations::list))
         .route(
             "/t/{tenant}/integrations/{provider}",

@@ -70,6 +70,7 @@ async fn every_form_refuses_a_post_without_its_token_or_from_another_site() {
         format!("/t/{t}/audit"),
         format!("/t/{t}/members"),
         format!("/t/{t}/integrations/twilio"),
+        format!("/t/{t}/privacy"),
     ]
     .into();
     let ours = app.url("");

@@ -8,6 +8,7 @@ mod forms;
 mod integrations;
 mod leads;
 mod members;
+mod privacy;
 mod second_factor;
 
 use palisade_testkit::TestApp;
