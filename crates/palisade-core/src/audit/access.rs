@@ -60,6 +60,45 @@ pub enum AccessAction {
 }
 
 impl AccessAction {
+    /// Every action, in the order above (filters offer them all).
+    pub const ALL: [AccessAction; 30] = [
+        Self::AuditExport,
+        Self::DataExport,
+        Self::PhoneReveal,
+        Self::SecretDecrypt,
+        Self::SignIn,
+        Self::SignInFailed,
+        Self::SignOut,
+        Self::SessionsEnded,
+        Self::RefreshTokenReuse,
+        Self::MfaChange,
+        Self::MfaVerified,
+        Self::MfaFailed,
+        Self::PasswordChange,
+        Self::RoleChange,
+        Self::MemberAdded,
+        Self::MemberRemoved,
+        Self::MemberSuspended,
+        Self::MemberReinstated,
+        Self::MemberLeft,
+        Self::SettingsChange,
+        Self::AuditRedaction,
+        Self::IdentityLinked,
+        Self::IdentityUnlinked,
+        Self::WebhookRejected,
+        Self::PlatformAdminGranted,
+        Self::PlatformAdminRevoked,
+        Self::Erasure,
+        Self::AccountDeleted,
+        Self::TenantTerminating,
+        Self::TenantTerminationCanceled,
+    ];
+
+    /// The action a word names, as the database writes it.
+    pub fn parse(word: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.as_str() == word)
+    }
+
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::AuditExport => "audit_export",

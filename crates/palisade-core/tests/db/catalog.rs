@@ -413,4 +413,12 @@ async fn the_access_log_filter_knows_every_action_the_database_allows() {
         known, allowed,
         "actions the database allows but AccessAction does not name"
     );
+    let listed: BTreeSet<String> = palisade_core::audit::access::AccessAction::ALL
+        .iter()
+        .map(|a| a.as_str().to_owned())
+        .collect();
+    assert_eq!(
+        listed, allowed,
+        "AccessAction::ALL (the pages' filter) misses an action"
+    );
 }

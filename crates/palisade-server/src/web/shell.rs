@@ -34,7 +34,26 @@ impl Shell {
     }
 }
 
+/// The admin's pages, by address under the workspace, with their names (shown as tabs).
+const ADMIN_PAGES: [(&str, &str); 5] = [
+    ("members", "Members"),
+    ("integrations", "Integrations"),
+    ("sign-in-rules", "Sign-in rules"),
+    ("privacy", "Privacy requests"),
+    ("access", "Access log"),
+];
+
 impl Shell {
+    /// Whether this is one of the admin's pages (the top bar shows "Admin" as current, and the
+    /// page shows the admin tabs).
+    pub fn in_admin(&self) -> bool {
+        ADMIN_PAGES.iter().any(|(slug, _)| *slug == self.section)
+    }
+
+    pub fn admin_pages(&self) -> &'static [(&'static str, &'static str)] {
+        &ADMIN_PAGES
+    }
+
     /// The workspace's id and the visitor's role in it (pages inside one).
     pub fn workspace(&self) -> Result<(Uuid, TenantRole), PageError> {
         self.tenant

@@ -1,9 +1,11 @@
 //! The admin's pages. Each opens the workspace as an admin (the API's `Admin` rule) before it reads
 //! or changes anything, and the database checks the same authority again in its functions.
+mod access;
 mod integrations;
 mod invitations;
 mod members;
 mod privacy;
+mod sign_in_rules;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -79,6 +81,11 @@ pub(super) fn router() -> Router<AppState> {
         .route("/t/{tenant}/members", get(members::show))
         .route("/t/{tenant}/members/{user}/{action}", post(members::act_on))
         .route("/t/{tenant}/invitations", post(invitations::create))
+        .route("/t/{tenant}/access", get(access::show))
+        .route(
+            "/t/{tenant}/sign-in-rules",
+            get(sign_in_rules::show).post(sign_in_rules::save),
+        )
         .route("/t/{tenant}/privacy", get(privacy::show))
         .route("/t/{tenant}/privacy/erasures", post(privacy::erase))
         .route("/t/{tenant}/privacy/erasures/{id}", get(privacy::receipt))

@@ -71,6 +71,8 @@ async fn every_form_refuses_a_post_without_its_token_or_from_another_site() {
         format!("/t/{t}/members"),
         format!("/t/{t}/integrations/twilio"),
         format!("/t/{t}/privacy"),
+        format!("/t/{t}/sign-in-rules"),
+        format!("/t/{t}/access"),
     ]
     .into();
     let ours = app.url("");

@@ -10,6 +10,7 @@ mod leads;
 mod members;
 mod privacy;
 mod second_factor;
+mod settings;
 
 use palisade_testkit::TestApp;
 use reqwest::header::{COOKIE, LOCATION, ORIGIN};
