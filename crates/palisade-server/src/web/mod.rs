@@ -7,11 +7,13 @@ mod admin;
 mod assets;
 mod audit;
 mod dashboard;
+mod delete_account;
 mod drafts;
 mod error;
 mod join;
 mod leads;
 mod magic_link;
+mod mine;
 mod oidc;
 mod page;
 mod second_factor;
@@ -38,6 +40,8 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .merge(account::router())
         .merge(admin::router())
         .merge(join::router())
+        .merge(mine::router())
+        .merge(delete_account::router())
         .merge(security::router());
     OpenApiRouter::new()
         .merge(magic_link::router())

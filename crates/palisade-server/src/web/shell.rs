@@ -34,24 +34,47 @@ impl Shell {
     }
 }
 
-/// The admin's pages, by address under the workspace, with their names (shown as tabs).
-const ADMIN_PAGES: [(&str, &str); 5] = [
-    ("members", "Members"),
-    ("integrations", "Integrations"),
-    ("sign-in-rules", "Sign-in rules"),
-    ("privacy", "Privacy requests"),
-    ("access", "Access log"),
-];
+/// A group of pages shown as tabs under the top bar: its name (the top bar's entry) and its pages,
+/// by address under the workspace, with their names.
+pub struct Tabs {
+    pub label: &'static str,
+    pub pages: &'static [(&'static str, &'static str)],
+}
+
+/// The admin's pages.
+const ADMIN: Tabs = Tabs {
+    label: "Admin",
+    pages: &[
+        ("members", "Members"),
+        ("integrations", "Integrations"),
+        ("sign-in-rules", "Sign-in rules"),
+        ("privacy", "Privacy requests"),
+        ("access", "Access log"),
+    ],
+};
+
+/// A person's own pages in the workspace: what is private to them.
+const MINE: Tabs = Tabs {
+    label: "My work",
+    pages: &[
+        ("drafts", "Drafts"),
+        ("coaching", "Coaching"),
+        ("voice", "Voice"),
+        ("my-data", "My data"),
+    ],
+};
 
 impl Shell {
-    /// Whether this is one of the admin's pages (the top bar shows "Admin" as current, and the
-    /// page shows the admin tabs).
-    pub fn in_admin(&self) -> bool {
-        ADMIN_PAGES.iter().any(|(slug, _)| *slug == self.section)
+    /// The tabs this page belongs to, if any.
+    pub fn tabs(&self) -> Option<&'static Tabs> {
+        [&ADMIN, &MINE]
+            .into_iter()
+            .find(|t| t.pages.iter().any(|(slug, _)| *slug == self.section))
     }
 
-    pub fn admin_pages(&self) -> &'static [(&'static str, &'static str)] {
-        &ADMIN_PAGES
+    /// Whether the top bar's entry `label` is the one this page is under.
+    pub fn under(&self, label: &str) -> bool {
+        self.tabs().is_some_and(|t| t.label == label)
     }
 
     /// The workspace's id and the visitor's role in it (pages inside one).

@@ -11,13 +11,14 @@ use axum::Router;
 use palisade_core::page::PageParams;
 use palisade_core::private::{self, drafts::Draft};
 use palisade_db::TenantId;
+use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::state::AppState;
-use crate::web::error::{path_id, PageResult};
+use crate::web::error::{path_id, PageError, PageResult};
 use crate::web::leads::when;
 use crate::web::page::render_app;
-use crate::web::session::Visitor;
+use crate::web::session::{PageQuery, Visitor};
 use crate::web::shell::{self, Shell};
 
 pub struct Row {
@@ -35,6 +36,8 @@ struct DraftsPage {
     shell: Shell,
     tenant_id: Uuid,
     rows: Vec<Row>,
+    next: Option<Uuid>,
+    paged: bool,
 }
 
 /// The first line of a body, at most 120 characters.
@@ -58,26 +61,42 @@ fn row(d: Draft) -> Row {
     }
 }
 
-/// The visitor's drafts, most recently written first (the first 200: a draft is a short-lived thing).
-async fn list(visitor: Visitor, Path(tenant): Path<String>) -> PageResult {
+#[derive(Default, Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    cursor: String,
+}
+
+/// The visitor's drafts, newest first, 50 a page.
+async fn list(
+    visitor: Visitor,
+    Path(tenant): Path<String>,
+    PageQuery(q): PageQuery<ListQuery>,
+) -> PageResult {
+    let cursor = match q.cursor.as_str() {
+        "" => None,
+        c => Some(
+            c.parse()
+                .map_err(|_| PageError::BadRequest("the page link is broken".into()))?,
+        ),
+    };
     let (mut tx, shell) = shell::enter(&visitor, path_id(&tenant)?, "drafts").await?;
     let (tenant_id, _) = shell.workspace()?;
     let me = visitor.caller().user_id();
     let page = PageParams {
-        limit: Some(200),
-        cursor: None,
+        limit: Some(50),
+        cursor,
     };
     let drafts = private::list::<Draft>(&mut tx, TenantId::from_uuid(tenant_id), me, &page).await?;
     tx.commit().await?;
-    let rows = drafts.items.into_iter().map(row).collect();
-    Ok(render_app(
-        StatusCode::OK,
-        &DraftsPage {
-            shell,
-            tenant_id,
-            rows,
-        },
-    ))
+    let page = DraftsPage {
+        shell,
+        tenant_id,
+        rows: drafts.items.into_iter().map(row).collect(),
+        next: drafts.next_cursor,
+        paged: cursor.is_some(),
+    };
+    Ok(render_app(StatusCode::OK, &page))
 }
 
 /// The routes this module answers (pages, outside the OpenAPI document).

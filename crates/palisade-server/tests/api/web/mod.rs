@@ -8,6 +8,7 @@ mod forms;
 mod integrations;
 mod leads;
 mod members;
+mod mine;
 mod privacy;
 mod second_factor;
 mod settings;
