@@ -36,7 +36,7 @@ struct DashboardPage {
 }
 
 /// `12345678` cents in `USD` as "USD 123,456.78" (sums are decimal strings: they may exceed 64 bits).
-fn money(currency: &str, cents: &str) -> String {
+pub(super) fn money(currency: &str, cents: &str) -> String {
     let (sign, digits) = cents.strip_prefix('-').map_or(("", cents), |d| ("-", d));
     let digits = format!("{digits:0>3}");
     let (whole, fraction) = digits.split_at(digits.len() - 2);

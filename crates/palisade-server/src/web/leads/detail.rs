@@ -11,6 +11,7 @@ use palisade_db::{LeadId, TenantId};
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::facts::{self, Facts};
 use super::{when, CHANNELS, DIRECTIONS};
 use crate::state::AppState;
 use crate::web::error::{path_id, PageError, PageResult};
@@ -64,6 +65,7 @@ struct LeadPage {
     form: LogForm,
     errors: FormErrors,
     notice: Option<&'static str>,
+    facts: Facts,
 }
 
 impl LeadPage {
@@ -84,6 +86,8 @@ pub struct DetailQuery {
     sent: Option<String>,
     #[serde(default)]
     before: Option<String>,
+    #[serde(default)]
+    done: Option<String>,
 }
 
 /// What a page render needs besides the lead's address.
@@ -156,6 +160,8 @@ async fn render(
     let keys = state.phone_keys();
     let lead = leads::get_with(&mut tx, tenant, LeadId::from_uuid(lead_id), keys, phones).await?;
     let me = *visitor.caller().user_id().as_uuid();
+    let manager = shell.tenant.as_ref().is_some_and(|t| t.is_manager);
+    let facts = facts::load(&mut tx, tenant, &lead, me, manager).await?;
     let (timeline, older) = timeline(&mut tx, tenant, lead_id, view.before, me).await?;
     tx.commit().await?;
     let page = LeadPage {
@@ -171,6 +177,7 @@ async fn render(
         form: view.form,
         errors: view.errors,
         notice: view.notice,
+        facts,
     };
     Ok(render_app(status, &page))
 }
@@ -189,10 +196,12 @@ pub async fn show(
         ),
     };
     let view = View {
-        notice: if query.sent.is_some() {
-            Some("Message queued for delivery.")
-        } else {
-            query.logged.is_some().then_some("Interaction logged.")
+        notice: match (&query.sent, &query.logged, &query.done) {
+            (Some(_), _, _) => Some("Message queued for delivery."),
+            (_, Some(_), _) => Some("Interaction logged."),
+            (_, _, Some(done)) if done == "assigned" => Some("Lead assigned."),
+            (_, _, Some(done)) if done == "consent" => Some("Consent recorded."),
+            _ => None,
         },
         before,
         ..View::default()

@@ -1,8 +1,10 @@
-//! The lead list: newest first, filtered by status, paged by keyset (a cursor in the address).
+//! The lead list: newest first, filtered by status, paged by keyset (a cursor in the address); and
+//! finding leads by name, email address or phone number.
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use palisade_core::crm::leads::{self, Lead, LeadFilter, Phones};
+use palisade_core::CoreError;
 use palisade_db::{TenantId, TenantRole};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -11,7 +13,7 @@ use super::{when, STATUSES};
 use crate::state::AppState;
 use crate::web::error::{path_id, PageError, PageResult};
 use crate::web::page::render_app;
-use crate::web::session::{PageQuery, Visitor};
+use crate::web::session::{FormPost, PageQuery, Visitor};
 use crate::web::shell::{self, Shell};
 
 pub const PAGE_SIZE: i64 = 50;
@@ -44,6 +46,7 @@ struct LeadsPage {
     statuses: Vec<&'static str>,
     paged: bool,
     next: Option<String>,
+    search: Search,
 }
 
 fn row(l: Lead) -> Row {
@@ -97,19 +100,106 @@ pub async fn show(
     // Built from the checked filter, never from the raw address.
     let status = filter.status.map_or("", |s| s.as_str());
     let next = page.next_cursor.map(|c| format!("?status={status}&cursor={c}"));
-    let page = LeadsPage {
+    let view = LeadsPage {
         shell,
-        heading: if role >= TenantRole::Manager {
-            "Team leads"
-        } else {
-            "My leads"
-        },
+        heading: heading(role),
         tenant_id,
         rows: page.items.into_iter().map(row).collect(),
         status: status.to_owned(),
         statuses: STATUSES.iter().map(|s| s.as_str()).collect(),
         paged: filter.cursor.is_some(),
         next,
+        search: Search::default(),
     };
-    Ok(render_app(StatusCode::OK, &page))
+    Ok(render_app(StatusCode::OK, &view))
+}
+
+fn heading(role: TenantRole) -> &'static str {
+    if role >= TenantRole::Manager {
+        "Team leads"
+    } else {
+        "My leads"
+    }
+}
+
+/// The search box as typed, and what came of it.
+#[derive(Default, Deserialize)]
+pub struct SearchForm {
+    #[serde(default)]
+    q: String,
+}
+
+#[derive(Default)]
+pub struct Search {
+    /// What was searched for ("" when this is the plain list).
+    text: String,
+    /// More leads match than one page shows.
+    more: bool,
+    error: Option<String>,
+}
+
+/// What the text names: an address has an `@`; a number is digits with the usual punctuation;
+/// anything else is a part of a name.
+fn search_filter(text: &str) -> LeadFilter {
+    let text = text.trim().to_owned();
+    let phone_like = text.chars().filter(char::is_ascii_digit).count() >= 5
+        && text.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c));
+    let mut filter = LeadFilter {
+        limit: Some(PAGE_SIZE),
+        ..LeadFilter::default()
+    };
+    if text.contains('@') {
+        filter.email = Some(text);
+    } else if phone_like {
+        filter.phone = Some(text);
+    } else {
+        filter.name = Some(text);
+    }
+    filter
+}
+
+/// Finds leads by name, email address or phone number. A post, so a number or an address never
+/// sits in an address bar, a history or a log; the first page of matches is shown.
+pub async fn search(
+    State(state): State<AppState>,
+    Path(tenant): Path<String>,
+    post: FormPost<SearchForm>,
+) -> PageResult {
+    let filter = search_filter(&post.form.q);
+    let (mut tx, shell) = shell::enter(&post.visitor, path_id(&tenant)?, "leads").await?;
+    let (tenant_id, role) = shell.workspace()?;
+    let tenant = TenantId::from_uuid(tenant_id);
+    let found = leads::list_with(&mut tx, tenant, &filter, state.phone_keys(), Phones::Masked).await;
+    let (rows, search, status) = match found {
+        Ok(page) => {
+            tx.commit().await?;
+            let search = Search {
+                text: post.form.q.trim().to_owned(),
+                more: page.next_cursor.is_some(),
+                error: None,
+            };
+            (page.items.into_iter().map(row).collect(), search, StatusCode::OK)
+        }
+        Err(CoreError::Invalid { message, .. }) => {
+            let search = Search {
+                text: post.form.q,
+                more: false,
+                error: Some(message),
+            };
+            (Vec::new(), search, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let view = LeadsPage {
+        shell,
+        heading: heading(role),
+        tenant_id,
+        rows,
+        status: String::new(),
+        statuses: STATUSES.iter().map(|s| s.as_str()).collect(),
+        paged: false,
+        next: None,
+        search,
+    };
+    Ok(render_app(status, &view))
 }

@@ -1,6 +1,9 @@
 //! The lead pages: the list (a rep's own leads, the tenant's for managers and admins) and one lead
 //! with its timeline, its number masked until asked for, and a form to log an interaction.
+mod assign;
+mod consent;
 mod detail;
+mod facts;
 mod list;
 
 use axum::routing::{get, post};
@@ -43,7 +46,13 @@ pub fn when(at: chrono::DateTime<chrono::Utc>) -> String {
 pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/t/{tenant}/leads", get(list::show))
+        .route("/t/{tenant}/leads/search", post(list::search))
         .route("/t/{tenant}/leads/{lead}", get(detail::show))
         .route("/t/{tenant}/leads/{lead}/reveal", post(detail::reveal))
         .route("/t/{tenant}/leads/{lead}/interactions", post(detail::log))
+        .route("/t/{tenant}/leads/{lead}/assign", post(assign::assign))
+        .route(
+            "/t/{tenant}/leads/{lead}/consent",
+            get(consent::show).post(consent::record),
+        )
 }

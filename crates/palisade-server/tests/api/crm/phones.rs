@@ -393,3 +393,47 @@ async fn members_keep_their_own_number_sealed_and_a_new_number_is_unverified() {
 fn w_rep(app: &TestApp) -> &uuid::Uuid {
     app.db.world.rep_a1.as_uuid()
 }
+
+/// Leads are found by address (any case, through its blind index) and by a part of the name, with
+/// the same visibility rules; the address never appears in an error.
+#[tokio::test]
+async fn leads_are_searched_by_email_and_by_name() {
+    let app = spawn_app().await;
+    let rep = Client::new(&app, Some(Who::RepA1));
+    let body = json!({"name": "Ada Lovelace", "email": "Ada@Example.test"});
+    let ada: Value = rep.post("/api/v1/leads", body, StatusCode::CREATED).await;
+    let ada = ada["id"].as_str().unwrap().to_owned();
+    rep.post::<Value>(
+        "/api/v1/leads",
+        json!({"name": "Grace 100%"}),
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(
+        search(&app, Who::RepA1, json!({"email": "ada@example.TEST"})).await,
+        vec![ada.clone()]
+    );
+    assert_eq!(
+        search(&app, Who::RepA1, json!({"name": "LOVE"})).await,
+        vec![ada.clone()]
+    );
+    assert_eq!(
+        search(&app, Who::RepA1, json!({"name": "%"})).await.len(),
+        1,
+        "a wildcard is literal"
+    );
+    assert!(search(&app, Who::RepA2, json!({"name": "Lovelace"}))
+        .await
+        .is_empty());
+    let path = "/api/v1/leads?name=lovelace&limit=5";
+    assert_eq!(ids(rep.get(path, StatusCode::OK).await), vec![ada]);
+    let text = rep
+        .text(
+            Method::POST,
+            "/api/v1/leads/search",
+            Some(json!({"email": "not-an-address"})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    assert!(!text.contains("not-an-address"), "{text}");
+}

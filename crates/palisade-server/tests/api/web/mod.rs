@@ -6,6 +6,7 @@ mod dashboard;
 mod drafts;
 mod forms;
 mod integrations;
+mod lead_work;
 mod leads;
 mod members;
 mod mine;

@@ -1,0 +1,104 @@
+//! What a lead's page shows beside its timeline: whose it is, its consent state per channel and
+//! purpose, its deals, and for managers and admins the people it can be assigned to. Each read runs in
+//! the visitor's transaction, so a rep sees what the API would show them.
+use palisade_core::crm::deals::{self, DealFilter};
+use palisade_core::crm::leads::Lead;
+use palisade_core::messaging::consent;
+use palisade_core::tenancy;
+use palisade_db::{TenantId, Tx};
+use uuid::Uuid;
+
+use super::when;
+use crate::web::dashboard::money;
+use crate::web::error::PageError;
+
+/// Deals shown on a lead's page (a lead has few; the API lists them all).
+const DEALS: i64 = 10;
+
+pub struct ConsentRow {
+    pub channel: String,
+    pub purpose: String,
+    pub granted: bool,
+    pub since: String,
+}
+
+pub struct DealRow {
+    pub title: String,
+    pub stage: String,
+    pub amount: String,
+}
+
+pub struct Assignee {
+    pub id: Uuid,
+    pub email: String,
+    pub current: bool,
+}
+
+pub struct Facts {
+    pub owner: String,
+    pub consent: Vec<ConsentRow>,
+    pub deals: Vec<DealRow>,
+    pub more_deals: bool,
+    /// Managers and admins only: the active members the lead can go to.
+    pub assignees: Option<Vec<Assignee>>,
+}
+
+pub async fn load(
+    tx: &mut Tx,
+    tenant: TenantId,
+    lead: &Lead,
+    me: Uuid,
+    manager: bool,
+) -> Result<Facts, PageError> {
+    let ledger = consent::ledger_for_lead(tx, tenant, lead.id).await?;
+    let filter = DealFilter {
+        lead_id: Some(lead.id),
+        limit: Some(DEALS),
+        ..DealFilter::default()
+    };
+    let found = deals::list(tx, tenant, &filter).await?;
+    let (owner, assignees) = if manager {
+        let members = tenancy::list_members(tx, tenant).await?;
+        let owner = members
+            .iter()
+            .find(|m| m.user_id == lead.owner_id)
+            .map(|m| m.email.clone());
+        let active = members.into_iter().filter(|m| m.status == "active");
+        let choices = active
+            .map(|m| Assignee {
+                current: m.user_id == lead.owner_id,
+                id: m.user_id,
+                email: m.email,
+            })
+            .collect();
+        (owner.unwrap_or_else(|| "a former member".into()), Some(choices))
+    } else if lead.owner_id == me {
+        ("you".into(), None)
+    } else {
+        ("a teammate".into(), None)
+    };
+    Ok(Facts {
+        owner,
+        consent: ledger
+            .current
+            .into_iter()
+            .map(|c| ConsentRow {
+                channel: c.channel,
+                purpose: c.purpose,
+                granted: c.state == "granted",
+                since: when(c.since),
+            })
+            .collect(),
+        more_deals: found.next_cursor.is_some(),
+        deals: found
+            .items
+            .into_iter()
+            .map(|d| DealRow {
+                title: d.title,
+                stage: d.stage,
+                amount: money(&d.currency, &d.amount_cents.to_string()),
+            })
+            .collect(),
+        assignees,
+    })
+}
