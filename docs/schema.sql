@@ -1088,6 +1088,36 @@ $$;
 ALTER FUNCTION app.outbound_consent_guard() OWNER TO palisade_definer;
 
 --
+-- Name: platform_tenants(text, integer, text[]); Type: FUNCTION; Schema: app; Owner: palisade_definer
+--
+
+CREATE FUNCTION app.platform_tenants(p_after text, p_limit integer, p_slugs text[] DEFAULT NULL::text[]) RETURNS TABLE(id uuid, slug text, name text, status text, created_at timestamp with time zone, active_members bigint)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if not ctx.is_platform_admin() then
+    raise exception 'only platform admins may list tenants' using errcode = '42501';
+  end if;
+  if p_limit is null or p_limit < 1 or p_limit > 201 then
+    raise exception 'p_limit must be between 1 and 201' using errcode = '22023';
+  end if;
+  return query
+    select t.id, t.slug, t.name, t.status, t.created_at,
+           (select pg_catalog.count(*) from app.memberships m
+             where m.tenant_id = t.id and m.status = 'active')
+      from app.tenants t
+     where (p_after is null or t.slug > p_after)
+       and (p_slugs is null or t.slug = any(p_slugs))
+     order by t.slug
+     limit p_limit;
+end
+$$;
+
+
+ALTER FUNCTION app.platform_tenants(p_after text, p_limit integer, p_slugs text[]) OWNER TO palisade_definer;
+
+--
 -- Name: purge_batch(uuid, integer); Type: FUNCTION; Schema: app; Owner: palisade_definer
 --
 
@@ -11447,6 +11477,14 @@ REVOKE ALL ON FUNCTION app.membership_status_changed() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.outbound_consent_guard() FROM PUBLIC;
 GRANT ALL ON FUNCTION app.outbound_consent_guard() TO palisade_owner;
+
+
+--
+-- Name: FUNCTION platform_tenants(p_after text, p_limit integer, p_slugs text[]); Type: ACL; Schema: app; Owner: palisade_definer
+--
+
+REVOKE ALL ON FUNCTION app.platform_tenants(p_after text, p_limit integer, p_slugs text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.platform_tenants(p_after text, p_limit integer, p_slugs text[]) TO app_user;
 
 
 --

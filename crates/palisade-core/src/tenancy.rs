@@ -260,3 +260,50 @@ pub async fn user_by_email(tx: &mut Tx, email: &str) -> Result<Option<UserId>, C
     let id: Option<Uuid> = row.try_get("user_id")?;
     Ok(id.map(UserId::from_uuid))
 }
+
+/// A tenant as the platform's operators see it (`app.platform_tenants`, migration 0038): no CRM
+/// data, members or settings.
+#[derive(Debug)]
+pub struct PlatformTenant {
+    pub id: Uuid,
+    pub slug: String,
+    pub name: String,
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+    pub active_members: i64,
+}
+
+/// Tenants in slug order after `after`, or only those with the given slugs (platform admins; anyone
+/// else is refused by the database), with the slug to continue after when there are more.
+#[instrument(skip_all, err(level = "debug"))]
+pub async fn platform_list(
+    tx: &mut Tx,
+    after: Option<&str>,
+    slugs: Option<&[String]>,
+    limit: i64,
+) -> Result<(Vec<PlatformTenant>, Option<String>), CoreError> {
+    let limit = crate::page::page_limit(Some(limit))?;
+    let rows = tx
+        .query(
+            "select id, slug, name, status, created_at, active_members from app.platform_tenants($1, $2, $3)",
+            &[&after, &i32::try_from(limit + 1).unwrap_or(i32::MAX), &slugs],
+        )
+        .await?;
+    let mut tenants = rows
+        .iter()
+        .map(|r| {
+            Ok(PlatformTenant {
+                id: r.try_get("id")?,
+                slug: r.try_get("slug")?,
+                name: r.try_get("name")?,
+                status: r.try_get("status")?,
+                created_at: r.try_get("created_at")?,
+                active_members: r.try_get("active_members")?,
+            })
+        })
+        .collect::<Result<Vec<_>, CoreError>>()?;
+    let more = tenants.len() > usize::try_from(limit).unwrap_or(usize::MAX);
+    tenants.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    let next = more.then(|| tenants.last().map(|t| t.slug.clone())).flatten();
+    Ok((tenants, next))
+}

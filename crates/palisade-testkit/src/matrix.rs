@@ -217,6 +217,11 @@ pub static CASES: &[Case] = &[
     case!("app.tenants", ReportingA, "select count(*) from app.tenants", Denied),
     case!("app.tenants", AdminA, "update app.tenants set name = 'x' where id = '{tenant_a}'", Denied),
     case!("app.tenants", RepA1, "insert into app.tenants (id, slug, name) values (gen_random_uuid(), 'zz-evil', 'x')", Denied),
+    // The platform's tenant list (0038): platform admins only, and only the operator's facts.
+    case!("app.tenants", AdminB, "select count(*) from app.platform_tenants(null, 10, array['tenant-a'])", Rows(1)),
+    case!("app.tenants", AdminA, "select count(*) from app.platform_tenants(null, 10)", Denied),
+    case!("app.tenants", ServiceA, "select count(*) from app.platform_tenants(null, 10)", Denied),
+    case!("app.tenants", ReportingA, "select count(*) from app.platform_tenants(null, 10)", Denied),
     // users: yourself and the members of the tenant you act in.
     // Current members only: a person who left (removed_a) is no longer shown (0026).
     case!("app.users", RepA1, "select count(*) from app.users", Rows(4)),

@@ -178,11 +178,17 @@ pub(crate) async fn confirm_totp(state: &AppState, caller: &Caller, code: &str) 
 #[utoipa::path(delete, path = "/api/v1/me/mfa/totp", tag = "auth", security(("bearer" = [])),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn remove(State(state): State<AppState>, caller: Caller) -> ApiResult<StatusCode> {
+    remove_totp(&state, &caller).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Removes the caller's app and codes (the API's and the pages' alike).
+pub(crate) async fn remove_totp(state: &AppState, caller: &Caller) -> ApiResult<()> {
     caller.session()?;
     let mut tx = caller.tx().await?;
     mfa::remove_totp(&mut tx, state.clock.now()).await?;
     tx.commit().await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }
 
 /// New recovery codes replacing the old ones (needs a factor check within 10 minutes).
@@ -192,15 +198,21 @@ pub async fn replace_recovery_codes(
     State(state): State<AppState>,
     caller: Caller,
 ) -> ApiResult<Json<RecoveryCodes>> {
+    let codes = replace_codes(&state, &caller).await?;
+    Ok(Json(RecoveryCodes {
+        recovery_codes: codes,
+    }))
+}
+
+/// New recovery codes for the caller, replacing the old (the API's and the pages' alike).
+pub(crate) async fn replace_codes(state: &AppState, caller: &Caller) -> ApiResult<Vec<String>> {
     caller.session()?;
     let codes = totp::new_recovery_codes();
     let hashes: Vec<[u8; 32]> = codes.iter().map(|c| totp::recovery_code_hash(c)).collect();
     let mut tx = caller.tx().await?;
     mfa::replace_recovery_codes(&mut tx, &hashes, state.clock.now()).await?;
     tx.commit().await?;
-    Ok(Json(RecoveryCodes {
-        recovery_codes: codes,
-    }))
+    Ok(codes)
 }
 
 /// Verify this session's second factor: after signing in (the session does nothing until then), or

@@ -8,7 +8,7 @@ pub(crate) mod magic_link;
 pub(crate) mod mfa;
 pub(crate) mod oidc_client;
 mod oidc_identities;
-mod password;
+pub(crate) mod password;
 pub(crate) mod session_start;
 
 use utoipa_axum::router::OpenApiRouter;

@@ -6,7 +6,7 @@ use axum::response::Response;
 use palisade_auth::password_hash;
 use palisade_auth::OpaqueSecret;
 use palisade_core::sign_in::passwords;
-use palisade_core::sign_in::sessions::{self, ClientKind, Origin};
+use palisade_core::sign_in::sessions::{self, ClientKind, Origin, SignedIn};
 use secrecy::SecretString;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -69,12 +69,41 @@ pub async fn sign_in(
     headers: HeaderMap,
     ApiJson(input): ApiJson<PasswordSignIn>,
 ) -> ApiResult<Response> {
-    require_enabled(&state)?;
-    let email = sessions::email(&input.email)?;
+    let kind = match input.client {
+        ClientType::Browser => ClientKind::Browser,
+        ClientType::Api => ClientKind::Api,
+    };
+    let secret = OpaqueSecret::generate();
+    let signed_in = authenticate(
+        &state,
+        correlation,
+        ip,
+        &headers,
+        (&input.email, input.password),
+        kind,
+        &secret,
+    )
+    .await?;
+    signed_in_response(&state, signed_in, kind, secret)
+}
+
+/// Checks an address and password and starts a session for them (the API's and the sign-in page's
+/// alike): a wrong password and an unknown address fail alike (401), and each failure is counted.
+pub(crate) async fn authenticate(
+    state: &AppState,
+    correlation: palisade_db::CorrelationId,
+    ip: ClientIp,
+    headers: &HeaderMap,
+    (email, presented): (&str, SecretString),
+    kind: ClientKind,
+    secret: &OpaqueSecret,
+) -> ApiResult<SignedIn> {
+    require_enabled(state)?;
+    let email = sessions::email(email)?;
     state.sign_in_limits.sign_in_from(ip.0).await?;
     state.sign_in_limits.password_for(email.as_str()).await?;
     let origin = Origin {
-        user_agent: user_agent(&headers),
+        user_agent: user_agent(headers),
         client_ip: ip.0,
     };
     let db = state.db.correlated(correlation);
@@ -84,7 +113,6 @@ pub async fn sign_in(
         Some((user, hash)) => (Some(user), Some(hash)),
         None => (None, None),
     };
-    let presented = input.password;
     let checked = hash.clone();
     let ok = tokio::task::spawn_blocking(move || password_hash::verify(&presented, checked.as_deref()))
         .await
@@ -101,18 +129,14 @@ pub async fn sign_in(
             ));
         }
     };
-    let kind = match input.client {
-        ClientType::Browser => ClientKind::Browser,
-        ClientType::Api => ClientKind::Api,
-    };
-    let secret = OpaqueSecret::generate();
+    let now = state.clock.now();
     let signed_in = passwords::sign_in(
         &mut tx,
         user,
         &hash,
         kind,
         &secret.hash(),
-        state.clock.now(),
+        now,
         state.sessions.absolute,
         &origin,
     )
@@ -122,7 +146,7 @@ pub async fn sign_in(
         other => other.into(),
     })?;
     tx.commit().await?;
-    signed_in_response(&state, signed_in, kind, secret)
+    Ok(signed_in)
 }
 
 /// Set or change your password (needs a sign-in or factor check within 10 minutes).
@@ -134,10 +158,15 @@ pub async fn set(
     caller: Caller,
     ApiJson(input): ApiJson<NewPassword>,
 ) -> ApiResult<StatusCode> {
-    require_enabled(&state)?;
-    password_hash::check(&input.password)
+    set_password(&state, &caller, input.password).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Checks and stores the caller's new password (the API's and the security page's alike).
+pub(crate) async fn set_password(state: &AppState, caller: &Caller, secret: SecretString) -> ApiResult<()> {
+    require_enabled(state)?;
+    password_hash::check(&secret)
         .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "weak_password", e.to_string()))?;
-    let secret = input.password;
     let hash = tokio::task::spawn_blocking(move || password_hash::hash(&secret))
         .await
         .map_err(|_| hashing_failed())?
@@ -145,7 +174,7 @@ pub async fn set(
     let mut tx = caller.tx().await?;
     passwords::set(&mut tx, &hash, state.clock.now()).await?;
     tx.commit().await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }
 
 /// Remove your password (needs a sign-in or factor check within 10 minutes).

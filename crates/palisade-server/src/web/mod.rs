@@ -16,6 +16,7 @@ mod magic_link;
 mod mine;
 mod oidc;
 mod page;
+mod platform;
 mod second_factor;
 mod security;
 mod session;
@@ -42,6 +43,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .merge(join::router())
         .merge(mine::router())
         .merge(delete_account::router())
+        .merge(platform::router())
         .merge(security::router());
     OpenApiRouter::new()
         .merge(magic_link::router())

@@ -38,12 +38,15 @@ impl Shell {
 /// by address under the workspace, with their names.
 pub struct Tabs {
     pub label: &'static str,
+    /// Pages under the workspace's address (`/t/{id}/…`), or the platform's (`/platform/…`).
+    pub in_workspace: bool,
     pub pages: &'static [(&'static str, &'static str)],
 }
 
 /// The admin's pages.
 const ADMIN: Tabs = Tabs {
     label: "Admin",
+    in_workspace: true,
     pages: &[
         ("members", "Members"),
         ("integrations", "Integrations"),
@@ -56,6 +59,7 @@ const ADMIN: Tabs = Tabs {
 /// A person's own pages in the workspace: what is private to them.
 const MINE: Tabs = Tabs {
     label: "My work",
+    in_workspace: true,
     pages: &[
         ("drafts", "Drafts"),
         ("coaching", "Coaching"),
@@ -64,10 +68,29 @@ const MINE: Tabs = Tabs {
     ],
 };
 
+/// The platform admin's pages (outside any workspace).
+const PLATFORM: Tabs = Tabs {
+    label: "Platform",
+    in_workspace: false,
+    pages: &[
+        ("errors", "Error events"),
+        ("incidents", "Incidents"),
+        ("tenants", "Tenants"),
+    ],
+};
+
 impl Shell {
+    /// The address of one of this page's tabs.
+    pub fn tab_href(&self, slug: &str) -> String {
+        match (&self.tenant, self.tabs()) {
+            (Some(t), Some(tabs)) if tabs.in_workspace => format!("/t/{}/{slug}", t.id),
+            _ => format!("/platform/{slug}"),
+        }
+    }
+
     /// The tabs this page belongs to, if any.
     pub fn tabs(&self) -> Option<&'static Tabs> {
-        [&ADMIN, &MINE]
+        [&ADMIN, &MINE, &PLATFORM]
             .into_iter()
             .find(|t| t.pages.iter().any(|(slug, _)| *slug == self.section))
     }

@@ -6,6 +6,7 @@ use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
 use axum::Router;
 use palisade_auth::browser_session::SESSION_COOKIE;
+use palisade_core::audit::platform_errors;
 use palisade_core::tenancy::{self, Tenant};
 
 use super::error::PageResult;
@@ -21,18 +22,28 @@ use crate::state::AppState;
 struct Workspaces {
     shell: Shell,
     tenants: Vec<Tenant>,
+    platform: bool,
 }
 
-/// The workspace list; with exactly one, straight to its leads.
+/// The workspace list; with exactly one, straight to its leads (a platform admin always sees the
+/// list, which leads to the platform's pages too).
 async fn list(visitor: Visitor) -> PageResult {
     let mut tx = visitor.tx().await?;
     let tenants = tenancy::list_mine(&mut tx, visitor.caller().user_id()).await?;
+    let platform = platform_errors::is_platform_admin(&mut tx).await?;
     tx.commit().await?;
-    if let [only] = tenants.as_slice() {
+    if let ([only], false) = (tenants.as_slice(), platform) {
         return Ok(Redirect::to(&format!("/t/{}/leads", only.id)).into_response());
     }
     let shell = Shell::outside(&visitor);
-    Ok(render_app(StatusCode::OK, &Workspaces { shell, tenants }))
+    Ok(render_app(
+        StatusCode::OK,
+        &Workspaces {
+            shell,
+            tenants,
+            platform,
+        },
+    ))
 }
 
 #[derive(Template)]

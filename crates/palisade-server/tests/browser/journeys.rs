@@ -25,7 +25,7 @@ async fn create_lead(app: &TestApp, who: Who, name: &str, phone: Option<&str>) -
 }
 
 /// Signs in through the pages: the sign-in form, the link from the mailbox, the landing page's button.
-async fn sign_in(app: &TestApp, chrome: &Chrome, email: &str) {
+pub(crate) async fn sign_in(app: &TestApp, chrome: &Chrome, email: &str) {
     let mails = app.mails().len();
     chrome.goto(&app.url("/")).await;
     chrome.heading("Sign in").await;
@@ -44,7 +44,7 @@ async fn sign_in(app: &TestApp, chrome: &Chrome, email: &str) {
     chrome.click("form button[type=submit]").await;
 }
 
-fn assert_clean(errors: Vec<String>) {
+pub(crate) fn assert_clean(errors: Vec<String>) {
     assert!(
         errors.is_empty(),
         "console errors or policy violations: {errors:#?}"

@@ -9,3 +9,4 @@
 )]
 mod chrome;
 mod journeys;
+mod operators;

@@ -10,6 +10,8 @@ mod lead_work;
 mod leads;
 mod members;
 mod mine;
+mod password;
+mod platform;
 mod privacy;
 mod second_factor;
 mod settings;
