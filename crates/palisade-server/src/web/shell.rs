@@ -64,6 +64,7 @@ const MINE: Tabs = Tabs {
         ("drafts", "Drafts"),
         ("coaching", "Coaching"),
         ("voice", "Voice"),
+        ("phone", "Phone and brief"),
         ("my-data", "My data"),
     ],
 };

@@ -3,6 +3,7 @@
 //! visitor as owner, and row-level security shows nobody else's, managers and admins included.
 mod coaching;
 mod data;
+mod phone;
 mod voice;
 
 use axum::routing::{get, post};
@@ -64,6 +65,8 @@ pub(super) fn router() -> Router<AppState> {
         .route("/t/{tenant}/voice", get(voice::show))
         .route("/t/{tenant}/voice/consent", post(voice::consent))
         .route("/t/{tenant}/voice/{id}/delete", post(voice::delete))
+        .route("/t/{tenant}/phone", get(phone::show))
+        .route("/t/{tenant}/phone/{what}", post(phone::act))
         .route("/t/{tenant}/my-data", get(data::show))
         .route("/t/{tenant}/my-data/export", post(data::export))
 }

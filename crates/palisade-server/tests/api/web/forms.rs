@@ -63,6 +63,7 @@ async fn every_form_refuses_a_post_without_its_token_or_from_another_site() {
         format!("/t/{t}/coaching"),
         format!("/t/{t}/voice"),
         format!("/t/{t}/my-data"),
+        format!("/t/{t}/phone"),
         "/me/delete-account".into(),
         "/me/sessions".into(),
         "/me/security".into(),

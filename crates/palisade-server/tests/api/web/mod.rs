@@ -11,6 +11,7 @@ mod leads;
 mod members;
 mod mine;
 mod password;
+mod phone;
 mod platform;
 mod privacy;
 mod second_factor;
