@@ -50,6 +50,7 @@ const ADMIN: Tabs = Tabs {
     pages: &[
         ("members", "Members"),
         ("integrations", "Integrations"),
+        ("messaging", "Messaging"),
         ("sign-in-rules", "Sign-in rules"),
         ("privacy", "Privacy requests"),
         ("access", "Access log"),

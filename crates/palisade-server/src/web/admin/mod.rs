@@ -4,6 +4,7 @@ mod access;
 mod integrations;
 mod invitations;
 mod members;
+mod messaging;
 mod privacy;
 mod sign_in_rules;
 
@@ -82,6 +83,17 @@ pub(super) fn router() -> Router<AppState> {
         .route("/t/{tenant}/members/{user}/{action}", post(members::act_on))
         .route("/t/{tenant}/invitations", post(invitations::create))
         .route("/t/{tenant}/access", get(access::show))
+        .route("/t/{tenant}/messaging", get(messaging::show))
+        .route("/t/{tenant}/messaging/region", post(messaging::region))
+        .route("/t/{tenant}/messaging/templates", post(messaging::create))
+        .route(
+            "/t/{tenant}/messaging/templates/{id}",
+            get(messaging::edit).post(messaging::replace),
+        )
+        .route(
+            "/t/{tenant}/messaging/templates/{id}/delete",
+            post(messaging::delete),
+        )
         .route(
             "/t/{tenant}/sign-in-rules",
             get(sign_in_rules::show).post(sign_in_rules::save),

@@ -80,6 +80,7 @@ async fn every_form_refuses_a_post_without_its_token_or_from_another_site() {
         format!("/t/{t}/privacy"),
         format!("/t/{t}/sign-in-rules"),
         format!("/t/{t}/access"),
+        format!("/t/{t}/messaging"),
     ]
     .into();
     let ours = app.url("");

@@ -9,6 +9,7 @@ mod integrations;
 mod lead_work;
 mod leads;
 mod members;
+mod messaging;
 mod mine;
 mod password;
 mod phone;
