@@ -20,10 +20,9 @@ use uuid::Uuid;
 use super::error::{PageError, PageResult};
 use super::leads::when;
 use super::page::render_app;
-use super::session::{PageQuery, Visitor};
+use super::session::{from_our_page, PageQuery, Visitor};
 use super::shell::{self, Shell};
 use crate::admin::audit::{csv_response, export_csv};
-use crate::cross_site;
 use crate::extract::ClientIp;
 use crate::state::AppState;
 
@@ -201,9 +200,7 @@ async fn show(
     Ok(render_app(StatusCode::OK, &page))
 }
 
-/// The filtered events as CSV. A read with a side effect (the access log), so it must come from
-/// our own pages: the browser must say so (`Sec-Fetch-Site: same-origin`), and one that says nothing
-/// is refused too, so a link on another site cannot start an export.
+/// The filtered events as CSV: a read with a side effect (the access log), so only from our page.
 async fn export(
     visitor: Visitor,
     headers: HeaderMap,
@@ -212,16 +209,7 @@ async fn export(
     Path(tenant): Path<String>,
     PageQuery(filters): PageQuery<Filters>,
 ) -> Result<Response, PageError> {
-    cross_site::check_origin(&headers, &state.origins)?;
-    let from_our_page = headers
-        .get("sec-fetch-site")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|s| s == "same-origin");
-    if !from_our_page {
-        return Err(PageError::Forbidden(
-            "Start the export from the audit log page.".into(),
-        ));
-    }
+    from_our_page(&headers, &state, "Start the export from the audit log page.")?;
     let mut checked = filter(&filters)?;
     checked.limit = None;
     let (mut tx, _, id) = as_manager(&visitor, &tenant).await?;

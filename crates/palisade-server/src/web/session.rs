@@ -112,6 +112,22 @@ fn split_token(body: &[u8]) -> Option<(String, Vec<(String, String)>)> {
     Some((token?, rest))
 }
 
+/// A download that is also a write (each export is access-logged) must come from one of our pages:
+/// an allowed origin (when sent) and `Sec-Fetch-Site: same-origin`. A browser that says nothing is
+/// refused too, so a link on another site cannot start an export.
+pub fn from_our_page(headers: &HeaderMap, state: &AppState, refusal: &str) -> Result<(), PageError> {
+    cross_site::check_origin(headers, &state.origins)?;
+    let same_origin = headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|s| s == "same-origin");
+    if same_origin {
+        Ok(())
+    } else {
+        Err(PageError::Forbidden(refusal.to_owned()))
+    }
+}
+
 pub fn is_form(headers: &HeaderMap) -> bool {
     headers
         .get(header::CONTENT_TYPE)

@@ -53,6 +53,7 @@ const ADMIN: Tabs = Tabs {
         ("messaging", "Messaging"),
         ("sign-in-rules", "Sign-in rules"),
         ("privacy", "Privacy requests"),
+        ("company-export", "Company export"),
         ("access", "Access log"),
     ],
 };

@@ -1,6 +1,7 @@
 //! The admin's pages. Each opens the workspace as an admin (the API's `Admin` rule) before it reads
 //! or changes anything, and the database checks the same authority again in its functions.
 mod access;
+mod export;
 mod integrations;
 mod invitations;
 mod members;
@@ -83,6 +84,8 @@ pub(super) fn router() -> Router<AppState> {
         .route("/t/{tenant}/members/{user}/{action}", post(members::act_on))
         .route("/t/{tenant}/invitations", post(invitations::create))
         .route("/t/{tenant}/access", get(access::show))
+        .route("/t/{tenant}/company-export", get(export::show))
+        .route("/t/{tenant}/company-export/{table}", get(export::download))
         .route("/t/{tenant}/messaging", get(messaging::show))
         .route("/t/{tenant}/messaging/region", post(messaging::region))
         .route("/t/{tenant}/messaging/templates", post(messaging::create))

@@ -4,6 +4,7 @@ mod account;
 mod audit;
 mod dashboard;
 mod drafts;
+mod export;
 mod forms;
 mod integrations;
 mod lead_work;

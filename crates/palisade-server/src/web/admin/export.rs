@@ -1,0 +1,87 @@
+//! The company export (admins): every table the workspace holds, with its row count, each downloadable
+//! as JSON Lines or CSV, streamed from one read-only snapshot as `/api/v1/privacy/company-export`
+//! does; what is left out, and why. Each download is access-logged, so it starts only from this page.
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use palisade_core::audit::access;
+use palisade_core::privacy::company_export::{self, ExcludedTable, Format, ManifestTable};
+use palisade_core::CoreError;
+use palisade_db::TenantRole;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::as_admin_of;
+use crate::extract::ClientIp;
+use crate::privacy::company_export::{logged, respond};
+use crate::state::AppState;
+use crate::web::error::{PageError, PageResult};
+use crate::web::page::render_app;
+use crate::web::session::{from_our_page, PageQuery, Visitor};
+use crate::web::shell::Shell;
+
+const SECTION: &str = "company-export";
+
+#[derive(Template)]
+#[template(path = "app/company_export.html")]
+struct ExportPage {
+    shell: Shell,
+    tenant_id: Uuid,
+    tables: Vec<ManifestTable>,
+    excluded: Vec<ExcludedTable>,
+}
+
+pub async fn show(visitor: Visitor, Path(tenant): Path<String>) -> PageResult {
+    let (tx, shell, id) = as_admin_of(&visitor, &tenant, SECTION).await?;
+    tx.commit().await?;
+    // The counts come from one snapshot, as the files will.
+    let mut snapshot = visitor.tx_in(id).await?.snapshot().map_err(CoreError::from)?;
+    let manifest = company_export::manifest(&mut snapshot).await?;
+    snapshot.commit().await?;
+    let page = ExportPage {
+        shell,
+        tenant_id: *id.as_uuid(),
+        tables: manifest.tables,
+        excluded: manifest.excluded,
+    };
+    Ok(render_app(StatusCode::OK, &page))
+}
+
+#[derive(Default, Deserialize)]
+pub struct FormatQuery {
+    #[serde(default)]
+    format: String,
+}
+
+pub async fn download(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    headers: HeaderMap,
+    ClientIp(ip): ClientIp,
+    Path((tenant, table)): Path<(String, String)>,
+    PageQuery(q): PageQuery<FormatQuery>,
+) -> Result<Response, PageError> {
+    from_our_page(
+        &headers,
+        &state,
+        "Start the download from the company export page.",
+    )?;
+    let table = company_export::by_file(&table).ok_or(PageError::NotFound)?;
+    let format = match q.format.as_str() {
+        "" | "jsonl" => Format::Jsonl,
+        "csv" => Format::Csv,
+        _ => return Err(PageError::BadRequest("the file format is jsonl or csv".into())),
+    };
+    let (mut tx, _, id) = as_admin_of(&visitor, &tenant, SECTION).await?;
+    let slot = state.exports.take(id)?;
+    access::log(&mut tx, Some(id), &logged(id, table, format, ip)).await?;
+    tx.commit().await?;
+    let mut snapshot = visitor.tx_in(id).await?.snapshot().map_err(CoreError::from)?;
+    if snapshot.tenant_role().await.map_err(CoreError::from)? < TenantRole::Admin {
+        return Err(PageError::Forbidden(
+            "This page is for the workspace's admins.".into(),
+        ));
+    }
+    Ok(respond(state.clone(), id, snapshot, table, format, slot).await?)
+}
