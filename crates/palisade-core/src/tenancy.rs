@@ -177,7 +177,8 @@ pub async fn list_members(tx: &mut Tx, tenant: TenantId) -> Result<Vec<Member>, 
 }
 
 /// A page of members in address order, after the member `after` (keyset on the lowercased address
-/// and the id: a next-page link stays right while people join or leave).
+/// and the id: a next-page link stays right while people join, and says it is stale once the member
+/// it continues after has left).
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn members_page(
     tx: &mut Tx,
@@ -186,12 +187,25 @@ pub async fn members_page(
     limit: i64,
 ) -> Result<crate::page::Page<Member>, CoreError> {
     let limit = crate::page::page_limit(Some(limit))?;
+    let after = after.map(|a| *a.as_uuid());
+    // The member a link continues after may have left since (their row is then out of sight): the
+    // link is stale, said so, rather than an empty page.
+    if let Some(a) = after {
+        let seen = tx
+            .query_opt("select 1 from app.users where id = $1", &[&a])
+            .await?;
+        if seen.is_none() {
+            return Err(CoreError::invalid(
+                "stale_cursor",
+                "this page of members changed; start again from the first page",
+            ));
+        }
+    }
     let sql = format!(
         "{MEMBER_SELECT} and ($2::uuid is null or (lower(u.email), u.id) > \
            (select lower(a.email), a.id from app.users a where a.id = $2)) \
          order by lower(u.email), u.id limit $3"
     );
-    let after = after.map(|a| *a.as_uuid());
     let rows = tx.query(&sql, &[tenant.as_uuid(), &after, &(limit + 1)]).await?;
     let items = rows.iter().map(member).collect::<Result<Vec<_>, _>>()?;
     Ok(crate::page::Page::from_overfetch(items, limit, |m| m.user_id))

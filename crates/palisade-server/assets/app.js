@@ -11,7 +11,8 @@ document.addEventListener("submit", function (event) {
 // because a disabled submit button's name and value (Save or Send) would not be sent.
 document.addEventListener("submit", function (event) {
   var form = event.target;
-  if (event.defaultPrevented) {
+  // A download does not leave the page: such a form may be sent again (another person's data).
+  if (event.defaultPrevented || form.hasAttribute("data-download")) {
     return;
   }
   if (form.getAttribute("data-sent") === "true") {

@@ -51,15 +51,19 @@ struct EmailForm {
     email: String,
 }
 
-fn page(state: &AppState, status: StatusCode, email: String, error: Option<String>) -> Response {
-    let providers = state
+fn providers(state: &AppState) -> Vec<Provider> {
+    state
         .oidc
         .list()
         .map(|p| Provider {
             id: p.id.to_owned(),
             name: p.display_name.to_owned(),
         })
-        .collect();
+        .collect()
+}
+
+fn page(state: &AppState, status: StatusCode, email: String, error: Option<String>) -> Response {
+    let providers = providers(state);
     let passwords = state.sessions.password_sign_in;
     let page = SignIn {
         email,
@@ -184,7 +188,7 @@ async fn with_password(
         }
         Err(e) => return Err(e.into()),
     };
-    let providers = Vec::new();
+    let providers = providers(&state);
     let page = SignIn {
         email: form.email.trim().to_owned(),
         error: None,

@@ -4,7 +4,7 @@ mod list;
 mod write;
 
 pub use list::{first_page_sql, list, list_with, LeadFilter};
-pub use write::{create, delete, update};
+pub use write::{create, delete, update, update_with};
 
 use chrono::{DateTime, Utc};
 use palisade_db::{LeadId, Row, TenantId, Tx};

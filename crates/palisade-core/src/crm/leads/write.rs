@@ -3,8 +3,10 @@
 use palisade_db::{LeadId, TenantId, Tx, UserId};
 use tracing::instrument;
 
-use super::{clean_email, clean_phone, email_index, email_index_candidates, lead, log_phone_reveal};
-use super::{Lead, LeadPatch, LeadStatus, NewLead, COLUMNS, TABLE};
+use super::{
+    clean_email, clean_phone, email_index, email_index_candidates, lead, log_phone_reveal, read_lead,
+};
+use super::{Lead, LeadPatch, LeadStatus, NewLead, Phones, COLUMNS, TABLE};
 use crate::page::new_id;
 use crate::phone::{self, PhoneKeys};
 use crate::{validate, CoreError};
@@ -74,6 +76,20 @@ pub async fn update(
     id: LeadId,
     patch: &LeadPatch,
     keys: PhoneKeys<'_>,
+) -> Result<Lead, CoreError> {
+    update_with(tx, tenant, id, patch, keys, Phones::Open).await
+}
+
+/// [`update`], answering with the number opened (and access-logged) or masked: a page that only
+/// reassigns a lead shows no number, so it neither opens one nor logs a reveal.
+#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
+pub async fn update_with(
+    tx: &mut Tx,
+    tenant: TenantId,
+    id: LeadId,
+    patch: &LeadPatch,
+    keys: PhoneKeys<'_>,
+    phones: Phones,
 ) -> Result<Lead, CoreError> {
     let name = validate::optional_text("name", patch.name.as_deref(), 200)?;
     let email = patch
@@ -151,9 +167,9 @@ pub async fn update(
         )
         .await
         .map_err(forbidden_owner)?;
-    let updated = lead(&row, keys, tenant)?;
+    let updated = read_lead(&row, keys, tenant, phones)?;
     // The answer shows the stored number unless this request set it.
-    if patch.phone.is_none() {
+    if patch.phone.is_none() && phones == Phones::Open {
         log_phone_reveal(tx, tenant, std::slice::from_ref(&updated)).await?;
     }
     Ok(updated)

@@ -32,11 +32,23 @@ struct ExportPage {
     excluded: Vec<ExcludedTable>,
 }
 
+/// A read-only snapshot of the workspace, the visitor's admin role checked in it (a demotion between
+/// two transactions is caught in the one that reads).
+async fn admin_snapshot(visitor: &Visitor, id: palisade_db::TenantId) -> Result<palisade_db::Tx, PageError> {
+    let mut snapshot = visitor.tx_in(id).await?.snapshot().map_err(CoreError::from)?;
+    if snapshot.tenant_role().await.map_err(CoreError::from)? < TenantRole::Admin {
+        return Err(PageError::Forbidden(
+            "This page is for the workspace's admins.".into(),
+        ));
+    }
+    Ok(snapshot)
+}
+
 pub async fn show(visitor: Visitor, Path(tenant): Path<String>) -> PageResult {
     let (tx, shell, id) = as_admin_of(&visitor, &tenant, SECTION).await?;
     tx.commit().await?;
     // The counts come from one snapshot, as the files will.
-    let mut snapshot = visitor.tx_in(id).await?.snapshot().map_err(CoreError::from)?;
+    let mut snapshot = admin_snapshot(&visitor, id).await?;
     let manifest = company_export::manifest(&mut snapshot).await?;
     snapshot.commit().await?;
     let page = ExportPage {
@@ -77,11 +89,6 @@ pub async fn download(
     let slot = state.exports.take(id)?;
     access::log(&mut tx, Some(id), &logged(id, table, format, ip)).await?;
     tx.commit().await?;
-    let mut snapshot = visitor.tx_in(id).await?.snapshot().map_err(CoreError::from)?;
-    if snapshot.tenant_role().await.map_err(CoreError::from)? < TenantRole::Admin {
-        return Err(PageError::Forbidden(
-            "This page is for the workspace's admins.".into(),
-        ));
-    }
+    let snapshot = admin_snapshot(&visitor, id).await?;
     Ok(respond(state.clone(), id, snapshot, table, format, slot).await?)
 }

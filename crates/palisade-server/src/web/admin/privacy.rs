@@ -173,24 +173,27 @@ fn subject(form: &SubjectForm) -> Result<SubjectRequest, SubjectErrors> {
     }
 }
 
-/// A refusal of the address given, put next to its field (anything else is the error page).
-fn field_error(request: &SubjectRequest, e: ApiError) -> Result<SubjectErrors, PageError> {
-    if e.status != StatusCode::UNPROCESSABLE_ENTITY {
-        return Err(e.into());
-    }
+/// A refusal of the address given, put next to its field (anything else is the error page): one
+/// the workspace cannot read (422), or, for an export, an address it holds nothing for (404).
+fn field_error(request: &SubjectRequest, e: ApiError) -> Result<(SubjectErrors, StatusCode), PageError> {
+    let message = match e.status {
+        StatusCode::UNPROCESSABLE_ENTITY => e.message,
+        StatusCode::NOT_FOUND => "This workspace holds nothing for this address.".to_owned(),
+        _ => return Err(e.into()),
+    };
     let mut errors = SubjectErrors::default();
     match request.phone {
-        Some(_) => errors.phone = Some(e.message),
-        None => errors.email = Some(e.message),
+        Some(_) => errors.phone = Some(message),
+        None => errors.email = Some(message),
     }
-    Ok(errors)
+    Ok((errors, e.status))
 }
 
 async fn refused(
     post: FormPost<SubjectForm>,
     tenant: &str,
     which: &'static str,
-    errors: SubjectErrors,
+    (errors, status): (SubjectErrors, StatusCode),
 ) -> PageResult {
     let typed = Typed {
         which,
@@ -198,7 +201,7 @@ async fn refused(
         errors,
     };
     let q = ListQuery::default();
-    render(&post.visitor, tenant, &q, typed, StatusCode::UNPROCESSABLE_ENTITY).await
+    render(&post.visitor, tenant, &q, typed, status).await
 }
 
 pub async fn erase(
@@ -208,7 +211,9 @@ pub async fn erase(
 ) -> PageResult {
     let request = match subject(&post.form) {
         Ok(request) => request,
-        Err(errors) => return refused(post, &tenant, "erase", errors).await,
+        Err(errors) => {
+            return refused(post, &tenant, "erase", (errors, StatusCode::UNPROCESSABLE_ENTITY)).await
+        }
     };
     let (tx, _, id) = as_admin_of(&post.visitor, &tenant, SECTION).await?;
     match start(&state, tx, post.visitor.caller(), id, &request).await {
@@ -258,7 +263,15 @@ pub async fn export(
 ) -> Result<Response, PageError> {
     let request = match subject(&post.form) {
         Ok(request) => request,
-        Err(errors) => return refused(post, &tenant, "export", errors).await,
+        Err(errors) => {
+            return refused(
+                post,
+                &tenant,
+                "export",
+                (errors, StatusCode::UNPROCESSABLE_ENTITY),
+            )
+            .await
+        }
     };
     let (mut tx, _, id) = as_admin_of(&post.visitor, &tenant, SECTION).await?;
     let found = subject_export::export(&mut tx, id, &request, state.phone_keys()).await;

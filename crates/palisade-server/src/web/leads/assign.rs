@@ -2,7 +2,7 @@
 //! `owner_id` does: the database checks that the new owner is an active member of the workspace.
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect};
-use palisade_core::crm::leads::{self, LeadPatch};
+use palisade_core::crm::leads::{self, LeadPatch, Phones};
 use palisade_db::{LeadId, TenantRole};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -36,7 +36,8 @@ pub async fn assign(
         owner_id: Some(owner),
         ..LeadPatch::default()
     };
-    leads::update(&mut tx, id, LeadId::from_uuid(lead), &patch, state.phone_keys()).await?;
+    let keys = state.phone_keys();
+    leads::update_with(&mut tx, id, LeadId::from_uuid(lead), &patch, keys, Phones::Masked).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/t/{id}/leads/{lead}?done=assigned")).into_response())
 }

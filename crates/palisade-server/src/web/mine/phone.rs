@@ -199,10 +199,10 @@ async fn run(
             .map(drop),
         Step::RemoveNumber => member_phone::delete_mine(&mut tx, id, me).await,
         Step::SendCode => {
-            let channel = if f.channel == "whatsapp" {
-                Channel::Whatsapp
-            } else {
-                Channel::Sms
+            let channel = match f.channel.as_str() {
+                "sms" => Channel::Sms,
+                "whatsapp" => Channel::Whatsapp,
+                _ => return Err(PageError::BadRequest("Choose SMS or WhatsApp.".into())),
             };
             member_phone::send_code(&mut tx, channel).await
         }

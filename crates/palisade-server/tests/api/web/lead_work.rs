@@ -100,7 +100,12 @@ async fn a_manager_assigns_a_lead_and_a_rep_cannot() {
     let app = palisade_testkit::spawn_app().await;
     let w = app.world();
     let (tenant, rep_a2, rep_b1) = (w.tenant_a, *w.rep_a2.as_uuid(), *w.rep_b1.as_uuid());
-    let id = lead(&app, Who::RepA1, json!({"name": "Ada Lovelace"})).await;
+    let id = lead(
+        &app,
+        Who::RepA1,
+        json!({"name": "Ada Lovelace", "phone": "+14155550100"}),
+    )
+    .await;
     let path = format!("/t/{tenant}/leads/{id}");
     let assign = format!("{path}/assign");
     let (rep, rep_csrf) = browser_sign_in(&app, "rep-a1@a.test").await;
@@ -149,6 +154,15 @@ async fn a_manager_assigns_a_lead_and_a_rep_cannot() {
         .unwrap()
         .get(0);
     assert_eq!(owner, rep_a2);
+    let reveals: i64 = su
+        .query_one(
+            "select count(*) from audit.access_events where action = 'phone_reveal'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(reveals, 0, "assigning opens no number, so it logs no reveal");
     assert_eq!(page(&app, &rep, &path).await.status(), 404, "no longer rep A1's");
 }
 

@@ -105,6 +105,14 @@ async fn an_admin_changes_a_members_role_and_standing_and_each_change_is_logged(
         !html.contains(&format!("/members/{rep}/")),
         "a removed member is not listed"
     );
+    // A next-page link that continues after someone who has left says it is stale.
+    let r = page(&app, &admin, &format!("{members}?after={rep}")).await;
+    assert_eq!(r.status(), 422);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("start again from the first page"));
 }
 
 #[tokio::test]
