@@ -4,7 +4,7 @@
 //! `/api/v1/me/brief` do.
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect};
 use palisade_core::member_phone::{self, MemberPhone};
 use palisade_core::messaging::brief::{self, BriefRequest, BriefSettings};
@@ -254,19 +254,25 @@ pub async fn act(
                 && e.status != StatusCode::FORBIDDEN
                 && e.status != StatusCode::NOT_FOUND =>
         {
-            let status = e.status;
+            let (status, retry_after) = (e.status, e.retry_after);
             let typed = PhoneForm {
                 code: String::new(),
                 ..post.form
             };
-            render(
+            let mut page = render(
                 &state,
                 &post.visitor,
                 &tenant,
                 (typed, form_name, Some(e.message)),
                 (None, status),
             )
-            .await
+            .await?;
+            // A throttled code says when to try again, as the API's 429 does.
+            if let Some(secs) = retry_after {
+                page.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+            }
+            Ok(page)
         }
         Err(e) => Err(e.into()),
     }

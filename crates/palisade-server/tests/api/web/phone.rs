@@ -80,6 +80,17 @@ async fn a_member_saves_and_verifies_a_number_and_opts_in_to_the_brief() {
     assert_eq!(location(&r), format!("{base}?done=code"));
     let code = sent_code(&app).await;
     assert_eq!(code.len(), 6);
+    // A second code within 30 seconds is throttled: said on the page, with when to try again.
+    let r = post_form(
+        &app,
+        &me,
+        &format!("{base}/send-code"),
+        &[("csrf", &csrf), ("channel", "sms")],
+    )
+    .await;
+    assert_eq!(r.status(), 429);
+    assert!(r.headers().contains_key("retry-after"));
+    assert!(r.text().await.unwrap().contains("role=\"alert\""));
     let wrong = if code == "000000" { "111111" } else { "000000" };
     let r = post_form(
         &app,
