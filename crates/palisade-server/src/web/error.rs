@@ -91,6 +91,16 @@ impl From<palisade_db::DbError> for PageError {
     }
 }
 
+/// A page's keyset cursor from its address ("" for the first page); anything else is a broken link.
+pub fn cursor(text: &str) -> Result<Option<uuid::Uuid>, PageError> {
+    if text.is_empty() {
+        return Ok(None);
+    }
+    text.parse()
+        .map(Some)
+        .map_err(|_| PageError::BadRequest("the page link is broken".into()))
+}
+
 /// An id in a page's address; anything else is "not found" (as an id of another tenant's record).
 pub fn path_id(text: &str) -> Result<uuid::Uuid, PageError> {
     text.parse().map_err(|_| PageError::NotFound)

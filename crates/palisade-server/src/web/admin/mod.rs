@@ -13,9 +13,8 @@ use axum::routing::{get, post};
 use axum::Router;
 use palisade_db::{TenantId, TenantRole, Tx};
 use serde::Deserialize;
-use uuid::Uuid;
 
-use super::error::PageError;
+use super::error::{cursor, PageError};
 use super::session::Visitor;
 use super::shell::{self, Shell};
 use crate::state::AppState;
@@ -50,16 +49,6 @@ pub struct FieldView {
     shape: String,
     value: String,
     error: Option<String>,
-}
-
-/// A page cursor from the address ("" for the first page).
-fn cursor(text: &str) -> Result<Option<Uuid>, PageError> {
-    if text.is_empty() {
-        return Ok(None);
-    }
-    text.parse()
-        .map(Some)
-        .map_err(|_| PageError::BadRequest("the page link is broken".into()))
 }
 
 /// The invitation form as typed.

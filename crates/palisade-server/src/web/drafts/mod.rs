@@ -15,7 +15,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::state::AppState;
-use crate::web::error::{path_id, PageError, PageResult};
+use crate::web::error::{cursor, path_id, PageResult};
 use crate::web::leads::when;
 use crate::web::page::render_app;
 use crate::web::session::{PageQuery, Visitor};
@@ -73,13 +73,7 @@ async fn list(
     Path(tenant): Path<String>,
     PageQuery(q): PageQuery<ListQuery>,
 ) -> PageResult {
-    let cursor = match q.cursor.as_str() {
-        "" => None,
-        c => Some(
-            c.parse()
-                .map_err(|_| PageError::BadRequest("the page link is broken".into()))?,
-        ),
-    };
+    let cursor = cursor(&q.cursor)?;
     let (mut tx, shell) = shell::enter(&visitor, path_id(&tenant)?, "drafts").await?;
     let (tenant_id, _) = shell.workspace()?;
     let me = visitor.caller().user_id();

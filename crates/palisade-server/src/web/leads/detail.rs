@@ -14,7 +14,7 @@ use uuid::Uuid;
 use super::facts::{self, Facts};
 use super::{when, CHANNELS, DIRECTIONS};
 use crate::state::AppState;
-use crate::web::error::{path_id, PageError, PageResult};
+use crate::web::error::{cursor, path_id, PageError, PageResult};
 use crate::web::page::render_app;
 use crate::web::session::{FormPost, NoFields, PageQuery, Visitor};
 use crate::web::shell::{self, Shell};
@@ -188,13 +188,7 @@ pub async fn show(
     Path((tenant, lead)): Path<(String, String)>,
     PageQuery(query): PageQuery<DetailQuery>,
 ) -> PageResult {
-    let before = match query.before.as_deref() {
-        None | Some("") => None,
-        Some(b) => Some(
-            b.parse()
-                .map_err(|_| PageError::BadRequest("the page link is broken".into()))?,
-        ),
-    };
+    let before = cursor(query.before.as_deref().unwrap_or(""))?;
     let view = View {
         notice: match (&query.sent, &query.logged, &query.done) {
             (Some(_), _, _) => Some("Message queued for delivery."),

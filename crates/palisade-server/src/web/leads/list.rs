@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::{when, STATUSES};
 use crate::state::AppState;
-use crate::web::error::{path_id, PageError, PageResult};
+use crate::web::error::{cursor, path_id, PageError, PageResult};
 use crate::web::page::render_app;
 use crate::web::session::{FormPost, PageQuery, Visitor};
 use crate::web::shell::{self, Shell};
@@ -70,13 +70,7 @@ fn filter(query: &ListQuery) -> Result<LeadFilter, PageError> {
                 .ok_or_else(|| PageError::BadRequest("no such status".into()))?,
         ),
     };
-    let cursor = match query.cursor.as_str() {
-        "" => None,
-        c => Some(
-            c.parse()
-                .map_err(|_| PageError::BadRequest("the page link is broken".into()))?,
-        ),
-    };
+    let cursor = cursor(&query.cursor)?;
     Ok(LeadFilter {
         status,
         cursor,

@@ -37,13 +37,7 @@ pub struct ListQuery {
 
 impl ListQuery {
     fn cursor(&self) -> Result<Option<Uuid>, PageError> {
-        if self.cursor.is_empty() {
-            return Ok(None);
-        }
-        self.cursor
-            .parse()
-            .map(Some)
-            .map_err(|_| PageError::BadRequest("the page link is broken".into()))
+        super::error::cursor(&self.cursor)
     }
 
     fn notice(&self) -> Option<&'static str> {

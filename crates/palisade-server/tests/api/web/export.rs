@@ -34,16 +34,7 @@ async fn an_admin_downloads_the_workspace_table_by_table() {
     );
     let csv = r.text().await.unwrap();
     assert!(csv.lines().next().unwrap().contains("name"), "{csv}");
-    let su = app.db.superuser().await;
-    let logged: i64 = su
-        .query_one(
-            "select count(*) from audit.access_events where action = 'data_export'",
-            &[],
-        )
-        .await
-        .unwrap()
-        .get(0);
-    assert_eq!(logged, 1);
+    assert_eq!(super::access_logged(&app, "data_export").await, 1);
 
     assert_eq!(
         download(&app, &admin, &format!("{base}/leads"), false)

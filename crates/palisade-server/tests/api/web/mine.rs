@@ -152,16 +152,7 @@ async fn my_data_downloads_as_a_file_and_is_access_logged() {
     );
     let export: serde_json::Value = r.json().await.unwrap();
     assert!(export.to_string().contains("rep-a1@a.test"), "{export}");
-    let su = app.db.superuser().await;
-    let logged: i64 = su
-        .query_one(
-            "select count(*) from audit.access_events where action = 'data_export'",
-            &[],
-        )
-        .await
-        .unwrap()
-        .get(0);
-    assert_eq!(logged, 1);
+    assert_eq!(super::access_logged(&app, "data_export").await, 1);
 }
 
 #[tokio::test]

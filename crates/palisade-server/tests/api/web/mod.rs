@@ -54,6 +54,18 @@ pub(crate) async fn post_form(app: &TestApp, cookie: &str, path: &str, fields: &
         .unwrap()
 }
 
+/// How many access-log entries of `action` there are (every tenant's).
+pub(crate) async fn access_logged(app: &TestApp, action: &str) -> i64 {
+    let su = app.db.superuser().await;
+    su.query_one(
+        "select count(*) from audit.access_events where action = $1",
+        &[&action],
+    )
+    .await
+    .unwrap()
+    .get(0)
+}
+
 pub(crate) fn location(r: &Response) -> &str {
     r.headers()[LOCATION].to_str().unwrap()
 }

@@ -138,16 +138,7 @@ async fn an_admin_downloads_what_the_workspace_holds_about_a_person() {
     assert_eq!(r.headers()["cache-control"], "no-store");
     let export: Value = r.json().await.unwrap();
     assert_eq!(export["leads"][0]["lead"]["name"], "Grace Hopper", "{export}");
-    let su = app.db.superuser().await;
-    let logged: i64 = su
-        .query_one(
-            "select count(*) from audit.access_events where action = 'data_export'",
-            &[],
-        )
-        .await
-        .unwrap()
-        .get(0);
-    assert_eq!(logged, 1);
+    assert_eq!(super::access_logged(&app, "data_export").await, 1);
 }
 
 #[tokio::test]
