@@ -1851,6 +1851,25 @@ $$;
 ALTER FUNCTION app.termination_for_admin(p_tenant uuid) OWNER TO palisade_definer;
 
 --
+-- Name: terminations_for_admin(); Type: FUNCTION; Schema: app; Owner: palisade_definer
+--
+
+CREATE FUNCTION app.terminations_for_admin() RETURNS TABLE(id uuid, tenant_id uuid, slug text, status text, requested_by uuid, requested_at timestamp with time zone, purge_after timestamp with time zone, purge_started_at timestamp with time zone)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select f.id, f.tenant_id, f.slug, f.status, f.requested_by, f.requested_at, f.purge_after, f.purge_started_at
+  from app.memberships m
+  cross join lateral app.termination_for_admin(m.tenant_id) f
+  where m.user_id = ctx.user_id() and m.status = 'active' and m.role = 'admin'
+  order by f.requested_at desc, f.id
+  limit 100
+$$;
+
+
+ALTER FUNCTION app.terminations_for_admin() OWNER TO palisade_definer;
+
+--
 -- Name: touch_updated_at(); Type: FUNCTION; Schema: app; Owner: palisade_owner
 --
 
@@ -9793,6 +9812,13 @@ CREATE POLICY error_events_platform ON app.error_events FOR SELECT TO app_user U
 ALTER TABLE app.incident_tenants ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: incident_tenants incident_tenants_admin_select; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY incident_tenants_admin_select ON app.incident_tenants FOR SELECT TO app_user USING (((tenant_id = ( SELECT ctx.tenant_id() AS tenant_id)) AND ( SELECT ctx.has_role('admin'::text) AS has_role)));
+
+
+--
 -- Name: incident_tenants incident_tenants_definer; Type: POLICY; Schema: app; Owner: palisade_owner
 --
 
@@ -9825,6 +9851,15 @@ CREATE POLICY incident_tenants_purge_read ON app.incident_tenants FOR SELECT TO 
 --
 
 ALTER TABLE app.incidents ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: incidents incidents_admin_select; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY incidents_admin_select ON app.incidents FOR SELECT TO app_user USING ((( SELECT ctx.has_role('admin'::text) AS has_role) AND (EXISTS ( SELECT
+   FROM app.incident_tenants t
+  WHERE ((t.incident_id = incidents.id) AND (t.tenant_id = ( SELECT ctx.tenant_id() AS tenant_id)))))));
+
 
 --
 -- Name: incidents incidents_definer; Type: POLICY; Schema: app; Owner: palisade_owner
@@ -11653,6 +11688,14 @@ GRANT ALL ON FUNCTION app.tenant_for_export(p_slug text) TO app_service;
 
 REVOKE ALL ON FUNCTION app.termination_for_admin(p_tenant uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION app.termination_for_admin(p_tenant uuid) TO app_user;
+
+
+--
+-- Name: FUNCTION terminations_for_admin(); Type: ACL; Schema: app; Owner: palisade_definer
+--
+
+REVOKE ALL ON FUNCTION app.terminations_for_admin() FROM PUBLIC;
+GRANT ALL ON FUNCTION app.terminations_for_admin() TO app_user;
 
 
 --

@@ -6,4 +6,5 @@ pub mod csv;
 pub mod events;
 pub mod incidents;
 pub mod platform_errors;
+pub mod tenant_incidents;
 pub mod verify;

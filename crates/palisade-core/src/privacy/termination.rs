@@ -87,6 +87,16 @@ pub async fn for_admin(tx: &mut Tx, tenant: TenantId) -> Result<Option<Terminati
         .transpose()
 }
 
+/// The live terminations of every tenant the caller (user context acting in no tenant) is an active
+/// admin of, newest first: the tenants they can no longer act in but may still export or cancel.
+pub async fn mine(tx: &mut Tx) -> Result<Vec<Termination>, CoreError> {
+    tx.query("select * from app.terminations_for_admin()", &[])
+        .await?
+        .iter()
+        .map(termination)
+        .collect()
+}
+
 /// Cancels the grace-period termination of `tenant` (one of its admins, user context acting in no
 /// tenant): the tenant is active again. False when there is nothing this caller may cancel.
 pub async fn cancel(tx: &mut Tx, tenant: TenantId, now: DateTime<Utc>) -> Result<bool, CoreError> {

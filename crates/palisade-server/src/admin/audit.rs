@@ -1,9 +1,11 @@
-//! The audit trail and the access log of a tenant.
+//! The audit trail, the access log and the incidents of a tenant.
 use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use palisade_core::audit::access::{self, Access, AccessAction, AccessFilter, AccessPage};
 use palisade_core::audit::events::{self, AuditFilter, AuditPage};
+use palisade_core::audit::tenant_incidents::{self, TenantIncidentPage};
+use palisade_core::page::PageParams;
 use serde_json::json;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -135,9 +137,27 @@ pub async fn list_access(
     Ok(Json(page))
 }
 
+/// The platform's incidents that affected your tenant, newest first (admins): what happened, its
+/// severity, whether it is resolved, and when your admins were told. Other affected tenants are never
+/// named.
+#[utoipa::path(get, path = "/api/v1/audit/incidents", tag = "audit", security(("bearer" = [])), params(PageParams),
+    responses((status = 200, body = TenantIncidentPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn list_incidents(
+    admin: Admin,
+    ApiQuery(params): ApiQuery<PageParams>,
+) -> ApiResult<Json<TenantIncidentPage>> {
+    let tenant = admin.tenant();
+    let mut tx = admin.begin().await?;
+    let page = tenant_incidents::list(&mut tx, tenant, &params).await?;
+    tx.commit().await?;
+    Ok(Json(page))
+}
+
 /// The routes this file answers.
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_events))
         .routes(routes!(list_access))
+        .routes(routes!(list_incidents))
 }

@@ -4,7 +4,7 @@ pub(crate) mod company_export;
 pub(crate) mod erasures;
 mod retention;
 mod subject_exports;
-mod termination;
+pub(crate) mod termination;
 
 use utoipa_axum::router::OpenApiRouter;
 

@@ -16,7 +16,7 @@ use utoipa_axum::routes;
 
 use super::company_export::{logged, respond, ExportParams};
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{Admin, ApiJson, ApiPath, ApiQuery, ClientIp, Member};
+use crate::extract::{Admin, ApiJson, ApiPath, ApiQuery, Caller, ClientIp, Member};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -85,14 +85,17 @@ fn reauthenticate(e: CoreError) -> CoreError {
     responses((status = 200, body = Termination), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn show_termination(member: Member) -> ApiResult<Json<Termination>> {
-    live(&member).await?.map(Json).ok_or_else(ApiError::not_found)
+    live(member.caller(), member.tenant)
+        .await?
+        .map(Json)
+        .ok_or_else(ApiError::not_found)
 }
 
 /// The tenant's live termination, when the caller is one of its admins (a user context acting in no
 /// tenant: nobody acts in a terminating one).
-async fn live(member: &Member) -> ApiResult<Option<Termination>> {
-    let mut tx = member.caller().tx().await?;
-    let found = termination::for_admin(&mut tx, member.tenant).await?;
+pub(crate) async fn live(caller: &Caller, tenant: TenantId) -> ApiResult<Option<Termination>> {
+    let mut tx = caller.tx().await?;
+    let found = termination::for_admin(&mut tx, tenant).await?;
     tx.commit().await?;
     Ok(found)
 }
@@ -119,9 +122,9 @@ pub async fn cancel_termination(State(state): State<AppState>, member: Member) -
 }
 
 /// The tenant being terminated, once the caller proved to be one of its admins.
-async fn terminating(member: &Member) -> ApiResult<TenantId> {
-    match live(member).await? {
-        Some(t) if t.status == "terminating" => Ok(member.tenant),
+async fn terminating(caller: &Caller, tenant: TenantId) -> ApiResult<TenantId> {
+    match live(caller, tenant).await? {
+        Some(t) if t.status == "terminating" => Ok(tenant),
         _ => Err(ApiError::not_found()),
     }
 }
@@ -148,8 +151,20 @@ pub async fn termination_export_manifest(
     State(state): State<AppState>,
     member: Member,
 ) -> ApiResult<Json<Manifest>> {
-    let tenant = terminating(&member).await?;
-    let db = state.db.correlated(member.caller().correlation_id());
+    Ok(Json(
+        grace_manifest(&state, member.caller(), member.tenant).await?,
+    ))
+}
+
+/// The manifest of `tenant`'s company export while it is being terminated, for one of its admins
+/// (`404` for anyone else, and once the purge began); the API's and the pages' alike.
+pub(crate) async fn grace_manifest(
+    state: &AppState,
+    caller: &Caller,
+    tenant: TenantId,
+) -> ApiResult<Manifest> {
+    let tenant = terminating(caller, tenant).await?;
+    let db = state.db.correlated(caller.correlation_id());
     let mut tx = in_scope(
         db.service(tenant, Purpose::CompanyExport)
             .await?
@@ -159,7 +174,7 @@ pub async fn termination_export_manifest(
     .await?;
     let manifest = company_export::manifest(&mut tx).await?;
     tx.commit().await?;
-    Ok(Json(manifest))
+    Ok(manifest)
 }
 
 /// One table of the company export during the grace period (the tenant's admins), as
@@ -178,14 +193,27 @@ pub async fn termination_export_download(
     ApiPath(table): ApiPath<String>,
     ApiQuery(params): ApiQuery<ExportParams>,
 ) -> ApiResult<Response> {
-    let table = company_export::by_file(&table).ok_or_else(ApiError::not_found)?;
     let format = params.format.unwrap_or(Format::Jsonl);
-    let tenant = terminating(&member).await?;
+    grace_download(state, member.caller(), member.tenant, &table, format, ip).await
+}
+
+/// One table of `tenant`'s company export while it is being terminated, for one of its admins, logged
+/// as [`termination_export_download`] says; the API's and the pages' alike.
+pub(crate) async fn grace_download(
+    state: AppState,
+    caller: &Caller,
+    tenant: TenantId,
+    table: &str,
+    format: Format,
+    ip: Option<std::net::IpAddr>,
+) -> ApiResult<Response> {
+    let table = company_export::by_file(table).ok_or_else(ApiError::not_found)?;
+    let tenant = terminating(caller, tenant).await?;
     let slot = state.exports.take(tenant)?;
-    let db = state.db.correlated(member.caller().correlation_id());
+    let db = state.db.correlated(caller.correlation_id());
     let mut tx = in_scope(db.service(tenant, Purpose::CompanyExport).await?).await?;
     let mut event = logged(tenant, table, format, ip);
-    event.detail["by"] = serde_json::json!(member.user.to_string());
+    event.detail["by"] = serde_json::json!(caller.user_id().to_string());
     access::log(&mut tx, Some(tenant), &event).await?;
     tx.commit().await?;
     let tx = in_scope(

@@ -36,6 +36,8 @@ pub enum PageError {
     /// Another refusal, with the status the API gives it (409, 413, 422...).
     Refused(StatusCode, String),
     Limited(Option<u64>),
+    /// Busy with the same work for this workspace (an export streaming): try again after the seconds.
+    Busy(Option<u64>),
     /// The database or a provider could not be reached: nothing was decided.
     Unavailable,
     /// A fault of ours (logged with the request id); the outcome of a write is unknown.
@@ -65,6 +67,7 @@ impl From<ApiError> for PageError {
             ),
             (StatusCode::FORBIDDEN, _) => Self::Forbidden(e.message),
             (StatusCode::TOO_MANY_REQUESTS, _) => Self::Limited(e.retry_after),
+            (StatusCode::SERVICE_UNAVAILABLE, "exports_busy") => Self::Busy(e.retry_after),
             (StatusCode::SERVICE_UNAVAILABLE, _) => {
                 tracing::warn!(code = e.code, "a page could not reach the database or a provider");
                 Self::Unavailable
@@ -132,19 +135,23 @@ impl IntoResponse for PageError {
             ),
             Self::BadRequest(why) => message(StatusCode::BAD_REQUEST, "That did not work", &why),
             Self::Refused(status, why) => message(status, "That did not work", &why),
-            Self::Limited(retry_after) => {
-                let mut response = message(
+            Self::Limited(retry_after) => retrying(
+                message(
                     StatusCode::TOO_MANY_REQUESTS,
                     "Too many requests",
                     "Wait a moment, then try again.",
-                );
-                if let Some(secs) = retry_after {
-                    response
-                        .headers_mut()
-                        .insert(header::RETRY_AFTER, HeaderValue::from(secs));
-                }
-                response
-            }
+                ),
+                retry_after,
+            ),
+            Self::Busy(retry_after) => retrying(
+                message(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Another download is running",
+                    "This workspace's export is already streaming a file (or the server is busy with others). \
+                     Nothing was started: try again in a few seconds.",
+                ),
+                retry_after,
+            ),
             Self::Unavailable => message(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "Palisade is unavailable",
@@ -156,5 +163,31 @@ impl IntoResponse for PageError {
                 "We could not finish this, and it may not have been saved. Reload the page to see where things are.",
             ),
         }
+    }
+}
+
+fn retrying(mut response: Response, retry_after: Option<u64>) -> Response {
+    if let Some(secs) = retry_after {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_busy_export_is_a_503_page_that_says_when_to_try_again() {
+        let busy =
+            ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "exports_busy", "busy").with_retry_after(10);
+        let response = PageError::from(busy).into_response();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(response.headers()[header::RETRY_AFTER], "10");
+        let down = ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "database_unavailable", "down");
+        let response = PageError::from(down).into_response();
+        assert!(response.headers().get(header::RETRY_AFTER).is_none());
     }
 }

@@ -22,6 +22,7 @@ mod security;
 mod session;
 mod shell;
 mod sign_in_page;
+mod terminations;
 mod workspaces;
 
 use utoipa_axum::router::OpenApiRouter;
@@ -44,7 +45,8 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .merge(mine::router())
         .merge(delete_account::router())
         .merge(platform::router())
-        .merge(security::router());
+        .merge(security::router())
+        .merge(terminations::router());
     OpenApiRouter::new()
         .merge(magic_link::router())
         .merge(oidc::router())

@@ -55,6 +55,8 @@ const ADMIN: Tabs = Tabs {
         ("privacy", "Privacy requests"),
         ("company-export", "Company export"),
         ("access", "Access log"),
+        ("incidents", "Incidents"),
+        ("termination", "End workspace"),
     ],
 };
 

@@ -7,6 +7,7 @@ use axum::routing::get;
 use axum::Router;
 use palisade_auth::browser_session::SESSION_COOKIE;
 use palisade_core::audit::platform_errors;
+use palisade_core::privacy::termination::{self, Termination};
 use palisade_core::tenancy::{self, Tenant};
 
 use super::error::PageResult;
@@ -22,17 +23,20 @@ use crate::state::AppState;
 struct Workspaces {
     shell: Shell,
     tenants: Vec<Tenant>,
+    /// Workspaces the visitor is an admin of that are being ended (they cannot act in them).
+    ending: Vec<Termination>,
     platform: bool,
 }
 
-/// The workspace list; with exactly one, straight to its leads (a platform admin always sees the
-/// list, which leads to the platform's pages too).
+/// The workspace list; with exactly one, straight to its leads (a platform admin, or an admin of a
+/// workspace being ended, always sees the list, which leads to those pages too).
 async fn list(visitor: Visitor) -> PageResult {
     let mut tx = visitor.tx().await?;
     let tenants = tenancy::list_mine(&mut tx, visitor.caller().user_id()).await?;
     let platform = platform_errors::is_platform_admin(&mut tx).await?;
+    let ending = termination::mine(&mut tx).await?;
     tx.commit().await?;
-    if let ([only], false) = (tenants.as_slice(), platform) {
+    if let ([only], false, true) = (tenants.as_slice(), platform, ending.is_empty()) {
         return Ok(Redirect::to(&format!("/t/{}/leads", only.id)).into_response());
     }
     let shell = Shell::outside(&visitor);
@@ -41,6 +45,7 @@ async fn list(visitor: Visitor) -> PageResult {
         &Workspaces {
             shell,
             tenants,
+            ending,
             platform,
         },
     ))

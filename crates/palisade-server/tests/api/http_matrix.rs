@@ -88,6 +88,13 @@ fn routes() -> Vec<Route> {
         ),
         r(
             M::GET,
+            "/api/v1/audit/incidents",
+            Target::None,
+            none,
+            [401, 403, 403, 403, 200, 200],
+        ),
+        r(
+            M::GET,
             "/api/v1/platform/error-events",
             Target::None,
             none,

@@ -1,5 +1,5 @@
-//! The people who run things: a tenant's admin (members, invitations, integrations, privacy) and a
-//! platform admin (error events, incidents, tenants), end to end in the browser.
+//! The people who run things: a tenant's admin (members, invitations, integrations, privacy,
+//! incidents, ending the workspace) and a platform admin (error events, incidents, tenants), end to end in the browser.
 use palisade_core::tenancy;
 
 use crate::chrome::Chrome;
@@ -59,6 +59,23 @@ async fn an_admin_invites_someone_who_joins_from_the_email_and_connects_a_provid
     chrome.click("nav.tabs a[href$='/privacy']").await;
     chrome.heading("Privacy requests").await;
     chrome.screenshot("admin-privacy").await;
+    chrome.click("nav.tabs a[href$='/incidents']").await;
+    chrome.heading("Incidents").await;
+    assert!(chrome.source().await.contains("Fixture incident"));
+
+    // Ending the workspace, then thinking better of it from its termination page.
+    chrome.click("nav.tabs a[href$='/termination']").await;
+    chrome.heading("End this workspace").await;
+    chrome.type_into("#confirm_slug", "tenant-a").await;
+    chrome
+        .click("form[action$='/termination'] button[type=submit]")
+        .await;
+    chrome.client.accept_alert().await.unwrap();
+    chrome.heading("Workspace tenant-a is being ended").await;
+    assert!(chrome.source().await.contains("/export/leads?format=csv"));
+    chrome.screenshot("admin-termination").await;
+    chrome.click("form[action$='/cancel'] button[type=submit]").await;
+    chrome.heading("Members").await;
     assert_clean(chrome.console_errors().await);
 
     // The newcomer, in this browser after the admin signs out: the link, Join, the workspace.

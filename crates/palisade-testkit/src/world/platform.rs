@@ -20,12 +20,13 @@ pub(super) async fn grant_platform_admin(su: &Client, p: &People) {
     .unwrap();
 }
 
-/// One of each platform record: an error event, an incident affecting tenant A, an invitation to
-/// tenant A, and an access-log entry in each tenant, all through the product's own functions.
-/// Returns the incident.
+/// One of each platform record: an error event, an incident affecting tenant A (and one affecting
+/// only tenant B, which tenant A's admin must not see), an invitation to tenant A, and an access-log
+/// entry in each tenant, all through the product's own functions. Returns tenant A's incident.
 pub(super) async fn seed_platform_records(db: &Db, p: &People) -> Uuid {
     record_error_event(db).await;
-    let incident = declare_incident(db, p).await;
+    let incident = declare_incident(db, p, p.tenant_a, "Affects tenant A").await;
+    declare_incident(db, p, p.tenant_b, "Affects tenant B only").await;
     invite(db, p.admin_a, p.tenant_a).await;
     for (admin, tenant) in [(p.admin_a, p.tenant_a), (p.admin_b, p.tenant_b)] {
         log_settings_change(db, admin, tenant).await;
@@ -51,16 +52,16 @@ async fn record_error_event(db: &Db) {
     tx.commit().await.unwrap();
 }
 
-/// Declared by admin_b, affecting tenant A.
-async fn declare_incident(db: &Db, p: &People) -> Uuid {
+/// Declared by admin_b, affecting `tenant`.
+async fn declare_incident(db: &Db, p: &People, tenant: TenantId, description: &str) -> Uuid {
     let mut tx = user_tx(db, p.admin_b, None).await;
     let i = incidents::declare(
         &mut tx,
         &incidents::NewIncident {
             title: "Fixture incident".into(),
-            description: "Affects tenant A".into(),
+            description: description.into(),
             severity: incidents::IncidentSeverity::Low,
-            tenant_ids: vec![*p.tenant_a.as_uuid()],
+            tenant_ids: vec![*tenant.as_uuid()],
         },
     )
     .await

@@ -60,10 +60,21 @@ pub async fn show(visitor: Visitor, Path(tenant): Path<String>) -> PageResult {
     Ok(render_app(StatusCode::OK, &page))
 }
 
+/// The file format a download link asks for (`?format=jsonl|csv`, JSON Lines when absent).
 #[derive(Default, Deserialize)]
-pub struct FormatQuery {
+pub(in crate::web) struct FormatQuery {
     #[serde(default)]
     format: String,
+}
+
+impl FormatQuery {
+    pub(in crate::web) fn format(&self) -> Result<Format, PageError> {
+        match self.format.as_str() {
+            "" | "jsonl" => Ok(Format::Jsonl),
+            "csv" => Ok(Format::Csv),
+            _ => Err(PageError::BadRequest("the file format is jsonl or csv".into())),
+        }
+    }
 }
 
 pub async fn download(
@@ -80,11 +91,7 @@ pub async fn download(
         "Start the download from the company export page.",
     )?;
     let table = company_export::by_file(&table).ok_or(PageError::NotFound)?;
-    let format = match q.format.as_str() {
-        "" | "jsonl" => Format::Jsonl,
-        "csv" => Format::Csv,
-        _ => return Err(PageError::BadRequest("the file format is jsonl or csv".into())),
-    };
+    let format = q.format()?;
     let (mut tx, _, id) = as_admin_of(&visitor, &tenant, SECTION).await?;
     let slot = state.exports.take(id)?;
     access::log(&mut tx, Some(id), &logged(id, table, format, ip)).await?;

@@ -2,12 +2,14 @@
 //! or changes anything, and the database checks the same authority again in its functions.
 mod access;
 mod export;
+mod incidents;
 mod integrations;
 mod invitations;
 mod members;
 mod messaging;
 mod privacy;
 mod sign_in_rules;
+mod termination;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -18,6 +20,8 @@ use super::error::{cursor, PageError};
 use super::session::Visitor;
 use super::shell::{self, Shell};
 use crate::state::AppState;
+
+pub(super) use export::FormatQuery;
 
 /// The roles an admin can give, lowest first.
 const ROLES: [&str; 3] = ["rep", "manager", "admin"];
@@ -73,6 +77,11 @@ pub(super) fn router() -> Router<AppState> {
         .route("/t/{tenant}/members/{user}/{action}", post(members::act_on))
         .route("/t/{tenant}/invitations", post(invitations::create))
         .route("/t/{tenant}/access", get(access::show))
+        .route("/t/{tenant}/incidents", get(incidents::show))
+        .route(
+            "/t/{tenant}/termination",
+            get(termination::show).post(termination::end),
+        )
         .route("/t/{tenant}/company-export", get(export::show))
         .route("/t/{tenant}/company-export/{table}", get(export::download))
         .route("/t/{tenant}/messaging", get(messaging::show))

@@ -312,14 +312,15 @@ async fn incidents_notify_the_affected_tenants_admins_once() {
         app.db.db.clone(),
         Mailer::mailbox(mailbox.path().to_path_buf(), "Palisade <p@x.test>"),
     );
-    // The fixture's incident (tenant A) and this one (tenants A and B): three notices, then none.
-    assert_eq!(jobs.run_once(Job::IncidentNotices).await.unwrap(), 3);
+    // The fixture's incidents (one for tenant A, one for tenant B) and this one (tenants A and B): four
+    // notices, then none.
+    assert_eq!(jobs.run_once(Job::IncidentNotices).await.unwrap(), 4);
     assert_eq!(jobs.run_once(Job::IncidentNotices).await.unwrap(), 0);
     let mails: Vec<String> = std::fs::read_dir(mailbox.path())
         .unwrap()
         .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
         .collect();
-    assert_eq!(mails.len(), 3);
+    assert_eq!(mails.len(), 4);
     let to_a: Vec<&String> = mails
         .iter()
         .filter(|m| m.contains("Credential leak") && m.contains("To: admin-a@a.test"))
@@ -345,6 +346,28 @@ async fn incidents_notify_the_affected_tenants_admins_once() {
     );
     let resolved: Value = platform.post_empty(&resolve, StatusCode::OK).await;
     assert_eq!(resolved["status"], "resolved");
+
+    // Tenant A's admins read the two that named tenant A, as their notices told them, and nothing of
+    // the other tenants affected; managers read none.
+    let admin = Client::new(&app, Some(Who::AdminA));
+    let seen: Value = admin.get("/api/v1/audit/incidents", StatusCode::OK).await;
+    let items = seen["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "{seen}");
+    assert_eq!(items[0]["id"], incident["id"], "newest first");
+    assert_eq!(items[0]["status"], "resolved");
+    assert!(items.iter().all(|i| i["notified_at"].is_string()));
+    assert!(!seen.to_string().contains("tenant B only") && items[0].get("tenants").is_none());
+    let first: Value = admin.get("/api/v1/audit/incidents?limit=1", StatusCode::OK).await;
+    let next = format!(
+        "/api/v1/audit/incidents?limit=1&cursor={}",
+        first["next_cursor"].as_str().unwrap()
+    );
+    let second: Value = admin.get(&next, StatusCode::OK).await;
+    assert_eq!(second["items"][0]["id"], items[1]["id"]);
+    assert!(second["next_cursor"].is_null());
+    Client::new(&app, Some(Who::ManagerA))
+        .get::<Value>("/api/v1/audit/incidents", StatusCode::FORBIDDEN)
+        .await;
 }
 
 #[tokio::test]
@@ -496,13 +519,16 @@ async fn incident_notices_go_through_resend_and_a_provider_failure_keeps_them_pe
         .iter()
         .any(|e| e["code"] == "job_failed"));
 
-    // Then it recovers: the fixture incident reaches tenant A's admin, once.
+    // Then it recovers: the fixture incidents reach tenant A's admin and tenant B's, once each.
     resend.respond_with(200);
-    assert_eq!(jobs.run_once(Job::IncidentNotices).await.unwrap(), 1);
+    assert_eq!(jobs.run_once(Job::IncidentNotices).await.unwrap(), 2);
     assert_eq!(jobs.run_once(Job::IncidentNotices).await.unwrap(), 0);
     let received = resend.received();
-    assert_eq!(received.len(), 2, "one failed attempt, one accepted");
-    let sent = &received[1];
+    assert_eq!(received.len(), 3, "one failed attempt, two accepted");
+    let sent = received[1..]
+        .iter()
+        .find(|r| r.body["to"] == json!(["admin-a@a.test"]))
+        .expect("tenant A's notice");
     assert_eq!(sent.authorization.as_deref(), Some("Bearer re_test_key"));
     assert_eq!(sent.body["to"], json!(["admin-a@a.test"]));
     assert_eq!(sent.body["from"], "Palisade <p@x.test>");
@@ -511,7 +537,9 @@ async fn incident_notices_go_through_resend_and_a_provider_failure_keeps_them_pe
         .unwrap()
         .contains("Fixture incident"));
     // The retry carried the same idempotency key, so the provider can drop a duplicate.
-    assert_eq!(received[0].idempotency_key, sent.idempotency_key);
+    assert!(received[1..]
+        .iter()
+        .any(|r| r.idempotency_key == received[0].idempotency_key));
     assert!(sent.idempotency_key.as_deref().unwrap().starts_with("incident-"));
     let done: Value = platform.get("/api/v1/platform/incidents", StatusCode::OK).await;
     assert_eq!(done[0]["tenants"][0]["recipients"], 1);
@@ -524,23 +552,22 @@ async fn incident_notices_go_through_smtp() {
     let url = format!("smtp://127.0.0.1:{}", smtp.port);
     let mailer = Mailer::smtp(&url.into(), "Palisade <p@x.test>").unwrap();
     let jobs = Jobs::new(app.db.db.clone(), mailer);
-    assert_eq!(jobs.run_once(Job::IncidentNotices).await.unwrap(), 1);
+    // The fixture's two incidents: one for tenant A's admin, one for tenant B's.
+    assert_eq!(jobs.run_once(Job::IncidentNotices).await.unwrap(), 2);
     let received = smtp.received();
-    assert_eq!(received.len(), 1);
-    assert_eq!(received[0].to, vec!["<admin-a@a.test>".to_owned()]);
-    assert_eq!(received[0].from, "<p@x.test>");
+    assert_eq!(received.len(), 2);
+    let to_a = received
+        .iter()
+        .find(|m| m.to == vec!["<admin-a@a.test>".to_owned()])
+        .expect("tenant A's notice");
+    assert_eq!(to_a.from, "<p@x.test>");
     assert!(
-        received[0]
-            .data
+        to_a.data
             .contains("Subject: [Palisade] Security incident: Fixture incident"),
         "{}",
-        received[0].data
+        to_a.data
     );
-    assert!(
-        received[0].data.contains("To: admin-a@a.test"),
-        "{}",
-        received[0].data
-    );
+    assert!(to_a.data.contains("To: admin-a@a.test"), "{}", to_a.data);
     // Plain-text SMTP to another host is refused at start.
     let refused = Mailer::smtp(&"smtp://u:pw@mail.example.com:25".to_owned().into(), "p@x.test").unwrap_err();
     assert!(!refused.to_string().contains("pw"), "{refused}");

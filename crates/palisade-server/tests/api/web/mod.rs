@@ -18,6 +18,7 @@ mod platform;
 mod privacy;
 mod second_factor;
 mod settings;
+mod termination;
 
 use palisade_testkit::TestApp;
 use reqwest::header::{COOKIE, LOCATION, ORIGIN};

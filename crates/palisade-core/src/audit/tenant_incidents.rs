@@ -1,0 +1,80 @@
+//! Incidents as an affected tenant's admins see them (migration 0039): what the notice email said, whether
+//! the incident is resolved, and when this tenant was told — never which other tenants were affected,
+//! nor who on the platform declared it.
+use chrono::{DateTime, Utc};
+use palisade_db::{DbError, FromRow, Row, TenantId, Tx};
+use serde::Serialize;
+use tracing::instrument;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::page::PageParams;
+use crate::CoreError;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TenantIncident {
+    pub id: Uuid,
+    pub title: String,
+    pub description: String,
+    /// `low`, `medium`, `high` or `critical`.
+    pub severity: String,
+    /// `open` or `resolved`.
+    pub status: String,
+    pub declared_at: DateTime<Utc>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    /// When this tenant's admins were sent the notice; absent while it is pending.
+    pub notified_at: Option<DateTime<Utc>>,
+}
+
+impl FromRow for TenantIncident {
+    fn from_row(row: &Row) -> Result<Self, DbError> {
+        Ok(Self {
+            id: row.try_get("id")?,
+            title: row.try_get("title")?,
+            description: row.try_get("description")?,
+            severity: row.try_get("severity")?,
+            status: row.try_get("status")?,
+            declared_at: row.try_get("declared_at")?,
+            resolved_at: row.try_get("resolved_at")?,
+            notified_at: row.try_get("notified_at")?,
+        })
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TenantIncidentPage {
+    pub items: Vec<TenantIncident>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    pub next_cursor: Option<Uuid>,
+}
+
+/// The incidents that affected `tenant`, newest declared first (the caller acts in it as an admin; the
+/// policies return nothing to anyone else). Incident ids are random, so the keyset is the declaration
+/// time and the id, resumed from the cursor's row; a cursor naming no incident the caller sees ends the
+/// list.
+#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
+pub async fn list(
+    tx: &mut Tx,
+    tenant: TenantId,
+    params: &PageParams,
+) -> Result<TenantIncidentPage, CoreError> {
+    let limit = params.limit()?;
+    let rows = tx
+        .query(
+            "select i.id, i.title, i.description, i.severity, i.status, i.declared_at, i.resolved_at, \
+                    t.notified_at \
+             from app.incidents i \
+             join app.incident_tenants t on t.incident_id = i.id and t.tenant_id = $1 \
+             where $2::uuid is null \
+                or (i.declared_at, i.id) < (select c.declared_at, c.id from app.incidents c where c.id = $2) \
+             order by i.declared_at desc, i.id desc \
+             limit $3",
+            &[tenant.as_uuid(), &params.cursor, &(limit + 1)],
+        )
+        .await?;
+    let page = crate::page::Page::<TenantIncident>::read(&rows, limit, |i| i.id)?;
+    Ok(TenantIncidentPage {
+        items: page.items,
+        next_cursor: page.next_cursor,
+    })
+}
