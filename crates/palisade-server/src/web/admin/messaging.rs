@@ -1,5 +1,6 @@
-//! Messaging settings (admins): the region national numbers are read in, and the team's message
-//! templates (placeholders checked when saved), as `/api/v1/settings/phone` and `/api/v1/templates`.
+//! Messaging settings: the region national numbers are read in (admins), and the team's message
+//! templates (managers and admins; placeholders checked when saved), as `/api/v1/settings/phone` and
+//! `/api/v1/templates`. A manager's page has the templates only, under the top bar's "Templates".
 use askama::Template as Page;
 use axum::extract::Path;
 use axum::http::StatusCode;
@@ -7,6 +8,7 @@ use axum::response::{IntoResponse, Redirect};
 use palisade_core::messaging::templates::{self, Template, TemplateInput};
 use palisade_core::messaging::{Channel, Purpose};
 use palisade_core::{phone, CoreError};
+use palisade_db::{TenantId, TenantRole, Tx};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -15,7 +17,7 @@ use crate::error::ApiError;
 use crate::web::error::{path_id, PageError, PageResult};
 use crate::web::page::render_app;
 use crate::web::session::{FormPost, NoFields, PageQuery, Visitor};
-use crate::web::shell::Shell;
+use crate::web::shell::{self, Shell};
 
 const SECTION: &str = "messaging";
 
@@ -51,7 +53,8 @@ impl From<Template> for TemplateForm {
 struct MessagingPage {
     shell: Shell,
     tenant_id: Uuid,
-    region: String,
+    /// The region setting (admins only: nobody else reads it through the API either).
+    region: Option<String>,
     templates: Vec<Template>,
     /// The template being edited (None: the new-template form).
     editing: Option<Uuid>,
@@ -93,9 +96,24 @@ struct View {
     notice: Option<&'static str>,
 }
 
+/// Opens the workspace for the templates: managers and admins, as the API's template routes (the
+/// database checks the role again). A manager's page sits under the top bar's "Templates", not the
+/// admin's tabs.
+async fn as_writer(visitor: &Visitor, tenant: &str) -> Result<(Tx, Shell, TenantId), PageError> {
+    let refusal = "This page is for the workspace's managers and admins.";
+    let (tx, mut shell, id) = shell::enter_as(visitor, tenant, SECTION, TenantRole::Manager, refusal).await?;
+    if shell.workspace()?.1 < TenantRole::Admin {
+        shell.section = "templates";
+    }
+    Ok((tx, shell, id))
+}
+
 async fn render(visitor: &Visitor, tenant: &str, view: View, status: StatusCode) -> PageResult {
-    let (mut tx, shell, id) = as_admin_of(visitor, tenant, SECTION).await?;
-    let stored = phone::tenant_region(&mut tx, id).await?.as_ref().to_owned();
+    let (mut tx, shell, id) = as_writer(visitor, tenant).await?;
+    let stored = match shell.workspace()?.1 {
+        TenantRole::Admin => Some(phone::tenant_region(&mut tx, id).await?.as_ref().to_owned()),
+        _ => None,
+    };
     let all = templates::list(&mut tx, id).await?;
     let form = match (view.form, view.editing) {
         (Some(typed), _) => typed,
@@ -108,7 +126,7 @@ async fn render(visitor: &Visitor, tenant: &str, view: View, status: StatusCode)
     };
     tx.commit().await?;
     let (region, region_problem) = match view.region {
-        Some((typed, problem)) => (typed, Some(problem)),
+        Some((typed, problem)) => (Some(typed), Some(problem)),
         None => (stored, None),
     };
     let page = MessagingPage {
@@ -200,7 +218,7 @@ fn input(form: &TemplateForm) -> Result<TemplateInput, PageError> {
 /// Creates a template (`editing` None) or replaces one.
 async fn save(tenant: &str, editing: Option<Uuid>, post: FormPost<TemplateForm>) -> PageResult {
     let input = input(&post.form)?;
-    let (mut tx, _, id) = as_admin_of(&post.visitor, tenant, SECTION).await?;
+    let (mut tx, _, id) = as_writer(&post.visitor, tenant).await?;
     let me = post.visitor.caller().user_id();
     let saved = match editing {
         None => templates::create(&mut tx, id, me, &input).await,
@@ -240,7 +258,7 @@ pub async fn delete(
     post: FormPost<NoFields>,
 ) -> PageResult {
     let template = path_id(&template)?;
-    let (mut tx, _, id) = as_admin_of(&post.visitor, &tenant, SECTION).await?;
+    let (mut tx, _, id) = as_writer(&post.visitor, &tenant).await?;
     templates::delete(&mut tx, id, template).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/t/{id}/messaging?done=deleted")).into_response())

@@ -1,5 +1,5 @@
-//! The admin's messaging page: the phone region, and message templates written, edited and deleted
-//! with their placeholders checked; nobody but an admin reaches it.
+//! The messaging page: the phone region (admins), and message templates written, edited and deleted
+//! with their placeholders checked (managers too, as through the API); reps reach none of it.
 use palisade_testkit::TestApp;
 
 use super::{location, page, post_form};
@@ -99,8 +99,17 @@ async fn an_admin_sets_the_region_and_writes_edits_and_deletes_templates() {
     assert_eq!(location(&r), format!("{base}?done=deleted"));
     assert_eq!(template_id(&app, "Renewal").await, None);
 
+    // A manager: the templates (under the top bar's "Templates"), never the region setting.
     let (manager, manager_csrf) = browser_sign_in(&app, "manager-a@a.test").await;
-    assert_eq!(page(&app, &manager, &base).await.status(), 403);
+    let html = page(&app, &manager, &base).await.text().await.unwrap();
+    assert!(
+        html.contains("New template") && !html.contains("id=\"region\"") && !html.contains("value=\"GB\""),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!("href=\"{base}\" aria-current=\"page\">Templates")),
+        "{html}"
+    );
     let r = post_form(
         &app,
         &manager,
@@ -109,4 +118,30 @@ async fn an_admin_sets_the_region_and_writes_edits_and_deletes_templates() {
     )
     .await;
     assert_eq!(r.status(), 403);
+    let written = [
+        ("csrf", manager_csrf.as_str()),
+        ("name", "Check-in"),
+        ("channel", "sms"),
+        ("purpose", "service"),
+        ("subject", ""),
+        ("body", "Hi {{lead.first_name}}, checking in."),
+    ];
+    let r = post_form(&app, &manager, &new, &written).await;
+    assert_eq!(location(&r), format!("{base}?done=saved"));
+    let id = template_id(&app, "Check-in").await.expect("saved");
+    let r = post_form(
+        &app,
+        &manager,
+        &format!("{base}/templates/{id}/delete"),
+        &[("csrf", &manager_csrf)],
+    )
+    .await;
+    assert_eq!(location(&r), format!("{base}?done=deleted"));
+
+    let (rep, rep_csrf) = browser_sign_in(&app, "rep-a1@a.test").await;
+    assert_eq!(page(&app, &rep, &base).await.status(), 403);
+    let mut by_rep = written;
+    by_rep[0].1 = &rep_csrf;
+    assert_eq!(post_form(&app, &rep, &new, &by_rep).await.status(), 403);
+    assert_eq!(template_id(&app, "Check-in").await, None);
 }
