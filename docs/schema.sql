@@ -833,6 +833,31 @@ $$;
 ALTER FUNCTION app.guard_last_admin(p_tenant uuid, p_user uuid) OWNER TO palisade_definer;
 
 --
+-- Name: incidents_for_admin(uuid, uuid, integer); Type: FUNCTION; Schema: app; Owner: palisade_definer
+--
+
+CREATE FUNCTION app.incidents_for_admin(p_tenant uuid, p_cursor uuid, p_limit integer) RETURNS TABLE(id uuid, title text, description text, severity text, status text, declared_at timestamp with time zone, resolved_at timestamp with time zone, notified_at timestamp with time zone)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select i.id, i.title, i.description, i.severity, i.status, i.declared_at, i.resolved_at, t.notified_at
+  from app.incident_tenants t
+  join app.incidents i on i.id = t.incident_id
+  where t.tenant_id = p_tenant
+    and p_tenant = ctx.tenant_id() and ctx.has_role('admin')
+    and (p_cursor is null
+         or (i.declared_at, i.id) < (select c.declared_at, c.id
+                                     from app.incidents c
+                                     join app.incident_tenants ct on ct.incident_id = c.id and ct.tenant_id = p_tenant
+                                     where c.id = p_cursor))
+  order by i.declared_at desc, i.id desc
+  limit least(greatest(p_limit, 1), 201)
+$$;
+
+
+ALTER FUNCTION app.incidents_for_admin(p_tenant uuid, p_cursor uuid, p_limit integer) OWNER TO palisade_definer;
+
+--
 -- Name: integration_secret(text); Type: FUNCTION; Schema: app; Owner: palisade_definer
 --
 
@@ -1860,6 +1885,7 @@ CREATE FUNCTION app.terminations_for_admin() RETURNS TABLE(id uuid, tenant_id uu
     AS $$
   select f.id, f.tenant_id, f.slug, f.status, f.requested_by, f.requested_at, f.purge_after, f.purge_started_at
   from app.memberships m
+  join app.tenants t on t.id = m.tenant_id and t.status in ('terminating', 'purging')
   cross join lateral app.termination_for_admin(m.tenant_id) f
   where m.user_id = ctx.user_id() and m.status = 'active' and m.role = 'admin'
   order by f.requested_at desc, f.id
@@ -9812,13 +9838,6 @@ CREATE POLICY error_events_platform ON app.error_events FOR SELECT TO app_user U
 ALTER TABLE app.incident_tenants ENABLE ROW LEVEL SECURITY;
 
 --
--- Name: incident_tenants incident_tenants_admin_select; Type: POLICY; Schema: app; Owner: palisade_owner
---
-
-CREATE POLICY incident_tenants_admin_select ON app.incident_tenants FOR SELECT TO app_user USING (((tenant_id = ( SELECT ctx.tenant_id() AS tenant_id)) AND ( SELECT ctx.has_role('admin'::text) AS has_role)));
-
-
---
 -- Name: incident_tenants incident_tenants_definer; Type: POLICY; Schema: app; Owner: palisade_owner
 --
 
@@ -9851,15 +9870,6 @@ CREATE POLICY incident_tenants_purge_read ON app.incident_tenants FOR SELECT TO 
 --
 
 ALTER TABLE app.incidents ENABLE ROW LEVEL SECURITY;
-
---
--- Name: incidents incidents_admin_select; Type: POLICY; Schema: app; Owner: palisade_owner
---
-
-CREATE POLICY incidents_admin_select ON app.incidents FOR SELECT TO app_user USING ((( SELECT ctx.has_role('admin'::text) AS has_role) AND (EXISTS ( SELECT
-   FROM app.incident_tenants t
-  WHERE ((t.incident_id = incidents.id) AND (t.tenant_id = ( SELECT ctx.tenant_id() AS tenant_id)))))));
-
 
 --
 -- Name: incidents incidents_definer; Type: POLICY; Schema: app; Owner: palisade_owner
@@ -11442,6 +11452,14 @@ GRANT ALL ON FUNCTION app.grant_platform_admin(p_email text) TO app_service;
 --
 
 REVOKE ALL ON FUNCTION app.guard_last_admin(p_tenant uuid, p_user uuid) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION incidents_for_admin(p_tenant uuid, p_cursor uuid, p_limit integer); Type: ACL; Schema: app; Owner: palisade_definer
+--
+
+REVOKE ALL ON FUNCTION app.incidents_for_admin(p_tenant uuid, p_cursor uuid, p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.incidents_for_admin(p_tenant uuid, p_cursor uuid, p_limit integer) TO app_user;
 
 
 --

@@ -1,6 +1,6 @@
-//! Incidents as an affected tenant's admins see them (migration 0039): what the notice email said, whether
-//! the incident is resolved, and when this tenant was told — never which other tenants were affected,
-//! nor who on the platform declared it.
+//! Incidents as an affected tenant's admins see them (migration 0039's `app.incidents_for_admin`): what
+//! the notice email said, whether the incident is resolved, and when this tenant was told — never which
+//! other tenants were affected, nor who on the platform declared it.
 use chrono::{DateTime, Utc};
 use palisade_db::{DbError, FromRow, Row, TenantId, Tx};
 use serde::Serialize;
@@ -48,10 +48,9 @@ pub struct TenantIncidentPage {
     pub next_cursor: Option<Uuid>,
 }
 
-/// The incidents that affected `tenant`, newest declared first (the caller acts in it as an admin; the
-/// policies return nothing to anyone else). Incident ids are random, so the keyset is the declaration
-/// time and the id, resumed from the cursor's row; a cursor naming no incident the caller sees ends the
-/// list.
+/// The incidents that affected `tenant`, newest declared first, through `app.incidents_for_admin`
+/// (migration 0039): the caller acts in the tenant as an admin, or the list is empty. A cursor naming
+/// no incident of the tenant ends the list.
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn list(
     tx: &mut Tx,
@@ -59,17 +58,11 @@ pub async fn list(
     params: &PageParams,
 ) -> Result<TenantIncidentPage, CoreError> {
     let limit = params.limit()?;
+    let over = i32::try_from(limit + 1).unwrap_or(i32::MAX);
     let rows = tx
         .query(
-            "select i.id, i.title, i.description, i.severity, i.status, i.declared_at, i.resolved_at, \
-                    t.notified_at \
-             from app.incidents i \
-             join app.incident_tenants t on t.incident_id = i.id and t.tenant_id = $1 \
-             where $2::uuid is null \
-                or (i.declared_at, i.id) < (select c.declared_at, c.id from app.incidents c where c.id = $2) \
-             order by i.declared_at desc, i.id desc \
-             limit $3",
-            &[tenant.as_uuid(), &params.cursor, &(limit + 1)],
+            "select * from app.incidents_for_admin($1, $2, $3)",
+            &[tenant.as_uuid(), &params.cursor, &over],
         )
         .await?;
     let page = crate::page::Page::<TenantIncident>::read(&rows, limit, |i| i.id)?;

@@ -45,6 +45,10 @@ const EQUIVALENT: &[(&str, &str)] = &[
     ),
     ("chain_anchors_definer:true", "already true"),
     (
+        "incidents_platform_update:true",
+        "rows must also pass incidents_platform_select, which is the same condition",
+    ),
+    (
         "invitations_admin_revoke:true",
         "rows must also pass invitations_admin_select, which is the same condition",
     ),

@@ -40,22 +40,26 @@ struct TerminatingPage {
 async fn show(State(state): State<AppState>, visitor: Visitor, Path(tenant): Path<String>) -> PageResult {
     let id = TenantId::from_uuid(path_id(&tenant)?);
     let t = live(visitor.caller(), id).await?.ok_or(PageError::NotFound)?;
-    let grace = t.status == "terminating";
-    let tables = match grace {
-        true => grace_manifest(&state, visitor.caller(), id).await?.tables,
-        false => Vec::new(),
+    // The purge may begin between the two reads: then the page says the data is being deleted.
+    let tables = match t.status == "terminating" {
+        true => match grace_manifest(&state, visitor.caller(), id).await {
+            Ok(manifest) => Some(manifest.tables),
+            Err(e) if e.status == StatusCode::NOT_FOUND => None,
+            Err(e) => return Err(e.into()),
+        },
+        false => None,
     };
     let left = t.purge_after - state.clock.now();
     let page = TerminatingPage {
         shell: Shell::outside(&visitor),
         tenant_id: t.tenant_id,
         slug: t.slug,
-        grace,
+        grace: tables.is_some(),
         requested: when(t.requested_at),
         purge_after: when(t.purge_after),
         // Whole days, rounded up: "30 days" just after it was ended, "1 day" on its last day.
         days_left: (left.num_seconds().max(0) + 86_399) / 86_400,
-        tables,
+        tables: tables.unwrap_or_default(),
     };
     Ok(render_app(StatusCode::OK, &page))
 }
@@ -68,10 +72,10 @@ async fn cancel(
 ) -> PageResult {
     let id = TenantId::from_uuid(path_id(&tenant)?);
     let mut tx = post.visitor.tx().await?;
+    // Nothing to cancel (never ended, canceled already, its deletion began) and not one of its admins
+    // get the same answer.
     if !termination::cancel(&mut tx, id, state.clock.now()).await? {
-        return Err(PageError::NotFoundBecause(
-            "There is no ending of this workspace you can cancel: it was canceled already, or its deletion began.",
-        ));
+        return Err(PageError::NotFound);
     }
     tx.commit().await?;
     Ok(Redirect::to(&format!("/t/{id}/members")).into_response())

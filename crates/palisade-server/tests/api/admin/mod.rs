@@ -1,5 +1,6 @@
-//! Running a tenant: the audit trail, integrations, invitations, membership.
+//! Running a tenant: the audit trail, incidents, integrations, invitations, membership.
 mod audit;
+mod incidents;
 mod integrations;
 mod invitations;
 mod membership;

@@ -12,13 +12,18 @@ async fn an_admin_ends_the_workspace_exports_it_meanwhile_and_cancels() {
     let tenant = app.world().tenant_a;
     let end = format!("/t/{tenant}/termination");
     let (admin, csrf) = browser_sign_in(&app, "admin-a@a.test").await;
-    let (rep, _) = browser_sign_in(&app, "rep-a1@a.test").await;
-    let (manager, _) = browser_sign_in(&app, "manager-a@a.test").await;
+    let (rep, rep_csrf) = browser_sign_in(&app, "rep-a1@a.test").await;
+    let (manager, manager_csrf) = browser_sign_in(&app, "manager-a@a.test").await;
+    let (other_admin, other_csrf) = browser_sign_in(&app, "admin-b@b.test").await;
     let html = page(&app, &admin, &end).await.text().await.unwrap();
     assert!(html.contains("tenant-a") && html.contains("30 days"), "{html}");
     assert_eq!(page(&app, &manager, &end).await.status(), 403);
-    let r = post_form(&app, &manager, &end, &[("confirm_slug", "tenant-a")]).await;
-    assert_eq!(r.status(), 403, "no CSRF token, and not an admin");
+    let by_manager = [("csrf", manager_csrf.as_str()), ("confirm_slug", "tenant-a")];
+    let r = post_form(&app, &manager, &end, &by_manager).await;
+    assert_eq!(r.status(), 403, "not an admin");
+    assert!(r.text().await.unwrap().contains("This page is for the workspace"));
+    let by_other = [("csrf", other_csrf.as_str()), ("confirm_slug", "tenant-a")];
+    assert_eq!(post_form(&app, &other_admin, &end, &by_other).await.status(), 404);
 
     let r = post_form(
         &app,
@@ -71,7 +76,7 @@ async fn an_admin_ends_the_workspace_exports_it_meanwhile_and_cancels() {
     let html = page(&app, &admin, &status).await.text().await.unwrap();
     let file = format!("{status}/export/leads?format=csv");
     assert!(html.contains(&file) && html.contains("/cancel"), "{html}");
-    for other in [&rep, &manager] {
+    for other in [&rep, &manager, &other_admin] {
         assert_eq!(page(&app, other, &status).await.status(), 404);
         let r = page(&app, other, "/app").await;
         assert!(!r.text().await.unwrap().contains(&status));
@@ -85,15 +90,25 @@ async fn an_admin_ends_the_workspace_exports_it_meanwhile_and_cancels() {
     };
     assert_eq!(download(admin.clone(), false).await.unwrap().status(), 403);
     assert_eq!(download(rep.clone(), true).await.unwrap().status(), 404);
+    assert_eq!(download(other_admin.clone(), true).await.unwrap().status(), 404);
     let r = download(admin.clone(), true).await.unwrap();
     assert_eq!(r.status(), 200);
     assert!(r.text().await.unwrap().lines().next().unwrap().contains("name"));
     assert_eq!(access_logged(&app, "data_export").await, 1);
 
     let cancel = format!("{status}/cancel");
+    // Others cannot cancel it: the same "not found" as for a workspace that is not being ended.
     assert_eq!(
-        post_form(&app, &rep, &cancel, &[("csrf", &csrf)]).await.status(),
-        403
+        post_form(&app, &rep, &cancel, &[("csrf", &rep_csrf)])
+            .await
+            .status(),
+        404
+    );
+    let r = post_form(&app, &other_admin, &cancel, &[("csrf", &other_csrf)]).await;
+    assert_eq!(r.status(), 404);
+    assert_eq!(
+        page(&app, &rep, &format!("/t/{tenant}/leads")).await.status(),
+        404
     );
     let r = post_form(&app, &admin, &cancel, &[("csrf", &csrf)]).await;
     assert_eq!(r.status(), 303);
