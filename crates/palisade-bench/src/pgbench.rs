@@ -43,24 +43,6 @@ pub fn transaction(pipelined: &[String]) -> String {
     script
 }
 
-/// A transaction whose first flight is `pipelined` (BEGIN, the context and the first statement, as
-/// the API's lazily begun transactions send it) and whose `sequential` statements then go one round
-/// trip each, as the API awaits them, before COMMIT.
-pub fn transaction_then(pipelined: &[String], sequential: &[String]) -> String {
-    let mut script = String::from("\\startpipeline\nBEGIN;\n");
-    for statement in pipelined {
-        script.push_str(&statement.replace('\n', " "));
-        script.push_str(";\n");
-    }
-    script.push_str("\\endpipeline\n");
-    for statement in sequential {
-        script.push_str(&statement.replace('\n', " "));
-        script.push_str(";\n");
-    }
-    script.push_str("COMMIT;\n");
-    script
-}
-
 impl Pgbench {
     pub fn write_script(&self, name: &str, text: &str) -> anyhow::Result<PathBuf> {
         std::fs::create_dir_all(&self.scripts_dir)?;

@@ -15,7 +15,7 @@ use crate::driver::Driver;
 use crate::inbound::{self, Inbound};
 use crate::load::MakeRequest;
 use crate::outcome::{Scenario, Side};
-use crate::pgbench::{bind, transaction, transaction_then, Pgbench};
+use crate::pgbench::{bind, transaction, Pgbench};
 use crate::seed::World;
 use crate::server::Server;
 
@@ -168,29 +168,25 @@ pub fn scenarios(
             .json(&json!({"lead_id": lead, "channel": "note", "direction": "internal", "body": "Bench audited note"}))
     });
 
-    // 7./8. Inbound texts, as the service context: the event recorded once, the sender found by
-    //    blind index among leads and members, the message on the lead for its owner. pgbench's
-    //    event ids come from gen_random_uuid() (scenario 7) or are the replayed one (scenario 8).
+    // 7./8. Inbound texts, as the service context: in one statement the event recorded once, the
+    //    sender found by blind index among leads and members, the message on the lead for its owner.
+    //    pgbench's event ids come from gen_random_uuid() (scenario 7) or are the replayed one
+    //    (scenario 8).
     let service_ctx = bind(
         &SET_CONTEXT.replace("$2", "''"),
         &["srole", "unused", "tid", "cid", "purpose"],
     );
-    let new_event = bind(
-        &messages_in::RECORD_EVENT_SQL.replacen("$3", "'SMpg' || gen_random_uuid()", 1),
-        &["tid", "provider", "unused", "kind"],
-    );
-    let insert_inbound =
-        messages_in::INSERT_INBOUND_FOR_OWNER_SQL.replacen("$2::uuid", "gen_random_uuid()", 1);
+    let receive = messages_in::RECEIVE_SQL
+        .replacen("$3", "'SMpg' || gen_random_uuid()", 1)
+        .replacen("$5::uuid", "gen_random_uuid()", 1);
     let mut s7_scripts = Vec::new();
     for i in 0..world.inbound_leads.len() {
-        let (idx, lead) = (format!("idx{i}"), format!("lead{i}"));
-        let script = transaction_then(
-            &[service_ctx.clone(), enter.clone(), new_event.clone()],
-            &[
-                bind(messages_in::SUBJECTS_BY_PHONE_SQL, &["tid", &idx]),
-                bind(&insert_inbound, &["tid", "unused", &lead, "chan", "ibody"]),
-            ],
+        let idx = format!("idx{i}");
+        let statement = bind(
+            &receive,
+            &["tid", "provider", "unused", &idx, "unused", "chan", "ibody"],
         );
+        let script = transaction(&[service_ctx.clone(), enter.clone(), statement]);
         s7_scripts.push(pg.write_script(&format!("inbound_sms_{i}"), &script)?);
     }
     let mut s7_vars: Vec<(String, String)> = vec![
@@ -199,18 +195,17 @@ pub fn scenarios(
         ("cid".into(), "bench".into()),
         ("purpose".into(), "webhook".into()),
         ("provider".into(), "twilio".into()),
-        ("kind".into(), "inbound_message".into()),
         ("chan".into(), "sms".into()),
         ("ibody".into(), inbound::BODY.into()),
     ];
-    for (i, (lead, index)) in world.inbound_leads.iter().zip(&texts.indexes).enumerate() {
-        s7_vars.push((format!("lead{i}"), lead.to_string()));
+    for (i, index) in texts.indexes.iter().enumerate().take(world.inbound_leads.len()) {
         // A bytea[] of the one index (the API passes one per index key; the bench has one key).
         s7_vars.push((format!("idx{i}"), format!(r#"{{"\\x{index}"}}"#)));
     }
+    // The replay runs the same statement, which stops at the event it finds recorded.
     let replay_event = bind(
-        messages_in::RECORD_EVENT_SQL,
-        &["tid", "provider", "replay", "kind"],
+        &messages_in::RECEIVE_SQL.replacen("$5::uuid", "gen_random_uuid()", 1),
+        &["tid", "provider", "replay", "idx0", "unused", "chan", "ibody"],
     );
     let s8_script = pg.write_script(
         "inbound_replay",
