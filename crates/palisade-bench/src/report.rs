@@ -284,13 +284,14 @@ pub fn render(
            UUID parameter); the API sends a UUIDv7 made in Rust.\n\
          * Scenarios 7 and 8 post inbound texts to `/webhooks/twilio/{{tenant}}/messages`, signed with the tenant's\n  \
            auth token as Twilio signs them (HMAC-SHA1 over the URL and the sorted form), from the numbers of the\n  \
-           rep's 16 leads (set through the API). The server checks the signature (the opened account is reused\n  \
-           for a minute), then runs the service-context transaction: BEGIN, the context and the event's insert\n  \
-           in one flight, then the lookup of leads and members by blind index and the interaction's insert\n  \
-           for the lead's owner, one round trip each, then COMMIT; pgbench runs those statements with the same\n  \
-           shape, the event id from `gen_random_uuid()`. Scenario 8 sends one message again and again: each is\n  \
-           acknowledged and only the event's insert (which finds it recorded) runs; the run fails if the\n  \
-           message was recorded twice (see Checks).\n\
+           rep's 16 leads (set through the API). Scenario 7's messages are signed before the clock starts (Twilio\n  \
+           signs on its own machines; 120,000 of them, then signed as they go). The server checks the signature\n  \
+           (the opened account is reused for a minute), then runs the service-context transaction: BEGIN, the\n  \
+           context and `inbound::RECEIVE_SQL` in one flight (the event recorded, the sender found by blind index\n  \
+           among leads and members, the message logged for the lead's owner), then COMMIT; pgbench runs the same\n  \
+           statements in the same shape, the event id from `gen_random_uuid()`. Scenario 8 sends one message again\n  \
+           and again: each is acknowledged and the statement stops at the event it finds recorded; the run fails\n  \
+           if the message was recorded twice (see Checks).\n\
          * Scenario 6 (audited writes) posts the same note through the API on both sides: A with the audit trail as\n  \
            deployed (the deferred constraint trigger `interactions_audit` writes a hash-chained `audit.events` row at\n  \
            commit, serialised per tenant on its chain head), B with that trigger disabled, a bench-only state: the\n  \
