@@ -283,14 +283,12 @@ pub fn render(
          * Scenario 4's pgbench side takes the new row's id from `gen_random_uuid()` (pgbench cannot produce a\n  \
            UUID parameter); the API sends a UUIDv7 made in Rust.\n\
          * Scenarios 7 and 8 post inbound texts to `/webhooks/twilio/{{tenant}}/messages`, signed with the tenant's\n  \
-           auth token as Twilio signs them (HMAC-SHA1 over the URL and the sorted form), from the numbers of the\n  \
-           rep's 16 leads (set through the API). Scenario 7's messages are signed before the clock starts (Twilio\n  \
-           signs on its own machines; 120,000 of them, then signed as they go). The server checks the signature\n  \
-           (the opened account is reused for a minute), then runs the service-context transaction: BEGIN, the\n  \
-           context and `inbound::RECEIVE_SQL` in one flight (the event recorded, the sender found by blind index\n  \
-           among leads and members, the message logged for the lead's owner), then COMMIT; pgbench runs the same\n  \
-           statements in the same shape, the event id from `gen_random_uuid()`. Scenario 8 sends one message again\n  \
-           and again: each is acknowledged and the statement stops at the event it finds recorded; the run fails\n  \
+           auth token as Twilio signs them (HMAC-SHA1 over the URL and the sorted form; scenario 7's before the\n  \
+           clock), from the numbers of the rep's 16 leads. The server checks the signature (the opened account is\n  \
+           reused for a minute), then runs BEGIN, the context and `inbound::RECEIVE_SQL` in one flight (the event\n  \
+           recorded, the sender found by blind index, the message logged for the lead's owner), then COMMIT;\n  \
+           pgbench runs the same statements in the same shape, the event id from `gen_random_uuid()`. Scenario 8\n  \
+           sends one message again and again: the statement stops at the event it finds recorded; the run fails\n  \
            if the message was recorded twice (see Checks).\n\
          * Scenario 6 (audited writes) posts the same note through the API on both sides: A with the audit trail as\n  \
            deployed (the deferred constraint trigger `interactions_audit` writes a hash-chained `audit.events` row at\n  \

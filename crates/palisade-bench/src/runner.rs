@@ -124,6 +124,8 @@ pub async fn run_all(
             &token(world.admin)?,
             &token(world.rep)?,
             &admin,
+            // Enough for a warm-up and the rounds at 3,000 messages a second.
+            (args.warmup + args.seconds * args.rounds as u64) * 3000,
         )
         .await?,
     );

@@ -100,6 +100,8 @@ pub async fn receive(
     provider: &str,
     msg: &Inbound<'_>,
 ) -> Result<Outcome, CoreError> {
+    // Checked before the first statement, which logs it: a body over 20,000 characters is a 422 even
+    // for a replay or an ignored sender (no provider sends one: Twilio stops at 1,600, WhatsApp at 4,096).
     let body =
         validate::optional_masked_text("body", Some(msg.body).filter(|b| !b.trim().is_empty()), 20_000)?;
     let candidates = phone::lookup(keys, tenant, msg.from);

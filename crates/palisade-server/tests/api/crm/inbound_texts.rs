@@ -29,6 +29,9 @@ async fn a_text_from_a_number_two_leads_share_is_logged_once_on_each_and_its_rep
             .await;
         leads.push(lead["id"].as_str().unwrap().parse::<Uuid>().unwrap());
     }
+    // The statement logs the first lead by id (UUIDv7s, in creation order); the second goes through the
+    // fallback.
+    assert!(leads[0] < leads[1]);
     // The second lead's owner leaves: its copy goes to the inbound owner (the admin).
     let su = app.db.superuser().await;
     su.execute(
