@@ -16,6 +16,7 @@ pub struct Shell {
 
 pub struct Workspace {
     pub id: Uuid,
+    pub slug: String,
     pub name: String,
     pub role: &'static str,
     pub role_level: TenantRole,
@@ -125,6 +126,7 @@ pub async fn enter(visitor: &Visitor, tenant: Uuid, section: &'static str) -> Re
         csrf: visitor.csrf.clone(),
         tenant: Some(Workspace {
             id: found.id,
+            slug: found.slug,
             name: found.name,
             role: found.role.as_str(),
             role_level: found.role,

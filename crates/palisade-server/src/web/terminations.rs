@@ -17,7 +17,7 @@ use super::admin::FormatQuery;
 use super::error::{path_id, PageError, PageResult};
 use super::leads::when;
 use super::page::render_app;
-use super::session::{from_our_page, FormPost, NoFields, PageQuery, Visitor};
+use super::session::{FormPost, NoFields, PageQuery, Visitor};
 use super::shell::Shell;
 use crate::extract::ClientIp;
 use crate::privacy::termination::{grace_download, grace_manifest, live};
@@ -89,13 +89,9 @@ async fn download(
     Path((tenant, table)): Path<(String, String)>,
     PageQuery(q): PageQuery<FormatQuery>,
 ) -> Result<Response, PageError> {
-    from_our_page(
-        &headers,
-        &state,
-        "Start the download from the workspace's termination page.",
-    )?;
+    let refusal = "Start the download from the workspace's termination page.";
+    let format = q.format_from_our_page(&headers, &state, refusal)?;
     let id = TenantId::from_uuid(path_id(&tenant)?);
-    let format = q.format()?;
     Ok(grace_download(state.clone(), visitor.caller(), id, &table, format, ip).await?)
 }
 

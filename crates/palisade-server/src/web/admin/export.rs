@@ -68,7 +68,15 @@ pub(in crate::web) struct FormatQuery {
 }
 
 impl FormatQuery {
-    pub(in crate::web) fn format(&self) -> Result<Format, PageError> {
+    /// The format of a download started from one of our pages (`refusal` says which, for a link
+    /// followed from elsewhere: the download is access-logged, so it starts only here).
+    pub(in crate::web) fn format_from_our_page(
+        &self,
+        headers: &HeaderMap,
+        state: &AppState,
+        refusal: &str,
+    ) -> Result<Format, PageError> {
+        from_our_page(headers, state, refusal)?;
         match self.format.as_str() {
             "" | "jsonl" => Ok(Format::Jsonl),
             "csv" => Ok(Format::Csv),
@@ -85,13 +93,12 @@ pub async fn download(
     Path((tenant, table)): Path<(String, String)>,
     PageQuery(q): PageQuery<FormatQuery>,
 ) -> Result<Response, PageError> {
-    from_our_page(
+    let format = q.format_from_our_page(
         &headers,
         &state,
         "Start the download from the company export page.",
     )?;
     let table = company_export::by_file(&table).ok_or(PageError::NotFound)?;
-    let format = q.format()?;
     let (mut tx, _, id) = as_admin_of(&visitor, &tenant, SECTION).await?;
     let slot = state.exports.take(id)?;
     access::log(&mut tx, Some(id), &logged(id, table, format, ip)).await?;

@@ -46,13 +46,13 @@ struct Outcome {
 }
 
 async fn render(state: &AppState, visitor: &Visitor, tenant: &str, outcome: Outcome) -> PageResult {
-    let (mut tx, shell, id) = as_admin_of(visitor, tenant, SECTION).await?;
-    let found = palisade_core::tenancy::get(&mut tx, visitor.caller().user_id(), id).await?;
+    let (tx, shell, id) = as_admin_of(visitor, tenant, SECTION).await?;
     tx.commit().await?;
+    let slug = shell.tenant.as_ref().map(|t| t.slug.clone()).unwrap_or_default();
     let page = EndPage {
         shell,
         tenant_id: *id.as_uuid(),
-        slug: found.slug,
+        slug,
         grace_days: state.termination_grace.num_days(),
         typed: outcome.typed,
         error: outcome.error,
