@@ -117,6 +117,73 @@ $$;
 ALTER FUNCTION app.accept_invitation(p_token_hash bytea) OWNER TO palisade_definer;
 
 --
+-- Name: ai_reserve(text, text, bigint, bigint); Type: FUNCTION; Schema: app; Owner: palisade_definer
+--
+
+CREATE FUNCTION app.ai_reserve(p_purpose text, p_model text, p_reserve bigint, p_default_budget bigint) RETURNS uuid
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_tenant uuid := ctx.scoped_tenant_id();
+  v_budget bigint;
+  v_spent bigint;
+  v_id uuid := pg_catalog.gen_random_uuid();
+begin
+  if v_tenant is null or pg_catalog.current_setting('palisade.purpose', true) <> 'assistant' then
+    raise exception 'the budget is reserved by the assistant of one tenant' using errcode = '42501';
+  end if;
+  if p_reserve is null or p_reserve < 0 or p_default_budget is null or p_default_budget < 0 then
+    raise exception 'a reservation and a budget are zero or more' using errcode = '22023';
+  end if;
+  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('palisade.ai_budget:' || v_tenant::text, 0));
+  select coalesce(s.monthly_budget_micros, p_default_budget) into v_budget
+  from app.ai_settings s where s.tenant_id = v_tenant;
+  v_budget := coalesce(v_budget, p_default_budget);
+  select coalesce(sum(coalesce(u.cost_micros, u.reserved_micros)), 0) into v_spent
+  from app.ai_usage u
+  where u.tenant_id = v_tenant and u.created_at >= pg_catalog.date_trunc('month', pg_catalog.now(), 'UTC');
+  if v_spent + p_reserve > v_budget then
+    raise exception 'ai_budget_exhausted: this month''s AI budget is spent' using errcode = 'PA429';
+  end if;
+  insert into app.ai_usage (tenant_id, id, purpose, model, reserved_micros)
+  values (v_tenant, v_id, p_purpose, p_model, p_reserve);
+  return v_id;
+end
+$$;
+
+
+ALTER FUNCTION app.ai_reserve(p_purpose text, p_model text, p_reserve bigint, p_default_budget bigint) OWNER TO palisade_definer;
+
+--
+-- Name: ai_settle(uuid, text, integer, integer, bigint, integer); Type: FUNCTION; Schema: app; Owner: palisade_definer
+--
+
+CREATE FUNCTION app.ai_settle(p_id uuid, p_status text, p_prompt_tokens integer, p_completion_tokens integer, p_cost bigint, p_masked integer) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_tenant uuid := ctx.scoped_tenant_id();
+begin
+  if v_tenant is null or pg_catalog.current_setting('palisade.purpose', true) <> 'assistant' then
+    raise exception 'a reservation is settled by the assistant of its tenant' using errcode = '42501';
+  end if;
+  if p_status not in ('done', 'failed') then
+    raise exception 'a reservation settles as done or failed' using errcode = '22023';
+  end if;
+  update app.ai_usage u
+  set status = p_status, prompt_tokens = p_prompt_tokens, completion_tokens = p_completion_tokens,
+      cost_micros = p_cost, masked = p_masked, settled_at = pg_catalog.now()
+  where u.tenant_id = v_tenant and u.id = p_id and u.status = 'reserved';
+  return found;
+end
+$$;
+
+
+ALTER FUNCTION app.ai_settle(p_id uuid, p_status text, p_prompt_tokens integer, p_completion_tokens integer, p_cost bigint, p_masked integer) OWNER TO palisade_definer;
+
+--
 -- Name: begin_purge(text, boolean); Type: FUNCTION; Schema: app; Owner: palisade_definer
 --
 
@@ -1166,8 +1233,8 @@ begin
     'app.voice_samples', 'app.voice_consents', 'app.coaching_observations', 'app.drafts',
     'app.outbound_messages', 'app.consent_events', 'app.interactions', 'app.deals', 'app.leads',
     'app.deal_stage_totals', 'app.activity_daily', 'app.webhook_events', 'app.message_templates',
-    'app.integrations', 'app.invitations', 'app.erasures', 'app.retention_settings', 'app.incident_tenants',
-    'app.error_events', 'audit.event_windows', 'audit.access_events', 'app.memberships']
+    'app.ai_usage', 'app.ai_settings', 'app.integrations', 'app.invitations', 'app.erasures',
+    'app.retention_settings', 'app.incident_tenants', 'app.error_events', 'audit.event_windows', 'audit.access_events', 'app.memberships']
   loop
     if v_table = 'app.memberships' then
       -- The tenant's inbound owner is a membership.
@@ -3876,6 +3943,67 @@ ALTER TABLE ONLY app.activity_daily FORCE ROW LEVEL SECURITY;
 ALTER TABLE app.activity_daily OWNER TO palisade_owner;
 
 --
+-- Name: ai_settings; Type: TABLE; Schema: app; Owner: palisade_owner
+--
+
+CREATE TABLE app.ai_settings (
+    tenant_id uuid NOT NULL,
+    monthly_budget_micros bigint,
+    drafting boolean DEFAULT true NOT NULL,
+    coaching boolean DEFAULT false NOT NULL,
+    auto_reply_channels text[] DEFAULT '{}'::text[] NOT NULL,
+    forbidden_topics text[] DEFAULT '{}'::text[] NOT NULL,
+    mask_iban boolean DEFAULT true NOT NULL,
+    mask_us_ssn boolean DEFAULT true NOT NULL,
+    mask_uk_nino boolean DEFAULT true NOT NULL,
+    mask_patterns text[] DEFAULT '{}'::text[] NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT ai_settings_auto_reply_channels_check CHECK ((auto_reply_channels <@ ARRAY['sms'::text, 'whatsapp'::text])),
+    CONSTRAINT ai_settings_forbidden_topics_check CHECK ((cardinality(forbidden_topics) <= 50)),
+    CONSTRAINT ai_settings_mask_patterns_check CHECK ((cardinality(mask_patterns) <= 20)),
+    CONSTRAINT ai_settings_monthly_budget_micros_check CHECK (((monthly_budget_micros >= 0) AND (monthly_budget_micros <= '1000000000000'::bigint)))
+);
+
+ALTER TABLE ONLY app.ai_settings FORCE ROW LEVEL SECURITY;
+
+
+ALTER TABLE app.ai_settings OWNER TO palisade_owner;
+
+--
+-- Name: ai_usage; Type: TABLE; Schema: app; Owner: palisade_owner
+--
+
+CREATE TABLE app.ai_usage (
+    tenant_id uuid NOT NULL,
+    id uuid NOT NULL,
+    purpose text NOT NULL,
+    model text NOT NULL,
+    status text DEFAULT 'reserved'::text NOT NULL,
+    reserved_micros bigint NOT NULL,
+    cost_micros bigint,
+    prompt_tokens integer,
+    completion_tokens integer,
+    masked integer,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    settled_at timestamp with time zone,
+    CONSTRAINT ai_usage_check CHECK (((status = 'reserved'::text) = (settled_at IS NULL))),
+    CONSTRAINT ai_usage_completion_tokens_check CHECK ((completion_tokens >= 0)),
+    CONSTRAINT ai_usage_cost_micros_check CHECK ((cost_micros >= 0)),
+    CONSTRAINT ai_usage_masked_check CHECK ((masked >= 0)),
+    CONSTRAINT ai_usage_model_check CHECK (((char_length(model) >= 1) AND (char_length(model) <= 100))),
+    CONSTRAINT ai_usage_prompt_tokens_check CHECK ((prompt_tokens >= 0)),
+    CONSTRAINT ai_usage_purpose_check CHECK ((purpose = ANY (ARRAY['draft'::text, 'coaching'::text, 'answer'::text]))),
+    CONSTRAINT ai_usage_reserved_micros_check CHECK ((reserved_micros >= 0)),
+    CONSTRAINT ai_usage_status_check CHECK ((status = ANY (ARRAY['reserved'::text, 'done'::text, 'failed'::text])))
+);
+
+ALTER TABLE ONLY app.ai_usage FORCE ROW LEVEL SECURITY;
+
+
+ALTER TABLE app.ai_usage OWNER TO palisade_owner;
+
+--
 -- Name: brief_preferences; Type: TABLE; Schema: app; Owner: palisade_owner
 --
 
@@ -4017,9 +4145,11 @@ CREATE TABLE app.drafts (
     body text NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    source text DEFAULT 'self'::text NOT NULL,
     CONSTRAINT drafts_body_check CHECK (((char_length(body) >= 1) AND (char_length(body) <= 20000))),
     CONSTRAINT drafts_channel_check CHECK ((channel = ANY (ARRAY['sms'::text, 'whatsapp'::text, 'email'::text]))),
     CONSTRAINT drafts_no_card CHECK (((NOT ctx.has_unmasked_card(subject)) AND (NOT ctx.has_unmasked_card(body)))),
+    CONSTRAINT drafts_source_check CHECK ((source = ANY (ARRAY['self'::text, 'ai'::text]))),
     CONSTRAINT drafts_subject_check CHECK ((char_length(subject) <= 300))
 );
 
@@ -5850,6 +5980,22 @@ ALTER TABLE ONLY app.activity_daily
 
 
 --
+-- Name: ai_settings ai_settings_pkey; Type: CONSTRAINT; Schema: app; Owner: palisade_owner
+--
+
+ALTER TABLE ONLY app.ai_settings
+    ADD CONSTRAINT ai_settings_pkey PRIMARY KEY (tenant_id);
+
+
+--
+-- Name: ai_usage ai_usage_pkey; Type: CONSTRAINT; Schema: app; Owner: palisade_owner
+--
+
+ALTER TABLE ONLY app.ai_usage
+    ADD CONSTRAINT ai_usage_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
 -- Name: brief_preferences brief_preferences_pkey; Type: CONSTRAINT; Schema: app; Owner: palisade_owner
 --
 
@@ -6463,6 +6609,13 @@ ALTER TABLE ONLY palisade_meta.key_checks
 
 ALTER TABLE ONLY palisade_meta.schema_migrations
     ADD CONSTRAINT schema_migrations_pkey PRIMARY KEY (version);
+
+
+--
+-- Name: ai_usage_month_idx; Type: INDEX; Schema: app; Owner: palisade_owner
+--
+
+CREATE INDEX ai_usage_month_idx ON app.ai_usage USING btree (tenant_id, created_at);
 
 
 --
@@ -8363,6 +8516,20 @@ ALTER INDEX audit.events_deleted_lead_email_idx ATTACH PARTITION audit.events_p2
 
 
 --
+-- Name: ai_settings ai_settings_audit; Type: TRIGGER; Schema: app; Owner: palisade_owner
+--
+
+CREATE TRIGGER ai_settings_audit AFTER INSERT OR DELETE OR UPDATE ON app.ai_settings FOR EACH ROW EXECUTE FUNCTION audit.record_change('tenant_id', 'tenant_id', '', 'domain');
+
+
+--
+-- Name: ai_settings ai_settings_touch; Type: TRIGGER; Schema: app; Owner: palisade_owner
+--
+
+CREATE TRIGGER ai_settings_touch BEFORE UPDATE ON app.ai_settings FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
+
+
+--
 -- Name: brief_preferences brief_preferences_audit; Type: TRIGGER; Schema: app; Owner: palisade_owner
 --
 
@@ -9008,6 +9175,22 @@ ALTER TABLE ONLY app.activity_daily
 
 
 --
+-- Name: ai_settings ai_settings_tenant_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: palisade_owner
+--
+
+ALTER TABLE ONLY app.ai_settings
+    ADD CONSTRAINT ai_settings_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES app.tenants(id) ON DELETE CASCADE;
+
+
+--
+-- Name: ai_usage ai_usage_tenant_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: palisade_owner
+--
+
+ALTER TABLE ONLY app.ai_usage
+    ADD CONSTRAINT ai_usage_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES app.tenants(id) ON DELETE CASCADE;
+
+
+--
 -- Name: brief_preferences brief_preferences_tenant_id_owner_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: palisade_owner
 --
 
@@ -9457,6 +9640,102 @@ CREATE POLICY activity_daily_purge_read ON app.activity_daily FOR SELECT TO pali
 
 
 --
+-- Name: ai_settings; Type: ROW SECURITY; Schema: app; Owner: palisade_owner
+--
+
+ALTER TABLE app.ai_settings ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: ai_settings ai_settings_admin_insert; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY ai_settings_admin_insert ON app.ai_settings FOR INSERT TO app_user WITH CHECK (((tenant_id = ( SELECT ctx.tenant_id() AS tenant_id)) AND ( SELECT ctx.has_role('admin'::text) AS has_role)));
+
+
+--
+-- Name: ai_settings ai_settings_admin_select; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY ai_settings_admin_select ON app.ai_settings FOR SELECT TO app_user USING (((tenant_id = ( SELECT ctx.tenant_id() AS tenant_id)) AND ( SELECT ctx.has_role('admin'::text) AS has_role)));
+
+
+--
+-- Name: ai_settings ai_settings_admin_update; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY ai_settings_admin_update ON app.ai_settings FOR UPDATE TO app_user USING (((tenant_id = ( SELECT ctx.tenant_id() AS tenant_id)) AND ( SELECT ctx.has_role('admin'::text) AS has_role))) WITH CHECK (((tenant_id = ( SELECT ctx.tenant_id() AS tenant_id)) AND ( SELECT ctx.has_role('admin'::text) AS has_role)));
+
+
+--
+-- Name: ai_settings ai_settings_definer_select; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY ai_settings_definer_select ON app.ai_settings FOR SELECT TO palisade_definer USING (true);
+
+
+--
+-- Name: ai_settings ai_settings_purge; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY ai_settings_purge ON app.ai_settings FOR DELETE TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+
+
+--
+-- Name: ai_settings ai_settings_purge_read; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY ai_settings_purge_read ON app.ai_settings FOR SELECT TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+
+
+--
+-- Name: ai_settings ai_settings_service_select; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY ai_settings_service_select ON app.ai_settings FOR SELECT TO app_service USING (((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)) AND (current_setting('palisade.purpose'::text, true) = ANY (ARRAY['assistant'::text, 'company_export'::text]))));
+
+
+--
+-- Name: ai_usage; Type: ROW SECURITY; Schema: app; Owner: palisade_owner
+--
+
+ALTER TABLE app.ai_usage ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: ai_usage ai_usage_admin_select; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY ai_usage_admin_select ON app.ai_usage FOR SELECT TO app_user USING (((tenant_id = ( SELECT ctx.tenant_id() AS tenant_id)) AND ( SELECT ctx.has_role('admin'::text) AS has_role)));
+
+
+--
+-- Name: ai_usage ai_usage_company_export; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY ai_usage_company_export ON app.ai_usage FOR SELECT TO app_service USING (((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)) AND (current_setting('palisade.purpose'::text, true) = 'company_export'::text)));
+
+
+--
+-- Name: ai_usage ai_usage_definer; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY ai_usage_definer ON app.ai_usage TO palisade_definer USING (true) WITH CHECK (true);
+
+
+--
+-- Name: ai_usage ai_usage_purge; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY ai_usage_purge ON app.ai_usage FOR DELETE TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+
+
+--
+-- Name: ai_usage ai_usage_purge_read; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY ai_usage_purge_read ON app.ai_usage FOR SELECT TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+
+
+--
 -- Name: brief_preferences; Type: ROW SECURITY; Schema: app; Owner: palisade_owner
 --
 
@@ -9505,6 +9784,13 @@ CREATE POLICY brief_preferences_service_select ON app.brief_preferences FOR SELE
 
 
 --
+-- Name: coaching_observations coaching_assistant_writes_ai; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY coaching_assistant_writes_ai ON app.coaching_observations AS RESTRICTIVE FOR INSERT TO app_service WITH CHECK ((source = 'ai'::text));
+
+
+--
 -- Name: coaching_observations coaching_definer_delete; Type: POLICY; Schema: app; Owner: palisade_owner
 --
 
@@ -9545,6 +9831,13 @@ CREATE POLICY coaching_observations_purge_read ON app.coaching_observations FOR 
 CREATE POLICY coaching_owner ON app.coaching_observations TO app_user USING (((tenant_id = ( SELECT ctx.tenant_id() AS tenant_id)) AND (owner_id = ( SELECT ctx.user_id() AS user_id)))) WITH CHECK (((tenant_id = ( SELECT ctx.tenant_id() AS tenant_id)) AND (owner_id = ( SELECT ctx.user_id() AS user_id)) AND ((lead_id IS NULL) OR (EXISTS ( SELECT
    FROM app.leads l
   WHERE ((l.tenant_id = coaching_observations.tenant_id) AND (l.id = coaching_observations.lead_id)))))));
+
+
+--
+-- Name: coaching_observations coaching_people_write_self; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY coaching_people_write_self ON app.coaching_observations AS RESTRICTIVE FOR INSERT TO app_user WITH CHECK ((source = 'self'::text));
 
 
 --
@@ -9727,6 +10020,13 @@ CREATE POLICY deals_update ON app.deals FOR UPDATE TO app_user USING (((tenant_i
 ALTER TABLE app.drafts ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: drafts drafts_assistant_writes_ai; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY drafts_assistant_writes_ai ON app.drafts AS RESTRICTIVE FOR INSERT TO app_service WITH CHECK ((source = 'ai'::text));
+
+
+--
 -- Name: drafts drafts_definer_delete; Type: POLICY; Schema: app; Owner: palisade_owner
 --
 
@@ -9747,6 +10047,13 @@ CREATE POLICY drafts_definer_select ON app.drafts FOR SELECT TO palisade_definer
 CREATE POLICY drafts_owner ON app.drafts TO app_user USING (((tenant_id = ( SELECT ctx.tenant_id() AS tenant_id)) AND (owner_id = ( SELECT ctx.user_id() AS user_id)))) WITH CHECK (((tenant_id = ( SELECT ctx.tenant_id() AS tenant_id)) AND (owner_id = ( SELECT ctx.user_id() AS user_id)) AND ((lead_id IS NULL) OR (EXISTS ( SELECT
    FROM app.leads l
   WHERE ((l.tenant_id = drafts.tenant_id) AND (l.id = drafts.lead_id)))))));
+
+
+--
+-- Name: drafts drafts_people_write_self; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY drafts_people_write_self ON app.drafts AS RESTRICTIVE FOR INSERT TO app_user WITH CHECK ((source = 'self'::text));
 
 
 --
@@ -11298,6 +11605,22 @@ GRANT ALL ON FUNCTION app.accept_invitation(p_token_hash bytea) TO app_user;
 
 
 --
+-- Name: FUNCTION ai_reserve(p_purpose text, p_model text, p_reserve bigint, p_default_budget bigint); Type: ACL; Schema: app; Owner: palisade_definer
+--
+
+REVOKE ALL ON FUNCTION app.ai_reserve(p_purpose text, p_model text, p_reserve bigint, p_default_budget bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.ai_reserve(p_purpose text, p_model text, p_reserve bigint, p_default_budget bigint) TO app_service;
+
+
+--
+-- Name: FUNCTION ai_settle(p_id uuid, p_status text, p_prompt_tokens integer, p_completion_tokens integer, p_cost bigint, p_masked integer); Type: ACL; Schema: app; Owner: palisade_definer
+--
+
+REVOKE ALL ON FUNCTION app.ai_settle(p_id uuid, p_status text, p_prompt_tokens integer, p_completion_tokens integer, p_cost bigint, p_masked integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.ai_settle(p_id uuid, p_status text, p_prompt_tokens integer, p_completion_tokens integer, p_cost bigint, p_masked integer) TO app_service;
+
+
+--
 -- Name: FUNCTION begin_purge(p_slug text, p_operator boolean); Type: ACL; Schema: app; Owner: palisade_definer
 --
 
@@ -12270,6 +12593,52 @@ GRANT SELECT(ctid) ON TABLE app.activity_daily TO palisade_definer;
 --
 
 GRANT SELECT(tenant_id) ON TABLE app.activity_daily TO palisade_definer;
+
+
+--
+-- Name: TABLE ai_settings; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT,INSERT,UPDATE ON TABLE app.ai_settings TO app_user;
+GRANT SELECT ON TABLE app.ai_settings TO app_service;
+GRANT SELECT,DELETE ON TABLE app.ai_settings TO palisade_definer;
+
+
+--
+-- Name: COLUMN ai_settings.ctid; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(ctid) ON TABLE app.ai_settings TO palisade_definer;
+
+
+--
+-- Name: COLUMN ai_settings.tenant_id; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(tenant_id) ON TABLE app.ai_settings TO palisade_definer;
+
+
+--
+-- Name: TABLE ai_usage; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT ON TABLE app.ai_usage TO app_user;
+GRANT SELECT ON TABLE app.ai_usage TO app_service;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE app.ai_usage TO palisade_definer;
+
+
+--
+-- Name: COLUMN ai_usage.ctid; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(ctid) ON TABLE app.ai_usage TO palisade_definer;
+
+
+--
+-- Name: COLUMN ai_usage.tenant_id; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(tenant_id) ON TABLE app.ai_usage TO palisade_definer;
 
 
 --

@@ -1,6 +1,7 @@
 //! Domain modules. Every function takes a context transaction and, where it touches tenant data,
 //! the tenant id as its first argument: the explicit `tenant_id = $1` filter is defence in depth and
 //! helps the planner; row-level security is the guarantee.
+pub mod ai;
 pub mod audit;
 pub mod crm;
 pub mod dashboard;

@@ -47,6 +47,8 @@ pub struct Config {
     pub mail: MailSettings,
     pub messaging: MessagingSettings,
     pub privacy: PrivacySettings,
+    /// The language model (`[ai]`).
+    pub ai: crate::ai_config::AiSettings,
     /// `PALISADE_REDIS_URL`: share the sign-in rate limits between instances through Redis. Unset:
     /// each instance limits in memory.
     pub redis_url: Option<SecretString>,
@@ -437,6 +439,7 @@ impl Config {
     }
 
     fn validate(&self) -> Result<(), ConfigError> {
+        self.ai.validate().map_err(ConfigError::Invalid)?;
         if !(1..=366).contains(&self.privacy.termination_grace_days) {
             return Err(ConfigError::Invalid(
                 "privacy.termination_grace_days must be between 1 and 366".into(),

@@ -1,5 +1,7 @@
 //! The HTTP server. Start it with [`run`]: tests bind port 0 and pass their own shutdown signal.
 mod admin;
+mod ai;
+pub mod ai_config;
 pub mod config;
 mod crm;
 mod cross_site;
@@ -109,12 +111,17 @@ async fn serve(
         config.clock.clone(),
     )
     .map_err(StartupError::Invalid)?;
+    let metrics = metrics::Metrics::new();
+    let assistant =
+        palisade_ai::Assistant::new(config.ai.to_config(), Arc::clone(&keyring), metrics.ai.clone())
+            .map_err(|e| StartupError::Invalid(format!("ai: {e}")))?;
     let state = AppState::new(state::Shared {
         db,
+        assistant: Arc::new(assistant),
         keys,
         body_limit: config.server.body_limit_bytes,
         openapi: Arc::new(OnceLock::new()),
-        metrics: metrics::Metrics::new(),
+        metrics,
         jobs,
         metrics_token: config.metrics.token.clone(),
         metrics_elsewhere: config.metrics.listen.is_some(),
@@ -185,6 +192,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .merge(me::router())
         .merge(crm::router())
         .merge(admin::router())
+        .merge(ai::router())
         .merge(platform::router())
         .merge(privacy::router())
         .merge(web::router())

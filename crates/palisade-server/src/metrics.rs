@@ -58,6 +58,8 @@ pub struct Metrics {
     pub job_last_success: Family<JobLabels, Gauge<f64, AtomicU64>>,
     /// Webhook requests refused by signature verification, by provider and reason.
     pub webhook_verification_failures: Family<WebhookLabels, Counter>,
+    /// The assistant's calls, tokens, cost and masked values (`palisade_ai_*`).
+    pub ai: palisade_ai::AiMetrics,
 }
 
 impl Metrics {
@@ -137,6 +139,8 @@ impl Metrics {
             "Webhook requests rejected by signature verification",
             webhook_verification_failures.clone(),
         );
+        let ai = palisade_ai::AiMetrics::default();
+        ai.register(&mut registry);
         Arc::new(Self {
             registry,
             requests,
@@ -152,6 +156,7 @@ impl Metrics {
             job_failures,
             job_last_success,
             webhook_verification_failures,
+            ai,
         })
     }
 

@@ -45,6 +45,8 @@ impl std::ops::Deref for AppState {
 
 pub struct Shared {
     pub db: Db,
+    /// Each tenant's language model, behind the egress guard and its budget.
+    pub assistant: Arc<palisade_ai::Assistant>,
     pub keys: TokenKeys,
     pub body_limit: usize,
     /// The OpenAPI document, rendered once after the router is assembled.

@@ -44,6 +44,9 @@ pub fn test_config(db: &TestDb, secret: &SecretString) -> Config {
     ));
     // The matrices send hundreds of requests from 127.0.0.1; the limiter has its own test.
     config.server.rate_limit_per_second = 0;
+    // No test reaches a real model: a test that connects one points `ai.base_url` at a `FakeLlm`;
+    // any other call is refused at once by a closed port on this machine.
+    config.ai.base_url = "http://127.0.0.1:9/v1".into();
     // Background jobs are driven with `palisade_jobs::Jobs::run_once`, not by timers.
     config.jobs.enabled = false;
     // Matrices sign in many times from one address; the sign-in limit tests set their own.

@@ -78,7 +78,9 @@ fn digits_of(text: &str, groups: &[Range<usize>]) -> String {
 }
 
 fn is_card(digits: &str) -> bool {
-    (13..=19).contains(&digits.len()) && matches!(digits.as_bytes()[0], b'2'..=b'6') && palisade_crypto::cards::luhn(digits.as_bytes())
+    (13..=19).contains(&digits.len())
+        && matches!(digits.as_bytes()[0], b'2'..=b'6')
+        && palisade_crypto::cards::luhn(digits.as_bytes())
 }
 
 /// The byte ranges of card numbers in `text`. Stretches grouped as cards are printed (fours; Amex's

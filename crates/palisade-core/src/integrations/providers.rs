@@ -115,6 +115,11 @@ pub(crate) enum Shape {
     Email,
     /// One of these words.
     OneOf(&'static [&'static str]),
+    /// An `https://` address (or `http://` to this machine, for a model served locally), without
+    /// credentials, query or fragment.
+    Url,
+    /// A model name: letters, digits and `-_.:/`, 1 to 100 of them.
+    Model,
 }
 
 impl Shape {
@@ -136,6 +141,27 @@ impl Shape {
                 .strip_prefix('+')
                 .is_some_and(|d| (8..=15).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit())),
             Shape::OneOf(words) => words.contains(&v),
+            Shape::Url => {
+                let local = |host: &str| {
+                    v.strip_prefix(host)
+                        .filter(|r| r.is_empty() || r.starts_with([':', '/']))
+                };
+                let rest = v
+                    .strip_prefix("https://")
+                    .or_else(|| local("http://127.0.0.1"))
+                    .or_else(|| local("http://localhost"));
+                (12..=300).contains(&v.len())
+                    && rest.is_some_and(|r| {
+                        r.bytes().all(|b| {
+                            b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'/' | b'_')
+                        })
+                    })
+            }
+            Shape::Model => {
+                (1..=100).contains(&v.len())
+                    && v.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':' | b'/'))
+            }
             Shape::PublicKey => {
                 (40..=600).contains(&v.len())
                     && v.bytes()
@@ -157,6 +183,8 @@ impl Shape {
             Shape::E164 => "a phone number in E.164 form, like +14155550100".into(),
             Shape::Email => "an email address".into(),
             Shape::OneOf(words) => format!("one of {}", words.join(", ")),
+            Shape::Url => "an https:// address up to the API version, like https://api.openai.com/v1".into(),
+            Shape::Model => "a model name: letters, digits and - _ . : /".into(),
         }
     }
 }
@@ -258,7 +286,14 @@ static HUBSPOT: Spec = Spec {
     ],
 };
 static OPENAI: Spec = Spec {
-    config: &[field("organization", false, token("org-", 8, 100))],
+    config: &[
+        field("organization", false, token("org-", 8, 100)),
+        // Any OpenAI-compatible API the operator allows (`ai.allowed_base_urls`); default the
+        // operator's `ai.base_url`.
+        field("base_url", false, Shape::Url),
+        // Default the operator's `ai.model`.
+        field("model", false, Shape::Model),
+    ],
     secrets: &[field("api_key", true, token("sk-", 20, 300))],
 };
 
@@ -355,5 +390,17 @@ mod tests {
         .accepts(&format!("AC{hex}")));
         assert!(token("SG.", 20, 200).accepts("SG.abcdefghijklmnopqrstuvwxyz.0123"));
         assert!(!token("SG.", 20, 200).accepts("sk-abcdefghijklmnopqrstuvwxyz"));
+        assert!(Shape::Url.accepts("https://api.openai.com/v1"));
+        assert!(Shape::Url.accepts("http://127.0.0.1:11434/v1"));
+        for bad in [
+            "http://example.com/v1",
+            "http://127.0.0.1.evil.io/v1",
+            "https://user:pw@x.io/v1",
+            "https://x.io/v1?a=b",
+            "ftp://x.io/v1",
+        ] {
+            assert!(!Shape::Url.accepts(bad), "{bad}");
+        }
+        assert!(Shape::Model.accepts("llama3.1:8b") && !Shape::Model.accepts("gpt 4"));
     }
 }

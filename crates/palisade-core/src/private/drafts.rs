@@ -1,11 +1,13 @@
 //! Follow-up drafts a rep writes (or the assistant proposes) before sending.
 use chrono::{DateTime, Utc};
-use palisade_db::{DbError, FromRow, Row};
+use palisade_db::{DbError, FromRow, Row, TenantId, Tx, UserId};
 use serde::{Deserialize, Serialize};
+use tracing::instrument;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{Insert, OwnedRecord, Value};
+use crate::page::new_id;
 use crate::{validate, CoreError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -33,6 +35,8 @@ pub struct Draft {
     pub channel: String,
     pub subject: Option<String>,
     pub body: String,
+    /// `ai` (written by the assistant, for you to review) or `self` (yours).
+    pub source: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -64,6 +68,7 @@ impl FromRow for Draft {
             channel: row.try_get("channel")?,
             subject: row.try_get("subject")?,
             body: row.try_get("body")?,
+            source: row.try_get("source")?,
             created_at: row.try_get("created_at")?,
             updated_at: row.try_get("updated_at")?,
         })
@@ -72,7 +77,7 @@ impl FromRow for Draft {
 
 impl OwnedRecord for Draft {
     const TABLE: &'static str = "app.drafts";
-    const COLUMNS: &'static str = "id, lead_id, channel, subject, body, created_at, updated_at";
+    const COLUMNS: &'static str = "id, lead_id, channel, subject, body, source, created_at, updated_at";
     const SET: &'static str = "channel = coalesce($4, channel), \
         subject = case when $5 then $6 else subject end, body = coalesce($7, body)";
     type New = NewDraft;
@@ -110,4 +115,86 @@ impl OwnedRecord for Draft {
             Box::new(body),
         ])
     }
+}
+
+/// A draft the assistant wrote for a member, in the service context (which may insert, never read;
+/// the database marks it `ai` and checks that `owner` is an active member). The lead is the one the
+/// member asked about, read in their own context first.
+#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
+pub async fn record_for_member(
+    tx: &mut Tx,
+    tenant: TenantId,
+    owner: UserId,
+    lead: Uuid,
+    channel: DraftChannel,
+    subject: Option<&str>,
+    body: &str,
+) -> Result<Draft, CoreError> {
+    let subject = validate::optional_masked_text("subject", subject, 300)?;
+    let body = validate::masked_text("body", body, 20_000)?;
+    let id = new_id();
+    tx.execute(
+        "insert into app.drafts (tenant_id, id, owner_id, lead_id, channel, subject, body, source) \
+         values ($1, $2, $3, $4, $5, $6, $7, 'ai')",
+        &[
+            tenant.as_uuid(),
+            &id,
+            owner.as_uuid(),
+            &lead,
+            &channel.as_str(),
+            &subject,
+            &body,
+        ],
+    )
+    .await?;
+    // The row's own timestamps (the transaction's start); the service context cannot read it back.
+    let at: DateTime<Utc> = tx.query_one("select now() as at", &[]).await?.try_get("at")?;
+    Ok(Draft {
+        id,
+        lead_id: Some(lead),
+        channel: channel.as_str().to_owned(),
+        subject,
+        body,
+        source: "ai".into(),
+        created_at: at,
+        updated_at: at,
+    })
+}
+
+/// Sends one of the caller's own drafts to its lead through the outbox, and deletes the draft, in
+/// one transaction: the consent check refuses it as any message (409 `consent_required`, the draft
+/// kept), and a draft with no lead is `422 draft_without_lead`.
+#[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
+pub async fn send(
+    tx: &mut Tx,
+    tenant: TenantId,
+    owner: UserId,
+    id: Uuid,
+    purpose: crate::messaging::Purpose,
+) -> Result<crate::messaging::outbound::Message, CoreError> {
+    use crate::messaging::{outbound, Channel};
+    let draft: Draft = super::get(tx, tenant, owner, id).await?;
+    let lead_id = draft.lead_id.ok_or_else(|| {
+        CoreError::invalid(
+            "draft_without_lead",
+            "this draft names no lead: set its lead_id first",
+        )
+    })?;
+    let channel = match draft.channel.as_str() {
+        "sms" => Channel::Sms,
+        "whatsapp" => Channel::Whatsapp,
+        _ => Channel::Email,
+    };
+    let message = outbound::NewMessage {
+        lead_id,
+        channel: Some(channel),
+        purpose: Some(purpose),
+        subject: draft.subject,
+        body: Some(draft.body),
+        template_id: None,
+        variables: Default::default(),
+    };
+    let queued = outbound::queue(tx, tenant, owner, &message).await?;
+    super::delete::<Draft>(tx, tenant, owner, id).await?;
+    Ok(queued)
 }

@@ -63,6 +63,10 @@ async fn every_table_has_rls_enabled_forced_and_a_policy() {
 /// Tables in `app` that hold no domain data of their own, with the reason. Every other table in `app`
 /// must carry the audit trigger, so a new table cannot be forgotten.
 const NOT_AUDITED: &[(&str, &str)] = &[
+    (
+        "ai_usage",
+        "metering of calls to the model (counts and costs, no person, no prompt); what a call produced is audited where it lands",
+    ),
     ("deal_stage_totals", "derived rollup, rebuilt from deals"),
     ("activity_daily", "derived rollup, rebuilt from interactions"),
     (

@@ -693,6 +693,50 @@ fn routes() -> Vec<Route> {
             none,
             [401, 204, 404, 404, 404, 404],
         ),
+        // A fresh draft names no lead: its owner is told so; nobody else finds it.
+        r(
+            M::POST,
+            "/api/v1/me/drafts/{id}/send",
+            Fresh("draft"),
+            || Some(json!({"purpose": "service"})),
+            [401, 422, 404, 404, 404, 404],
+        ),
+        // Tenant A has no language model connected: whoever sees the lead is told so (409); the
+        // lead does not exist for anyone else.
+        r(
+            M::POST,
+            "/api/v1/leads/{id}/ai-draft",
+            Fixture(|w| w.lead_a1),
+            || Some(json!({"channel": "sms"})),
+            [401, 409, 404, 409, 409, 404],
+        ),
+        r(
+            M::GET,
+            "/api/v1/ai/settings",
+            Target::None,
+            none,
+            [401, 403, 403, 403, 200, 200],
+        ),
+        r(
+            M::PUT,
+            "/api/v1/ai/settings",
+            Target::None,
+            || {
+                Some(
+                    json!({"monthly_budget_micros": null, "drafting": true, "coaching": false,
+                    "auto_reply_channels": [], "forbidden_topics": ["politics"], "mask_iban": true,
+                    "mask_us_ssn": true, "mask_uk_nino": true, "mask_patterns": []}),
+                )
+            },
+            [401, 403, 403, 403, 200, 200],
+        ),
+        r(
+            M::GET,
+            "/api/v1/ai/usage",
+            Target::None,
+            none,
+            [401, 403, 403, 403, 200, 200],
+        ),
         r(
             M::GET,
             "/api/v1/me/coaching",

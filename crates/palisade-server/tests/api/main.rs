@@ -5,6 +5,7 @@
     reason = "test helpers: a failed setup fails the test"
 )]
 mod admin;
+mod ai;
 mod bad_input;
 mod client;
 mod crm;

@@ -4,6 +4,7 @@
 //! rep_b1. Each rep owns one lead, one deal, one interaction, one draft, one coaching observation and
 //! one voice sample; manager_a logged one more interaction on rep_a1's lead. admin_b is also a
 //! platform admin.
+mod ai;
 mod messaging;
 mod people;
 mod platform;
@@ -151,6 +152,7 @@ impl World {
         sign_in::seed_second_factor(&su, &people).await;
         sign_in::seed_password(&su, &people).await;
         messaging::seed_integrations(&su, &people).await;
+        ai::seed_ai(&su, &people).await;
         messaging::seed_member_phones(&su, &people).await;
         platform::seed_key_check(&su).await;
         messaging::seed_lead_contacts(&su, &owned).await;

@@ -109,6 +109,18 @@ pub const EXPORTED: &[ExportTable] = &[
         omit: &[],
     },
     ExportTable {
+        name: "app.ai_settings",
+        file: "ai_settings",
+        rows: TENANT,
+        omit: &[],
+    },
+    ExportTable {
+        name: "app.ai_usage",
+        file: "ai_usage",
+        rows: TENANT,
+        omit: &[],
+    },
+    ExportTable {
         name: "app.erasures",
         file: "erasures",
         rows: TENANT,

@@ -120,7 +120,7 @@ pub const TABLES: &[Table] = &[
             ("subject", Kind::FreeText),
             ("body", Kind::FreeText),
         ],
-        other: &["tenant_id", "id", "channel", "created_at", "updated_at"],
+        other: &["tenant_id", "id", "channel", "source", "created_at", "updated_at"],
         paths: &[
             (Path::Lead("lead_id"), Erasure::Delete),
             (Path::Person("owner_id"), Erasure::Delete),

@@ -135,6 +135,8 @@ pub const TABLES: &[Table] = &[
 /// Tables that hold no personal data. Their columns are listed too, so a new one is classified.
 #[rustfmt::skip]
 pub const NO_PERSONAL_DATA: &[Impersonal] = &[
+    Impersonal { name: "app.ai_settings", columns: &["tenant_id", "monthly_budget_micros", "drafting", "coaching", "auto_reply_channels", "forbidden_topics", "mask_iban", "mask_us_ssn", "mask_uk_nino", "mask_patterns", "created_at", "updated_at"], why: "the company's choices for its assistant: topics and patterns are its own words, set by admins (who set them is in the audit trail)" },
+    Impersonal { name: "app.ai_usage", columns: &["tenant_id", "id", "purpose", "model", "status", "reserved_micros", "cost_micros", "prompt_tokens", "completion_tokens", "masked", "created_at", "settled_at"], why: "what each call to the model cost: names no person (who asked for a draft is rep-private) and holds no prompt" },
     Impersonal { name: "app.deal_stage_totals", columns: &["tenant_id", "stage", "currency", "slot", "deals", "amount_cents"], why: "sums of deal amounts by stage: no person, no lead" },
     Impersonal { name: "app.error_events", columns: &["id", "fingerprint", "severity", "surface", "tenant_id", "code", "message", "correlation_id", "count", "first_seen", "last_seen"], why: "fixed messages and codes by design (0008): never a person's data" },
     Impersonal { name: "app.incident_tenants", columns: &["incident_id", "tenant_id", "notified_at", "recipients"], why: "which tenant an incident touched and how many were told" },
