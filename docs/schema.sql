@@ -750,6 +750,31 @@ $$;
 ALTER FUNCTION app.delete_account(p_now timestamp with time zone) OWNER TO palisade_definer;
 
 --
+-- Name: due_assistant_tasks(integer); Type: FUNCTION; Schema: app; Owner: palisade_definer
+--
+
+CREATE FUNCTION app.due_assistant_tasks(p_limit integer) RETURNS TABLE(tenant_id uuid, id uuid)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if pg_catalog.current_setting('role', true) is distinct from 'app_service'
+     or coalesce(pg_catalog.current_setting('palisade.tenant_id', true), '') <> ''
+     or pg_catalog.current_setting('palisade.purpose', true) is distinct from 'assistant' then
+    raise exception 'due assistant tasks are listed by the assistant job only' using errcode = '42501';
+  end if;
+  return query
+    select k.tenant_id, k.id from app.assistant_tasks k
+    join app.tenants t on t.id = k.tenant_id and t.status = 'active'
+    where k.status in ('pending', 'running') and k.not_before <= pg_catalog.now()
+    order by k.not_before limit least(greatest(p_limit, 1), 1000);
+end
+$$;
+
+
+ALTER FUNCTION app.due_assistant_tasks(p_limit integer) OWNER TO palisade_definer;
+
+--
 -- Name: due_terminations(); Type: FUNCTION; Schema: app; Owner: palisade_definer
 --
 
@@ -949,6 +974,29 @@ $$;
 
 
 ALTER FUNCTION app.integration_secret(p_provider text) OWNER TO palisade_definer;
+
+--
+-- Name: knowledge_config(text); Type: FUNCTION; Schema: app; Owner: palisade_owner
+--
+
+CREATE FUNCTION app.knowledge_config(p_language text) RETURNS regconfig
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $$
+  select case p_language
+    when 'english' then 'pg_catalog.english'::pg_catalog.regconfig
+    when 'spanish' then 'pg_catalog.spanish'::pg_catalog.regconfig
+    when 'german' then 'pg_catalog.german'::pg_catalog.regconfig
+    when 'french' then 'pg_catalog.french'::pg_catalog.regconfig
+    when 'portuguese' then 'pg_catalog.portuguese'::pg_catalog.regconfig
+    when 'italian' then 'pg_catalog.italian'::pg_catalog.regconfig
+    when 'dutch' then 'pg_catalog.dutch'::pg_catalog.regconfig
+    else 'pg_catalog.simple'::pg_catalog.regconfig
+  end
+$$;
+
+
+ALTER FUNCTION app.knowledge_config(p_language text) OWNER TO palisade_owner;
 
 --
 -- Name: lead_address_changed(); Type: FUNCTION; Schema: app; Owner: palisade_definer
@@ -1230,10 +1278,10 @@ begin
     return;
   end if;
   foreach v_table in array array['app.phone_verifications', 'app.brief_preferences', 'app.member_phones',
-    'app.voice_samples', 'app.voice_consents', 'app.coaching_observations', 'app.drafts',
-    'app.outbound_messages', 'app.consent_events', 'app.interactions', 'app.deals', 'app.leads',
+    'app.voice_samples', 'app.voice_consents', 'app.coaching_observations', 'app.drafts', 'app.assistant_tasks',
+    'app.assistant_holds', 'app.knowledge_passages', 'app.outbound_messages', 'app.consent_events', 'app.interactions', 'app.deals', 'app.leads',
     'app.deal_stage_totals', 'app.activity_daily', 'app.webhook_events', 'app.message_templates',
-    'app.ai_usage', 'app.ai_settings', 'app.integrations', 'app.invitations', 'app.erasures',
+    'app.ai_usage', 'app.ai_settings', 'app.knowledge_entries', 'app.integrations', 'app.invitations', 'app.erasures',
     'app.retention_settings', 'app.incident_tenants', 'app.error_events', 'audit.event_windows', 'audit.access_events', 'app.memberships']
   loop
     if v_table = 'app.memberships' then
@@ -4004,6 +4052,55 @@ ALTER TABLE ONLY app.ai_usage FORCE ROW LEVEL SECURITY;
 ALTER TABLE app.ai_usage OWNER TO palisade_owner;
 
 --
+-- Name: assistant_holds; Type: TABLE; Schema: app; Owner: palisade_owner
+--
+
+CREATE TABLE app.assistant_holds (
+    tenant_id uuid NOT NULL,
+    lead_id uuid NOT NULL,
+    channel text NOT NULL,
+    reason text NOT NULL,
+    held_at timestamp with time zone DEFAULT now() NOT NULL,
+    released_at timestamp with time zone,
+    released_by uuid,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT assistant_holds_channel_check CHECK ((channel = ANY (ARRAY['sms'::text, 'whatsapp'::text]))),
+    CONSTRAINT assistant_holds_reason_check CHECK ((reason ~ '^[a-z_]{1,60}$'::text))
+);
+
+ALTER TABLE ONLY app.assistant_holds FORCE ROW LEVEL SECURITY;
+
+
+ALTER TABLE app.assistant_holds OWNER TO palisade_owner;
+
+--
+-- Name: assistant_tasks; Type: TABLE; Schema: app; Owner: palisade_owner
+--
+
+CREATE TABLE app.assistant_tasks (
+    tenant_id uuid NOT NULL,
+    id uuid NOT NULL,
+    kind text NOT NULL,
+    interaction_id uuid NOT NULL,
+    status text DEFAULT 'pending'::text NOT NULL,
+    attempts smallint DEFAULT 0 NOT NULL,
+    not_before timestamp with time zone DEFAULT now() NOT NULL,
+    outcome text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT assistant_tasks_attempts_check CHECK (((attempts >= 0) AND (attempts <= 10))),
+    CONSTRAINT assistant_tasks_kind_check CHECK ((kind = ANY (ARRAY['coaching'::text, 'answer'::text]))),
+    CONSTRAINT assistant_tasks_outcome_check CHECK ((outcome ~ '^[a-z_]{1,60}$'::text)),
+    CONSTRAINT assistant_tasks_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'running'::text, 'done'::text, 'failed'::text, 'skipped'::text])))
+);
+
+ALTER TABLE ONLY app.assistant_tasks FORCE ROW LEVEL SECURITY;
+
+
+ALTER TABLE app.assistant_tasks OWNER TO palisade_owner;
+
+--
 -- Name: brief_preferences; Type: TABLE; Schema: app; Owner: palisade_owner
 --
 
@@ -4343,6 +4440,53 @@ ALTER TABLE ONLY app.invitations FORCE ROW LEVEL SECURITY;
 ALTER TABLE app.invitations OWNER TO palisade_owner;
 
 --
+-- Name: knowledge_entries; Type: TABLE; Schema: app; Owner: palisade_owner
+--
+
+CREATE TABLE app.knowledge_entries (
+    tenant_id uuid NOT NULL,
+    id uuid NOT NULL,
+    kind text NOT NULL,
+    title text NOT NULL,
+    body text NOT NULL,
+    language text DEFAULT 'english'::text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT knowledge_entries_body_check CHECK (((char_length(body) >= 1) AND (char_length(body) <= 200000))),
+    CONSTRAINT knowledge_entries_body_check1 CHECK ((NOT ctx.has_unmasked_card(body))),
+    CONSTRAINT knowledge_entries_kind_check CHECK ((kind = ANY (ARRAY['faq'::text, 'document'::text]))),
+    CONSTRAINT knowledge_entries_language_check CHECK ((language = ANY (ARRAY['simple'::text, 'english'::text, 'spanish'::text, 'german'::text, 'french'::text, 'portuguese'::text, 'italian'::text, 'dutch'::text]))),
+    CONSTRAINT knowledge_entries_title_check CHECK (((char_length(title) >= 1) AND (char_length(title) <= 300)))
+);
+
+ALTER TABLE ONLY app.knowledge_entries FORCE ROW LEVEL SECURITY;
+
+
+ALTER TABLE app.knowledge_entries OWNER TO palisade_owner;
+
+--
+-- Name: knowledge_passages; Type: TABLE; Schema: app; Owner: palisade_owner
+--
+
+CREATE TABLE app.knowledge_passages (
+    tenant_id uuid NOT NULL,
+    entry_id uuid NOT NULL,
+    ord integer NOT NULL,
+    language text NOT NULL,
+    heading text NOT NULL,
+    text text NOT NULL,
+    search tsvector GENERATED ALWAYS AS ((setweight(to_tsvector(app.knowledge_config(language), heading), 'A'::"char") || setweight(to_tsvector(app.knowledge_config(language), text), 'B'::"char"))) STORED,
+    CONSTRAINT knowledge_passages_heading_check CHECK (((char_length(heading) >= 1) AND (char_length(heading) <= 300))),
+    CONSTRAINT knowledge_passages_ord_check CHECK ((ord >= 0)),
+    CONSTRAINT knowledge_passages_text_check CHECK (((char_length(text) >= 1) AND (char_length(text) <= 4000)))
+);
+
+ALTER TABLE ONLY app.knowledge_passages FORCE ROW LEVEL SECURITY;
+
+
+ALTER TABLE app.knowledge_passages OWNER TO palisade_owner;
+
+--
 -- Name: leads; Type: TABLE; Schema: app; Owner: palisade_owner
 --
 
@@ -4469,6 +4613,7 @@ CREATE TABLE app.outbound_messages (
     sent_at timestamp with time zone,
     brief_on date,
     template_id uuid,
+    written_by_ai boolean DEFAULT false NOT NULL,
     CONSTRAINT outbound_messages_attempts_check CHECK (((attempts >= 0) AND (attempts <= 100))),
     CONSTRAINT outbound_messages_body_check CHECK ((((char_length(body) >= 1) AND (char_length(body) <= 10000)) AND (NOT ctx.has_unmasked_card(body)))),
     CONSTRAINT outbound_messages_brief_check CHECK (((purpose = 'brief'::text) = ((brief_on IS NOT NULL) AND (member_id IS NOT NULL)))),
@@ -5996,6 +6141,30 @@ ALTER TABLE ONLY app.ai_usage
 
 
 --
+-- Name: assistant_holds assistant_holds_pkey; Type: CONSTRAINT; Schema: app; Owner: palisade_owner
+--
+
+ALTER TABLE ONLY app.assistant_holds
+    ADD CONSTRAINT assistant_holds_pkey PRIMARY KEY (tenant_id, lead_id, channel);
+
+
+--
+-- Name: assistant_tasks assistant_tasks_pkey; Type: CONSTRAINT; Schema: app; Owner: palisade_owner
+--
+
+ALTER TABLE ONLY app.assistant_tasks
+    ADD CONSTRAINT assistant_tasks_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
+-- Name: assistant_tasks assistant_tasks_tenant_id_interaction_id_kind_key; Type: CONSTRAINT; Schema: app; Owner: palisade_owner
+--
+
+ALTER TABLE ONLY app.assistant_tasks
+    ADD CONSTRAINT assistant_tasks_tenant_id_interaction_id_kind_key UNIQUE (tenant_id, interaction_id, kind);
+
+
+--
 -- Name: brief_preferences brief_preferences_pkey; Type: CONSTRAINT; Schema: app; Owner: palisade_owner
 --
 
@@ -6121,6 +6290,22 @@ ALTER TABLE ONLY app.invitations
 
 ALTER TABLE ONLY app.invitations
     ADD CONSTRAINT invitations_token_hash_key UNIQUE (token_hash);
+
+
+--
+-- Name: knowledge_entries knowledge_entries_pkey; Type: CONSTRAINT; Schema: app; Owner: palisade_owner
+--
+
+ALTER TABLE ONLY app.knowledge_entries
+    ADD CONSTRAINT knowledge_entries_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
+-- Name: knowledge_passages knowledge_passages_pkey; Type: CONSTRAINT; Schema: app; Owner: palisade_owner
+--
+
+ALTER TABLE ONLY app.knowledge_passages
+    ADD CONSTRAINT knowledge_passages_pkey PRIMARY KEY (tenant_id, entry_id, ord);
 
 
 --
@@ -6619,6 +6804,20 @@ CREATE INDEX ai_usage_month_idx ON app.ai_usage USING btree (tenant_id, created_
 
 
 --
+-- Name: assistant_holds_released_by_idx; Type: INDEX; Schema: app; Owner: palisade_owner
+--
+
+CREATE INDEX assistant_holds_released_by_idx ON app.assistant_holds USING btree (tenant_id, released_by) WHERE (released_by IS NOT NULL);
+
+
+--
+-- Name: assistant_tasks_due_idx; Type: INDEX; Schema: app; Owner: palisade_owner
+--
+
+CREATE INDEX assistant_tasks_due_idx ON app.assistant_tasks USING btree (not_before) WHERE (status = ANY (ARRAY['pending'::text, 'running'::text]));
+
+
+--
 -- Name: coaching_lead_idx; Type: INDEX; Schema: app; Owner: palisade_owner
 --
 
@@ -6805,6 +7004,27 @@ CREATE INDEX invitations_email_idx ON app.invitations USING btree (lower(email))
 --
 
 CREATE INDEX invitations_invited_by_idx ON app.invitations USING btree (tenant_id, invited_by);
+
+
+--
+-- Name: knowledge_entries_list_idx; Type: INDEX; Schema: app; Owner: palisade_owner
+--
+
+CREATE INDEX knowledge_entries_list_idx ON app.knowledge_entries USING btree (tenant_id, id);
+
+
+--
+-- Name: knowledge_passages_search_idx; Type: INDEX; Schema: app; Owner: palisade_owner
+--
+
+CREATE INDEX knowledge_passages_search_idx ON app.knowledge_passages USING gin (search);
+
+
+--
+-- Name: knowledge_passages_tenant_idx; Type: INDEX; Schema: app; Owner: palisade_owner
+--
+
+CREATE INDEX knowledge_passages_tenant_idx ON app.knowledge_passages USING btree (tenant_id);
 
 
 --
@@ -8530,6 +8750,27 @@ CREATE TRIGGER ai_settings_touch BEFORE UPDATE ON app.ai_settings FOR EACH ROW E
 
 
 --
+-- Name: assistant_holds assistant_holds_audit; Type: TRIGGER; Schema: app; Owner: palisade_owner
+--
+
+CREATE TRIGGER assistant_holds_audit AFTER INSERT OR DELETE OR UPDATE ON app.assistant_holds FOR EACH ROW EXECUTE FUNCTION audit.record_change('tenant_id', 'lead_id', 'lead_id', 'domain');
+
+
+--
+-- Name: assistant_holds assistant_holds_touch; Type: TRIGGER; Schema: app; Owner: palisade_owner
+--
+
+CREATE TRIGGER assistant_holds_touch BEFORE UPDATE ON app.assistant_holds FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
+
+
+--
+-- Name: assistant_tasks assistant_tasks_touch; Type: TRIGGER; Schema: app; Owner: palisade_owner
+--
+
+CREATE TRIGGER assistant_tasks_touch BEFORE UPDATE ON app.assistant_tasks FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
+
+
+--
 -- Name: brief_preferences brief_preferences_audit; Type: TRIGGER; Schema: app; Owner: palisade_owner
 --
 
@@ -8702,6 +8943,20 @@ CREATE TRIGGER invitations_audit AFTER INSERT OR DELETE OR UPDATE ON app.invitat
 --
 
 CREATE TRIGGER invitations_touch BEFORE UPDATE ON app.invitations FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
+
+
+--
+-- Name: knowledge_entries knowledge_entries_audit; Type: TRIGGER; Schema: app; Owner: palisade_owner
+--
+
+CREATE TRIGGER knowledge_entries_audit AFTER INSERT OR DELETE OR UPDATE ON app.knowledge_entries FOR EACH ROW EXECUTE FUNCTION audit.record_change('tenant_id', 'id', '', 'domain', 'body');
+
+
+--
+-- Name: knowledge_entries knowledge_entries_touch; Type: TRIGGER; Schema: app; Owner: palisade_owner
+--
+
+CREATE TRIGGER knowledge_entries_touch BEFORE UPDATE ON app.knowledge_entries FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
 
 
 --
@@ -9191,6 +9446,38 @@ ALTER TABLE ONLY app.ai_usage
 
 
 --
+-- Name: assistant_holds assistant_holds_tenant_id_lead_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: palisade_owner
+--
+
+ALTER TABLE ONLY app.assistant_holds
+    ADD CONSTRAINT assistant_holds_tenant_id_lead_id_fkey FOREIGN KEY (tenant_id, lead_id) REFERENCES app.leads(tenant_id, id) ON DELETE CASCADE;
+
+
+--
+-- Name: assistant_holds assistant_holds_tenant_id_released_by_fkey; Type: FK CONSTRAINT; Schema: app; Owner: palisade_owner
+--
+
+ALTER TABLE ONLY app.assistant_holds
+    ADD CONSTRAINT assistant_holds_tenant_id_released_by_fkey FOREIGN KEY (tenant_id, released_by) REFERENCES app.memberships(tenant_id, user_id);
+
+
+--
+-- Name: assistant_tasks assistant_tasks_tenant_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: palisade_owner
+--
+
+ALTER TABLE ONLY app.assistant_tasks
+    ADD CONSTRAINT assistant_tasks_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES app.tenants(id) ON DELETE CASCADE;
+
+
+--
+-- Name: assistant_tasks assistant_tasks_tenant_id_interaction_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: palisade_owner
+--
+
+ALTER TABLE ONLY app.assistant_tasks
+    ADD CONSTRAINT assistant_tasks_tenant_id_interaction_id_fkey FOREIGN KEY (tenant_id, interaction_id) REFERENCES app.interactions(tenant_id, id) ON DELETE CASCADE;
+
+
+--
 -- Name: brief_preferences brief_preferences_tenant_id_owner_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: palisade_owner
 --
 
@@ -9372,6 +9659,22 @@ ALTER TABLE ONLY app.invitations
 
 ALTER TABLE ONLY app.invitations
     ADD CONSTRAINT invitations_tenant_id_invited_by_fkey FOREIGN KEY (tenant_id, invited_by) REFERENCES app.memberships(tenant_id, user_id);
+
+
+--
+-- Name: knowledge_entries knowledge_entries_tenant_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: palisade_owner
+--
+
+ALTER TABLE ONLY app.knowledge_entries
+    ADD CONSTRAINT knowledge_entries_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES app.tenants(id) ON DELETE CASCADE;
+
+
+--
+-- Name: knowledge_passages knowledge_passages_tenant_id_entry_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: palisade_owner
+--
+
+ALTER TABLE ONLY app.knowledge_passages
+    ADD CONSTRAINT knowledge_passages_tenant_id_entry_id_fkey FOREIGN KEY (tenant_id, entry_id) REFERENCES app.knowledge_entries(tenant_id, id) ON DELETE CASCADE;
 
 
 --
@@ -9691,7 +9994,7 @@ CREATE POLICY ai_settings_purge_read ON app.ai_settings FOR SELECT TO palisade_d
 -- Name: ai_settings ai_settings_service_select; Type: POLICY; Schema: app; Owner: palisade_owner
 --
 
-CREATE POLICY ai_settings_service_select ON app.ai_settings FOR SELECT TO app_service USING (((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)) AND (current_setting('palisade.purpose'::text, true) = ANY (ARRAY['assistant'::text, 'company_export'::text]))));
+CREATE POLICY ai_settings_service_select ON app.ai_settings FOR SELECT TO app_service USING (((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)) AND (current_setting('palisade.purpose'::text, true) = ANY (ARRAY['assistant'::text, 'company_export'::text, 'webhook'::text]))));
 
 
 --
@@ -9733,6 +10036,113 @@ CREATE POLICY ai_usage_purge ON app.ai_usage FOR DELETE TO palisade_definer USIN
 --
 
 CREATE POLICY ai_usage_purge_read ON app.ai_usage FOR SELECT TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+
+
+--
+-- Name: assistant_holds; Type: ROW SECURITY; Schema: app; Owner: palisade_owner
+--
+
+ALTER TABLE app.assistant_holds ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: assistant_holds assistant_holds_assistant_update; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY assistant_holds_assistant_update ON app.assistant_holds FOR UPDATE TO app_service USING (((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)) AND (current_setting('palisade.purpose'::text, true) = 'assistant'::text))) WITH CHECK (((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)) AND (released_at IS NULL) AND (released_by IS NULL)));
+
+
+--
+-- Name: assistant_holds assistant_holds_assistant_write; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY assistant_holds_assistant_write ON app.assistant_holds FOR INSERT TO app_service WITH CHECK (((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)) AND (released_at IS NULL) AND (current_setting('palisade.purpose'::text, true) = 'assistant'::text)));
+
+
+--
+-- Name: assistant_holds assistant_holds_member_release; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY assistant_holds_member_release ON app.assistant_holds FOR UPDATE TO app_user USING (((tenant_id = ( SELECT ctx.tenant_id() AS tenant_id)) AND (EXISTS ( SELECT
+   FROM app.leads l
+  WHERE ((l.tenant_id = assistant_holds.tenant_id) AND (l.id = assistant_holds.lead_id)))))) WITH CHECK (((tenant_id = ( SELECT ctx.tenant_id() AS tenant_id)) AND (released_by = ( SELECT ctx.user_id() AS user_id)) AND (released_at IS NOT NULL)));
+
+
+--
+-- Name: assistant_holds assistant_holds_member_select; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY assistant_holds_member_select ON app.assistant_holds FOR SELECT TO app_user USING (((tenant_id = ( SELECT ctx.tenant_id() AS tenant_id)) AND (EXISTS ( SELECT
+   FROM app.leads l
+  WHERE ((l.tenant_id = assistant_holds.tenant_id) AND (l.id = assistant_holds.lead_id))))));
+
+
+--
+-- Name: assistant_holds assistant_holds_purge; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY assistant_holds_purge ON app.assistant_holds FOR DELETE TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+
+
+--
+-- Name: assistant_holds assistant_holds_purge_read; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY assistant_holds_purge_read ON app.assistant_holds FOR SELECT TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+
+
+--
+-- Name: assistant_holds assistant_holds_service_select; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY assistant_holds_service_select ON app.assistant_holds FOR SELECT TO app_service USING (((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)) AND (current_setting('palisade.purpose'::text, true) = ANY (ARRAY['assistant'::text, 'webhook'::text, 'company_export'::text]))));
+
+
+--
+-- Name: assistant_tasks; Type: ROW SECURITY; Schema: app; Owner: palisade_owner
+--
+
+ALTER TABLE app.assistant_tasks ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: assistant_tasks assistant_tasks_assistant_select; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY assistant_tasks_assistant_select ON app.assistant_tasks FOR SELECT TO app_service USING (((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)) AND (current_setting('palisade.purpose'::text, true) = 'assistant'::text)));
+
+
+--
+-- Name: assistant_tasks assistant_tasks_assistant_update; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY assistant_tasks_assistant_update ON app.assistant_tasks FOR UPDATE TO app_service USING (((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)) AND (current_setting('palisade.purpose'::text, true) = 'assistant'::text))) WITH CHECK ((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)));
+
+
+--
+-- Name: assistant_tasks assistant_tasks_definer_select; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY assistant_tasks_definer_select ON app.assistant_tasks FOR SELECT TO palisade_definer USING (true);
+
+
+--
+-- Name: assistant_tasks assistant_tasks_purge; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY assistant_tasks_purge ON app.assistant_tasks FOR DELETE TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+
+
+--
+-- Name: assistant_tasks assistant_tasks_purge_read; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY assistant_tasks_purge_read ON app.assistant_tasks FOR SELECT TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+
+
+--
+-- Name: assistant_tasks assistant_tasks_service_insert; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY assistant_tasks_service_insert ON app.assistant_tasks FOR INSERT TO app_service WITH CHECK (((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)) AND (status = 'pending'::text) AND (attempts = 0)));
 
 
 --
@@ -10390,6 +10800,109 @@ CREATE POLICY invitations_purge_read ON app.invitations FOR SELECT TO palisade_d
 
 
 --
+-- Name: knowledge_entries; Type: ROW SECURITY; Schema: app; Owner: palisade_owner
+--
+
+ALTER TABLE app.knowledge_entries ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: knowledge_entries knowledge_entries_manager_delete; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY knowledge_entries_manager_delete ON app.knowledge_entries FOR DELETE TO app_user USING (((tenant_id = ( SELECT ctx.tenant_id() AS tenant_id)) AND ( SELECT ctx.has_role('manager'::text) AS has_role)));
+
+
+--
+-- Name: knowledge_entries knowledge_entries_manager_insert; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY knowledge_entries_manager_insert ON app.knowledge_entries FOR INSERT TO app_user WITH CHECK (((tenant_id = ( SELECT ctx.tenant_id() AS tenant_id)) AND ( SELECT ctx.has_role('manager'::text) AS has_role)));
+
+
+--
+-- Name: knowledge_entries knowledge_entries_manager_update; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY knowledge_entries_manager_update ON app.knowledge_entries FOR UPDATE TO app_user USING (((tenant_id = ( SELECT ctx.tenant_id() AS tenant_id)) AND ( SELECT ctx.has_role('manager'::text) AS has_role))) WITH CHECK ((tenant_id = ( SELECT ctx.tenant_id() AS tenant_id)));
+
+
+--
+-- Name: knowledge_entries knowledge_entries_member_select; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY knowledge_entries_member_select ON app.knowledge_entries FOR SELECT TO app_user USING ((tenant_id = ( SELECT ctx.tenant_id() AS tenant_id)));
+
+
+--
+-- Name: knowledge_entries knowledge_entries_purge; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY knowledge_entries_purge ON app.knowledge_entries FOR DELETE TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+
+
+--
+-- Name: knowledge_entries knowledge_entries_purge_read; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY knowledge_entries_purge_read ON app.knowledge_entries FOR SELECT TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+
+
+--
+-- Name: knowledge_entries knowledge_entries_service_select; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY knowledge_entries_service_select ON app.knowledge_entries FOR SELECT TO app_service USING (((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)) AND (current_setting('palisade.purpose'::text, true) = ANY (ARRAY['assistant'::text, 'company_export'::text]))));
+
+
+--
+-- Name: knowledge_passages; Type: ROW SECURITY; Schema: app; Owner: palisade_owner
+--
+
+ALTER TABLE app.knowledge_passages ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: knowledge_passages knowledge_passages_manager_delete; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY knowledge_passages_manager_delete ON app.knowledge_passages FOR DELETE TO app_user USING (((tenant_id = ( SELECT ctx.tenant_id() AS tenant_id)) AND ( SELECT ctx.has_role('manager'::text) AS has_role)));
+
+
+--
+-- Name: knowledge_passages knowledge_passages_manager_insert; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY knowledge_passages_manager_insert ON app.knowledge_passages FOR INSERT TO app_user WITH CHECK (((tenant_id = ( SELECT ctx.tenant_id() AS tenant_id)) AND ( SELECT ctx.has_role('manager'::text) AS has_role)));
+
+
+--
+-- Name: knowledge_passages knowledge_passages_member_select; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY knowledge_passages_member_select ON app.knowledge_passages FOR SELECT TO app_user USING ((tenant_id = ( SELECT ctx.tenant_id() AS tenant_id)));
+
+
+--
+-- Name: knowledge_passages knowledge_passages_purge; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY knowledge_passages_purge ON app.knowledge_passages FOR DELETE TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+
+
+--
+-- Name: knowledge_passages knowledge_passages_purge_read; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY knowledge_passages_purge_read ON app.knowledge_passages FOR SELECT TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+
+
+--
+-- Name: knowledge_passages knowledge_passages_service_select; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY knowledge_passages_service_select ON app.knowledge_passages FOR SELECT TO app_service USING (((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)) AND (current_setting('palisade.purpose'::text, true) = 'assistant'::text)));
+
+
+--
 -- Name: leads; Type: ROW SECURITY; Schema: app; Owner: palisade_owner
 --
 
@@ -10671,6 +11184,13 @@ CREATE POLICY outbound_messages_purge ON app.outbound_messages FOR DELETE TO pal
 --
 
 CREATE POLICY outbound_messages_purge_read ON app.outbound_messages FOR SELECT TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+
+
+--
+-- Name: outbound_messages outbound_people_not_ai; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY outbound_people_not_ai ON app.outbound_messages AS RESTRICTIVE FOR INSERT TO app_user WITH CHECK ((NOT written_by_ai));
 
 
 --
@@ -11739,6 +12259,14 @@ GRANT ALL ON FUNCTION app.delete_account(p_now timestamp with time zone) TO app_
 
 
 --
+-- Name: FUNCTION due_assistant_tasks(p_limit integer); Type: ACL; Schema: app; Owner: palisade_definer
+--
+
+REVOKE ALL ON FUNCTION app.due_assistant_tasks(p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.due_assistant_tasks(p_limit integer) TO app_service;
+
+
+--
 -- Name: FUNCTION due_terminations(); Type: ACL; Schema: app; Owner: palisade_definer
 --
 
@@ -11791,6 +12319,15 @@ GRANT ALL ON FUNCTION app.incidents_for_admin(p_tenant uuid, p_cursor uuid, p_li
 
 REVOKE ALL ON FUNCTION app.integration_secret(p_provider text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app.integration_secret(p_provider text) TO app_service;
+
+
+--
+-- Name: FUNCTION knowledge_config(p_language text); Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+REVOKE ALL ON FUNCTION app.knowledge_config(p_language text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.knowledge_config(p_language text) TO app_user;
+GRANT ALL ON FUNCTION app.knowledge_config(p_language text) TO app_service;
 
 
 --
@@ -12642,6 +13179,119 @@ GRANT SELECT(tenant_id) ON TABLE app.ai_usage TO palisade_definer;
 
 
 --
+-- Name: TABLE assistant_holds; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT ON TABLE app.assistant_holds TO app_user;
+GRANT SELECT,INSERT ON TABLE app.assistant_holds TO app_service;
+GRANT DELETE ON TABLE app.assistant_holds TO palisade_definer;
+
+
+--
+-- Name: COLUMN assistant_holds.ctid; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(ctid) ON TABLE app.assistant_holds TO palisade_definer;
+
+
+--
+-- Name: COLUMN assistant_holds.tenant_id; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(tenant_id) ON TABLE app.assistant_holds TO palisade_definer;
+
+
+--
+-- Name: COLUMN assistant_holds.reason; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT UPDATE(reason) ON TABLE app.assistant_holds TO app_service;
+
+
+--
+-- Name: COLUMN assistant_holds.held_at; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT UPDATE(held_at) ON TABLE app.assistant_holds TO app_service;
+
+
+--
+-- Name: COLUMN assistant_holds.released_at; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT UPDATE(released_at) ON TABLE app.assistant_holds TO app_user;
+GRANT UPDATE(released_at) ON TABLE app.assistant_holds TO app_service;
+
+
+--
+-- Name: COLUMN assistant_holds.released_by; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT UPDATE(released_by) ON TABLE app.assistant_holds TO app_user;
+GRANT UPDATE(released_by) ON TABLE app.assistant_holds TO app_service;
+
+
+--
+-- Name: TABLE assistant_tasks; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT,INSERT ON TABLE app.assistant_tasks TO app_service;
+GRANT DELETE ON TABLE app.assistant_tasks TO palisade_definer;
+
+
+--
+-- Name: COLUMN assistant_tasks.ctid; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(ctid) ON TABLE app.assistant_tasks TO palisade_definer;
+
+
+--
+-- Name: COLUMN assistant_tasks.tenant_id; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(tenant_id) ON TABLE app.assistant_tasks TO palisade_definer;
+
+
+--
+-- Name: COLUMN assistant_tasks.id; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(id) ON TABLE app.assistant_tasks TO palisade_definer;
+
+
+--
+-- Name: COLUMN assistant_tasks.status; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT UPDATE(status) ON TABLE app.assistant_tasks TO app_service;
+GRANT SELECT(status) ON TABLE app.assistant_tasks TO palisade_definer;
+
+
+--
+-- Name: COLUMN assistant_tasks.attempts; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT UPDATE(attempts) ON TABLE app.assistant_tasks TO app_service;
+GRANT SELECT(attempts) ON TABLE app.assistant_tasks TO palisade_definer;
+
+
+--
+-- Name: COLUMN assistant_tasks.not_before; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT UPDATE(not_before) ON TABLE app.assistant_tasks TO app_service;
+GRANT SELECT(not_before) ON TABLE app.assistant_tasks TO palisade_definer;
+
+
+--
+-- Name: COLUMN assistant_tasks.outcome; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT UPDATE(outcome) ON TABLE app.assistant_tasks TO app_service;
+
+
+--
 -- Name: TABLE brief_preferences; Type: ACL; Schema: app; Owner: palisade_owner
 --
 
@@ -13399,6 +14049,73 @@ GRANT SELECT(created_at) ON TABLE app.invitations TO app_service;
 
 GRANT SELECT(updated_at) ON TABLE app.invitations TO app_user;
 GRANT SELECT(updated_at) ON TABLE app.invitations TO app_service;
+
+
+--
+-- Name: TABLE knowledge_entries; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT,INSERT,DELETE ON TABLE app.knowledge_entries TO app_user;
+GRANT SELECT ON TABLE app.knowledge_entries TO app_service;
+GRANT DELETE ON TABLE app.knowledge_entries TO palisade_definer;
+
+
+--
+-- Name: COLUMN knowledge_entries.ctid; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(ctid) ON TABLE app.knowledge_entries TO palisade_definer;
+
+
+--
+-- Name: COLUMN knowledge_entries.tenant_id; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(tenant_id) ON TABLE app.knowledge_entries TO palisade_definer;
+
+
+--
+-- Name: COLUMN knowledge_entries.title; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT UPDATE(title) ON TABLE app.knowledge_entries TO app_user;
+
+
+--
+-- Name: COLUMN knowledge_entries.body; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT UPDATE(body) ON TABLE app.knowledge_entries TO app_user;
+
+
+--
+-- Name: COLUMN knowledge_entries.language; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT UPDATE(language) ON TABLE app.knowledge_entries TO app_user;
+
+
+--
+-- Name: TABLE knowledge_passages; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT,INSERT,DELETE ON TABLE app.knowledge_passages TO app_user;
+GRANT SELECT ON TABLE app.knowledge_passages TO app_service;
+GRANT DELETE ON TABLE app.knowledge_passages TO palisade_definer;
+
+
+--
+-- Name: COLUMN knowledge_passages.ctid; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(ctid) ON TABLE app.knowledge_passages TO palisade_definer;
+
+
+--
+-- Name: COLUMN knowledge_passages.tenant_id; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(tenant_id) ON TABLE app.knowledge_passages TO palisade_definer;
 
 
 --

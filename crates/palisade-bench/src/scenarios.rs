@@ -179,6 +179,8 @@ pub fn scenarios(
     let receive = messages_in::RECEIVE_SQL
         .replacen("$3", "'SMpg' || gen_random_uuid()", 1)
         .replacen("$5::uuid", "gen_random_uuid()", 1);
+    let queue_answer =
+        palisade_core::ai::tasks::QUEUE_ANSWER_SQL.replacen("$4::uuid", "gen_random_uuid()", 1);
     let mut s7_scripts = Vec::new();
     for i in 0..world.inbound_leads.len() {
         let idx = format!("idx{i}");
@@ -186,7 +188,10 @@ pub fn scenarios(
             &receive,
             &["tid", "provider", "unused", &idx, "unused", "chan", "ibody"],
         );
-        let script = transaction(&[service_ctx.clone(), enter.clone(), statement]);
+        // The server then asks whether the tenant answers texts automatically (it does not here).
+        let lead = format!("lead{i}");
+        let answer = bind(&queue_answer, &["tid", &lead, "chan", "unused"]);
+        let script = transaction(&[service_ctx.clone(), enter.clone(), statement, answer]);
         s7_scripts.push(pg.write_script(&format!("inbound_sms_{i}"), &script)?);
     }
     let mut s7_vars: Vec<(String, String)> = vec![
@@ -198,6 +203,9 @@ pub fn scenarios(
         ("chan".into(), "sms".into()),
         ("ibody".into(), inbound::BODY.into()),
     ];
+    for (i, lead) in world.inbound_leads.iter().enumerate() {
+        s7_vars.push((format!("lead{i}"), lead.to_string()));
+    }
     for (i, index) in texts.indexes.iter().enumerate().take(world.inbound_leads.len()) {
         // A bytea[] of the one index (the API passes one per index key; the bench has one key).
         s7_vars.push((format!("idx{i}"), format!(r#"{{"\\x{index}"}}"#)));

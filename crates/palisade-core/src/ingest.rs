@@ -10,6 +10,7 @@ use tracing::instrument;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::ai::tasks::{self, TaskKind};
 use crate::crm::interactions::{self, Direction};
 use crate::messaging::inbound::first_delivery;
 use crate::page::new_id;
@@ -31,6 +32,10 @@ pub struct CallTranscript {
     /// Observations for the rep's eyes only.
     #[serde(default)]
     pub coaching: Vec<Coaching>,
+    /// Ask the assistant to coach the rep from this call: if the workspace turned coaching on (AI
+    /// settings), observations are written for the rep alone, within a minute or so.
+    #[serde(default)]
+    pub request_coaching: bool,
     /// The sender's id for this transcript (1–180 characters). A request with a key already seen
     /// gets the first answer again and writes nothing; the same key with another transcript is a
     /// 422.
@@ -59,6 +64,9 @@ pub struct Ingested {
     pub interaction_id: Uuid,
     /// Ids of the coaching observations written for the rep.
     pub coaching_ids: Vec<Uuid>,
+    /// Coaching from the assistant was asked for and queued.
+    #[serde(default)]
+    pub coaching_requested: bool,
 }
 
 /// At most this many observations per transcript.
@@ -137,7 +145,7 @@ fn canonical_request(input: &CallTranscript) -> String {
         .iter()
         .map(|c| (c.category.as_str(), c.observation.as_str()))
         .collect();
-    serde_json::json!([
+    let mut canonical = serde_json::json!([
         input.tenant_id,
         input.lead_id,
         input.rep_id,
@@ -145,8 +153,14 @@ fn canonical_request(input: &CallTranscript) -> String {
         input.direction.map(Direction::as_str),
         input.occurred_at,
         coaching,
-    ])
-    .to_string()
+    ]);
+    // Only when asked: a request recorded before the flag existed keeps its digest.
+    if input.request_coaching {
+        if let Some(items) = canonical.as_array_mut() {
+            items.push(serde_json::Value::Bool(true));
+        }
+    }
+    canonical.to_string()
 }
 
 /// The request digest is an HMAC under the blind-index keys, bound to the tenant (migration 0027);
@@ -207,9 +221,13 @@ async fn record_call(tx: &mut Tx, tenant: TenantId, input: &CallTranscript) -> R
                 })?,
         );
     }
+    if input.request_coaching {
+        tasks::queue(tx, tenant, TaskKind::Coaching, id).await?;
+    }
     Ok(Ingested {
         interaction_id: id,
         coaching_ids,
+        coaching_requested: input.request_coaching,
     })
 }
 

@@ -51,10 +51,12 @@ pub enum Job {
     Retention,
     /// Purge the tenants whose termination's grace period is over.
     Terminations,
+    /// The assistant's queue: coaching from calls, answers to inbound texts.
+    Assistant,
 }
 
 impl Job {
-    pub const ALL: [Job; 11] = [
+    pub const ALL: [Job; 12] = [
         Job::AuditSeal,
         Job::AuditPartitions,
         Job::AuditRetention,
@@ -66,6 +68,7 @@ impl Job {
         Job::Erasures,
         Job::Retention,
         Job::Terminations,
+        Job::Assistant,
     ];
 
     pub const fn name(self) -> &'static str {
@@ -81,6 +84,7 @@ impl Job {
             Self::Erasures => "erasures",
             Self::Retention => "retention",
             Self::Terminations => "terminations",
+            Self::Assistant => "assistant",
         }
     }
 
@@ -96,7 +100,7 @@ impl Job {
             Self::SignInCleanup | Self::Retention | Self::Terminations => Duration::from_secs(3600),
             Self::AuditSeal | Self::Delivery => Duration::from_secs(1),
             Self::IncidentNotices | Self::SecurityEventWindows => Duration::from_secs(60),
-            Self::Erasures => Duration::from_secs(10),
+            Self::Erasures | Self::Assistant => Duration::from_secs(10),
             Self::Briefs => Duration::from_secs(300),
         }
     }
@@ -120,6 +124,7 @@ pub struct Jobs {
     mailer: Mailer,
     board: Arc<StatusBoard>,
     delivery: Option<Arc<delivery::Worker>>,
+    assistant: Option<Arc<palisade_ai::Assistant>>,
 }
 
 impl Jobs {
@@ -129,7 +134,14 @@ impl Jobs {
             mailer,
             board: Arc::new(StatusBoard::new(&Job::ALL)),
             delivery: None,
+            assistant: None,
         }
+    }
+
+    /// Works the assistant's queue too (the `assistant` job does nothing without this).
+    pub fn with_assistant(mut self, assistant: Arc<palisade_ai::Assistant>) -> Self {
+        self.assistant = Some(assistant);
+        self
     }
 
     /// Sends outbound messages too (the `delivery` job does nothing without this).
@@ -181,6 +193,12 @@ impl Jobs {
         if job == Job::Terminations {
             return terminations::run(&self.db).await;
         }
+        if job == Job::Assistant {
+            return match &self.assistant {
+                Some(assistant) => Ok(palisade_ai::worker::run(assistant, &self.db).await?),
+                None => Ok(0),
+            };
+        }
         if job == Job::Briefs {
             // Without a delivery worker the briefs would wait in the outbox and arrive stale.
             return match &self.delivery {
@@ -195,7 +213,8 @@ impl Jobs {
             | Job::Briefs
             | Job::Erasures
             | Job::Retention
-            | Job::Terminations => 0,
+            | Job::Terminations
+            | Job::Assistant => 0,
             Job::AuditPartitions => {
                 let row = tx
                     .query_one(

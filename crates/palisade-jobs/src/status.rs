@@ -87,7 +87,8 @@ mod tests {
                 "incident_notices",
                 "delivery",
                 "security_event_windows",
-                "erasures"
+                "erasures",
+                "assistant"
             ]
         );
         board.succeeded(Job::IncidentNotices);
@@ -95,6 +96,7 @@ mod tests {
         board.succeeded(Job::AuditSeal);
         board.succeeded(Job::Delivery);
         board.succeeded(Job::Erasures);
+        board.succeeded(Job::Assistant);
         assert!(board
             .overdue(Utc::now() + chrono::Duration::seconds(61))
             .is_empty());

@@ -90,9 +90,15 @@ async fn serve(
     let (stop_jobs, jobs_stopped) = tokio::sync::watch::channel(false);
     let metrics_stopped = jobs_stopped.clone();
     let mailer = startup::mailer(config)?;
+    let metrics = metrics::Metrics::new();
+    let assistant =
+        palisade_ai::Assistant::new(config.ai.to_config(), Arc::clone(&keyring), metrics.ai.clone())
+            .map_err(|e| StartupError::Invalid(format!("ai: {e}")))?;
+    let assistant = Arc::new(assistant);
     let runner = palisade_jobs::Jobs::new(db.clone(), mailer.clone())
         .with_delivery(startup::delivery(config, &keyring, &index_keys, &public_url))
-        .map_err(|e| StartupError::Invalid(e.to_string()))?;
+        .map_err(|e| StartupError::Invalid(e.to_string()))?
+        .with_assistant(Arc::clone(&assistant));
     let jobs = if config.jobs.enabled {
         let board = runner.board();
         runner.clone().spawn(jobs_stopped);
@@ -111,13 +117,9 @@ async fn serve(
         config.clock.clone(),
     )
     .map_err(StartupError::Invalid)?;
-    let metrics = metrics::Metrics::new();
-    let assistant =
-        palisade_ai::Assistant::new(config.ai.to_config(), Arc::clone(&keyring), metrics.ai.clone())
-            .map_err(|e| StartupError::Invalid(format!("ai: {e}")))?;
     let state = AppState::new(state::Shared {
         db,
-        assistant: Arc::new(assistant),
+        assistant,
         keys,
         body_limit: config.server.body_limit_bytes,
         openapi: Arc::new(OnceLock::new()),

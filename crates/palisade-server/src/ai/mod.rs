@@ -1,5 +1,8 @@
-//! The assistant over HTTP: admins' AI settings and usage, and follow-up drafts for members.
+//! The assistant over HTTP: admins' AI settings and usage, follow-up drafts, the knowledge base, and
+//! conversations handed to a person.
 mod drafts;
+mod holds;
+mod knowledge;
 mod settings;
 
 use axum::http::StatusCode;
@@ -13,6 +16,8 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(settings::router())
         .merge(drafts::router())
+        .merge(knowledge::router())
+        .merge(holds::router())
 }
 
 impl From<AiError> for ApiError {

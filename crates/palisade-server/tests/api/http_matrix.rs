@@ -737,6 +737,65 @@ fn routes() -> Vec<Route> {
             none,
             [401, 403, 403, 403, 200, 200],
         ),
+        // The knowledge base: members read and search, managers and admins write. Its fixture entry in
+        // tenant A has the tenant's id; a search needs its question (400 without).
+        r(
+            M::GET,
+            "/api/v1/knowledge",
+            Target::None,
+            none,
+            [401, 200, 200, 200, 200, 200],
+        ),
+        r(
+            M::POST,
+            "/api/v1/knowledge",
+            Target::None,
+            || Some(json!({"kind": "faq", "title": "Do you deliver?", "body": "Yes, within a week."})),
+            [401, 403, 403, 201, 201, 201],
+        ),
+        r(
+            M::GET,
+            "/api/v1/knowledge/search",
+            Target::None,
+            none,
+            [401, 400, 400, 400, 400, 400],
+        ),
+        r(
+            M::GET,
+            "/api/v1/knowledge/{id}",
+            Fixture(|w| *w.tenant_a.as_uuid()),
+            none,
+            [401, 200, 200, 200, 200, 404],
+        ),
+        r(
+            M::PATCH,
+            "/api/v1/knowledge/{id}",
+            Fixture(|w| *w.tenant_a.as_uuid()),
+            || Some(json!({"title": "Opening hours?"})),
+            [401, 403, 403, 200, 200, 404],
+        ),
+        r(
+            M::DELETE,
+            "/api/v1/knowledge/{id}",
+            Fresh("knowledge"),
+            none,
+            [401, 403, 403, 204, 204, 404],
+        ),
+        // The fixture holds lead_a1's SMS conversation: its rep resumes it; then none is held.
+        r(
+            M::GET,
+            "/api/v1/leads/{id}/assistant-holds",
+            Fixture(|w| w.lead_a1),
+            none,
+            [401, 200, 404, 200, 200, 404],
+        ),
+        r(
+            M::DELETE,
+            "/api/v1/leads/{id}/assistant-holds/{channel}",
+            Fixture(|w| w.lead_a1),
+            none,
+            [401, 204, 404, 404, 404, 404],
+        ),
         r(
             M::GET,
             "/api/v1/me/coaching",
@@ -1116,6 +1175,11 @@ async fn fresh(app: &TestApp, kind: &str) -> Uuid {
             "/api/v1/interactions",
             json!({"lead_id": w.lead_a1, "channel": "note", "direction": "internal"}),
         ),
+        "knowledge" => (
+            Who::ManagerA,
+            "/api/v1/knowledge",
+            json!({"kind": "faq", "title": "Fresh?", "body": "Fresh."}),
+        ),
         "draft" => (
             Who::RepA1,
             "/api/v1/me/drafts",
@@ -1274,7 +1338,8 @@ async fn every_route_answers_every_identity_as_specified() {
                     .path
                     .replace("{id}", &f(app.world()).to_string())
                     .replace("{user_id}", &f(app.world()).to_string())
-                    .replace("{tenant_id}", &f(app.world()).to_string()),
+                    .replace("{tenant_id}", &f(app.world()).to_string())
+                    .replace("{channel}", "sms"),
                 Target::Fresh(kind) => {
                     let id = fresh(&app, kind).await.to_string();
                     route.path.replace("{id}", &id).replace("{user_id}", &id)

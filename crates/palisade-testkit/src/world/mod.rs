@@ -152,7 +152,7 @@ impl World {
         sign_in::seed_second_factor(&su, &people).await;
         sign_in::seed_password(&su, &people).await;
         messaging::seed_integrations(&su, &people).await;
-        ai::seed_ai(&su, &people).await;
+        ai::seed_ai(&su, &people, &owned).await;
         messaging::seed_member_phones(&su, &people).await;
         platform::seed_key_check(&su).await;
         messaging::seed_lead_contacts(&su, &owned).await;

@@ -146,7 +146,12 @@ pub async fn receive(
         Some(Keyword::OptOut) => opt_out(tx, tenant, &candidates, msg, subjects).await?,
         Some(Keyword::OptIn) => opt_in(tx, tenant, &candidates, msg, subjects).await?,
         Some(Keyword::Help) => help(tx, tenant, msg.channel, subjects).await?,
-        None => {}
+        // A question for the assistant, where the tenant answers this channel automatically.
+        None => {
+            if let (Some(lead), Some(_)) = (leads.first(), body.as_deref()) {
+                crate::ai::tasks::queue_answer(tx, tenant, *lead, msg.channel.as_str()).await?;
+            }
+        }
     }
     Ok(Outcome::Received {
         leads,

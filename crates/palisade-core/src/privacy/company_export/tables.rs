@@ -121,6 +121,18 @@ pub const EXPORTED: &[ExportTable] = &[
         omit: &[],
     },
     ExportTable {
+        name: "app.knowledge_entries",
+        file: "knowledge_entries",
+        rows: TENANT,
+        omit: &[],
+    },
+    ExportTable {
+        name: "app.assistant_holds",
+        file: "assistant_holds",
+        rows: TENANT,
+        omit: &[],
+    },
+    ExportTable {
         name: "app.erasures",
         file: "erasures",
         rows: TENANT,
@@ -158,6 +170,14 @@ const OWN: &str = "a member's own: only they read it, and their own export (GET 
 
 /// Tables left out, and why.
 pub const EXCLUDED: &[(&str, &str)] = &[
+    (
+        "app.assistant_tasks",
+        "the assistant's work queue: which calls went for coaching is the rep's (DESIGN §1.2)",
+    ),
+    (
+        "app.knowledge_passages",
+        "derived from the knowledge base's entries, which are exported whole",
+    ),
     (
         "app.drafts",
         "rep-private (DESIGN §1.2): the rep's own, in their own export",

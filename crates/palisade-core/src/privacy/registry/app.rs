@@ -216,7 +216,7 @@ pub const TABLES: &[Table] = &[
         ],
         other: &[
             "tenant_id", "id", "channel", "purpose", "status", "attempts", "next_attempt_at", "last_error", "created_at",
-            "updated_at", "sent_at", "brief_on", "template_id",
+            "updated_at", "sent_at", "brief_on", "template_id", "written_by_ai",
         ],
         paths: &[
             (Path::Lead("lead_id"), Erasure::Delete),
@@ -282,6 +282,16 @@ pub const TABLES: &[Table] = &[
         paths: &[
             (Path::LeadList("pending_leads"), Erasure::Keep("the erasure's own list of leads still to erase; each id leaves it as its lead goes")),
             (Path::Person("requested_by"), Erasure::Deidentify),
+        ],
+        rep_private: false,
+    },
+    Table {
+        name: "app.assistant_holds",
+        personal: &[("lead_id", Kind::LeadId), ("released_by", Kind::PersonId)],
+        other: &["tenant_id", "channel", "reason", "held_at", "released_at", "created_at", "updated_at"],
+        paths: &[
+            (Path::Lead("lead_id"), Erasure::Delete),
+            (Path::Person("released_by"), Erasure::Deidentify),
         ],
         rep_private: false,
     },

@@ -135,6 +135,9 @@ pub const TABLES: &[Table] = &[
 /// Tables that hold no personal data. Their columns are listed too, so a new one is classified.
 #[rustfmt::skip]
 pub const NO_PERSONAL_DATA: &[Impersonal] = &[
+    Impersonal { name: "app.assistant_tasks", columns: &["tenant_id", "id", "kind", "interaction_id", "status", "attempts", "not_before", "outcome", "created_at", "updated_at"], why: "the assistant's queue: an interaction's id, a status and a stable code; no text, and it goes with its interaction" },
+    Impersonal { name: "app.knowledge_entries", columns: &["tenant_id", "id", "kind", "title", "body", "language", "created_at", "updated_at"], why: "the company's own help content for its customers (FAQ answers, documents), not records about a person" },
+    Impersonal { name: "app.knowledge_passages", columns: &["tenant_id", "entry_id", "ord", "language", "heading", "text", "search"], why: "the knowledge base's entries split for retrieval: derived from them, rebuilt with them" },
     Impersonal { name: "app.ai_settings", columns: &["tenant_id", "monthly_budget_micros", "drafting", "coaching", "auto_reply_channels", "forbidden_topics", "mask_iban", "mask_us_ssn", "mask_uk_nino", "mask_patterns", "created_at", "updated_at"], why: "the company's choices for its assistant: topics and patterns are its own words, set by admins (who set them is in the audit trail)" },
     Impersonal { name: "app.ai_usage", columns: &["tenant_id", "id", "purpose", "model", "status", "reserved_micros", "cost_micros", "prompt_tokens", "completion_tokens", "masked", "created_at", "settled_at"], why: "what each call to the model cost: names no person (who asked for a draft is rep-private) and holds no prompt" },
     Impersonal { name: "app.deal_stage_totals", columns: &["tenant_id", "stage", "currency", "slot", "deals", "amount_cents"], why: "sums of deal amounts by stage: no person, no lead" },
