@@ -143,7 +143,7 @@ begin
   select coalesce(sum(coalesce(u.cost_micros, u.reserved_micros)), 0) into v_spent
   from app.ai_usage u
   where u.tenant_id = v_tenant and u.created_at >= pg_catalog.date_trunc('month', pg_catalog.now(), 'UTC');
-  if v_spent + p_reserve > v_budget then
+  if v_budget = 0 or v_spent + p_reserve > v_budget then
     raise exception 'ai_budget_exhausted: this month''s AI budget is spent' using errcode = 'PA429';
   end if;
   insert into app.ai_usage (tenant_id, id, purpose, model, reserved_micros)
@@ -10142,7 +10142,7 @@ CREATE POLICY assistant_tasks_purge_read ON app.assistant_tasks FOR SELECT TO pa
 -- Name: assistant_tasks assistant_tasks_service_insert; Type: POLICY; Schema: app; Owner: palisade_owner
 --
 
-CREATE POLICY assistant_tasks_service_insert ON app.assistant_tasks FOR INSERT TO app_service WITH CHECK (((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)) AND (status = 'pending'::text) AND (attempts = 0)));
+CREATE POLICY assistant_tasks_service_insert ON app.assistant_tasks FOR INSERT TO app_service WITH CHECK (((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)) AND (status = 'pending'::text) AND (attempts = 0) AND (current_setting('palisade.purpose'::text, true) = ANY (ARRAY['sync'::text, 'webhook'::text]))));
 
 
 --

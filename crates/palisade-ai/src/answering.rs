@@ -5,7 +5,7 @@
 //! each hands the conversation to a person, who is told on the lead, and auto-replies stop there.
 use palisade_core::ai::conversations;
 use palisade_core::ai::knowledge::retrieval::{self, Passage, MIN_COVERAGE};
-use palisade_core::ai::tasks::{self, Claimed, Finish};
+use palisade_core::ai::tasks::{Claimed, Finish};
 use palisade_core::ai::usage::CallPurpose;
 use palisade_core::CoreError;
 use palisade_db::{Db, Purpose, TenantId};
@@ -14,13 +14,16 @@ use serde_json::json;
 
 use crate::assistant::{AiError, Assistant};
 use crate::client::Prompt;
-use crate::coaching::finish;
 use crate::fence::Fence;
 use crate::guard::{Reveal, SafeText, Vault};
 use crate::routing::{forbidden_topic, Route};
+use crate::worker::{commit_with_finish, finish};
 
 /// Passages given to the model at most.
 const PASSAGES: i64 = 4;
+/// Answers sent in one conversation in an hour at most: past it, a person takes over (a lead, or
+/// someone with their number, cannot make the tenant pay for a call and a text per message).
+pub const MAX_ANSWERS_PER_HOUR: i64 = 10;
 /// The longest answer sent (three SMS segments).
 pub const MAX_ANSWER_CHARS: usize = 480;
 
@@ -74,11 +77,25 @@ pub async fn answer(assistant: &Assistant, db: &Db, tenant: TenantId, task: &Cla
         tx.commit().await?;
         return finish(db, tenant, task, Finish::Skipped("held")).await;
     }
+    // Checked before any call, so that a stranger's texts (or anyone's without consent) cost nothing.
+    let consent = conversations::reply_blocked(&mut tx, tenant, task.lead_id, channel).await?;
+    let flooding =
+        conversations::recent_answers(&mut tx, tenant, task.lead_id, channel).await? >= MAX_ANSWERS_PER_HOUR;
     let passages = retrieval::search(&mut tx, tenant, question, PASSAGES).await?;
     tx.commit().await?;
 
-    let route = decide(assistant, db, &opened, question, &passages).await?;
+    let route = if consent {
+        Route::Handoff("no_consent")
+    } else if flooding {
+        Route::Handoff("too_many_messages")
+    } else {
+        decide(assistant, db, &opened, question, &passages).await?
+    };
     let mut tx = db.service(tenant, Purpose::Assistant).await?;
+    // A person may have taken the conversation while the model was thinking.
+    if conversations::held(&mut tx, tenant, task.lead_id, channel).await? {
+        return commit_with_finish(tx, tenant, task, Finish::Skipped("held")).await;
+    }
     let outcome = match route {
         Route::Answer(text) => {
             match conversations::queue_reply(&mut tx, tenant, task.lead_id, channel, &text).await {
@@ -98,9 +115,7 @@ pub async fn answer(assistant: &Assistant, db: &Db, tenant: TenantId, task: &Cla
             handoff_outcome(reason)
         }
     };
-    tasks::finish(&mut tx, tenant, task.id, Finish::Done(outcome)).await?;
-    tx.commit().await?;
-    Ok(())
+    commit_with_finish(tx, tenant, task, Finish::Done(outcome)).await
 }
 
 fn handoff_outcome(reason: &'static str) -> &'static str {
@@ -108,6 +123,9 @@ fn handoff_outcome(reason: &'static str) -> &'static str {
         "forbidden_topic" => "handoff_forbidden_topic",
         "no_knowledge" => "handoff_no_knowledge",
         "model_handoff" => "handoff_model",
+        "no_consent" => "handoff_no_consent",
+        "too_many_messages" => "handoff_too_many_messages",
+        "assistant_unavailable" => "handoff_assistant_unavailable",
         _ => "handoff_unusable_answer",
     }
 }

@@ -121,15 +121,41 @@ pub struct Assistant {
     client: LlmClient,
     keyring: Arc<Keyring>,
     metrics: AiMetrics,
+    /// Drafts each member may ask for (per server instance): one rep cannot spend the tenant's
+    /// month in a loop.
+    drafts: governor::DefaultKeyedRateLimiter<(TenantId, palisade_db::UserId)>,
 }
+
+/// Drafts a member may ask for in a minute (a burst of this many, then one every six seconds).
+pub const DRAFTS_PER_MEMBER_PER_MINUTE: u32 = 10;
 
 impl Assistant {
     pub fn new(config: AiConfig, keyring: Arc<Keyring>, metrics: AiMetrics) -> Result<Self, reqwest::Error> {
+        let per_minute =
+            std::num::NonZeroU32::new(DRAFTS_PER_MEMBER_PER_MINUTE).unwrap_or(std::num::NonZeroU32::MIN);
         Ok(Self {
             client: LlmClient::new(config.client.clone())?,
             config,
             keyring,
             metrics,
+            drafts: governor::RateLimiter::keyed(governor::Quota::per_minute(per_minute)),
+        })
+    }
+
+    /// Lets a member ask for one more draft now, or says when they may.
+    pub fn draft_permit(&self, tenant: TenantId, member: palisade_db::UserId) -> Result<(), AiError> {
+        if self.drafts.len() > 10_000 {
+            self.drafts.retain_recent();
+        }
+        self.drafts.check_key(&(tenant, member)).map_err(|not_until| {
+            let wait = not_until.wait_time_from(governor::clock::Clock::now(
+                &governor::clock::DefaultClock::default(),
+            ));
+            AiError::Core(CoreError::Throttled {
+                code: "ai_drafts_throttled",
+                message: "you asked for many drafts in a short time: wait a few seconds",
+                retry_after_secs: wait.as_secs().max(1),
+            })
         })
     }
 
@@ -251,7 +277,14 @@ impl Assistant {
             Ok(reply) => reply.usage,
             Err(_) => Default::default(),
         };
-        let cost = opened.price.cost_micros(counted);
+        let cost = match &result {
+            Ok(_) => opened.price.cost_micros(counted),
+            // The provider may have done (and billed) the work of a call that timed out, was refused
+            // by the model or answered unreadably: it counts at its ceiling. A 5xx, a 429 or a
+            // rejected key is not work done.
+            Err(LlmError::Timeout | LlmError::Declined | LlmError::Malformed) => ceiling,
+            Err(LlmError::Unavailable { .. } | LlmError::Rejected { .. }) => 0,
+        };
         let settlement = Settlement {
             ok: result.is_ok(),
             prompt_tokens: counted.prompt_tokens,

@@ -230,12 +230,18 @@ async fn read(response: reqwest::Response) -> Result<Reply, Failure> {
             status: status.as_u16(),
         }));
     }
-    let bytes = response
-        .bytes()
-        .await
-        .map_err(|_| Failure::Again(LlmError::Unavailable { status: None }, None))?;
-    if bytes.len() > MAX_ANSWER_BYTES {
-        return Err(Failure::Final(LlmError::Malformed));
+    // Read as it arrives, and no further than the limit: an endpoint cannot make us hold more.
+    let mut response = response;
+    let mut bytes = Vec::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) if bytes.len() + chunk.len() > MAX_ANSWER_BYTES => {
+                return Err(Failure::Final(LlmError::Malformed))
+            }
+            Ok(Some(chunk)) => bytes.extend_from_slice(&chunk),
+            Ok(None) => break,
+            Err(_) => return Err(Failure::Again(LlmError::Unavailable { status: None }, None)),
+        }
     }
     parse(&bytes).map_err(Failure::Final)
 }

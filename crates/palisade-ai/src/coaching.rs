@@ -1,7 +1,7 @@
 //! Coaching from a call: the transcript (masked, fenced) goes to the model, which answers with a few
 //! observations for the rep; they are written for the rep alone (rep-private, marked `ai`) in the same
 //! transaction that finishes the task, so a retried task never writes them twice.
-use palisade_core::ai::tasks::{self, Claimed, Finish};
+use palisade_core::ai::tasks::{Claimed, Finish};
 use palisade_core::ai::usage::CallPurpose;
 use palisade_core::private::coaching::{self, NewObservation};
 use palisade_core::CoreError;
@@ -13,6 +13,7 @@ use crate::assistant::{AiError, Assistant};
 use crate::client::Prompt;
 use crate::fence::Fence;
 use crate::guard::{Reveal, SafeText, Vault};
+use crate::worker::{commit_with_finish, finish};
 
 /// The categories an observation may have.
 pub const CATEGORIES: [&str; 7] = [
@@ -131,14 +132,5 @@ pub async fn coach(assistant: &Assistant, db: &Db, tenant: TenantId, task: &Clai
             Err(e) => return Err(e.into()),
         }
     }
-    tasks::finish(&mut tx, tenant, task.id, Finish::Done("coached")).await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-pub(crate) async fn finish(db: &Db, tenant: TenantId, task: &Claimed, how: Finish) -> Result<(), AiError> {
-    let mut tx = db.service(tenant, Purpose::Assistant).await?;
-    tasks::finish(&mut tx, tenant, task.id, how).await?;
-    tx.commit().await?;
-    Ok(())
+    commit_with_finish(tx, tenant, task, Finish::Done("coached")).await
 }

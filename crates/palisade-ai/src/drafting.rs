@@ -74,6 +74,7 @@ pub async fn draft_follow_up(
             .into());
         }
     }
+    assistant.draft_permit(tenant, me)?;
     let source = lead_context::for_draft(&mut member, tenant, me, ask.lead_id).await?;
     member.commit().await?;
     let opened = assistant.open(db, tenant).await?;
@@ -174,7 +175,8 @@ fn prompt(source: &DraftSource, ask: &DraftAsk, vault: &mut Vault<'_>) -> Prompt
             "How the representative writes (their own reference messages):",
         ));
         for text in voice {
-            parts.push(fence.wrap("reference message", &vault.mask(text, Reveal::Yes)));
+            // The rep's messages to other leads: their details never come back into this draft.
+            parts.push(fence.wrap("reference message", &vault.mask(text, Reveal::No)));
         }
     }
     if let Some(text) = ask

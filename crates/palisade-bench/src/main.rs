@@ -13,6 +13,7 @@ mod cpu;
 mod driver;
 mod erasure;
 mod inbound;
+mod knowledge;
 mod load;
 mod outcome;
 mod pgbench;

@@ -317,6 +317,10 @@ pub fn render(
            sends the same session cookie on both sides: A the web app's lead list (`/t/{{tenant}}/leads`, HTML, the\n  \
            workspace read for its header, numbers masked), B the API's first page of 50 leads (JSON, the tenant in\n  \
            `X-Palisade-Tenant`). Neither follows redirects: a page that sent the browser to sign-in would fail.\n\
+         * Scenario 15 gives the largest tenant a knowledge base of 400 passages (200 entries written from a small\n  \
+           vocabulary, so each question matches many) and searches it as the rep, rotating over four questions:\n  \
+           A through `GET /api/v1/knowledge/search`, B the identical statement (`retrieval::SEARCH_SQL`) in the\n  \
+           rep's user context. It is the database work every auto-reply does before it may ask the model.\n\
          * Absolute numbers on a shared 2-core machine are noise; the ratios are the result.\n\n",
         conc = args.concurrency,
         pool = crate::server::pool_size(args.concurrency),

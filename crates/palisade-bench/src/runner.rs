@@ -134,6 +134,13 @@ pub async fn run_all(
     if args.only.as_deref().is_none_or(|o| crate::web::NAME.contains(o)) {
         all.push(crate::web::scenario(server, world, &admin).await?);
     }
+    if args
+        .only
+        .as_deref()
+        .is_none_or(|o| crate::knowledge::NAME.contains(o))
+    {
+        all.push(crate::knowledge::scenario(server, world, keys, &admin, &pg).await?);
+    }
     // Whatever runs, every audit trigger starts enabled, as deployed (see crate::audit).
     for toggle in all.iter().filter_map(|s| s.audit.as_ref()) {
         toggle.repair(&admin).await?;

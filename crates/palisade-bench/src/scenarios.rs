@@ -28,9 +28,9 @@ pub const INTERACTIONS_AUDIT: AuditToggle = AuditToggle {
 /// Scenario 9's clients, against the server's pool of [`crate::server::POOL_SIZE`].
 pub const QUEUEING_CLIENTS: usize = 64;
 
-const CONTEXT_VARS: [&str; 4] = ["role", "uid", "tid", "cid"];
+pub(crate) const CONTEXT_VARS: [&str; 4] = ["role", "uid", "tid", "cid"];
 
-fn context_vars(user: Uuid, tenant: Uuid) -> Vec<(String, String)> {
+pub(crate) fn context_vars(user: Uuid, tenant: Uuid) -> Vec<(String, String)> {
     vec![
         ("role".into(), "app_user".into()),
         ("uid".into(), user.to_string()),
@@ -40,7 +40,7 @@ fn context_vars(user: Uuid, tenant: Uuid) -> Vec<(String, String)> {
 }
 
 /// pgbench running the API's transaction verbatim, as the runtime login.
-fn identical(scripts: Vec<std::path::PathBuf>, vars: Vec<(String, String)>) -> Side {
+pub(crate) fn identical(scripts: Vec<std::path::PathBuf>, vars: Vec<(String, String)>) -> Side {
     Side::Pgbench {
         label: "pgbench, identical tx",
         user: "palisade_runtime",

@@ -109,9 +109,9 @@ impl Guard {
         Ok(Self { builtins, custom })
     }
 
-    /// Where personal data is in `text`, without overlaps, in order. Where two findings overlap the
-    /// earlier one wins, and of two at the same place the more specific kind (an email before the
-    /// phone-like digits in it, an IBAN before the card-like digits in it).
+    /// Where personal data is in `text`, without overlaps, in order. Where two findings overlap they
+    /// become one, of the earlier one's kind (of two at the same place, the more specific: an email
+    /// before the phone-like digits in it), except that one holding a card is a card.
     pub fn find(&self, text: &str) -> Vec<(Range<usize>, Kind)> {
         let mut all: Vec<(Range<usize>, Kind)> = Vec::new();
         let mut add = |ranges: Vec<Range<usize>>, kind| all.extend(ranges.into_iter().map(|r| (r, kind)));
@@ -137,7 +137,13 @@ impl Guard {
         let mut kept: Vec<(Range<usize>, Kind)> = Vec::new();
         for (range, kind) in all {
             match kept.last_mut() {
-                Some((last, _)) if range.start < last.end => last.end = last.end.max(range.end),
+                Some((last, last_kind)) if range.start < last.end => {
+                    last.end = last.end.max(range.end);
+                    // A card inside a merged finding keeps it a card: never put back.
+                    if kind == Kind::Card {
+                        *last_kind = Kind::Card;
+                    }
+                }
                 _ => kept.push((range, kind)),
             }
         }
@@ -337,6 +343,15 @@ mod tests {
             Reveal::Yes,
         );
         assert_eq!(text.as_str(), "[EMAIL_1] and [REDACTED_1], ssn [ID_1]");
+    }
+
+    #[test]
+    fn a_card_inside_a_wider_finding_is_never_put_back() {
+        let guard = Guard::new(Builtins::default(), &[r"ref \d{4} \d{4}".into()]).unwrap();
+        let mut vault = Vault::new(&guard);
+        let masked = vault.mask("ref 4111 1111 1111 1111", Reveal::Yes);
+        assert_eq!(masked.as_str(), "[CARD_1]");
+        assert_eq!(vault.restore("[CARD_1]"), "[CARD_1]");
     }
 
     #[test]

@@ -11,11 +11,11 @@
 //!
 //! Phones, in the formats people use: with `+` or `00` (international); grouped by separators
 //! (9–15 digits, or the local `555-0100` and `5555 0100` shapes); or one block of digits that is a
-//! valid North American number (10 digits, or 11 beginning with 1) or begins with a trunk `0`
-//! (10–11 digits, most of the rest of the world). Not phones: dates (`2026-12-03`, `03/12/2026`), IP
-//! addresses, year ranges, a number glued to letters or to `#` (order and invoice numbers such as
-//! `ORD-48213377` or `#4155550100`), and Unix timestamps in seconds (a North American area code never
-//! begins with 1).
+//! valid North American number (10 digits, or 11 beginning with 1) or has 9 to 15 digits (a number
+//! with its country code, a national mobile; an unseparated id such as a Social Security number goes
+//! with them). Not phones: dates (`2026-12-03`, `03/12/2026`), IP addresses, year ranges, a number
+//! glued to letters or to `#` (order and invoice numbers such as `ORD-48213377` or `#4155550100`),
+//! and Unix timestamps (a block of 10 or 13 digits beginning with 1).
 use std::ops::Range;
 
 /// At most this many separator characters between two groups of one run.
@@ -199,7 +199,10 @@ fn is_phone(text: &str, groups: &[Range<usize>], plus: Option<usize>) -> bool {
         return (8..=15).contains(&n);
     }
     if groups.len() == 1 {
-        return north_american(&digits) || (digits.starts_with('0') && (10..=11).contains(&n));
+        // One block: a North American number, or 9–15 digits (a number with its country code, a
+        // national mobile, an unseparated id) — except the lengths of Unix timestamps starting with 1.
+        let timestamp = digits.starts_with('1') && (n == 10 || n == 13);
+        return north_american(&digits) || ((9..=15).contains(&n) && !timestamp);
     }
     // Phone numbers are written in short groups; a long block next to other digits is something
     // else (a timestamp, an account number).
@@ -234,6 +237,8 @@ fn glued_after(after: &str) -> bool {
     let mut next = after.chars();
     match next.next() {
         Some(':') => next.next().is_some_and(|c| c.is_ascii_digit()),
+        // An extension (`…0100x23`) is part of the number, not a sign it is an identifier.
+        Some('x' | 'X') => !next.next().is_some_and(|c| c.is_ascii_digit()),
         Some(c) => c.is_alphanumeric() || c == '_',
         None => false,
     }
@@ -266,13 +271,15 @@ fn looks_like_date(text: &str, groups: &[Range<usize>]) -> bool {
     shaped && matches!(seps[0], "-" | "/" | ".") && seps.iter().all(|s| *s == seps[0])
 }
 
-/// Four dot-separated numbers of up to three digits, each at most 255.
+/// Four dot-separated numbers of up to three digits, each at most 255 and without a leading zero
+/// (`02.123.45.67` is a Belgian phone number).
 fn looks_like_ip(text: &str, groups: &[Range<usize>]) -> bool {
+    let octet = |g: &str| {
+        g.len() <= 3 && !(g.len() > 1 && g.starts_with('0')) && g.parse::<u16>().is_ok_and(|v| v <= 255)
+    };
     groups.len() == 4
         && separators(text, groups).all(|s| s == ".")
-        && groups
-            .iter()
-            .all(|g| g.len() <= 3 && text[g.clone()].parse::<u16>().is_ok_and(|v| v <= 255))
+        && groups.iter().all(|g| octet(&text[g.clone()]))
 }
 
 #[cfg(test)]
@@ -326,6 +333,10 @@ mod tests {
             "+49 30 1234567",
             "0033 1 23 45 67 89",
             "555-0100",
+            "34612345678",
+            "5511987654321",
+            "612345678",
+            "02.123.45.67",
         ] {
             let text = format!("call me on {phone}, thanks");
             assert_eq!(found(|t| phones(t, &[]), &text), [phone], "{phone}");
@@ -334,6 +345,12 @@ mod tests {
             found(|t| phones(t, &[]), "415-555-0100 or 415-555-0101"),
             ["415-555-0100", "415-555-0101"]
         );
+    }
+
+    #[test]
+    fn a_link_to_a_chat_number_and_an_extension_are_phone_numbers() {
+        assert_eq!(found(|t| phones(t, &[]), "wa.me/447911123456 "), ["447911123456"]);
+        assert_eq!(found(|t| phones(t, &[]), "(415) 555-0100x23"), ["(415) 555-0100"]);
     }
 
     #[test]

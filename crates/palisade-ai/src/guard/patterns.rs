@@ -13,7 +13,10 @@ fn compile(pattern: &str) -> Regex {
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
     compile(r"(?i)[a-z0-9._%+\-']+@[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?(?:\.[a-z0-9\-]+)*\.[a-z]{2,24}")
 });
-static IBAN: LazyLock<Regex> = LazyLock::new(|| compile(r"(?i)\b[a-z]{2}\d{2}(?:[ \-]?[a-z0-9]){11,30}"));
+// ASCII letters and digits only: a case-insensitive `[a-z]` also matches the Kelvin sign `K`
+// (three bytes), which must never reach the two-byte country slice below.
+static IBAN: LazyLock<Regex> =
+    LazyLock::new(|| compile(r"\b[A-Za-z]{2}[0-9]{2}(?:[ \-]?[A-Za-z0-9]){11,30}"));
 static US_SSN: LazyLock<Regex> = LazyLock::new(|| compile(r"\b(\d{3})[ \-](\d{2})[ \-](\d{4})\b"));
 static UK_NINO: LazyLock<Regex> =
     LazyLock::new(|| compile(r"(?i)\b[a-ceghj-pr-tw-z][a-ceghj-npr-tw-z] ?\d{2} ?\d{2} ?\d{2} ?[a-d]\b"));
@@ -31,7 +34,7 @@ pub fn emails(text: &str) -> Vec<Range<usize>> {
 pub fn ibans(text: &str) -> Vec<Range<usize>> {
     let mut found = Vec::new();
     for m in IBAN.find_iter(text) {
-        let Some(len) = iban_length(&m.as_str()[..2]) else {
+        let Some(len) = m.as_str().get(..2).and_then(iban_length) else {
             continue;
         };
         let mut compact = String::new();
@@ -204,6 +207,8 @@ mod tests {
         );
         assert!(found(ibans, "DE88 3704 0044 0532 0130 00").is_empty());
         assert!(found(ibans, "ZZ89 3704 0044 0532 0130 00").is_empty());
+        // The Kelvin sign folds to `k` under Unicode case-insensitivity: never a panic.
+        assert!(found(ibans, "\u{212a}A12 3456 7890 1234 5678").is_empty());
     }
 
     #[test]

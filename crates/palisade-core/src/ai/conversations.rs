@@ -22,6 +22,43 @@ pub async fn held(tx: &mut Tx, tenant: TenantId, lead: Uuid, channel: &str) -> R
         .is_some())
 }
 
+/// Whether the consent guard would refuse a `service` reply to the lead on this channel (no opt-in,
+/// or STOP), asked before any call to the model.
+pub async fn reply_blocked(
+    tx: &mut Tx,
+    tenant: TenantId,
+    lead: Uuid,
+    channel: &str,
+) -> Result<bool, CoreError> {
+    let _ = tenant;
+    let row = tx
+        .query_one(
+            "select app.consent_block_here($1, null, $2, 'service') as block",
+            &[&lead, &channel],
+        )
+        .await?;
+    Ok(row.try_get::<_, Option<String>>("block")?.is_some())
+}
+
+/// Answers the assistant sent, or decided to hand off, in this conversation in the last hour.
+pub async fn recent_answers(
+    tx: &mut Tx,
+    tenant: TenantId,
+    lead: Uuid,
+    channel: &str,
+) -> Result<i64, CoreError> {
+    Ok(tx
+        .query_one(
+            "select count(*) as n from app.assistant_tasks k join app.interactions i \
+               on i.tenant_id = k.tenant_id and i.id = k.interaction_id \
+             where k.tenant_id = $1 and i.lead_id = $2 and i.channel = $3 and k.kind = 'answer' \
+               and k.status = 'done' and k.updated_at > now() - interval '1 hour'",
+            &[tenant.as_uuid(), &lead, &channel],
+        )
+        .await?
+        .try_get("n")?)
+}
+
 /// Queues the assistant's answer to the lead (purpose `service`: an answer to their own question).
 /// The consent guard refuses it as any message (`CoreError::ConsentRequired`).
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]

@@ -118,7 +118,8 @@ impl FromRow for Claimed {
 }
 
 /// Claims a due task of the service context's tenant for `lease_secs` (purpose `assistant`), or
-/// nothing if another worker has it or it is no longer due.
+/// nothing if another worker has it or it is no longer due. A task whose last attempt's lease ran out
+/// (its worker crashed) is failed instead, so it leaves the queue.
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn claim(
     tx: &mut Tx,
@@ -126,6 +127,12 @@ pub async fn claim(
     id: Uuid,
     lease_secs: i32,
 ) -> Result<Option<Claimed>, CoreError> {
+    tx.execute(
+        "update app.assistant_tasks set status = 'failed', outcome = 'attempts_exhausted' \
+         where tenant_id = $1 and id = $2 and status = 'running' and not_before <= now() and attempts >= $3",
+        &[tenant.as_uuid(), &id, &MAX_ATTEMPTS],
+    )
+    .await?;
     Ok(tx
         .query_opt_as(
             "with claimed as ( \
@@ -151,21 +158,38 @@ pub enum Finish {
     Retry(&'static str, i32),
 }
 
+/// Finishes a claimed task, if the claim still holds (the task is running on the attempt this worker
+/// claimed): false if the lease ran out and another worker took it, and then nothing this worker
+/// wrote in the same transaction may stand.
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
-pub async fn finish(tx: &mut Tx, tenant: TenantId, id: Uuid, how: Finish) -> Result<(), CoreError> {
+pub async fn finish(tx: &mut Tx, tenant: TenantId, task: &Claimed, how: Finish) -> Result<bool, CoreError> {
     let (status, outcome, delay) = match how {
         Finish::Done(o) => ("done", o, 0),
         Finish::Skipped(o) => ("skipped", o, 0),
         Finish::Failed(o) => ("failed", o, 0),
         Finish::Retry(o, secs) => ("pending", o, secs),
     };
-    tx.execute(
-        "update app.assistant_tasks set \
-           status = case when $3 = 'pending' and attempts >= $6 then 'failed' else $3 end, \
-           outcome = $4, not_before = now() + $5::int * interval '1 second' \
-         where tenant_id = $1 and id = $2",
-        &[tenant.as_uuid(), &id, &status, &outcome, &delay, &MAX_ATTEMPTS],
-    )
-    .await?;
-    Ok(())
+    let updated = tx
+        .execute(
+            "update app.assistant_tasks set \
+               status = case when $3 = 'pending' and attempts >= $6 then 'failed' else $3 end, \
+               outcome = $4, not_before = now() + $5::int * interval '1 second' \
+             where tenant_id = $1 and id = $2 and status = 'running' and attempts = $7",
+            &[
+                tenant.as_uuid(),
+                &task.id,
+                &status,
+                &outcome,
+                &delay,
+                &MAX_ATTEMPTS,
+                &task.attempt,
+            ],
+        )
+        .await?;
+    Ok(updated == 1)
+}
+
+/// Whether a `Retry` on this claim is its last attempt (it would fail instead).
+pub fn last_attempt(task: &Claimed) -> bool {
+    task.attempt >= MAX_ATTEMPTS
 }

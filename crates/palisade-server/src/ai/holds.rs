@@ -16,7 +16,7 @@ use crate::state::AppState;
 #[utoipa::path(get, path = "/api/v1/leads/{id}/assistant-holds", tag = "ai", security(("bearer" = [])),
     params(("id" = Uuid, Path)),
     responses((status = 200, body = [Hold]), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-              (status = 403, body = ErrorBody)))]
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn list(member: Member, ApiPath(lead): ApiPath<Uuid>) -> ApiResult<Json<Vec<Hold>>> {
     let mut tx = member.tx().await?;
     let holds = conversations::holds(&mut tx, member.tenant, lead).await?;

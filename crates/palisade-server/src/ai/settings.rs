@@ -64,8 +64,16 @@ pub async fn get_usage(
 ) -> ApiResult<Json<MonthUsage>> {
     let day = match query.month.as_deref() {
         None => Utc::now().date_naive(),
-        Some(m) => NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d")
-            .map_err(|_| CoreError::invalid("invalid_month", "month must be YYYY-MM"))?,
+        Some(m) => {
+            let shaped = m.len() == 7
+                && m.bytes()
+                    .enumerate()
+                    .all(|(i, b)| if i == 4 { b == b'-' } else { b.is_ascii_digit() });
+            shaped
+                .then(|| NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d").ok())
+                .flatten()
+                .ok_or_else(|| CoreError::invalid("invalid_month", "month must be YYYY-MM"))?
+        }
     };
     let tenant = admin.tenant();
     let mut tx = admin.begin().await?;

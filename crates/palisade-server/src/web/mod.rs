@@ -11,6 +11,7 @@ mod delete_account;
 mod drafts;
 mod error;
 mod join;
+mod knowledge;
 mod leads;
 mod magic_link;
 mod mine;
@@ -37,6 +38,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .merge(workspaces::router())
         .merge(leads::router())
         .merge(drafts::router())
+        .merge(knowledge::router())
         .merge(dashboard::router())
         .merge(audit::router())
         .merge(account::router())

@@ -52,6 +52,7 @@ const ADMIN: Tabs = Tabs {
         ("members", "Members"),
         ("integrations", "Integrations"),
         ("messaging", "Messaging"),
+        ("ai", "AI assistant"),
         ("sign-in-rules", "Sign-in rules"),
         ("privacy", "Privacy requests"),
         ("company-export", "Company export"),

@@ -26,7 +26,8 @@ async fn an_admin_invites_someone_who_joins_from_the_email_and_connects_a_provid
     chrome
         .click("form[action$='/invitations'] button[type=submit]")
         .await;
-    chrome.heading("Members").await;
+    // The notice appears only once the form's redirect has loaded (the heading is on both pages).
+    chrome.wait_for(".notice.ok").await;
     let html = chrome.source().await;
     assert!(
         html.contains("Invitation sent.") && html.contains("newcomer@x.test"),

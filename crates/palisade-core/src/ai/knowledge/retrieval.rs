@@ -43,6 +43,22 @@ impl FromRow for Passage {
     }
 }
 
+/// The search: `$1` the tenant, `$2` [`search_text`] of the question, `$3` how many passages.
+pub const SEARCH_SQL: &str = "with langs as (select distinct language from app.knowledge_passages where tenant_id = $1), \
+             q as (select l.language, websearch_to_tsquery(app.knowledge_config(l.language), $2) as query, \
+                          array(select s from unnest(tsvector_to_array( \
+                                  to_tsvector(app.knowledge_config(l.language), $2))) s \
+                                where exists (select from app.knowledge_passages x \
+                                              where x.tenant_id = $1 and x.language = l.language \
+                                                and x.search @@ plainto_tsquery('simple', s))) as known \
+                   from langs l) \
+             select p.entry_id, p.ord, p.heading, p.text, ts_rank_cd(p.search, q.query, 1) as rank, \
+                    (select count(*) from unnest(q.known) s where s = any (tsvector_to_array(p.search)))::float8 \
+                      / greatest(cardinality(q.known), 1) as coverage \
+             from q join app.knowledge_passages p on p.tenant_id = $1 and p.language = q.language \
+             where p.search @@ q.query \
+             order by coverage desc, rank desc, p.entry_id, p.ord limit $3";
+
 /// The question as a search: its words joined by `or` (only letters and digits, so nothing in it
 /// is taken for search syntax).
 pub fn search_text(question: &str) -> String {
@@ -68,23 +84,7 @@ pub async fn search(
         return Ok(Vec::new());
     }
     Ok(tx
-        .query_as(
-            "with langs as (select distinct language from app.knowledge_passages where tenant_id = $1), \
-             q as (select l.language, websearch_to_tsquery(app.knowledge_config(l.language), $2) as query, \
-                          array(select s from unnest(tsvector_to_array( \
-                                  to_tsvector(app.knowledge_config(l.language), $2))) s \
-                                where exists (select from app.knowledge_passages x \
-                                              where x.tenant_id = $1 and x.language = l.language \
-                                                and x.search @@ plainto_tsquery('simple', s))) as known \
-                   from langs l) \
-             select p.entry_id, p.ord, p.heading, p.text, ts_rank_cd(p.search, q.query, 1) as rank, \
-                    (select count(*) from unnest(q.known) s where s = any (tsvector_to_array(p.search)))::float8 \
-                      / greatest(cardinality(q.known), 1) as coverage \
-             from q join app.knowledge_passages p on p.tenant_id = $1 and p.language = q.language \
-             where p.search @@ q.query \
-             order by coverage desc, rank desc, p.entry_id, p.ord limit $3",
-            &[tenant.as_uuid(), &text, &limit],
-        )
+        .query_as(SEARCH_SQL, &[tenant.as_uuid(), &text, &limit])
         .await?)
 }
 

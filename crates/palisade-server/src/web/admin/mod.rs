@@ -1,6 +1,7 @@
 //! The admin's pages. Each opens the workspace as an admin (the API's `Admin` rule) before it reads
 //! or changes anything, and the database checks the same authority again in its functions.
 mod access;
+mod ai;
 mod export;
 mod incidents;
 mod integrations;
@@ -74,6 +75,7 @@ pub struct InviteErrors {
 pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/t/{tenant}/members", get(members::show))
+        .route("/t/{tenant}/ai", get(ai::show).post(ai::save))
         .route("/t/{tenant}/members/{user}/{action}", post(members::act_on))
         .route("/t/{tenant}/invitations", post(invitations::create))
         .route("/t/{tenant}/access", get(access::show))

@@ -169,6 +169,8 @@ pub async fn new(
 pub struct ShowQuery {
     #[serde(default)]
     saved: Option<String>,
+    #[serde(default)]
+    done: Option<String>,
 }
 
 pub async fn show(
@@ -178,7 +180,11 @@ pub async fn show(
     PageQuery(q): PageQuery<ShowQuery>,
 ) -> PageResult {
     let mut view = View::of(Some(path_id(&draft)?), None);
-    view.notice = q.saved.is_some().then_some("Draft saved.");
+    view.notice = match (&q.saved, q.done.as_deref()) {
+        (Some(_), _) => Some("Draft saved."),
+        (_, Some("ai")) => Some("The assistant wrote this draft: read it, edit it, then send it."),
+        _ => None,
+    };
     render(&state, &visitor, path_id(&tenant)?, view, StatusCode::OK).await
 }
 

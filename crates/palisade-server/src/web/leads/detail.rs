@@ -195,6 +195,7 @@ pub async fn show(
             (_, Some(_), _) => Some("Interaction logged."),
             (_, _, Some(done)) if done == "assigned" => Some("Lead assigned."),
             (_, _, Some(done)) if done == "consent" => Some("Consent recorded."),
+            (_, _, Some(done)) if done == "resumed" => Some("Auto-replies resumed in that conversation."),
             _ => None,
         },
         before,

@@ -41,6 +41,19 @@ pub struct Facts {
     pub more_deals: bool,
     /// Managers and admins only: the active members the lead can go to.
     pub assignees: Option<Vec<Assignee>>,
+    /// Conversations the assistant handed to a person (auto-replies paused there): channel, why.
+    pub holds: Vec<(String, &'static str)>,
+}
+
+/// Why the assistant handed a conversation to a person, in words.
+fn hold_reason(code: &str) -> &'static str {
+    match code {
+        "forbidden_topic" => "a topic it must not discuss",
+        "no_knowledge" => "nothing in the knowledge base answers it",
+        "model_handoff" => "the assistant asked for a person",
+        "no_consent" => "no consent for an answer",
+        _ => "the answer could not be used",
+    }
 }
 
 pub async fn load(
@@ -57,6 +70,11 @@ pub async fn load(
         ..DealFilter::default()
     };
     let found = deals::list(tx, tenant, &filter).await?;
+    let holds = palisade_core::ai::conversations::holds(tx, tenant, lead.id)
+        .await?
+        .into_iter()
+        .map(|h| (h.channel, hold_reason(&h.reason)))
+        .collect();
     let (owner, assignees) = if manager {
         let members = tenancy::list_members(tx, tenant).await?;
         let owner = members
@@ -100,5 +118,6 @@ pub async fn load(
             })
             .collect(),
         assignees,
+        holds,
     })
 }

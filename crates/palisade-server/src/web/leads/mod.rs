@@ -1,6 +1,7 @@
 //! The lead pages: the list (a rep's own leads, the tenant's for managers and admins) and one lead
 //! with its timeline, its number masked until asked for, and a form to log an interaction.
 mod assign;
+mod assistant;
 mod consent;
 mod detail;
 mod facts;
@@ -51,6 +52,11 @@ pub(super) fn router() -> Router<AppState> {
         .route("/t/{tenant}/leads/{lead}/reveal", post(detail::reveal))
         .route("/t/{tenant}/leads/{lead}/interactions", post(detail::log))
         .route("/t/{tenant}/leads/{lead}/assign", post(assign::assign))
+        .route("/t/{tenant}/leads/{lead}/ai-draft", post(assistant::ai_draft))
+        .route(
+            "/t/{tenant}/leads/{lead}/assistant-holds/{channel}/resume",
+            post(assistant::resume),
+        )
         .route(
             "/t/{tenant}/leads/{lead}/consent",
             get(consent::show).post(consent::record),

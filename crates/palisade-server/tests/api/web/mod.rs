@@ -1,6 +1,7 @@
 //! The pages: the same sessions, CSRF rules and row-level security as the API, over HTTP (the
 //! browser tests drive the same pages in Chromium).
 mod account;
+mod assistant;
 mod audit;
 mod dashboard;
 mod drafts;

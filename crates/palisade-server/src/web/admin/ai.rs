@@ -1,0 +1,226 @@
+//! The assistant's settings and this month's usage (admins), as `PUT /api/v1/ai/settings` sets
+//! them: the budget, what is on, forbidden topics, and what is masked besides cards, phones and
+//! emails. A bad pattern or budget says so and saves nothing.
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use chrono::Utc;
+use palisade_ai::{Builtins, Guard};
+use palisade_core::ai::settings::{self, AiSettings, AutoReplyChannel};
+use palisade_core::ai::usage::{self, MonthUsage};
+use serde::Deserialize;
+
+use super::as_admin_of;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::web::error::PageResult;
+use crate::web::page::render_app;
+use crate::web::session::{FormPost, PageQuery, Visitor};
+use crate::web::shell::Shell;
+
+const SECTION: &str = "ai";
+
+/// The form as posted (a checkbox is sent only when ticked).
+#[derive(Default, Deserialize)]
+pub struct AiForm {
+    #[serde(default)]
+    budget_usd: String,
+    #[serde(default)]
+    drafting: Option<String>,
+    #[serde(default)]
+    coaching: Option<String>,
+    #[serde(default)]
+    reply_sms: Option<String>,
+    #[serde(default)]
+    reply_whatsapp: Option<String>,
+    #[serde(default)]
+    topics: String,
+    #[serde(default)]
+    mask_iban: Option<String>,
+    #[serde(default)]
+    mask_us_ssn: Option<String>,
+    #[serde(default)]
+    mask_uk_nino: Option<String>,
+    #[serde(default)]
+    patterns: String,
+}
+
+#[derive(Template)]
+#[template(path = "app/ai_settings.html")]
+struct AiPage {
+    shell: Shell,
+    tenant_id: uuid::Uuid,
+    s: AiSettings,
+    budget: String,
+    topics: String,
+    patterns: String,
+    usage: MonthUsage,
+    notice: Option<&'static str>,
+    problem: Option<String>,
+}
+
+impl AiPage {
+    fn replies(&self, channel: &str) -> bool {
+        self.s.auto_reply_channels.iter().any(|c| c.as_str() == channel)
+    }
+
+    fn usage_budget(&self) -> String {
+        dollars(self.usage.budget_micros)
+    }
+
+    fn spent(&self) -> String {
+        dollars(self.usage.spent_micros)
+    }
+
+    fn cost(&self, p: &usage::PurposeUsage) -> String {
+        dollars(p.cost_micros)
+    }
+
+    fn purpose(&self, p: &usage::PurposeUsage) -> &'static str {
+        match p.purpose {
+            usage::CallPurpose::Draft => "Drafts",
+            usage::CallPurpose::Coaching => "Coaching",
+            usage::CallPurpose::Answer => "Answers",
+        }
+    }
+}
+
+/// Millionths of a dollar as dollars and cents.
+pub fn dollars(micros: i64) -> String {
+    format!("{:.2}", micros as f64 / 1e6)
+}
+
+fn lines(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The settings as ticked and typed (the budget left out: it is checked by [`parse`]).
+fn typed(form: &AiForm) -> AiSettings {
+    let channels = [
+        (AutoReplyChannel::Sms, &form.reply_sms),
+        (AutoReplyChannel::Whatsapp, &form.reply_whatsapp),
+    ];
+    AiSettings {
+        monthly_budget_micros: None,
+        drafting: form.drafting.is_some(),
+        coaching: form.coaching.is_some(),
+        auto_reply_channels: channels
+            .iter()
+            .filter(|(_, on)| on.is_some())
+            .map(|(c, _)| *c)
+            .collect(),
+        forbidden_topics: lines(&form.topics),
+        mask_iban: form.mask_iban.is_some(),
+        mask_us_ssn: form.mask_us_ssn.is_some(),
+        mask_uk_nino: form.mask_uk_nino.is_some(),
+        mask_patterns: lines(&form.patterns),
+    }
+}
+
+fn parse(form: &AiForm) -> Result<AiSettings, String> {
+    let mut s = typed(form);
+    s.monthly_budget_micros = match form.budget_usd.trim() {
+        "" => None,
+        text => {
+            let usd: f64 = text.trim_start_matches('$').parse().map_err(|_| {
+                "The budget is a number of dollars, like 25 or 12.50 (or empty for the default)."
+            })?;
+            if !(0.0..=1_000_000.0).contains(&usd) {
+                return Err("The budget is between 0 and 1,000,000 dollars.".into());
+            }
+            Some((usd * 1e6).round() as i64)
+        }
+    };
+    let builtins = Builtins {
+        iban: s.mask_iban,
+        us_ssn: s.mask_us_ssn,
+        uk_nino: s.mask_uk_nino,
+    };
+    Guard::new(builtins, &s.mask_patterns).map_err(|e| format!("Patterns to mask: {e}."))?;
+    Ok(s)
+}
+
+async fn render(
+    state: &AppState,
+    visitor: &Visitor,
+    tenant: &str,
+    typed: Option<(AiSettings, &AiForm)>,
+    notice: Option<&'static str>,
+    problem: Option<String>,
+) -> PageResult {
+    let (mut tx, shell, id) = as_admin_of(visitor, tenant, SECTION).await?;
+    let stored = settings::read(&mut tx, id).await?;
+    let budget = state.assistant.budget_micros(&stored);
+    let usage = usage::month(&mut tx, id, Utc::now().date_naive(), budget).await?;
+    tx.commit().await?;
+    let status = if problem.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let (s, budget, topics, patterns) = match typed {
+        Some((s, form)) => (
+            s,
+            form.budget_usd.clone(),
+            form.topics.clone(),
+            form.patterns.clone(),
+        ),
+        None => (
+            stored.clone(),
+            stored.monthly_budget_micros.map(dollars).unwrap_or_default(),
+            stored.forbidden_topics.join("\n"),
+            stored.mask_patterns.join("\n"),
+        ),
+    };
+    let page = AiPage {
+        shell,
+        tenant_id: *id.as_uuid(),
+        s,
+        budget,
+        topics,
+        patterns,
+        usage,
+        notice,
+        problem,
+    };
+    Ok(render_app(status, &page))
+}
+
+#[derive(Default, Deserialize)]
+pub struct Saved {
+    #[serde(default)]
+    saved: Option<String>,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(tenant): Path<String>,
+    PageQuery(q): PageQuery<Saved>,
+) -> PageResult {
+    let notice = q.saved.is_some().then_some("Saved.");
+    render(&state, &visitor, &tenant, None, notice, None).await
+}
+
+pub async fn save(
+    State(state): State<AppState>,
+    Path(tenant): Path<String>,
+    post: FormPost<AiForm>,
+) -> PageResult {
+    let parsed = match parse(&post.form) {
+        Ok(s) => s,
+        Err(problem) => {
+            let as_typed = Some((typed(&post.form), &post.form));
+            return render(&state, &post.visitor, &tenant, as_typed, None, Some(problem)).await;
+        }
+    };
+    let (mut tx, _, id) = as_admin_of(&post.visitor, &tenant, SECTION).await?;
+    settings::put(&mut tx, id, parsed).await.map_err(ApiError::from)?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/t/{id}/ai?saved=1")).into_response())
+}
