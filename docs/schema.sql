@@ -4007,10 +4007,17 @@ CREATE TABLE app.ai_settings (
     mask_patterns text[] DEFAULT '{}'::text[] NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    quiet_hours_start smallint,
+    quiet_hours_end smallint,
+    time_zone text,
     CONSTRAINT ai_settings_auto_reply_channels_check CHECK ((auto_reply_channels <@ ARRAY['sms'::text, 'whatsapp'::text])),
     CONSTRAINT ai_settings_forbidden_topics_check CHECK ((cardinality(forbidden_topics) <= 50)),
     CONSTRAINT ai_settings_mask_patterns_check CHECK ((cardinality(mask_patterns) <= 20)),
-    CONSTRAINT ai_settings_monthly_budget_micros_check CHECK (((monthly_budget_micros >= 0) AND (monthly_budget_micros <= '1000000000000'::bigint)))
+    CONSTRAINT ai_settings_monthly_budget_micros_check CHECK (((monthly_budget_micros >= 0) AND (monthly_budget_micros <= '1000000000000'::bigint))),
+    CONSTRAINT ai_settings_quiet_hours_end_check CHECK (((quiet_hours_end >= 0) AND (quiet_hours_end <= 23))),
+    CONSTRAINT ai_settings_quiet_hours_start_check CHECK (((quiet_hours_start >= 0) AND (quiet_hours_start <= 23))),
+    CONSTRAINT ai_settings_quiet_hours_whole CHECK ((((quiet_hours_start IS NULL) = (quiet_hours_end IS NULL)) AND ((quiet_hours_start IS NULL) = (time_zone IS NULL)) AND ((quiet_hours_start IS NULL) OR (quiet_hours_start <> quiet_hours_end)))),
+    CONSTRAINT ai_settings_time_zone_check CHECK (((char_length(time_zone) >= 1) AND (char_length(time_zone) <= 64)))
 );
 
 ALTER TABLE ONLY app.ai_settings FORCE ROW LEVEL SECURITY;

@@ -69,20 +69,28 @@ pub async fn work(assistant: &Assistant, db: &Db, tenant: TenantId, id: Uuid) ->
     let told = matches!(how, Finish::Skipped("feature_off"));
     if task.kind == TaskKind::Answer && terminal && !told {
         // The lead gets no answer: their conversation goes to a person, who is told why.
-        let mut tx = db.service(tenant, Purpose::Assistant).await?;
-        conversations::hand_off(
-            &mut tx,
-            tenant,
-            task.lead_id,
-            &task.channel,
-            "assistant_unavailable",
-        )
-        .await?;
-        commit_with_finish(tx, tenant, &task, how).await?;
+        if let Err(handoff) = hand_off_and_finish(db, tenant, &task, how).await {
+            // The task still ends (a retry would pay for the model again); the failure is logged.
+            tracing::error!(tenant_id = %tenant, task_id = %task.id, error = %handoff, "a handoff failed");
+            finish(db, tenant, &task, how).await?;
+        }
     } else {
         finish(db, tenant, &task, how).await?;
     }
     Err(e)
+}
+
+async fn hand_off_and_finish(db: &Db, tenant: TenantId, task: &Claimed, how: Finish) -> Result<(), AiError> {
+    let mut tx = db.service(tenant, Purpose::Assistant).await?;
+    conversations::hand_off(
+        &mut tx,
+        tenant,
+        task.lead_id,
+        &task.channel,
+        "assistant_unavailable",
+    )
+    .await?;
+    commit_with_finish(tx, tenant, task, how).await
 }
 
 fn is_lease_lost(e: &AiError) -> bool {

@@ -40,26 +40,45 @@ pub async fn reply_blocked(
     Ok(row.try_get::<_, Option<String>>("block")?.is_some())
 }
 
-/// Answers the assistant sent, or decided to hand off, in this conversation in the last hour.
+/// Answer tasks of this conversation worked on in the last hour (whatever became of them: a retried
+/// one costs calls too), besides `current`.
 pub async fn recent_answers(
     tx: &mut Tx,
     tenant: TenantId,
     lead: Uuid,
     channel: &str,
+    current: Uuid,
 ) -> Result<i64, CoreError> {
     Ok(tx
         .query_one(
             "select count(*) as n from app.assistant_tasks k join app.interactions i \
                on i.tenant_id = k.tenant_id and i.id = k.interaction_id \
              where k.tenant_id = $1 and i.lead_id = $2 and i.channel = $3 and k.kind = 'answer' \
-               and k.status = 'done' and k.updated_at > now() - interval '1 hour'",
-            &[tenant.as_uuid(), &lead, &channel],
+               and k.attempts > 0 and k.id <> $4 and k.created_at > now() - interval '1 hour'",
+            &[tenant.as_uuid(), &lead, &channel, &current],
         )
         .await?
         .try_get("n")?)
 }
 
-/// Queues the assistant's answer to the lead (purpose `service`: an answer to their own question).
+/// The reply, due now — or, in the tenant's quiet hours, when they end (in its time zone; hours
+/// that span midnight end the next day).
+const QUEUE_REPLY_SQL: &str = "insert into app.outbound_messages \
+      (tenant_id, id, lead_id, channel, purpose, body, written_by_ai, next_attempt_at) \
+    select $1, $2, $3, $4, 'service', $5, true, coalesce(( \
+      select (date_trunc('day', l.local) + make_interval(hours => s.quiet_hours_end) \
+              + case when s.quiet_hours_end <= extract(hour from l.local) then interval '1 day' \
+                     else interval '0' end) at time zone s.time_zone \
+      from app.ai_settings s \
+      cross join lateral (select now() at time zone s.time_zone as local) l \
+      where s.tenant_id = $1 and s.quiet_hours_start is not null \
+        and case when s.quiet_hours_start < s.quiet_hours_end \
+                 then extract(hour from l.local) >= s.quiet_hours_start and extract(hour from l.local) < s.quiet_hours_end \
+                 else extract(hour from l.local) >= s.quiet_hours_start or extract(hour from l.local) < s.quiet_hours_end end \
+    ), now())";
+
+/// Queues the assistant's answer to the lead (purpose `service`: an answer to their own question),
+/// held back to the end of the tenant's quiet hours if it is decided during them.
 /// The consent guard refuses it as any message (`CoreError::ConsentRequired`).
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn queue_reply(
@@ -71,12 +90,8 @@ pub async fn queue_reply(
 ) -> Result<Uuid, CoreError> {
     let body = validate::masked_text("body", body, 1_600)?;
     let id = new_id();
-    tx.execute(
-        "insert into app.outbound_messages (tenant_id, id, lead_id, channel, purpose, body, written_by_ai) \
-         values ($1, $2, $3, $4, 'service', $5, true)",
-        &[tenant.as_uuid(), &id, &lead, &channel, &body],
-    )
-    .await?;
+    tx.execute(QUEUE_REPLY_SQL, &[tenant.as_uuid(), &id, &lead, &channel, &body])
+        .await?;
     Ok(id)
 }
 

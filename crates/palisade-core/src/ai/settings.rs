@@ -58,6 +58,23 @@ pub struct AiSettings {
     /// The company's own patterns to mask (Rust `regex` syntax, at most 20 of up to 200 characters;
     /// none may match empty text).
     pub mask_patterns: Vec<String>,
+    /// Auto-replies decided in these hours wait until they end; `null`: none.
+    #[serde(default)]
+    pub quiet_hours: Option<QuietHours>,
+}
+
+/// From `start` (inclusive) to `end` (exclusive), whole hours in `time_zone`; `start` after `end`
+/// spans midnight (21 to 8).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QuietHours {
+    #[schema(minimum = 0, maximum = 23)]
+    pub start: i16,
+    #[schema(minimum = 0, maximum = 23)]
+    pub end: i16,
+    /// An IANA time zone (`Europe/Madrid`).
+    #[schema(min_length = 1, max_length = 64)]
+    pub time_zone: String,
 }
 
 impl Default for AiSettings {
@@ -72,6 +89,7 @@ impl Default for AiSettings {
             mask_us_ssn: true,
             mask_uk_nino: true,
             mask_patterns: Vec::new(),
+            quiet_hours: None,
         }
     }
 }
@@ -92,12 +110,25 @@ impl FromRow for AiSettings {
             mask_us_ssn: row.try_get("mask_us_ssn")?,
             mask_uk_nino: row.try_get("mask_uk_nino")?,
             mask_patterns: row.try_get("mask_patterns")?,
+            quiet_hours: match (
+                row.try_get::<_, Option<i16>>("quiet_hours_start")?,
+                row.try_get::<_, Option<i16>>("quiet_hours_end")?,
+                row.try_get::<_, Option<String>>("time_zone")?,
+            ) {
+                (Some(start), Some(end), Some(time_zone)) => Some(QuietHours {
+                    start,
+                    end,
+                    time_zone,
+                }),
+                _ => None,
+            },
         })
     }
 }
 
 const COLUMNS: &str = "monthly_budget_micros, drafting, coaching, auto_reply_channels, forbidden_topics, \
-                       mask_iban, mask_us_ssn, mask_uk_nino, mask_patterns";
+                       mask_iban, mask_us_ssn, mask_uk_nino, mask_patterns, quiet_hours_start, quiet_hours_end, \
+                       time_zone";
 
 /// The tenant's settings, or the defaults if its admins never saved any.
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
@@ -142,6 +173,14 @@ impl AiSettings {
         }
         self.forbidden_topics = topics;
         self.auto_reply_channels.dedup();
+        if let Some(q) = &self.quiet_hours {
+            if !(0..=23).contains(&q.start) || !(0..=23).contains(&q.end) || q.start == q.end {
+                return Err(CoreError::invalid(
+                    "invalid_field",
+                    "quiet_hours.start and .end are different hours from 0 to 23",
+                ));
+            }
+        }
         Ok(self)
     }
 }
@@ -151,13 +190,30 @@ impl AiSettings {
 pub async fn put(tx: &mut Tx, tenant: TenantId, settings: AiSettings) -> Result<AiSettings, CoreError> {
     let s = settings.checked()?;
     let channels: Vec<&str> = s.auto_reply_channels.iter().map(|c| c.as_str()).collect();
+    if let Some(q) = &s.quiet_hours {
+        let known = tx
+            .query_opt(
+                "select 1 from pg_catalog.pg_timezone_names where name = $1",
+                &[&q.time_zone],
+            )
+            .await?;
+        if known.is_none() {
+            return Err(CoreError::invalid(
+                "invalid_field",
+                "quiet_hours.time_zone is not a time zone this server knows (like Europe/Madrid)",
+            ));
+        }
+    }
+    let quiet = s.quiet_hours.as_ref();
     let sql = format!(
-        "insert into app.ai_settings (tenant_id, {COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+        "insert into app.ai_settings (tenant_id, {COLUMNS}) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
          on conflict (tenant_id) do update set monthly_budget_micros = excluded.monthly_budget_micros, \
          drafting = excluded.drafting, coaching = excluded.coaching, \
          auto_reply_channels = excluded.auto_reply_channels, forbidden_topics = excluded.forbidden_topics, \
          mask_iban = excluded.mask_iban, mask_us_ssn = excluded.mask_us_ssn, mask_uk_nino = excluded.mask_uk_nino, \
-         mask_patterns = excluded.mask_patterns returning {COLUMNS}"
+         mask_patterns = excluded.mask_patterns, quiet_hours_start = excluded.quiet_hours_start, \
+         quiet_hours_end = excluded.quiet_hours_end, time_zone = excluded.time_zone returning {COLUMNS}"
     );
     Ok(tx
         .query_one_as(
@@ -173,6 +229,9 @@ pub async fn put(tx: &mut Tx, tenant: TenantId, settings: AiSettings) -> Result<
                 &s.mask_us_ssn,
                 &s.mask_uk_nino,
                 &s.mask_patterns,
+                &quiet.map(|q| q.start),
+                &quiet.map(|q| q.end),
+                &quiet.map(|q| q.time_zone.as_str()),
             ],
         )
         .await?)

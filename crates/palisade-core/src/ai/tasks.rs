@@ -119,7 +119,8 @@ impl FromRow for Claimed {
 
 /// Claims a due task of the service context's tenant for `lease_secs` (purpose `assistant`), or
 /// nothing if another worker has it or it is no longer due. A task whose last attempt's lease ran out
-/// (its worker crashed) is failed instead, so it leaves the queue.
+/// (its worker crashed) is failed instead, so it leaves the queue — an answer's conversation handed
+/// to a person.
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn claim(
     tx: &mut Tx,
@@ -127,12 +128,25 @@ pub async fn claim(
     id: Uuid,
     lease_secs: i32,
 ) -> Result<Option<Claimed>, CoreError> {
-    tx.execute(
-        "update app.assistant_tasks set status = 'failed', outcome = 'attempts_exhausted' \
-         where tenant_id = $1 and id = $2 and status = 'running' and not_before <= now() and attempts >= $3",
-        &[tenant.as_uuid(), &id, &MAX_ATTEMPTS],
-    )
-    .await?;
+    let exhausted = tx
+        .query_opt(
+            "with failed as ( \
+               update app.assistant_tasks set status = 'failed', outcome = 'attempts_exhausted' \
+               where tenant_id = $1 and id = $2 and status = 'running' and not_before <= now() and attempts >= $3 \
+               returning kind, interaction_id) \
+             select f.kind, i.lead_id, i.channel from failed f \
+             join app.interactions i on i.tenant_id = $1 and i.id = f.interaction_id",
+            &[tenant.as_uuid(), &id, &MAX_ATTEMPTS],
+        )
+        .await?;
+    // An answer that will never come: its conversation goes to a person, who is told why.
+    if let Some(row) = exhausted {
+        if row.try_get::<_, String>("kind")? == "answer" {
+            let (lead, channel): (Uuid, String) = (row.try_get("lead_id")?, row.try_get("channel")?);
+            crate::ai::conversations::hand_off(tx, tenant, lead, &channel, "assistant_unavailable").await?;
+        }
+        return Ok(None);
+    }
     Ok(tx
         .query_opt_as(
             "with claimed as ( \

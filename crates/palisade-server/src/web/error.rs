@@ -66,7 +66,14 @@ impl From<ApiError> for PageError {
                  up under My account (/me/security), then sign in again.",
             ),
             (StatusCode::FORBIDDEN, _) => Self::Forbidden(e.message),
+            // Not "wait a moment": the month has to end, or an admin raise the budget.
+            (StatusCode::TOO_MANY_REQUESTS, "ai_budget_exhausted") => Self::Refused(e.status, e.message),
             (StatusCode::TOO_MANY_REQUESTS, _) => Self::Limited(e.retry_after),
+            // The language model refused, answered nonsense or too late: nothing was saved, and the
+            // person may try again.
+            (StatusCode::BAD_GATEWAY | StatusCode::GATEWAY_TIMEOUT, code) if code.starts_with("ai_") => {
+                Self::Refused(e.status, e.message)
+            }
             (StatusCode::SERVICE_UNAVAILABLE, "exports_busy") => Self::Busy(e.retry_after),
             (StatusCode::SERVICE_UNAVAILABLE, _) => {
                 tracing::warn!(code = e.code, "a page could not reach the database or a provider");

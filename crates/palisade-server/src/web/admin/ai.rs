@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use chrono::Utc;
 use palisade_ai::{Builtins, Guard};
-use palisade_core::ai::settings::{self, AiSettings, AutoReplyChannel};
+use palisade_core::ai::settings::{self, AiSettings, AutoReplyChannel, QuietHours};
 use palisade_core::ai::usage::{self, MonthUsage};
 use serde::Deserialize;
 
@@ -44,6 +44,12 @@ pub struct AiForm {
     mask_uk_nino: Option<String>,
     #[serde(default)]
     patterns: String,
+    #[serde(default)]
+    quiet_start: String,
+    #[serde(default)]
+    quiet_end: String,
+    #[serde(default)]
+    time_zone: String,
 }
 
 #[derive(Template)]
@@ -55,6 +61,7 @@ struct AiPage {
     budget: String,
     topics: String,
     patterns: String,
+    quiet: (String, String, String),
     usage: MonthUsage,
     notice: Option<&'static str>,
     problem: Option<String>,
@@ -119,6 +126,7 @@ fn typed(form: &AiForm) -> AiSettings {
         mask_us_ssn: form.mask_us_ssn.is_some(),
         mask_uk_nino: form.mask_uk_nino.is_some(),
         mask_patterns: lines(&form.patterns),
+        quiet_hours: None,
     }
 }
 
@@ -136,6 +144,7 @@ fn parse(form: &AiForm) -> Result<AiSettings, String> {
             Some((usd * 1e6).round() as i64)
         }
     };
+    s.quiet_hours = quiet_hours(form)?;
     let builtins = Builtins {
         iban: s.mask_iban,
         us_ssn: s.mask_us_ssn,
@@ -143,6 +152,30 @@ fn parse(form: &AiForm) -> Result<AiSettings, String> {
     };
     Guard::new(builtins, &s.mask_patterns).map_err(|e| format!("Patterns to mask: {e}."))?;
     Ok(s)
+}
+
+/// Quiet hours as typed: all three fields, or none.
+fn quiet_hours(form: &AiForm) -> Result<Option<QuietHours>, String> {
+    let (start, end, zone) = (
+        form.quiet_start.trim(),
+        form.quiet_end.trim(),
+        form.time_zone.trim(),
+    );
+    if start.is_empty() && end.is_empty() && zone.is_empty() {
+        return Ok(None);
+    }
+    let hour = |h: &str| h.parse::<i16>().ok().filter(|h| (0..=23).contains(h));
+    match (hour(start), hour(end), zone) {
+        (Some(start), Some(end), zone) if start != end && !zone.is_empty() => Ok(Some(QuietHours {
+            start,
+            end,
+            time_zone: zone.to_owned(),
+        })),
+        _ => Err(
+            "Quiet hours need a start and an end hour (0 to 23, different) and a time zone, or none of them."
+                .into(),
+        ),
+    }
 }
 
 async fn render(
@@ -163,18 +196,28 @@ async fn render(
     } else {
         StatusCode::OK
     };
-    let (s, budget, topics, patterns) = match typed {
+    let (s, budget, topics, patterns, quiet) = match typed {
         Some((s, form)) => (
             s,
             form.budget_usd.clone(),
             form.topics.clone(),
             form.patterns.clone(),
+            (
+                form.quiet_start.clone(),
+                form.quiet_end.clone(),
+                form.time_zone.clone(),
+            ),
         ),
         None => (
             stored.clone(),
             stored.monthly_budget_micros.map(dollars).unwrap_or_default(),
             stored.forbidden_topics.join("\n"),
             stored.mask_patterns.join("\n"),
+            stored
+                .quiet_hours
+                .as_ref()
+                .map(|q| (q.start.to_string(), q.end.to_string(), q.time_zone.clone()))
+                .unwrap_or_default(),
         ),
     };
     let page = AiPage {
@@ -184,6 +227,7 @@ async fn render(
         budget,
         topics,
         patterns,
+        quiet,
         usage,
         notice,
         problem,

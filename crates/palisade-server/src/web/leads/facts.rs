@@ -52,6 +52,8 @@ fn hold_reason(code: &str) -> &'static str {
         "no_knowledge" => "nothing in the knowledge base answers it",
         "model_handoff" => "the assistant asked for a person",
         "no_consent" => "no consent for an answer",
+        "too_many_messages" => "more than ten answers in an hour",
+        "assistant_unavailable" => "the assistant could not answer (its model or budget)",
         _ => "the answer could not be used",
     }
 }

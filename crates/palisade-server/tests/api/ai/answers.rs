@@ -277,3 +277,60 @@ async fn no_consent_is_a_handoff_and_auto_replies_off_queue_nothing() {
     .await;
     assert_eq!(answer_task(&app, &other).await, None);
 }
+
+#[tokio::test]
+async fn an_answer_decided_in_quiet_hours_waits_until_they_end() {
+    let (app, fake, twilio) = setup().await;
+    let hour = chrono::Timelike::hour(&chrono::Utc::now()) as i64;
+    set_ai(
+        &app,
+        json!({"quiet_hours": {"start": hour, "end": (hour + 2) % 24, "time_zone": "UTC"}}),
+    )
+    .await;
+    let lead = lead_with_consent(&app, "+14155550165", true).await;
+    text_in(
+        &app,
+        &twilio,
+        "SM0441",
+        "+14155550165",
+        "Are you open on Saturday?",
+    )
+    .await;
+    fake.script([LlmStep::Reply(
+        json!({"action": "answer", "answer": "Yes, 9 to 13.", "cited": [1]}).to_string(),
+    )]);
+    run_assistant(&app).await;
+    assert_eq!(
+        answer_task(&app, &lead).await,
+        Some(("done".into(), Some("answered".into())))
+    );
+    let su = app.db.superuser().await;
+    let (waits, at_end): (bool, bool) = {
+        let row = su
+            .query_one(
+                "select next_attempt_at > now() + interval '59 minutes', \
+                 extract(hour from next_attempt_at at time zone 'UTC')::int = $2 \
+                 from app.outbound_messages where lead_id = $1::text::uuid and written_by_ai",
+                &[&lead, &(((hour + 2) % 24) as i32)],
+            )
+            .await
+            .unwrap();
+        (row.get(0), row.get(1))
+    };
+    assert!(waits && at_end, "the answer waits for the end of the quiet hours");
+
+    // Quiet hours are whole: a zone the server does not know, or equal hours, are refused.
+    let admin = Client::new(&app, Some(Who::AdminA));
+    let mut settings: Value = admin.get("/api/v1/ai/settings", StatusCode::OK).await;
+    for quiet in [
+        json!({"start": 21, "end": 8, "time_zone": "Mars/Olympus"}),
+        json!({"start": 8, "end": 8, "time_zone": "UTC"}),
+        json!({"start": 24, "end": 8, "time_zone": "UTC"}),
+    ] {
+        settings["quiet_hours"] = quiet;
+        let e: crate::client::ErrorBody = admin
+            .put("/api/v1/ai/settings", &settings, StatusCode::UNPROCESSABLE_ENTITY)
+            .await;
+        assert_eq!(e.code(), "invalid_field");
+    }
+}
