@@ -7,6 +7,7 @@
     clippy::panic,
     reason = "test helpers: a failed setup fails the test"
 )]
+mod assistant;
 mod chrome;
 mod journeys;
 mod operators;

@@ -93,9 +93,15 @@ impl AiPage {
     }
 }
 
-/// Millionths of a dollar as dollars and cents.
+/// Millionths of a dollar as dollars: cents, or as many decimals as it takes (a budget of 0.001
+/// must not show, and be saved back, as 0.00).
 pub fn dollars(micros: i64) -> String {
-    format!("{:.2}", micros as f64 / 1e6)
+    let exact = format!("{}.{:06}", micros / 1_000_000, (micros % 1_000_000).abs());
+    let trimmed = exact.trim_end_matches('0');
+    match trimmed.split_once('.') {
+        Some((_, decimals)) if decimals.len() <= 2 => format!("{:.2}", micros as f64 / 1e6),
+        _ => trimmed.to_owned(),
+    }
 }
 
 fn lines(text: &str) -> Vec<String> {
@@ -267,4 +273,18 @@ pub async fn save(
     settings::put(&mut tx, id, parsed).await.map_err(ApiError::from)?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/t/{id}/ai?saved=1")).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::dollars;
+
+    #[test]
+    fn dollars_keep_every_decimal_a_budget_has() {
+        assert_eq!(dollars(20_000_000), "20.00");
+        assert_eq!(dollars(12_500_000), "12.50");
+        assert_eq!(dollars(1_000), "0.001");
+        assert_eq!(dollars(1_234_567), "1.234567");
+        assert_eq!(dollars(0), "0.00");
+    }
 }
