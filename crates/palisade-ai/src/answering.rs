@@ -78,7 +78,7 @@ pub async fn answer(assistant: &Assistant, db: &Db, tenant: TenantId, task: &Cla
         return finish(db, tenant, task, Finish::Skipped("held")).await;
     }
     // Checked before any call, so that a stranger's texts (or anyone's without consent) cost nothing.
-    let consent = conversations::reply_blocked(&mut tx, tenant, task.lead_id, channel).await?;
+    let consent = conversations::reply_blocked(&mut tx, task.lead_id, channel).await?;
     let flooding = conversations::recent_answers(&mut tx, tenant, task.lead_id, channel, task.id).await?
         >= MAX_ANSWERS_PER_HOUR;
     let passages = retrieval::search(&mut tx, tenant, question, PASSAGES).await?;

@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 #[allow(clippy::expect_used)] // constant patterns, compiled once; a typo fails every test
-fn compile(pattern: &str) -> Regex {
+pub(super) fn compile(pattern: &str) -> Regex {
     Regex::new(pattern).expect("a constant pattern compiles")
 }
 

@@ -23,14 +23,8 @@ pub async fn held(tx: &mut Tx, tenant: TenantId, lead: Uuid, channel: &str) -> R
 }
 
 /// Whether the consent guard would refuse a `service` reply to the lead on this channel (no opt-in,
-/// or STOP), asked before any call to the model.
-pub async fn reply_blocked(
-    tx: &mut Tx,
-    tenant: TenantId,
-    lead: Uuid,
-    channel: &str,
-) -> Result<bool, CoreError> {
-    let _ = tenant;
+/// or STOP), asked before any call to the model (of the service context's own tenant).
+pub async fn reply_blocked(tx: &mut Tx, lead: Uuid, channel: &str) -> Result<bool, CoreError> {
     let row = tx
         .query_one(
             "select app.consent_block_here($1, null, $2, 'service') as block",
