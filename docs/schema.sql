@@ -615,6 +615,100 @@ $$;
 ALTER FUNCTION app.create_tenant(p_slug text, p_name text) OWNER TO palisade_definer;
 
 --
+-- Name: crm_members_by_email(text[]); Type: FUNCTION; Schema: app; Owner: palisade_definer
+--
+
+CREATE FUNCTION app.crm_members_by_email(p_emails text[]) RETURNS TABLE(email text, user_id uuid)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_tenant uuid := ctx.scoped_tenant_id();
+begin
+  if v_tenant is null or pg_catalog.current_setting('palisade.purpose', true) is distinct from 'sync' then
+    raise exception 'members are matched by the sync of one tenant' using errcode = '42501';
+  end if;
+  if pg_catalog.cardinality(p_emails) > 1000 then
+    raise exception 'at most 1000 addresses at a time' using errcode = '22023';
+  end if;
+  return query
+    select pg_catalog.lower(u.email), m.user_id from app.memberships m
+    join app.users u on u.id = m.user_id
+    where m.tenant_id = v_tenant and m.status = 'active'
+      and pg_catalog.lower(u.email) = any (select pg_catalog.lower(e) from pg_catalog.unnest(p_emails) e);
+end
+$$;
+
+
+ALTER FUNCTION app.crm_members_by_email(p_emails text[]) OWNER TO palisade_definer;
+
+--
+-- Name: crm_queue_deal(); Type: FUNCTION; Schema: app; Owner: palisade_definer
+--
+
+CREATE FUNCTION app.crm_queue_deal() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if pg_catalog.current_setting('palisade.purpose', true) is not distinct from 'sync' then
+    return null;
+  end if;
+  if exists (select from app.crm_connections c
+             where c.tenant_id = new.tenant_id and c.status = 'active' and c.write_back) then
+    insert into app.crm_outbox (tenant_id, id, kind, local_id)
+    values (new.tenant_id, pg_catalog.gen_random_uuid(), 'deal', new.id)
+    on conflict do nothing;
+  end if;
+  return null;
+end
+$$;
+
+
+ALTER FUNCTION app.crm_queue_deal() OWNER TO palisade_definer;
+
+--
+-- Name: crm_tokens(); Type: FUNCTION; Schema: app; Owner: palisade_definer
+--
+
+CREATE FUNCTION app.crm_tokens() RETURNS TABLE(tokens_sealed bytea, key_id text)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_tenant uuid := ctx.scoped_tenant_id();
+begin
+  if v_tenant is null or pg_catalog.current_setting('palisade.purpose', true) is distinct from 'sync' then
+    raise exception 'CRM tokens are read by the sync of one tenant' using errcode = '42501';
+  end if;
+  return query
+    select c.tokens_sealed, c.key_id from app.crm_connections c
+    where c.tenant_id = v_tenant and c.status = 'active';
+  if found then
+    perform audit.log_access(v_tenant, 'secret_decrypt', 'crm_connection', 'hubspot', '{}'::jsonb, null);
+  end if;
+end
+$$;
+
+
+ALTER FUNCTION app.crm_tokens() OWNER TO palisade_definer;
+
+--
+-- Name: crm_writes_back(); Type: FUNCTION; Schema: app; Owner: palisade_definer
+--
+
+CREATE FUNCTION app.crm_writes_back() RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select exists (select from app.crm_connections c
+                 where c.tenant_id = ctx.tenant_id() and c.status = 'active' and c.write_back)
+$$;
+
+
+ALTER FUNCTION app.crm_writes_back() OWNER TO palisade_definer;
+
+--
 -- Name: declare_incident(text, text, text, uuid[]); Type: FUNCTION; Schema: app; Owner: palisade_definer
 --
 
@@ -773,6 +867,35 @@ $$;
 
 
 ALTER FUNCTION app.due_assistant_tasks(p_limit integer) OWNER TO palisade_definer;
+
+--
+-- Name: due_crm_syncs(integer); Type: FUNCTION; Schema: app; Owner: palisade_definer
+--
+
+CREATE FUNCTION app.due_crm_syncs(p_limit integer) RETURNS TABLE(tenant_id uuid)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if pg_catalog.current_setting('role', true) is distinct from 'app_service'
+     or coalesce(pg_catalog.current_setting('palisade.tenant_id', true), '') <> ''
+     or pg_catalog.current_setting('palisade.purpose', true) is distinct from 'sync' then
+    raise exception 'due syncs are listed by the sync job only' using errcode = '42501';
+  end if;
+  return query
+    select c.tenant_id from app.crm_connections c
+    join app.tenants t on t.id = c.tenant_id and t.status = 'active'
+    left join app.crm_sync_runs r on r.tenant_id = c.tenant_id
+    where c.status = 'active'
+      and (r.tenant_id is null
+           or (r.next_run_at <= pg_catalog.now()
+               and (r.lease_until is null or r.lease_until < pg_catalog.now())))
+    order by r.next_run_at nulls first limit least(greatest(p_limit, 1), 1000);
+end
+$$;
+
+
+ALTER FUNCTION app.due_crm_syncs(p_limit integer) OWNER TO palisade_definer;
 
 --
 -- Name: due_terminations(); Type: FUNCTION; Schema: app; Owner: palisade_definer
@@ -1277,12 +1400,7 @@ begin
     deleted := 0;
     return;
   end if;
-  foreach v_table in array array['app.phone_verifications', 'app.brief_preferences', 'app.member_phones',
-    'app.voice_samples', 'app.voice_consents', 'app.coaching_observations', 'app.drafts', 'app.assistant_tasks',
-    'app.assistant_holds', 'app.knowledge_passages', 'app.outbound_messages', 'app.consent_events', 'app.interactions', 'app.deals', 'app.leads',
-    'app.deal_stage_totals', 'app.activity_daily', 'app.webhook_events', 'app.message_templates',
-    'app.ai_usage', 'app.ai_settings', 'app.knowledge_entries', 'app.integrations', 'app.invitations', 'app.erasures',
-    'app.retention_settings', 'app.incident_tenants', 'app.error_events', 'audit.event_windows', 'audit.access_events', 'app.memberships']
+  foreach v_table in array app.purge_tables()
   loop
     if v_table = 'app.memberships' then
       -- The tenant's inbound owner is a membership.
@@ -1343,6 +1461,28 @@ $$;
 
 
 ALTER FUNCTION app.purge_lock(p_tenant uuid) OWNER TO palisade_definer;
+
+--
+-- Name: purge_tables(); Type: FUNCTION; Schema: app; Owner: palisade_owner
+--
+
+CREATE FUNCTION app.purge_tables() RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $$
+  select array['app.phone_verifications', 'app.brief_preferences', 'app.member_phones',
+    'app.voice_samples', 'app.voice_consents', 'app.coaching_observations', 'app.drafts', 'app.assistant_tasks',
+    'app.assistant_holds', 'app.knowledge_passages', 'app.crm_outbox', 'app.outbound_messages',
+    'app.consent_events', 'app.interactions', 'app.deals', 'app.leads',
+    'app.deal_stage_totals', 'app.activity_daily', 'app.webhook_events', 'app.message_templates',
+    'app.ai_usage', 'app.ai_settings', 'app.knowledge_entries', 'app.crm_sync_cursors', 'app.crm_sync_runs',
+    'app.crm_connections', 'app.integrations', 'app.invitations', 'app.erasures',
+    'app.retention_settings', 'app.incident_tenants', 'app.error_events', 'audit.event_windows',
+    'audit.access_events', 'app.memberships']
+$$;
+
+
+ALTER FUNCTION app.purge_tables() OWNER TO palisade_owner;
 
 --
 -- Name: record_error_event(text, text, uuid, text, text, text); Type: FUNCTION; Schema: app; Owner: palisade_definer
@@ -4189,6 +4329,138 @@ ALTER TABLE ONLY app.consent_events FORCE ROW LEVEL SECURITY;
 ALTER TABLE app.consent_events OWNER TO palisade_owner;
 
 --
+-- Name: crm_connections; Type: TABLE; Schema: app; Owner: palisade_owner
+--
+
+CREATE TABLE app.crm_connections (
+    tenant_id uuid NOT NULL,
+    kind text NOT NULL,
+    portal_id bigint NOT NULL,
+    hub_domain text,
+    scopes text[] DEFAULT '{}'::text[] NOT NULL,
+    tokens_sealed bytea NOT NULL,
+    key_id text NOT NULL,
+    last_four text NOT NULL,
+    access_expires_at timestamp with time zone,
+    status text DEFAULT 'active'::text NOT NULL,
+    failure text,
+    write_back boolean DEFAULT true NOT NULL,
+    gdpr_delete boolean DEFAULT false NOT NULL,
+    connected_by uuid,
+    connected_at timestamp with time zone DEFAULT now() NOT NULL,
+    refreshed_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT crm_connections_check CHECK (((kind = 'oauth'::text) = (access_expires_at IS NOT NULL))),
+    CONSTRAINT crm_connections_check1 CHECK (((status = 'failed'::text) = (failure IS NOT NULL))),
+    CONSTRAINT crm_connections_failure_check CHECK ((failure ~ '^[a-z_]{1,60}$'::text)),
+    CONSTRAINT crm_connections_hub_domain_check CHECK (((char_length(hub_domain) >= 1) AND (char_length(hub_domain) <= 253))),
+    CONSTRAINT crm_connections_key_id_check CHECK (((char_length(key_id) >= 1) AND (char_length(key_id) <= 32))),
+    CONSTRAINT crm_connections_kind_check CHECK ((kind = ANY (ARRAY['oauth'::text, 'private_app'::text]))),
+    CONSTRAINT crm_connections_last_four_check CHECK (((char_length(last_four) >= 1) AND (char_length(last_four) <= 4))),
+    CONSTRAINT crm_connections_portal_id_check CHECK ((portal_id > 0)),
+    CONSTRAINT crm_connections_scopes_check CHECK ((cardinality(scopes) <= 100)),
+    CONSTRAINT crm_connections_status_check CHECK ((status = ANY (ARRAY['active'::text, 'failed'::text]))),
+    CONSTRAINT crm_connections_tokens_sealed_check CHECK (((octet_length(tokens_sealed) >= 30) AND (octet_length(tokens_sealed) <= 16000)))
+);
+
+ALTER TABLE ONLY app.crm_connections FORCE ROW LEVEL SECURITY;
+
+
+ALTER TABLE app.crm_connections OWNER TO palisade_owner;
+
+--
+-- Name: crm_outbox; Type: TABLE; Schema: app; Owner: palisade_owner
+--
+
+CREATE TABLE app.crm_outbox (
+    tenant_id uuid NOT NULL,
+    id uuid NOT NULL,
+    kind text NOT NULL,
+    local_id uuid,
+    remote_id bigint,
+    status text DEFAULT 'pending'::text NOT NULL,
+    attempts smallint DEFAULT 0 NOT NULL,
+    not_before timestamp with time zone DEFAULT now() NOT NULL,
+    sent_at timestamp with time zone,
+    outcome text,
+    created_by uuid,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT crm_outbox_attempts_check CHECK (((attempts >= 0) AND (attempts <= 10))),
+    CONSTRAINT crm_outbox_check CHECK (((kind = 'gdpr_delete'::text) = (local_id IS NULL))),
+    CONSTRAINT crm_outbox_check1 CHECK (((kind <> 'gdpr_delete'::text) OR (remote_id IS NOT NULL))),
+    CONSTRAINT crm_outbox_kind_check CHECK ((kind = ANY (ARRAY['deal'::text, 'note'::text, 'gdpr_delete'::text]))),
+    CONSTRAINT crm_outbox_outcome_check CHECK ((outcome ~ '^[a-z_]{1,60}$'::text)),
+    CONSTRAINT crm_outbox_remote_id_check CHECK ((remote_id > 0)),
+    CONSTRAINT crm_outbox_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'running'::text, 'done'::text, 'failed'::text, 'skipped'::text])))
+);
+
+ALTER TABLE ONLY app.crm_outbox FORCE ROW LEVEL SECURITY;
+
+
+ALTER TABLE app.crm_outbox OWNER TO palisade_owner;
+
+--
+-- Name: crm_sync_cursors; Type: TABLE; Schema: app; Owner: palisade_owner
+--
+
+CREATE TABLE app.crm_sync_cursors (
+    tenant_id uuid NOT NULL,
+    object text NOT NULL,
+    window_start timestamp with time zone,
+    pass_started_at timestamp with time zone DEFAULT now() NOT NULL,
+    after_id bigint DEFAULT 0 NOT NULL,
+    pass_total bigint,
+    pass_done bigint DEFAULT 0 NOT NULL,
+    backfilled_at timestamp with time zone,
+    records_in bigint DEFAULT 0 NOT NULL,
+    skipped bigint DEFAULT 0 NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT crm_sync_cursors_after_id_check CHECK ((after_id >= 0)),
+    CONSTRAINT crm_sync_cursors_object_check CHECK ((object = ANY (ARRAY['contacts'::text, 'deals'::text]))),
+    CONSTRAINT crm_sync_cursors_pass_done_check CHECK ((pass_done >= 0)),
+    CONSTRAINT crm_sync_cursors_pass_total_check CHECK ((pass_total >= 0)),
+    CONSTRAINT crm_sync_cursors_records_in_check CHECK ((records_in >= 0)),
+    CONSTRAINT crm_sync_cursors_skipped_check CHECK ((skipped >= 0))
+);
+
+ALTER TABLE ONLY app.crm_sync_cursors FORCE ROW LEVEL SECURITY;
+
+
+ALTER TABLE app.crm_sync_cursors OWNER TO palisade_owner;
+
+--
+-- Name: crm_sync_runs; Type: TABLE; Schema: app; Owner: palisade_owner
+--
+
+CREATE TABLE app.crm_sync_runs (
+    tenant_id uuid NOT NULL,
+    portal_id bigint NOT NULL,
+    lease_until timestamp with time zone,
+    next_run_at timestamp with time zone DEFAULT now() NOT NULL,
+    last_run_at timestamp with time zone,
+    last_success_at timestamp with time zone,
+    last_error text,
+    last_error_at timestamp with time zone,
+    consecutive_failures integer DEFAULT 0 NOT NULL,
+    error_reported_at timestamp with time zone,
+    records_out bigint DEFAULT 0 NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT crm_sync_runs_consecutive_failures_check CHECK ((consecutive_failures >= 0)),
+    CONSTRAINT crm_sync_runs_last_error_check CHECK ((last_error ~ '^[a-z_]{1,60}$'::text)),
+    CONSTRAINT crm_sync_runs_portal_id_check CHECK ((portal_id > 0)),
+    CONSTRAINT crm_sync_runs_records_out_check CHECK ((records_out >= 0))
+);
+
+ALTER TABLE ONLY app.crm_sync_runs FORCE ROW LEVEL SECURITY;
+
+
+ALTER TABLE app.crm_sync_runs OWNER TO palisade_owner;
+
+--
 -- Name: deal_stage_totals; Type: TABLE; Schema: app; Owner: palisade_owner
 --
 
@@ -4223,8 +4495,11 @@ CREATE TABLE app.deals (
     closed_at timestamp with time zone,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    hubspot_id bigint,
+    hubspot_modified_at timestamp with time zone,
     CONSTRAINT deals_amount_cents_check CHECK (((amount_cents >= 0) AND (amount_cents <= '10000000000000'::bigint))),
     CONSTRAINT deals_currency_check CHECK ((currency ~ '^[A-Z]{3}$'::text)),
+    CONSTRAINT deals_hubspot_id_check CHECK ((hubspot_id > 0)),
     CONSTRAINT deals_product_check CHECK ((char_length(product) <= 200)),
     CONSTRAINT deals_stage_check CHECK ((stage = ANY (ARRAY['prospect'::text, 'qualified'::text, 'proposal'::text, 'negotiation'::text, 'won'::text, 'lost'::text]))),
     CONSTRAINT deals_title_check CHECK (((char_length(title) >= 1) AND (char_length(title) <= 200)))
@@ -4510,8 +4785,11 @@ CREATE TABLE app.leads (
     phone_sealed bytea,
     phone_index bytea,
     email_index bytea,
+    hubspot_id bigint,
+    hubspot_modified_at timestamp with time zone,
     CONSTRAINT leads_email_check CHECK ((char_length(email) <= 320)),
     CONSTRAINT leads_email_index_check CHECK (((octet_length(email_index) >= 34) AND (octet_length(email_index) <= 70))),
+    CONSTRAINT leads_hubspot_id_check CHECK ((hubspot_id > 0)),
     CONSTRAINT leads_name_check CHECK (((char_length(name) >= 1) AND (char_length(name) <= 200))),
     CONSTRAINT leads_phone_index_check CHECK (((octet_length(phone_index) >= 34) AND (octet_length(phone_index) <= 70))),
     CONSTRAINT leads_phone_sealed_check CHECK (((octet_length(phone_sealed) >= 30) AND (octet_length(phone_sealed) <= 200))),
@@ -6204,6 +6482,38 @@ ALTER TABLE ONLY app.consent_events
 
 
 --
+-- Name: crm_connections crm_connections_pkey; Type: CONSTRAINT; Schema: app; Owner: palisade_owner
+--
+
+ALTER TABLE ONLY app.crm_connections
+    ADD CONSTRAINT crm_connections_pkey PRIMARY KEY (tenant_id);
+
+
+--
+-- Name: crm_outbox crm_outbox_pkey; Type: CONSTRAINT; Schema: app; Owner: palisade_owner
+--
+
+ALTER TABLE ONLY app.crm_outbox
+    ADD CONSTRAINT crm_outbox_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
+-- Name: crm_sync_cursors crm_sync_cursors_pkey; Type: CONSTRAINT; Schema: app; Owner: palisade_owner
+--
+
+ALTER TABLE ONLY app.crm_sync_cursors
+    ADD CONSTRAINT crm_sync_cursors_pkey PRIMARY KEY (tenant_id, object);
+
+
+--
+-- Name: crm_sync_runs crm_sync_runs_pkey; Type: CONSTRAINT; Schema: app; Owner: palisade_owner
+--
+
+ALTER TABLE ONLY app.crm_sync_runs
+    ADD CONSTRAINT crm_sync_runs_pkey PRIMARY KEY (tenant_id);
+
+
+--
 -- Name: deal_stage_totals deal_stage_totals_pkey; Type: CONSTRAINT; Schema: app; Owner: palisade_owner
 --
 
@@ -6853,6 +7163,41 @@ CREATE INDEX consent_member_idx ON app.consent_events USING btree (tenant_id, me
 
 
 --
+-- Name: crm_outbox_deal_pending_idx; Type: INDEX; Schema: app; Owner: palisade_owner
+--
+
+CREATE UNIQUE INDEX crm_outbox_deal_pending_idx ON app.crm_outbox USING btree (tenant_id, local_id) WHERE ((kind = 'deal'::text) AND (status = 'pending'::text));
+
+
+--
+-- Name: crm_outbox_due_idx; Type: INDEX; Schema: app; Owner: palisade_owner
+--
+
+CREATE INDEX crm_outbox_due_idx ON app.crm_outbox USING btree (tenant_id, not_before) WHERE (status = ANY (ARRAY['pending'::text, 'running'::text]));
+
+
+--
+-- Name: crm_outbox_note_idx; Type: INDEX; Schema: app; Owner: palisade_owner
+--
+
+CREATE UNIQUE INDEX crm_outbox_note_idx ON app.crm_outbox USING btree (tenant_id, local_id) WHERE (kind = 'note'::text);
+
+
+--
+-- Name: crm_sync_runs_due_idx; Type: INDEX; Schema: app; Owner: palisade_owner
+--
+
+CREATE INDEX crm_sync_runs_due_idx ON app.crm_sync_runs USING btree (next_run_at);
+
+
+--
+-- Name: deals_hubspot_idx; Type: INDEX; Schema: app; Owner: palisade_owner
+--
+
+CREATE UNIQUE INDEX deals_hubspot_idx ON app.deals USING btree (tenant_id, hubspot_id) WHERE (hubspot_id IS NOT NULL);
+
+
+--
 -- Name: deals_lead_idx; Type: INDEX; Schema: app; Owner: palisade_owner
 --
 
@@ -7039,6 +7384,13 @@ CREATE INDEX knowledge_passages_tenant_idx ON app.knowledge_passages USING btree
 --
 
 CREATE INDEX leads_email_idx ON app.leads USING btree (tenant_id, email_index) WHERE (email_index IS NOT NULL);
+
+
+--
+-- Name: leads_hubspot_idx; Type: INDEX; Schema: app; Owner: palisade_owner
+--
+
+CREATE UNIQUE INDEX leads_hubspot_idx ON app.leads USING btree (tenant_id, hubspot_id) WHERE (hubspot_id IS NOT NULL);
 
 
 --
@@ -8834,10 +9186,52 @@ CREATE TRIGGER consent_events_stamped BEFORE INSERT ON app.consent_events FOR EA
 
 
 --
+-- Name: crm_connections crm_connections_audit; Type: TRIGGER; Schema: app; Owner: palisade_owner
+--
+
+CREATE TRIGGER crm_connections_audit AFTER INSERT OR DELETE OR UPDATE ON app.crm_connections FOR EACH ROW EXECUTE FUNCTION audit.record_change('tenant_id', 'tenant_id', '', 'domain', 'tokens_sealed', 'last_four', 'key_id');
+
+
+--
+-- Name: crm_connections crm_connections_touch; Type: TRIGGER; Schema: app; Owner: palisade_owner
+--
+
+CREATE TRIGGER crm_connections_touch BEFORE UPDATE ON app.crm_connections FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
+
+
+--
+-- Name: crm_outbox crm_outbox_touch; Type: TRIGGER; Schema: app; Owner: palisade_owner
+--
+
+CREATE TRIGGER crm_outbox_touch BEFORE UPDATE ON app.crm_outbox FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
+
+
+--
+-- Name: crm_sync_cursors crm_sync_cursors_touch; Type: TRIGGER; Schema: app; Owner: palisade_owner
+--
+
+CREATE TRIGGER crm_sync_cursors_touch BEFORE UPDATE ON app.crm_sync_cursors FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
+
+
+--
+-- Name: crm_sync_runs crm_sync_runs_touch; Type: TRIGGER; Schema: app; Owner: palisade_owner
+--
+
+CREATE TRIGGER crm_sync_runs_touch BEFORE UPDATE ON app.crm_sync_runs FOR EACH ROW EXECUTE FUNCTION app.touch_updated_at();
+
+
+--
 -- Name: deals deals_audit; Type: TRIGGER; Schema: app; Owner: palisade_owner
 --
 
 CREATE TRIGGER deals_audit AFTER INSERT OR DELETE OR UPDATE ON app.deals FOR EACH ROW EXECUTE FUNCTION audit.record_change('tenant_id', 'id', 'lead_id', 'domain');
+
+
+--
+-- Name: deals deals_crm_queue; Type: TRIGGER; Schema: app; Owner: palisade_owner
+--
+
+CREATE TRIGGER deals_crm_queue AFTER INSERT OR UPDATE OF lead_id, owner_id, title, stage, amount_cents, currency, closed_at ON app.deals FOR EACH ROW EXECUTE FUNCTION app.crm_queue_deal();
 
 
 --
@@ -9514,6 +9908,38 @@ ALTER TABLE ONLY app.coaching_observations
 
 ALTER TABLE ONLY app.coaching_observations
     ADD CONSTRAINT coaching_observations_tenant_id_owner_id_fkey FOREIGN KEY (tenant_id, owner_id) REFERENCES app.memberships(tenant_id, user_id);
+
+
+--
+-- Name: crm_connections crm_connections_tenant_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: palisade_owner
+--
+
+ALTER TABLE ONLY app.crm_connections
+    ADD CONSTRAINT crm_connections_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES app.tenants(id) ON DELETE CASCADE;
+
+
+--
+-- Name: crm_outbox crm_outbox_tenant_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: palisade_owner
+--
+
+ALTER TABLE ONLY app.crm_outbox
+    ADD CONSTRAINT crm_outbox_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES app.tenants(id) ON DELETE CASCADE;
+
+
+--
+-- Name: crm_sync_cursors crm_sync_cursors_tenant_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: palisade_owner
+--
+
+ALTER TABLE ONLY app.crm_sync_cursors
+    ADD CONSTRAINT crm_sync_cursors_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES app.tenants(id) ON DELETE CASCADE;
+
+
+--
+-- Name: crm_sync_runs crm_sync_runs_tenant_id_fkey; Type: FK CONSTRAINT; Schema: app; Owner: palisade_owner
+--
+
+ALTER TABLE ONLY app.crm_sync_runs
+    ADD CONSTRAINT crm_sync_runs_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES app.tenants(id) ON DELETE CASCADE;
 
 
 --
@@ -10323,6 +10749,235 @@ CREATE POLICY consent_select ON app.consent_events FOR SELECT TO app_user USING 
 CREATE POLICY consent_service ON app.consent_events TO app_service USING ((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id))) WITH CHECK (((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)) AND ((lead_id IS NULL) OR (EXISTS ( SELECT
    FROM app.leads l
   WHERE ((l.tenant_id = consent_events.tenant_id) AND (l.id = consent_events.lead_id))))) AND ((member_id IS NULL) OR ctx.is_active_member(tenant_id, member_id))));
+
+
+--
+-- Name: crm_connections; Type: ROW SECURITY; Schema: app; Owner: palisade_owner
+--
+
+ALTER TABLE app.crm_connections ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: crm_connections crm_connections_admin_delete; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY crm_connections_admin_delete ON app.crm_connections FOR DELETE TO app_user USING (((tenant_id = ( SELECT ctx.tenant_id() AS tenant_id)) AND ( SELECT ctx.has_role('admin'::text) AS has_role)));
+
+
+--
+-- Name: crm_connections crm_connections_admin_insert; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY crm_connections_admin_insert ON app.crm_connections FOR INSERT TO app_user WITH CHECK (((tenant_id = ( SELECT ctx.tenant_id() AS tenant_id)) AND ( SELECT ctx.has_role('admin'::text) AS has_role) AND (connected_by = ( SELECT ctx.user_id() AS user_id))));
+
+
+--
+-- Name: crm_connections crm_connections_admin_select; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY crm_connections_admin_select ON app.crm_connections FOR SELECT TO app_user USING (((tenant_id = ( SELECT ctx.tenant_id() AS tenant_id)) AND ( SELECT ctx.has_role('admin'::text) AS has_role)));
+
+
+--
+-- Name: crm_connections crm_connections_admin_update; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY crm_connections_admin_update ON app.crm_connections FOR UPDATE TO app_user USING (((tenant_id = ( SELECT ctx.tenant_id() AS tenant_id)) AND ( SELECT ctx.has_role('admin'::text) AS has_role))) WITH CHECK (((tenant_id = ( SELECT ctx.tenant_id() AS tenant_id)) AND ( SELECT ctx.has_role('admin'::text) AS has_role)));
+
+
+--
+-- Name: crm_connections crm_connections_definer_select; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY crm_connections_definer_select ON app.crm_connections FOR SELECT TO palisade_definer USING (true);
+
+
+--
+-- Name: crm_connections crm_connections_purge; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY crm_connections_purge ON app.crm_connections FOR DELETE TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+
+
+--
+-- Name: crm_connections crm_connections_purge_read; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY crm_connections_purge_read ON app.crm_connections FOR SELECT TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+
+
+--
+-- Name: crm_connections crm_connections_service_select; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY crm_connections_service_select ON app.crm_connections FOR SELECT TO app_service USING (((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)) AND (current_setting('palisade.purpose'::text, true) = ANY (ARRAY['sync'::text, 'webhook'::text, 'erasure'::text, 'company_export'::text]))));
+
+
+--
+-- Name: crm_connections crm_connections_sync_update; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY crm_connections_sync_update ON app.crm_connections FOR UPDATE TO app_service USING (((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)) AND (current_setting('palisade.purpose'::text, true) = 'sync'::text))) WITH CHECK ((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)));
+
+
+--
+-- Name: crm_outbox; Type: ROW SECURITY; Schema: app; Owner: palisade_owner
+--
+
+ALTER TABLE app.crm_outbox ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: crm_outbox crm_outbox_definer_insert; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY crm_outbox_definer_insert ON app.crm_outbox FOR INSERT TO palisade_definer WITH CHECK (((kind = 'deal'::text) AND (status = 'pending'::text)));
+
+
+--
+-- Name: crm_outbox crm_outbox_definer_select; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY crm_outbox_definer_select ON app.crm_outbox FOR SELECT TO palisade_definer USING (true);
+
+
+--
+-- Name: crm_outbox crm_outbox_erasure_insert; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY crm_outbox_erasure_insert ON app.crm_outbox FOR INSERT TO app_service WITH CHECK (((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)) AND (kind = 'gdpr_delete'::text) AND (status = 'pending'::text) AND (current_setting('palisade.purpose'::text, true) = 'erasure'::text)));
+
+
+--
+-- Name: crm_outbox crm_outbox_member_insert; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY crm_outbox_member_insert ON app.crm_outbox FOR INSERT TO app_user WITH CHECK (((tenant_id = ( SELECT ctx.tenant_id() AS tenant_id)) AND (kind = 'note'::text) AND (status = 'pending'::text) AND (attempts = 0) AND (sent_at IS NULL) AND (remote_id IS NULL) AND (created_by = ( SELECT ctx.user_id() AS user_id)) AND (EXISTS ( SELECT
+   FROM app.interactions i
+  WHERE ((i.tenant_id = crm_outbox.tenant_id) AND (i.id = crm_outbox.local_id))))));
+
+
+--
+-- Name: crm_outbox crm_outbox_member_select; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY crm_outbox_member_select ON app.crm_outbox FOR SELECT TO app_user USING (((tenant_id = ( SELECT ctx.tenant_id() AS tenant_id)) AND (( SELECT ctx.has_role('manager'::text) AS has_role) OR (created_by = ( SELECT ctx.user_id() AS user_id)))));
+
+
+--
+-- Name: crm_outbox crm_outbox_purge; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY crm_outbox_purge ON app.crm_outbox FOR DELETE TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+
+
+--
+-- Name: crm_outbox crm_outbox_purge_read; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY crm_outbox_purge_read ON app.crm_outbox FOR SELECT TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+
+
+--
+-- Name: crm_outbox crm_outbox_sync; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY crm_outbox_sync ON app.crm_outbox TO app_service USING (((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)) AND (current_setting('palisade.purpose'::text, true) = 'sync'::text))) WITH CHECK ((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)));
+
+
+--
+-- Name: crm_sync_cursors; Type: ROW SECURITY; Schema: app; Owner: palisade_owner
+--
+
+ALTER TABLE app.crm_sync_cursors ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: crm_sync_cursors crm_sync_cursors_admin_select; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY crm_sync_cursors_admin_select ON app.crm_sync_cursors FOR SELECT TO app_user USING (((tenant_id = ( SELECT ctx.tenant_id() AS tenant_id)) AND ( SELECT ctx.has_role('admin'::text) AS has_role)));
+
+
+--
+-- Name: crm_sync_cursors crm_sync_cursors_purge; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY crm_sync_cursors_purge ON app.crm_sync_cursors FOR DELETE TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+
+
+--
+-- Name: crm_sync_cursors crm_sync_cursors_purge_read; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY crm_sync_cursors_purge_read ON app.crm_sync_cursors FOR SELECT TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+
+
+--
+-- Name: crm_sync_cursors crm_sync_cursors_sync; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY crm_sync_cursors_sync ON app.crm_sync_cursors TO app_service USING (((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)) AND (current_setting('palisade.purpose'::text, true) = 'sync'::text))) WITH CHECK ((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)));
+
+
+--
+-- Name: crm_sync_runs; Type: ROW SECURITY; Schema: app; Owner: palisade_owner
+--
+
+ALTER TABLE app.crm_sync_runs ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: crm_sync_runs crm_sync_runs_admin_select; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY crm_sync_runs_admin_select ON app.crm_sync_runs FOR SELECT TO app_user USING (((tenant_id = ( SELECT ctx.tenant_id() AS tenant_id)) AND ( SELECT ctx.has_role('admin'::text) AS has_role)));
+
+
+--
+-- Name: crm_sync_runs crm_sync_runs_admin_update; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY crm_sync_runs_admin_update ON app.crm_sync_runs FOR UPDATE TO app_user USING (((tenant_id = ( SELECT ctx.tenant_id() AS tenant_id)) AND ( SELECT ctx.has_role('admin'::text) AS has_role))) WITH CHECK ((tenant_id = ( SELECT ctx.tenant_id() AS tenant_id)));
+
+
+--
+-- Name: crm_sync_runs crm_sync_runs_definer_select; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY crm_sync_runs_definer_select ON app.crm_sync_runs FOR SELECT TO palisade_definer USING (true);
+
+
+--
+-- Name: crm_sync_runs crm_sync_runs_purge; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY crm_sync_runs_purge ON app.crm_sync_runs FOR DELETE TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+
+
+--
+-- Name: crm_sync_runs crm_sync_runs_purge_read; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY crm_sync_runs_purge_read ON app.crm_sync_runs FOR SELECT TO palisade_definer USING ((tenant_id = ( SELECT ctx.purging_tenant_id() AS purging_tenant_id)));
+
+
+--
+-- Name: crm_sync_runs crm_sync_runs_sync; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY crm_sync_runs_sync ON app.crm_sync_runs TO app_service USING (((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)) AND (current_setting('palisade.purpose'::text, true) = 'sync'::text))) WITH CHECK ((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)));
+
+
+--
+-- Name: crm_sync_runs crm_sync_runs_webhook_select; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY crm_sync_runs_webhook_select ON app.crm_sync_runs FOR SELECT TO app_service USING (((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)) AND (current_setting('palisade.purpose'::text, true) = 'webhook'::text)));
+
+
+--
+-- Name: crm_sync_runs crm_sync_runs_webhook_update; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY crm_sync_runs_webhook_update ON app.crm_sync_runs FOR UPDATE TO app_service USING (((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)) AND (current_setting('palisade.purpose'::text, true) = 'webhook'::text))) WITH CHECK ((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)));
 
 
 --
@@ -12250,6 +12905,38 @@ GRANT ALL ON FUNCTION app.create_tenant(p_slug text, p_name text) TO app_user;
 
 
 --
+-- Name: FUNCTION crm_members_by_email(p_emails text[]); Type: ACL; Schema: app; Owner: palisade_definer
+--
+
+REVOKE ALL ON FUNCTION app.crm_members_by_email(p_emails text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.crm_members_by_email(p_emails text[]) TO app_service;
+
+
+--
+-- Name: FUNCTION crm_queue_deal(); Type: ACL; Schema: app; Owner: palisade_definer
+--
+
+REVOKE ALL ON FUNCTION app.crm_queue_deal() FROM PUBLIC;
+GRANT ALL ON FUNCTION app.crm_queue_deal() TO palisade_owner;
+
+
+--
+-- Name: FUNCTION crm_tokens(); Type: ACL; Schema: app; Owner: palisade_definer
+--
+
+REVOKE ALL ON FUNCTION app.crm_tokens() FROM PUBLIC;
+GRANT ALL ON FUNCTION app.crm_tokens() TO app_service;
+
+
+--
+-- Name: FUNCTION crm_writes_back(); Type: ACL; Schema: app; Owner: palisade_definer
+--
+
+REVOKE ALL ON FUNCTION app.crm_writes_back() FROM PUBLIC;
+GRANT ALL ON FUNCTION app.crm_writes_back() TO app_user;
+
+
+--
 -- Name: FUNCTION declare_incident(p_title text, p_description text, p_severity text, p_tenants uuid[]); Type: ACL; Schema: app; Owner: palisade_definer
 --
 
@@ -12271,6 +12958,14 @@ GRANT ALL ON FUNCTION app.delete_account(p_now timestamp with time zone) TO app_
 
 REVOKE ALL ON FUNCTION app.due_assistant_tasks(p_limit integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION app.due_assistant_tasks(p_limit integer) TO app_service;
+
+
+--
+-- Name: FUNCTION due_crm_syncs(p_limit integer); Type: ACL; Schema: app; Owner: palisade_definer
+--
+
+REVOKE ALL ON FUNCTION app.due_crm_syncs(p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.due_crm_syncs(p_limit integer) TO app_service;
 
 
 --
@@ -12420,6 +13115,13 @@ GRANT ALL ON FUNCTION app.purge_batch(p_tenant uuid, p_limit integer, OUT table_
 --
 
 REVOKE ALL ON FUNCTION app.purge_lock(p_tenant uuid) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION purge_tables(); Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+REVOKE ALL ON FUNCTION app.purge_tables() FROM PUBLIC;
 
 
 --
@@ -13410,6 +14112,309 @@ GRANT SELECT(tenant_id) ON TABLE app.consent_events TO palisade_definer;
 
 
 --
+-- Name: TABLE crm_connections; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT INSERT,DELETE ON TABLE app.crm_connections TO app_user;
+GRANT DELETE ON TABLE app.crm_connections TO palisade_definer;
+
+
+--
+-- Name: COLUMN crm_connections.ctid; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(ctid) ON TABLE app.crm_connections TO palisade_definer;
+
+
+--
+-- Name: COLUMN crm_connections.tenant_id; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(tenant_id) ON TABLE app.crm_connections TO app_user;
+GRANT SELECT(tenant_id) ON TABLE app.crm_connections TO app_service;
+GRANT SELECT(tenant_id) ON TABLE app.crm_connections TO palisade_definer;
+
+
+--
+-- Name: COLUMN crm_connections.kind; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(kind),UPDATE(kind) ON TABLE app.crm_connections TO app_user;
+GRANT SELECT(kind) ON TABLE app.crm_connections TO app_service;
+
+
+--
+-- Name: COLUMN crm_connections.portal_id; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(portal_id),UPDATE(portal_id) ON TABLE app.crm_connections TO app_user;
+GRANT SELECT(portal_id) ON TABLE app.crm_connections TO app_service;
+
+
+--
+-- Name: COLUMN crm_connections.hub_domain; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(hub_domain),UPDATE(hub_domain) ON TABLE app.crm_connections TO app_user;
+GRANT SELECT(hub_domain) ON TABLE app.crm_connections TO app_service;
+
+
+--
+-- Name: COLUMN crm_connections.scopes; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(scopes),UPDATE(scopes) ON TABLE app.crm_connections TO app_user;
+GRANT SELECT(scopes) ON TABLE app.crm_connections TO app_service;
+
+
+--
+-- Name: COLUMN crm_connections.tokens_sealed; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT UPDATE(tokens_sealed) ON TABLE app.crm_connections TO app_user;
+GRANT UPDATE(tokens_sealed) ON TABLE app.crm_connections TO app_service;
+GRANT SELECT(tokens_sealed) ON TABLE app.crm_connections TO palisade_definer;
+
+
+--
+-- Name: COLUMN crm_connections.key_id; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(key_id),UPDATE(key_id) ON TABLE app.crm_connections TO app_user;
+GRANT SELECT(key_id),UPDATE(key_id) ON TABLE app.crm_connections TO app_service;
+GRANT SELECT(key_id) ON TABLE app.crm_connections TO palisade_definer;
+
+
+--
+-- Name: COLUMN crm_connections.last_four; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(last_four),UPDATE(last_four) ON TABLE app.crm_connections TO app_user;
+GRANT UPDATE(last_four) ON TABLE app.crm_connections TO app_service;
+
+
+--
+-- Name: COLUMN crm_connections.access_expires_at; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(access_expires_at),UPDATE(access_expires_at) ON TABLE app.crm_connections TO app_user;
+GRANT SELECT(access_expires_at),UPDATE(access_expires_at) ON TABLE app.crm_connections TO app_service;
+
+
+--
+-- Name: COLUMN crm_connections.status; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(status),UPDATE(status) ON TABLE app.crm_connections TO app_user;
+GRANT SELECT(status),UPDATE(status) ON TABLE app.crm_connections TO app_service;
+GRANT SELECT(status) ON TABLE app.crm_connections TO palisade_definer;
+
+
+--
+-- Name: COLUMN crm_connections.failure; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(failure),UPDATE(failure) ON TABLE app.crm_connections TO app_user;
+GRANT SELECT(failure),UPDATE(failure) ON TABLE app.crm_connections TO app_service;
+
+
+--
+-- Name: COLUMN crm_connections.write_back; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(write_back),UPDATE(write_back) ON TABLE app.crm_connections TO app_user;
+GRANT SELECT(write_back) ON TABLE app.crm_connections TO app_service;
+GRANT SELECT(write_back) ON TABLE app.crm_connections TO palisade_definer;
+
+
+--
+-- Name: COLUMN crm_connections.gdpr_delete; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(gdpr_delete),UPDATE(gdpr_delete) ON TABLE app.crm_connections TO app_user;
+GRANT SELECT(gdpr_delete) ON TABLE app.crm_connections TO app_service;
+
+
+--
+-- Name: COLUMN crm_connections.connected_by; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(connected_by),UPDATE(connected_by) ON TABLE app.crm_connections TO app_user;
+
+
+--
+-- Name: COLUMN crm_connections.connected_at; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(connected_at),UPDATE(connected_at) ON TABLE app.crm_connections TO app_user;
+GRANT SELECT(connected_at) ON TABLE app.crm_connections TO app_service;
+
+
+--
+-- Name: COLUMN crm_connections.refreshed_at; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(refreshed_at),UPDATE(refreshed_at) ON TABLE app.crm_connections TO app_user;
+GRANT SELECT(refreshed_at),UPDATE(refreshed_at) ON TABLE app.crm_connections TO app_service;
+
+
+--
+-- Name: COLUMN crm_connections.created_at; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(created_at) ON TABLE app.crm_connections TO app_user;
+
+
+--
+-- Name: COLUMN crm_connections.updated_at; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(updated_at) ON TABLE app.crm_connections TO app_user;
+
+
+--
+-- Name: TABLE crm_outbox; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT,INSERT ON TABLE app.crm_outbox TO app_user;
+GRANT SELECT,INSERT,DELETE ON TABLE app.crm_outbox TO app_service;
+GRANT INSERT,DELETE ON TABLE app.crm_outbox TO palisade_definer;
+
+
+--
+-- Name: COLUMN crm_outbox.ctid; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(ctid) ON TABLE app.crm_outbox TO palisade_definer;
+
+
+--
+-- Name: COLUMN crm_outbox.tenant_id; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(tenant_id) ON TABLE app.crm_outbox TO palisade_definer;
+
+
+--
+-- Name: COLUMN crm_outbox.kind; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(kind) ON TABLE app.crm_outbox TO palisade_definer;
+
+
+--
+-- Name: COLUMN crm_outbox.local_id; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(local_id) ON TABLE app.crm_outbox TO palisade_definer;
+
+
+--
+-- Name: COLUMN crm_outbox.remote_id; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT UPDATE(remote_id) ON TABLE app.crm_outbox TO app_service;
+
+
+--
+-- Name: COLUMN crm_outbox.status; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT UPDATE(status) ON TABLE app.crm_outbox TO app_service;
+GRANT SELECT(status) ON TABLE app.crm_outbox TO palisade_definer;
+
+
+--
+-- Name: COLUMN crm_outbox.attempts; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT UPDATE(attempts) ON TABLE app.crm_outbox TO app_service;
+
+
+--
+-- Name: COLUMN crm_outbox.not_before; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT UPDATE(not_before) ON TABLE app.crm_outbox TO app_service;
+
+
+--
+-- Name: COLUMN crm_outbox.sent_at; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT UPDATE(sent_at) ON TABLE app.crm_outbox TO app_service;
+
+
+--
+-- Name: COLUMN crm_outbox.outcome; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT UPDATE(outcome) ON TABLE app.crm_outbox TO app_service;
+
+
+--
+-- Name: TABLE crm_sync_cursors; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT ON TABLE app.crm_sync_cursors TO app_user;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE app.crm_sync_cursors TO app_service;
+GRANT DELETE ON TABLE app.crm_sync_cursors TO palisade_definer;
+
+
+--
+-- Name: COLUMN crm_sync_cursors.ctid; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(ctid) ON TABLE app.crm_sync_cursors TO palisade_definer;
+
+
+--
+-- Name: COLUMN crm_sync_cursors.tenant_id; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(tenant_id) ON TABLE app.crm_sync_cursors TO palisade_definer;
+
+
+--
+-- Name: TABLE crm_sync_runs; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT ON TABLE app.crm_sync_runs TO app_user;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE app.crm_sync_runs TO app_service;
+GRANT DELETE ON TABLE app.crm_sync_runs TO palisade_definer;
+
+
+--
+-- Name: COLUMN crm_sync_runs.ctid; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(ctid) ON TABLE app.crm_sync_runs TO palisade_definer;
+
+
+--
+-- Name: COLUMN crm_sync_runs.tenant_id; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(tenant_id) ON TABLE app.crm_sync_runs TO palisade_definer;
+
+
+--
+-- Name: COLUMN crm_sync_runs.lease_until; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(lease_until) ON TABLE app.crm_sync_runs TO palisade_definer;
+
+
+--
+-- Name: COLUMN crm_sync_runs.next_run_at; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT UPDATE(next_run_at) ON TABLE app.crm_sync_runs TO app_user;
+GRANT UPDATE(next_run_at) ON TABLE app.crm_sync_runs TO app_service;
+GRANT SELECT(next_run_at) ON TABLE app.crm_sync_runs TO palisade_definer;
+
+
+--
 -- Name: TABLE deal_stage_totals; Type: ACL; Schema: app; Owner: palisade_owner
 --
 
@@ -13436,7 +14441,7 @@ GRANT SELECT(tenant_id) ON TABLE app.deal_stage_totals TO palisade_definer;
 -- Name: TABLE deals; Type: ACL; Schema: app; Owner: palisade_owner
 --
 
-GRANT SELECT,INSERT,DELETE ON TABLE app.deals TO app_user;
+GRANT SELECT,DELETE ON TABLE app.deals TO app_user;
 GRANT SELECT,INSERT,DELETE ON TABLE app.deals TO app_service;
 GRANT DELETE ON TABLE app.deals TO palisade_definer;
 
@@ -13454,6 +14459,7 @@ GRANT SELECT(ctid) ON TABLE app.deals TO palisade_definer;
 
 GRANT SELECT(tenant_id) ON TABLE app.deals TO app_reporting;
 GRANT SELECT(tenant_id) ON TABLE app.deals TO palisade_definer;
+GRANT INSERT(tenant_id) ON TABLE app.deals TO app_user;
 
 
 --
@@ -13461,6 +14467,7 @@ GRANT SELECT(tenant_id) ON TABLE app.deals TO palisade_definer;
 --
 
 GRANT SELECT(id) ON TABLE app.deals TO app_reporting;
+GRANT INSERT(id) ON TABLE app.deals TO app_user;
 
 
 --
@@ -13468,13 +14475,14 @@ GRANT SELECT(id) ON TABLE app.deals TO app_reporting;
 --
 
 GRANT SELECT(lead_id) ON TABLE app.deals TO app_reporting;
+GRANT INSERT(lead_id) ON TABLE app.deals TO app_user;
 
 
 --
 -- Name: COLUMN deals.owner_id; Type: ACL; Schema: app; Owner: palisade_owner
 --
 
-GRANT UPDATE(owner_id) ON TABLE app.deals TO app_user;
+GRANT INSERT(owner_id),UPDATE(owner_id) ON TABLE app.deals TO app_user;
 GRANT UPDATE(owner_id) ON TABLE app.deals TO app_service;
 GRANT SELECT(owner_id) ON TABLE app.deals TO app_reporting;
 
@@ -13483,7 +14491,7 @@ GRANT SELECT(owner_id) ON TABLE app.deals TO app_reporting;
 -- Name: COLUMN deals.title; Type: ACL; Schema: app; Owner: palisade_owner
 --
 
-GRANT UPDATE(title) ON TABLE app.deals TO app_user;
+GRANT INSERT(title),UPDATE(title) ON TABLE app.deals TO app_user;
 GRANT UPDATE(title) ON TABLE app.deals TO app_service;
 
 
@@ -13491,7 +14499,7 @@ GRANT UPDATE(title) ON TABLE app.deals TO app_service;
 -- Name: COLUMN deals.stage; Type: ACL; Schema: app; Owner: palisade_owner
 --
 
-GRANT UPDATE(stage) ON TABLE app.deals TO app_user;
+GRANT INSERT(stage),UPDATE(stage) ON TABLE app.deals TO app_user;
 GRANT UPDATE(stage) ON TABLE app.deals TO app_service;
 GRANT SELECT(stage) ON TABLE app.deals TO app_reporting;
 
@@ -13500,7 +14508,7 @@ GRANT SELECT(stage) ON TABLE app.deals TO app_reporting;
 -- Name: COLUMN deals.amount_cents; Type: ACL; Schema: app; Owner: palisade_owner
 --
 
-GRANT UPDATE(amount_cents) ON TABLE app.deals TO app_user;
+GRANT INSERT(amount_cents),UPDATE(amount_cents) ON TABLE app.deals TO app_user;
 GRANT UPDATE(amount_cents) ON TABLE app.deals TO app_service;
 GRANT SELECT(amount_cents) ON TABLE app.deals TO app_reporting;
 
@@ -13509,7 +14517,7 @@ GRANT SELECT(amount_cents) ON TABLE app.deals TO app_reporting;
 -- Name: COLUMN deals.currency; Type: ACL; Schema: app; Owner: palisade_owner
 --
 
-GRANT UPDATE(currency) ON TABLE app.deals TO app_user;
+GRANT INSERT(currency),UPDATE(currency) ON TABLE app.deals TO app_user;
 GRANT UPDATE(currency) ON TABLE app.deals TO app_service;
 GRANT SELECT(currency) ON TABLE app.deals TO app_reporting;
 
@@ -13518,7 +14526,7 @@ GRANT SELECT(currency) ON TABLE app.deals TO app_reporting;
 -- Name: COLUMN deals.product; Type: ACL; Schema: app; Owner: palisade_owner
 --
 
-GRANT UPDATE(product) ON TABLE app.deals TO app_user;
+GRANT INSERT(product),UPDATE(product) ON TABLE app.deals TO app_user;
 GRANT UPDATE(product) ON TABLE app.deals TO app_service;
 GRANT SELECT(product) ON TABLE app.deals TO app_reporting;
 
@@ -13527,7 +14535,7 @@ GRANT SELECT(product) ON TABLE app.deals TO app_reporting;
 -- Name: COLUMN deals.closed_at; Type: ACL; Schema: app; Owner: palisade_owner
 --
 
-GRANT UPDATE(closed_at) ON TABLE app.deals TO app_user;
+GRANT INSERT(closed_at),UPDATE(closed_at) ON TABLE app.deals TO app_user;
 GRANT UPDATE(closed_at) ON TABLE app.deals TO app_service;
 GRANT SELECT(closed_at) ON TABLE app.deals TO app_reporting;
 
@@ -13537,6 +14545,7 @@ GRANT SELECT(closed_at) ON TABLE app.deals TO app_reporting;
 --
 
 GRANT SELECT(created_at) ON TABLE app.deals TO app_reporting;
+GRANT INSERT(created_at) ON TABLE app.deals TO app_user;
 
 
 --
@@ -13544,6 +14553,21 @@ GRANT SELECT(created_at) ON TABLE app.deals TO app_reporting;
 --
 
 GRANT SELECT(updated_at) ON TABLE app.deals TO app_reporting;
+GRANT INSERT(updated_at) ON TABLE app.deals TO app_user;
+
+
+--
+-- Name: COLUMN deals.hubspot_id; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT UPDATE(hubspot_id) ON TABLE app.deals TO app_service;
+
+
+--
+-- Name: COLUMN deals.hubspot_modified_at; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT UPDATE(hubspot_modified_at) ON TABLE app.deals TO app_service;
 
 
 --
@@ -14129,7 +15153,7 @@ GRANT SELECT(tenant_id) ON TABLE app.knowledge_passages TO palisade_definer;
 -- Name: TABLE leads; Type: ACL; Schema: app; Owner: palisade_owner
 --
 
-GRANT SELECT,INSERT,DELETE ON TABLE app.leads TO app_user;
+GRANT SELECT,DELETE ON TABLE app.leads TO app_user;
 GRANT SELECT,INSERT,DELETE ON TABLE app.leads TO app_service;
 GRANT DELETE ON TABLE app.leads TO palisade_definer;
 
@@ -14147,6 +15171,7 @@ GRANT SELECT(ctid) ON TABLE app.leads TO palisade_definer;
 
 GRANT SELECT(tenant_id) ON TABLE app.leads TO app_reporting;
 GRANT SELECT(tenant_id) ON TABLE app.leads TO palisade_definer;
+GRANT INSERT(tenant_id) ON TABLE app.leads TO app_user;
 
 
 --
@@ -14155,13 +15180,14 @@ GRANT SELECT(tenant_id) ON TABLE app.leads TO palisade_definer;
 
 GRANT SELECT(id) ON TABLE app.leads TO app_reporting;
 GRANT SELECT(id) ON TABLE app.leads TO palisade_definer;
+GRANT INSERT(id) ON TABLE app.leads TO app_user;
 
 
 --
 -- Name: COLUMN leads.owner_id; Type: ACL; Schema: app; Owner: palisade_owner
 --
 
-GRANT UPDATE(owner_id) ON TABLE app.leads TO app_user;
+GRANT INSERT(owner_id),UPDATE(owner_id) ON TABLE app.leads TO app_user;
 GRANT UPDATE(owner_id) ON TABLE app.leads TO app_service;
 GRANT SELECT(owner_id) ON TABLE app.leads TO app_reporting;
 GRANT SELECT(owner_id) ON TABLE app.leads TO palisade_definer;
@@ -14171,7 +15197,7 @@ GRANT SELECT(owner_id) ON TABLE app.leads TO palisade_definer;
 -- Name: COLUMN leads.name; Type: ACL; Schema: app; Owner: palisade_owner
 --
 
-GRANT UPDATE(name) ON TABLE app.leads TO app_user;
+GRANT INSERT(name),UPDATE(name) ON TABLE app.leads TO app_user;
 GRANT UPDATE(name) ON TABLE app.leads TO app_service;
 
 
@@ -14179,7 +15205,7 @@ GRANT UPDATE(name) ON TABLE app.leads TO app_service;
 -- Name: COLUMN leads.email; Type: ACL; Schema: app; Owner: palisade_owner
 --
 
-GRANT UPDATE(email) ON TABLE app.leads TO app_user;
+GRANT INSERT(email),UPDATE(email) ON TABLE app.leads TO app_user;
 GRANT UPDATE(email) ON TABLE app.leads TO app_service;
 
 
@@ -14187,7 +15213,7 @@ GRANT UPDATE(email) ON TABLE app.leads TO app_service;
 -- Name: COLUMN leads.status; Type: ACL; Schema: app; Owner: palisade_owner
 --
 
-GRANT UPDATE(status) ON TABLE app.leads TO app_user;
+GRANT INSERT(status),UPDATE(status) ON TABLE app.leads TO app_user;
 GRANT UPDATE(status) ON TABLE app.leads TO app_service;
 GRANT SELECT(status) ON TABLE app.leads TO app_reporting;
 
@@ -14196,7 +15222,7 @@ GRANT SELECT(status) ON TABLE app.leads TO app_reporting;
 -- Name: COLUMN leads.source; Type: ACL; Schema: app; Owner: palisade_owner
 --
 
-GRANT UPDATE(source) ON TABLE app.leads TO app_user;
+GRANT INSERT(source),UPDATE(source) ON TABLE app.leads TO app_user;
 GRANT UPDATE(source) ON TABLE app.leads TO app_service;
 GRANT SELECT(source) ON TABLE app.leads TO app_reporting;
 
@@ -14206,6 +15232,7 @@ GRANT SELECT(source) ON TABLE app.leads TO app_reporting;
 --
 
 GRANT SELECT(created_at) ON TABLE app.leads TO app_reporting;
+GRANT INSERT(created_at) ON TABLE app.leads TO app_user;
 
 
 --
@@ -14213,13 +15240,14 @@ GRANT SELECT(created_at) ON TABLE app.leads TO app_reporting;
 --
 
 GRANT SELECT(updated_at) ON TABLE app.leads TO app_reporting;
+GRANT INSERT(updated_at) ON TABLE app.leads TO app_user;
 
 
 --
 -- Name: COLUMN leads.phone_sealed; Type: ACL; Schema: app; Owner: palisade_owner
 --
 
-GRANT UPDATE(phone_sealed) ON TABLE app.leads TO app_user;
+GRANT INSERT(phone_sealed),UPDATE(phone_sealed) ON TABLE app.leads TO app_user;
 GRANT UPDATE(phone_sealed) ON TABLE app.leads TO app_service;
 
 
@@ -14227,7 +15255,7 @@ GRANT UPDATE(phone_sealed) ON TABLE app.leads TO app_service;
 -- Name: COLUMN leads.phone_index; Type: ACL; Schema: app; Owner: palisade_owner
 --
 
-GRANT UPDATE(phone_index) ON TABLE app.leads TO app_user;
+GRANT INSERT(phone_index),UPDATE(phone_index) ON TABLE app.leads TO app_user;
 GRANT UPDATE(phone_index) ON TABLE app.leads TO app_service;
 GRANT SELECT(phone_index) ON TABLE app.leads TO palisade_definer;
 
@@ -14236,9 +15264,23 @@ GRANT SELECT(phone_index) ON TABLE app.leads TO palisade_definer;
 -- Name: COLUMN leads.email_index; Type: ACL; Schema: app; Owner: palisade_owner
 --
 
-GRANT UPDATE(email_index) ON TABLE app.leads TO app_user;
+GRANT INSERT(email_index),UPDATE(email_index) ON TABLE app.leads TO app_user;
 GRANT UPDATE(email_index) ON TABLE app.leads TO app_service;
 GRANT SELECT(email_index) ON TABLE app.leads TO palisade_definer;
+
+
+--
+-- Name: COLUMN leads.hubspot_id; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT UPDATE(hubspot_id) ON TABLE app.leads TO app_service;
+
+
+--
+-- Name: COLUMN leads.hubspot_modified_at; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT UPDATE(hubspot_modified_at) ON TABLE app.leads TO app_service;
 
 
 --

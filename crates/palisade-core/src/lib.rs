@@ -4,6 +4,7 @@
 pub mod ai;
 pub mod audit;
 pub mod crm;
+pub mod crm_sync;
 pub mod dashboard;
 mod error;
 pub mod ingest;

@@ -17,6 +17,7 @@
 #[cfg(feature = "server")]
 mod app;
 mod cluster;
+mod fake_hubspot;
 mod fake_llm;
 mod fake_oidc;
 mod fake_resend;
@@ -30,6 +31,9 @@ mod world;
 #[cfg(feature = "server")]
 pub use app::{spawn_app, spawn_app_with, test_config, TestApp};
 pub use cluster::{test_db, TestDb};
+pub use fake_hubspot::{
+    Failure as HubspotFailure, FakeHubspot, FAKE_HUBSPOT_CLIENT_ID, FAKE_HUBSPOT_CLIENT_SECRET,
+};
 pub use fake_llm::{FakeLlm, LlmRequest, LlmStep};
 pub use fake_oidc::{FakeIdp, IdpUser, Spoil, FAKE_CLIENT_ID, FAKE_CLIENT_SECRET};
 pub use fake_resend::{FakeResend, ReceivedMail};

@@ -254,7 +254,7 @@ impl Subjects<'_> {
 
 /// Who takes what nobody owns: the tenant's `inbound_owner_id` while an active member, else its
 /// longest-standing active admin.
-async fn inbound_owner(tx: &mut Tx, tenant: TenantId) -> Result<Uuid, CoreError> {
+pub(crate) async fn inbound_owner(tx: &mut Tx, tenant: TenantId) -> Result<Uuid, CoreError> {
     let row = tx
         .query_one(
             "select coalesce(
