@@ -668,6 +668,29 @@ $$;
 ALTER FUNCTION app.crm_queue_deal() OWNER TO palisade_definer;
 
 --
+-- Name: crm_sync_soon(); Type: FUNCTION; Schema: app; Owner: palisade_definer
+--
+
+CREATE FUNCTION app.crm_sync_soon() RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_tenant uuid := ctx.scoped_tenant_id();
+begin
+  if v_tenant is null or pg_catalog.current_setting('palisade.purpose', true) is distinct from 'webhook' then
+    raise exception 'a sync is asked for by a verified webhook of one tenant' using errcode = '42501';
+  end if;
+  update app.crm_sync_runs r set next_run_at = pg_catalog.now()
+  where r.tenant_id = v_tenant
+    and (r.next_run_at > pg_catalog.now() or r.lease_until >= pg_catalog.now());
+end
+$$;
+
+
+ALTER FUNCTION app.crm_sync_soon() OWNER TO palisade_definer;
+
+--
 -- Name: crm_tokens(); Type: FUNCTION; Schema: app; Owner: palisade_definer
 --
 
@@ -10817,7 +10840,7 @@ CREATE POLICY crm_connections_service_select ON app.crm_connections FOR SELECT T
 -- Name: crm_connections crm_connections_sync_update; Type: POLICY; Schema: app; Owner: palisade_owner
 --
 
-CREATE POLICY crm_connections_sync_update ON app.crm_connections FOR UPDATE TO app_service USING (((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)) AND (current_setting('palisade.purpose'::text, true) = 'sync'::text))) WITH CHECK ((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)));
+CREATE POLICY crm_connections_sync_update ON app.crm_connections FOR UPDATE TO app_service USING (((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)) AND (current_setting('palisade.purpose'::text, true) = 'sync'::text))) WITH CHECK (((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)) AND (current_setting('palisade.purpose'::text, true) = 'sync'::text)));
 
 
 --
@@ -10831,13 +10854,6 @@ ALTER TABLE app.crm_outbox ENABLE ROW LEVEL SECURITY;
 --
 
 CREATE POLICY crm_outbox_definer_insert ON app.crm_outbox FOR INSERT TO palisade_definer WITH CHECK (((kind = 'deal'::text) AND (status = 'pending'::text)));
-
-
---
--- Name: crm_outbox crm_outbox_definer_select; Type: POLICY; Schema: app; Owner: palisade_owner
---
-
-CREATE POLICY crm_outbox_definer_select ON app.crm_outbox FOR SELECT TO palisade_definer USING (true);
 
 
 --
@@ -10881,7 +10897,7 @@ CREATE POLICY crm_outbox_purge_read ON app.crm_outbox FOR SELECT TO palisade_def
 -- Name: crm_outbox crm_outbox_sync; Type: POLICY; Schema: app; Owner: palisade_owner
 --
 
-CREATE POLICY crm_outbox_sync ON app.crm_outbox TO app_service USING (((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)) AND (current_setting('palisade.purpose'::text, true) = 'sync'::text))) WITH CHECK ((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)));
+CREATE POLICY crm_outbox_sync ON app.crm_outbox TO app_service USING (((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)) AND (current_setting('palisade.purpose'::text, true) = 'sync'::text))) WITH CHECK (((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)) AND (current_setting('palisade.purpose'::text, true) = 'sync'::text)));
 
 
 --
@@ -10915,7 +10931,7 @@ CREATE POLICY crm_sync_cursors_purge_read ON app.crm_sync_cursors FOR SELECT TO 
 -- Name: crm_sync_cursors crm_sync_cursors_sync; Type: POLICY; Schema: app; Owner: palisade_owner
 --
 
-CREATE POLICY crm_sync_cursors_sync ON app.crm_sync_cursors TO app_service USING (((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)) AND (current_setting('palisade.purpose'::text, true) = 'sync'::text))) WITH CHECK ((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)));
+CREATE POLICY crm_sync_cursors_sync ON app.crm_sync_cursors TO app_service USING (((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)) AND (current_setting('palisade.purpose'::text, true) = 'sync'::text))) WITH CHECK (((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)) AND (current_setting('palisade.purpose'::text, true) = 'sync'::text)));
 
 
 --
@@ -10946,6 +10962,13 @@ CREATE POLICY crm_sync_runs_definer_select ON app.crm_sync_runs FOR SELECT TO pa
 
 
 --
+-- Name: crm_sync_runs crm_sync_runs_definer_update; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY crm_sync_runs_definer_update ON app.crm_sync_runs FOR UPDATE TO palisade_definer USING (true);
+
+
+--
 -- Name: crm_sync_runs crm_sync_runs_purge; Type: POLICY; Schema: app; Owner: palisade_owner
 --
 
@@ -10963,21 +10986,7 @@ CREATE POLICY crm_sync_runs_purge_read ON app.crm_sync_runs FOR SELECT TO palisa
 -- Name: crm_sync_runs crm_sync_runs_sync; Type: POLICY; Schema: app; Owner: palisade_owner
 --
 
-CREATE POLICY crm_sync_runs_sync ON app.crm_sync_runs TO app_service USING (((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)) AND (current_setting('palisade.purpose'::text, true) = 'sync'::text))) WITH CHECK ((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)));
-
-
---
--- Name: crm_sync_runs crm_sync_runs_webhook_select; Type: POLICY; Schema: app; Owner: palisade_owner
---
-
-CREATE POLICY crm_sync_runs_webhook_select ON app.crm_sync_runs FOR SELECT TO app_service USING (((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)) AND (current_setting('palisade.purpose'::text, true) = 'webhook'::text)));
-
-
---
--- Name: crm_sync_runs crm_sync_runs_webhook_update; Type: POLICY; Schema: app; Owner: palisade_owner
---
-
-CREATE POLICY crm_sync_runs_webhook_update ON app.crm_sync_runs FOR UPDATE TO app_service USING (((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)) AND (current_setting('palisade.purpose'::text, true) = 'webhook'::text))) WITH CHECK ((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)));
+CREATE POLICY crm_sync_runs_sync ON app.crm_sync_runs TO app_service USING (((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)) AND (current_setting('palisade.purpose'::text, true) = 'sync'::text))) WITH CHECK (((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)) AND (current_setting('palisade.purpose'::text, true) = 'sync'::text)));
 
 
 --
@@ -12921,6 +12930,14 @@ GRANT ALL ON FUNCTION app.crm_queue_deal() TO palisade_owner;
 
 
 --
+-- Name: FUNCTION crm_sync_soon(); Type: ACL; Schema: app; Owner: palisade_definer
+--
+
+REVOKE ALL ON FUNCTION app.crm_sync_soon() FROM PUBLIC;
+GRANT ALL ON FUNCTION app.crm_sync_soon() TO app_service;
+
+
+--
 -- Name: FUNCTION crm_tokens(); Type: ACL; Schema: app; Owner: palisade_definer
 --
 
@@ -13122,6 +13139,7 @@ REVOKE ALL ON FUNCTION app.purge_lock(p_tenant uuid) FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION app.purge_tables() FROM PUBLIC;
+GRANT ALL ON FUNCTION app.purge_tables() TO palisade_definer;
 
 
 --
@@ -14190,7 +14208,7 @@ GRANT SELECT(key_id) ON TABLE app.crm_connections TO palisade_definer;
 --
 
 GRANT SELECT(last_four),UPDATE(last_four) ON TABLE app.crm_connections TO app_user;
-GRANT UPDATE(last_four) ON TABLE app.crm_connections TO app_service;
+GRANT SELECT(last_four),UPDATE(last_four) ON TABLE app.crm_connections TO app_service;
 
 
 --
@@ -14240,6 +14258,7 @@ GRANT SELECT(gdpr_delete) ON TABLE app.crm_connections TO app_service;
 --
 
 GRANT SELECT(connected_by),UPDATE(connected_by) ON TABLE app.crm_connections TO app_user;
+GRANT SELECT(connected_by) ON TABLE app.crm_connections TO app_service;
 
 
 --
@@ -14263,6 +14282,7 @@ GRANT SELECT(refreshed_at),UPDATE(refreshed_at) ON TABLE app.crm_connections TO 
 --
 
 GRANT SELECT(created_at) ON TABLE app.crm_connections TO app_user;
+GRANT SELECT(created_at) ON TABLE app.crm_connections TO app_service;
 
 
 --
@@ -14270,6 +14290,7 @@ GRANT SELECT(created_at) ON TABLE app.crm_connections TO app_user;
 --
 
 GRANT SELECT(updated_at) ON TABLE app.crm_connections TO app_user;
+GRANT SELECT(updated_at) ON TABLE app.crm_connections TO app_service;
 
 
 --
@@ -14296,20 +14317,6 @@ GRANT SELECT(tenant_id) ON TABLE app.crm_outbox TO palisade_definer;
 
 
 --
--- Name: COLUMN crm_outbox.kind; Type: ACL; Schema: app; Owner: palisade_owner
---
-
-GRANT SELECT(kind) ON TABLE app.crm_outbox TO palisade_definer;
-
-
---
--- Name: COLUMN crm_outbox.local_id; Type: ACL; Schema: app; Owner: palisade_owner
---
-
-GRANT SELECT(local_id) ON TABLE app.crm_outbox TO palisade_definer;
-
-
---
 -- Name: COLUMN crm_outbox.remote_id; Type: ACL; Schema: app; Owner: palisade_owner
 --
 
@@ -14321,7 +14328,6 @@ GRANT UPDATE(remote_id) ON TABLE app.crm_outbox TO app_service;
 --
 
 GRANT UPDATE(status) ON TABLE app.crm_outbox TO app_service;
-GRANT SELECT(status) ON TABLE app.crm_outbox TO palisade_definer;
 
 
 --
@@ -14410,8 +14416,7 @@ GRANT SELECT(lease_until) ON TABLE app.crm_sync_runs TO palisade_definer;
 --
 
 GRANT UPDATE(next_run_at) ON TABLE app.crm_sync_runs TO app_user;
-GRANT UPDATE(next_run_at) ON TABLE app.crm_sync_runs TO app_service;
-GRANT SELECT(next_run_at) ON TABLE app.crm_sync_runs TO palisade_definer;
+GRANT SELECT(next_run_at),UPDATE(next_run_at) ON TABLE app.crm_sync_runs TO palisade_definer;
 
 
 --

@@ -69,7 +69,8 @@ create policy crm_connections_service_select on app.crm_connections for select t
 create policy crm_connections_sync_update on app.crm_connections for update to app_service
   using (tenant_id = (select ctx.scoped_tenant_id())
          and pg_catalog.current_setting('palisade.purpose', true) = 'sync')
-  with check (tenant_id = (select ctx.scoped_tenant_id()));
+  with check (tenant_id = (select ctx.scoped_tenant_id())
+              and pg_catalog.current_setting('palisade.purpose', true) = 'sync');
 
 -- How the sync is doing, one row per tenant: its lease (one worker at a time per HubSpot account), when
 -- it runs next (a webhook or an admin brings it forward), and what went wrong. Kept when the connection
@@ -134,20 +135,13 @@ grant select, insert, update, delete on app.crm_sync_runs, app.crm_sync_cursors 
 create policy crm_sync_runs_sync on app.crm_sync_runs to app_service
   using (tenant_id = (select ctx.scoped_tenant_id())
          and pg_catalog.current_setting('palisade.purpose', true) = 'sync')
-  with check (tenant_id = (select ctx.scoped_tenant_id()));
+  with check (tenant_id = (select ctx.scoped_tenant_id())
+              and pg_catalog.current_setting('palisade.purpose', true) = 'sync');
 create policy crm_sync_cursors_sync on app.crm_sync_cursors to app_service
   using (tenant_id = (select ctx.scoped_tenant_id())
          and pg_catalog.current_setting('palisade.purpose', true) = 'sync')
-  with check (tenant_id = (select ctx.scoped_tenant_id()));
--- A verified HubSpot event brings the next run forward (and nothing else).
-grant update (next_run_at) on app.crm_sync_runs to app_service;
-create policy crm_sync_runs_webhook_select on app.crm_sync_runs for select to app_service
-  using (tenant_id = (select ctx.scoped_tenant_id())
-         and pg_catalog.current_setting('palisade.purpose', true) = 'webhook');
-create policy crm_sync_runs_webhook_update on app.crm_sync_runs for update to app_service
-  using (tenant_id = (select ctx.scoped_tenant_id())
-         and pg_catalog.current_setting('palisade.purpose', true) = 'webhook')
-  with check (tenant_id = (select ctx.scoped_tenant_id()));
+  with check (tenant_id = (select ctx.scoped_tenant_id())
+              and pg_catalog.current_setting('palisade.purpose', true) = 'sync');
 
 -- What goes to HubSpot: a deal's latest state (one pending row per deal; the push reads the deal when it
 -- is sent), a note for an interaction a member marked (once per interaction), and GDPR deletes of
@@ -197,7 +191,8 @@ grant select, insert, delete, update (status, attempts, not_before, sent_at, out
 create policy crm_outbox_sync on app.crm_outbox to app_service
   using (tenant_id = (select ctx.scoped_tenant_id())
          and pg_catalog.current_setting('palisade.purpose', true) = 'sync')
-  with check (tenant_id = (select ctx.scoped_tenant_id()));
+  with check (tenant_id = (select ctx.scoped_tenant_id())
+              and pg_catalog.current_setting('palisade.purpose', true) = 'sync');
 -- An erasure queues the GDPR delete of its lead's contact in the transaction that deletes the lead.
 create policy crm_outbox_erasure_insert on app.crm_outbox for insert to app_service
   with check (tenant_id = (select ctx.scoped_tenant_id()) and kind = 'gdpr_delete' and status = 'pending'
@@ -231,6 +226,8 @@ language sql immutable parallel safe set search_path = '' as $$
     'app.retention_settings', 'app.incident_tenants', 'app.error_events', 'audit.event_windows',
     'audit.access_events', 'app.memberships']
 $$;
+revoke execute on function app.purge_tables() from public;
+grant execute on function app.purge_tables() to palisade_definer;
 
 do $$
 declare
@@ -252,13 +249,12 @@ $$;
 -- What the definer functions below read.
 grant select (tenant_id, tokens_sealed, key_id, status, write_back) on app.crm_connections to palisade_definer;
 create policy crm_connections_definer_select on app.crm_connections for select to palisade_definer using (true);
-grant select (tenant_id, lease_until, next_run_at) on app.crm_sync_runs to palisade_definer;
+grant select (tenant_id, lease_until, next_run_at), update (next_run_at) on app.crm_sync_runs to palisade_definer;
 create policy crm_sync_runs_definer_select on app.crm_sync_runs for select to palisade_definer using (true);
+create policy crm_sync_runs_definer_update on app.crm_sync_runs for update to palisade_definer using (true);
 grant insert on app.crm_outbox to palisade_definer;
 create policy crm_outbox_definer_insert on app.crm_outbox for insert to palisade_definer
   with check (kind = 'deal' and status = 'pending');
-grant select (tenant_id, local_id, kind, status) on app.crm_outbox to palisade_definer;
-create policy crm_outbox_definer_select on app.crm_outbox for select to palisade_definer using (true);
 
 reset role;
 set local role palisade_definer;
@@ -316,6 +312,25 @@ language sql stable security definer set search_path = '' as $$
 $$;
 revoke execute on function app.crm_writes_back() from public;
 grant execute on function app.crm_writes_back() to app_user;
+
+-- A verified HubSpot event asks for a run soon: the next run of the service context's tenant is
+-- brought forward to now (during a run, that run ends with the next due at once). Nothing else of
+-- the sync's state is a webhook's to change.
+create function app.crm_sync_soon() returns void
+language plpgsql volatile security definer set search_path = '' as $$
+declare
+  v_tenant uuid := ctx.scoped_tenant_id();
+begin
+  if v_tenant is null or pg_catalog.current_setting('palisade.purpose', true) is distinct from 'webhook' then
+    raise exception 'a sync is asked for by a verified webhook of one tenant' using errcode = '42501';
+  end if;
+  update app.crm_sync_runs r set next_run_at = pg_catalog.now()
+  where r.tenant_id = v_tenant
+    and (r.next_run_at > pg_catalog.now() or r.lease_until >= pg_catalog.now());
+end
+$$;
+revoke execute on function app.crm_sync_soon() from public;
+grant execute on function app.crm_sync_soon() to app_service;
 
 -- The tenants whose sync is due (a service context for no tenant, purpose sync): connected, active, not
 -- leased to another worker. Each is then leased in its own tenant's context.

@@ -127,7 +127,13 @@ fn valid_provider(id: &str) -> bool {
 impl FlowKey {
     /// Derived from the token signing secret under its own label (see [`subkey`]).
     pub fn derive(signing_secret: &SecretString) -> Self {
-        Self(subkey(signing_secret, b"palisade oidc flow key v1"))
+        Self::derive_labeled(signing_secret, b"palisade oidc flow key v1")
+    }
+
+    /// A key for another flow of the same shape (connecting a provider to a tenant): a cookie of one
+    /// flow never verifies as the other's.
+    pub fn derive_labeled(signing_secret: &SecretString, label: &[u8]) -> Self {
+        Self(subkey(signing_secret, label))
     }
 
     fn mac(&self, label: &[u8], content: &[u8]) -> [u8; 32] {

@@ -53,10 +53,12 @@ pub enum Job {
     Terminations,
     /// The assistant's queue: coaching from calls, answers to inbound texts.
     Assistant,
+    /// The HubSpot sync: each connected tenant's reads and writes back, when due.
+    CrmSync,
 }
 
 impl Job {
-    pub const ALL: [Job; 12] = [
+    pub const ALL: [Job; 13] = [
         Job::AuditSeal,
         Job::AuditPartitions,
         Job::AuditRetention,
@@ -69,6 +71,7 @@ impl Job {
         Job::Retention,
         Job::Terminations,
         Job::Assistant,
+        Job::CrmSync,
     ];
 
     pub const fn name(self) -> &'static str {
@@ -85,6 +88,7 @@ impl Job {
             Self::Retention => "retention",
             Self::Terminations => "terminations",
             Self::Assistant => "assistant",
+            Self::CrmSync => "crm_sync",
         }
     }
 
@@ -100,7 +104,7 @@ impl Job {
             Self::SignInCleanup | Self::Retention | Self::Terminations => Duration::from_secs(3600),
             Self::AuditSeal | Self::Delivery => Duration::from_secs(1),
             Self::IncidentNotices | Self::SecurityEventWindows => Duration::from_secs(60),
-            Self::Erasures | Self::Assistant => Duration::from_secs(10),
+            Self::Erasures | Self::Assistant | Self::CrmSync => Duration::from_secs(10),
             Self::Briefs => Duration::from_secs(300),
         }
     }
@@ -116,6 +120,8 @@ pub enum JobError {
     Mail(#[from] palisade_mail::MailError),
     #[error("{0}")]
     Setup(String),
+    #[error(transparent)]
+    Crm(#[from] palisade_hubspot::SyncError),
 }
 
 #[derive(Clone)]
@@ -125,6 +131,7 @@ pub struct Jobs {
     board: Arc<StatusBoard>,
     delivery: Option<Arc<delivery::Worker>>,
     assistant: Option<Arc<palisade_ai::Assistant>>,
+    crm: Option<Arc<palisade_hubspot::Syncer>>,
 }
 
 impl Jobs {
@@ -135,12 +142,19 @@ impl Jobs {
             board: Arc::new(StatusBoard::new(&Job::ALL)),
             delivery: None,
             assistant: None,
+            crm: None,
         }
     }
 
     /// Works the assistant's queue too (the `assistant` job does nothing without this).
     pub fn with_assistant(mut self, assistant: Arc<palisade_ai::Assistant>) -> Self {
         self.assistant = Some(assistant);
+        self
+    }
+
+    /// Syncs connected tenants with HubSpot too (the `crm_sync` job does nothing without this).
+    pub fn with_crm(mut self, syncer: Arc<palisade_hubspot::Syncer>) -> Self {
+        self.crm = Some(syncer);
         self
     }
 
@@ -193,6 +207,12 @@ impl Jobs {
         if job == Job::Terminations {
             return terminations::run(&self.db).await;
         }
+        if job == Job::CrmSync {
+            return match &self.crm {
+                Some(syncer) => Ok(palisade_hubspot::sync::worker::run(syncer, &self.db).await?),
+                None => Ok(0),
+            };
+        }
         if job == Job::Assistant {
             return match &self.assistant {
                 Some(assistant) => Ok(palisade_ai::worker::run(assistant, &self.db).await?),
@@ -214,7 +234,8 @@ impl Jobs {
             | Job::Erasures
             | Job::Retention
             | Job::Terminations
-            | Job::Assistant => 0,
+            | Job::Assistant
+            | Job::CrmSync => 0,
             Job::AuditPartitions => {
                 let row = tx
                     .query_one(

@@ -30,6 +30,8 @@ const SECTIONS: &[&str] = &[
     "mail",
     "messaging",
     "privacy",
+    "ai",
+    "hubspot",
 ];
 
 #[derive(Debug, Default, Deserialize)]
@@ -49,6 +51,8 @@ pub struct Config {
     pub privacy: PrivacySettings,
     /// The language model (`[ai]`).
     pub ai: crate::ai_config::AiSettings,
+    /// The HubSpot app and limits (`[hubspot]`).
+    pub hubspot: crate::hubspot_config::HubspotSettings,
     /// `PALISADE_REDIS_URL`: share the sign-in rate limits between instances through Redis. Unset:
     /// each instance limits in memory.
     pub redis_url: Option<SecretString>,
@@ -440,6 +444,7 @@ impl Config {
 
     fn validate(&self) -> Result<(), ConfigError> {
         self.ai.validate().map_err(ConfigError::Invalid)?;
+        self.hubspot.validate().map_err(ConfigError::Invalid)?;
         if !(1..=366).contains(&self.privacy.termination_grace_days) {
             return Err(ConfigError::Invalid(
                 "privacy.termination_grace_days must be between 1 and 366".into(),

@@ -4,9 +4,11 @@ mod ai;
 pub mod ai_config;
 pub mod config;
 mod crm;
+mod crm_sync;
 mod cross_site;
 pub mod error;
 pub mod extract;
+pub mod hubspot_config;
 mod me;
 pub mod metrics;
 mod middleware;
@@ -95,10 +97,19 @@ async fn serve(
         palisade_ai::Assistant::new(config.ai.to_config(), Arc::clone(&keyring), metrics.ai.clone())
             .map_err(|e| StartupError::Invalid(format!("ai: {e}")))?;
     let assistant = Arc::new(assistant);
+    let transport =
+        palisade_hubspot::Transport::new(config.hubspot.to_config(&public_url), metrics.crm.clone())
+            .map_err(|e| StartupError::Invalid(format!("hubspot: {e}")))?;
+    let hubspot = Arc::new(palisade_hubspot::Syncer {
+        transport: Arc::new(transport),
+        keyring: Arc::clone(&keyring),
+        index_keys: Arc::clone(&index_keys),
+    });
     let runner = palisade_jobs::Jobs::new(db.clone(), mailer.clone())
         .with_delivery(startup::delivery(config, &keyring, &index_keys, &public_url))
         .map_err(|e| StartupError::Invalid(e.to_string()))?
-        .with_assistant(Arc::clone(&assistant));
+        .with_assistant(Arc::clone(&assistant))
+        .with_crm(Arc::clone(&hubspot));
     let jobs = if config.jobs.enabled {
         let board = runner.board();
         runner.clone().spawn(jobs_stopped);
@@ -143,6 +154,11 @@ async fn serve(
         cron_secret: config.cron_secret.clone(),
         runner: Arc::new(runner),
         accounts: Arc::default(),
+        hubspot,
+        crm_flow: palisade_auth::oidc_flow_cookie::FlowKey::derive_labeled(
+            &secret,
+            b"palisade crm connect flow key v1",
+        ),
         log_sign_in_links: config.env == config::Environment::Development
             && config.mail.transport == config::MailTransport::Mailbox,
     });
@@ -193,6 +209,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .merge(sign_in::router())
         .merge(me::router())
         .merge(crm::router())
+        .merge(crm_sync::router())
         .merge(admin::router())
         .merge(ai::router())
         .merge(platform::router())

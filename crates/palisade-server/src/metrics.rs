@@ -60,6 +60,8 @@ pub struct Metrics {
     pub webhook_verification_failures: Family<WebhookLabels, Counter>,
     /// The assistant's calls, tokens, cost and masked values (`palisade_ai_*`).
     pub ai: palisade_ai::AiMetrics,
+    /// The HubSpot sync's requests, records and runs (`palisade_crm_*`).
+    pub crm: palisade_hubspot::HubspotMetrics,
 }
 
 impl Metrics {
@@ -141,6 +143,8 @@ impl Metrics {
         );
         let ai = palisade_ai::AiMetrics::default();
         ai.register(&mut registry);
+        let crm = palisade_hubspot::HubspotMetrics::default();
+        crm.register(&mut registry);
         Arc::new(Self {
             registry,
             requests,
@@ -157,6 +161,7 @@ impl Metrics {
             job_last_success,
             webhook_verification_failures,
             ai,
+            crm,
         })
     }
 

@@ -85,6 +85,11 @@ pub struct Shared {
     /// Runs a background job on request (`/internal/cron/{job}`), whether or not this instance
     /// runs them on timers.
     pub runner: Arc<palisade_jobs::Jobs>,
+    /// The HubSpot sync: the way to HubSpot (the OAuth flow, token checks, revocation) and what the
+    /// `crm_sync` job runs.
+    pub hubspot: Arc<palisade_hubspot::Syncer>,
+    /// Signs the browser's half of a HubSpot connection in progress (its own key, not the OIDC one).
+    pub crm_flow: palisade_auth::oidc_flow_cookie::FlowKey,
     /// Provider accounts webhooks opened in the last minute.
     pub accounts: Arc<crate::webhooks::accounts::AccountCache>,
 }

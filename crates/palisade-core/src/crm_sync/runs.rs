@@ -148,12 +148,17 @@ pub async fn finish(
     })
 }
 
-/// Brings the next run forward (a verified webhook, or an admin's "sync now"). During a run, the
+/// Brings the next run forward, for a verified webhook (its service context). During a run, the
 /// request is kept: that run ends with the next one due at once.
-pub async fn request_now(tx: &mut Tx, tenant: TenantId) -> Result<(), CoreError> {
+pub async fn request_soon(tx: &mut Tx) -> Result<(), CoreError> {
+    tx.execute("select app.crm_sync_soon()", &[]).await?;
+    Ok(())
+}
+
+/// An admin's "sync now": the next run is due at once (kept through a run in progress, as above).
+pub async fn sync_now(tx: &mut Tx, tenant: TenantId) -> Result<(), CoreError> {
     tx.execute(
-        "update app.crm_sync_runs set next_run_at = now() \
-         where tenant_id = $1 and (next_run_at > now() or lease_until >= now())",
+        "update app.crm_sync_runs set next_run_at = now() where tenant_id = $1",
         &[tenant.as_uuid()],
     )
     .await?;

@@ -75,6 +75,18 @@ const NOT_AUDITED: &[(&str, &str)] = &[
         "ai_usage",
         "metering of calls to the model (counts and costs, no person, no prompt); what a call produced is audited where it lands",
     ),
+    (
+        "crm_sync_runs",
+        "the HubSpot sync's lease and health, rewritten by every run; who connected and what they chose is audited on crm_connections",
+    ),
+    (
+        "crm_sync_cursors",
+        "where reading HubSpot stopped, moved after every page; what the pages wrote is audited on leads and deals",
+    ),
+    (
+        "crm_outbox",
+        "the queue of writes to HubSpot (ids, a status, a code), rewritten by every attempt; who marked an interaction stays on its row, and the links a write records are audited on deals",
+    ),
     ("deal_stage_totals", "derived rollup, rebuilt from deals"),
     ("activity_daily", "derived rollup, rebuilt from interactions"),
     (

@@ -62,6 +62,11 @@ const EQUIVALENT: &[(&str, &str)] = &[
          address_change revocations only; the narrower check is defence in depth",
     ),
     (
+        "crm_outbox_definer_insert:true",
+        "palisade_definer inserts outbox rows only in app.crm_queue_deal, which queues pending deals only; \
+         the narrower check is defence in depth",
+    ),
+    (
         "outbound_definer_insert:true",
         "palisade_definer inserts messages only in app.request_phone_code, which queues \
          verification texts only; the narrower check is defence in depth",

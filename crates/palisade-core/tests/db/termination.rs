@@ -56,13 +56,22 @@ async fn purge_policies_cover_every_tenant_table() {
         .await
         .unwrap()
         .get(0);
+    assert!(
+        body.contains("app.purge_tables()"),
+        "the purge reads its list from app.purge_tables()"
+    );
+    let listed: Vec<String> = su
+        .query_one("select app.purge_tables()", &[])
+        .await
+        .unwrap()
+        .get(0);
     for table in tenant_tables(&t).await {
         if KEPT.iter().any(|(k, _)| *k == table) {
             continue;
         }
         assert!(
-            body.contains(&format!("'{table}'")),
-            "app.purge_batch does not purge {table}: purge it, or keep it in KEPT with the reason"
+            listed.contains(&table),
+            "app.purge_tables() does not list {table}: purge it, or keep it in KEPT with the reason"
         );
         let (schema, name) = table.split_once('.').unwrap();
         let policies = su

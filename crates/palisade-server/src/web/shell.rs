@@ -53,6 +53,7 @@ const ADMIN: Tabs = Tabs {
         ("integrations", "Integrations"),
         ("messaging", "Messaging"),
         ("ai", "AI assistant"),
+        ("crm", "HubSpot"),
         ("sign-in-rules", "Sign-in rules"),
         ("privacy", "Privacy requests"),
         ("company-export", "Company export"),

@@ -5,6 +5,7 @@
 //! one voice sample; manager_a logged one more interaction on rep_a1's lead. admin_b is also a
 //! platform admin.
 mod ai;
+mod crm;
 mod messaging;
 mod people;
 mod platform;
@@ -153,6 +154,7 @@ impl World {
         sign_in::seed_password(&su, &people).await;
         messaging::seed_integrations(&su, &people).await;
         ai::seed_ai(&su, &people, &owned).await;
+        crm::seed_crm(&su, &people, &owned).await;
         messaging::seed_member_phones(&su, &people).await;
         platform::seed_key_check(&su).await;
         messaging::seed_lead_contacts(&su, &owned).await;

@@ -103,6 +103,12 @@ pub const EXPORTED: &[ExportTable] = &[
         omit: &["result"],
     },
     ExportTable {
+        name: "app.crm_connections",
+        file: "crm_connections",
+        rows: TENANT,
+        omit: &["tokens_sealed"],
+    },
+    ExportTable {
         name: "app.retention_settings",
         file: "retention_settings",
         rows: TENANT,
@@ -170,6 +176,18 @@ const OWN: &str = "a member's own: only they read it, and their own export (GET 
 
 /// Tables left out, and why.
 pub const EXCLUDED: &[(&str, &str)] = &[
+    (
+        "app.crm_sync_runs",
+        "the HubSpot sync's schedule and health: times, counts and codes, shown on its page",
+    ),
+    (
+        "app.crm_sync_cursors",
+        "where reading HubSpot stopped: a time window and an id bound",
+    ),
+    (
+        "app.crm_outbox",
+        "the queue of writes to HubSpot; what was written is in HubSpot, linked from leads and deals",
+    ),
     (
         "app.assistant_tasks",
         "the assistant's work queue: which calls went for coaching is the rep's (DESIGN §1.2)",

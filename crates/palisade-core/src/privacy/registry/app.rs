@@ -55,8 +55,9 @@ pub const TABLES: &[Table] = &[
             ("phone_sealed", Kind::SealedPhone),
             ("phone_index", Kind::BlindIndex),
             ("source", Kind::FreeText),
+            ("hubspot_id", Kind::ExternalId),
         ],
-        other: &["tenant_id", "status", "created_at", "updated_at"],
+        other: &["tenant_id", "status", "created_at", "updated_at", "hubspot_modified_at"],
         paths: &[
             (Path::LeadRow, Erasure::Delete),
             (Path::LeadIndex("phone_index"), Erasure::Delete),
@@ -74,7 +75,10 @@ pub const TABLES: &[Table] = &[
             ("title", Kind::FreeText),
             ("product", Kind::FreeText),
         ],
-        other: &["tenant_id", "id", "stage", "amount_cents", "currency", "closed_at", "created_at", "updated_at"],
+        other: &[
+            "tenant_id", "id", "stage", "amount_cents", "currency", "closed_at", "created_at", "updated_at", "hubspot_id",
+            "hubspot_modified_at",
+        ],
         paths: &[
             (Path::Lead("lead_id"), Erasure::Delete),
             (Path::Person("owner_id"), Erasure::Deidentify),
@@ -283,6 +287,29 @@ pub const TABLES: &[Table] = &[
             (Path::LeadList("pending_leads"), Erasure::Keep("the erasure's own list of leads still to erase; each id leaves it as its lead goes")),
             (Path::Person("requested_by"), Erasure::Deidentify),
         ],
+        rep_private: false,
+    },
+    Table {
+        name: "app.crm_connections",
+        personal: &[("connected_by", Kind::PersonId), ("tokens_sealed", Kind::Credential)],
+        other: &[
+            "tenant_id", "kind", "portal_id", "hub_domain", "scopes", "key_id", "last_four", "access_expires_at", "status",
+            "failure", "write_back", "gdpr_delete", "connected_at", "refreshed_at", "created_at", "updated_at",
+        ],
+        paths: &[(Path::Person("connected_by"), Erasure::Deidentify)],
+        rep_private: false,
+    },
+    Table {
+        name: "app.crm_outbox",
+        // `local_id` is a deal's or an interaction's id, `remote_id` HubSpot's key of what was written
+        // (or of a contact to erase there): keys, not data about a person; a GDPR delete's row goes
+        // once HubSpot confirmed it.
+        personal: &[("created_by", Kind::PersonId)],
+        other: &[
+            "tenant_id", "id", "kind", "local_id", "remote_id", "status", "attempts", "not_before", "sent_at", "outcome",
+            "created_at", "updated_at",
+        ],
+        paths: &[(Path::Person("created_by"), Erasure::Deidentify)],
         rep_private: false,
     },
     Table {

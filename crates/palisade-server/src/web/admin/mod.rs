@@ -2,6 +2,7 @@
 //! or changes anything, and the database checks the same authority again in its functions.
 mod access;
 mod ai;
+mod crm;
 mod export;
 mod incidents;
 mod integrations;
@@ -76,6 +77,13 @@ pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/t/{tenant}/members", get(members::show))
         .route("/t/{tenant}/ai", get(ai::show).post(ai::save))
+        .route("/t/{tenant}/crm", get(crm::show))
+        .route("/t/{tenant}/crm/connect", post(crm::connect))
+        .route("/t/{tenant}/crm/private-app", post(crm::private_app))
+        .route("/t/{tenant}/crm/settings", post(crm::settings))
+        .route("/t/{tenant}/crm/sync", post(crm::sync_now))
+        .route("/t/{tenant}/crm/disconnect", post(crm::disconnect))
+        .route("/oauth/hubspot/callback", get(crm::callback))
         .route("/t/{tenant}/members/{user}/{action}", post(members::act_on))
         .route("/t/{tenant}/invitations", post(invitations::create))
         .route("/t/{tenant}/access", get(access::show))
