@@ -4567,7 +4567,7 @@ ALTER TABLE app.drafts OWNER TO palisade_owner;
 CREATE TABLE app.erasures (
     tenant_id uuid NOT NULL,
     id uuid NOT NULL,
-    requested_by uuid NOT NULL,
+    requested_by uuid,
     subject_kind text NOT NULL,
     status text DEFAULT 'running'::text NOT NULL,
     pending_leads uuid[] NOT NULL,
@@ -4577,11 +4577,14 @@ CREATE TABLE app.erasures (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     finished_at timestamp with time zone,
+    requested_via text DEFAULT 'admin'::text NOT NULL,
     CONSTRAINT erasures_check CHECK (((status = 'done'::text) = (finished_at IS NOT NULL))),
     CONSTRAINT erasures_check1 CHECK (((status = 'running'::text) OR (cardinality(pending_leads) = 0))),
     CONSTRAINT erasures_correlation_id_check CHECK ((char_length(correlation_id) <= 200)),
     CONSTRAINT erasures_counts_check CHECK ((jsonb_typeof(counts) = 'object'::text)),
     CONSTRAINT erasures_leads_total_check CHECK ((leads_total >= 0)),
+    CONSTRAINT erasures_requested_via_check CHECK ((requested_via = ANY (ARRAY['admin'::text, 'hubspot'::text]))),
+    CONSTRAINT erasures_requester CHECK (((requested_via = 'admin'::text) = (requested_by IS NOT NULL))),
     CONSTRAINT erasures_status_check CHECK ((status = ANY (ARRAY['running'::text, 'done'::text]))),
     CONSTRAINT erasures_subject_kind_check CHECK ((subject_kind = ANY (ARRAY['lead'::text, 'phone'::text, 'email'::text])))
 );

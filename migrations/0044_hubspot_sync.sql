@@ -198,6 +198,12 @@ create policy crm_outbox_erasure_insert on app.crm_outbox for insert to app_serv
   with check (tenant_id = (select ctx.scoped_tenant_id()) and kind = 'gdpr_delete' and status = 'pending'
               and pg_catalog.current_setting('palisade.purpose', true) = 'erasure');
 
+-- An erasure asked for by HubSpot (its `contact.privacyDeletion` event) names no person: who asked
+-- is HubSpot, on the customer's behalf.
+alter table app.erasures alter column requested_by drop not null,
+  add column requested_via text not null default 'admin' check (requested_via in ('admin', 'hubspot')),
+  add constraint erasures_requester check ((requested_via = 'admin') = (requested_by is not null));
+
 -- Links to HubSpot's records. Only the sync sets them: people insert and update named columns, which
 -- leave these out.
 alter table app.leads add column hubspot_id bigint check (hubspot_id > 0),

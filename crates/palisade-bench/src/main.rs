@@ -12,6 +12,7 @@ mod company_export;
 mod cpu;
 mod driver;
 mod erasure;
+mod hubspot;
 mod inbound;
 mod knowledge;
 mod load;
@@ -118,7 +119,9 @@ async fn run(args: Args) -> anyhow::Result<()> {
         })
     });
     let pool = server::pool_size(args.concurrency);
-    let mut server = server::Server::start(&args.palisade, &data_dir, pool)
+    // The server's HubSpot: a fake in this process, on this machine.
+    let hubspot = palisade_testkit::FakeHubspot::start().await;
+    let mut server = server::Server::start(&args.palisade, &data_dir, pool, &hubspot.base_url)
         .await
         .context("starting Palisade")?;
     let result = async {
@@ -150,6 +153,14 @@ async fn run(args: Args) -> anyhow::Result<()> {
             println!("{}", company_export::NAMES.join(" / "));
             let (outcomes, check) = company_export::run(&server, &world, &keys, args.rounds).await?;
             results.extend(outcomes);
+            checks.push(check);
+        }
+        if hubspot::selected(args.only.as_deref()) {
+            println!("{}", hubspot::NAME);
+            let contacts = if args.quick { 2_000 } else { 100_000 };
+            let (outcome, check) =
+                hubspot::run(&server, &world, &keys, &hubspot, contacts, args.rounds).await?;
+            results.push(outcome);
             checks.push(check);
         }
         if purge::selected(args.only.as_deref()) {

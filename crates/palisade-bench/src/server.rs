@@ -22,12 +22,17 @@ pub struct Server {
     child: Child,
     pub base: String,
     pub data_dir: PathBuf,
+    /// Where the server's HubSpot is (the bench's fake).
+    hubspot: String,
 }
+
+/// The bearer token of the server's internal endpoints (`/internal/cron/{job}`), for the bench.
+pub const CRON_SECRET: &str = "bench-cron-secret-0123456789abcdef0123456789";
 
 pub const DBNAME: &str = "palisade";
 
 impl Server {
-    pub async fn start(bin: &Path, data_dir: &Path, pool_size: usize) -> anyhow::Result<Self> {
+    pub async fn start(bin: &Path, data_dir: &Path, pool_size: usize, hubspot: &str) -> anyhow::Result<Self> {
         std::fs::create_dir_all(data_dir)?;
         let data_dir = std::path::absolute(data_dir)?;
         let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
@@ -45,6 +50,15 @@ impl Server {
             .env("PALISADE_MESSAGING__TWILIO_BASE_URL", "http://127.0.0.1:9")
             .env("PALISADE_MESSAGING__RESEND_BASE_URL", "http://127.0.0.1:9")
             .env("PALISADE_MESSAGING__SENDGRID_BASE_URL", "http://127.0.0.1:9")
+            // HubSpot is the bench's fake, with its limits off (scenario 16 measures the sync itself).
+            .env("PALISADE_HUBSPOT__API_BASE_URL", hubspot)
+            .env(
+                "PALISADE_HUBSPOT__AUTHORIZE_URL",
+                format!("{hubspot}/oauth/authorize"),
+            )
+            .env("PALISADE_HUBSPOT__REQUESTS_PER_TEN_SECONDS", "0")
+            .env("PALISADE_HUBSPOT__SEARCHES_PER_SECOND", "0")
+            .env("PALISADE_CRON_SECRET", CRON_SECRET)
             .env("PALISADE_DATABASE__POOL_SIZE", pool_size.to_string())
             .env("RUST_LOG", "warn")
             .stdin(Stdio::null())
@@ -56,6 +70,7 @@ impl Server {
             child,
             base: format!("http://127.0.0.1:{port}"),
             data_dir,
+            hubspot: hubspot.to_owned(),
         };
         let client = reqwest::Client::new();
         let started = Instant::now();
@@ -130,8 +145,8 @@ impl Server {
     /// Stops the server (and its embedded PostgreSQL) and starts it again on the same data directory.
     pub async fn restart(&mut self, bin: &Path, pool_size: usize) -> anyhow::Result<()> {
         self.shutdown();
-        let data_dir = self.data_dir.clone();
-        *self = Self::start(bin, &data_dir, pool_size).await?;
+        let (data_dir, hubspot) = (self.data_dir.clone(), self.hubspot.clone());
+        *self = Self::start(bin, &data_dir, pool_size, &hubspot).await?;
         Ok(())
     }
 

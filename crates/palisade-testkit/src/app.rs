@@ -47,6 +47,9 @@ pub fn test_config(db: &TestDb, secret: &SecretString) -> Config {
     // No test reaches a real model: a test that connects one points `ai.base_url` at a `FakeLlm`;
     // any other call is refused at once by a closed port on this machine.
     config.ai.base_url = "http://127.0.0.1:9/v1".into();
+    // Likewise HubSpot: a test that syncs points the server at a `FakeHubspot`.
+    config.hubspot.api_base_url = "http://127.0.0.1:9".into();
+    config.hubspot.authorize_url = "http://127.0.0.1:9/oauth/authorize".into();
     // Background jobs are driven with `palisade_jobs::Jobs::run_once`, not by timers.
     config.jobs.enabled = false;
     // Matrices sign in many times from one address; the sign-in limit tests set their own.

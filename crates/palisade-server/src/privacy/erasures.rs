@@ -60,7 +60,13 @@ pub(crate) async fn start(
     tx.commit().await?;
     let db = state.db.correlated(caller.correlation_id());
     let mut tx = db.service(tenant, Purpose::Erasure).await?;
-    let id = erasure::start(&mut tx, tenant, caller.user_id(), &resolved).await?;
+    let id = erasure::start(
+        &mut tx,
+        tenant,
+        erasure::Requester::Admin(caller.user_id()),
+        &resolved,
+    )
+    .await?;
     tx.commit().await?;
     // Started is safe: whatever stops this loop, the job carries on from the database.
     if let Err(e) = work::run(&db, tenant, id, REQUEST_BUDGET).await {

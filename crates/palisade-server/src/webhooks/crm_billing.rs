@@ -1,8 +1,7 @@
-//! Stripe and HubSpot webhooks for the tenant in the route
-//! (`{public_url}/webhooks/stripe/{tenant_id}`, `{public_url}/webhooks/hubspot/{tenant_id}`). Both
-//! are verified before anything reads them and each event is recorded once (`webhook_events`), so
-//! a redelivery is acknowledged and changes nothing. Palisade acts on neither yet (billing and CRM
-//! sync come later); recording them verified and once is what those features will build on.
+//! Stripe webhooks for the tenant in the route (`{public_url}/webhooks/stripe/{tenant_id}`):
+//! verified before anything reads them, each event recorded once (`webhook_events`), so a
+//! redelivery is acknowledged and changes nothing. Palisade does not act on them yet (billing comes
+//! later); recording them verified and once is what that feature will build on.
 use axum::extract::State;
 use axum::http::StatusCode;
 use palisade_core::integrations::Provider;
@@ -34,40 +33,6 @@ impl Scheme for Stripe {
             signed.now.timestamp(),
             palisade_webhooks::stripe::TOLERANCE_SECS,
         )
-    }
-}
-
-/// HubSpot signs with the app's client secret: `X-HubSpot-Signature-v3` over method, URL, body and
-/// timestamp (5 minutes either way), or, when the integration's `signature_version` says so, v2
-/// (method, URL and body) or v1 (body) in `X-HubSpot-Signature`. Only that version is accepted.
-pub(crate) struct Hubspot;
-
-impl Scheme for Hubspot {
-    const PROVIDER: Provider = Provider::Hubspot;
-    type Checked = ();
-
-    fn check(signed: &Signed<'_>, account: &Account) -> Result<(), Rejection> {
-        let key = secret(account, "client_secret")?.expose_secret().as_bytes();
-        let get = |name: &str| signed.header(&[name]);
-        match account.config["signature_version"].as_str().unwrap_or("v3") {
-            "v1" => palisade_webhooks::hubspot::verify_v1(key, signed.body, get("x-hubspot-signature")),
-            "v2" => palisade_webhooks::hubspot::verify_v2(
-                key,
-                "POST",
-                &signed.url,
-                signed.body,
-                get("x-hubspot-signature"),
-            ),
-            _ => palisade_webhooks::hubspot::verify_v3(
-                key,
-                "POST",
-                &signed.url,
-                signed.body,
-                get("x-hubspot-request-timestamp"),
-                get("x-hubspot-signature-v3"),
-                signed.now.timestamp_millis(),
-            ),
-        }
     }
 }
 
@@ -105,51 +70,7 @@ pub async fn stripe(State(state): State<AppState>, webhook: Verified<Stripe>) ->
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// HubSpot events, verified with the app's client secret: `X-HubSpot-Signature-v3` over method,
-/// URL, body and timestamp (5 minutes either way), or, when the integration's `signature_version`
-/// says so, v2 (method, URL and body) or v1 (body) in `X-HubSpot-Signature`. Only that version is
-/// accepted. With a `portal_id` configured, events of other HubSpot accounts are ignored.
-#[utoipa::path(post, path = "/webhooks/hubspot/{tenant_id}", tag = "webhooks", params(("tenant_id" = Uuid, Path)),
-    request_body(content = String, content_type = "application/json"),
-    responses((status = 204, description = "Recorded; redelivered events change nothing"),
-        (status = 403, body = ErrorBody, description = "The signature did not verify")))]
-pub async fn hubspot(State(state): State<AppState>, webhook: Verified<Hubspot>) -> ApiResult<StatusCode> {
-    let (tenant, body, config) = (webhook.tenant, &webhook.body, &webhook.account.config);
-    let portal = config["portal_id"].as_str();
-    let events: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
-    let ids: Vec<(String, String)> = events
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|e| {
-            let theirs = match &e["portalId"] {
-                Value::Number(n) => Some(n.to_string()),
-                Value::String(s) => Some(s.clone()),
-                _ => None,
-            };
-            let ours = portal.is_none_or(|p| theirs.as_deref() == Some(p));
-            if !ours {
-                tracing::warn!(tenant_id = %tenant, "a HubSpot event of another account; ignored");
-            }
-            ours
-        })
-        .map(|e| {
-            let id = match &e["eventId"] {
-                Value::Number(n) => n.to_string(),
-                Value::String(s) => s.clone(),
-                _ => String::new(),
-            };
-            (id, e["subscriptionType"].as_str().unwrap_or_default().to_owned())
-        })
-        .collect();
-    let refs: Vec<(&str, &str)> = ids.iter().map(|(i, k)| (i.as_str(), k.as_str())).collect();
-    record(&state, tenant, "hubspot", &refs).await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
 /// The routes this file answers.
 pub(super) fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(stripe))
-        .routes(routes!(hubspot))
+    OpenApiRouter::new().routes(routes!(stripe))
 }

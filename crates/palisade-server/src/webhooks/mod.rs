@@ -10,6 +10,7 @@
 pub mod accounts;
 mod crm_billing;
 mod email;
+mod hubspot;
 mod meta;
 mod twilio;
 mod verified;
@@ -24,4 +25,5 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .merge(email::router())
         .merge(meta::router())
         .merge(crm_billing::router())
+        .merge(hubspot::router())
 }

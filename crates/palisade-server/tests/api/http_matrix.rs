@@ -781,6 +781,59 @@ fn routes() -> Vec<Route> {
             none,
             [401, 403, 403, 204, 204, 404],
         ),
+        // The HubSpot connection (admins; both tenants have a private-app fixture with write-back off).
+        // A token of the wrong shape is refused before HubSpot is asked.
+        r(
+            M::GET,
+            "/api/v1/crm/hubspot",
+            Target::None,
+            none,
+            [401, 403, 403, 403, 200, 200],
+        ),
+        r(
+            M::PATCH,
+            "/api/v1/crm/hubspot",
+            Target::None,
+            || Some(json!({"gdpr_delete": false})),
+            [401, 403, 403, 403, 200, 200],
+        ),
+        r(
+            M::PUT,
+            "/api/v1/crm/hubspot/private-app",
+            Target::None,
+            || Some(json!({"access_token": "not-a-private-app-token"})),
+            [401, 403, 403, 403, 422, 422],
+        ),
+        r(
+            M::POST,
+            "/api/v1/crm/hubspot/sync",
+            Target::None,
+            none,
+            [401, 403, 403, 403, 202, 202],
+        ),
+        // rep_a1 marked interaction_a1 (fixture); marking needs write-back on (409), and the mark is
+        // its marker's and the managers'.
+        r(
+            M::GET,
+            "/api/v1/interactions/{id}/crm",
+            Fixture(|w| w.interaction_a1),
+            none,
+            [401, 200, 404, 200, 200, 404],
+        ),
+        r(
+            M::POST,
+            "/api/v1/interactions/{id}/crm",
+            Fixture(|w| w.interaction_a1),
+            none,
+            [401, 409, 404, 409, 409, 404],
+        ),
+        r(
+            M::DELETE,
+            "/api/v1/crm/hubspot",
+            Target::None,
+            none,
+            [401, 403, 403, 403, 200, 200],
+        ),
         // The fixture holds lead_a1's SMS conversation: its rep resumes it; then none is held.
         r(
             M::GET,

@@ -9,6 +9,7 @@ mod ai;
 mod bad_input;
 mod client;
 mod crm;
+mod crm_sync;
 mod http_matrix;
 mod me;
 mod ops;

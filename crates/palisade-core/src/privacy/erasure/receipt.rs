@@ -63,8 +63,10 @@ pub struct Receipt {
     pub id: Uuid,
     pub status: ErasureStatus,
     pub subject: SubjectKind,
-    /// The admin who asked.
-    pub requested_by: Uuid,
+    /// The admin who asked (none when HubSpot did).
+    pub requested_by: Option<Uuid>,
+    /// `admin`, or `hubspot` when the contact was erased there and HubSpot told Palisade.
+    pub requested_via: String,
     /// The request's id (`X-Request-Id`), also on its audit and access events.
     pub request_id: Option<String>,
     pub progress: Progress,
@@ -74,7 +76,7 @@ pub struct Receipt {
     pub finished_at: Option<DateTime<Utc>>,
 }
 
-const COLUMNS: &str = "id, status, subject_kind, requested_by, correlation_id, leads_total, \
+const COLUMNS: &str = "id, status, subject_kind, requested_by, requested_via, correlation_id, leads_total, \
     cardinality(pending_leads) as pending, counts, created_at, finished_at";
 
 fn receipt(row: &Row) -> Result<Receipt, CoreError> {
@@ -86,6 +88,7 @@ fn receipt(row: &Row) -> Result<Receipt, CoreError> {
         status: parse(row.try_get("status")?)?,
         subject: parse(row.try_get("subject_kind")?)?,
         requested_by: row.try_get("requested_by")?,
+        requested_via: row.try_get("requested_via")?,
         request_id: row.try_get("correlation_id")?,
         progress: Progress {
             leads_total: total,

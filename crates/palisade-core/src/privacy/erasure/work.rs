@@ -57,7 +57,7 @@ pub async fn step(tx: &mut Tx, tenant: TenantId, id: Uuid) -> Result<Step, CoreE
     tx.execute("set local lock_timeout = '5s'", &[]).await?;
     let row = tx
         .query_opt(
-            "select pending_leads, counts from app.erasures \
+            "select pending_leads, counts, requested_via from app.erasures \
              where tenant_id = $1 and id = $2 and status = 'running' for update skip locked",
             &[tenant.as_uuid(), &id],
         )
@@ -65,8 +65,10 @@ pub async fn step(tx: &mut Tx, tenant: TenantId, id: Uuid) -> Result<Step, CoreE
     let Some(row) = row else { return Ok(Step::Idle) };
     let mut pending: Vec<Uuid> = row.try_get("pending_leads")?;
     let mut counts: Value = row.try_get("counts")?;
+    // An erasure HubSpot asked for needs no GDPR delete sent back: the contact is gone there.
+    let from_hubspot = row.try_get::<_, String>("requested_via")? == "hubspot";
     if let Some(&lead) = pending.first() {
-        if erase_lead(tx, tenant, lead, &mut counts).await? {
+        if erase_lead(tx, tenant, lead, &mut counts, from_hubspot).await? {
             pending.remove(0);
         }
     }
@@ -92,14 +94,16 @@ async fn erase_lead(
     tenant: TenantId,
     lead: Uuid,
     counts: &mut Value,
+    from_hubspot: bool,
 ) -> Result<bool, CoreError> {
-    let live = tx
+    let row = tx
         .query_opt(
-            "select 1 as live from app.leads where tenant_id = $1 and id = $2 for update",
+            "select hubspot_id from app.leads where tenant_id = $1 and id = $2 for update",
             &[tenant.as_uuid(), &lead],
         )
-        .await?
-        .is_some();
+        .await?;
+    let live = row.is_some();
+    let contact: Option<i64> = row.map(|r| r.try_get("hubspot_id")).transpose()?.flatten();
     // A lead already deleted (by a manager before the erasure, or by an earlier step) still has its
     // brief lines and its audit trail to deal with.
     if live {
@@ -115,6 +119,9 @@ async fn erase_lead(
             return Ok(false);
         }
         count_dependents(tx, tenant, lead, counts).await?;
+        if let Some(contact) = contact.filter(|_| !from_hubspot) {
+            queue_hubspot_delete(tx, tenant, contact, counts).await?;
+        }
         let deleted = tx
             .execute(
                 "delete from app.leads where tenant_id = $1 and id = $2",
@@ -139,6 +146,28 @@ async fn erase_lead(
         .try_get("redacted")?;
     add(counts, "audit.events", Outcome::Redacted, Some(redacted));
     Ok(redacted < i64::from(REDACTION_BATCH))
+}
+
+/// Queues HubSpot's GDPR delete of the lead's contact when the tenant asked for erasures to reach
+/// HubSpot, in the transaction that deletes the lead: it exists exactly when the lead is gone.
+async fn queue_hubspot_delete(
+    tx: &mut Tx,
+    tenant: TenantId,
+    contact: i64,
+    counts: &mut Value,
+) -> Result<(), CoreError> {
+    let enabled = tx
+        .query_opt(
+            "select 1 from app.crm_connections where tenant_id = $1 and status = 'active' and gdpr_delete",
+            &[tenant.as_uuid()],
+        )
+        .await?
+        .is_some();
+    if enabled {
+        crate::crm_sync::outbox::queue_gdpr_delete(tx, tenant, contact).await?;
+        add(counts, "app.crm_outbox", Outcome::Added, Some(1));
+    }
+    Ok(())
 }
 
 /// Counts what the registry says a lead's erasure removes or keeps in every table reached by the

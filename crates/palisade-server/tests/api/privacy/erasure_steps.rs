@@ -64,7 +64,7 @@ async fn a_large_subject_is_erased_in_steps_that_survive_a_crash_and_the_job_fin
     let resolved = erasure::resolve(&mut tx, tenant, &request, keys).await.unwrap();
     tx.commit().await.unwrap();
     let mut tx = db.service(tenant, Purpose::Erasure).await.unwrap();
-    let id = erasure::start(&mut tx, tenant, w.admin_a, &resolved)
+    let id = erasure::start(&mut tx, tenant, erasure::Requester::Admin(w.admin_a), &resolved)
         .await
         .unwrap();
     tx.commit().await.unwrap();
