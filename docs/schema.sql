@@ -615,6 +615,31 @@ $$;
 ALTER FUNCTION app.create_tenant(p_slug text, p_name text) OWNER TO palisade_definer;
 
 --
+-- Name: crm_forget_links(); Type: FUNCTION; Schema: app; Owner: palisade_definer
+--
+
+CREATE FUNCTION app.crm_forget_links() RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_tenant uuid := ctx.scoped_tenant_id();
+begin
+  if v_tenant is null or pg_catalog.current_setting('palisade.purpose', true) is distinct from 'sync' then
+    raise exception 'links are forgotten by the sync of one tenant' using errcode = '42501';
+  end if;
+  update app.leads l set hubspot_id = null, hubspot_modified_at = null
+  where l.tenant_id = v_tenant and l.hubspot_id is not null;
+  update app.deals d set hubspot_id = null, hubspot_modified_at = null
+  where d.tenant_id = v_tenant and d.hubspot_id is not null;
+  delete from app.crm_outbox o where o.tenant_id = v_tenant and o.kind = 'gdpr_delete' and o.status = 'pending';
+end
+$$;
+
+
+ALTER FUNCTION app.crm_forget_links() OWNER TO palisade_definer;
+
+--
 -- Name: crm_members_by_email(text[]); Type: FUNCTION; Schema: app; Owner: palisade_definer
 --
 
@@ -666,6 +691,33 @@ $$;
 
 
 ALTER FUNCTION app.crm_queue_deal() OWNER TO palisade_definer;
+
+--
+-- Name: crm_set_deal_links(uuid[], bigint[], timestamp with time zone[]); Type: FUNCTION; Schema: app; Owner: palisade_definer
+--
+
+CREATE FUNCTION app.crm_set_deal_links(p_ids uuid[], p_hubspot bigint[], p_modified timestamp with time zone[]) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_tenant uuid := ctx.scoped_tenant_id();
+begin
+  if v_tenant is null or pg_catalog.current_setting('palisade.purpose', true) is distinct from 'sync' then
+    raise exception 'links are set by the sync of one tenant' using errcode = '42501';
+  end if;
+  update app.deals d
+    set hubspot_id = u.hubspot_id,
+        hubspot_modified_at = case when u.hubspot_id is null then null
+                                   else coalesce(u.modified_at, d.hubspot_modified_at) end
+  from rows from (pg_catalog.unnest(p_ids), pg_catalog.unnest(p_hubspot), pg_catalog.unnest(p_modified))
+       as u(id, hubspot_id, modified_at)
+  where d.tenant_id = v_tenant and d.id = u.id;
+end
+$$;
+
+
+ALTER FUNCTION app.crm_set_deal_links(p_ids uuid[], p_hubspot bigint[], p_modified timestamp with time zone[]) OWNER TO palisade_definer;
 
 --
 -- Name: crm_sync_soon(); Type: FUNCTION; Schema: app; Owner: palisade_definer
@@ -4462,6 +4514,7 @@ CREATE TABLE app.crm_sync_runs (
     tenant_id uuid NOT NULL,
     portal_id bigint NOT NULL,
     lease_until timestamp with time zone,
+    lease_token uuid,
     next_run_at timestamp with time zone DEFAULT now() NOT NULL,
     last_run_at timestamp with time zone,
     last_success_at timestamp with time zone,
@@ -9215,7 +9268,7 @@ CREATE TRIGGER consent_events_stamped BEFORE INSERT ON app.consent_events FOR EA
 -- Name: crm_connections crm_connections_audit; Type: TRIGGER; Schema: app; Owner: palisade_owner
 --
 
-CREATE TRIGGER crm_connections_audit AFTER INSERT OR DELETE OR UPDATE ON app.crm_connections FOR EACH ROW EXECUTE FUNCTION audit.record_change('tenant_id', 'tenant_id', '', 'domain', 'tokens_sealed', 'last_four', 'key_id');
+CREATE TRIGGER crm_connections_audit AFTER INSERT OR DELETE OR UPDATE ON app.crm_connections FOR EACH ROW EXECUTE FUNCTION audit.record_change('tenant_id', 'tenant_id', '', 'domain', 'tokens_sealed', 'last_four', 'key_id', 'portal_id', 'hub_domain', 'scopes');
 
 
 --
@@ -10853,10 +10906,24 @@ CREATE POLICY crm_connections_sync_update ON app.crm_connections FOR UPDATE TO a
 ALTER TABLE app.crm_outbox ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: crm_outbox crm_outbox_definer_forget; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY crm_outbox_definer_forget ON app.crm_outbox FOR DELETE TO palisade_definer USING (((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)) AND (kind = 'gdpr_delete'::text)));
+
+
+--
 -- Name: crm_outbox crm_outbox_definer_insert; Type: POLICY; Schema: app; Owner: palisade_owner
 --
 
 CREATE POLICY crm_outbox_definer_insert ON app.crm_outbox FOR INSERT TO palisade_definer WITH CHECK (((kind = 'deal'::text) AND (status = 'pending'::text)));
+
+
+--
+-- Name: crm_outbox crm_outbox_definer_select; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY crm_outbox_definer_select ON app.crm_outbox FOR SELECT TO palisade_definer USING ((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)));
 
 
 --
@@ -11038,6 +11105,20 @@ CREATE POLICY deal_stage_totals_purge_read ON app.deal_stage_totals FOR SELECT T
 --
 
 ALTER TABLE app.deals ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: deals deals_definer_links; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY deals_definer_links ON app.deals FOR UPDATE TO palisade_definer USING ((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)));
+
+
+--
+-- Name: deals deals_definer_links_read; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY deals_definer_links_read ON app.deals FOR SELECT TO palisade_definer USING ((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)));
+
 
 --
 -- Name: deals deals_delete; Type: POLICY; Schema: app; Owner: palisade_owner
@@ -11587,6 +11668,13 @@ ALTER TABLE app.leads ENABLE ROW LEVEL SECURITY;
 --
 
 CREATE POLICY leads_definer_exists ON app.leads FOR SELECT TO palisade_definer USING (true);
+
+
+--
+-- Name: leads leads_definer_links; Type: POLICY; Schema: app; Owner: palisade_owner
+--
+
+CREATE POLICY leads_definer_links ON app.leads FOR UPDATE TO palisade_definer USING ((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)));
 
 
 --
@@ -12917,6 +13005,14 @@ GRANT ALL ON FUNCTION app.create_tenant(p_slug text, p_name text) TO app_user;
 
 
 --
+-- Name: FUNCTION crm_forget_links(); Type: ACL; Schema: app; Owner: palisade_definer
+--
+
+REVOKE ALL ON FUNCTION app.crm_forget_links() FROM PUBLIC;
+GRANT ALL ON FUNCTION app.crm_forget_links() TO app_service;
+
+
+--
 -- Name: FUNCTION crm_members_by_email(p_emails text[]); Type: ACL; Schema: app; Owner: palisade_definer
 --
 
@@ -12930,6 +13026,14 @@ GRANT ALL ON FUNCTION app.crm_members_by_email(p_emails text[]) TO app_service;
 
 REVOKE ALL ON FUNCTION app.crm_queue_deal() FROM PUBLIC;
 GRANT ALL ON FUNCTION app.crm_queue_deal() TO palisade_owner;
+
+
+--
+-- Name: FUNCTION crm_set_deal_links(p_ids uuid[], p_hubspot bigint[], p_modified timestamp with time zone[]); Type: ACL; Schema: app; Owner: palisade_definer
+--
+
+REVOKE ALL ON FUNCTION app.crm_set_deal_links(p_ids uuid[], p_hubspot bigint[], p_modified timestamp with time zone[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.crm_set_deal_links(p_ids uuid[], p_hubspot bigint[], p_modified timestamp with time zone[]) TO app_service;
 
 
 --
@@ -14320,6 +14424,20 @@ GRANT SELECT(tenant_id) ON TABLE app.crm_outbox TO palisade_definer;
 
 
 --
+-- Name: COLUMN crm_outbox.id; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(id) ON TABLE app.crm_outbox TO palisade_definer;
+
+
+--
+-- Name: COLUMN crm_outbox.kind; Type: ACL; Schema: app; Owner: palisade_owner
+--
+
+GRANT SELECT(kind) ON TABLE app.crm_outbox TO palisade_definer;
+
+
+--
 -- Name: COLUMN crm_outbox.remote_id; Type: ACL; Schema: app; Owner: palisade_owner
 --
 
@@ -14331,6 +14449,7 @@ GRANT UPDATE(remote_id) ON TABLE app.crm_outbox TO app_service;
 --
 
 GRANT UPDATE(status) ON TABLE app.crm_outbox TO app_service;
+GRANT SELECT(status) ON TABLE app.crm_outbox TO palisade_definer;
 
 
 --
@@ -14476,6 +14595,7 @@ GRANT INSERT(tenant_id) ON TABLE app.deals TO app_user;
 
 GRANT SELECT(id) ON TABLE app.deals TO app_reporting;
 GRANT INSERT(id) ON TABLE app.deals TO app_user;
+GRANT SELECT(id) ON TABLE app.deals TO palisade_definer;
 
 
 --
@@ -14569,6 +14689,7 @@ GRANT INSERT(updated_at) ON TABLE app.deals TO app_user;
 --
 
 GRANT UPDATE(hubspot_id) ON TABLE app.deals TO app_service;
+GRANT SELECT(hubspot_id),UPDATE(hubspot_id) ON TABLE app.deals TO palisade_definer;
 
 
 --
@@ -14576,6 +14697,7 @@ GRANT UPDATE(hubspot_id) ON TABLE app.deals TO app_service;
 --
 
 GRANT UPDATE(hubspot_modified_at) ON TABLE app.deals TO app_service;
+GRANT SELECT(hubspot_modified_at),UPDATE(hubspot_modified_at) ON TABLE app.deals TO palisade_definer;
 
 
 --
@@ -15282,6 +15404,7 @@ GRANT SELECT(email_index) ON TABLE app.leads TO palisade_definer;
 --
 
 GRANT UPDATE(hubspot_id) ON TABLE app.leads TO app_service;
+GRANT SELECT(hubspot_id),UPDATE(hubspot_id) ON TABLE app.leads TO palisade_definer;
 
 
 --
@@ -15289,6 +15412,7 @@ GRANT UPDATE(hubspot_id) ON TABLE app.leads TO app_service;
 --
 
 GRANT UPDATE(hubspot_modified_at) ON TABLE app.leads TO app_service;
+GRANT SELECT(hubspot_modified_at),UPDATE(hubspot_modified_at) ON TABLE app.leads TO palisade_definer;
 
 
 --

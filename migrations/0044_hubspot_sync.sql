@@ -36,7 +36,8 @@ create trigger crm_connections_touch before update on app.crm_connections
   for each row execute function app.touch_updated_at();
 create trigger crm_connections_audit after insert or update or delete on app.crm_connections
   for each row execute function audit.record_change('tenant_id', 'tenant_id', '', 'domain',
-                                                     'tokens_sealed', 'last_four', 'key_id');
+                                                     'tokens_sealed', 'last_four', 'key_id', 'portal_id',
+                                                     'hub_domain', 'scopes');
 
 alter table app.crm_connections enable row level security;
 alter table app.crm_connections force row level security;
@@ -75,11 +76,13 @@ create policy crm_connections_sync_update on app.crm_connections for update to a
 -- How the sync is doing, one row per tenant: its lease (one worker at a time per HubSpot account), when
 -- it runs next (a webhook or an admin brings it forward), and what went wrong. Kept when the connection
 -- goes, with the portal its links point into, so reconnecting the same account resumes where it was.
--- Operational state: no audit trigger, no person.
+-- Operational state: no audit trigger, no person. The lease names its holder: a worker whose lease
+-- ran out cannot extend, move the cursors of, or end another's run.
 create table app.crm_sync_runs (
   tenant_id            uuid primary key references app.tenants (id) on delete cascade,
   portal_id            bigint not null check (portal_id > 0),
   lease_until          timestamptz,
+  lease_token          uuid,
   next_run_at          timestamptz not null default now(),
   last_run_at          timestamptz,
   last_success_at      timestamptz,
@@ -252,6 +255,24 @@ begin
 end
 $$;
 
+-- Links are the sync's alone to change, whoever owns the record: a lead of a member who left keeps its
+-- owner, and the service policies (which check every owner is an active member) would refuse the
+-- update. Two definer functions below change the link columns and nothing else.
+grant update (hubspot_id, hubspot_modified_at) on app.leads, app.deals to palisade_definer;
+grant select (hubspot_id, hubspot_modified_at) on app.leads, app.deals to palisade_definer;
+grant select (tenant_id, id) on app.deals to palisade_definer;
+create policy leads_definer_links on app.leads for update to palisade_definer
+  using (tenant_id = (select ctx.scoped_tenant_id()));
+create policy deals_definer_links on app.deals for update to palisade_definer
+  using (tenant_id = (select ctx.scoped_tenant_id()));
+create policy deals_definer_links_read on app.deals for select to palisade_definer
+  using (tenant_id = (select ctx.scoped_tenant_id()));
+grant select (tenant_id, id, kind, status), delete on app.crm_outbox to palisade_definer;
+create policy crm_outbox_definer_forget on app.crm_outbox for delete to palisade_definer
+  using (tenant_id = (select ctx.scoped_tenant_id()) and kind = 'gdpr_delete');
+create policy crm_outbox_definer_select on app.crm_outbox for select to palisade_definer
+  using (tenant_id = (select ctx.scoped_tenant_id()));
+
 -- What the definer functions below read.
 grant select (tenant_id, tokens_sealed, key_id, status, write_back) on app.crm_connections to palisade_definer;
 create policy crm_connections_definer_select on app.crm_connections for select to palisade_definer using (true);
@@ -308,6 +329,47 @@ end
 $$;
 revoke execute on function app.crm_members_by_email(text[]) from public;
 grant execute on function app.crm_members_by_email(text[]) to app_service;
+
+-- Forgets every link of the service context's tenant (its sync, connected to another HubSpot account
+-- now): leads' and deals' links, and GDPR deletes still waiting (their ids are the old account's).
+create function app.crm_forget_links() returns void
+language plpgsql volatile security definer set search_path = '' as $$
+declare
+  v_tenant uuid := ctx.scoped_tenant_id();
+begin
+  if v_tenant is null or pg_catalog.current_setting('palisade.purpose', true) is distinct from 'sync' then
+    raise exception 'links are forgotten by the sync of one tenant' using errcode = '42501';
+  end if;
+  update app.leads l set hubspot_id = null, hubspot_modified_at = null
+  where l.tenant_id = v_tenant and l.hubspot_id is not null;
+  update app.deals d set hubspot_id = null, hubspot_modified_at = null
+  where d.tenant_id = v_tenant and d.hubspot_id is not null;
+  delete from app.crm_outbox o where o.tenant_id = v_tenant and o.kind = 'gdpr_delete' and o.status = 'pending';
+end
+$$;
+revoke execute on function app.crm_forget_links() from public;
+grant execute on function app.crm_forget_links() to app_service;
+
+-- Sets (or, with a null id, clears) the links of deals the sync wrote to HubSpot, whoever owns them.
+create function app.crm_set_deal_links(p_ids uuid[], p_hubspot bigint[], p_modified timestamptz[]) returns void
+language plpgsql volatile security definer set search_path = '' as $$
+declare
+  v_tenant uuid := ctx.scoped_tenant_id();
+begin
+  if v_tenant is null or pg_catalog.current_setting('palisade.purpose', true) is distinct from 'sync' then
+    raise exception 'links are set by the sync of one tenant' using errcode = '42501';
+  end if;
+  update app.deals d
+    set hubspot_id = u.hubspot_id,
+        hubspot_modified_at = case when u.hubspot_id is null then null
+                                   else coalesce(u.modified_at, d.hubspot_modified_at) end
+  from rows from (pg_catalog.unnest(p_ids), pg_catalog.unnest(p_hubspot), pg_catalog.unnest(p_modified))
+       as u(id, hubspot_id, modified_at)
+  where d.tenant_id = v_tenant and d.id = u.id;
+end
+$$;
+revoke execute on function app.crm_set_deal_links(uuid[], bigint[], timestamptz[]) from public;
+grant execute on function app.crm_set_deal_links(uuid[], bigint[], timestamptz[]) to app_service;
 
 -- Whether the caller's tenant writes to HubSpot (a member marking an interaction is told when it does
 -- not; members cannot read the connection itself).

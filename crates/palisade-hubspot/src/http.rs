@@ -21,6 +21,8 @@ use crate::metrics::HubspotMetrics;
 const MAX_ANSWER_BYTES: usize = 8 << 20;
 /// How long a 429 without `Retry-After` waits: the rest of a ten-second window at most.
 const WINDOW: Duration = Duration::from_secs(10);
+/// The longest wait honoured: a run holds its tenant's lease while it waits.
+const MAX_WAIT: Duration = Duration::from_secs(60);
 
 /// One request. `Debug` leaves the token and body out.
 pub(crate) struct Call<'a> {
@@ -33,6 +35,9 @@ pub(crate) struct Call<'a> {
     pub body: Option<Value>,
     /// Whether sending it twice does no harm (reads, upserts by a unique key, deletes).
     pub idempotent: bool,
+    /// Asked while a person waits (connecting, disconnecting): one attempt, no portal's limiter
+    /// (there is no portal yet), and no waiting on a 429.
+    pub interactive: bool,
 }
 
 pub struct Transport {
@@ -61,8 +66,11 @@ enum Attempt {
 
 impl Transport {
     pub fn new(config: HubspotConfig, metrics: HubspotMetrics) -> Result<Self, reqwest::Error> {
+        // The timeout covers every request, the OAuth crate's token requests included: a refresh holds
+        // the connection's row lock while it waits.
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(5))
+            .timeout(config.request_timeout)
             .redirect(reqwest::redirect::Policy::none())
             .build()?;
         let limits = Limits::new(config.requests_per_ten_seconds, config.searches_per_second);
@@ -81,9 +89,16 @@ impl Transport {
     pub(crate) async fn call(&self, call: Call<'_>) -> Result<Value, HubspotError> {
         let url = format!("{}{}", self.config.api_base_url.trim_end_matches('/'), call.path);
         let mut attempt = 0;
+        let attempts = if call.interactive {
+            1
+        } else {
+            self.config.max_attempts
+        };
         loop {
             attempt += 1;
-            self.limits.wait(call.portal, call.bucket).await;
+            if !call.interactive {
+                self.limits.wait(call.portal, call.bucket).await;
+            }
             let outcome = self.attempt(&url, &call).await;
             let (error, wait) = match outcome {
                 Attempt::Done(value) => {
@@ -97,10 +112,10 @@ impl Transport {
                 Attempt::Again(e, wait) => (e, wait),
             };
             self.metrics.request(error.code());
-            if attempt >= self.config.max_attempts {
+            if attempt >= attempts {
                 return Err(error);
             }
-            let wait = wait.unwrap_or_else(|| self.backoff(attempt));
+            let wait = wait.unwrap_or_else(|| self.backoff(attempt)).min(MAX_WAIT);
             debug!(attempt, wait_ms = wait.as_millis() as u64, %error, "retrying HubSpot");
             tokio::time::sleep(wait).await;
         }
@@ -136,7 +151,7 @@ impl Transport {
             .get(reqwest::header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(|s| Duration::from_secs(s.min(600)));
+            .map(|s| Duration::from_secs(s.min(MAX_WAIT.as_secs())));
         let body = match read_limited(response).await {
             Ok(body) => body,
             Err(e) => return again_if(call.idempotent, e, None),

@@ -44,6 +44,13 @@ pub struct TokenInfo {
     pub scopes: Vec<String>,
 }
 
+/// A token as one path segment (HubSpot's token endpoints take it in the path): percent-encoded, so
+/// nothing in it can reach another path. Never logged; reqwest's errors (which name the URL) are
+/// turned into [`HubspotError`] without it.
+fn segment(token: &SecretString) -> String {
+    url::form_urlencoded::byte_serialize(token.expose_secret().as_bytes()).collect()
+}
+
 impl Transport {
     fn app(&self) -> Result<&AppCredentials, HubspotError> {
         self.config.app.as_ref().ok_or(HubspotError::NoApp)
@@ -129,9 +136,17 @@ impl Transport {
         };
         let token = match answer {
             Ok(token) => token,
-            Err(RequestTokenError::ServerResponse(_)) => {
+            Err(RequestTokenError::ServerResponse(e)) => {
                 self.metrics.request("hubspot_refused");
-                return Err(refused);
+                return if matches!(e.error(), BasicErrorResponseType::InvalidGrant) {
+                    Err(refused)
+                } else {
+                    Err(HubspotError::Rejected {
+                        status: 400,
+                        category: "oauth_error".into(),
+                        correlation: "none".into(),
+                    })
+                };
             }
             // HubSpot's own error shape: `{"status": "BAD_REFRESH_TOKEN", "message": …}`.
             Err(RequestTokenError::Parse(_, body)) => {
@@ -139,9 +154,28 @@ impl Transport {
                     .ok()
                     .and_then(|v| v["status"].as_str().map(str::to_owned));
                 self.metrics.request("hubspot_refused");
-                return match word {
-                    Some(w) if w.starts_with("BAD_") || w == "INVALID_GRANT" => Err(refused),
-                    _ => Err(HubspotError::Unavailable { status: None }),
+                // Only a refused grant is the grant's fault; a refused client (`BAD_CLIENT_ID`) is the
+                // operator's configuration, and must not mark every connection failed.
+                let grant_refused = match word.as_deref() {
+                    Some("BAD_REFRESH_TOKEN" | "INVALID_GRANT") => refreshing,
+                    Some("BAD_AUTH_CODE" | "BAD_REDIRECT_URI") => !refreshing,
+                    _ => false,
+                };
+                return if grant_refused {
+                    Err(refused)
+                } else if word.is_some() {
+                    Err(HubspotError::Rejected {
+                        status: 400,
+                        category: word
+                            .unwrap_or_default()
+                            .chars()
+                            .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+                            .take(64)
+                            .collect(),
+                        correlation: "none".into(),
+                    })
+                } else {
+                    Err(HubspotError::Unavailable { status: None })
                 };
             }
             Err(_) => {
@@ -167,7 +201,7 @@ impl Transport {
 
     /// The account and scopes of an OAuth access token.
     pub async fn oauth_token_info(&self, access_token: &SecretString) -> Result<TokenInfo, HubspotError> {
-        let path = format!("/oauth/v1/access-tokens/{}", access_token.expose_secret());
+        let path = format!("/oauth/v1/access-tokens/{}", segment(access_token));
         self.token_info(access_token, Method::GET, path, None).await
     }
 
@@ -194,6 +228,7 @@ impl Transport {
                 path,
                 body,
                 idempotent: true,
+                interactive: true,
             })
             .await?;
         serde_json::from_value(value).map_err(|_| HubspotError::Malformed)
@@ -201,7 +236,7 @@ impl Transport {
 
     /// Revokes a refresh token (disconnecting): the app loses access to the account.
     pub async fn revoke(&self, refresh_token: &SecretString) -> Result<(), HubspotError> {
-        let path = format!("/oauth/v1/refresh-tokens/{}", refresh_token.expose_secret());
+        let path = format!("/oauth/v1/refresh-tokens/{}", segment(refresh_token));
         match self
             .call(Call {
                 portal: 0,
@@ -211,6 +246,7 @@ impl Transport {
                 path,
                 body: None,
                 idempotent: true,
+                interactive: true,
             })
             .await
         {

@@ -131,6 +131,7 @@ impl Transport {
             path,
             body,
             idempotent,
+            interactive: false,
         })
         .await
     }
@@ -168,7 +169,8 @@ impl Transport {
         }
         let mut owners = Vec::new();
         let mut after: Option<String> = None;
-        for _ in 0..1000 {
+        // 10,000 owners at most: a portal's users, not its records.
+        for _ in 0..100 {
             let mut path = "/crm/v3/owners?limit=100&archived=false".to_owned();
             if let Some(a) = &after {
                 path.push_str("&after=");

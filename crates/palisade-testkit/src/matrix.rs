@@ -1300,6 +1300,14 @@ pub static CASES: &[Case] = &[
     case!("app.crm_outbox", ServiceA, "select set_config('palisade.purpose', 'erasure', true); select count(*) from app.crm_outbox", Rows(0)),
     case!("app.crm_outbox", AdminA, "update app.crm_connections set write_back = true; update app.deals set title = 'Queued' where id = '{deal_a1}'; select count(*) from app.crm_outbox where kind = 'deal' and local_id = '{deal_a1}'", Rows(1)),
     case!("app.crm_outbox", AdminA, "update app.deals set title = 'Not queued' where id = '{deal_a1}'; select count(*) from app.crm_outbox where kind = 'deal' and local_id = '{deal_a1}'", Rows(0)),
+    // Links are changed by the sync's definer functions whoever owns the record, and only links.
+    case!("app.deals", ServiceA, "select set_config('palisade.purpose', 'sync', true); select app.crm_set_deal_links(array['{deal_a1}'::uuid], array[77::int8], array[now()]); select count(*) from app.deals where hubspot_id = 77", Rows(1)),
+    case!("app.deals", ServiceA, "select set_config('palisade.purpose', 'webhook', true); select app.crm_set_deal_links(array['{deal_a1}'::uuid], array[77::int8], array[now()])", Denied),
+    case!("app.deals", RepA1, "select app.crm_set_deal_links(array['{deal_a1}'::uuid], array[77::int8], array[now()])", Denied),
+    case!("app.leads", ServiceA, "select set_config('palisade.purpose', 'sync', true); update app.leads set hubspot_id = 9 where id = '{lead_a1}'; select app.crm_forget_links(); select count(*) from app.leads where hubspot_id is not null", Rows(0)),
+    case!("app.crm_outbox", ServiceA, "select set_config('palisade.purpose', 'sync', true); insert into app.crm_outbox (tenant_id, id, kind, remote_id) values ('{tenant_a}', gen_random_uuid(), 'gdpr_delete', 5); select app.crm_forget_links(); select count(*) from app.crm_outbox where kind = 'gdpr_delete'", Rows(0)),
+    case!("app.leads", ServiceA, "select set_config('palisade.purpose', 'webhook', true); select app.crm_forget_links()", Denied),
+    case!("app.leads", AdminA, "select app.crm_forget_links()", Denied),
     // The links to HubSpot's records are the sync's to set.
     case!("app.leads", RepA1, "update app.leads set hubspot_id = 5 where id = '{lead_a1}'", Denied),
     case!("app.leads", RepA1, "insert into app.leads (tenant_id, id, owner_id, name, hubspot_id) values ('{tenant_a}', gen_random_uuid(), '{rep_a1}', 'X', 5)", Denied),

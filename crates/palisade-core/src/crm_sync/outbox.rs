@@ -154,14 +154,19 @@ pub struct Item {
     pub sent_before: bool,
 }
 
-/// Items due, oldest first (the sync, under the tenant's lease).
+/// How long an item claimed by a worker that then died stays claimed.
+const CLAIM_SECS: i32 = 900;
+
+/// Items due, oldest first (the sync, under the tenant's lease): pending ones, and ones a worker
+/// claimed and never finished.
 pub async fn due(tx: &mut Tx, tenant: TenantId, kind: ItemKind, limit: i64) -> Result<Vec<Item>, CoreError> {
     let rows = tx
         .query(
             "select id, kind, local_id, remote_id, attempts, sent_at is not null as sent_before from app.crm_outbox \
-             where tenant_id = $1 and kind = $2 and status = 'pending' and not_before <= now() \
+             where tenant_id = $1 and kind = $2 and not_before <= now() \
+               and (status = 'pending' or (status = 'running' and updated_at < now() - $4::int * interval '1 second')) \
              order by not_before, id limit $3",
-            &[tenant.as_uuid(), &kind.as_str(), &limit],
+            &[tenant.as_uuid(), &kind.as_str(), &limit, &CLAIM_SECS],
         )
         .await?;
     rows.iter()
@@ -179,16 +184,19 @@ pub async fn due(tx: &mut Tx, tenant: TenantId, kind: ItemKind, limit: i64) -> R
         .collect()
 }
 
-/// Records that items are about to be sent (committed before the request): a retry then knows an
-/// earlier attempt may have reached HubSpot.
-pub async fn sending(tx: &mut Tx, tenant: TenantId, ids: &[Uuid]) -> Result<(), CoreError> {
-    tx.execute(
-        "update app.crm_outbox set sent_at = coalesce(sent_at, now()), attempts = least(attempts + 1, 10) \
-         where tenant_id = $1 and id = any($2)",
-        &[tenant.as_uuid(), &ids],
-    )
-    .await?;
-    Ok(())
+/// Claims items about to be sent (committed before the request, and before a deal is read): a retry
+/// then knows an earlier attempt may have reached HubSpot, and a deal changed from now on is queued
+/// again rather than folded into this send. Returns the ids claimed.
+pub async fn claim(tx: &mut Tx, tenant: TenantId, ids: &[Uuid]) -> Result<Vec<Uuid>, CoreError> {
+    let rows = tx
+        .query(
+            "update app.crm_outbox set status = 'running', sent_at = coalesce(sent_at, now()), \
+               attempts = least(attempts + 1, 10) \
+             where tenant_id = $1 and id = any($2) and status in ('pending', 'running') returning id",
+            &[tenant.as_uuid(), &ids],
+        )
+        .await?;
+    rows.iter().map(|r| Ok(r.try_get("id")?)).collect()
 }
 
 /// How an item ended, or when it is tried again.
@@ -213,12 +221,17 @@ pub async fn finish(tx: &mut Tx, tenant: TenantId, ids: &[Uuid], how: Finish<'_>
         Finish::Retry { outcome, secs } => ("pending", Some(outcome), None, secs),
         Finish::Failed(o) => ("failed", Some(o), None, 0),
     };
+    // A deal to try again whose deal changed meanwhile (queued again, pending) is superseded by that.
     tx.execute(
-        "update app.crm_outbox set \
-           status = case when $3 = 'pending' and attempts >= $7 then 'failed' else $3 end, \
-           outcome = $4, remote_id = coalesce($5, remote_id), \
+        "update app.crm_outbox o set \
+           status = case when $3 = 'pending' and o.attempts >= $7 then 'failed' \
+                         when $3 = 'pending' and o.kind = 'deal' and exists ( \
+                           select from app.crm_outbox p where p.tenant_id = o.tenant_id and p.kind = 'deal' \
+                             and p.local_id = o.local_id and p.status = 'pending' and p.id <> o.id) then 'skipped' \
+                         else $3 end, \
+           outcome = $4, remote_id = coalesce($5, o.remote_id), \
            not_before = now() + $6::int * interval '1 second' \
-         where tenant_id = $1 and id = any($2) and status = 'pending'",
+         where o.tenant_id = $1 and o.id = any($2) and o.status in ('pending', 'running')",
         &[
             tenant.as_uuid(),
             &ids,

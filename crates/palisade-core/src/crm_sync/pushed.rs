@@ -50,32 +50,31 @@ pub async fn deals(tx: &mut Tx, tenant: TenantId, ids: &[Uuid]) -> Result<Vec<De
         .collect()
 }
 
-/// Records where HubSpot holds pushed deals (`(deal, HubSpot id, HubSpot's modification time)`).
-/// Written with purpose `sync`, so the change queues nothing.
+/// Records where HubSpot holds pushed deals (`(deal, HubSpot id, HubSpot's modification time)`),
+/// through `app.crm_set_deal_links` (the link columns only, whoever owns the deal; the change queues
+/// nothing).
 pub async fn record_deals(
     tx: &mut Tx,
-    tenant: TenantId,
     links: &[(Uuid, i64, Option<DateTime<Utc>>)],
 ) -> Result<(), CoreError> {
     let ids: Vec<Uuid> = links.iter().map(|l| l.0).collect();
-    let remote: Vec<i64> = links.iter().map(|l| l.1).collect();
+    let remote: Vec<Option<i64>> = links.iter().map(|l| Some(l.1)).collect();
     let modified: Vec<Option<DateTime<Utc>>> = links.iter().map(|l| l.2).collect();
     tx.execute(
-        "update app.deals d set hubspot_id = u.hubspot_id, \
-           hubspot_modified_at = coalesce(u.modified_at, d.hubspot_modified_at) \
-         from unnest($2::uuid[], $3::int8[], $4::timestamptz[]) as u(id, hubspot_id, modified_at) \
-         where d.tenant_id = $1 and d.id = u.id",
-        &[tenant.as_uuid(), &ids, &remote, &modified],
+        "select app.crm_set_deal_links($1, $2, $3)",
+        &[&ids, &remote, &modified],
     )
     .await?;
     Ok(())
 }
 
 /// Forgets a deal's link (HubSpot deleted the deal): the next change creates it again.
-pub async fn unlink_deal(tx: &mut Tx, tenant: TenantId, id: Uuid) -> Result<(), CoreError> {
+pub async fn unlink_deal(tx: &mut Tx, id: Uuid) -> Result<(), CoreError> {
+    let none: Vec<Option<i64>> = vec![None];
+    let never: Vec<Option<DateTime<Utc>>> = vec![None];
     tx.execute(
-        "update app.deals set hubspot_id = null, hubspot_modified_at = null where tenant_id = $1 and id = $2",
-        &[tenant.as_uuid(), &id],
+        "select app.crm_set_deal_links($1, $2, $3)",
+        &[&vec![id], &none, &never],
     )
     .await?;
     Ok(())

@@ -6,6 +6,9 @@ use palisade_db::{Row, TenantId, Tx};
 use serde::Serialize;
 use tracing::instrument;
 use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::page::new_id;
 
 use crate::CoreError;
 
@@ -22,69 +25,89 @@ pub async fn due(tx: &mut Tx, limit: i32) -> Result<Vec<TenantId>, CoreError> {
 /// What taking the lease found.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Lease {
-    /// Taken. `portal_changed`: the links and cursors were another account's and are gone.
-    Taken { portal_changed: bool },
+    /// Taken, under this token (every later write of the run names it). `portal_changed`: the links
+    /// and cursors were another account's and are gone.
+    Taken { token: Uuid, portal_changed: bool },
     /// Another worker holds it, or the run is not due.
     Busy,
 }
 
-/// Takes the tenant's lease for `secs` if it is free and the run due (or `force`). A connection to
-/// another HubSpot account than the links point into starts over: links cleared, cursors reset.
+/// Forgets the links, cursors and queued GDPR deletes of another HubSpot account than `portal`, and
+/// records `portal` as the one links point into (the sync's context). True when something was
+/// another account's.
+pub async fn adopt_portal(tx: &mut Tx, tenant: TenantId, portal: i64) -> Result<bool, CoreError> {
+    let row = tx
+        .query_opt(
+            "select portal_id from app.crm_sync_runs where tenant_id = $1 for update",
+            &[tenant.as_uuid()],
+        )
+        .await?;
+    let changed = match row {
+        Some(r) => r.try_get::<_, i64>("portal_id")? != portal,
+        None => false,
+    };
+    if changed {
+        tx.execute("select app.crm_forget_links()", &[]).await?;
+        tx.execute(
+            "delete from app.crm_sync_cursors where tenant_id = $1",
+            &[tenant.as_uuid()],
+        )
+        .await?;
+        tx.execute(
+            "update app.crm_sync_runs set portal_id = $2 where tenant_id = $1",
+            &[tenant.as_uuid(), &portal],
+        )
+        .await?;
+    }
+    Ok(changed)
+}
+
+/// Takes the tenant's lease for `secs` if it is free and the run due. A connection to another
+/// HubSpot account than the links point into starts over ([`adopt_portal`]).
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn lease(tx: &mut Tx, tenant: TenantId, portal: i64, secs: i32) -> Result<Lease, CoreError> {
     let row = tx
         .query_opt(
-            "select portal_id, (lease_until is null or lease_until < now()) as free, next_run_at <= now() as due \
+            "select (lease_until is null or lease_until < now()) as free, next_run_at <= now() as due \
              from app.crm_sync_runs where tenant_id = $1 for update",
             &[tenant.as_uuid()],
         )
         .await?;
-    let portal_changed = match &row {
-        None => {
-            tx.execute(
-                "insert into app.crm_sync_runs (tenant_id, portal_id, lease_until, last_run_at) \
-                 values ($1, $2, now() + $3::int * interval '1 second', now())",
-                &[tenant.as_uuid(), &portal, &secs],
-            )
-            .await?;
-            false
-        }
-        Some(r) => {
-            let (free, due): (bool, bool) = (r.try_get("free")?, r.try_get("due")?);
-            if !free || !due {
-                return Ok(Lease::Busy);
-            }
-            let changed = r.try_get::<_, i64>("portal_id")? != portal;
-            tx.execute(
-                "update app.crm_sync_runs set lease_until = now() + $3::int * interval '1 second', \
-                   last_run_at = now(), portal_id = $2 where tenant_id = $1",
-                &[tenant.as_uuid(), &portal, &secs],
-            )
-            .await?;
-            changed
-        }
-    };
-    if portal_changed {
-        for sql in [
-            "delete from app.crm_sync_cursors where tenant_id = $1",
-            "update app.leads set hubspot_id = null, hubspot_modified_at = null \
-             where tenant_id = $1 and hubspot_id is not null",
-            "update app.deals set hubspot_id = null, hubspot_modified_at = null \
-             where tenant_id = $1 and hubspot_id is not null",
-        ] {
-            tx.execute(sql, &[tenant.as_uuid()]).await?;
+    if let Some(r) = &row {
+        let (free, due): (bool, bool) = (r.try_get("free")?, r.try_get("due")?);
+        if !free || !due {
+            return Ok(Lease::Busy);
         }
     }
-    Ok(Lease::Taken { portal_changed })
+    let portal_changed = adopt_portal(tx, tenant, portal).await?;
+    let token = new_id();
+    tx.execute(
+        "insert into app.crm_sync_runs (tenant_id, portal_id, lease_until, lease_token, last_run_at) \
+         values ($1, $2, now() + $3::int * interval '1 second', $4, now()) \
+         on conflict do nothing",
+        &[tenant.as_uuid(), &portal, &secs, &token],
+    )
+    .await?;
+    tx.execute(
+        "update app.crm_sync_runs set lease_until = now() + $3::int * interval '1 second', lease_token = $4, \
+           last_run_at = now(), portal_id = $2 where tenant_id = $1",
+        &[tenant.as_uuid(), &portal, &secs, &token],
+    )
+    .await?;
+    Ok(Lease::Taken {
+        token,
+        portal_changed,
+    })
 }
 
-/// Keeps the lease for another `secs` (a long backfill). False: the lease was lost.
-pub async fn extend(tx: &mut Tx, tenant: TenantId, secs: i32) -> Result<bool, CoreError> {
+/// Keeps the lease for another `secs`, if `token` still holds it. False: the lease was lost (it ran
+/// out and another worker took it), and the caller must write nothing more.
+pub async fn extend(tx: &mut Tx, tenant: TenantId, token: Uuid, secs: i32) -> Result<bool, CoreError> {
     let n = tx
         .execute(
-            "update app.crm_sync_runs set lease_until = now() + $2::int * interval '1 second' \
-             where tenant_id = $1 and lease_until >= now()",
-            &[tenant.as_uuid(), &secs],
+            "update app.crm_sync_runs set lease_until = now() + $3::int * interval '1 second' \
+             where tenant_id = $1 and lease_token = $2 and lease_until >= now()",
+            &[tenant.as_uuid(), &token, &secs],
         )
         .await?;
     Ok(n == 1)
@@ -113,20 +136,22 @@ pub struct Health {
 /// Failures in a row after which an error event is recorded (once per run of failures).
 pub const REPORT_AFTER_FAILURES: i32 = 3;
 
-/// Gives the lease back with the run's outcome.
+/// Gives the lease back with the run's outcome, if `token` still holds it (`None`: it was lost, and
+/// the run's outcome is not this worker's to record).
 pub async fn finish(
     tx: &mut Tx,
     tenant: TenantId,
+    token: Uuid,
     outcome: &Outcome<'_>,
     records_out: i64,
-) -> Result<Health, CoreError> {
+) -> Result<Option<Health>, CoreError> {
     let (error, next_in) = match outcome {
         Outcome::Succeeded { next_in_secs } => (None, *next_in_secs),
         Outcome::Failed { error, next_in_secs } => (Some(*error), *next_in_secs),
     };
     let row = tx
-        .query_one(
-            "update app.crm_sync_runs set lease_until = null, \
+        .query_opt(
+            "update app.crm_sync_runs set lease_until = null, lease_token = null, \
                next_run_at = least(case when next_run_at > last_run_at then next_run_at end, \
                                    now() + $3::int * interval '1 second'), \
                records_out = records_out + $4, \
@@ -137,15 +162,18 @@ pub async fn finish(
                error_reported_at = case when $2::text is null then null \
                                         when consecutive_failures + 1 >= $5 and error_reported_at is null then now() \
                                         else error_reported_at end \
-             where tenant_id = $1 \
+             where tenant_id = $1 and lease_token = $6 \
              returning consecutive_failures, coalesce(error_reported_at = now(), false) as report",
-            &[tenant.as_uuid(), &error, &next_in, &records_out, &REPORT_AFTER_FAILURES],
+            &[tenant.as_uuid(), &error, &next_in, &records_out, &REPORT_AFTER_FAILURES, &token],
         )
         .await?;
-    Ok(Health {
-        consecutive_failures: row.try_get("consecutive_failures")?,
-        report: row.try_get("report")?,
+    row.map(|row| {
+        Ok(Health {
+            consecutive_failures: row.try_get("consecutive_failures")?,
+            report: row.try_get("report")?,
+        })
     })
+    .transpose()
 }
 
 /// Brings the next run forward, for a verified webhook (its service context). During a run, the

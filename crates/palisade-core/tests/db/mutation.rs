@@ -62,6 +62,26 @@ const EQUIVALENT: &[(&str, &str)] = &[
          address_change revocations only; the narrower check is defence in depth",
     ),
     (
+        "leads_definer_links:true",
+        "app.crm_forget_links, its one user, keeps to the service context's tenant in its own WHERE",
+    ),
+    (
+        "deals_definer_links:true",
+        "app.crm_forget_links and app.crm_set_deal_links keep to the service context's tenant in their own WHERE",
+    ),
+    (
+        "deals_definer_links_read:true",
+        "app.crm_forget_links and app.crm_set_deal_links keep to the service context's tenant in their own WHERE",
+    ),
+    (
+        "crm_outbox_definer_forget:true",
+        "app.crm_forget_links, its one user, deletes only its tenant's pending GDPR deletes in its own WHERE",
+    ),
+    (
+        "crm_outbox_definer_select:true",
+        "app.crm_forget_links, its one user, deletes only its tenant's pending GDPR deletes in its own WHERE",
+    ),
+    (
         "crm_outbox_definer_insert:true",
         "palisade_definer inserts outbox rows only in app.crm_queue_deal, which queues pending deals only; \
          the narrower check is defence in depth",

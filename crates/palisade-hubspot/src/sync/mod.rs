@@ -26,6 +26,8 @@ pub enum SyncError {
     Core(#[from] CoreError),
     #[error("another worker took this tenant's sync after this one's lease ran out")]
     LeaseLost,
+    #[error("HubSpot was connected to another account during the run; the next run starts over")]
+    PortalChanged,
 }
 
 impl From<palisade_db::DbError> for SyncError {
@@ -42,6 +44,7 @@ impl SyncError {
             Self::Core(CoreError::Sealed(_)) => "crm_tokens_unreadable",
             Self::Core(_) => "crm_database_error",
             Self::LeaseLost => "crm_lease_lost",
+            Self::PortalChanged => "crm_portal_changed",
         }
     }
 }

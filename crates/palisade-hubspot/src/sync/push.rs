@@ -44,11 +44,14 @@ impl Run<'_> {
         Ok(())
     }
 
-    async fn sending(&self, ids: &[Uuid]) -> Result<(), SyncError> {
+    /// Claims items for sending, under the lease (renewed): what another worker holds now is not
+    /// this one's to send.
+    async fn claim(&self, ids: &[Uuid]) -> Result<Vec<Uuid>, SyncError> {
         let mut tx = self.db.service(self.tenant, Purpose::Sync).await?;
-        outbox::sending(&mut tx, self.tenant, ids).await?;
+        self.hold(&mut tx).await?;
+        let claimed = outbox::claim(&mut tx, self.tenant, ids).await?;
         tx.commit().await?;
-        Ok(())
+        Ok(claimed)
     }
 
     async fn due(&self, kind: ItemKind, limit: i64) -> Result<Vec<Item>, SyncError> {
@@ -65,9 +68,7 @@ impl Run<'_> {
             sent += self.push_deals().await?;
             sent += self.push_notes().await?;
         }
-        if conn.gdpr_delete {
-            sent += self.push_gdpr_deletes().await?;
-        }
+        sent += self.push_gdpr_deletes(conn.gdpr_delete).await?;
         Ok(sent)
     }
 
@@ -106,22 +107,26 @@ impl Run<'_> {
     }
 
     async fn push_deal_chunk(&self, items: &[Item]) -> Result<i64, SyncError> {
+        // Claimed before the deals are read: a change made from now on is queued again.
+        let claimed = self
+            .claim(&items.iter().map(|i| i.id).collect::<Vec<_>>())
+            .await?;
         let by_deal: HashMap<Uuid, Uuid> = items
             .iter()
+            .filter(|i| claimed.contains(&i.id))
             .filter_map(|i| i.local_id.map(|d| (d, i.id)))
             .collect();
         let ids: Vec<Uuid> = by_deal.keys().copied().collect();
         let mut tx = self.db.service(self.tenant, Purpose::Sync).await?;
         let deals = pushed::deals(&mut tx, self.tenant, &ids).await?;
         tx.commit().await?;
-        let gone: Vec<Uuid> = items
+        let gone: Vec<Uuid> = by_deal
             .iter()
-            .filter(|i| !deals.iter().any(|d| Some(d.id) == i.local_id))
-            .map(|i| i.id)
+            .filter(|(deal, _)| !deals.iter().any(|d| d.id == **deal))
+            .map(|(_, item)| *item)
             .collect();
         self.finish(&gone, Finish::Skipped("deal_deleted")).await?;
         let (held, new): (Vec<&DealOut>, Vec<&DealOut>) = deals.iter().partition(|d| d.hubspot_id.is_some());
-        // HubSpot changed first: its version wins and comes in with the next read.
         let remote_ids: Vec<u64> = held
             .iter()
             .filter_map(|d| d.hubspot_id.and_then(|h| u64::try_from(h).ok()))
@@ -129,7 +134,7 @@ impl Run<'_> {
         let remote = if remote_ids.is_empty() {
             Vec::new()
         } else {
-            let fields = ["hs_lastmodifieddate"];
+            let fields = ["hs_lastmodifieddate", "pipeline"];
             self.syncer
                 .transport
                 .read_deals(&self.session, &remote_ids, &fields)
@@ -141,11 +146,10 @@ impl Run<'_> {
                 .hubspot_id
                 .and_then(|h| u64::try_from(h).ok())
                 .unwrap_or_default();
-            let theirs = remote.iter().find(|r| r.id == hubspot_id);
             let item = by_deal[&d.id];
-            let Some(theirs) = theirs else {
+            let Some(theirs) = remote.iter().find(|r| r.id == hubspot_id) else {
                 let mut tx = self.db.service(self.tenant, Purpose::Sync).await?;
-                pushed::unlink_deal(&mut tx, self.tenant, d.id).await?;
+                pushed::unlink_deal(&mut tx, d.id).await?;
                 outbox::finish(&mut tx, self.tenant, &[item], Finish::Skipped("hubspot_deleted")).await?;
                 tx.commit().await?;
                 continue;
@@ -162,18 +166,24 @@ impl Run<'_> {
                     .await?;
                 continue;
             }
-            updates.push((hubspot_id, self.deal_write(d), d));
+            // A deal of another pipeline keeps its pipeline and stage: Palisade's stages are the
+            // default pipeline's.
+            let mut write = self.deal_write(d);
+            write.properties.remove("pipeline");
+            if theirs.text("pipeline").is_some_and(|p| p != "default") {
+                write.properties.remove("dealstage");
+            }
+            updates.push((hubspot_id, write, item));
         }
         let news: Vec<DealWrite> = new.iter().map(|d| self.deal_write(d)).collect();
         let sending: Vec<Uuid> = updates
             .iter()
-            .map(|(_, _, d)| by_deal[&d.id])
+            .map(|(_, _, item)| *item)
             .chain(new.iter().map(|d| by_deal[&d.id]))
             .collect();
         if sending.is_empty() {
             return Ok(0);
         }
-        self.sending(&sending).await?;
         let attempt = items.iter().map(|i| i.attempts).max().unwrap_or(0) + 1;
         let mut written = Vec::new();
         let outcome = async {
@@ -203,7 +213,8 @@ impl Run<'_> {
             .filter_map(|w| Some((w.key, i64::try_from(w.id).ok()?, w.modified_at)))
             .collect();
         let mut tx = self.db.service(self.tenant, Purpose::Sync).await?;
-        pushed::record_deals(&mut tx, self.tenant, &links).await?;
+        self.hold(&mut tx).await?;
+        pushed::record_deals(&mut tx, &links).await?;
         outbox::finish(&mut tx, self.tenant, &sending, Finish::Done { remote_id: None }).await?;
         tx.commit().await?;
         let n = i64::try_from(links.len()).unwrap_or(0);
@@ -278,7 +289,9 @@ impl Run<'_> {
             contact,
             owner: self.owners.hubspot_owner_of(source.actor_id),
         };
-        self.sending(&[item.id]).await?;
+        if self.claim(&[item.id]).await?.is_empty() {
+            return Ok(0);
+        }
         match self.syncer.transport.create_note(&self.session, &note).await {
             Ok(id) => {
                 self.finish(
@@ -297,13 +310,21 @@ impl Run<'_> {
         }
     }
 
-    async fn push_gdpr_deletes(&self) -> Result<i64, SyncError> {
+    /// GDPR deletes; with the setting turned off since they were queued, they are dropped unsent
+    /// (and the contact ids they held with them).
+    async fn push_gdpr_deletes(&self, enabled: bool) -> Result<i64, SyncError> {
         let mut sent: i64 = 0;
         for item in self.due(ItemKind::GdprDelete, 100).await? {
-            let Some(contact) = item.remote_id.and_then(|c| u64::try_from(c).ok()) else {
+            let contact = item.remote_id.and_then(|c| u64::try_from(c).ok());
+            let Some(contact) = contact.filter(|_| enabled) else {
+                let mut tx = self.db.service(self.tenant, Purpose::Sync).await?;
+                outbox::forget(&mut tx, self.tenant, &[item.id]).await?;
+                tx.commit().await?;
                 continue;
             };
-            self.sending(&[item.id]).await?;
+            if self.claim(&[item.id]).await?.is_empty() {
+                continue;
+            }
             match self.syncer.transport.gdpr_delete(&self.session, contact).await {
                 Ok(()) => {
                     let mut tx = self.db.service(self.tenant, Purpose::Sync).await?;

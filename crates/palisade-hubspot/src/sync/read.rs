@@ -23,6 +23,8 @@ pub(crate) struct Run<'a> {
     /// When the run stops starting pages.
     pub deadline: Instant,
     pub lease_secs: i32,
+    /// The lease this run holds: every write names it.
+    pub lease: uuid::Uuid,
 }
 
 /// How far a run got with one kind of record.
@@ -53,9 +55,16 @@ impl Run<'_> {
                 properties,
                 limit,
             };
-            let page = self.syncer.transport.search_page(&self.session, &query).await?;
-            let last = page.results.last().map(|r| r.id);
-            let ended = page.results.len() < limit as usize;
+            let mut page = self.syncer.transport.search_page(&self.session, &query).await?;
+            // What HubSpot answered is not trusted to be in order, unique or above the bound: the
+            // cursor moves to the largest id seen, and only new ids are written. A page that would
+            // not move the cursor ends the pass rather than being asked for again and again.
+            let last = page.results.iter().map(|r| r.id).max();
+            let ended = page.results.len() < limit as usize || last.is_none_or(|l| l <= query.after_id);
+            page.results
+                .retain(|r| r.id > query.after_id && i64::try_from(r.id).is_ok());
+            page.results.sort_by_key(|r| r.id);
+            page.results.dedup_by_key(|r| r.id);
             let total = cursor.pass_total.is_none().then(|| {
                 i64::try_from(page.total)
                     .unwrap_or(i64::MAX)
@@ -69,6 +78,7 @@ impl Run<'_> {
             progress.written.skipped += written.skipped;
             if ended {
                 let mut tx = self.db.service(self.tenant, Purpose::Sync).await?;
+                self.hold(&mut tx).await?;
                 cursors::end_pass(&mut tx, self.tenant, &cursor).await?;
                 tx.commit().await?;
                 progress.pass_ended = true;
@@ -85,6 +95,16 @@ impl Run<'_> {
             .metrics
             .records(direction_object, "in", written);
         Ok(progress)
+    }
+
+    /// Renews the lease in `tx`, or fails the run when another worker holds it now: what `tx`
+    /// was about to write is this worker's no more.
+    pub(crate) async fn hold(&self, tx: &mut palisade_db::Tx) -> Result<(), SyncError> {
+        if runs::extend(tx, self.tenant, self.lease, self.lease_secs).await? {
+            Ok(())
+        } else {
+            Err(SyncError::LeaseLost)
+        }
     }
 
     async fn write_page(
@@ -104,10 +124,7 @@ impl Run<'_> {
             _ => Default::default(),
         };
         let mut tx = self.db.service(self.tenant, Purpose::Sync).await?;
-        if !runs::extend(&mut tx, self.tenant, self.lease_secs).await? {
-            tx.rollback().await?;
-            return Err(SyncError::LeaseLost);
-        }
+        self.hold(&mut tx).await?;
         let (written, unreadable) = match object {
             Object::Contacts => {
                 let page: Vec<_> = records
@@ -137,7 +154,7 @@ impl Run<'_> {
             skipped: written.skipped + i64::try_from(unreadable).unwrap_or(0),
             ..written
         };
-        if let Some(last) = last {
+        if let Some(last) = last.filter(|l| i64::try_from(*l).is_ok_and(|l| l > cursor.after_id)) {
             cursor.after_id = i64::try_from(last).unwrap_or(i64::MAX);
         }
         let read = i64::try_from(records.len()).unwrap_or(0);

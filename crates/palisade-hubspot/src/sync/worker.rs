@@ -14,8 +14,9 @@ use super::read::Run;
 use super::{tokens, SyncError, Syncer};
 use crate::objects::Session;
 
-/// A run's lease: renewed with every page, so only a stalled worker loses it.
-const LEASE_SECS: i32 = 120;
+/// A run's lease: renewed with every page and every write back, so only a stalled worker loses it.
+/// Longer than one request can take with its retries (HubSpot's waits are capped at a minute).
+const LEASE_SECS: i32 = 600;
 /// Each tenant's share of a job run; a run that has more to read continues at once in the next.
 const RUN_BUDGET: Duration = Duration::from_secs(30);
 /// All tenants of one job run.
@@ -58,11 +59,12 @@ pub async fn run_tenant(
         return Ok(false);
     };
     let region = phone::tenant_region(&mut tx, tenant).await?;
-    if runs::lease(&mut tx, tenant, conn.portal_id, LEASE_SECS).await? == Lease::Busy {
+    let Lease::Taken { token: lease, .. } = runs::lease(&mut tx, tenant, conn.portal_id, LEASE_SECS).await?
+    else {
         return Ok(false);
-    }
+    };
     tx.commit().await?;
-    let outcome = work(syncer, db, tenant, region, budget).await;
+    let outcome = work(syncer, db, tenant, (conn.portal_id, lease), region, budget).await;
     let (result, out) = match &outcome {
         Ok((more, out)) => (
             Outcome::Succeeded {
@@ -80,7 +82,9 @@ pub async fn run_tenant(
         ),
     };
     let mut tx = db.service(tenant, Purpose::Sync).await?;
-    let health = runs::finish(&mut tx, tenant, &result, out).await?;
+    let Some(health) = runs::finish(&mut tx, tenant, lease, &result, out).await? else {
+        return Err(SyncError::LeaseLost);
+    };
     tx.commit().await?;
     syncer
         .transport
@@ -97,12 +101,18 @@ async fn work(
     syncer: &Syncer,
     db: &Db,
     tenant: TenantId,
+    (leased_portal, lease): (i64, uuid::Uuid),
     region: phonenumber::country::Id,
     budget: Duration,
 ) -> Result<(bool, i64), SyncError> {
     let Some((conn, token)) = tokens::access_token(syncer, db, tenant).await? else {
         return Ok((false, 0));
     };
+    // An admin connected another account since the lease was taken: its links are not this run's to
+    // use. The next run adopts the new account.
+    if conn.portal_id != leased_portal {
+        return Err(SyncError::PortalChanged);
+    }
     let portal = u64::try_from(conn.portal_id).unwrap_or_default();
     let session = Session {
         portal,
@@ -127,6 +137,7 @@ async fn work(
         region,
         deadline: Instant::now() + budget,
         lease_secs: LEASE_SECS,
+        lease,
     };
     // Contacts first: a deal is written on the lead of one of its contacts.
     let contacts = run.read(Object::Contacts).await?;

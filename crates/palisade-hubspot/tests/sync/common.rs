@@ -42,6 +42,15 @@ fn keyring(id: &str) -> Keyring {
 
 pub async fn setup_with(config: impl FnOnce(&FakeHubspot) -> HubspotConfig) -> Setup {
     let t = test_db().await;
+    // The fixture's connections and queue are the policy matrix's.
+    t.superuser()
+        .await
+        .batch_execute(
+            "delete from app.crm_connections; delete from app.crm_sync_runs; delete from app.crm_sync_cursors; \
+             delete from app.crm_outbox",
+        )
+        .await
+        .unwrap();
     let fake = FakeHubspot::start().await;
     let transport = Transport::new(config(&fake), HubspotMetrics::default()).unwrap();
     let syncer = Syncer {

@@ -224,3 +224,58 @@ async fn a_marked_interaction_becomes_one_note_even_when_the_answer_is_lost() {
     assert_eq!(mark.status, "done");
     assert_eq!(mark.remote_id, Some(*id as i64));
 }
+
+#[tokio::test]
+async fn a_lead_erased_here_does_not_come_back_from_hubspot() {
+    let s = setup().await;
+    let (contact, lead) = synced_lead(&s).await;
+    let w = &s.t.world;
+    let admin = w.principal(Who::AdminA).unwrap();
+    // An admin erases the lead (HubSpot keeps its contact: GDPR deletes are off).
+    let mut tx = s.t.db.user(&admin).await.unwrap();
+    let request = palisade_core::privacy::erasure::SubjectRequest {
+        phone: None,
+        email: None,
+        lead_id: Some(lead),
+    };
+    let resolved =
+        palisade_core::privacy::erasure::resolve(&mut tx, w.tenant_a, &request, s.syncer.phone_keys())
+            .await
+            .unwrap();
+    tx.commit().await.unwrap();
+    let mut tx =
+        s.t.db
+            .service(w.tenant_a, palisade_db::Purpose::Erasure)
+            .await
+            .unwrap();
+    let id = palisade_core::privacy::erasure::start(
+        &mut tx,
+        w.tenant_a,
+        palisade_core::privacy::erasure::Requester::Admin(admin.user_id),
+        &resolved,
+    )
+    .await
+    .unwrap();
+    while palisade_core::privacy::erasure::work::step(&mut tx, w.tenant_a, id)
+        .await
+        .unwrap()
+        != palisade_core::privacy::erasure::work::Step::Idle
+    {}
+    tx.commit().await.unwrap();
+    let q = "select count(*) from app.leads where tenant_id = $1 and email = 'writer@example.com'";
+    assert_eq!(s.scalar(q).await, 0);
+    // The contact changes in HubSpot, and a full backfill runs again: no lead comes back.
+    s.fake.update("contacts", contact, &[("lastname", "Changed")]);
+    s.t.superuser()
+        .await
+        .execute("delete from app.crm_sync_cursors", &[])
+        .await
+        .unwrap();
+    s.run_to_end().await;
+    assert_eq!(s.scalar(q).await, 0, "erased here, not recreated from HubSpot");
+    assert!(
+        s.scalar("select skipped from app.crm_sync_cursors where tenant_id = $1 and object = 'contacts'")
+            .await
+            >= 1
+    );
+}

@@ -103,3 +103,56 @@ async fn a_private_app_token_is_used_as_it_is() {
         .count();
     assert!(used > 0);
 }
+
+#[tokio::test]
+async fn a_worker_whose_lease_ran_out_writes_nothing_more() {
+    use palisade_core::crm_sync::runs::{self, Lease, Outcome};
+    let s = setup().await;
+    s.connect().await;
+    let tenant = s.t.world.tenant_a;
+    let mut tx = s.t.db.service(tenant, palisade_db::Purpose::Sync).await.unwrap();
+    let Lease::Taken { token: old, .. } = runs::lease(&mut tx, tenant, PORTAL as i64, 600).await.unwrap()
+    else {
+        panic!("the first lease is free")
+    };
+    tx.commit().await.unwrap();
+    // While it holds, no other worker runs the tenant.
+    let ran = palisade_hubspot::sync::worker::run_tenant(
+        &s.syncer,
+        &s.t.db,
+        tenant,
+        std::time::Duration::from_secs(5),
+    )
+    .await
+    .unwrap();
+    assert!(!ran);
+    // It stalls past its lease; another worker takes the tenant.
+    let su = s.t.superuser().await;
+    su.execute(
+        "update app.crm_sync_runs set lease_until = now() - interval '1 second'",
+        &[],
+    )
+    .await
+    .unwrap();
+    let mut tx = s.t.db.service(tenant, palisade_db::Purpose::Sync).await.unwrap();
+    let Lease::Taken { token: new, .. } = runs::lease(&mut tx, tenant, PORTAL as i64, 600).await.unwrap()
+    else {
+        panic!("a lease that ran out is free")
+    };
+    tx.commit().await.unwrap();
+    assert_ne!(old, new);
+    // The stalled worker can neither renew the lease nor record an outcome; the new holder can.
+    let mut tx = s.t.db.service(tenant, palisade_db::Purpose::Sync).await.unwrap();
+    assert!(!runs::extend(&mut tx, tenant, old, 600).await.unwrap());
+    let ok = Outcome::Succeeded { next_in_secs: 300 };
+    assert!(runs::finish(&mut tx, tenant, old, &ok, 0)
+        .await
+        .unwrap()
+        .is_none());
+    assert!(runs::extend(&mut tx, tenant, new, 600).await.unwrap());
+    assert!(runs::finish(&mut tx, tenant, new, &ok, 0)
+        .await
+        .unwrap()
+        .is_some());
+    tx.commit().await.unwrap();
+}

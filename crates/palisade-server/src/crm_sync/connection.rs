@@ -129,7 +129,17 @@ pub(crate) async fn connect_private_app(
     let mut tx = caller.tx_in(tenant).await?;
     let saved = connection::save(&mut tx, tenant, caller.user_id(), &new, sealed).await?;
     tx.commit().await?;
+    adopt_portal(state, tenant, new.portal_id).await?;
     Ok(saved)
+}
+
+/// Once a connection is saved: links into another HubSpot account than the one now connected are
+/// forgotten at once (not at the next run), so no event or write meanwhile can use them.
+pub(crate) async fn adopt_portal(state: &AppState, tenant: TenantId, portal: i64) -> Result<(), ApiError> {
+    let mut tx = state.db.service(tenant, Purpose::Sync).await?;
+    runs::adopt_portal(&mut tx, tenant, portal).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Change what the sync writes to HubSpot.

@@ -38,7 +38,9 @@ impl From<SyncError> for ApiError {
         match err {
             SyncError::Hubspot(e) => e.into(),
             SyncError::Core(e) => e.into(),
-            SyncError::LeaseLost => Self::new(StatusCode::CONFLICT, "crm_lease_lost", err.to_string()),
+            SyncError::LeaseLost | SyncError::PortalChanged => {
+                Self::new(StatusCode::CONFLICT, err.code(), err.to_string())
+            }
         }
     }
 }

@@ -1,11 +1,12 @@
 //! HubSpot webhooks for the tenant in the route (`{public_url}/webhooks/hubspot/{tenant_id}`),
-//! verified before anything reads them. Each event is recorded once; a contact's or a deal's change
+//! verified before anything reads them. Each event is recorded once; an event of the HubSpot account
+//! the tenant's sync is connected to (its `portalId`) acts: a contact's or a deal's change
 //! brings the tenant's next sync forward (the sync reads what changed, so the event's own payload is
 //! never trusted for data), and `contact.privacyDeletion` — the contact erased in HubSpot — starts
 //! the erasure of the leads linked to it, exactly as an admin's request would.
 use axum::extract::State;
 use axum::http::StatusCode;
-use palisade_core::crm_sync::runs;
+use palisade_core::crm_sync::{connection, runs};
 use palisade_core::integrations::Provider;
 use palisade_core::messaging::inbound::first_delivery;
 use palisade_core::privacy::erasure;
@@ -60,6 +61,7 @@ struct Event {
     id: String,
     kind: String,
     object_id: Option<i64>,
+    portal: Option<String>,
 }
 
 fn text(v: &Value) -> Option<String> {
@@ -87,6 +89,7 @@ fn events(tenant: TenantId, body: &[u8], portal: Option<&str>) -> Vec<Event> {
             id: text(&e["eventId"]).unwrap_or_default(),
             kind: e["subscriptionType"].as_str().unwrap_or_default().to_owned(),
             object_id: text(&e["objectId"]).and_then(|o| o.parse().ok()),
+            portal: text(&e["portalId"]),
         })
         .collect()
 }
@@ -107,11 +110,20 @@ pub async fn hubspot(State(state): State<AppState>, webhook: Verified<Hubspot>) 
         &webhook.body,
         webhook.account.config["portal_id"].as_str(),
     );
+    // Only events of the account the tenant's sync is connected to act (HubSpot's ids are unique
+    // within one account); the rest are recorded and nothing more.
+    let mut tx = state.db.service(tenant, Purpose::Webhook).await?;
+    let connected = connection::get(&mut tx, tenant)
+        .await?
+        .filter(|c| c.status == "active")
+        .map(|c| c.portal_id.to_string());
+    tx.commit().await?;
+    let acts = |e: &Event| connected.is_some() && e.portal == connected;
     // Erasures start before the events are recorded: if recording fails, HubSpot delivers again and
     // nothing is lost (a lead an unfinished erasure holds is not started twice).
     for contact in events
         .iter()
-        .filter(|e| e.kind == "contact.privacyDeletion")
+        .filter(|e| e.kind == "contact.privacyDeletion" && acts(e))
         .filter_map(|e| e.object_id)
     {
         let mut tx = state.db.service(tenant, Purpose::Erasure).await?;
@@ -126,7 +138,7 @@ pub async fn hubspot(State(state): State<AppState>, webhook: Verified<Hubspot>) 
     let mut changed = false;
     for e in &events {
         let fresh = first_delivery(&mut tx, tenant, "hubspot", &e.id, &e.kind).await?;
-        changed |= fresh && (e.kind.starts_with("contact.") || e.kind.starts_with("deal."));
+        changed |= fresh && acts(e) && (e.kind.starts_with("contact.") || e.kind.starts_with("deal."));
     }
     if changed {
         runs::request_soon(&mut tx).await?;

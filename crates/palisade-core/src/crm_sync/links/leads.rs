@@ -114,6 +114,48 @@ async fn existing(
     Ok(found)
 }
 
+/// The contacts of the page that would be new leads with a number or an address an erasure
+/// suppressed: someone erased here does not come back from HubSpot (unless HubSpot itself was asked
+/// to erase them, the contact stays there, and so does its address's suppression here).
+async fn erased(
+    tx: &mut Tx,
+    tenant: TenantId,
+    keys: PhoneKeys<'_>,
+    page: &[ContactIn],
+    found: &HashMap<i64, Existing>,
+) -> Result<std::collections::HashSet<i64>, CoreError> {
+    let mut by_index: HashMap<Vec<u8>, i64> = HashMap::new();
+    for c in page.iter().filter(|c| !found.contains_key(&c.hubspot_id)) {
+        let emails = c
+            .email
+            .as_deref()
+            .map(|e| email_index_candidates(keys.index, tenant, e));
+        let phones = c.phone.as_ref().map(|p| phone::lookup(keys, tenant, p));
+        for index in emails.into_iter().flatten().chain(phones.into_iter().flatten()) {
+            by_index.insert(index, c.hubspot_id);
+        }
+    }
+    if by_index.is_empty() {
+        return Ok(Default::default());
+    }
+    let indexes: Vec<&Vec<u8>> = by_index.keys().collect();
+    let rows = tx
+        .query(
+            "select address_index from app.suppressions where tenant_id = $1 and reason = 'erasure' \
+               and address_index = any($2)",
+            &[tenant.as_uuid(), &indexes],
+        )
+        .await?;
+    let mut out = std::collections::HashSet::new();
+    for r in &rows {
+        let index: Vec<u8> = r.try_get("address_index")?;
+        if let Some(id) = by_index.get(&index) {
+            out.insert(*id);
+        }
+    }
+    Ok(out)
+}
+
 /// Writes one page of contacts. Returns what it did.
 pub async fn upsert_leads(
     tx: &mut Tx,
@@ -123,12 +165,17 @@ pub async fn upsert_leads(
     page: &[ContactIn],
 ) -> Result<Written, CoreError> {
     let found = existing(tx, tenant, keys, page).await?;
+    let erased = erased(tx, tenant, keys, page, &found).await?;
     let mut result = Written::default();
     let (mut updates, mut inserts) = (Columns::default(), Columns::default());
     for contact in page {
         let prior = found.get(&contact.hubspot_id);
         if prior.is_some_and(|p| p.modified_at.is_some_and(|m| m >= contact.modified_at)) {
             result.unchanged += 1;
+            continue;
+        }
+        if prior.is_none() && erased.contains(&contact.hubspot_id) {
+            result.skipped += 1;
             continue;
         }
         let Some(owner) = owners.pick(contact.hubspot_owner, prior.map(|p| p.owner)) else {

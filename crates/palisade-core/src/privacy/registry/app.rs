@@ -281,7 +281,7 @@ pub const TABLES: &[Table] = &[
         personal: &[("requested_by", Kind::PersonId), ("pending_leads", Kind::LeadId)],
         other: &[
             "tenant_id", "id", "subject_kind", "status", "leads_total", "counts", "correlation_id", "created_at",
-            "updated_at", "finished_at",
+            "updated_at", "finished_at", "requested_via",
         ],
         paths: &[
             (Path::LeadList("pending_leads"), Erasure::Keep("the erasure's own list of leads still to erase; each id leaves it as its lead goes")),

@@ -13,7 +13,9 @@ use secrecy::SecretString;
 use serde::Deserialize;
 
 use super::as_admin_of;
-use crate::crm_sync::connection::{connect_private_app, disconnect_tenant, status, HubspotStatus};
+use crate::crm_sync::connection::{
+    adopt_portal, connect_private_app, disconnect_tenant, status, HubspotStatus,
+};
 use crate::cross_site;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -257,6 +259,7 @@ async fn finish(state: &AppState, visitor: &Visitor, headers: &HeaderMap, uri: &
         .await
         .map_err(ApiError::from)?;
     tx.commit().await?;
+    adopt_portal(state, id, new.portal_id).await?;
     Ok(back(*id.as_uuid(), "connected"))
 }
 

@@ -23,6 +23,9 @@ use crate::web::shell::{self, Shell};
 const TIMELINE: i64 = 25;
 
 pub struct Entry {
+    id: Uuid,
+    /// Whether it went to HubSpot (none: not marked).
+    crm: Option<&'static str>,
     channel: &'static str,
     direction: &'static str,
     body: String,
@@ -66,6 +69,8 @@ struct LeadPage {
     errors: FormErrors,
     notice: Option<&'static str>,
     facts: Facts,
+    /// The lead is a HubSpot contact and the workspace writes back: interactions can be sent.
+    crm_markable: bool,
 }
 
 impl LeadPage {
@@ -116,6 +121,8 @@ fn direction_label(value: &str) -> &'static str {
 
 fn entry(i: interactions::Interaction, me: Uuid) -> Entry {
     Entry {
+        id: i.id,
+        crm: None,
         channel: channel_label(&i.channel),
         direction: direction_label(&i.direction),
         body: i.body.unwrap_or_default(),
@@ -162,7 +169,12 @@ async fn render(
     let me = *visitor.caller().user_id().as_uuid();
     let manager = shell.tenant.as_ref().is_some_and(|t| t.is_manager);
     let facts = facts::load(&mut tx, tenant, &lead, me, manager).await?;
-    let (timeline, older) = timeline(&mut tx, tenant, lead_id, view.before, me).await?;
+    let (mut timeline, older) = timeline(&mut tx, tenant, lead_id, view.before, me).await?;
+    let ids: Vec<Uuid> = timeline.iter().map(|e| e.id).collect();
+    let (crm_markable, marked) = super::crm::states(&mut tx, tenant, lead_id, &ids).await?;
+    for e in &mut timeline {
+        e.crm = marked.get(&e.id).copied();
+    }
     tx.commit().await?;
     let page = LeadPage {
         shell,
@@ -178,6 +190,7 @@ async fn render(
         errors: view.errors,
         notice: view.notice,
         facts,
+        crm_markable,
     };
     Ok(render_app(status, &page))
 }
@@ -196,6 +209,9 @@ pub async fn show(
             (_, _, Some(done)) if done == "assigned" => Some("Lead assigned."),
             (_, _, Some(done)) if done == "consent" => Some("Consent recorded."),
             (_, _, Some(done)) if done == "resumed" => Some("Auto-replies resumed in that conversation."),
+            (_, _, Some(done)) if done == "crm" => {
+                Some("Queued for HubSpot: it goes as a note with the next sync.")
+            }
             _ => None,
         },
         before,

@@ -3,6 +3,7 @@
 mod assign;
 mod assistant;
 mod consent;
+mod crm;
 mod detail;
 mod facts;
 mod list;
@@ -51,6 +52,10 @@ pub(super) fn router() -> Router<AppState> {
         .route("/t/{tenant}/leads/{lead}", get(detail::show))
         .route("/t/{tenant}/leads/{lead}/reveal", post(detail::reveal))
         .route("/t/{tenant}/leads/{lead}/interactions", post(detail::log))
+        .route(
+            "/t/{tenant}/leads/{lead}/interactions/{interaction}/crm",
+            post(crm::mark),
+        )
         .route("/t/{tenant}/leads/{lead}/assign", post(assign::assign))
         .route("/t/{tenant}/leads/{lead}/ai-draft", post(assistant::ai_draft))
         .route(

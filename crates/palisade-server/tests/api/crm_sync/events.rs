@@ -5,7 +5,7 @@ use palisade_testkit::{FakeHubspot, TestApp, Who};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use super::{app_with_hubspot, connect_private_app, count, run_sync};
+use super::{app_with_hubspot, connect_private_app, count, run_sync, PORTAL};
 use crate::client::Client;
 
 const SECRET: &str = "yyyyyyyy-yyyy-yyyy-yyyy-yyyyyyyyyyyy";
@@ -62,24 +62,26 @@ async fn an_event_brings_the_sync_forward_and_a_privacy_deletion_erases_the_lead
     let (contact, lead) = synced(&app, &fake).await;
     let due = "select count(*) from app.crm_sync_runs where tenant_id = $1 and next_run_at <= now()";
     assert_eq!(count(&app, due).await, 0, "the next run is minutes away");
-    deliver(
-        &app,
-        json!([{"eventId": 1, "subscriptionType": "contact.propertyChange", "objectId": contact}]),
-    )
-    .await;
+    // An event of another HubSpot account (or naming none) is recorded and does nothing.
+    let other = |id: u64, kind: &str, portal: Option<u64>| {
+        let mut e = json!({"eventId": id, "subscriptionType": kind, "objectId": contact});
+        if let Some(p) = portal {
+            e["portalId"] = json!(p);
+        }
+        json!([e])
+    };
+    deliver(&app, other(1, "contact.propertyChange", Some(1))).await;
+    deliver(&app, other(9, "contact.privacyDeletion", Some(1))).await;
+    deliver(&app, other(10, "contact.privacyDeletion", None)).await;
+    assert_eq!(count(&app, due).await, 0);
+    let from_hubspot = "select count(*) from app.erasures where tenant_id = $1 and requested_via = 'hubspot'";
+    assert_eq!(count(&app, from_hubspot).await, 0);
+    deliver(&app, other(11, "contact.propertyChange", Some(PORTAL))).await;
     assert_eq!(count(&app, due).await, 1, "brought forward");
 
-    deliver(
-        &app,
-        json!([{"eventId": 2, "subscriptionType": "contact.privacyDeletion", "objectId": contact}]),
-    )
-    .await;
+    deliver(&app, other(2, "contact.privacyDeletion", Some(PORTAL))).await;
     // Redelivered: no second erasure.
-    deliver(
-        &app,
-        json!([{"eventId": 2, "subscriptionType": "contact.privacyDeletion", "objectId": contact}]),
-    )
-    .await;
+    deliver(&app, other(2, "contact.privacyDeletion", Some(PORTAL))).await;
     let admin = Client::new(&app, Some(Who::AdminA));
     let receipts: Value = admin.get("/api/v1/privacy/erasures", StatusCode::OK).await;
     let items: Vec<&Value> = receipts["items"]
@@ -267,4 +269,51 @@ async fn a_rep_marks_an_interaction_and_it_becomes_one_note_on_the_contact() {
         .await;
     run_sync(&app).await;
     assert_eq!(fake.records("deals")[hs_deal]["dealname"], "Renewal");
+}
+
+#[tokio::test]
+async fn a_rep_sends_an_interaction_to_hubspot_from_the_lead_page() {
+    let (app, fake) = app_with_hubspot().await;
+    let (_, lead) = synced(&app, &fake).await;
+    let a = app.world().tenant_a;
+    let logged: Value = Client::new(&app, Some(Who::RepA1))
+        .post(
+            "/api/v1/interactions",
+            json!({"lead_id": lead, "channel": "meeting", "direction": "internal", "body": "Visited the site"}),
+            StatusCode::CREATED,
+        )
+        .await;
+    let id = logged["id"].as_str().unwrap();
+    let (rep, csrf) = crate::sign_in::browser_sign_in(&app, "rep-a1@a.test").await;
+    let path = format!("/t/{a}/leads/{lead}");
+    let html = crate::web::page(&app, &rep, &path).await.text().await.unwrap();
+    assert!(html.contains("Send to HubSpot"), "{html}");
+    let r = crate::web::post_form(
+        &app,
+        &rep,
+        &format!("{path}/interactions/{id}/crm"),
+        &[("csrf", &csrf)],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(crate::web::location(&r), format!("{path}?done=crm"));
+    let html = crate::web::page(&app, &rep, &format!("{path}?done=crm"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Queued for HubSpot"), "{html}");
+    // Another rep's session does not reach the lead.
+    let (other, other_csrf) = crate::sign_in::browser_sign_in(&app, "rep-a2@a.test").await;
+    let r = crate::web::post_form(
+        &app,
+        &other,
+        &format!("{path}/interactions/{id}/crm"),
+        &[("csrf", &other_csrf)],
+    )
+    .await;
+    assert_eq!(r.status(), 404);
+    run_sync(&app).await;
+    let html = crate::web::page(&app, &rep, &path).await.text().await.unwrap();
+    assert!(html.contains("In HubSpot"), "{html}");
 }
