@@ -88,7 +88,8 @@ mod tests {
                 "delivery",
                 "security_event_windows",
                 "erasures",
-                "assistant"
+                "assistant",
+                "crm_sync"
             ]
         );
         board.succeeded(Job::IncidentNotices);
@@ -97,6 +98,7 @@ mod tests {
         board.succeeded(Job::Delivery);
         board.succeeded(Job::Erasures);
         board.succeeded(Job::Assistant);
+        board.succeeded(Job::CrmSync);
         assert!(board
             .overdue(Utc::now() + chrono::Duration::seconds(61))
             .is_empty());

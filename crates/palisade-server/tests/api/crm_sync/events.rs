@@ -303,8 +303,8 @@ async fn a_rep_sends_an_interaction_to_hubspot_from_the_lead_page() {
         .await
         .unwrap();
     assert!(html.contains("Queued for HubSpot"), "{html}");
-    // Another rep's session does not reach the lead.
-    let (other, other_csrf) = crate::sign_in::browser_sign_in(&app, "rep-a2@a.test").await;
+    // Another tenant's admin does not reach the lead.
+    let (other, other_csrf) = crate::sign_in::browser_sign_in(&app, "admin-b@b.test").await;
     let r = crate::web::post_form(
         &app,
         &other,
