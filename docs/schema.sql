@@ -632,7 +632,8 @@ begin
   where l.tenant_id = v_tenant and l.hubspot_id is not null;
   update app.deals d set hubspot_id = null, hubspot_modified_at = null
   where d.tenant_id = v_tenant and d.hubspot_id is not null;
-  delete from app.crm_outbox o where o.tenant_id = v_tenant and o.kind = 'gdpr_delete' and o.status = 'pending';
+  -- Every state: a claimed or failed delete, or a tombstone, names a contact of the old account.
+  delete from app.crm_outbox o where o.tenant_id = v_tenant and o.kind = 'gdpr_delete';
 end
 $$;
 
@@ -10930,7 +10931,7 @@ CREATE POLICY crm_outbox_definer_select ON app.crm_outbox FOR SELECT TO palisade
 -- Name: crm_outbox crm_outbox_erasure_insert; Type: POLICY; Schema: app; Owner: palisade_owner
 --
 
-CREATE POLICY crm_outbox_erasure_insert ON app.crm_outbox FOR INSERT TO app_service WITH CHECK (((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)) AND (kind = 'gdpr_delete'::text) AND (status = 'pending'::text) AND (current_setting('palisade.purpose'::text, true) = 'erasure'::text)));
+CREATE POLICY crm_outbox_erasure_insert ON app.crm_outbox FOR INSERT TO app_service WITH CHECK (((tenant_id = ( SELECT ctx.scoped_tenant_id() AS scoped_tenant_id)) AND (kind = 'gdpr_delete'::text) AND (status = ANY (ARRAY['pending'::text, 'skipped'::text])) AND (current_setting('palisade.purpose'::text, true) = 'erasure'::text)));
 
 
 --

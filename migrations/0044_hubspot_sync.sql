@@ -197,8 +197,11 @@ create policy crm_outbox_sync on app.crm_outbox to app_service
   with check (tenant_id = (select ctx.scoped_tenant_id())
               and pg_catalog.current_setting('palisade.purpose', true) = 'sync');
 -- An erasure queues the GDPR delete of its lead's contact in the transaction that deletes the lead.
+-- With GDPR deletes off, the row is written `skipped`: it stays as the erased contact's tombstone, so
+-- the sync never makes a lead of that contact again.
 create policy crm_outbox_erasure_insert on app.crm_outbox for insert to app_service
-  with check (tenant_id = (select ctx.scoped_tenant_id()) and kind = 'gdpr_delete' and status = 'pending'
+  with check (tenant_id = (select ctx.scoped_tenant_id()) and kind = 'gdpr_delete'
+              and status in ('pending', 'skipped')
               and pg_catalog.current_setting('palisade.purpose', true) = 'erasure');
 
 -- An erasure asked for by HubSpot (its `contact.privacyDeletion` event) names no person: who asked
@@ -331,7 +334,7 @@ revoke execute on function app.crm_members_by_email(text[]) from public;
 grant execute on function app.crm_members_by_email(text[]) to app_service;
 
 -- Forgets every link of the service context's tenant (its sync, connected to another HubSpot account
--- now): leads' and deals' links, and GDPR deletes still waiting (their ids are the old account's).
+-- now): leads' and deals' links, and every GDPR delete and tombstone (their ids are the old account's).
 create function app.crm_forget_links() returns void
 language plpgsql volatile security definer set search_path = '' as $$
 declare
@@ -344,7 +347,8 @@ begin
   where l.tenant_id = v_tenant and l.hubspot_id is not null;
   update app.deals d set hubspot_id = null, hubspot_modified_at = null
   where d.tenant_id = v_tenant and d.hubspot_id is not null;
-  delete from app.crm_outbox o where o.tenant_id = v_tenant and o.kind = 'gdpr_delete' and o.status = 'pending';
+  -- Every state: a claimed or failed delete, or a tombstone, names a contact of the old account.
+  delete from app.crm_outbox o where o.tenant_id = v_tenant and o.kind = 'gdpr_delete';
 end
 $$;
 revoke execute on function app.crm_forget_links() from public;

@@ -161,9 +161,14 @@ impl Transport {
                     Some("BAD_AUTH_CODE" | "BAD_REDIRECT_URI") => !refreshing,
                     _ => false,
                 };
+                // HubSpot's refusals are `BAD_…`/`INVALID_…`; anything else (an outage's `"error"`) may
+                // pass.
+                let refusal = word
+                    .as_deref()
+                    .is_some_and(|w| w.starts_with("BAD_") || w.starts_with("INVALID_"));
                 return if grant_refused {
                     Err(refused)
-                } else if word.is_some() {
+                } else if refusal {
                     Err(HubspotError::Rejected {
                         status: 400,
                         category: word

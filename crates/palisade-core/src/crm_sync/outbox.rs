@@ -131,15 +131,39 @@ pub async fn marked_interaction(
     marked(&row)
 }
 
-/// Queues the GDPR delete of an erased lead's contact (the erasure's context, in the transaction
-/// that deletes the lead).
-pub async fn queue_gdpr_delete(tx: &mut Tx, tenant: TenantId, contact: i64) -> Result<(), CoreError> {
+/// Records an erased lead's contact (the erasure's context, in the transaction that deletes the
+/// lead): a GDPR delete to send when `send`, else a tombstone (`skipped`) — either way the sync
+/// never makes a lead of that contact again.
+pub async fn queue_gdpr_delete(
+    tx: &mut Tx,
+    tenant: TenantId,
+    contact: i64,
+    send: bool,
+) -> Result<(), CoreError> {
+    let (status, outcome) = if send {
+        ("pending", None)
+    } else {
+        ("skipped", Some("gdpr_delete_off"))
+    };
     tx.execute(
-        "insert into app.crm_outbox (tenant_id, id, kind, remote_id) values ($1, $2, 'gdpr_delete', $3)",
-        &[tenant.as_uuid(), &new_id(), &contact],
+        "insert into app.crm_outbox (tenant_id, id, kind, remote_id, status, outcome) \
+         values ($1, $2, 'gdpr_delete', $3, $4, $5)",
+        &[tenant.as_uuid(), &new_id(), &contact, &status, &outcome],
     )
     .await?;
     Ok(())
+}
+
+/// The contacts of `ids` that were erased here (their tombstones or GDPR deletes).
+pub async fn erased_contacts(tx: &mut Tx, tenant: TenantId, ids: &[i64]) -> Result<Vec<i64>, CoreError> {
+    let rows = tx
+        .query(
+            "select remote_id from app.crm_outbox where tenant_id = $1 and kind = 'gdpr_delete' \
+               and remote_id = any($2)",
+            &[tenant.as_uuid(), &ids],
+        )
+        .await?;
+    rows.iter().map(|r| Ok(r.try_get("remote_id")?)).collect()
 }
 
 /// One item due.

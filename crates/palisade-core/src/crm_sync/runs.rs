@@ -53,8 +53,11 @@ pub async fn adopt_portal(tx: &mut Tx, tenant: TenantId, portal: i64) -> Result<
             &[tenant.as_uuid()],
         )
         .await?;
+        // A run in progress was the old account's: its lease ends here, so its next write finds it
+        // gone (the row lock orders this against that run's page transactions).
         tx.execute(
-            "update app.crm_sync_runs set portal_id = $2 where tenant_id = $1",
+            "update app.crm_sync_runs set portal_id = $2, lease_until = null, lease_token = null \
+             where tenant_id = $1",
             &[tenant.as_uuid(), &portal],
         )
         .await?;
@@ -66,28 +69,25 @@ pub async fn adopt_portal(tx: &mut Tx, tenant: TenantId, portal: i64) -> Result<
 /// HubSpot account than the links point into starts over ([`adopt_portal`]).
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn lease(tx: &mut Tx, tenant: TenantId, portal: i64, secs: i32) -> Result<Lease, CoreError> {
+    // The row exists before it is locked, so two workers taking a first lease queue on one row lock.
+    tx.execute(
+        "insert into app.crm_sync_runs (tenant_id, portal_id) values ($1, $2) on conflict do nothing",
+        &[tenant.as_uuid(), &portal],
+    )
+    .await?;
     let row = tx
-        .query_opt(
+        .query_one(
             "select (lease_until is null or lease_until < now()) as free, next_run_at <= now() as due \
              from app.crm_sync_runs where tenant_id = $1 for update",
             &[tenant.as_uuid()],
         )
         .await?;
-    if let Some(r) = &row {
-        let (free, due): (bool, bool) = (r.try_get("free")?, r.try_get("due")?);
-        if !free || !due {
-            return Ok(Lease::Busy);
-        }
+    let (free, due): (bool, bool) = (row.try_get("free")?, row.try_get("due")?);
+    if !free || !due {
+        return Ok(Lease::Busy);
     }
     let portal_changed = adopt_portal(tx, tenant, portal).await?;
     let token = new_id();
-    tx.execute(
-        "insert into app.crm_sync_runs (tenant_id, portal_id, lease_until, lease_token, last_run_at) \
-         values ($1, $2, now() + $3::int * interval '1 second', $4, now()) \
-         on conflict do nothing",
-        &[tenant.as_uuid(), &portal, &secs, &token],
-    )
-    .await?;
     tx.execute(
         "update app.crm_sync_runs set lease_until = now() + $3::int * interval '1 second', lease_token = $4, \
            last_run_at = now(), portal_id = $2 where tenant_id = $1",

@@ -54,6 +54,14 @@ impl Run<'_> {
         Ok(claimed)
     }
 
+    /// Renews the lease between requests of one write (each may take minutes with HubSpot's waits).
+    async fn renew(&self) -> Result<(), SyncError> {
+        let mut tx = self.db.service(self.tenant, Purpose::Sync).await?;
+        self.hold(&mut tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn due(&self, kind: ItemKind, limit: i64) -> Result<Vec<Item>, SyncError> {
         let mut tx = self.db.service(self.tenant, Purpose::Sync).await?;
         let items = outbox::due(&mut tx, self.tenant, kind, limit).await?;
@@ -187,13 +195,16 @@ impl Run<'_> {
         let attempt = items.iter().map(|i| i.attempts).max().unwrap_or(0) + 1;
         let mut written = Vec::new();
         let outcome = async {
+            self.renew().await?;
             if !updates.is_empty() {
                 let batch: Vec<(u64, DealWrite)> = updates.iter().map(|(h, w, _)| (*h, w.clone())).collect();
                 written.extend(self.syncer.transport.update_deals(&self.session, &batch).await?);
             }
             if !news.is_empty() {
+                self.renew().await?;
                 written.extend(self.syncer.transport.upsert_deals(&self.session, &news).await?);
             }
+            self.renew().await?;
             let pairs: Vec<(u64, u64)> = written
                 .iter()
                 .filter_map(|w| {
@@ -201,12 +212,20 @@ impl Run<'_> {
                     Some((w.id, u64::try_from(contact).ok()?))
                 })
                 .collect();
-            self.syncer.transport.associate_deals(&self.session, &pairs).await
+            self.syncer
+                .transport
+                .associate_deals(&self.session, &pairs)
+                .await?;
+            Ok::<_, SyncError>(())
         }
         .await;
-        if let Err(e) = outcome {
-            self.finish(&sending, verdict(&e, attempt)?).await?;
-            return Ok(0);
+        match outcome {
+            Ok(()) => {}
+            Err(SyncError::Hubspot(e)) => {
+                self.finish(&sending, verdict(&e, attempt)?).await?;
+                return Ok(0);
+            }
+            Err(e) => return Err(e),
         }
         let links: Vec<(Uuid, i64, Option<chrono::DateTime<chrono::Utc>>)> = written
             .iter()
@@ -310,16 +329,16 @@ impl Run<'_> {
         }
     }
 
-    /// GDPR deletes; with the setting turned off since they were queued, they are dropped unsent
-    /// (and the contact ids they held with them).
+    /// GDPR deletes; with the setting turned off since they were queued, they are not sent and stay
+    /// as the contacts' tombstones.
     async fn push_gdpr_deletes(&self, enabled: bool) -> Result<i64, SyncError> {
         let mut sent: i64 = 0;
         for item in self.due(ItemKind::GdprDelete, 100).await? {
             let contact = item.remote_id.and_then(|c| u64::try_from(c).ok());
             let Some(contact) = contact.filter(|_| enabled) else {
-                let mut tx = self.db.service(self.tenant, Purpose::Sync).await?;
-                outbox::forget(&mut tx, self.tenant, &[item.id]).await?;
-                tx.commit().await?;
+                // Kept as the contact's tombstone, unsent.
+                self.finish(&[item.id], Finish::Skipped("gdpr_delete_off"))
+                    .await?;
                 continue;
             };
             if self.claim(&[item.id]).await?.is_empty() {

@@ -264,14 +264,19 @@ async fn a_lead_erased_here_does_not_come_back_from_hubspot() {
     tx.commit().await.unwrap();
     let q = "select count(*) from app.leads where tenant_id = $1 and email = 'writer@example.com'";
     assert_eq!(s.scalar(q).await, 0);
-    // The contact changes in HubSpot, and a full backfill runs again: no lead comes back.
-    s.fake.update("contacts", contact, &[("lastname", "Changed")]);
+    // The contact changes in HubSpot — even its address, which the erasure's suppression names —
+    // and a full backfill runs again: no lead comes back (the contact's tombstone).
+    s.fake
+        .update("contacts", contact, &[("email", "renamed-writer@example.com")]);
     s.t.superuser()
         .await
         .execute("delete from app.crm_sync_cursors", &[])
         .await
         .unwrap();
     s.run_to_end().await;
+    let renamed =
+        "select count(*) from app.leads where tenant_id = $1 and email = 'renamed-writer@example.com'";
+    assert_eq!(s.scalar(renamed).await, 0);
     assert_eq!(s.scalar(q).await, 0, "erased here, not recreated from HubSpot");
     assert!(
         s.scalar("select skipped from app.crm_sync_cursors where tenant_id = $1 and object = 'contacts'")

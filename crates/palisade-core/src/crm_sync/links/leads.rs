@@ -114,9 +114,9 @@ async fn existing(
     Ok(found)
 }
 
-/// The contacts of the page that would be new leads with a number or an address an erasure
-/// suppressed: someone erased here does not come back from HubSpot (unless HubSpot itself was asked
-/// to erase them, the contact stays there, and so does its address's suppression here).
+/// The contacts of the page that would be new leads but were erased here: their contact's tombstone
+/// (or GDPR delete) is in the outbox, or their number or address is suppressed by an erasure. Someone
+/// erased here does not come back from HubSpot, where the contact may stay.
 async fn erased(
     tx: &mut Tx,
     tenant: TenantId,
@@ -124,19 +124,28 @@ async fn erased(
     page: &[ContactIn],
     found: &HashMap<i64, Existing>,
 ) -> Result<std::collections::HashSet<i64>, CoreError> {
-    let mut by_index: HashMap<Vec<u8>, i64> = HashMap::new();
-    for c in page.iter().filter(|c| !found.contains_key(&c.hubspot_id)) {
+    let new: Vec<&ContactIn> = page
+        .iter()
+        .filter(|c| !found.contains_key(&c.hubspot_id))
+        .collect();
+    let ids: Vec<i64> = new.iter().map(|c| c.hubspot_id).collect();
+    let mut out: std::collections::HashSet<i64> = crate::crm_sync::outbox::erased_contacts(tx, tenant, &ids)
+        .await?
+        .into_iter()
+        .collect();
+    let mut by_index: HashMap<Vec<u8>, Vec<i64>> = HashMap::new();
+    for c in new {
         let emails = c
             .email
             .as_deref()
             .map(|e| email_index_candidates(keys.index, tenant, e));
         let phones = c.phone.as_ref().map(|p| phone::lookup(keys, tenant, p));
         for index in emails.into_iter().flatten().chain(phones.into_iter().flatten()) {
-            by_index.insert(index, c.hubspot_id);
+            by_index.entry(index).or_default().push(c.hubspot_id);
         }
     }
     if by_index.is_empty() {
-        return Ok(Default::default());
+        return Ok(out);
     }
     let indexes: Vec<&Vec<u8>> = by_index.keys().collect();
     let rows = tx
@@ -146,12 +155,9 @@ async fn erased(
             &[tenant.as_uuid(), &indexes],
         )
         .await?;
-    let mut out = std::collections::HashSet::new();
     for r in &rows {
         let index: Vec<u8> = r.try_get("address_index")?;
-        if let Some(id) = by_index.get(&index) {
-            out.insert(*id);
-        }
+        out.extend(by_index.get(&index).into_iter().flatten().copied());
     }
     Ok(out)
 }

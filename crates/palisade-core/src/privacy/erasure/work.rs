@@ -148,8 +148,9 @@ async fn erase_lead(
     Ok(redacted < i64::from(REDACTION_BATCH))
 }
 
-/// Queues HubSpot's GDPR delete of the lead's contact when the tenant asked for erasures to reach
-/// HubSpot, in the transaction that deletes the lead: it exists exactly when the lead is gone.
+/// Records the lead's HubSpot contact in the transaction that deletes the lead: a GDPR delete when
+/// the tenant asked for erasures to reach HubSpot, else a tombstone, so the sync never recreates the
+/// lead from the contact HubSpot keeps.
 async fn queue_hubspot_delete(
     tx: &mut Tx,
     tenant: TenantId,
@@ -163,8 +164,8 @@ async fn queue_hubspot_delete(
         )
         .await?
         .is_some();
+    crate::crm_sync::outbox::queue_gdpr_delete(tx, tenant, contact, enabled).await?;
     if enabled {
-        crate::crm_sync::outbox::queue_gdpr_delete(tx, tenant, contact).await?;
         add(counts, "app.crm_outbox", Outcome::Added, Some(1));
     }
     Ok(())

@@ -302,8 +302,8 @@ pub const TABLES: &[Table] = &[
     Table {
         name: "app.crm_outbox",
         // `local_id` is a deal's or an interaction's id, `remote_id` HubSpot's key of what was written
-        // (or of a contact to erase there): keys, not data about a person; a GDPR delete's row goes
-        // once HubSpot confirmed it.
+        // (or of an erased lead's contact: the GDPR delete to send, or the tombstone that keeps the sync
+        // from recreating the lead): keys, not data about a person; they go with the HubSpot account.
         personal: &[("created_by", Kind::PersonId)],
         other: &[
             "tenant_id", "id", "kind", "local_id", "remote_id", "status", "attempts", "not_before", "sent_at", "outcome",
