@@ -31,6 +31,17 @@ pub enum CoreError {
     },
     #[error("{message}")]
     Invalid { code: &'static str, message: String },
+    /// The request does not fit the state of a record it names (a template's channel or its
+    /// placeholders): a 409, since the same request can succeed once that record changes.
+    #[error("{message}")]
+    Mismatch { code: &'static str, message: String },
+    /// The request names a record that does not exist, or one the caller may not see (a lead of
+    /// another tenant is as unknown as one never made): a 404 with its own code.
+    #[error("{message}")]
+    Unknown {
+        code: &'static str,
+        message: &'static str,
+    },
     /// Too many of something for now; `retry_after_secs` says when to try again.
     #[error("{message}")]
     Throttled {
@@ -51,6 +62,22 @@ pub enum CoreError {
 }
 
 impl CoreError {
+    pub fn unknown(code: &'static str, message: &'static str) -> Self {
+        Self::Unknown { code, message }
+    }
+
+    /// A lead that does not exist or that the caller may not see.
+    pub fn unknown_lead() -> Self {
+        Self::unknown("unknown_lead", "the lead does not exist")
+    }
+
+    pub fn mismatch(code: &'static str, message: impl Into<String>) -> Self {
+        Self::Mismatch {
+            code,
+            message: message.into(),
+        }
+    }
+
     pub fn invalid(code: &'static str, message: impl Into<String>) -> Self {
         Self::Invalid {
             code,
@@ -107,7 +134,7 @@ impl From<DbError> for CoreError {
                 } else {
                     ("invalid_reference", "a referenced record does not exist")
                 };
-                Self::invalid(code, what)
+                Self::unknown(code, what)
             }
             DbError::Check { constraint } => {
                 Self::invalid("invalid_value", format!("value rejected by {constraint}"))
@@ -125,11 +152,11 @@ impl From<DbError> for CoreError {
                 code: "voice_consent_required",
                 message: "opt in to voice drafting first (PUT /api/v1/me/voice-consent)",
             },
-            DbError::Rule { code, .. } if code == "PA422" => Self::invalid(
-                "not_yourself",
-                "you cannot suspend, sign out or remove yourself here: end your own sessions under \
-                 /api/v1/me/sessions, or leave with DELETE /api/v1/tenants/{id}/membership",
-            ),
+            DbError::Rule { code, .. } if code == "PA422" => Self::Refused {
+                code: "not_yourself",
+                message: "you cannot suspend, sign out or remove yourself here: end your own sessions \
+                          under /api/v1/me/sessions, or leave with DELETE /api/v1/tenants/{id}/membership",
+            },
             DbError::Rule { code, message } if code == "PA451" => Self::ConsentRequired {
                 reason: CONSENT_REASONS
                     .into_iter()

@@ -201,7 +201,7 @@ async fn record_call(tx: &mut Tx, tenant: TenantId, input: &CallTranscript) -> R
         .await
         .map_err(inactive_rep)?;
     if inserted.is_none() {
-        return Err(CoreError::invalid("unknown_lead", "the lead does not exist"));
+        return Err(CoreError::unknown_lead());
     }
     let mut coaching_ids = Vec::with_capacity(input.coaching.len());
     for c in &input.coaching {
@@ -232,7 +232,7 @@ async fn record_call(tx: &mut Tx, tenant: TenantId, input: &CallTranscript) -> R
 }
 
 fn inactive() -> CoreError {
-    CoreError::invalid("unknown_member", "the rep is not an active member of this tenant")
+    CoreError::unknown("unknown_member", "the rep is not an active member of this tenant")
 }
 
 /// The service policy refuses an interaction by someone who is not an active member.

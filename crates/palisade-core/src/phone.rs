@@ -53,7 +53,7 @@ pub fn normalize(text: &str, region: phonenumber::country::Id) -> Result<E164, C
             "phone must be a valid number, international (+44 …) or national in the tenant's region",
         )
     };
-    if text.len() > 40 {
+    if text.chars().count() > 40 {
         return Err(invalid());
     }
     let number = phonenumber::parse(Some(region), text).map_err(|_| invalid())?;

@@ -25,7 +25,9 @@ pub struct Tenant {
 #[serde(deny_unknown_fields)]
 pub struct NewTenant {
     /// Lowercase letters, digits and hyphens, 3 to 63 characters.
+    #[schema(pattern = "^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")]
     pub slug: String,
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub name: String,
 }
 

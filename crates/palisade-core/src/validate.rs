@@ -4,6 +4,8 @@ use palisade_db::Email;
 
 use crate::CoreError;
 
+/// Text that must not be blank, of at most `max` characters as sent (white space around it counts,
+/// so the published `maxLength` says the same); stored trimmed.
 pub(crate) fn text(field: &'static str, value: &str, max: usize) -> Result<String, CoreError> {
     let trimmed = value.trim();
     if trimmed.is_empty() {
@@ -12,7 +14,7 @@ pub(crate) fn text(field: &'static str, value: &str, max: usize) -> Result<Strin
             format!("{field} must not be empty"),
         ));
     }
-    if trimmed.chars().count() > max {
+    if value.chars().count() > max {
         return Err(CoreError::invalid(
             "invalid_field",
             format!("{field} must be at most {max} characters"),
@@ -67,6 +69,7 @@ mod tests {
         assert_eq!(text("name", "  x ", 5).unwrap(), "x");
         assert!(text("name", "   ", 5).is_err());
         assert!(text("name", "123456", 5).is_err());
+        assert!(text("name", " 12345", 5).is_err(), "counted as sent");
         assert_eq!(
             masked_text("body", " card 4111 1111 1111 1111 ", 100).unwrap(),
             "card **** **** **** 1111"

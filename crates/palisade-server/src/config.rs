@@ -32,6 +32,7 @@ const SECTIONS: &[&str] = &[
     "privacy",
     "ai",
     "hubspot",
+    "security_txt",
 ];
 
 #[derive(Debug, Default, Deserialize)]
@@ -53,6 +54,8 @@ pub struct Config {
     pub ai: crate::ai_config::AiSettings,
     /// The HubSpot app and limits (`[hubspot]`).
     pub hubspot: crate::hubspot_config::HubspotSettings,
+    /// Where to report a vulnerability (`[security_txt]`, RFC 9116).
+    pub security_txt: crate::security_txt::SecurityTxtSettings,
     /// `PALISADE_REDIS_URL`: share the sign-in rate limits between instances through Redis. Unset:
     /// each instance limits in memory.
     pub redis_url: Option<SecretString>,
@@ -445,6 +448,7 @@ impl Config {
     fn validate(&self) -> Result<(), ConfigError> {
         self.ai.validate().map_err(ConfigError::Invalid)?;
         self.hubspot.validate().map_err(ConfigError::Invalid)?;
+        self.security_txt.validate().map_err(ConfigError::Invalid)?;
         if !(1..=366).contains(&self.privacy.termination_grace_days) {
             return Err(ConfigError::Invalid(
                 "privacy.termination_grace_days must be between 1 and 366".into(),

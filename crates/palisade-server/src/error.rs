@@ -116,6 +116,8 @@ impl From<CoreError> for ApiError {
                 message,
                 retry_after_secs,
             } => Self::new(StatusCode::TOO_MANY_REQUESTS, code, message).with_retry_after(retry_after_secs),
+            CoreError::Mismatch { code, message } => Self::new(StatusCode::CONFLICT, code, message),
+            CoreError::Unknown { code, message } => Self::new(StatusCode::NOT_FOUND, code, message),
             CoreError::Invalid { code, message } => {
                 Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
             }

@@ -18,6 +18,7 @@ mod ops;
 mod platform;
 mod privacy;
 mod rate_limit;
+pub mod security_txt;
 mod sign_in;
 pub mod startup;
 pub mod state;
@@ -128,6 +129,13 @@ async fn serve(
         config.clock.clone(),
     )
     .map_err(StartupError::Invalid)?;
+    if config
+        .security_txt
+        .expires
+        .is_some_and(|e| e < chrono::Utc::now())
+    {
+        tracing::warn!("security_txt.expires has passed: readers will take the contact as stale");
+    }
     let state = AppState::new(state::Shared {
         db,
         assistant,
@@ -138,6 +146,10 @@ async fn serve(
         jobs,
         metrics_token: config.metrics.token.clone(),
         metrics_elsewhere: config.metrics.listen.is_some(),
+        security_txt: config
+            .security_txt
+            .render(Some(&format!("{public_url}/.well-known/security.txt")))
+            .map(Arc::from),
         error_reports: Arc::new(tokio::sync::Semaphore::new(4)),
         exports: Arc::new(privacy::company_export::ExportSlots::new()),
         termination_grace: chrono::Duration::days(i64::from(config.privacy.termination_grace_days)),
@@ -221,7 +233,7 @@ fn routes() -> OpenApiRouter<AppState> {
 /// The router with every layer. The OpenAPI document is rendered here, from the same routes.
 pub fn app(state: AppState, tls: bool, limiter: Option<rate_limit::Limiter>) -> Router {
     let (router, openapi) = routes().split_for_parts();
-    let _ = state.openapi.set(openapi.to_pretty_json().unwrap_or_default());
+    let _ = state.openapi.set(openapi::render(openapi));
     let body_limit = state.body_limit;
     let observed = state.clone();
     let mut router = router

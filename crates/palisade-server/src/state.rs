@@ -57,6 +57,8 @@ pub struct Shared {
     pub metrics_token: Option<SecretString>,
     /// `/metrics` is served on its own loopback listener (`metrics.listen`), not on this one.
     pub metrics_elsewhere: bool,
+    /// `/.well-known/security.txt`, when `[security_txt]` is configured.
+    pub security_txt: Option<Arc<str>>,
     /// Error events being recorded at once (5xx responses), at most this many.
     pub error_reports: Arc<tokio::sync::Semaphore>,
     /// Company exports streaming now (`privacy::company_export::CONCURRENT_EXPORTS`, one per tenant).

@@ -12,8 +12,10 @@ pub struct Email(String);
 
 impl Email {
     pub fn parse(value: &str) -> Result<Self, InvalidEmail> {
+        // Counted as sent, in characters (the database's `char_length`), so that a schema's
+        // `maxLength` says the same.
         let v = value.trim();
-        let valid = v.len() <= 320
+        let valid = value.chars().count() <= 320
             && v.split_once('@').is_some_and(|(local, domain)| {
                 !local.is_empty()
                     && !domain.contains('@')

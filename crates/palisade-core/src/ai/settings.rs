@@ -73,7 +73,7 @@ pub struct QuietHours {
     #[schema(minimum = 0, maximum = 23)]
     pub end: i16,
     /// An IANA time zone (`Europe/Madrid`).
-    #[schema(min_length = 1, max_length = 64)]
+    #[schema(min_length = 1, max_length = 64, format = "time-zone")]
     pub time_zone: String,
 }
 

@@ -212,10 +212,11 @@ pub struct AccessEvent {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct AccessFilter {
-    #[param(value_type = Option<AccessAction>)]
+    #[param(value_type = Option<AccessAction>, inline)]
     pub action: Option<AccessAction>,
     pub actor_id: Option<Uuid>,
     /// Page size, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<i64>,

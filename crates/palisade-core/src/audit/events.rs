@@ -45,6 +45,7 @@ pub struct AuditEvent {
 #[into_params(parameter_in = Query)]
 pub struct AuditFilter {
     /// Table name, e.g. `deals`.
+    #[param(pattern = "^[a-z_]{1,63}$")]
     pub table: Option<String>,
     /// Events caused by this user.
     pub actor_id: Option<Uuid>,
@@ -55,10 +56,13 @@ pub struct AuditFilter {
     /// Events before this time.
     pub to: Option<DateTime<Utc>>,
     /// Page size, 1 to 200 (default 50). Ignored for CSV exports.
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
+    #[param(minimum = 1)]
     pub cursor: Option<i64>,
     /// `json` (default) or `csv` (an export, itself recorded in the access log).
+    #[param(pattern = "^(json|csv)$")]
     pub format: Option<String>,
 }
 
@@ -106,11 +110,10 @@ impl AuditFilter {
                 ));
             }
         }
-        if let (Some(from), Some(to)) = (self.from, self.to) {
-            if from >= to {
-                return Err(CoreError::invalid("invalid_range", "`from` must be before `to`"));
-            }
-        }
+        // The page limit is checked whatever the format (a CSV export ignores it), so that what is
+        // accepted does not depend on another parameter. An empty range (`from` not before `to`)
+        // is no error: it holds no events.
+        self.page_limit()?;
         if self.cursor.is_some_and(|c| c < 1) {
             return Err(CoreError::invalid(
                 "invalid_cursor",

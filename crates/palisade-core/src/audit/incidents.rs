@@ -33,10 +33,13 @@ impl IncidentSeverity {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewIncident {
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub title: String,
+    #[schema(min_length = 1, max_length = 10000, pattern = r"\S")]
     pub description: String,
     pub severity: IncidentSeverity,
     /// Ids of the affected tenants (at least one).
+    #[schema(min_items = 1, max_items = 10000)]
     pub tenant_ids: Vec<Uuid>,
 }
 
@@ -69,14 +72,14 @@ const MAX_TENANTS: usize = 10_000;
 
 fn validate(input: &NewIncident) -> Result<(), CoreError> {
     let title = input.title.trim();
-    if title.is_empty() || title.chars().count() > 200 {
+    if title.is_empty() || input.title.chars().count() > 200 {
         return Err(CoreError::invalid(
             "invalid_title",
             "title must be 1 to 200 characters",
         ));
     }
     let description = input.description.trim();
-    if description.is_empty() || description.chars().count() > 10_000 {
+    if description.is_empty() || input.description.chars().count() > 10_000 {
         return Err(CoreError::invalid(
             "invalid_description",
             "description must be 1 to 10000 characters",
@@ -106,7 +109,7 @@ pub async fn declare(tx: &mut Tx, input: &NewIncident) -> Result<Incident, CoreE
         )
         .await
         .map_err(|e| match CoreError::from(e) {
-            CoreError::NotFound => CoreError::invalid("unknown_tenant", "a listed tenant does not exist"),
+            CoreError::NotFound => CoreError::unknown("unknown_tenant", "a listed tenant does not exist"),
             other => other,
         })?;
     let id: Uuid = row.try_get("id")?;

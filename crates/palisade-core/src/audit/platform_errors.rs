@@ -103,14 +103,16 @@ pub struct ErrorEvent {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ErrorFilter {
-    #[param(value_type = Option<String>)]
+    #[param(value_type = Option<Surface>, inline)]
     pub surface: Option<Surface>,
-    #[param(value_type = Option<String>)]
+    #[param(value_type = Option<Severity>, inline)]
     pub severity: Option<Severity>,
     pub tenant_id: Option<Uuid>,
     /// Page size, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// Number of events to skip (most recently seen first).
+    #[param(minimum = 0, maximum = 100_000)]
     pub offset: Option<i64>,
 }
 

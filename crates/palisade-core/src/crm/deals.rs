@@ -54,11 +54,15 @@ pub struct Deal {
 #[serde(deny_unknown_fields)]
 pub struct NewDeal {
     pub lead_id: Uuid,
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub title: String,
     pub stage: Option<Stage>,
+    #[schema(minimum = 0, maximum = 10_000_000_000_000_i64)]
     pub amount_cents: Option<i64>,
     /// ISO 4217, default USD.
+    #[schema(pattern = "^[A-Z]{3}$")]
     pub currency: Option<String>,
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub product: Option<String>,
     /// Defaults to the caller. Only managers and admins may name someone else.
     pub owner_id: Option<Uuid>,
@@ -67,12 +71,15 @@ pub struct NewDeal {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DealPatch {
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub title: Option<String>,
     pub stage: Option<Stage>,
+    #[schema(minimum = 0, maximum = 10_000_000_000_000_i64)]
     pub amount_cents: Option<i64>,
+    #[schema(pattern = "^[A-Z]{3}$")]
     pub currency: Option<String>,
     #[serde(default, deserialize_with = "validate::nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 200, pattern = r"\S")]
     pub product: Option<Option<String>>,
     #[serde(default, deserialize_with = "validate::nullable")]
     #[schema(value_type = Option<DateTime<Utc>>)]
@@ -87,9 +94,10 @@ pub struct DealPatch {
 pub struct DealFilter {
     pub owner_id: Option<Uuid>,
     pub lead_id: Option<Uuid>,
-    #[param(value_type = Option<String>)]
+    #[param(value_type = Option<Stage>)]
     pub stage: Option<Stage>,
     pub updated_since: Option<DateTime<Utc>>,
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     pub cursor: Option<Uuid>,
 }
@@ -185,7 +193,7 @@ pub async fn create(
         )
         .await
         .map_err(forbidden_owner)?
-        .ok_or_else(|| CoreError::invalid("unknown_lead", "the lead does not exist"))?;
+        .ok_or_else(CoreError::unknown_lead)?;
     Ok(Deal::from_row(&row)?)
 }
 

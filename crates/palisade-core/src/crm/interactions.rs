@@ -13,6 +13,7 @@ use crate::{validate, CoreError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = InteractionChannel)]
 pub enum Channel {
     Call,
     Sms,
@@ -74,6 +75,7 @@ pub struct NewInteraction {
     pub lead_id: Uuid,
     pub channel: Channel,
     pub direction: Direction,
+    #[schema(max_length = 20000)]
     pub body: Option<String>,
     /// Defaults to now.
     pub occurred_at: Option<DateTime<Utc>>,
@@ -87,7 +89,7 @@ pub struct InteractionPatch {
     pub channel: Option<Channel>,
     pub direction: Option<Direction>,
     #[serde(default, deserialize_with = "validate::nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 20000)]
     pub body: Option<Option<String>>,
     pub occurred_at: Option<DateTime<Utc>>,
     pub advised: Option<bool>,
@@ -100,9 +102,10 @@ pub struct InteractionFilter {
     pub lead_id: Option<Uuid>,
     /// Who logged it.
     pub actor_id: Option<Uuid>,
-    #[param(value_type = Option<String>)]
+    #[param(value_type = Option<Channel>)]
     pub channel: Option<Channel>,
     pub updated_since: Option<DateTime<Utc>>,
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     pub cursor: Option<Uuid>,
 }
@@ -165,7 +168,7 @@ pub async fn create(
             ],
         )
         .await?
-        .ok_or_else(|| CoreError::invalid("unknown_lead", "the lead does not exist"))?;
+        .ok_or_else(CoreError::unknown_lead)?;
     Ok(Interaction::from_row(&row)?)
 }
 

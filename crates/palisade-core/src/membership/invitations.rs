@@ -19,6 +19,7 @@ pub const VALID_FOR_DAYS: i32 = 7;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewInvitation {
+    #[schema(max_length = 320, format = "email")]
     pub email: String,
     #[schema(value_type = String)]
     pub role: TenantRole,

@@ -43,10 +43,13 @@ pub struct BriefSettings {
 #[serde(deny_unknown_fields)]
 pub struct BriefRequest {
     /// IANA name (`Europe/Berlin`); default: as before, or `UTC`.
+    #[schema(min_length = 1, max_length = 64, format = "time-zone")]
     pub time_zone: Option<String>,
     /// Local hour 0–23; default: as before, or 8.
+    #[schema(minimum = 0, maximum = 23)]
     pub hour: Option<i16>,
     /// The text you were shown when you opted in; only its SHA-256 is kept.
+    #[schema(min_length = 1, max_length = 10000, pattern = r"\S")]
     pub consent_text: Option<String>,
 }
 

@@ -50,8 +50,10 @@ pub struct NewConsent {
     pub action: Action,
     #[serde(default)]
     pub source: MemberSource,
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub form_version: Option<String>,
     /// The exact text the lead agreed to; only its SHA-256 is kept.
+    #[schema(min_length = 1, max_length = 10000, pattern = r"\S")]
     pub consent_text: Option<String>,
     /// When the lead gave (or withdrew) consent; default now, never in the future.
     pub occurred_at: Option<DateTime<Utc>>,

@@ -31,8 +31,10 @@ pub struct NewMessage {
     /// Required with a body; with a template, the template's (and must match it if given).
     pub purpose: Option<Purpose>,
     /// Email only (required there).
+    #[schema(min_length = 1, max_length = 300, pattern = r"\S")]
     pub subject: Option<String>,
     /// Card numbers in it are masked before it is stored or sent.
+    #[schema(min_length = 1, max_length = 10000, pattern = r"\S")]
     pub body: Option<String>,
     /// A template of this tenant instead of `subject` and `body`.
     pub template_id: Option<Uuid>,
@@ -95,6 +97,7 @@ impl std::fmt::Debug for Message {
 pub struct MessageFilter {
     pub lead_id: Option<Uuid>,
     pub status: Option<String>,
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     pub cursor: Option<Uuid>,
 }
@@ -177,7 +180,7 @@ pub async fn queue(
             ],
         )
         .await?
-        .ok_or_else(|| CoreError::invalid("unknown_lead", "the lead does not exist"))?;
+        .ok_or_else(CoreError::unknown_lead)?;
     Ok(Message::from_row(&row)?)
 }
 
@@ -216,7 +219,7 @@ async fn content(
     if input.channel.is_some_and(|c| c != filled.channel)
         || input.purpose.is_some_and(|p| p != filled.purpose)
     {
-        return Err(CoreError::invalid(
+        return Err(CoreError::mismatch(
             "template_mismatch",
             "the template is for another channel or purpose",
         ));

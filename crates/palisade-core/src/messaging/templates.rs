@@ -45,13 +45,16 @@ pub struct Template {
 #[serde(deny_unknown_fields)]
 pub struct TemplateInput {
     /// Unique in the tenant, whatever the case.
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub name: String,
     pub channel: Channel,
     pub purpose: Purpose,
     /// Required for email, refused otherwise.
+    #[schema(min_length = 1, max_length = 300, pattern = r"\S")]
     pub subject: Option<String>,
     /// `{{lead.first_name}}`, `{{sender.name}}`, `{{tenant.name}}`, `{{lead.name}}`, or a name of
     /// your own (`{{appointment_time}}`) given when the message is queued.
+    #[schema(min_length = 1, max_length = 10000, pattern = r"\S")]
     pub body: String,
 }
 
@@ -156,7 +159,7 @@ pub fn render(text: &str, values: &BTreeMap<String, String>) -> Result<String, C
         match piece {
             Piece::Text(t) => out.push_str(t),
             Piece::Slot(name) => out.push_str(values.get(name).ok_or_else(|| {
-                CoreError::invalid("missing_variable", format!("no value for `{name}` in variables"))
+                CoreError::mismatch("missing_variable", format!("no value for `{name}` in variables"))
             })?),
         }
     }
@@ -321,12 +324,12 @@ pub async fn fill(
     variables: &BTreeMap<String, String>,
 ) -> Result<Filled, CoreError> {
     let found = get(tx, tenant, id).await.map_err(|e| match e {
-        CoreError::NotFound => CoreError::invalid("unknown_template", "the template does not exist"),
+        CoreError::NotFound => CoreError::unknown("unknown_template", "the template does not exist"),
         other => other,
     })?;
     for (name, value) in variables {
         if !found.variables.contains(name) {
-            return Err(CoreError::invalid(
+            return Err(CoreError::mismatch(
                 "unknown_variable",
                 format!("the template has no placeholder `{}`", truncate(name, NAME_MAX)),
             ));
@@ -348,7 +351,7 @@ pub async fn fill(
             &[tenant.as_uuid(), &lead, caller.as_uuid()],
         )
         .await?
-        .ok_or_else(|| CoreError::invalid("unknown_lead", "the lead does not exist"))?;
+        .ok_or_else(CoreError::unknown_lead)?;
     let lead_name: String = row.try_get("lead_name")?;
     let sender: Option<String> = row.try_get("sender_name")?;
     let tenant_name: Option<String> = row.try_get("tenant_name")?;
@@ -408,7 +411,7 @@ mod tests {
             "values are not read as templates themselves"
         );
         match render("{{place}}", &values) {
-            Err(CoreError::Invalid { code, message }) => {
+            Err(CoreError::Mismatch { code, message }) => {
                 assert_eq!(code, "missing_variable");
                 assert!(message.contains("place"));
             }

@@ -100,7 +100,8 @@ pub async fn list(tx: &mut Tx, tenant: TenantId) -> Result<Vec<Retention>, CoreE
         .collect()
 }
 
-/// Sets one class's period (`None`: keep until changed). Below the class's minimum: `invalid_period`.
+/// Sets one class's period (`None`: keep until changed). Outside 1–36500 days: `invalid_period`;
+/// below the class's minimum: `below_minimum` (403).
 pub async fn set(
     tx: &mut Tx,
     tenant: TenantId,
@@ -113,14 +114,20 @@ pub async fn set(
             .query_one("select app.retention_minimum($1) as m", &[&class.as_str()])
             .await?
             .try_get("m")?;
-        if days < minimum || days > 36_500 {
+        if !(1..=36_500).contains(&days) {
             return Err(CoreError::invalid(
                 "invalid_period",
-                format!(
-                    "{} are kept {minimum} to 36500 days (or null: until changed)",
-                    class.as_str()
-                ),
+                "keep_days is 1 to 36500 (or null: until changed)",
             ));
+        }
+        // The class's floor is policy, not the shape of the request: refused like any other
+        // action the rules do not allow.
+        if days < minimum {
+            return Err(CoreError::Refused {
+                code: "below_minimum",
+                message: "this class has a minimum period: a year for the access log, a week for \
+                          webhook and error events",
+            });
         }
     }
     tx.execute(

@@ -13,14 +13,13 @@ use crate::{validate, CoreError};
 /// In the body of a POST, so a number never sits in a URL.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(min_properties = 1, max_properties = 1)]
 pub struct SubjectRequest {
     /// A phone number in any format the tenant's default region reads (`+14155550100`,
     /// `(415) 555-0100`): every lead of the tenant with this number.
-    #[schema(min_length = 1, max_length = 40, example = "+14155550100")]
+    #[schema(min_length = 1, max_length = 40, format = "phone", example = "+14155550100")]
     pub phone: Option<String>,
     /// An email address, compared without regard to case: every lead of the tenant with it.
-    #[schema(min_length = 3, max_length = 320, format = "email")]
+    #[schema(max_length = 320, format = "email")]
     pub email: Option<String>,
     /// One lead, with every address it has.
     pub lead_id: Option<Uuid>,

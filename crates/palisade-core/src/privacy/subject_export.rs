@@ -70,6 +70,7 @@ pub struct HistoryEvent {
 
 /// A sensitive read or change of the lead, from the access log (who by role and purpose, not by name).
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = SubjectAccessEvent)]
 pub struct AccessEvent {
     /// `phone_reveal`, `data_export`, `erasure`, `audit_redaction`, …
     pub action: String,

@@ -27,14 +27,18 @@ pub struct Observation {
 #[serde(deny_unknown_fields)]
 pub struct NewObservation {
     pub lead_id: Option<Uuid>,
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub category: String,
+    #[schema(min_length = 1, max_length = 20000, pattern = r"\S")]
     pub observation: String,
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ObservationPatch {
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub category: Option<String>,
+    #[schema(min_length = 1, max_length = 20000, pattern = r"\S")]
     pub observation: Option<String>,
 }
 

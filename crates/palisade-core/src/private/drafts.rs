@@ -46,7 +46,9 @@ pub struct Draft {
 pub struct NewDraft {
     pub lead_id: Option<Uuid>,
     pub channel: DraftChannel,
+    #[schema(min_length = 1, max_length = 300, pattern = r"\S")]
     pub subject: Option<String>,
+    #[schema(min_length = 1, max_length = 20000, pattern = r"\S")]
     pub body: String,
 }
 
@@ -55,8 +57,9 @@ pub struct NewDraft {
 pub struct DraftPatch {
     pub channel: Option<DraftChannel>,
     #[serde(default, deserialize_with = "validate::nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 300, pattern = r"\S")]
     pub subject: Option<Option<String>>,
+    #[schema(min_length = 1, max_length = 20000, pattern = r"\S")]
     pub body: Option<String>,
 }
 
@@ -163,7 +166,7 @@ pub async fn record_for_member(
 
 /// Sends one of the caller's own drafts to its lead through the outbox, and deletes the draft, in
 /// one transaction: the consent check refuses it as any message (409 `consent_required`, the draft
-/// kept), and a draft with no lead is `422 draft_without_lead`.
+/// kept), and a draft with no lead is `draft_without_lead` (the API answers 409).
 #[instrument(skip_all, fields(tenant_id = %tenant), err(level = "debug"))]
 pub async fn send(
     tx: &mut Tx,

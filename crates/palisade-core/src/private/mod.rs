@@ -52,10 +52,6 @@ pub trait OwnedRecord: FromRow + Send {
 const VISIBLE_LEAD: &str =
     "where $4::uuid is null or exists (select from app.leads l where l.tenant_id = $1 and l.id = $4)";
 
-fn unknown_lead() -> CoreError {
-    CoreError::invalid("unknown_lead", "the lead does not exist")
-}
-
 #[instrument(skip_all, fields(tenant_id = %tenant, table = R::TABLE), err(level = "debug"))]
 pub async fn create<R: OwnedRecord>(
     tx: &mut Tx,
@@ -94,7 +90,7 @@ pub async fn create<R: OwnedRecord>(
     };
     values.extend(insert.values);
     let created = tx.query_opt_as(&sql, &bind(&values)).await?;
-    created.ok_or_else(unknown_lead)
+    created.ok_or_else(CoreError::unknown_lead)
 }
 
 #[instrument(skip_all, fields(tenant_id = %tenant, table = R::TABLE), err(level = "debug"))]

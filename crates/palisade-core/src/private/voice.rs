@@ -22,20 +22,25 @@ pub struct VoiceSample {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewVoiceSample {
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub label: String,
     /// Where the audio is stored (object storage key).
+    #[schema(min_length = 1, max_length = 500, pattern = r"\S")]
     pub storage_key: String,
     /// 1 ms to 1 hour.
+    #[schema(minimum = 1, maximum = 3_600_000)]
     pub duration_ms: i32,
+    #[schema(min_length = 1, max_length = 100000, pattern = r"\S")]
     pub transcript: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VoiceSamplePatch {
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub label: Option<String>,
     #[serde(default, deserialize_with = "validate::nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 100000, pattern = r"\S")]
     pub transcript: Option<Option<String>>,
 }
 

@@ -62,8 +62,8 @@ async fn a_sweep_deletes_what_is_past_each_period_and_nothing_else() {
     assert!(
         matches!(
             refused,
-            Err(CoreError::Invalid {
-                code: "invalid_period",
+            Err(CoreError::Refused {
+                code: "below_minimum",
                 ..
             })
         ),

@@ -23,7 +23,7 @@ const EXPORT_PAGE: i64 = 1_000;
 /// never appears, nor do their events. `format=csv` exports (up to 50,000 rows per request,
 /// continued through the `X-Next-Cursor` header); every export is recorded in the access log.
 #[utoipa::path(get, path = "/api/v1/audit/events", tag = "audit", security(("bearer" = [])), params(AuditFilter),
-    responses((status = 200, body = AuditPage), (status = 200, description = "CSV export", content_type = "text/csv"),
+    responses((status = 200, description = "A page of events, or with `format=csv` the CSV export", content((AuditPage = "application/json"), (String = "text/csv"))),
               (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn list_events(
     manager: Manager,

@@ -52,7 +52,7 @@ pub async fn list(member: Member) -> ApiResult<Json<Vec<MemberView>>> {
 
 /// Change a member's role, suspend them (`"status": "suspended"`: they can no longer act in this
 /// tenant) or reinstate them (`"active"`). The last active admin can be neither demoted nor
-/// suspended (409), and nobody suspends themselves (422 `not_yourself`).
+/// suspended (409), and nobody suspends themselves (403 `not_yourself`).
 #[utoipa::path(patch, path = "/api/v1/members/{user_id}", tag = "members", security(("bearer" = [])),
     params(("user_id" = Uuid, Path)), request_body = MemberChange,
     responses((status = 200, body = MemberView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
@@ -106,7 +106,7 @@ pub(crate) async fn remove_member(
 }
 
 /// Remove a member (admins). The last admin cannot be removed (409); to remove yourself, leave with
-/// `DELETE /api/v1/tenants/{id}/membership` (here: 422 `not_yourself`).
+/// `DELETE /api/v1/tenants/{id}/membership` (here: 403 `not_yourself`).
 #[utoipa::path(delete, path = "/api/v1/members/{user_id}", tag = "members", security(("bearer" = [])),
     params(("user_id" = Uuid, Path)),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
@@ -122,7 +122,7 @@ pub async fn remove(admin: Admin, ip: ClientIp, ApiPath(user_id): ApiPath<Uuid>)
 /// Sign a member out of this tenant (admins): every session they began until now stops acting in
 /// it, so they must sign in again to work here (`403 signed_out_of_tenant` until they do). Their
 /// sessions for other tenants are theirs and go on. Logged in the access log. Someone who is not a
-/// member (active or suspended) of your tenant is 404; yourself, 422 `not_yourself` (end your own
+/// member (active or suspended) of your tenant is 404; yourself, 403 `not_yourself` (end your own
 /// sessions under `/api/v1/me/sessions`).
 #[utoipa::path(delete, path = "/api/v1/members/{user_id}/sessions", tag = "members", security(("bearer" = [])),
     params(("user_id" = Uuid, Path)),

@@ -34,6 +34,16 @@ pub async fn get(admin: Admin) -> ApiResult<Json<PhoneSettings>> {
     request_body = PhoneSettings,
     responses((status = 200, body = PhoneSettings), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn set(admin: Admin, ApiJson(input): ApiJson<PhoneSettings>) -> ApiResult<Json<PhoneSettings>> {
+    // The API takes the code as published (two capitals, one of the document's list); the settings
+    // page is kinder to what people type.
+    let code = &input.default_region;
+    if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_uppercase()) {
+        return Err(palisade_core::CoreError::invalid(
+            "invalid_field",
+            "the region must be two capital letters, like US or GB",
+        )
+        .into());
+    }
     let mut tx = admin.begin().await?;
     let default_region = phone::set_tenant_region(&mut tx, &input.default_region).await?;
     tx.commit().await?;

@@ -66,12 +66,14 @@ pub struct SendDraft {
 }
 
 /// Send one of your drafts to its lead: queued through the outbox like any message (the consent
-/// check and STOP apply; refused, the draft is kept), then deleted. A draft that still holds a
-/// placeholder such as `[CARD_1]` is `422 draft_has_placeholder`: edit it first.
+/// check and STOP apply; refused, the draft is kept), then deleted. A draft whose content cannot go
+/// as it is — a placeholder such as `[CARD_1]` left in it (`draft_has_placeholder`), no lead
+/// (`draft_without_lead`), a subject on an SMS — is `409`: edit the draft, then send it.
 #[utoipa::path(post, path = "/api/v1/me/drafts/{id}/send", tag = "me", security(("bearer" = [])),
     params(("id" = Uuid, Path)), request_body = SendDraft,
     responses((status = 201, body = Message), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "consent_required"),
+        (status = 409, body = ErrorBody, description = "the draft cannot go as it is"),
         (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn send(
     member: Member,
@@ -82,13 +84,19 @@ pub async fn send(
     let draft: Draft = palisade_core::private::get(&mut tx, member.tenant, member.user, id).await?;
     if Vault::holds_placeholder(&draft.body) || draft.subject.as_deref().is_some_and(Vault::holds_placeholder)
     {
-        return Err(CoreError::invalid(
+        return Err(CoreError::mismatch(
             "draft_has_placeholder",
             "the draft still holds a placeholder such as [CARD_1] or [EMAIL_2]: replace it before sending",
         )
         .into());
     }
-    let message = drafts::send(&mut tx, member.tenant, member.user, id, input.purpose).await?;
+    let message = drafts::send(&mut tx, member.tenant, member.user, id, input.purpose)
+        .await
+        .map_err(|e| match e {
+            // The request is well formed; the stored draft is what does not fit.
+            CoreError::Invalid { code, message } => CoreError::Mismatch { code, message },
+            other => other,
+        })?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(message)))
 }

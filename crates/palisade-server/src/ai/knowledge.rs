@@ -12,7 +12,7 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{ApiJson, ApiPath, ApiQuery, Manager, Member};
+use crate::extract::{ApiPath, ApiQuery, LargeJson, Manager, Member};
 use crate::state::AppState;
 
 /// The knowledge base's entries, newest first.
@@ -33,7 +33,7 @@ pub async fn list(member: Member, ApiQuery(page): ApiQuery<PageParams>) -> ApiRe
               (status = 403, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create(
     manager: Manager,
-    ApiJson(input): ApiJson<NewEntry>,
+    LargeJson(input): LargeJson<NewEntry>,
 ) -> ApiResult<(StatusCode, Json<Entry>)> {
     let mut tx = manager.begin().await?;
     let entry = knowledge::create(&mut tx, manager.tenant(), &input).await?;
@@ -61,7 +61,7 @@ pub async fn get(member: Member, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Json<E
 pub async fn update(
     manager: Manager,
     ApiPath(id): ApiPath<Uuid>,
-    ApiJson(patch): ApiJson<EntryPatch>,
+    LargeJson(patch): LargeJson<EntryPatch>,
 ) -> ApiResult<Json<Entry>> {
     let mut tx = manager.begin().await?;
     let entry = knowledge::update(&mut tx, manager.tenant(), id, &patch).await?;
@@ -82,9 +82,10 @@ pub async fn delete(manager: Manager, ApiPath(id): ApiPath<Uuid>) -> ApiResult<S
 
 #[derive(Debug, Deserialize, IntoParams, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct SearchQuery {
     /// The question, 1–500 characters.
-    #[param(min_length = 1, max_length = 500)]
+    #[param(min_length = 1, max_length = 500, pattern = r"\S")]
     pub q: String,
 }
 
@@ -95,7 +96,7 @@ pub struct SearchQuery {
               (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn search(member: Member, ApiQuery(query): ApiQuery<SearchQuery>) -> ApiResult<Json<Vec<Passage>>> {
     let q = query.q.trim();
-    if q.is_empty() || q.chars().count() > 500 {
+    if q.is_empty() || query.q.chars().count() > 500 {
         return Err(CoreError::invalid("invalid_field", "q must be 1 to 500 characters").into());
     }
     let mut tx = member.tx().await?;

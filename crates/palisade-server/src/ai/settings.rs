@@ -47,9 +47,10 @@ pub async fn put(admin: Admin, ApiJson(input): ApiJson<AiSettings>) -> ApiResult
 
 #[derive(Debug, Deserialize, IntoParams, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct UsageQuery {
     /// `YYYY-MM` (UTC); default this month.
-    #[param(pattern = r"^\d{4}-\d{2}$")]
+    #[param(pattern = r"^[0-9]{4}-(0[1-9]|1[0-2])$")]
     pub month: Option<String>,
 }
 

@@ -24,7 +24,8 @@ pub async fn list(member: Member, ApiQuery(filter): ApiQuery<DealFilter>) -> Api
 
 /// Open a deal on a lead you can see.
 #[utoipa::path(post, path = "/api/v1/deals", tag = "deals", security(("bearer" = [])), request_body = NewDeal,
-    responses((status = 201, body = Deal), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = Deal), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody, description = "`unknown_lead`"), (status = 422, body = ErrorBody)))]
 pub async fn create(member: Member, ApiJson(input): ApiJson<NewDeal>) -> ApiResult<(StatusCode, Json<Deal>)> {
     let mut tx = member.tx().await?;
     let deal = deals::create(&mut tx, member.tenant, member.user, &input).await?;

@@ -10,7 +10,7 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{ApiJson, ApiPath, ApiQuery, Member};
+use crate::extract::{ApiPath, ApiQuery, LargeJson, Member};
 
 use crate::state::AppState;
 
@@ -29,10 +29,11 @@ pub async fn list(
 
 /// Log an interaction on a lead you can see (logged as you).
 #[utoipa::path(post, path = "/api/v1/interactions", tag = "interactions", security(("bearer" = [])), request_body = NewInteraction,
-    responses((status = 201, body = Interaction), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = Interaction), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody, description = "`unknown_lead`"), (status = 422, body = ErrorBody)))]
 pub async fn create(
     member: Member,
-    ApiJson(input): ApiJson<NewInteraction>,
+    LargeJson(input): LargeJson<NewInteraction>,
 ) -> ApiResult<(StatusCode, Json<Interaction>)> {
     let mut tx = member.tx().await?;
     let interaction = interactions::create(&mut tx, member.tenant, member.user, &input).await?;
@@ -56,7 +57,7 @@ pub async fn get(member: Member, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Json<I
 pub async fn update(
     member: Member,
     ApiPath(id): ApiPath<Uuid>,
-    ApiJson(patch): ApiJson<InteractionPatch>,
+    LargeJson(patch): LargeJson<InteractionPatch>,
 ) -> ApiResult<Json<Interaction>> {
     let mut tx = member.tx().await?;
     let interaction = interactions::update(&mut tx, member.tenant, id, &patch).await?;

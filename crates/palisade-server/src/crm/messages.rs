@@ -10,7 +10,7 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{ApiJson, ApiPath, ApiQuery, Member};
+use crate::extract::{ApiPath, ApiQuery, LargeJson, Member};
 
 use crate::state::AppState;
 
@@ -18,10 +18,11 @@ use crate::state::AppState;
 #[utoipa::path(post, path = "/api/v1/messages", tag = "messaging", security(("bearer" = [])),
     request_body = NewMessage,
     responses((status = 201, body = Message), (status = 409, body = ErrorBody, description = "consent_required"),
+        (status = 404, body = ErrorBody, description = "`unknown_lead`, `unknown_template`"),
         (status = 422, body = ErrorBody)))]
 pub async fn queue(
     member: Member,
-    ApiJson(input): ApiJson<NewMessage>,
+    LargeJson(input): LargeJson<NewMessage>,
 ) -> ApiResult<(StatusCode, Json<Message>)> {
     let mut tx = member.tx().await?;
     let message = outbound::queue(&mut tx, member.tenant, member.user, &input).await?;

@@ -8,7 +8,7 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{ApiJson, ApiPath, Member};
+use crate::extract::{ApiPath, LargeJson, Member};
 
 use crate::state::AppState;
 
@@ -29,7 +29,7 @@ pub async fn list(member: Member) -> ApiResult<Json<Vec<Template>>> {
         (status = 422, body = ErrorBody)))]
 pub async fn create(
     member: Member,
-    ApiJson(input): ApiJson<TemplateInput>,
+    LargeJson(input): LargeJson<TemplateInput>,
 ) -> ApiResult<(StatusCode, Json<Template>)> {
     let mut tx = member.tx().await?;
     let template = templates::create(&mut tx, member.tenant, member.user, &input).await?;
@@ -51,11 +51,12 @@ pub async fn get(member: Member, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Json<T
 #[utoipa::path(put, path = "/api/v1/templates/{id}", tag = "messaging", security(("bearer" = [])),
     params(("id" = Uuid, Path)), request_body = TemplateInput,
     responses((status = 200, body = Template), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "`name_taken`"),
         (status = 422, body = ErrorBody)))]
 pub async fn replace(
     member: Member,
     ApiPath(id): ApiPath<Uuid>,
-    ApiJson(input): ApiJson<TemplateInput>,
+    LargeJson(input): LargeJson<TemplateInput>,
 ) -> ApiResult<Json<Template>> {
     let mut tx = member.tx().await?;
     let template = templates::replace(&mut tx, member.tenant, id, &input).await?;

@@ -41,12 +41,12 @@ impl Caller {
         self.session.map(|s| s.session_id)
     }
 
-    /// The session credential as presented (not yet checked by the database); `400 no_session` for
+    /// The session credential as presented (not yet checked by the database); `403 no_session` for
     /// an operator token, which has none.
     pub fn session(&self) -> Result<SessionCheck, ApiError> {
         self.session.ok_or_else(|| {
             ApiError::new(
-                StatusCode::BAD_REQUEST,
+                StatusCode::FORBIDDEN,
                 "no_session",
                 "this needs a signed-in session; operator tokens have none",
             )

@@ -22,7 +22,7 @@ use crate::state::AppState;
 /// Kept in each tenant, under your user id with no email or name: what you did there (leads, deals,
 /// notes, messages you sent, audit events); your memberships end. The content of the audit events of
 /// your account and of invitations to your address is blanked. The answer
-/// counts the rows per table. Operator tokens have no session: `400 no_session`.
+/// counts the rows per table. Operator tokens have no session: `403 no_session`.
 #[utoipa::path(delete, path = "/api/v1/me", tag = "me", security(("bearer" = [])),
     responses((status = 200, body = AccountDeleted), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
               (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]

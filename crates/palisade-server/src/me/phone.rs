@@ -18,6 +18,7 @@ use crate::state::AppState;
 #[serde(deny_unknown_fields)]
 pub struct SetPhone {
     /// International (`+44 20 7183 8750`) or national in the tenant's region.
+    #[schema(min_length = 1, max_length = 40, format = "phone")]
     pub phone: String,
 }
 
@@ -113,6 +114,9 @@ pub async fn send_code(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConfirmCode {
+    #[schema(
+        pattern = r"^[\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[0-9]{6}[\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"
+    )]
     pub code: String,
 }
 

@@ -9,7 +9,7 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{ApiJson, ApiPath, ApiQuery, Member};
+use crate::extract::{ApiPath, ApiQuery, LargeJson, Member};
 
 use crate::state::AppState;
 
@@ -30,8 +30,10 @@ macro_rules! own_records {
             }
 
             #[utoipa::path(post, path = $list_path, tag = $tag, security(("bearer" = [])), request_body = $new,
-                responses((status = 201, body = $item), (status = 422, body = ErrorBody)))]
-            pub async fn create(member: Member, ApiJson(input): ApiJson<$new>) -> ApiResult<(StatusCode, Json<$item>)> {
+                responses((status = 201, body = $item), (status = 422, body = ErrorBody),
+                    (status = 404, body = ErrorBody, description = "`unknown_lead`: a lead you cannot see"),
+                    (status = 409, body = ErrorBody, description = "`voice_consent_required` (voice samples)")))]
+            pub async fn create(member: Member, LargeJson(input): LargeJson<$new>) -> ApiResult<(StatusCode, Json<$item>)> {
                 let mut tx = member.tx().await?;
                 let item = private::create::<$item>(&mut tx, member.tenant, member.user, &input).await?;
                 tx.commit().await?;
@@ -52,7 +54,7 @@ macro_rules! own_records {
             pub async fn update(
                 member: Member,
                 ApiPath(id): ApiPath<Uuid>,
-                ApiJson(patch): ApiJson<$patch>,
+                LargeJson(patch): LargeJson<$patch>,
             ) -> ApiResult<Json<$item>> {
                 let mut tx = member.tx().await?;
                 let item = private::update::<$item>(&mut tx, member.tenant, member.user, id, &patch).await?;

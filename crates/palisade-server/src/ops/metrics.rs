@@ -81,7 +81,7 @@ async fn refresh(state: &AppState) {
 /// Prometheus metrics (OpenMetrics text). Requires `Authorization: Bearer <metrics.token>` when that
 /// setting is configured; 404 here when `metrics.listen` serves them on a loopback address instead.
 #[utoipa::path(get, path = "/metrics", tag = "operations",
-    responses((status = 200, description = "OpenMetrics text", content_type = "text/plain"),
+    responses((status = 200, description = "OpenMetrics text", content_type = "application/openmetrics-text"),
               (status = 401, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
     if state.metrics_elsewhere {

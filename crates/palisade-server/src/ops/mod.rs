@@ -1,6 +1,7 @@
-//! Health, readiness, the OpenAPI document and metrics.
+//! Health, readiness, the OpenAPI document, metrics and security.txt.
 mod health;
 pub(crate) mod metrics;
+mod security_txt;
 
 use utoipa_axum::router::OpenApiRouter;
 
@@ -10,4 +11,5 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(health::router())
         .merge(metrics::router())
+        .merge(security_txt::router())
 }

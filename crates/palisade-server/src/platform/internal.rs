@@ -13,7 +13,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{ApiJson, ApiPath, Cron};
+use crate::extract::{ApiPath, Cron, LargeJson};
 use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]
@@ -60,7 +60,7 @@ pub async fn cron(
 pub async fn call_transcript(
     State(state): State<AppState>,
     _cron: Cron,
-    ApiJson(input): ApiJson<CallTranscript>,
+    LargeJson(input): LargeJson<CallTranscript>,
 ) -> ApiResult<(StatusCode, Json<Ingested>)> {
     let tenant = TenantId::from_uuid(input.tenant_id);
     let mut tx = state.db.service(tenant, Purpose::Sync).await?;

@@ -10,7 +10,7 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{ApiJson, ApiPath, ApiQuery, Caller};
+use crate::extract::{ApiPath, ApiQuery, Caller, LargeJson};
 
 use crate::state::AppState;
 
@@ -53,7 +53,7 @@ pub async fn list_incidents(caller: Caller) -> ApiResult<Json<Vec<Incident>>> {
     responses((status = 201, body = Incident), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn declare_incident(
     caller: Caller,
-    ApiJson(input): ApiJson<NewIncident>,
+    LargeJson(input): LargeJson<NewIncident>,
 ) -> ApiResult<(StatusCode, Json<Incident>)> {
     let mut tx = platform_tx(&caller).await?;
     let incident = incidents::declare(&mut tx, &input).await?;

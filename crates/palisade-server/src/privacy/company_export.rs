@@ -37,9 +37,11 @@ const TABLE_LIMIT: Duration = Duration::from_secs(30 * 60);
 const BUFFERED_CHUNKS: usize = 4;
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ExportParams {
     /// `jsonl` (the default) or `csv`.
+    #[param(inline)]
     pub format: Option<Format>,
 }
 
@@ -63,8 +65,8 @@ pub async fn manifest(admin: Admin) -> ApiResult<Json<Manifest>> {
 /// before the final chunk) means the export failed: download it again.
 #[utoipa::path(get, path = "/api/v1/privacy/company-export/{table}", tag = "privacy", security(("bearer" = [])),
     params(("table" = String, Path, description = "A table of the manifest (`leads`, `deals`, …)."), ExportParams),
-    responses((status = 200, description = "JSON Lines", content_type = "application/x-ndjson"),
-              (status = 200, description = "CSV", content_type = "text/csv"),
+    responses((status = 200, description = "The table as JSON Lines (default) or CSV (`format=csv`)",
+                  content((String = "application/x-ndjson"), (String = "text/csv"))),
               (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 503, body = ErrorBody)))]
 pub async fn download(

@@ -39,7 +39,8 @@ pub async fn list(admin: Admin) -> ApiResult<Json<Vec<Retention>>> {
 }
 
 /// Set one class's retention period (admins). Below the class's minimum (a year for the access log,
-/// a week for webhook and error events, a day otherwise) or above 36500 days: `422 invalid_period`.
+/// a week for webhook and error events, a day otherwise): `403 below_minimum`; outside 1–36500
+/// days: `422 invalid_period`.
 /// The next hourly run of the `retention` job deletes what the new period leaves behind, and the
 /// change is in the audit trail. Answers every class's period.
 #[utoipa::path(put, path = "/api/v1/privacy/retention/{data_class}", tag = "privacy", security(("bearer" = [])),

@@ -49,7 +49,7 @@ pub async fn start_termination(
     ApiJson(input): ApiJson<TerminationInput>,
 ) -> ApiResult<(StatusCode, Json<Termination>)> {
     let mut tx = admin.begin().await?;
-    // Operator tokens have no session, so no recent sign-in: `400 no_session`.
+    // Operator tokens have no session, so no recent sign-in: `403 no_session`.
     admin.caller().session()?;
     let now = state.clock.now();
     let started = termination::start(
@@ -182,8 +182,8 @@ pub(crate) async fn grace_manifest(
 /// `data_export` by the export's service context, with the admin named in the detail (`by`).
 #[utoipa::path(get, path = "/api/v1/privacy/termination/export/{table}", tag = "privacy", security(("bearer" = [])),
     params(("table" = String, Path, description = "A table of the manifest (`leads`, `deals`, …)."), ExportParams),
-    responses((status = 200, description = "JSON Lines", content_type = "application/x-ndjson"),
-              (status = 200, description = "CSV", content_type = "text/csv"),
+    responses((status = 200, description = "The table as JSON Lines (default) or CSV (`format=csv`)",
+                  content((String = "application/x-ndjson"), (String = "text/csv"))),
               (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 503, body = ErrorBody)))]
 pub async fn termination_export_download(

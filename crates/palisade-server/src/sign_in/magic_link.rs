@@ -27,6 +27,7 @@ use crate::state::AppState;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MagicLinkRequest {
+    #[schema(max_length = 320, format = "email")]
     pub email: String,
     #[serde(default)]
     pub client: ClientType,

@@ -74,7 +74,7 @@ pub async fn connect(
 ) -> ApiResult<Response> {
     let session = caller.browser_session().ok_or_else(|| {
         ApiError::new(
-            StatusCode::BAD_REQUEST,
+            StatusCode::FORBIDDEN,
             "browser_session_required",
             "connect a sign-in provider from a browser session",
         )

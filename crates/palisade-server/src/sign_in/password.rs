@@ -23,6 +23,7 @@ use crate::state::AppState;
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PasswordSignIn {
+    #[schema(max_length = 320, format = "email")]
     pub email: String,
     #[schema(value_type = String)]
     pub password: SecretString,

@@ -29,9 +29,29 @@ struct TokenForm {
     token: String,
 }
 
+/// The landing page's form, as the document describes it.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct MagicLinkForm {
+    /// The token of the link: 32 bytes in URL-safe base64 without padding (43 characters).
+    #[schema(pattern = "^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$")]
+    token: String,
+}
+
+/// The link is not one: malformed, or a form with something else in it.
 fn bad_link() -> Response {
+    link_refused(StatusCode::BAD_REQUEST)
+}
+
+/// A well-formed link that does not sign anyone in (unknown, expired, used, another browser's).
+fn spent_link() -> Response {
+    link_refused(StatusCode::UNAUTHORIZED)
+}
+
+fn link_refused(status: StatusCode) -> Response {
     message(
-        StatusCode::BAD_REQUEST,
+        status,
         "This sign-in link does not work",
         "It is incomplete, expired or already used, or it was opened in another browser than the one \
          where you asked for it. Ask for a new link.",
@@ -44,8 +64,11 @@ fn token_from(text: &str) -> Option<String> {
 }
 
 /// The landing page: a button that finishes signing in.
-#[utoipa::path(get, path = "/auth/magic-link", tag = "web", params(("token" = String, Query)),
-    responses((status = 200, description = "HTML page"), (status = 400, description = "HTML page")))]
+#[utoipa::path(get, path = "/auth/magic-link", tag = "web",
+    params(("token" = String, Query, pattern = "^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$")),
+    responses((status = 200, description = "A page whose button finishes signing in (nothing is used yet)",
+                  content_type = "text/html"),
+              (status = 400, description = "A page: the link is malformed", content_type = "text/html")))]
 pub async fn landing(uri: Uri) -> Response {
     match token_from(uri.query().unwrap_or("")) {
         Some(token) => render(StatusCode::OK, &Landing { token: &token }),
@@ -55,9 +78,14 @@ pub async fn landing(uri: Uri) -> Response {
 
 /// The landing page's form: consumes the link and sets the session cookie.
 #[utoipa::path(post, path = "/auth/magic-link", tag = "web",
-    request_body(content = String, content_type = "application/x-www-form-urlencoded"),
-    responses((status = 200, description = "HTML page"), (status = 400, description = "HTML page"),
-              (status = 415, description = "HTML page")))]
+    request_body(content = MagicLinkForm, content_type = "application/x-www-form-urlencoded"),
+    responses((status = 303, description = "Signed in: the session cookie is set, on to `/app`"),
+              (status = 400, description = "A page: the form is malformed", content_type = "text/html"),
+              (status = 401, description = "A page: the link is unknown, expired, used, or from another \
+                  browser", content_type = "text/html"),
+              (status = 415, description = "A page: not a form", content_type = "text/html"),
+              (status = 429, description = "A page: too many attempts", content_type = "text/html"),
+              (status = 503, description = "A page: sign-in is unavailable", content_type = "text/html")))]
 pub async fn finish(
     State(state): State<AppState>,
     RequestId(correlation): RequestId,
@@ -93,7 +121,7 @@ pub async fn finish(
     .await
     {
         Ok(Some(signed_in)) => signed_in,
-        Ok(None) => return bad_link(),
+        Ok(None) => return spent_link(),
         Err(e) if e.status == StatusCode::TOO_MANY_REQUESTS => {
             return message(
                 StatusCode::TOO_MANY_REQUESTS,

@@ -189,21 +189,15 @@ async fn bad_ids_queries_and_routes_get_clear_errors() {
     rep.get::<Value>(&format!("/api/v1/deals/{unknown}"), StatusCode::NOT_FOUND)
         .await;
     let body = json!({"lead_id": unknown, "title": "x"});
-    let e: ErrorBody = rep
-        .post("/api/v1/deals", body, StatusCode::UNPROCESSABLE_ENTITY)
-        .await;
+    let e: ErrorBody = rep.post("/api/v1/deals", body, StatusCode::NOT_FOUND).await;
     assert_eq!(e.code(), "unknown_lead");
     // Someone else's lead reads exactly like one that does not exist (no existence oracle).
     for lead in [w.lead_a2, unknown] {
         let body = json!({"channel": "sms", "body": "b", "lead_id": lead});
-        let e: ErrorBody = rep
-            .post("/api/v1/me/drafts", body, StatusCode::UNPROCESSABLE_ENTITY)
-            .await;
+        let e: ErrorBody = rep.post("/api/v1/me/drafts", body, StatusCode::NOT_FOUND).await;
         assert_eq!(e.code(), "unknown_lead");
         let body = json!({"lead_id": lead, "title": "x"});
-        let e: ErrorBody = rep
-            .post("/api/v1/deals", body, StatusCode::UNPROCESSABLE_ENTITY)
-            .await;
+        let e: ErrorBody = rep.post("/api/v1/deals", body, StatusCode::NOT_FOUND).await;
         assert_eq!(e.code(), "unknown_lead");
     }
     let body = json!({"lead_id": w.lead_a1, "title": "x", "amount_cents": i64::MAX});
@@ -217,4 +211,46 @@ async fn bad_ids_queries_and_routes_get_clear_errors() {
     let body = json!({"slug": "Bad Slug!", "name": "x"});
     rep.post::<Value>("/api/v1/tenants", body, StatusCode::UNPROCESSABLE_ENTITY)
         .await;
+}
+
+/// Long documented fields get a larger body limit, after authentication, and still a limit; an array
+/// where an object belongs is refused, and an integer written `2.0` is the integer 2.
+#[tokio::test]
+async fn large_bodies_arrays_and_whole_number_floats() {
+    let app = spawn_app().await;
+    let w = app.world();
+    let post = |body: Vec<u8>, token: Option<String>| {
+        let mut req = app
+            .client
+            .post(app.url("/api/v1/interactions"))
+            .header("content-type", "application/json")
+            .body(body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        req.send()
+    };
+    let rep = || app.token(Who::RepA1);
+    // A transcript-sized note (120 KB once escaped) passes the general 64 KiB limit here.
+    let note = "\u{e9}".repeat(20_000);
+    let body = json!({"lead_id": w.lead_a1, "channel": "note", "direction": "internal", "body": note});
+    let r = post(body.to_string().into_bytes(), rep()).await.unwrap();
+    assert_eq!(r.status(), 201);
+    let huge = format!("{{\"body\":\"{}\"}}", "x".repeat(2 * 1024 * 1024 + 10));
+    let r = post(huge.clone().into_bytes(), rep()).await.unwrap();
+    assert_eq!(r.status(), 413);
+    // Without a credential the body is never read: 401 first.
+    let r = post(huge.into_bytes(), None).await.unwrap();
+    assert_eq!(r.status(), 401);
+
+    let r = raw(&app, Some("application/json"), b"[\"Ann\", null]".to_vec()).await;
+    assert_eq!(r.status(), 422);
+    assert_eq!(error_code(r).await, "invalid_body");
+    let r = raw(&app, Some("application/json"), b"[1, ".to_vec()).await;
+    assert_eq!(r.status(), 400);
+
+    let leads: Value = Client::new(&app, Some(Who::RepA1))
+        .post("/api/v1/leads/search", json!({"limit": 2.0}), StatusCode::OK)
+        .await;
+    assert!(leads["items"].as_array().unwrap().len() <= 2);
 }

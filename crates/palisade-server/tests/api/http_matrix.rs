@@ -148,16 +148,18 @@ fn routes() -> Vec<Route> {
             "/api/v1/auth/session",
             Target::None,
             none,
-            [401, 400, 400, 400, 400, 400],
+            [401, 403, 403, 403, 403, 403],
         ),
         r(
             M::POST,
             "/api/v1/auth/logout",
             Target::None,
             none,
-            [401, 400, 400, 400, 400, 400],
+            [401, 403, 403, 403, 403, 403],
         ),
         r(M::GET, "/auth/magic-link", Target::None, none, [400; 6]),
+        // Not configured in tests.
+        r(M::GET, "/.well-known/security.txt", Target::None, none, [404; 6]),
         r(M::POST, "/auth/magic-link", Target::None, none, [415; 6]),
         // No OIDC provider is configured here: the list is empty and every provider is unknown.
         r(
@@ -188,7 +190,7 @@ fn routes() -> Vec<Route> {
             "/api/v1/me/identities",
             Target::None,
             || Some(json!({"provider": "fake"})),
-            [401, 400, 400, 400, 400, 400],
+            [401, 403, 403, 403, 403, 403],
         ),
         r(
             M::DELETE,
@@ -233,41 +235,41 @@ fn routes() -> Vec<Route> {
             none,
             [401, 200, 200, 200, 200, 200],
         ),
-        // Second factors belong to sessions: operator tokens get 400 no_session.
+        // Second factors belong to sessions: operator tokens get 403 no_session.
         r(
             M::POST,
             "/api/v1/me/mfa/totp",
             Target::None,
             none,
-            [401, 400, 400, 400, 400, 400],
+            [401, 403, 403, 403, 403, 403],
         ),
         r(
             M::DELETE,
             "/api/v1/me/mfa/totp",
             Target::None,
             none,
-            [401, 400, 400, 400, 400, 400],
+            [401, 403, 403, 403, 403, 403],
         ),
         r(
             M::POST,
             "/api/v1/me/mfa/totp/confirm",
             Target::None,
             || Some(json!({"code": "000000"})),
-            [401, 400, 400, 400, 400, 400],
+            [401, 403, 403, 403, 403, 403],
         ),
         r(
             M::POST,
             "/api/v1/me/mfa/recovery-codes",
             Target::None,
             none,
-            [401, 400, 400, 400, 400, 400],
+            [401, 403, 403, 403, 403, 403],
         ),
         r(
             M::POST,
             "/api/v1/auth/mfa",
             Target::None,
             || Some(json!({"code": "000000"})),
-            [401, 400, 400, 400, 400, 400],
+            [401, 403, 403, 403, 403, 403],
         ),
         r(
             M::PUT,
@@ -302,7 +304,7 @@ fn routes() -> Vec<Route> {
             "/api/v1/me",
             Target::None,
             none,
-            [401, 400, 400, 400, 400, 400],
+            [401, 403, 403, 403, 403, 403],
         ),
         r(
             M::PUT,
@@ -432,7 +434,7 @@ fn routes() -> Vec<Route> {
             "/api/v1/messages",
             Target::None,
             none,
-            [401, 201, 422, 201, 201, 422],
+            [401, 201, 404, 201, 201, 404],
         ),
         r(
             M::GET,
@@ -600,7 +602,7 @@ fn routes() -> Vec<Route> {
             "/api/v1/deals",
             Target::None,
             || None,
-            [401, 201, 422, 201, 201, 422],
+            [401, 201, 404, 201, 201, 404],
         ),
         r(
             M::GET,
@@ -635,7 +637,7 @@ fn routes() -> Vec<Route> {
             "/api/v1/interactions",
             Target::None,
             || None,
-            [401, 201, 422, 201, 201, 422],
+            [401, 201, 404, 201, 201, 404],
         ),
         r(
             M::GET,
@@ -699,7 +701,7 @@ fn routes() -> Vec<Route> {
             "/api/v1/me/drafts/{id}/send",
             Fresh("draft"),
             || Some(json!({"purpose": "service"})),
-            [401, 422, 404, 404, 404, 404],
+            [401, 409, 404, 404, 404, 404],
         ),
         // Tenant A has no language model connected: whoever sees the lead is told so (409); the
         // lead does not exist for anyone else.
@@ -1046,7 +1048,7 @@ fn routes() -> Vec<Route> {
             "/api/v1/privacy/termination",
             Target::None,
             || Some(json!({"confirm_slug": "not-this-tenant"})),
-            [401, 403, 403, 403, 400, 400],
+            [401, 403, 403, 403, 403, 403],
         ),
         r(
             M::GET,

@@ -77,22 +77,24 @@ impl FromRow for Entry {
 pub struct NewEntry {
     pub kind: EntryKind,
     /// The question (FAQ) or the document's title, 1–300 characters.
-    #[schema(min_length = 1, max_length = 300)]
+    #[schema(min_length = 1, max_length = 300, pattern = r"\S")]
     pub title: String,
     /// The answer or the document, up to 200,000 characters; card numbers are masked.
-    #[schema(min_length = 1, max_length = 200000)]
+    #[schema(min_length = 1, max_length = 200000, pattern = r"\S")]
     pub body: String,
     /// Default `english`.
+    #[schema(value_type = Option<String>, pattern = "^(simple|english|spanish|german|french|portuguese|italian|dutch)$")]
     pub language: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EntryPatch {
-    #[schema(min_length = 1, max_length = 300)]
+    #[schema(min_length = 1, max_length = 300, pattern = r"\S")]
     pub title: Option<String>,
-    #[schema(min_length = 1, max_length = 200000)]
+    #[schema(min_length = 1, max_length = 200000, pattern = r"\S")]
     pub body: Option<String>,
+    #[schema(value_type = Option<String>, pattern = "^(simple|english|spanish|german|french|portuguese|italian|dutch)$")]
     pub language: Option<String>,
 }
 

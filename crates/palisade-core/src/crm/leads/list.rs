@@ -23,21 +23,23 @@ use crate::{validate, CoreError};
 pub struct LeadFilter {
     pub owner_id: Option<Uuid>,
     /// Leads with this phone number (any format the tenant's region reads), found by blind index.
-    #[schema(min_length = 1, max_length = 40)]
-    #[param(min_length = 1, max_length = 40)]
+    #[schema(min_length = 1, max_length = 40, format = "phone")]
+    #[param(min_length = 1, max_length = 40, format = "phone")]
     pub phone: Option<String>,
     /// Leads with this email address (any case), found by blind index.
-    #[schema(min_length = 3, max_length = 320, format = "email")]
-    #[param(min_length = 3, max_length = 320)]
+    #[schema(max_length = 320, format = "email")]
+    #[param(max_length = 320, format = "email")]
     pub email: Option<String>,
     /// Leads whose name contains this text (any case), 1 to 200 characters.
-    #[schema(min_length = 1, max_length = 200)]
-    #[param(min_length = 1, max_length = 200)]
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    #[param(min_length = 1, max_length = 200, pattern = r"\S")]
     pub name: Option<String>,
-    #[param(value_type = Option<String>)]
+    #[param(value_type = Option<LeadStatus>)]
     pub status: Option<LeadStatus>,
     /// Only leads changed at or after this time (RFC 3339).
     pub updated_since: Option<DateTime<Utc>>,
+    #[schema(minimum = 1, maximum = 200)]
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     pub cursor: Option<Uuid>,
 }

@@ -65,11 +65,15 @@ pub struct Lead {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewLead {
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub name: String,
+    #[schema(max_length = 320, format = "email")]
     pub email: Option<String>,
     /// International (`+44 20 7183 8750`) or national in the tenant's region; stored as E.164.
+    #[schema(max_length = 40, format = "phone")]
     pub phone: Option<String>,
     pub status: Option<LeadStatus>,
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub source: Option<String>,
     /// Defaults to the caller. Only managers and admins may name someone else.
     pub owner_id: Option<Uuid>,
@@ -78,17 +82,18 @@ pub struct NewLead {
 #[derive(Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LeadPatch {
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "validate::nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 320, format = "email")]
     pub email: Option<Option<String>>,
     /// A new number, or `null` to remove it.
     #[serde(default, deserialize_with = "validate::nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 40, format = "phone")]
     pub phone: Option<Option<String>>,
     pub status: Option<LeadStatus>,
     #[serde(default, deserialize_with = "validate::nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 100, pattern = r"\S")]
     pub source: Option<Option<String>>,
     /// Reassign (managers and admins).
     pub owner_id: Option<Uuid>,

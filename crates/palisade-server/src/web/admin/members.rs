@@ -195,7 +195,10 @@ async fn act(
     };
     if let Err(e) = result {
         let e = ApiError::from(e);
-        if !matches!(e.status, StatusCode::CONFLICT | StatusCode::UNPROCESSABLE_ENTITY) {
+        // Refusals the admin can act on are said on the page; anything else is an error page.
+        let explained = matches!(e.status, StatusCode::CONFLICT | StatusCode::UNPROCESSABLE_ENTITY)
+            || e.code == "not_yourself";
+        if !explained {
             return Err(e.into());
         }
         drop(tx);

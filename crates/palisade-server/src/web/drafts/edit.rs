@@ -232,7 +232,7 @@ pub async fn create(
     .await
     .map_err(|e| match e {
         // A lead the visitor cannot see, as for any address naming one.
-        CoreError::Invalid {
+        CoreError::Unknown {
             code: "unknown_lead", ..
         } => PageError::NotFound,
         other => other.into(),
@@ -325,7 +325,7 @@ async fn send(
             Ok(None)
         }
         Err(CoreError::ConsentRequired { reason }) => Ok(Some(refusal(reason).to_owned())),
-        Err(CoreError::Invalid {
+        Err(CoreError::Unknown {
             code: "unknown_lead", ..
         }) => Ok(Some(
             "You can no longer see this lead (it may have been reassigned), so nothing can go to it.".into(),

@@ -278,7 +278,7 @@ pub async fn log(
     match created {
         Ok(_) => tx.commit().await?,
         // A lead the visitor cannot see, as for any address naming one.
-        Err(CoreError::Invalid {
+        Err(CoreError::Unknown {
             code: "unknown_lead", ..
         }) => return Err(PageError::NotFound),
         Err(CoreError::Invalid {

@@ -29,11 +29,7 @@ async fn incidents_notify_the_affected_tenants_admins_once() {
     let unknown =
         json!({"title": "t", "description": "d", "severity": "low", "tenant_ids": [uuid::Uuid::new_v4()]});
     platform
-        .post::<Value>(
-            "/api/v1/platform/incidents",
-            unknown,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
+        .post::<Value>("/api/v1/platform/incidents", unknown, StatusCode::NOT_FOUND)
         .await;
 
     let mailbox = tempfile::tempdir().unwrap();

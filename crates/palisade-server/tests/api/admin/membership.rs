@@ -281,20 +281,16 @@ async fn an_invitation_dies_with_its_senders_admin_rights() {
     // An admin cannot suspend, sign out or remove themselves by mistake: a clear 422, nothing changes.
     let me = format!("/api/v1/members/{}", w.admin_a);
     let e: ErrorBody = admin
-        .patch(
-            &me,
-            json!({"status": "suspended"}),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
+        .patch(&me, json!({"status": "suspended"}), StatusCode::FORBIDDEN)
         .await;
     assert_eq!(e.code(), "not_yourself");
     let e: ErrorBody = admin
-        .delete(&format!("{me}/sessions"), StatusCode::UNPROCESSABLE_ENTITY)
+        .delete(&format!("{me}/sessions"), StatusCode::FORBIDDEN)
         .await;
     assert_eq!(e.code(), "not_yourself");
     // Beside another admin, removing oneself is also refused: leaving is the way out.
     let _: Value = admin.patch(&manager, promote("admin"), StatusCode::OK).await;
-    let e: ErrorBody = admin.delete(&me, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let e: ErrorBody = admin.delete(&me, StatusCode::FORBIDDEN).await;
     assert_eq!(e.code(), "not_yourself");
     assert_eq!(
         status_in(&app, w.tenant_a, w.admin_a).await.as_deref(),

@@ -201,11 +201,7 @@ async fn a_draft_is_sent_through_the_consent_gated_outbox() {
         .await;
     let send = format!("/api/v1/me/drafts/{}/send", draft["id"].as_str().unwrap());
     let e: ErrorBody = rep
-        .post(
-            &send,
-            json!({"purpose": "marketing"}),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
+        .post(&send, json!({"purpose": "marketing"}), StatusCode::CONFLICT)
         .await;
     assert_eq!(e.code(), "draft_has_placeholder");
 }

@@ -155,27 +155,30 @@ async fn the_outbox_refuses_a_message_without_consent_whoever_asks() {
     assert_eq!(refusal(&app, bare, "sms", "marketing").await, "no_address");
 
     // Bad input: a subject on a text, none on an email, a card number masked before storing.
-    for (body, code) in [
+    let invalid = StatusCode::UNPROCESSABLE_ENTITY;
+    for (body, code, status) in [
         (
             json!({"lead_id": lead, "channel": "sms", "purpose": "marketing", "body": "x", "subject": "s"}),
             "invalid_field",
+            invalid,
         ),
         (
             json!({"lead_id": lead, "channel": "email", "purpose": "service", "body": "x"}),
             "invalid_field",
+            invalid,
         ),
         (
             json!({"lead_id": lead, "channel": "sms", "purpose": "marketing", "body": "x", "created_by": Uuid::nil()}),
             "invalid_body",
+            invalid,
         ),
         (
             json!({"lead_id": Uuid::nil(), "channel": "sms", "purpose": "marketing", "body": "x"}),
             "unknown_lead",
+            StatusCode::NOT_FOUND,
         ),
     ] {
-        let e: ErrorBody = as_rep(&app)
-            .post("/api/v1/messages", &body, StatusCode::UNPROCESSABLE_ENTITY)
-            .await;
+        let e: ErrorBody = as_rep(&app).post("/api/v1/messages", &body, status).await;
         assert_eq!(e.code(), code, "{body}");
     }
     let body = json!({"lead_id": lead, "channel": "sms", "purpose": "marketing",

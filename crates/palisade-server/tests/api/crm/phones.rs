@@ -200,7 +200,16 @@ async fn national_numbers_read_in_the_tenant_region_and_bad_numbers_are_a_clear_
         .post("/api/v1/leads", body, StatusCode::UNPROCESSABLE_ENTITY)
         .await;
     assert_eq!(e.code(), "invalid_phone");
-    let body = json!({"default_region": "gb"});
+    // The API takes the code as published: two capitals.
+    let e: ErrorBody = admin
+        .put(
+            "/api/v1/settings/phone",
+            json!({"default_region": "gb"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    assert_eq!(e.code(), "invalid_field");
+    let body = json!({"default_region": "GB"});
     let settings: Value = admin.put("/api/v1/settings/phone", body, StatusCode::OK).await;
     assert_eq!(settings["default_region"], "GB");
     let lead = lead_with_phone(&app, Who::RepA1, "020 7183 8750").await;

@@ -168,31 +168,47 @@ async fn a_message_from_a_template_is_filled_in_and_keeps_its_text() {
     assert_eq!(e.code(), "consent_required");
     grant(&app, &lead, "service").await;
 
-    for (variables, extra, expected) in [
-        (json!({}), json!({}), "missing_variable"),
+    // What does not fit the template is a conflict with it (409); a malformed request is 422.
+    let conflict = StatusCode::CONFLICT;
+    let invalid = StatusCode::UNPROCESSABLE_ENTITY;
+    for (variables, extra, expected, status) in [
+        (json!({}), json!({}), "missing_variable", conflict),
         (
             json!({"time": "10:00", "place": "here"}),
             json!({}),
             "unknown_variable",
+            conflict,
         ),
-        (json!({"time": "x".repeat(501)}), json!({}), "invalid_field"),
+        (
+            json!({"time": "x".repeat(501)}),
+            json!({}),
+            "invalid_field",
+            invalid,
+        ),
         (
             json!({"time": "10:00"}),
             json!({"channel": "email"}),
             "template_mismatch",
+            conflict,
         ),
         (
             json!({"time": "10:00"}),
             json!({"purpose": "marketing"}),
             "template_mismatch",
+            conflict,
         ),
-        (json!({"time": "10:00"}), json!({"body": "Mine"}), "invalid_field"),
+        (
+            json!({"time": "10:00"}),
+            json!({"body": "Mine"}),
+            "invalid_field",
+            invalid,
+        ),
     ] {
         let e: ErrorBody = rep
             .post(
                 "/api/v1/messages",
                 queue(variables.clone(), extra.clone()),
-                StatusCode::UNPROCESSABLE_ENTITY,
+                status,
             )
             .await;
         assert_eq!(e.code(), expected, "{variables} {extra}");
@@ -202,7 +218,7 @@ async fn a_message_from_a_template_is_filled_in_and_keeps_its_text() {
         .post(
             "/api/v1/messages",
             json!({"lead_id": lead, "template_id": w.template_b, "variables": {}}),
-            StatusCode::UNPROCESSABLE_ENTITY,
+            StatusCode::NOT_FOUND,
         )
         .await;
     assert_eq!(e.code(), "unknown_template");

@@ -127,7 +127,7 @@ async fn the_last_admin_and_a_stale_session_are_refused_and_nothing_changes() {
     );
     // An operator token has no session to judge.
     let e: ErrorBody = Client::new(&app, Some(Who::RepA1))
-        .delete(PATH, StatusCode::BAD_REQUEST)
+        .delete(PATH, StatusCode::FORBIDDEN)
         .await;
     assert_eq!(e.code(), "no_session");
     let su = app.db.superuser().await;

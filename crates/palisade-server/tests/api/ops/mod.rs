@@ -2,3 +2,5 @@
 mod key_checks;
 mod misc;
 mod openapi_doc;
+mod security_txt;
+mod undocumented;

@@ -110,7 +110,8 @@ async fn a_call_transcript_becomes_a_masked_interaction_and_private_coaching() {
         (body(*w.removed_a.as_uuid(), w.lead_a1), "unknown_member"),
         (body(*w.rep_a1.as_uuid(), w.lead_b1), "unknown_lead"),
     ] {
-        let e: ErrorBody = cron.post(INGEST, body, StatusCode::UNPROCESSABLE_ENTITY).await;
+        // A record the body names that is not there is a 404, as at its own path.
+        let e: ErrorBody = cron.post(INGEST, body, StatusCode::NOT_FOUND).await;
         assert_eq!(e.code(), code);
     }
     let mut extra = body(*w.rep_a1.as_uuid(), w.lead_a1);

@@ -75,10 +75,10 @@ async fn admins_read_and_set_periods_within_bounds() {
         .put(
             &format!("{PATH}/access_log"),
             json!({"keep_days": 30}),
-            StatusCode::UNPROCESSABLE_ENTITY,
+            StatusCode::FORBIDDEN,
         )
         .await;
-    assert_eq!(e.code(), "invalid_period");
+    assert_eq!(e.code(), "below_minimum");
     admin(&app)
         .put::<ErrorBody>(
             &format!("{PATH}/access_log"),

@@ -57,7 +57,7 @@ async fn an_ended_tenant_closes_at_once_exports_in_its_grace_period_then_leaves_
         .await;
     let operator = Client::new(&app, Some(Who::AdminA));
     let no_session: ErrorBody = operator
-        .post(PATH, json!({"confirm_slug": "tenant-a"}), StatusCode::BAD_REQUEST)
+        .post(PATH, json!({"confirm_slug": "tenant-a"}), StatusCode::FORBIDDEN)
         .await;
     assert_eq!(no_session.code(), "no_session");
     let started: Value = admin

@@ -209,7 +209,7 @@ async fn changing_a_factor_needs_a_fresh_proof() {
     let me = Client::bearer(&app, token);
     // Operator tokens have no session to verify.
     let e: ErrorBody = Client::new(&app, Some(Who::RepA1))
-        .post_empty("/api/v1/me/mfa/totp", StatusCode::BAD_REQUEST)
+        .post_empty("/api/v1/me/mfa/totp", StatusCode::FORBIDDEN)
         .await;
     assert_eq!(e.code(), "no_session");
     let (secret, _) = enrol(&app, token).await;

@@ -172,7 +172,7 @@ async fn a_browser_signs_in_through_the_landing_page_and_writes_only_with_its_cs
         req.send()
     };
     let other_browser = finish(None).await.unwrap();
-    assert_eq!(other_browser.status(), 400);
+    assert_eq!(other_browser.status(), 401);
     assert!(set_cookie(other_browser.headers(), "__Host-palisade-session").is_none());
     let done = finish(Some(nonce.clone())).await.unwrap();
     assert_eq!(done.status(), 303);
@@ -183,7 +183,7 @@ async fn a_browser_signs_in_through_the_landing_page_and_writes_only_with_its_cs
     }
     assert!(!attrs.contains("Domain"), "{attrs}");
     // Single use.
-    assert_eq!(finish(Some(nonce)).await.unwrap().status(), 400);
+    assert_eq!(finish(Some(nonce)).await.unwrap().status(), 401);
 
     // The session reads the tenant it names; the CSRF token comes from /auth/session.
     let current = get_with_session(&app, &session, "/api/v1/auth/session").await;

@@ -75,7 +75,8 @@ async fn managers_read_filter_and_export_the_audit_log() {
         ("table=drafts%3B", 400),
         ("from=yesterday", 400),
         ("actor=nobody", 400),
-        ("from=2026-02-02&to=2026-01-01", 422),
+        // A range that holds nothing is an empty list, not an error.
+        ("from=2026-02-02&to=2026-01-01", 200),
     ] {
         let r = page(&app, &manager, &format!("/t/{a}/audit?{bad}")).await;
         assert_eq!(r.status(), status, "{bad}");

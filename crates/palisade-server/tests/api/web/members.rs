@@ -148,7 +148,7 @@ async fn refusals_say_why_on_the_page_and_change_nothing() {
         &[("csrf", &csrf)],
     )
     .await;
-    assert_eq!(r.status(), 422, "nobody signs themselves out of a workspace here");
+    assert_eq!(r.status(), 403, "nobody signs themselves out of a workspace here");
     assert!(r.text().await.unwrap().contains("role=\"alert\""));
     assert_eq!(standing(&app, me).await, ("admin".into(), "active".into()));
 
