@@ -25,6 +25,7 @@ pub struct CallTranscript {
     /// The rep who took the call (an active member of the tenant).
     pub rep_id: Uuid,
     /// Card numbers in it are masked before it is stored.
+    #[schema(min_length = 1, max_length = 20000, pattern = r"\S")]
     pub transcript: String,
     /// Default `outbound`.
     pub direction: Option<Direction>,
@@ -39,6 +40,11 @@ pub struct CallTranscript {
     /// The sender's id for this transcript (1–180 characters). A request with a key already seen
     /// gets the first answer again and writes nothing; the same key with another transcript is a
     /// 422.
+    #[schema(
+        min_length = 1,
+        max_length = 180,
+        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"
+    )]
     pub idempotency_key: Option<String>,
 }
 

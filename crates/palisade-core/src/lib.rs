@@ -20,6 +20,7 @@ pub mod private;
 pub mod sign_in;
 pub mod tenancy;
 mod validate;
+pub mod verify;
 pub mod webhook_check;
 
 pub use error::CoreError;

@@ -33,10 +33,7 @@ impl SecurityTxtSettings {
             };
         }
         for contact in &self.contact {
-            let scheme_ok = ["mailto:", "https://", "tel:"]
-                .iter()
-                .any(|s| contact.starts_with(s));
-            if !scheme_ok || !one_line(contact) {
+            if !uri(contact, &["mailto:", "https://", "tel:"]) {
                 return Err(format!(
                     "security_txt.contact entries are mailto:, https:// or tel: URIs (not {contact:?})"
                 ));
@@ -50,16 +47,12 @@ impl SecurityTxtSettings {
             ("acknowledgments", &self.acknowledgments),
         ];
         for (name, value) in https {
-            if value
-                .as_deref()
-                .is_some_and(|v| !v.starts_with("https://") || !one_line(v))
-            {
+            if value.as_deref().is_some_and(|v| !uri(v, &["https://"])) {
                 return Err(format!("security_txt.{name} must be an https:// URI"));
             }
         }
         if let Some(e) = &self.encryption {
-            let ok = e.starts_with("https://") || e.starts_with("openpgp4fpr:") || e.starts_with("dns:");
-            if !ok || !one_line(e) {
+            if !uri(e, &["https://", "openpgp4fpr:", "dns:"]) {
                 return Err("security_txt.encryption must be an https://, openpgp4fpr: or dns: URI".into());
             }
         }
@@ -98,8 +91,22 @@ impl SecurityTxtSettings {
     }
 }
 
+/// One line of visible text: no control character, no line or paragraph separator, no space at
+/// all (every field here is a URI but the languages, which `languages_ok` checks).
 fn one_line(value: &str) -> bool {
-    !value.is_empty() && !value.chars().any(char::is_control)
+    !value.is_empty()
+        && !value
+            .chars()
+            .any(|c| c.is_control() || c == '\u{2028}' || c == '\u{2029}')
+}
+
+/// A URI of one of `schemes` with something after the scheme, and no white space.
+fn uri(value: &str, schemes: &[&str]) -> bool {
+    one_line(value)
+        && !value.chars().any(char::is_whitespace)
+        && schemes
+            .iter()
+            .any(|s| value.strip_prefix(s).is_some_and(|rest| !rest.is_empty()))
 }
 
 #[cfg(test)]
@@ -154,5 +161,10 @@ mod tests {
         let mut s = settings();
         s.policy = Some("http://example.com".into());
         assert!(s.validate().unwrap_err().contains("policy"));
+        for bad in ["https://", "https://a b", "mailto:a@b.c\u{2028}x"] {
+            let mut s = settings();
+            s.contact = vec![bad.into()];
+            assert!(s.validate().is_err(), "{bad:?}");
+        }
     }
 }

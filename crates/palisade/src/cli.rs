@@ -62,6 +62,15 @@ pub enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Check this deployment against its security promises: configuration (TLS, metrics, cron
+    /// secret, security.txt), keys, migrations, the database catalog (forced RLS, roles, definer
+    /// functions, grants, audit triggers, sealed columns), every audit chain, and a probe of
+    /// cross-tenant and rep-private access in a rolled-back transaction. Exit status 1 when any fails.
+    Verify {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Export every table of a tenant (what its admins read) into a directory, from one snapshot:
     /// one file per table and a manifest.json. Lead phone numbers are opened; rep-private tables and
     /// credentials are left out.

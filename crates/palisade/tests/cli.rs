@@ -177,6 +177,50 @@ async fn serve_on_the_embedded_database_then_shut_down_cleanly() {
         .unwrap();
     assert_eq!(dashboard.status(), 403, "reps have no dashboard");
 
+    // `verify` against the running deployment: every promise holds once metrics ask for a token;
+    // without one it names the open metrics and exits 1. It changes nothing (the lead is still one).
+    let verify = |token: Option<&str>| {
+        let mut cmd = Command::new(BIN);
+        cmd.args(["verify", "--json", "--data-dir"])
+            .arg(&data)
+            .env_remove("DATABASE_URL")
+            .env("RUST_LOG", "warn");
+        if let Some(t) = token {
+            cmd.env("PALISADE_METRICS__TOKEN", t);
+        }
+        cmd.output().unwrap()
+    };
+    let report = verify(Some("m3tr1cs-t0ken-f0r-the-cli-test-0123456789"));
+    let verdict: serde_json::Value = serde_json::from_slice(&report.stdout).unwrap();
+    assert!(report.status.success(), "{verdict:#}");
+    assert_eq!(verdict["passed"], true);
+    let promises: Vec<&str> = verdict["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["promise"].as_str())
+        .collect();
+    for p in [
+        "tenant_isolation",
+        "rep_private",
+        "keys",
+        "audit_chains",
+        "behaviour",
+        "schema",
+    ] {
+        assert!(promises.contains(&p), "{p} in {promises:?}");
+    }
+    let open = verify(None);
+    assert!(!open.status.success());
+    let verdict: serde_json::Value = serde_json::from_slice(&open.stdout).unwrap();
+    let metrics = verdict["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["promise"] == "metrics_protected")
+        .unwrap();
+    assert_eq!(metrics["passed"], false);
+
     // The company export, for operators: every table, a manifest, the lead's number opened.
     let out = dir.path().join("export");
     let done = stdout(&palisade(

@@ -261,6 +261,14 @@ pub async fn set_sign_in_rules(
     tenant: TenantId,
     rules: &SignInRules,
 ) -> Result<SignInRules, CoreError> {
+    // Counted as sent (the database counts them once trimmed, lowered and de-duplicated), so the
+    // published `maxItems` says the same.
+    if rules.email_domains.len() > 50 {
+        return Err(CoreError::invalid(
+            "invalid_rules",
+            "email_domains holds at most 50 domains",
+        ));
+    }
     tx.execute(
         "select app.set_sign_in_rules($1, $2, $3)",
         &[&rules.require_mfa, &rules.sign_in_methods, &rules.email_domains],

@@ -4,14 +4,8 @@ use std::collections::BTreeSet;
 
 use palisade_testkit::test_db;
 
-const SCHEMAS: &str = "('app', 'audit', 'auth', 'ctx', 'palisade_meta')";
-const CONTEXT_ROLES: [&str; 5] = [
-    "palisade_runtime",
-    "app_user",
-    "app_service",
-    "app_auth",
-    "app_reporting",
-];
+// The lists are `palisade verify`'s own: the live check and this gate hold the same promises.
+use palisade_core::verify::catalog::{CONTEXT_ROLES, NOT_AUDITED, REPORTING_COLUMNS, SCHEMAS};
 
 async fn strings(client: &tokio_postgres::Client, sql: &str) -> Vec<String> {
     client
@@ -59,49 +53,6 @@ async fn every_table_has_rls_enabled_forced_and_a_policy() {
         "partitions readable past their parent's policies: {open_partitions:?}"
     );
 }
-
-/// Tables in `app` that hold no domain data of their own, with the reason. Every other table in `app`
-/// must carry the audit trigger, so a new table cannot be forgotten.
-const NOT_AUDITED: &[(&str, &str)] = &[
-    (
-        "assistant_tasks",
-        "the assistant's work queue (ids, a status, a code); what a task produces is audited where it lands",
-    ),
-    (
-        "knowledge_passages",
-        "derived from knowledge_entries (audited), rewritten with each change of its entry",
-    ),
-    (
-        "ai_usage",
-        "metering of calls to the model (counts and costs, no person, no prompt); what a call produced is audited where it lands",
-    ),
-    (
-        "crm_sync_runs",
-        "the HubSpot sync's lease and health, rewritten by every run; who connected and what they chose is audited on crm_connections",
-    ),
-    (
-        "crm_sync_cursors",
-        "where reading HubSpot stopped, moved after every page; what the pages wrote is audited on leads and deals",
-    ),
-    (
-        "crm_outbox",
-        "the queue of writes to HubSpot (ids, a status, a code), rewritten by every attempt; who marked an interaction stays on its row, and the links a write records are audited on deals",
-    ),
-    ("deal_stage_totals", "derived rollup, rebuilt from deals"),
-    ("activity_daily", "derived rollup, rebuilt from interactions"),
-    (
-        "error_events",
-        "telemetry counters updated on every occurrence; no tenant data",
-    ),
-    (
-        "webhook_events",
-        "the idempotency record of provider deliveries (ids and kinds only); what a delivery changes is audited where it lands",
-    ),
-    (
-        "phone_verifications",
-        "a pending code's digest and attempt count, read only by its functions; the outcome (verified_at) is audited on member_phones",
-    ),
-];
 
 #[tokio::test]
 async fn every_domain_table_has_the_audit_trigger() {
@@ -255,63 +206,7 @@ async fn reporting_holds_exactly_the_enumerated_grants() {
     .into_iter()
     .collect();
     let mut expected = BTreeSet::new();
-    let cols: [(&str, &[&str]); 4] = [
-        (
-            "app.leads",
-            &[
-                "tenant_id",
-                "id",
-                "owner_id",
-                "status",
-                "source",
-                "created_at",
-                "updated_at",
-            ],
-        ),
-        (
-            "app.deals",
-            &[
-                "tenant_id",
-                "id",
-                "lead_id",
-                "owner_id",
-                "stage",
-                "amount_cents",
-                "currency",
-                "product",
-                "closed_at",
-                "created_at",
-                "updated_at",
-            ],
-        ),
-        (
-            "app.interactions",
-            &[
-                "tenant_id",
-                "id",
-                "lead_id",
-                "actor_id",
-                "channel",
-                "direction",
-                "occurred_at",
-                "advised",
-                "created_at",
-            ],
-        ),
-        (
-            "app.outbound_messages",
-            &[
-                "tenant_id",
-                "id",
-                "channel",
-                "purpose",
-                "status",
-                "created_at",
-                "sent_at",
-            ],
-        ),
-    ];
-    for (table, columns) in cols {
+    for (table, columns) in REPORTING_COLUMNS {
         for c in columns {
             expected.insert(format!("{table}.{c}:SELECT"));
         }

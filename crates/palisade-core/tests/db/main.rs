@@ -28,3 +28,4 @@ mod rollups;
 mod schema_doc;
 mod tenancy_rules;
 mod termination;
+mod verify;

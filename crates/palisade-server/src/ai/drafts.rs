@@ -72,8 +72,8 @@ pub struct SendDraft {
 #[utoipa::path(post, path = "/api/v1/me/drafts/{id}/send", tag = "me", security(("bearer" = [])),
     params(("id" = Uuid, Path)), request_body = SendDraft,
     responses((status = 201, body = Message), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "consent_required"),
-        (status = 409, body = ErrorBody, description = "the draft cannot go as it is"),
+        (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "`consent_required`, or the draft cannot go as it is"),
         (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn send(
     member: Member,

@@ -187,11 +187,12 @@ impl FromRequestParts<AppState> for Caller {
         };
         match (principal.tenant_id, header_tenant) {
             (Some(a), Some(b)) if a != b => {
+                // A well-formed request the credential may not make: refused, like any role.
                 return Err(ApiError::new(
-                    StatusCode::BAD_REQUEST,
+                    StatusCode::FORBIDDEN,
                     "tenant_mismatch",
                     "X-Palisade-Tenant names another tenant than the access token",
-                ))
+                ));
             }
             (None, header) => principal.tenant_id = header,
             _ => {}

@@ -15,7 +15,8 @@ use crate::state::AppState;
 
 /// One module of handlers per resource; the three resources have the same shape.
 macro_rules! own_records {
-    ($name:ident, $item:ty, $new:ty, $patch:ty, $tag:literal, $list_path:literal, $item_path:literal) => {
+    ($name:ident, $item:ty, $new:ty, $patch:ty, $tag:literal, $list_path:literal, $item_path:literal,
+     refused: ($status:literal, $why:literal)) => {
         pub mod $name {
             use super::*;
 
@@ -31,8 +32,7 @@ macro_rules! own_records {
 
             #[utoipa::path(post, path = $list_path, tag = $tag, security(("bearer" = [])), request_body = $new,
                 responses((status = 201, body = $item), (status = 422, body = ErrorBody),
-                    (status = 404, body = ErrorBody, description = "`unknown_lead`: a lead you cannot see"),
-                    (status = 409, body = ErrorBody, description = "`voice_consent_required` (voice samples)")))]
+                    (status = $status, body = ErrorBody, description = $why)))]
             pub async fn create(member: Member, LargeJson(input): LargeJson<$new>) -> ApiResult<(StatusCode, Json<$item>)> {
                 let mut tx = member.tx().await?;
                 let item = private::create::<$item>(&mut tx, member.tenant, member.user, &input).await?;
@@ -81,7 +81,8 @@ own_records!(
     drafts::DraftPatch,
     "me",
     "/api/v1/me/drafts",
-    "/api/v1/me/drafts/{id}"
+    "/api/v1/me/drafts/{id}",
+    refused: (404, "`unknown_lead`: a lead you cannot see")
 );
 own_records!(
     coaching_api,
@@ -90,7 +91,8 @@ own_records!(
     coaching::ObservationPatch,
     "me",
     "/api/v1/me/coaching",
-    "/api/v1/me/coaching/{id}"
+    "/api/v1/me/coaching/{id}",
+    refused: (404, "`unknown_lead`: a lead you cannot see")
 );
 own_records!(
     voice_api,
@@ -99,7 +101,8 @@ own_records!(
     voice::VoiceSamplePatch,
     "me",
     "/api/v1/me/voice-samples",
-    "/api/v1/me/voice-samples/{id}"
+    "/api/v1/me/voice-samples/{id}",
+    refused: (409, "`voice_consent_required`: opt in to voice drafting first")
 );
 
 /// The routes this file answers.

@@ -9,7 +9,12 @@ use utoipa::openapi::schema::ObjectBuilder;
 use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr, ResponseBuilder, Responses, Schema, Type};
 
 /// Statuses that need no database, so cannot be a 503.
-const NO_DATABASE: [&str; 3] = ["/healthz", "/api/v1/openapi.json", "/metrics"];
+const NO_DATABASE: [&str; 4] = [
+    "/healthz",
+    "/api/v1/openapi.json",
+    "/metrics",
+    "/.well-known/security.txt",
+];
 /// The health probes, which the rate limiter lets through.
 const NOT_LIMITED: [&str; 2] = ["/healthz", "/readyz"];
 
@@ -19,8 +24,9 @@ const SHARED: [(&str, &str, &str); 9] = [
         "400",
         "BadRequest",
         "The request is malformed: JSON that does not parse (`malformed_json`), a \
-        body that cannot be read, a path parameter that is not a valid id (`invalid_path`), or a query \
-        string that does not fit the parameters (`invalid_query`).",
+        body that cannot be read, a path parameter that is not a valid id (`invalid_path`), a query \
+        string that does not fit the parameters (`invalid_query`), or an `X-Palisade-Tenant` that is \
+        not a tenant id (`invalid_tenant_header`).",
     ),
     (
         "401",
@@ -32,7 +38,8 @@ const SHARED: [(&str, &str, &str); 9] = [
         "403",
         "Forbidden",
         "The credential is valid but may not do this: not an active member of the \
-        tenant (`not_a_member`), a role that may not (`forbidden`), a second factor the tenant \
+        tenant (`not_a_member`), a token scoped to another tenant (`tenant_mismatch`), a role that \
+        may not (`forbidden`), a second factor the tenant \
         requires (`mfa_required`), or a token without a session where one is needed (`no_session`).",
     ),
     (
@@ -81,6 +88,7 @@ pub(super) fn complete(doc: &mut OpenApi) {
             .insert(name.to_owned(), RefOr::T(error_response(status, description)));
     }
     for (path, item) in doc.paths.paths.iter_mut() {
+        let tenant_scoped = !path.starts_with("/internal/");
         let operations = [
             &mut item.get,
             &mut item.put,
@@ -89,6 +97,13 @@ pub(super) fn complete(doc: &mut OpenApi) {
             &mut item.patch,
         ];
         for operation in operations.into_iter().flatten() {
+            let secured = operation.security.as_ref().is_some_and(|s| !s.is_empty());
+            if secured && tenant_scoped {
+                operation
+                    .parameters
+                    .get_or_insert_with(Vec::new)
+                    .push(tenant_header());
+            }
             for status in statuses(path, operation) {
                 let name = SHARED.iter().find(|(s, ..)| *s == status).map(|(_, n, _)| *n);
                 if let Some(name) = name {
@@ -105,8 +120,12 @@ fn statuses(path: &str, operation: &Operation) -> Vec<&'static str> {
     let params = operation.parameters.as_deref().unwrap_or_default();
     let has = |place: ParameterIn| params.iter().any(|p| p.parameter_in == place);
     let secured = operation.security.as_ref().is_some_and(|s| !s.is_empty());
-    if secured {
-        out.extend(["401", "403"]);
+    if secured && path.starts_with("/internal/") {
+        // The cron secret: present and right, or 401.
+        out.push("401");
+    } else if secured {
+        // A malformed `X-Palisade-Tenant` is 400; a tenant the credential may not act in 403.
+        out.extend(["400", "401", "403"]);
     }
     if has(ParameterIn::Path) {
         out.extend(["400", "404"]);
@@ -130,6 +149,22 @@ fn statuses(path: &str, operation: &Operation) -> Vec<&'static str> {
         out.push("503");
     }
     out
+}
+
+/// `X-Palisade-Tenant`: which tenant a session or token without one acts in.
+fn tenant_header() -> utoipa::openapi::path::Parameter {
+    utoipa::openapi::path::ParameterBuilder::new()
+        .name("X-Palisade-Tenant")
+        .parameter_in(ParameterIn::Header)
+        .required(utoipa::openapi::Required::False)
+        .description(Some(
+            "The tenant to act in, for a session or token not scoped to one; a token scoped to \
+             another tenant is 403 `tenant_mismatch`.",
+        ))
+        .schema(Some(ObjectBuilder::new().schema_type(Type::String).format(Some(
+            utoipa::openapi::SchemaFormat::KnownFormat(utoipa::openapi::KnownFormat::Uuid),
+        ))))
+        .build()
 }
 
 fn add(responses: &mut Responses, status: &str, component: &str) {

@@ -56,7 +56,9 @@ pub async fn cron(
 #[utoipa::path(post, path = "/internal/ingest/call-transcript", tag = "internal", security(("bearer" = [])),
     request_body = CallTranscript,
     responses((status = 201, body = Ingested), (status = 200, body = Ingested, description = "The idempotency_key was seen: the first answer, nothing written"),
-        (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+        (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody, description = "`unknown_lead`, `unknown_member`"),
+        (status = 422, body = ErrorBody)))]
 pub async fn call_transcript(
     State(state): State<AppState>,
     _cron: Cron,

@@ -50,7 +50,8 @@ pub async fn list_incidents(caller: Caller) -> ApiResult<Json<Vec<Incident>>> {
 /// notifier; the notification deadline is 72 hours after declaration.
 #[utoipa::path(post, path = "/api/v1/platform/incidents", tag = "platform", security(("bearer" = [])),
     request_body = NewIncident,
-    responses((status = 201, body = Incident), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = Incident), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody, description = "`unknown_tenant`"), (status = 422, body = ErrorBody)))]
 pub async fn declare_incident(
     caller: Caller,
     LargeJson(input): LargeJson<NewIncident>,

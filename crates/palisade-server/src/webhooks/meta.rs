@@ -159,7 +159,12 @@ async fn receive_one(state: &AppState, tenant: TenantId, message: &Inbound<'_>) 
             Ok(())
         }
         Err(
-            e @ (CoreError::Invalid { .. } | CoreError::Conflict { .. } | CoreError::ConsentRequired { .. }),
+            e @ (CoreError::Invalid { .. }
+            | CoreError::Conflict { .. }
+            | CoreError::ConsentRequired { .. }
+            | CoreError::Unknown { .. }
+            | CoreError::Mismatch { .. }
+            | CoreError::Refused { .. }),
         ) => {
             tx.rollback().await?;
             tracing::warn!(tenant_id = %tenant, error = %e, "a WhatsApp message could not be recorded; marked failed");

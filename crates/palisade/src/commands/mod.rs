@@ -8,6 +8,7 @@ mod platform_admins;
 mod purge;
 mod retention;
 mod serve;
+mod verify;
 
 use anyhow::Context;
 use palisade_server::config::Config;
@@ -54,6 +55,7 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<()> {
             command: RetentionCommand::Run { dry_run, tenant },
         } => retention::run(&config, dry_run, tenant.as_deref()).await,
         Command::Export { tenant, out, format } => export::run(&config, &tenant, &out, format.into()).await,
+        Command::Verify { json } => verify::run(&config, json).await,
         Command::Version => Ok(()),
     }
 }

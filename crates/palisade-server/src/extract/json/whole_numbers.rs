@@ -25,6 +25,8 @@ pub(super) fn normalized(bytes: &[u8]) -> Option<Result<Value, String>> {
         Err(e) if e.is_data() => return Some(Err(e.to_string().split(" at line").next()?.to_owned())),
         Err(_) => return None,
     };
+    // Anything after the value is malformed: the first refusal stands.
+    de.end().ok()?;
     changed.then_some(Ok(value))
 }
 
@@ -135,5 +137,10 @@ mod tests {
         // Beyond 2^53 a float is no longer an exact integer: left as it is.
         assert!(normalized(br#"{"n": 1e300}"#).is_none());
         assert!(normalized(b"{not json").is_none());
+        assert!(normalized(br#"{"limit": 20.0} junk"#).is_none(), "trailing bytes");
+        assert!(
+            normalized(br#"{"limit": 2.0}{"x": 1}"#).is_none(),
+            "a second value"
+        );
     }
 }

@@ -211,6 +211,11 @@ pub async fn declare(post: FormPost<IncidentForm>) -> PageResult {
                 code: "invalid_description",
                 message,
             }) => errors.description = Some(message),
+            // A tenant that went away between reading the form and declaring.
+            Err(CoreError::Unknown {
+                code: "unknown_tenant",
+                message,
+            }) => errors.tenants = Some(message.to_owned()),
             Err(e) => return Err(e.into()),
         }
     }

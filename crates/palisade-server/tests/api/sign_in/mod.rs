@@ -603,6 +603,7 @@ async fn the_tenant_header_must_be_a_tenant_id_and_agree_with_a_scoped_token() {
     assert_eq!(leads_with(&app, session, None).await.status(), 403);
     let scoped = app.token(Who::RepA1).unwrap();
     let r = leads_with(&app, &scoped, Some(&tenant_b)).await;
+    assert_eq!(r.status(), 403);
     assert_eq!(error_code(r).await, "tenant_mismatch");
     // Another tenant by header: not a member there.
     let r = leads_with(&app, session, Some(&tenant_b)).await;
