@@ -68,8 +68,8 @@ fn link(row: &tokio_postgres::Row) -> Result<Result<Link, i64>, VerifyError> {
 }
 
 /// `sql` selects `chain_id, seq, hash`.
-async fn pairs(
-    client: &tokio_postgres::Client,
+async fn pairs<C: tokio_postgres::GenericClient>(
+    client: &C,
     sql: &str,
 ) -> Result<BTreeMap<Uuid, (i64, Vec<u8>)>, VerifyError> {
     let rows = client.query(sql, &[]).await?;
@@ -85,8 +85,8 @@ fn to_hash(bytes: &[u8]) -> Result<Hash, VerifyError> {
 }
 
 /// Recomputes every chain (or one tenant's) from the stored events, anchors and heads.
-pub async fn verify(
-    client: &tokio_postgres::Client,
+pub async fn verify<C: tokio_postgres::GenericClient>(
+    client: &C,
     tenant_slug: Option<&str>,
 ) -> Result<Vec<ChainReport>, VerifyError> {
     let names: BTreeMap<Uuid, String> = client

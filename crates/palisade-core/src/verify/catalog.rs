@@ -257,16 +257,19 @@ pub async fn definer_functions<C: GenericClient>(client: &C) -> Result<Check, to
 /// Grants read from the ACLs themselves (`information_schema` shows a non-superuser only the
 /// grants of roles it belongs to): `schema.table:PRIV` and `schema.table.column:PRIV`.
 fn grants_sql(roles: &str, tables: &str) -> String {
+    // A grant to PUBLIC (grantee 0) is a grant to these roles too, and named as such.
     format!(
-        "select r.rolname::text || ' ' || n.nspname || '.' || c.relname || ':' || a.privilege_type \
+        "select coalesce(r.rolname::text, 'PUBLIC') || ' ' || n.nspname || '.' || c.relname || ':' || a.privilege_type \
          from pg_class c join pg_namespace n on n.oid = c.relnamespace, aclexplode(c.relacl) a \
-         join pg_roles r on r.oid = a.grantee where r.rolname in ({roles}) and {tables} \
-         union all select r.rolname::text || ' ' || n.nspname || '.' || c.relname || '.' || att.attname || ':' \
-           || a.privilege_type \
+         left join pg_roles r on r.oid = a.grantee \
+         where (r.rolname in ({roles}) or a.grantee = 0) and n.nspname in {SCHEMAS} and {tables} \
+         union all select coalesce(r.rolname::text, 'PUBLIC') || ' ' || n.nspname || '.' || c.relname || '.' \
+           || att.attname || ':' || a.privilege_type \
          from pg_attribute att join pg_class c on c.oid = att.attrelid \
          join pg_namespace n on n.oid = c.relnamespace, aclexplode(att.attacl) a \
-         join pg_roles r on r.oid = a.grantee \
-         where r.rolname in ({roles}) and not att.attisdropped and {tables}"
+         left join pg_roles r on r.oid = a.grantee \
+         where (r.rolname in ({roles}) or a.grantee = 0) and not att.attisdropped \
+           and n.nspname in {SCHEMAS} and {tables}"
     )
 }
 
@@ -347,6 +350,22 @@ pub async fn audit_triggers<C: GenericClient>(client: &C) -> Result<Check, tokio
         })
         .map(|row| format!("app.{} has no audit trigger", row.get::<_, String>(0)))
         .collect();
+    let mut bad: Vec<String> = bad;
+    // A rep-private table's events are private (managers read the trail; they must not read these).
+    let names = REP_PRIVATE.map(|t| format!("'{t}'")).join(", ");
+    bad.extend(
+        strings(
+            client,
+            &format!(
+                "select 'app.' || c.relname || ' records its changes as not private' from pg_class c \
+                 join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'app' and c.relname in ({names}) \
+                 and not exists (select from pg_trigger t where t.tgrelid = c.oid \
+                   and t.tgfoid = 'audit.record_change'::regproc \
+                   and 'private' = any(string_to_array(encode(t.tgargs, 'escape'), '\\000')))"
+            ),
+        )
+        .await?,
+    );
     Ok(Check::new(
         "audit_trail",
         "every domain table carries the audit trigger (row level, insert, update, delete)",

@@ -45,7 +45,11 @@ async fn a_weakened_schema_fails_the_checks_that_guard_it() {
          alter role app_user bypassrls; \
          grant execute on function ctx.tenant_id() to public; \
          alter table app.deals disable trigger user; \
-         alter table app.tenants add column admin_phone text",
+         alter table app.tenants add column admin_phone text; \
+         grant select on app.voice_samples to public; \
+         drop trigger coaching_observations_audit on app.coaching_observations; \
+         create trigger coaching_observations_audit after insert or delete or update on app.coaching_observations \
+           for each row execute function audit.record_change('tenant_id', 'id', '', 'domain')",
     )
     .await
     .unwrap();
@@ -57,18 +61,24 @@ async fn a_weakened_schema_fails_the_checks_that_guard_it() {
     assert!(names("definer_functions").contains("ctx.tenant_id is executable by PUBLIC"));
     assert!(names("reporting_scope").contains("extra grant app.drafts:SELECT"));
     assert!(names("rep_private").contains("app_reporting"));
+    assert!(names("rep_private").contains("PUBLIC app.voice_samples:SELECT"));
+    assert!(names("audit_trail").contains("app.coaching_observations records its changes as not private"));
     assert!(names("audit_trail").contains("app.deals"));
     assert!(names("sealed_at_rest").contains("app.tenants.admin_phone"));
 }
 
 #[tokio::test]
-async fn the_probe_fails_when_a_policy_lets_anyone_through() {
+async fn the_probe_fails_when_a_policy_forgets_its_tenant_or_its_owner() {
     let t = test_db().await;
     let mut su = t.superuser().await;
     let mut tx = su.transaction().await.unwrap();
+    // Each is what a hurried migration might write: the role rule kept, the tenant clause lost;
+    // a manager's read added to a rep's own records.
     tx.batch_execute(
-        "create policy verify_break_drafts on app.drafts for select to app_user using (true); \
-         create policy verify_break_leads on app.leads for select to app_user using (true)",
+        "create policy verify_break_leads on app.leads for select to app_user \
+           using ((select ctx.has_role('manager'))); \
+         create policy verify_break_drafts on app.drafts for select to app_user \
+           using (tenant_id = (select ctx.tenant_id()) and (select ctx.has_role('manager')))",
     )
     .await
     .unwrap();
@@ -78,13 +88,14 @@ async fn the_probe_fails_when_a_policy_lets_anyone_through() {
     tx.rollback().await.unwrap();
     assert!(!behaviour.passed);
     let problems = behaviour.problems.join("\n");
-    assert!(problems.contains("a manager reads a rep's drafts"), "{problems}");
     assert!(
-        problems.contains("a rep reads another tenant's leads"),
+        problems.contains("a manager reads another tenant's leads"),
         "{problems}"
     );
+    assert!(problems.contains("a manager reads a rep's drafts"), "{problems}");
     assert!(
         !problems.contains("(control)"),
         "the controls still hold: {problems}"
     );
+    assert!(!problems.contains("proves nothing"), "{problems}");
 }

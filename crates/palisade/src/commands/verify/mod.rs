@@ -15,19 +15,30 @@ pub async fn run(config: &Config, json: bool) -> anyhow::Result<()> {
     let result = async {
         let mut checks = settings::checks(config, &database.runtime, &database.admin);
         let mut client = super::admin_connection(&database).await?;
-        checks.push(migrations(&client).await?);
-        checks.extend(catalog::checks(&client).await?);
-        checks.push(keys(config, &client).await?);
-        checks.push(chains(&client).await?);
         #[expect(
             clippy::disallowed_methods,
-            reason = "the probe writes its synthetic tenants as the database admin in a transaction that \
-                      is always rolled back; its attempts go through the request path's context statements"
+            reason = "verify reads as the database admin: one read-only snapshot for the catalog and \
+                      the chains, then the probe in a transaction that is always rolled back; the \
+                      probe's attempts go through the request path's context statements"
         )]
-        let mut tx = client.transaction().await?;
-        let behaviour = probe::run(&mut tx).await;
-        tx.rollback().await?;
-        checks.push(behaviour?);
+        {
+            // One snapshot: a sealer committing between the chains' reads cannot fake a break.
+            let snapshot = client
+                .build_transaction()
+                .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
+                .read_only(true)
+                .start()
+                .await?;
+            checks.push(migrations(&snapshot).await?);
+            checks.extend(catalog::checks(&snapshot).await?);
+            checks.push(keys(config, &snapshot).await?);
+            checks.push(chains(&snapshot).await?);
+            snapshot.rollback().await?;
+            let mut tx = client.transaction().await?;
+            let behaviour = probe::run(&mut tx).await;
+            tx.rollback().await?;
+            checks.push(behaviour?);
+        }
         anyhow::Ok(checks)
     }
     .await;
@@ -42,7 +53,7 @@ pub async fn run(config: &Config, json: bool) -> anyhow::Result<()> {
 }
 
 /// The database holds exactly this binary's migrations, unedited.
-async fn migrations(client: &tokio_postgres::Client) -> anyhow::Result<Check> {
+async fn migrations(client: &tokio_postgres::Transaction<'_>) -> anyhow::Result<Check> {
     let expected = palisade_db::migrate::embedded()?;
     let recorded = client
         .query(
@@ -72,7 +83,7 @@ async fn migrations(client: &tokio_postgres::Client) -> anyhow::Result<Check> {
 }
 
 /// Each configured key is the one the database has seen under its id (migration 0018).
-async fn keys(config: &Config, client: &tokio_postgres::Client) -> anyhow::Result<Check> {
+async fn keys(config: &Config, client: &tokio_postgres::Transaction<'_>) -> anyhow::Result<Check> {
     let mut problems = Vec::new();
     let rings = [
         ("seal", palisade_server::startup::keyring(config)),
@@ -111,17 +122,30 @@ async fn keys(config: &Config, client: &tokio_postgres::Client) -> anyhow::Resul
     ))
 }
 
-/// Every audit hash chain recomputes.
-async fn chains(client: &tokio_postgres::Client) -> anyhow::Result<Check> {
+/// Every audit hash chain recomputes, and the sealer keeps up (an event not yet linked is not yet
+/// covered by its chain). Chains are named by id: a tenant's slug is the customer's name.
+async fn chains(client: &tokio_postgres::Transaction<'_>) -> anyhow::Result<Check> {
     let reports = palisade_core::audit::verify::verify(client, None).await?;
-    let problems = reports
+    let mut problems: Vec<String> = reports
         .iter()
         .filter_map(|r| {
             r.broken
                 .as_ref()
-                .map(|(seq, why)| format!("{}: first broken link at seq {seq}: {why}", r.label))
+                .map(|(seq, why)| format!("chain {}: first broken link at seq {seq}: {why}", r.chain_id))
         })
         .collect();
+    let stale: i64 = client
+        .query_one(
+            "select count(*) from audit.pending where occurred_at < now() - interval '15 minutes'",
+            &[],
+        )
+        .await?
+        .get(0);
+    if stale > 0 {
+        problems.push(format!(
+            "{stale} event(s) older than 15 minutes are not linked into a chain (is the sealer running?)"
+        ));
+    }
     Ok(Check::new(
         "audit_chains",
         "every audit hash chain recomputes from its events",
